@@ -1,0 +1,387 @@
+package checker
+
+import (
+	"context"
+	"math/bits"
+	"sync"
+	"sync/atomic"
+)
+
+// unitSize is how many states of a level make one unit of work.
+const unitSize = 256
+
+// entry is a state waiting in a BFS level.
+type entry[S any] struct {
+	state S
+	fp    uint64
+	mask  uint64 // Eventually properties not yet seen holding on the state's path
+	pos   uint32 // position of its parent in the previous level
+}
+
+// unit is a run of consecutive states of the level being expanded; its successors are written
+// to out[lo:hi] of the worker that expanded it.
+type unit[S any] struct {
+	src    []entry[S]
+	pos    uint32 // level position of src[0]
+	worker int    // -1 until expanded
+	lo, hi int
+}
+
+// candidate is a property decided by a state found in this level, pending the level's end.
+type candidate struct {
+	prop     int
+	fp       uint64
+	pos      uint32 // the parent's position, or the state's own for a terminal state
+	seq      int    // order among the successors of the same parent
+	terminal bool   // an Eventually violation by a terminal state of the level being expanded
+}
+
+type bfsWorker[S, A any] struct {
+	id    int
+	sc    scratch[A]
+	out   []entry[S] // the next level, as this worker finds it
+	prev  []entry[S] // the level being expanded (last level's out)
+	cands []candidate
+	unit  int // unit being expanded, -1 before the first of a level
+	i, j  int // resume point in it: state and action
+	succ  int // successors of state i so far
+}
+
+// bfs is level-synchronous breadth-first search. Each level is split into units that workers
+// expand in parallel; claims in the table (lowest parent position wins) and a settling pass at
+// the end of each level make parents, level order, counts and traces those of a sequential BFS.
+type bfs[S, A any] struct {
+	*core[S, A]
+	workers []*bfsWorker[S, A]
+	level   int // depth of the states being expanded (initial states at 1)
+	units   []unit[S]
+	spare   []unit[S]    // the previous level's units, memory for the next
+	width   atomic.Int64 // states in the level
+	next    atomic.Int64 // next unit to hand out
+	shown   atomic.Int64 // level, for progress reports from other goroutines
+	done    bool
+	mu      sync.RWMutex // held shared while expanding, exclusively to grow the table
+	full    bool         // the table cannot grow further
+}
+
+func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
+	b := &bfs[S, A]{core: c}
+	for i := 0; i < workers; i++ {
+		b.workers = append(b.workers, &bfsWorker[S, A]{id: i, unit: -1})
+	}
+	b.start()
+	return b
+}
+
+// start puts the distinct initial states, in order, into level 1.
+func (b *bfs[S, A]) start() {
+	inits := b.m.Init()
+	b.generated.Add(int64(len(inits)))
+	w := b.workers[0]
+	for _, s := range inits {
+		fp := b.fingerprint(&w.sc, s)
+		_, added, full := b.table.insert(fp, rootParent)
+		for full {
+			b.table.grow()
+			_, added, full = b.table.insert(fp, rootParent)
+		}
+		if !added {
+			continue
+		}
+		held := b.held(s)
+		b.decideAll(b.news(held), &Trace[S, A]{Init: s})
+		if b.graph != nil {
+			b.graph.node(s, fp, true)
+		}
+		w.out = append(w.out, entry[S]{state: s, fp: fp, mask: b.initMask(held)})
+	}
+	if len(w.out) > 0 {
+		b.depth = 1
+	}
+	b.level = 1
+	b.shown.Store(1)
+	if b.violationStop() {
+		b.stopped, b.cut, b.done = true, true, true
+		return
+	}
+	b.nextLevel([]unit[S]{{worker: 0, lo: 0, hi: len(w.out)}})
+}
+
+// nextLevel makes the outputs of the finished units the level to expand, split into units.
+func (b *bfs[S, A]) nextLevel(done []unit[S]) {
+	for _, w := range b.workers {
+		w.prev, w.out = w.out, w.prev[:0]
+		w.cands = w.cands[:0]
+		w.unit = -1
+	}
+	b.units, b.spare = b.spare[:0], b.units
+	width := int64(0)
+	for _, u := range done {
+		if u.worker < 0 {
+			continue
+		}
+		seg := b.workers[u.worker].prev[u.lo:u.hi]
+		for lo := 0; lo < len(seg); lo += unitSize {
+			hi := min(lo+unitSize, len(seg))
+			b.units = append(b.units, unit[S]{src: seg[lo:hi], pos: uint32(width), worker: -1})
+			width += int64(hi - lo)
+		}
+	}
+	b.width.Store(width)
+	b.next.Store(0)
+	if width == 0 {
+		b.done = true
+		return
+	}
+	if b.opts.MaxDepth > 0 && b.level >= b.opts.MaxDepth {
+		b.cutLevel()
+	}
+}
+
+// cutLevel handles a level at the depth bound: its states are not expanded. Any that has an
+// enabled action makes the search incomplete; Eventually properties still pending on a state's
+// path are violated there (bounded semantics).
+func (b *bfs[S, A]) cutLevel() {
+	sc := &b.workers[0].sc
+	for _, u := range b.units {
+		for _, e := range u.src {
+			if !b.cut {
+				sc.acts = b.m.Actions(e.state, sc.acts[:0])
+				for _, a := range sc.acts {
+					if _, ok := b.m.Next(e.state, a); ok {
+						b.cut = true
+						break
+					}
+				}
+			}
+			if pend := e.mask & b.active & b.eventually; pend != 0 {
+				b.decideAll(pend, b.traceTo(e.fp))
+			}
+		}
+	}
+	b.done = true
+}
+
+type unitStatus uint8
+
+const (
+	unitDone unitStatus = iota
+	unitPartial
+	unitFull
+)
+
+// expand expands up to budget states of unit k as worker w, resuming where w left off.
+func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st unitStatus) {
+	u := &b.units[k]
+	if w.unit != k {
+		w.unit, w.i, w.j, w.succ = k, 0, 0, 0
+		u.worker, u.lo = w.id, len(w.out)
+	}
+	var generated int64
+	defer func() {
+		u.hi = len(w.out)
+		b.generated.Add(generated)
+	}()
+	pending := b.active & b.eventually
+	for ; w.i < len(u.src); w.i, w.j, w.succ = w.i+1, 0, 0 {
+		if n == budget {
+			return n, unitPartial
+		}
+		p := &u.src[w.i]
+		pos := u.pos + uint32(w.i)
+		w.sc.acts = b.m.Actions(p.state, w.sc.acts[:0])
+		for ; w.j < len(w.sc.acts); w.j++ {
+			a := w.sc.acts[w.j]
+			next, ok := b.m.Next(p.state, a)
+			if !ok {
+				continue
+			}
+			fp := b.fingerprint(&w.sc, next)
+			res := b.table.claim(fp, pos)
+			if res == claimFull {
+				return n, unitFull
+			}
+			w.succ++
+			generated++
+			if res == claimNew || res == claimImproved {
+				held := b.held(next)
+				for d := b.news(held); d != 0; d &= d - 1 {
+					w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: fp, pos: pos, seq: len(w.out)})
+				}
+				w.out = append(w.out, entry[S]{state: next, fp: fp, mask: p.mask &^ held, pos: pos})
+			}
+			if b.graph != nil {
+				b.graph.edge(p.state, p.fp, a, next, fp)
+			}
+		}
+		if w.succ == 0 {
+			for d := p.mask & pending; d != 0; d &= d - 1 {
+				w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: p.fp, pos: pos, terminal: true})
+			}
+		}
+		n++
+	}
+	return n, unitDone
+}
+
+// grow enlarges the table with every worker stopped.
+func (b *bfs[S, A]) grow() {
+	b.mu.Lock()
+	if b.table.count.Load() >= b.table.limit && !b.table.grow() {
+		b.full = true
+	}
+	b.mu.Unlock()
+}
+
+// endLevel decides the properties found in the level, settles the claims of the next level's
+// states into parent links, and moves on to the next level unless told to stop.
+func (b *bfs[S, A]) endLevel(advance bool) {
+	// The first candidate per property in sequential BFS order, among those whose state the
+	// claiming parent kept.
+	best := make([]*candidate, len(b.props))
+	for _, w := range b.workers {
+		for k := range w.cands {
+			c := &w.cands[k]
+			if !c.terminal && b.table.parents[b.table.find(c.fp)] != claimBit|c.pos {
+				continue
+			}
+			if o := best[c.prop]; o == nil || c.pos < o.pos || c.pos == o.pos && c.seq < o.seq {
+				best[c.prop] = c
+			}
+		}
+	}
+	b.parallel(len(b.units), func(k int) { b.settle(&b.units[k]) })
+	for i, c := range best {
+		if c != nil {
+			b.decideAll(1<<i, b.traceTo(c.fp))
+		}
+	}
+	found := false
+	for _, u := range b.units {
+		found = found || u.worker >= 0 && u.hi > u.lo
+	}
+	if found {
+		b.depth = b.level + 1
+	}
+	b.level++
+	b.shown.Store(int64(b.level))
+	if !advance || b.violationStop() {
+		b.stopped, b.cut, b.done = true, true, true
+		return
+	}
+	b.nextLevel(b.units)
+}
+
+// settle keeps the successors in u's output whose claim u's parent won, and turns those claims
+// into parent links.
+func (b *bfs[S, A]) settle(u *unit[S]) {
+	if u.worker < 0 {
+		return
+	}
+	out := b.workers[u.worker].out[u.lo:u.hi]
+	keep := 0
+	lastPos, parent := ^uint32(0), uint32(0)
+	for _, e := range out {
+		if e.pos != lastPos {
+			lastPos, parent = e.pos, uint32(b.table.find(u.src[e.pos-u.pos].fp))
+		}
+		if b.table.settle(b.table.find(e.fp), e.pos, parent) {
+			out[keep] = e
+			keep++
+		}
+	}
+	u.hi = u.lo + keep
+}
+
+// parallel runs fn(0..n-1) over the workers.
+func (b *bfs[S, A]) parallel(n int, fn func(k int)) {
+	if len(b.workers) == 1 {
+		for k := 0; k < n; k++ {
+			fn(k)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range b.workers {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
+				fn(k)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// step expands up to budget states on one worker (the sliced mode).
+func (b *bfs[S, A]) step(ctx context.Context, budget int) bool {
+	w := b.workers[0]
+	for budget > 0 && !b.done {
+		if b.interrupted(ctx) || b.full {
+			b.endLevel(false)
+			break
+		}
+		k := int(b.next.Load())
+		if k == len(b.units) {
+			b.endLevel(true)
+			continue
+		}
+		n, st := b.expand(w, k, budget)
+		budget -= n
+		switch st {
+		case unitDone:
+			b.next.Add(1)
+		case unitFull:
+			b.grow()
+		}
+	}
+	return b.done
+}
+
+// runParallel expands level after level over all workers until done.
+func (b *bfs[S, A]) runParallel(ctx context.Context) {
+	for !b.done {
+		var halt atomic.Bool
+		var wg sync.WaitGroup
+		for _, w := range b.workers {
+			wg.Go(func() {
+				for !halt.Load() {
+					k := int(b.next.Add(1) - 1)
+					if k >= len(b.units) {
+						return
+					}
+					if b.interrupted(ctx) || b.full {
+						halt.Store(true)
+						return
+					}
+					b.mu.RLock()
+					_, st := b.expand(w, k, len(b.units[k].src))
+					for st == unitFull {
+						b.mu.RUnlock()
+						b.grow()
+						b.mu.RLock()
+						if b.full {
+							break
+						}
+						_, st = b.expand(w, k, len(b.units[k].src))
+					}
+					b.mu.RUnlock()
+				}
+			})
+		}
+		wg.Wait()
+		b.endLevel(!halt.Load())
+	}
+}
+
+// queue is the number of states of the level not yet expanded (approximately, in parallel).
+func (b *bfs[S, A]) queue() int64 {
+	q := b.width.Load() - b.next.Load()*unitSize
+	return max(q, 0)
+}
+
+func (b *bfs[S, A]) currentDepth() int { return int(b.shown.Load()) }
+
+func (b *bfs[S, A]) finish() Result[S, A] {
+	return b.result(BFS, len(b.workers), b.done && !b.cut && !b.stopped)
+}

@@ -1,0 +1,254 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"sync/atomic"
+	"time"
+)
+
+// core holds what every strategy shares: the model, its properties and their verdicts, the
+// visited-state table, and the successor and property evaluation every strategy calls.
+type core[S, A any] struct {
+	m     Model[S, A]
+	opts  Options
+	props []Property[S]
+	// Property indexes by expectation, as bit masks.
+	always, sometimes, eventually uint64
+	// active is the mask of properties still to decide; it changes only between BFS levels (or
+	// at once in DFS and simulation), so that every worker of a level judges the same ones.
+	active uint64
+	found  []*found[S, A]
+	table  *table
+	graph  *graphRecorder[S, A]
+
+	start     time.Time
+	deadline  time.Time
+	generated atomic.Int64
+	depth     int   // deepest level or path length seen, initial states at 1
+	cut       bool  // something was left unexplored: a bound, a stop, or a violation stop
+	stopped   bool  // the search ended early (bound, cancellation, violation)
+	err       error // a model error found while rebuilding a trace
+}
+
+// found is a decided property: its verdict and the trace that shows it.
+type found[S, A any] struct {
+	status Status
+	trace  *Trace[S, A]
+}
+
+// scratch is per-worker reusable memory.
+type scratch[A any] struct {
+	acts []A
+	enc  []byte
+}
+
+func newCore[S, A any](m Model[S, A], opts Options, parents bool) (*core[S, A], error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	c := &core[S, A]{m: m, opts: opts, table: newTable(parents), start: time.Now()}
+	if p, ok := m.(Propertied[S]); ok {
+		c.props = p.Properties()
+	}
+	if len(c.props) > 64 {
+		return nil, fmt.Errorf("a model may declare at most 64 properties, not %d", len(c.props))
+	}
+	for i, p := range c.props {
+		if p.Holds == nil {
+			return nil, fmt.Errorf("property %q has no condition", p.Name)
+		}
+		bit := uint64(1) << i
+		switch p.Expect {
+		case Always:
+			c.always |= bit
+		case Sometimes:
+			c.sometimes |= bit
+		case Eventually:
+			c.eventually |= bit
+		default:
+			return nil, fmt.Errorf("property %q has an unknown expectation", p.Name)
+		}
+	}
+	c.active = c.always | c.sometimes | c.eventually
+	c.found = make([]*found[S, A], len(c.props))
+	if opts.Timeout > 0 {
+		c.deadline = c.start.Add(opts.Timeout)
+	}
+	if opts.GraphLimit > 0 {
+		c.graph = newGraphRecorder(m, opts.GraphLimit)
+	}
+	return c, nil
+}
+
+// fingerprint returns s's fingerprint, using sc's buffer.
+func (c *core[S, A]) fingerprint(sc *scratch[A], s S) uint64 {
+	sc.enc = c.m.Encode(sc.enc[:0], s)
+	return fingerprint(sc.enc)
+}
+
+// held returns the mask of active properties whose condition is true in s.
+func (c *core[S, A]) held(s S) uint64 {
+	var h uint64
+	for rest := c.active; rest != 0; rest &= rest - 1 {
+		i := bits.TrailingZeros64(rest)
+		if c.props[i].Holds(s) {
+			h |= 1 << i
+		}
+	}
+	return h
+}
+
+// news returns the properties a newly reached state decides: Always properties it violates
+// and Sometimes properties it witnesses.
+func (c *core[S, A]) news(held uint64) uint64 {
+	return (c.active&c.always)&^held | c.active&c.sometimes&held
+}
+
+// initMask is the mask of Eventually properties pending in an initial state.
+func (c *core[S, A]) initMask(held uint64) uint64 { return c.active & c.eventually &^ held }
+
+// decide records the verdict on property i, if it is still open; a violation of an Always or
+// Eventually property stops the search unless KeepGoing.
+func (c *core[S, A]) decide(i int, st Status, tr *Trace[S, A]) {
+	if c.found[i] != nil {
+		return
+	}
+	c.found[i] = &found[S, A]{status: st, trace: tr}
+	c.active &^= 1 << i
+}
+
+// decideAll decides every property in mask with trace tr: Sometimes properties hold (tr is a
+// witness), the others are violated.
+func (c *core[S, A]) decideAll(mask uint64, tr *Trace[S, A]) {
+	for ; mask != 0; mask &= mask - 1 {
+		i := bits.TrailingZeros64(mask)
+		st := Violated
+		if c.props[i].Expect == Sometimes {
+			st = Holds
+		}
+		c.decide(i, st, tr)
+	}
+}
+
+// violationStop reports whether an Always or Eventually property was violated and the options
+// say to stop at the first violation.
+func (c *core[S, A]) violationStop() bool {
+	if c.opts.KeepGoing {
+		return false
+	}
+	for i, f := range c.found {
+		if f != nil && f.status == Violated && c.props[i].Expect != Sometimes {
+			return true
+		}
+	}
+	return false
+}
+
+// verdict decides a property from what was found and whether the search was complete.
+func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
+	if f := c.found[i]; f != nil {
+		return f.status, f.trace
+	}
+	if !complete {
+		return Unknown, nil
+	}
+	if c.props[i].Expect == Sometimes {
+		return Violated, nil
+	}
+	return Holds, nil
+}
+
+// interrupted reports whether the context is done, the time is up or the state bound is hit.
+func (c *core[S, A]) interrupted(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	if !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		return true
+	}
+	return c.opts.MaxStates > 0 && c.table.count.Load() >= c.opts.MaxStates
+}
+
+// progress returns a snapshot; queue is the strategy's own measure of waiting work.
+func (c *core[S, A]) progress(depth int, queue int64) Progress {
+	el := time.Since(c.start)
+	g := c.generated.Load()
+	p := Progress{Generated: g, Unique: c.table.count.Load(), Depth: depth, Queue: queue, Elapsed: el}
+	if s := el.Seconds(); s > 0 {
+		p.Rate = float64(g) / s
+	}
+	return p
+}
+
+// replay rebuilds a trace through the states with fingerprints fps by re-executing the model:
+// the first initial state, then the first action, that reaches each next fingerprint.
+func (c *core[S, A]) replay(fps []uint64) (*Trace[S, A], error) {
+	var sc scratch[A]
+	tr := &Trace[S, A]{}
+	ok := false
+	for _, s := range c.m.Init() {
+		if c.fingerprint(&sc, s) == fps[0] {
+			tr.Init, ok = s, true
+			break
+		}
+	}
+	if !ok {
+		return nil, fmt.Errorf("checker: no initial state has fingerprint %016x: the model is not deterministic", fps[0])
+	}
+	cur := tr.Init
+	for k, want := range fps[1:] {
+		sc.acts = c.m.Actions(cur, sc.acts[:0])
+		ok = false
+		for _, a := range sc.acts {
+			next, en := c.m.Next(cur, a)
+			if en && c.fingerprint(&sc, next) == want {
+				tr.Steps = append(tr.Steps, Step[S, A]{Action: a, State: next})
+				cur, ok = next, true
+				break
+			}
+		}
+		if !ok {
+			return nil, fmt.Errorf("checker: step %d of a trace cannot be re-executed: the model is not deterministic", k+1)
+		}
+	}
+	return tr, nil
+}
+
+// traceTo rebuilds the trace to the state with fingerprint fp from the table's parent links.
+func (c *core[S, A]) traceTo(fp uint64) *Trace[S, A] {
+	slot := c.table.find(fp)
+	if slot < 0 {
+		c.err = fmt.Errorf("checker: state %016x is not in the visited table", fp)
+		return nil
+	}
+	tr, err := c.replay(c.table.path(slot))
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return tr
+}
+
+// result assembles the Result once a strategy is done.
+func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Result[S, A] {
+	r := Result[S, A]{
+		Strategy:   strategy,
+		Workers:    workers,
+		Generated:  c.generated.Load(),
+		Unique:     c.table.count.Load(),
+		Depth:      c.depth,
+		Complete:   complete,
+		Duration:   time.Since(c.start),
+		TableBytes: c.table.bytes(),
+		Err:        c.err,
+	}
+	for i, p := range c.props {
+		st, tr := c.verdict(i, complete)
+		r.Properties = append(r.Properties, PropertyResult[S, A]{Name: p.Name, Expect: p.Expect, Status: st, Trace: tr})
+	}
+	if c.graph != nil {
+		r.Graph = c.graph.g
+	}
+	return r
+}

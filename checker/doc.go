@@ -1,0 +1,15 @@
+// Package checker is a generic explicit-state model checker.
+//
+// A model is a transition system over a state type S and an action type A (see [Model]). The
+// checker explores its reachable states by breadth-first search (shortest counterexamples,
+// parallel over several workers with results identical for any worker count), depth-first
+// search, or seeded random simulation, and evaluates [Property] values over them.
+//
+// Visited states are kept as 64-bit xxhash fingerprints of the model's canonical encoding in a
+// compact open-addressing table; counterexample traces are rebuilt from parent links by
+// re-executing the model. A [Run] can be advanced in slices (a budget of expansions per call) so
+// that a single-threaded host such as a WebAssembly page can report progress and stop between
+// slices; [Check] runs to the end, on every worker asked for.
+//
+// The package knows nothing of any particular model.
+package checker

@@ -1,0 +1,172 @@
+package checker
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Graph is a captured part of the explored state graph, in discovery order.
+type Graph struct {
+	Nodes     []GraphNode
+	Edges     []GraphEdge
+	Truncated bool // the node cap was reached: some states and edges are missing
+}
+
+// GraphNode is a state of a captured graph.
+type GraphNode struct {
+	ID      int
+	FP      uint64 // fingerprint, as in the visited table
+	Label   string // short label (StateLabeler, else StateFormatter, else %v)
+	Initial bool
+}
+
+// GraphEdge is a transition of a captured graph.
+type GraphEdge struct {
+	From, To int
+	Label    string // the action (ActionFormatter, else %v)
+}
+
+// graphRecorder captures nodes and edges up to a node cap.
+type graphRecorder[S, A any] struct {
+	m     Model[S, A]
+	limit int
+	ids   map[uint64]int // fingerprint to node ID; only looked up, never iterated
+	g     *Graph
+}
+
+func newGraphRecorder[S, A any](m Model[S, A], limit int) *graphRecorder[S, A] {
+	return &graphRecorder[S, A]{m: m, limit: limit, ids: map[uint64]int{}, g: &Graph{}}
+}
+
+// node returns the ID of state s, adding it if there is room; -1 if there is none.
+func (r *graphRecorder[S, A]) node(s S, fp uint64, initial bool) int {
+	if id, ok := r.ids[fp]; ok {
+		return id
+	}
+	if len(r.g.Nodes) >= r.limit {
+		r.g.Truncated = true
+		return -1
+	}
+	id := len(r.g.Nodes)
+	r.ids[fp] = id
+	r.g.Nodes = append(r.g.Nodes, GraphNode{ID: id, FP: fp, Label: stateLabel(r.m, s), Initial: initial})
+	return id
+}
+
+// edge records the transition from -a-> to, if both ends are or can be captured.
+func (r *graphRecorder[S, A]) edge(from S, fromFP uint64, a A, to S, toFP uint64) {
+	f, ok := r.ids[fromFP]
+	if !ok {
+		return
+	}
+	t := r.node(to, toFP, false)
+	if t < 0 {
+		return
+	}
+	r.g.Edges = append(r.g.Edges, GraphEdge{From: f, To: t, Label: actionLabel(r.m, from, a)})
+}
+
+// stateLabel is a state's short label.
+func stateLabel[S, A any](m Model[S, A], s S) string {
+	if l, ok := m.(StateLabeler[S]); ok {
+		return l.LabelState(s)
+	}
+	return StateString(m, s)
+}
+
+// StateString describes a state with the model's StateFormatter, or %v.
+func StateString[S, A any](m Model[S, A], s S) string {
+	if f, ok := m.(StateFormatter[S]); ok {
+		return f.FormatState(s)
+	}
+	return fmt.Sprintf("%+v", s)
+}
+
+// actionLabel describes action a taken in s with the model's ActionFormatter, or %v.
+func actionLabel[S, A any](m Model[S, A], s S, a A) string {
+	if f, ok := m.(ActionFormatter[S, A]); ok {
+		return f.FormatAction(s, a)
+	}
+	return fmt.Sprintf("%+v", a)
+}
+
+// TraceFingerprints returns the fingerprints of a trace's states, initial state first (to
+// highlight it in a Graph).
+func TraceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A]) []uint64 {
+	var buf []byte
+	fp := func(s S) uint64 {
+		buf = m.Encode(buf[:0], s)
+		return fingerprint(buf)
+	}
+	fps := []uint64{fp(tr.Init)}
+	for _, st := range tr.Steps {
+		fps = append(fps, fp(st.State))
+	}
+	return fps
+}
+
+// WriteDOT writes the graph in Graphviz DOT. The states of path (fingerprints, as from
+// TraceFingerprints) and the edges between consecutive ones are highlighted; the last state of
+// a non-empty path is marked as the violating (or witness) state.
+func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
+	onPath := make(map[uint64]int, len(path)) // fingerprint to position; only looked up
+	for i, fp := range path {
+		if _, dup := onPath[fp]; !dup {
+			onPath[fp] = i
+		}
+	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintln(bw, "digraph states {")
+	fmt.Fprintln(bw, `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];`)
+	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9, color="#888888"];`)
+	for _, n := range g.Nodes {
+		attrs := []string{"label=" + dotQuote(n.Label)}
+		if n.Initial {
+			attrs = append(attrs, "peripheries=2")
+		}
+		if i, ok := onPath[n.FP]; ok {
+			attrs = append(attrs, `class="trace"`, `color="#d62728"`, "penwidth=2")
+			if i == len(path)-1 {
+				attrs = append(attrs, `fillcolor="#fde0dd"`)
+			}
+		}
+		fmt.Fprintf(bw, "  s%d [%s];\n", n.ID, strings.Join(attrs, ", "))
+	}
+	for _, e := range g.Edges {
+		attrs := []string{"label=" + dotQuote(e.Label)}
+		if i, ok := onPath[g.Nodes[e.From].FP]; ok && i+1 < len(path) && path[i+1] == g.Nodes[e.To].FP {
+			attrs = append(attrs, `class="trace"`, `color="#d62728"`, "penwidth=2")
+		}
+		fmt.Fprintf(bw, "  s%d -> s%d [%s];\n", e.From, e.To, strings.Join(attrs, ", "))
+	}
+	if g.Truncated {
+		fmt.Fprintf(bw, "  label=%s;\n", dotQuote(fmt.Sprintf("capped at %d states", len(g.Nodes))))
+	}
+	fmt.Fprintln(bw, "}")
+	return bw.Flush()
+}
+
+// dotQuote quotes s as a DOT string with left-aligned lines.
+func dotQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n':
+			b.WriteString(`\l`)
+		case '\r':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if strings.Contains(s, "\n") {
+		b.WriteString(`\l`)
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,115 @@
+package checker
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Strategy is a way of exploring the state space.
+type Strategy uint8
+
+const (
+	// BFS explores level by level and reports shortest counterexamples.
+	BFS Strategy = iota
+	// DFS explores depth first; its counterexamples are the search stack, not shortest.
+	DFS
+	// Simulate runs seeded random walks; it never proves that a property holds.
+	Simulate
+)
+
+// String returns "bfs", "dfs" or "simulate".
+func (s Strategy) String() string {
+	switch s {
+	case BFS:
+		return "bfs"
+	case DFS:
+		return "dfs"
+	case Simulate:
+		return "simulate"
+	}
+	return fmt.Sprintf("strategy(%d)", uint8(s))
+}
+
+// ParseStrategy reads "bfs", "dfs" or "simulate".
+func ParseStrategy(s string) (Strategy, error) {
+	switch strings.ToLower(s) {
+	case "bfs":
+		return BFS, nil
+	case "dfs":
+		return DFS, nil
+	case "simulate", "simulation":
+		return Simulate, nil
+	}
+	return 0, fmt.Errorf("unknown strategy %q (want bfs, dfs or simulate)", s)
+}
+
+// Options bound and steer a check. The zero value is a sequential, unbounded BFS.
+type Options struct {
+	Strategy Strategy
+	// Workers is the number of goroutines for BFS (0 or 1: sequential). Results do not depend
+	// on it. Ignored by DFS and simulation, and by the sliced mode of Run.
+	Workers int
+	// MaxDepth bounds path length: states at depth MaxDepth (initial states are at depth 1) are
+	// not expanded. 0 means unbounded for BFS and DFS, and 100 per walk for simulation.
+	MaxDepth int
+	// MaxStates stops the search once this many distinct states are known (0: unbounded).
+	MaxStates int64
+	// Timeout stops the search after this long (0: none).
+	Timeout time.Duration
+	// Seed and Walks steer simulation: walk i draws from a generator seeded by Seed; Walks is
+	// the number of walks (0: until a bound stops it, or 1000 walks without Timeout).
+	Seed  uint64
+	Walks int64
+	// Progress, if set, is called about every ProgressEvery (default 1s) from Check, and after
+	// every slice from Run.Step; it must return quickly.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// KeepGoing explores on after a violation, so that every property gets a verdict and the
+	// counts cover the whole bounded space. By default the search stops after the BFS level
+	// (for DFS and simulation: the step) where an Always or Eventually property fails.
+	KeepGoing bool
+	// GraphLimit, if positive, captures the explored state graph up to this many nodes. BFS then
+	// runs on one worker.
+	GraphLimit int
+}
+
+// Validate reports every bad field at once.
+func (o Options) Validate() error {
+	var bad []string
+	if o.Strategy > Simulate {
+		bad = append(bad, "strategy: unknown")
+	}
+	if o.Workers < 0 {
+		bad = append(bad, "workers: must be >= 0")
+	}
+	if o.MaxDepth < 0 {
+		bad = append(bad, "max depth: must be >= 0")
+	}
+	if o.MaxStates < 0 {
+		bad = append(bad, "max states: must be >= 0")
+	}
+	if o.Timeout < 0 {
+		bad = append(bad, "timeout: must be >= 0")
+	}
+	if o.Walks < 0 {
+		bad = append(bad, "walks: must be >= 0")
+	}
+	if o.GraphLimit < 0 {
+		bad = append(bad, "graph limit: must be >= 0")
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("invalid options: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Generated int64         // states generated so far, counting initial states
+	Unique    int64         // distinct states
+	Depth     int           // current BFS level or DFS stack depth (walk length for simulation)
+	Queue     int64         // states waiting to be expanded (BFS frontier, DFS stack) or walks done
+	Rate      float64       // states generated per second since the start
+	Elapsed   time.Duration // wall time since the start
+}
