@@ -16,6 +16,7 @@ type entry[S any] struct {
 	fp    uint64
 	mask  uint64 // Eventually properties not yet seen holding on the state's path
 	pos   uint32 // position of its parent in the previous level
+	slot  uint32 // its slot in the table, while the table has not grown since it was set
 }
 
 // unit is a run of consecutive states of the level being expanded; its successors are written
@@ -36,15 +37,25 @@ type candidate struct {
 	terminal bool   // an Eventually violation by a terminal state of the level being expanded
 }
 
+// successor is a state reached from the one being expanded.
+type successor[S, A any] struct {
+	state S
+	act   A
+	fp    uint64
+}
+
 type bfsWorker[S, A any] struct {
 	id    int
 	sc    scratch[A]
-	out   []entry[S] // the next level, as this worker finds it
-	prev  []entry[S] // the level being expanded (last level's out)
+	out   *blockList[entry[S]] // the next level, as this worker finds it
+	prev  *blockList[entry[S]] // the level being expanded (last level's out)
 	cands []candidate
-	unit  int // unit being expanded, -1 before the first of a level
-	i, j  int // resume point in it: state and action
-	succ  int // successors of state i so far
+	next  []successor[S, A] // successors of the state being expanded
+	sink  uint64            // keeps the slot touches of expand from being optimised away
+	unit  int               // unit being expanded, -1 before the first of a level
+	i, j  int               // resume point in it: state and successor
+	succ  int               // successors of state i claimed so far
+	_     [128]byte         // keeps workers' hot fields off each other's cache lines
 }
 
 // bfs is level-synchronous breadth-first search. Each level is split into units that workers
@@ -62,12 +73,13 @@ type bfs[S, A any] struct {
 	done    bool
 	mu      sync.RWMutex // held shared while expanding, exclusively to grow the table
 	full    bool         // the table cannot grow further
+	grown   int          // table.grown when the slots in the level's entries were set
 }
 
 func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
 	b := &bfs[S, A]{core: c}
 	for i := 0; i < workers; i++ {
-		b.workers = append(b.workers, &bfsWorker[S, A]{id: i, unit: -1})
+		b.workers = append(b.workers, &bfsWorker[S, A]{id: i, unit: -1, out: &blockList[entry[S]]{}, prev: &blockList[entry[S]]{}})
 	}
 	b.start()
 	return b
@@ -82,7 +94,7 @@ func (b *bfs[S, A]) start() {
 		fp := b.fingerprint(&w.sc, s)
 		_, added, full := b.table.insert(fp, rootParent)
 		for full {
-			b.table.grow()
+			b.table.grow(serial)
 			_, added, full = b.table.insert(fp, rootParent)
 		}
 		if !added {
@@ -93,24 +105,30 @@ func (b *bfs[S, A]) start() {
 		if b.graph != nil {
 			b.graph.node(s, fp, true)
 		}
-		w.out = append(w.out, entry[S]{state: s, fp: fp, mask: b.initMask(held)})
+		w.out.push(entry[S]{state: s, fp: fp, mask: b.initMask(held)})
 	}
-	if len(w.out) > 0 {
+	if w.out.n > 0 {
 		b.depth = 1
 	}
 	b.level = 1
 	b.shown.Store(1)
+	for i := 0; i < w.out.n; i++ {
+		e := w.out.at(i)
+		e.slot = uint32(b.table.find(e.fp))
+	}
+	b.grown = b.table.grown
 	if b.violationStop() {
 		b.stopped, b.cut, b.done = true, true, true
 		return
 	}
-	b.nextLevel([]unit[S]{{worker: 0, lo: 0, hi: len(w.out)}})
+	b.nextLevel([]unit[S]{{worker: 0, lo: 0, hi: w.out.n}})
 }
 
 // nextLevel makes the outputs of the finished units the level to expand, split into units.
 func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 	for _, w := range b.workers {
-		w.prev, w.out = w.out, w.prev[:0]
+		w.prev.reset()
+		w.prev, w.out = w.out, w.prev
 		w.cands = w.cands[:0]
 		w.unit = -1
 	}
@@ -120,12 +138,13 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 		if u.worker < 0 {
 			continue
 		}
-		seg := b.workers[u.worker].prev[u.lo:u.hi]
-		for lo := 0; lo < len(seg); lo += unitSize {
-			hi := min(lo+unitSize, len(seg))
-			b.units = append(b.units, unit[S]{src: seg[lo:hi], pos: uint32(width), worker: -1})
-			width += int64(hi - lo)
-		}
+		b.workers[u.worker].prev.pieces(u.lo, u.hi, func(seg []entry[S]) {
+			for lo := 0; lo < len(seg); lo += unitSize {
+				hi := min(lo+unitSize, len(seg))
+				b.units = append(b.units, unit[S]{src: seg[lo:hi], pos: uint32(width), worker: -1})
+				width += int64(hi - lo)
+			}
+		})
 	}
 	b.width.Store(width)
 	b.next.Store(0)
@@ -175,46 +194,59 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 	u := &b.units[k]
 	if w.unit != k {
 		w.unit, w.i, w.j, w.succ = k, 0, 0, 0
-		u.worker, u.lo = w.id, len(w.out)
+		u.worker, u.lo = w.id, w.out.n
 	}
-	var generated int64
+	var generated, inserted int64
+	i, j, succ := w.i, w.j, w.succ
 	defer func() {
-		u.hi = len(w.out)
+		w.i, w.j, w.succ = i, j, succ
+		u.hi = w.out.n
 		b.generated.Add(generated)
+		b.table.counted(&inserted, true)
 	}()
 	pending := b.active & b.eventually
-	for ; w.i < len(u.src); w.i, w.j, w.succ = w.i+1, 0, 0 {
+	for ; i < len(u.src); i, j, succ = i+1, 0, 0 {
 		if n == budget {
 			return n, unitPartial
 		}
-		p := &u.src[w.i]
-		pos := u.pos + uint32(w.i)
+		p := &u.src[i]
+		pos := u.pos + uint32(i)
+		// Compute every successor first, then touch their slots, so that the table's cache
+		// misses overlap instead of following one another.
 		w.sc.acts = b.m.Actions(p.state, w.sc.acts[:0])
-		for ; w.j < len(w.sc.acts); w.j++ {
-			a := w.sc.acts[w.j]
-			next, ok := b.m.Next(p.state, a)
-			if !ok {
-				continue
+		w.next = w.next[:0]
+		for _, a := range w.sc.acts {
+			if next, ok := b.m.Next(p.state, a); ok {
+				w.next = append(w.next, successor[S, A]{state: next, act: a, fp: b.fingerprint(&w.sc, next)})
 			}
-			fp := b.fingerprint(&w.sc, next)
-			res := b.table.claim(fp, pos)
+		}
+		for k := range w.next {
+			w.sink += b.table.peek(w.next[k].fp)
+		}
+		for ; j < len(w.next); j++ {
+			sx := &w.next[j]
+			slot, res := b.table.claim(sx.fp, pos)
 			if res == claimFull {
 				return n, unitFull
 			}
-			w.succ++
+			succ++
 			generated++
+			if res == claimNew {
+				inserted++
+				b.table.counted(&inserted, false)
+			}
 			if res == claimNew || res == claimImproved {
-				held := b.held(next)
+				held := b.held(sx.state)
 				for d := b.news(held); d != 0; d &= d - 1 {
-					w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: fp, pos: pos, seq: len(w.out)})
+					w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: sx.fp, pos: pos, seq: w.out.n})
 				}
-				w.out = append(w.out, entry[S]{state: next, fp: fp, mask: p.mask &^ held, pos: pos})
+				w.out.push(entry[S]{state: sx.state, fp: sx.fp, mask: p.mask &^ held, pos: pos, slot: uint32(slot)})
 			}
 			if b.graph != nil {
-				b.graph.edge(p.state, p.fp, a, next, fp)
+				b.graph.edge(p.state, p.fp, sx.act, sx.state, sx.fp)
 			}
 		}
-		if w.succ == 0 {
+		if succ == 0 {
 			for d := p.mask & pending; d != 0; d &= d - 1 {
 				w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: p.fp, pos: pos, terminal: true})
 			}
@@ -227,7 +259,7 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 // grow enlarges the table with every worker stopped.
 func (b *bfs[S, A]) grow() {
 	b.mu.Lock()
-	if b.table.count.Load() >= b.table.limit && !b.table.grow() {
+	if b.table.count.Load() >= b.table.limit && !b.table.grow(b.parallel) {
 		b.full = true
 	}
 	b.mu.Unlock()
@@ -250,7 +282,11 @@ func (b *bfs[S, A]) endLevel(advance bool) {
 			}
 		}
 	}
+	if b.table.grown != b.grown {
+		b.parallel(len(b.units), func(k int) { b.reslot(&b.units[k]) })
+	}
 	b.parallel(len(b.units), func(k int) { b.settle(&b.units[k]) })
+	b.grown = b.table.grown
 	for i, c := range best {
 		if c != nil {
 			b.decideAll(1<<i, b.traceTo(c.fp))
@@ -272,33 +308,49 @@ func (b *bfs[S, A]) endLevel(advance bool) {
 	b.nextLevel(b.units)
 }
 
+// reslot refreshes the slots recorded in u's states and successors after the table grew.
+func (b *bfs[S, A]) reslot(u *unit[S]) {
+	for i := range u.src {
+		u.src[i].slot = uint32(b.table.find(u.src[i].fp))
+	}
+	if u.worker < 0 {
+		return
+	}
+	out := b.workers[u.worker].out
+	for i := u.lo; i < u.hi; i++ {
+		e := out.at(i)
+		e.slot = uint32(b.table.find(e.fp))
+	}
+}
+
 // settle keeps the successors in u's output whose claim u's parent won, and turns those claims
 // into parent links.
 func (b *bfs[S, A]) settle(u *unit[S]) {
 	if u.worker < 0 {
 		return
 	}
-	out := b.workers[u.worker].out[u.lo:u.hi]
-	keep := 0
+	out := b.workers[u.worker].out
+	keep := u.lo
 	lastPos, parent := ^uint32(0), uint32(0)
-	for _, e := range out {
+	for i := u.lo; i < u.hi; i++ {
+		e := out.at(i)
 		if e.pos != lastPos {
-			lastPos, parent = e.pos, uint32(b.table.find(u.src[e.pos-u.pos].fp))
+			lastPos, parent = e.pos, u.src[e.pos-u.pos].slot
 		}
-		if b.table.settle(b.table.find(e.fp), e.pos, parent) {
-			out[keep] = e
+		if b.table.settle(int(e.slot), e.pos, parent) {
+			if keep != i {
+				*out.at(keep) = *e
+			}
 			keep++
 		}
 	}
-	u.hi = u.lo + keep
+	u.hi = keep
 }
 
 // parallel runs fn(0..n-1) over the workers.
 func (b *bfs[S, A]) parallel(n int, fn func(k int)) {
 	if len(b.workers) == 1 {
-		for k := 0; k < n; k++ {
-			fn(k)
-		}
+		serial(n, fn)
 		return
 	}
 	var next atomic.Int64

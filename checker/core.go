@@ -44,11 +44,11 @@ type scratch[A any] struct {
 	enc  []byte
 }
 
-func newCore[S, A any](m Model[S, A], opts Options, parents bool) (*core[S, A], error) {
+func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (*core[S, A], error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	c := &core[S, A]{m: m, opts: opts, table: newTable(parents), start: time.Now()}
+	c := &core[S, A]{m: m, opts: opts, table: newTable(parents, workers), start: time.Now()}
 	if p, ok := m.(Propertied[S]); ok {
 		c.props = p.Properties()
 	}

@@ -54,7 +54,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	fp := d.fingerprint(&d.sc, s)
 	_, added, full := d.table.insert(fp, 0)
 	for full {
-		if !d.table.grow() {
+		if !d.table.grow(serial) {
 			d.stopped, d.cut = true, true
 			return false
 		}

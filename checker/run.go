@@ -29,7 +29,7 @@ func NewRun[S, A any](m Model[S, A], opts Options) (*Run[S, A], error) {
 }
 
 func newRun[S, A any](m Model[S, A], opts Options, workers int) (*Run[S, A], error) {
-	c, err := newCore(m, opts, opts.Strategy == BFS)
+	c, err := newCore(m, opts, opts.Strategy == BFS, workers)
 	if err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func newSimulate[S, A any](c *core[S, A]) *simulate[S, A] {
 func (s *simulate[S, A]) arrive(st S, initial bool) {
 	fp := s.fingerprint(&s.sc, st)
 	_, _, full := s.table.insert(fp, 0)
-	for full && s.table.grow() {
+	for full && s.table.grow(serial) {
 		_, _, full = s.table.insert(fp, 0)
 	}
 	if full {

@@ -27,7 +27,7 @@ const (
 const (
 	initialSlots = 1 << 14
 	maxLoad      = 0.85 // grow when more than this fraction of slots is used
-	growFactor   = 1.5
+	growFactor   = 2
 )
 
 // fingerprint hashes a canonical encoding to a non-zero 63-bit fingerprint.
@@ -42,16 +42,27 @@ func fingerprint(enc []byte) uint64 {
 // table is an open-addressing (linear probing) set of fingerprints, each with an optional
 // 32-bit parent link: 8 or 12 bytes a slot, no per-state heap objects. Lookups and inserts
 // (claim, insert) are safe for concurrent use; grow must run alone.
+//
+// claim leaves counting to its callers, which add their inserts to count in batches of at most
+// countBatch (see counted), so that concurrent workers do not contend for one counter.
 type table struct {
 	fps     []uint64
 	parents []uint32 // nil when the table keeps no parent links
+	limit   int64    // inserts beyond this many states report full until grow
+	slack   int64    // inserts that may be made but not yet counted
+	grown   int      // times the slots were (re)allocated: slot indexes are valid until it changes
+	_       [64]byte // keep count's cache line apart from the fields every lookup reads
 	count   atomic.Int64
-	limit   int64 // inserts beyond this many states report full until grow
+	_       [56]byte
 }
 
-func newTable(withParents bool) *table {
-	t := &table{}
-	t.alloc(initialSlots, withParents)
+// countBatch is how many inserts a worker may make before adding them to table.count.
+const countBatch = 32
+
+// newTable makes a table for the given number of concurrent inserters.
+func newTable(withParents bool, workers int) *table {
+	t := &table{slack: int64(countBatch * workers)}
+	t.alloc(max(initialSlots, int(8*t.slack)), withParents)
 	return t
 }
 
@@ -61,7 +72,8 @@ func (t *table) alloc(n int, withParents bool) {
 	if withParents {
 		t.parents = make([]uint32, n)
 	}
-	t.limit = int64(float64(n) * maxLoad)
+	t.limit = int64(float64(n)*maxLoad) - t.slack
+	t.grown++
 }
 
 // home is the first slot probed for fp (a multiply-shift range reduction of its bits).
@@ -74,6 +86,9 @@ func (t *table) home(fp uint64) int {
 func (t *table) bytes() int64 {
 	return int64(len(t.fps))*8 + int64(len(t.parents))*4
 }
+
+// peek loads fp's first slot and returns it, to bring it into the cache ahead of use.
+func (t *table) peek(fp uint64) uint64 { return atomic.LoadUint64(&t.fps[t.home(fp)]) }
 
 // find returns the slot holding fp, or -1.
 func (t *table) find(fp uint64) int {
@@ -131,25 +146,33 @@ const (
 	claimFull                        // the table must grow first; nothing was done
 )
 
-// claim records that the parent at position pos of the level being expanded reaches fp. Among
+// counted adds *n uncounted inserts to count once there are countBatch of them, or when flush.
+func (t *table) counted(n *int64, flush bool) {
+	if *n >= countBatch || flush && *n > 0 {
+		t.count.Add(*n)
+		*n = 0
+	}
+}
+
+// claim records that the parent at position pos of the level being expanded reaches fp, and
+// returns fp's slot (-1 when full). Among
 // the parents that reach a state first found in this level, the one at the lowest position keeps
 // the claim, whatever order concurrent workers arrive in: this is the parent a sequential BFS
 // would record.
-func (t *table) claim(fp uint64, pos uint32) claimResult {
+func (t *table) claim(fp uint64, pos uint32) (int, claimResult) {
 	n := len(t.fps)
 	want := claimBit | pos
 	for i := t.home(fp); ; {
 		v := atomic.LoadUint64(&t.fps[i])
 		if v == 0 {
 			if t.count.Load() >= t.limit {
-				return claimFull
+				return -1, claimFull
 			}
 			if !atomic.CompareAndSwapUint64(&t.fps[i], 0, fp|curLevel) {
 				continue
 			}
 			atomic.StoreUint32(&t.parents[i], want)
-			t.count.Add(1)
-			return claimNew
+			return i, claimNew
 		}
 		if v&fpMask != fp {
 			if i++; i == n {
@@ -158,7 +181,7 @@ func (t *table) claim(fp uint64, pos uint32) claimResult {
 			continue
 		}
 		if v&curLevel == 0 {
-			return claimOld
+			return i, claimOld
 		}
 		for {
 			c := atomic.LoadUint32(&t.parents[i])
@@ -167,10 +190,10 @@ func (t *table) claim(fp uint64, pos uint32) claimResult {
 				continue
 			}
 			if want >= c {
-				return claimLost
+				return i, claimLost
 			}
 			if atomic.CompareAndSwapUint32(&t.parents[i], c, want) {
-				return claimImproved
+				return i, claimImproved
 			}
 		}
 	}
@@ -188,9 +211,10 @@ func (t *table) settle(slot int, pos uint32, parent uint32) bool {
 }
 
 // grow rehashes into a table growFactor times larger, translating settled parent links to the
-// new slots. The caller must ensure nothing else uses the table meanwhile. It reports false when
-// the table cannot grow further.
-func (t *table) grow() bool {
+// new slots; run spreads the work (run(n, fn) calls fn(0..n-1), possibly concurrently). The
+// caller must ensure nothing else uses the table meanwhile. It reports false when the table
+// cannot grow further.
+func (t *table) grow(run func(n int, fn func(k int))) bool {
 	n := len(t.fps)
 	m := int(float64(n) * growFactor)
 	if m > maxSlots {
@@ -205,32 +229,49 @@ func (t *table) grow() bool {
 	if oldParents != nil {
 		moved = make([]uint32, n)
 	}
-	for i, v := range old {
-		if v == 0 {
-			continue
-		}
-		j := t.home(v & fpMask)
-		for t.fps[j] != 0 {
-			if j++; j == m {
-				j = 0
+	const chunk = 1 << 16
+	chunks := (n + chunk - 1) / chunk
+	run(chunks, func(k int) {
+		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+			v := old[i]
+			if v == 0 {
+				continue
+			}
+			j := t.home(v & fpMask)
+			for !atomic.CompareAndSwapUint64(&t.fps[j], 0, v) {
+				if j++; j == m {
+					j = 0
+				}
+			}
+			if moved != nil {
+				moved[i] = uint32(j)
 			}
 		}
-		t.fps[j] = v
-		if moved != nil {
-			moved[i] = uint32(j)
-		}
+	})
+	if moved == nil {
+		return true
 	}
-	for i, v := range old {
-		if v == 0 || moved == nil {
-			continue
+	run(chunks, func(k int) {
+		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
+			v := old[i]
+			if v == 0 {
+				continue
+			}
+			p := oldParents[i]
+			if v&curLevel == 0 && p != rootParent {
+				p = moved[p]
+			}
+			t.parents[moved[i]] = p
 		}
-		p := oldParents[i]
-		if v&curLevel == 0 && p != rootParent {
-			p = moved[p]
-		}
-		t.parents[moved[i]] = p
-	}
+	})
 	return true
+}
+
+// serial runs fn(0..n-1) in order (for table.grow).
+func serial(n int, fn func(k int)) {
+	for k := 0; k < n; k++ {
+		fn(k)
+	}
 }
 
 // path returns the fingerprints from an initial state to the state in slot, following settled
