@@ -1,0 +1,303 @@
+package checker
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func check[S, A any](t *testing.T, m Model[S, A], o Options) Result[S, A] {
+	t.Helper()
+	r, err := Check(context.Background(), m, o)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return r
+}
+
+func statesOf(tr *Trace[int, int]) []int {
+	if tr == nil {
+		return nil
+	}
+	s := []int{tr.Init}
+	for _, st := range tr.Steps {
+		s = append(s, st.State)
+	}
+	return s
+}
+
+// summary is what must not depend on the number of workers.
+type summary struct {
+	Unique, Generated int64
+	Depth             int
+	Complete          bool
+	Statuses          []Status
+	Traces            [][]int
+}
+
+func summarize(r Result[int, int]) summary {
+	s := summary{Unique: r.Unique, Generated: r.Generated, Depth: r.Depth, Complete: r.Complete}
+	for _, p := range r.Properties {
+		s.Statuses = append(s.Statuses, p.Status)
+		s.Traces = append(s.Traces, statesOf(p.Trace))
+	}
+	return s
+}
+
+func TestBFSMatchesNaiveBFSAndWorkerCounts(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		g := randomGraph(20000, 6, seed)
+		bad := func(s int) bool { return s%997 == 13 }
+		g.props = []Property[int]{{Name: "not 13 mod 997", Expect: Always, Holds: func(s int) bool { return !bad(s) }}}
+		unique, generated, depth, path := naiveBFS(g, func(int) bool { return false })
+		full := check(t, g, Options{KeepGoing: true})
+		if full.Unique != int64(unique) || full.Generated != int64(generated) || full.Depth != depth || !full.Complete {
+			t.Fatalf("seed %d: got unique %d generated %d depth %d complete %v, want %d %d %d true",
+				seed, full.Unique, full.Generated, full.Depth, full.Complete, unique, generated, depth)
+		}
+		_, _, _, path = naiveBFS(g, bad)
+		var want summary
+		for _, workers := range []int{1, 2, 3, 8} {
+			got := summarize(check(t, g, Options{Workers: workers}))
+			if workers == 1 {
+				want = got
+				if path != nil && !reflect.DeepEqual(got.Traces[0], path) {
+					t.Fatalf("seed %d: trace %v, want the naive BFS's %v", seed, got.Traces[0], path)
+				}
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("seed %d, %d workers: %+v, want (1 worker) %+v", seed, workers, got, want)
+			}
+		}
+	}
+}
+
+func TestSlicedRunMatchesCheck(t *testing.T) {
+	g := randomGraph(5000, 5, 42)
+	g.props = []Property[int]{{Name: "small", Expect: Always, Holds: func(s int) bool { return s != 4321 }}}
+	for _, strategy := range []Strategy{BFS, DFS, Simulate} {
+		o := Options{Strategy: strategy, KeepGoing: true, Seed: 7, Walks: 50}
+		want := summarize(check(t, g, o))
+		r, err := NewRun[int, int](g, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := 0
+		for !r.Step(context.Background(), 1) {
+			steps++
+		}
+		if got := summarize(r.Result()); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%v: sliced %+v, want %+v", strategy, got, want)
+		}
+		if steps < 100 {
+			t.Fatalf("%v: only %d slices of one expansion", strategy, steps)
+		}
+	}
+}
+
+func TestAlwaysBothWays(t *testing.T) {
+	g := chain(10)
+	g.props = []Property[int]{
+		{Name: "below 10", Expect: Always, Holds: func(s int) bool { return s < 10 }},
+		{Name: "below 6", Expect: Always, Holds: func(s int) bool { return s < 6 }},
+	}
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, g, Options{Strategy: strategy, KeepGoing: true})
+		if p := r.Properties[0]; p.Status != Holds || p.Trace != nil {
+			t.Errorf("%v: below 10: %v", strategy, p.Status)
+		}
+		if p := r.Properties[1]; p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 3, 4, 5, 6}) {
+			t.Errorf("%v: below 6: %v %v", strategy, p.Status, statesOf(p.Trace))
+		}
+	}
+	// Without KeepGoing the search stops after the violating level: the first property
+	// stays unknown and the result is incomplete.
+	r := check(t, g, Options{})
+	if r.Complete || r.Properties[0].Status != Unknown || r.Properties[1].Status != Violated || r.Depth != 7 {
+		t.Errorf("stop at violation: complete %v, %v %v, depth %d", r.Complete, r.Properties[0].Status, r.Properties[1].Status, r.Depth)
+	}
+}
+
+func TestSometimesBothWays(t *testing.T) {
+	g := chain(10)
+	g.props = []Property[int]{
+		{Name: "reaches 4", Expect: Sometimes, Holds: func(s int) bool { return s == 4 }},
+		{Name: "reaches 42", Expect: Sometimes, Holds: func(s int) bool { return s == 42 }},
+	}
+	r := check(t, g, Options{})
+	if p := r.Properties[0]; p.Status != Holds || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 3, 4}) {
+		t.Errorf("reaches 4: %v %v", p.Status, statesOf(p.Trace))
+	}
+	if p := r.Properties[1]; p.Status != Violated || p.Trace != nil {
+		t.Errorf("reaches 42: %v", p.Status)
+	}
+	// Cut off before the witness: unknown, never violated.
+	r = check(t, g, Options{MaxDepth: 3})
+	if r.Properties[0].Status != Unknown || r.Properties[1].Status != Unknown || r.Complete {
+		t.Errorf("bounded: %v %v complete %v", r.Properties[0].Status, r.Properties[1].Status, r.Complete)
+	}
+}
+
+func TestEventuallyBothWays(t *testing.T) {
+	// 0 -> 1 -> 2 -> 3 (terminal) and 0 -> 4 -> 5 (terminal).
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 4}, {2}, {3}, nil, {5}, nil}}
+	g.props = []Property[int]{
+		{Name: "reaches 3 or 5", Expect: Eventually, Holds: func(s int) bool { return s == 3 || s == 5 }},
+		{Name: "reaches 3", Expect: Eventually, Holds: func(s int) bool { return s == 3 }},
+	}
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, g, Options{Strategy: strategy, KeepGoing: true})
+		if p := r.Properties[0]; p.Status != Holds {
+			t.Errorf("%v: reaches 3 or 5: %v %v", strategy, p.Status, statesOf(p.Trace))
+		}
+		if p := r.Properties[1]; p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 4, 5}) {
+			t.Errorf("%v: reaches 3: %v %v", strategy, p.Status, statesOf(p.Trace))
+		}
+	}
+	// A path cut by the depth bound before the condition held violates it (bounded semantics).
+	c := chain(10)
+	c.props = []Property[int]{{Name: "reaches 9", Expect: Eventually, Holds: func(s int) bool { return s == 9 }}}
+	for _, strategy := range []Strategy{BFS, DFS, Simulate} {
+		r := check(t, c, Options{Strategy: strategy, MaxDepth: 4})
+		if p := r.Properties[0]; p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 3}) {
+			t.Errorf("%v: cut at depth 4: %v %v", strategy, p.Status, statesOf(p.Trace))
+		}
+		r = check(t, c, Options{Strategy: strategy})
+		want := Holds
+		if strategy == Simulate {
+			want = Unknown
+		}
+		if p := r.Properties[0]; p.Status != want {
+			t.Errorf("%v: unbounded: %v, want %v", strategy, p.Status, want)
+		}
+	}
+}
+
+func TestDepthBound(t *testing.T) {
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, chain(10), Options{Strategy: strategy, MaxDepth: 4})
+		if r.Unique != 4 || r.Depth != 4 || r.Complete {
+			t.Errorf("%v: max depth 4: unique %d depth %d complete %v", strategy, r.Unique, r.Depth, r.Complete)
+		}
+		// A bound that cuts nothing off (the last state is terminal) leaves the search complete.
+		r = check(t, chain(10), Options{Strategy: strategy, MaxDepth: 10})
+		if r.Unique != 10 || !r.Complete {
+			t.Errorf("%v: max depth 10: unique %d complete %v", strategy, r.Unique, r.Complete)
+		}
+	}
+}
+
+func TestStateBoundTimeoutAndCancel(t *testing.T) {
+	g := randomGraph(200000, 4, 3)
+	full := check(t, g, Options{})
+	if !full.Complete || full.Unique < 100000 {
+		t.Fatalf("full: unique %d complete %v", full.Unique, full.Complete)
+	}
+	for _, strategy := range []Strategy{BFS, DFS, Simulate} {
+		r := check(t, g, Options{Strategy: strategy, MaxStates: 1000, Walks: 1 << 40})
+		if r.Complete || r.Unique < 1000 || r.Unique > 1000+int64(unitSize*4) {
+			t.Errorf("%v: max states 1000: unique %d complete %v", strategy, r.Unique, r.Complete)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		r, err := Check(ctx, g, Options{Strategy: strategy})
+		if err != nil || r.Complete || r.Unique > int64(unitSize) {
+			t.Errorf("%v: cancelled: unique %d complete %v err %v", strategy, r.Unique, r.Complete, err)
+		}
+		r = check(t, g, Options{Strategy: strategy, Timeout: time.Nanosecond, Workers: 2})
+		if r.Complete || r.Unique == full.Unique {
+			t.Errorf("%v: timeout: unique %d complete %v", strategy, r.Unique, r.Complete)
+		}
+	}
+}
+
+func TestProgressReported(t *testing.T) {
+	g := randomGraph(200000, 4, 5)
+	for _, workers := range []int{1, 2} {
+		var last Progress
+		calls := 0
+		r := check(t, g, Options{Workers: workers, ProgressEvery: time.Nanosecond, Progress: func(p Progress) { last = p; calls++ }})
+		if calls == 0 || last.Unique == 0 || last.Generated == 0 || last.Unique > r.Unique || last.Generated > r.Generated || last.Depth < 1 {
+			t.Errorf("%d workers: %d calls, last %+v, result unique %d", workers, calls, last, r.Unique)
+		}
+	}
+}
+
+func TestSimulationIsSeeded(t *testing.T) {
+	g := randomGraph(100000, 4, 9)
+	g.props = []Property[int]{{Name: "never 77", Expect: Always, Holds: func(s int) bool { return s != 77 }}}
+	a := summarize(check(t, g, Options{Strategy: Simulate, Seed: 1, Walks: 200, MaxDepth: 50}))
+	b := summarize(check(t, g, Options{Strategy: Simulate, Seed: 1, Walks: 200, MaxDepth: 50}))
+	c := summarize(check(t, g, Options{Strategy: Simulate, Seed: 2, Walks: 200, MaxDepth: 50}))
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("same seed, different results: %+v %+v", a, b)
+	}
+	if reflect.DeepEqual(a, c) {
+		t.Fatalf("different seeds, same results: %+v", a)
+	}
+	if a.Complete || a.Depth > 50 {
+		t.Fatalf("simulation: %+v", a)
+	}
+	// A walk that finds the violation stops the simulation with that walk as the trace.
+	walk := check(t, chain(30), Options{Strategy: Simulate, Walks: 3})
+	if walk.Walks != 3 || walk.Unique != 30 || walk.Depth != 30 {
+		t.Fatalf("chain walks: %d walks, %d unique, depth %d", walk.Walks, walk.Unique, walk.Depth)
+	}
+	c30 := chain(30)
+	c30.props = []Property[int]{{Name: "below 20", Expect: Always, Holds: func(s int) bool { return s < 20 }}}
+	r := check(t, c30, Options{Strategy: Simulate, Walks: 3})
+	if p := r.Properties[0]; p.Status != Violated || len(p.Trace.Steps) != 20 || r.Walks != 0 {
+		t.Fatalf("simulation violation: %v, %d walks", p.Status, r.Walks)
+	}
+}
+
+// flaky is a model whose Next is not a function of its arguments.
+type flaky struct {
+	graphModel
+	calls int
+}
+
+func (f *flaky) Next(s int, a int) (int, bool) {
+	f.calls++
+	if f.calls > 5 {
+		return s + 100, true
+	}
+	return f.graphModel.Next(s, a)
+}
+
+func TestNondeterministicModelIsReported(t *testing.T) {
+	f := &flaky{graphModel: *chain(10)}
+	f.props = []Property[int]{{Name: "below 5", Expect: Always, Holds: func(s int) bool { return s < 5 }}}
+	_, err := Check(context.Background(), f, Options{})
+	if err == nil || !strings.Contains(err.Error(), "not deterministic") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestInvalidOptions(t *testing.T) {
+	_, err := Check(context.Background(), chain(3), Options{Workers: -1, MaxDepth: -2, Timeout: -1})
+	if err == nil || !strings.Contains(err.Error(), "workers") || !strings.Contains(err.Error(), "max depth") || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("err = %v", err)
+	}
+	g := chain(3)
+	g.props = []Property[int]{{Name: "nil"}}
+	if _, err := Check(context.Background(), g, Options{}); err == nil {
+		t.Fatal("a property without a condition was accepted")
+	}
+	if _, err := ParseStrategy("astar"); err == nil {
+		t.Fatal("unknown strategy accepted")
+	}
+}
+
+func TestFingerprintIsStable(t *testing.T) {
+	// Pinned so that native and WebAssembly builds (and future versions) agree.
+	if got := fingerprint([]byte("themelios")); got != 0x515b7a67dff2818c {
+		t.Fatalf("fingerprint(themelios) = %#x", got)
+	}
+	if fingerprint(nil) == 0 {
+		t.Fatal("a fingerprint is 0, the empty slot")
+	}
+}

@@ -1,0 +1,48 @@
+package checker
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestGraphCaptureAndDOT(t *testing.T) {
+	// 0 -> 1 -> 2 -> 3, 0 -> 2, 3 -> 0.
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 2}, {2}, {3}, {0}}}
+	g.props = []Property[int]{{Name: "not 3", Expect: Always, Holds: func(s int) bool { return s != 3 }}}
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, g, Options{Strategy: strategy, GraphLimit: 10, KeepGoing: true})
+		if r.Graph == nil || len(r.Graph.Nodes) != 4 || len(r.Graph.Edges) != 5 || r.Graph.Truncated {
+			t.Fatalf("%v: graph %+v", strategy, r.Graph)
+		}
+		var b strings.Builder
+		path := TraceFingerprints[int, int](g, r.Properties[0].Trace)
+		if err := r.Graph.WriteDOT(&b, path); err != nil {
+			t.Fatal(err)
+		}
+		dot := b.String()
+		if !strings.HasPrefix(dot, "digraph states {") || strings.Count(dot, " -> ") != 5 {
+			t.Fatalf("%v: DOT:\n%s", strategy, dot)
+		}
+		// BFS's trace is 0 -> 2 -> 3: two highlighted edges, three highlighted nodes.
+		if strategy == BFS && strings.Count(dot, `class="trace"`) != 5 {
+			t.Fatalf("BFS: DOT highlights:\n%s", dot)
+		}
+		if !strings.Contains(dot, "s0 [label=\"0\", peripheries=2") {
+			t.Fatalf("%v: initial node not marked:\n%s", strategy, dot)
+		}
+	}
+	r := check(t, randomGraph(1000, 3, 1), Options{GraphLimit: 50})
+	if len(r.Graph.Nodes) != 50 || !r.Graph.Truncated || r.Unique != 1000 {
+		t.Fatalf("capped graph: %d nodes, truncated %v, unique %d", len(r.Graph.Nodes), r.Graph.Truncated, r.Unique)
+	}
+	var b strings.Builder
+	if err := r.Graph.WriteDOT(&b, nil); err != nil || !strings.Contains(b.String(), `label="capped at 50 states"`) {
+		t.Fatalf("capped DOT: %v\n%s", err, b.String())
+	}
+}
+
+func TestDOTQuote(t *testing.T) {
+	if got := dotQuote("a \"b\" \\c\nd"); got != `"a \"b\" \\c\ld\l"` {
+		t.Fatalf("dotQuote = %s", got)
+	}
+}

@@ -1,0 +1,156 @@
+package classic
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+)
+
+// referenceRow is a row of testdata/two-phase-commit.tsv, a copy of the project's reference
+// (shared/reference), published counts of TLC and stateright.
+type referenceRow struct {
+	rms                     int
+	unique, generated, depth int64
+}
+
+func readReference(t *testing.T) []referenceRow {
+	t.Helper()
+	data, err := os.ReadFile("testdata/two-phase-commit.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The copy must not drift from the project's reference, where that is checked out beside us.
+	if shared, err := os.ReadFile("../../../shared/reference/two-phase-commit.tsv"); err == nil && !bytes.Equal(shared, data) {
+		t.Fatal("testdata/two-phase-commit.tsv differs from shared/reference/two-phase-commit.tsv")
+	}
+	var rows []referenceRow
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "\t")
+		if strings.HasPrefix(sc.Text(), "#") || f[0] == "rms" {
+			continue
+		}
+		var n [4]int64
+		for i := range n {
+			if n[i], err = strconv.ParseInt(f[i], 10, 64); err != nil {
+				t.Fatalf("bad reference line %q", sc.Text())
+			}
+		}
+		rows = append(rows, referenceRow{int(n[0]), n[1], n[2], n[3]})
+	}
+	if len(rows) != 8 {
+		t.Fatalf("reference has %d rows, want 8", len(rows))
+	}
+	return rows
+}
+
+func TestTwoPhaseMatchesReference(t *testing.T) {
+	for _, row := range readReference(t) {
+		if row.rms > 7 {
+			continue // rms=8 (18.5 million states generated) is measured by make bench
+		}
+		m, err := NewTwoPhase(row.rms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Unique != row.unique || r.Generated != row.generated || int64(r.Depth) != row.depth || !r.Complete {
+			t.Errorf("rms=%d BFS: unique %d, states %d, depth %d, complete %v; want %d, %d, %d",
+				row.rms, r.Unique, r.Generated, r.Depth, r.Complete, row.unique, row.generated, row.depth)
+		}
+		if p := r.Property("TCConsistent"); p.Status != checker.Holds {
+			t.Errorf("rms=%d: TCConsistent %v", row.rms, p.Status)
+		}
+		// The shortest run that commits: every RM prepares, the TM hears each, commits, and
+		// every RM receives the decision: 3*rms+1 steps.
+		if p := r.Property("TCCommitted"); p.Status != checker.Holds || len(p.Trace.Steps) != 3*row.rms+1 || !m.AllCommitted(p.Trace.Last()) {
+			t.Errorf("rms=%d: TCCommitted %v", row.rms, p.Status)
+		}
+		for _, o := range []checker.Options{{Workers: 2}, {Workers: 3}, {Strategy: checker.DFS}} {
+			got, err := checker.Check(context.Background(), m, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Unique != row.unique || !got.Complete {
+				t.Errorf("rms=%d %v workers=%d: unique %d complete %v, want %d", row.rms, o.Strategy, o.Workers, got.Unique, got.Complete, row.unique)
+			}
+			if o.Strategy == checker.BFS && (got.Generated != r.Generated || got.Depth != r.Depth ||
+				!reflect.DeepEqual(got.Property("TCCommitted").Trace, r.Property("TCCommitted").Trace)) {
+				t.Errorf("rms=%d workers=%d: differs from one worker", row.rms, o.Workers)
+			}
+		}
+	}
+}
+
+func TestTwoPhaseRejectsBadRMs(t *testing.T) {
+	for _, rms := range []int{0, -1, MaxRMs + 1} {
+		if _, err := NewTwoPhase(rms); err == nil {
+			t.Errorf("rms=%d accepted", rms)
+		}
+	}
+}
+
+func TestDieHardMatchesReference(t *testing.T) {
+	ref, err := os.ReadFile("testdata/die-hard.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ref), "16 distinct states, 97 states generated, 8 BFS levels") ||
+		!strings.Contains(string(ref), "(0,0) (5,0) (2,3) (2,0) (0,2) (5,2) (4,3)") {
+		t.Fatal("testdata/die-hard.txt is not the reference these assertions were written from")
+	}
+	m := DieHard{}
+	r, err := checker.Check(context.Background(), m, checker.Options{KeepGoing: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Unique != 16 || r.Generated != 97 || r.Depth != 8 || !r.Complete {
+		t.Errorf("unique %d, states %d, depth %d, complete %v; want 16, 97, 8", r.Unique, r.Generated, r.Depth, r.Complete)
+	}
+	want := "(0,0) (5,0) (2,3) (2,0) (0,2) (5,2) (4,3)"
+	for _, o := range []checker.Options{{}, {Workers: 2}, {KeepGoing: true}} {
+		r, err := checker.Check(context.Background(), m, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.Property("big ≠ 4")
+		if p.Status != checker.Violated {
+			t.Fatalf("%+v: big ≠ 4 %v", o, p.Status)
+		}
+		labels := []string{m.LabelState(p.Trace.Init)}
+		for _, s := range p.Trace.Steps {
+			labels = append(labels, m.LabelState(s.State))
+		}
+		if got := strings.Join(labels, " "); got != want || len(p.Trace.Steps) != 6 {
+			t.Errorf("%+v: trace %s, want %s", o, got, want)
+		}
+		if r.Property("TypeOK").Status == checker.Violated {
+			t.Errorf("TypeOK violated")
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	m, _ := NewTwoPhase(2)
+	s, _ := m.Next(TPState{}, TPAction{Kind: RMPrepare, RM: 1})
+	if got := m.FormatAction(TPState{}, TPAction{Kind: RMPrepare, RM: 1}); got != "RMPrepare(rm2)" {
+		t.Errorf("FormatAction = %q", got)
+	}
+	want := "tmState = init\ntmPrepared = {}\nmsgs = {Prepared(rm2)}\nrm1 = working\nrm2 = prepared"
+	if got := m.FormatState(s); got != want {
+		t.Errorf("FormatState = %q", got)
+	}
+	if got := m.LabelState(s); got != "TM init WP" {
+		t.Errorf("LabelState = %q", got)
+	}
+}
