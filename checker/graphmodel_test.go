@@ -27,7 +27,9 @@ func (g *graphModel) Next(s int, a int) (int, bool) {
 	return t, t >= 0
 }
 
-func (g *graphModel) Encode(buf []byte, s int) []byte { return binary.LittleEndian.AppendUint32(buf, uint32(s)) }
+func (g *graphModel) Encode(buf []byte, s int) []byte {
+	return binary.LittleEndian.AppendUint32(buf, uint32(s))
+}
 
 func (g *graphModel) Properties() []Property[int] { return g.props }
 

@@ -16,7 +16,7 @@ import (
 // referenceRow is a row of testdata/two-phase-commit.tsv, a copy of the project's reference
 // (shared/reference), published counts of TLC and stateright.
 type referenceRow struct {
-	rms                     int
+	rms                      int
 	unique, generated, depth int64
 }
 

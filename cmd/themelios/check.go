@@ -1,0 +1,247 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+)
+
+const checkUsage = `Usage: themelios check TARGET [flags]
+
+Checks TARGET, a built-in model or scenario (see "themelios list"), and prints each property's
+verdict with the shortest counterexample (BFS) for a violation. Flags may come before or after
+TARGET.
+
+Flags:
+`
+
+// setFlags collects repeated --set name=value flags.
+type setFlags []string
+
+func (s *setFlags) String() string     { return strings.Join(*s, ",") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
+
+type checkArgs struct {
+	strategy  string
+	sets      setFlags
+	maxDepth  int
+	maxStates int64
+	timeout   time.Duration
+	workers   int
+	seed      uint64
+	walks     int64
+	keepGoing bool
+	json      bool
+}
+
+func newCheckFlags(a *checkArgs) *flag.FlagSet {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.StringVar(&a.strategy, "strategy", "bfs", "`bfs` (shortest counterexamples), dfs or simulate (seeded random walks)")
+	fs.Var(&a.sets, "set", "set a parameter, `name=value` (repeatable; \"themelios list\" shows each target's)")
+	fs.IntVar(&a.maxDepth, "max-depth", 0, "explore paths of at most `N` states (0: unbounded; simulation: 100 per walk)")
+	fs.Int64Var(&a.maxStates, "max-states", 0, "stop after `N` distinct states (0: unbounded)")
+	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
+	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "BFS worker goroutines (`N`); results do not depend on it")
+	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
+	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
+	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
+	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// parseInterspersed parses flags that may come before and after positional arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var a checkArgs
+	fs := newCheckFlags(&a)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, checkUsage)
+		printFlags(stdout, fs)
+		return exitOK
+	}
+	if err != nil {
+		return fail(stderr, "check: %v", err)
+	}
+	if len(pos) != 1 {
+		return fail(stderr, "check takes one TARGET, got %d (see themelios list)", len(pos))
+	}
+	entry, ok := catalog.Lookup(pos[0])
+	if !ok {
+		return fail(stderr, "unknown target %q (themelios list shows the built-in ones)", pos[0])
+	}
+	strategy, err := checker.ParseStrategy(a.strategy)
+	if err != nil {
+		return fail(stderr, "check: --strategy: %v", err)
+	}
+	vals, err := entry.Resolve(a.sets)
+	if err != nil {
+		return fail(stderr, "check: --set: %v", err)
+	}
+	model, err := entry.Build(vals)
+	if err != nil {
+		return fail(stderr, "check: %s: %v", entry.Name, err)
+	}
+	opts := checker.Options{
+		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
+		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing,
+	}
+	if err := opts.Validate(); err != nil {
+		return fail(stderr, "check: %v", err)
+	}
+	rep, err := model.Check(ctx, entry.Name, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "themelios: check: %v\n", err)
+	}
+	if a.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		writeReport(stdout, rep, entry.Describe(vals))
+	}
+	if rep.Violated() {
+		return exitViolation
+	}
+	return exitOK
+}
+
+// writeReport prints a report for people: the counts, each verdict, and each trace as numbered
+// steps showing what changed.
+func writeReport(w io.Writer, rep checker.Report, params string) {
+	title := rep.Target
+	if params != "" {
+		title += " (" + params + ")"
+	}
+	fmt.Fprintf(w, "%s: %s, %d worker%s\n", title, rep.Strategy, rep.Workers, plural(rep.Workers))
+	extent := "complete"
+	if !rep.Complete {
+		extent = "incomplete (bounded or stopped)"
+	}
+	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", group(rep.Unique), group(rep.States), rep.Depth, extent,
+		duration(rep.DurationMS))
+	if rep.Walks > 0 {
+		fmt.Fprintf(w, ", %s walks", group(rep.Walks))
+	}
+	fmt.Fprintln(w)
+	for _, p := range rep.Properties {
+		mark := map[string]string{"holds": "✓", "violated": "✗"}[p.Status]
+		if mark == "" {
+			mark = "?"
+		}
+		fmt.Fprintf(w, "  %s %s (%s): %s", mark, p.Name, p.Expectation, verdictText(p, rep))
+		fmt.Fprintln(w)
+	}
+	for _, p := range rep.Properties {
+		if p.Trace == nil {
+			continue
+		}
+		kind := "Counterexample"
+		if p.Status == "holds" {
+			kind = "Witness"
+		}
+		fmt.Fprintf(w, "\n%s for %q (%d step%s):\n", kind, p.Name, len(p.Trace)-1, plural(len(p.Trace)-1))
+		prev := ""
+		for i, st := range p.Trace {
+			fmt.Fprintf(w, "%3d. %s\n", i, st.Action)
+			for _, line := range changedLines(prev, st.State) {
+				fmt.Fprintf(w, "       %s\n", line)
+			}
+			prev = st.State
+		}
+	}
+}
+
+// verdictText words a verdict honestly: a bounded search never claims a property holds.
+func verdictText(p checker.PropertyReport, rep checker.Report) string {
+	switch p.Status {
+	case "violated":
+		if p.Trace == nil {
+			return "violated: no reachable state satisfies it"
+		}
+		return fmt.Sprintf("violated after %d step%s", len(p.Trace)-1, plural(len(p.Trace)-1))
+	case "holds":
+		if p.Trace != nil {
+			return fmt.Sprintf("holds (witness of %d step%s)", len(p.Trace)-1, plural(len(p.Trace)-1))
+		}
+		return "holds"
+	}
+	return fmt.Sprintf("unknown: no violation within %s states, depth %d", group(rep.Unique), rep.Depth)
+}
+
+// changedLines returns the lines of cur that prev does not have (all of cur at the start).
+func changedLines(prev, cur string) []string {
+	if prev == "" {
+		return strings.Split(cur, "\n")
+	}
+	had := map[string]int{} // only looked up
+	for _, l := range strings.Split(prev, "\n") {
+		had[l]++
+	}
+	var out []string
+	for _, l := range strings.Split(cur, "\n") {
+		if had[l] > 0 {
+			had[l]--
+			continue
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		out = []string{"(no change)"}
+	}
+	return out
+}
+
+// duration formats milliseconds as "12ms" or "3.4s".
+func duration(ms int64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%dms", ms)
+	}
+	return fmt.Sprintf("%.1fs", float64(ms)/1000)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/themelios/themelios/models/catalog"
+)
+
+// list prints every built-in target with its summary and parameters.
+func list(stdout io.Writer) int {
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	for _, e := range catalog.All() {
+		fmt.Fprintf(tw, "%s\t%s\n", e.Name, e.Summary)
+		for _, p := range e.Params {
+			fmt.Fprintf(tw, "\t  --set %s=%s\t%s\n", p.Name, p.Default, paramHelp(p))
+		}
+	}
+	tw.Flush()
+	return exitOK
+}
+
+func paramHelp(p catalog.Param) string {
+	if len(p.Choices) > 0 {
+		return fmt.Sprintf("%s (%v)", p.Help, p.Choices)
+	}
+	return fmt.Sprintf("%s (%d to %d)", p.Help, p.Min, p.Max)
+}

@@ -1,0 +1,71 @@
+// Command themelios checks orchestration models and the classic teaching models.
+//
+//	themelios list
+//	themelios check TARGET [flags]
+//
+// Run "themelios help" for the flags. Exit status: 0 every property as expected, 1 a property
+// was violated, 2 bad input or usage.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+const usage = `themelios: a model checker for orchestration control planes.
+
+Usage:
+  themelios list                    list the built-in models and scenarios
+  themelios check TARGET [flags]    check a built-in model or scenario
+  themelios help [COMMAND]          show help
+
+Exit status: 0 every property as expected, 1 a property was violated, 2 bad input or usage.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK        = 0
+	exitViolation = 1
+	exitUsage     = 2
+)
+
+// run executes a command line and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "list":
+		if len(args) > 1 {
+			return fail(stderr, "list takes no arguments")
+		}
+		return list(stdout)
+	case "check":
+		return check(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "check" {
+			fmt.Fprint(stdout, checkUsage)
+			printFlags(stdout, newCheckFlags(&checkArgs{}))
+			return exitOK
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	return fail(stderr, "unknown command %q (want list, check or help)", args[0])
+}
+
+// fail prints a one-line error and returns the usage exit status.
+func fail(stderr io.Writer, format string, a ...any) int {
+	fmt.Fprintf(stderr, "themelios: "+format+"\n", a...)
+	return exitUsage
+}

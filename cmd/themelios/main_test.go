@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestList(t *testing.T) {
+	code, out, _ := runCLI("list")
+	if code != 0 || !strings.Contains(out, "classic/two-phase-commit") || !strings.Contains(out, "classic/die-hard") || !strings.Contains(out, "--set rms=3") {
+		t.Fatalf("list: %d\n%s", code, out)
+	}
+}
+
+func TestCheckPrintsCounterexample(t *testing.T) {
+	code, out, _ := runCLI("check", "classic/die-hard", "--workers", "1")
+	if code != exitViolation {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"✗ big ≠ 4 (always): violated after 6 steps",
+		"Counterexample for \"big ≠ 4\" (6 steps):",
+		"  1. FillBigJug\n       big = 5\n",
+		"  6. BigToSmall\n       big = 4\n       small = 3\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckJSON(t *testing.T) {
+	code, out, _ := runCLI("check", "--json", "classic/two-phase-commit", "--set", "rms=3")
+	if code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if rep.Target != "classic/two-phase-commit" || rep.Strategy != "bfs" || rep.States != 1146 || rep.Unique != 288 || rep.Depth != 11 || !rep.Complete {
+		t.Fatalf("report %+v", rep)
+	}
+	if len(rep.Properties) != 2 || rep.Properties[0].Status != "holds" || rep.Properties[1].Expectation != "sometimes" ||
+		len(rep.Properties[1].Trace) != 11 || rep.Properties[1].Trace[0].Action != "init" {
+		t.Fatalf("properties %+v", rep.Properties)
+	}
+	// Every key of the contract is present.
+	var raw map[string]any
+	json.Unmarshal([]byte(out), &raw)
+	for _, k := range []string{"target", "strategy", "states", "unique", "depth", "complete", "duration_ms", "properties"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	code, out, _ = runCLI("check", "classic/die-hard", "--json", "--keep-going", "--strategy", "dfs")
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation || rep.Unique != 16 || rep.States != 97 || !rep.Complete {
+		t.Fatalf("die-hard dfs: exit %d, %+v", code, rep)
+	}
+}
+
+func TestCheckSimulateAndBounds(t *testing.T) {
+	code, out, _ := runCLI("check", "classic/two-phase-commit", "--strategy", "simulate", "--seed", "3", "--walks", "20", "--json")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Walks != 20 || rep.Complete || rep.Properties[0].Status != "unknown" {
+		t.Fatalf("simulate: exit %d %+v", code, rep)
+	}
+	code, out, _ = runCLI("check", "classic/two-phase-commit", "--max-depth", "3")
+	if code != exitOK || !strings.Contains(out, "incomplete") || !strings.Contains(out, "? TCConsistent (always): unknown: no violation within") {
+		t.Fatalf("bounded: exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInputIsOneLineAndExit2(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"frobnicate"},
+		{"check"},
+		{"check", "no/such-model"},
+		{"check", "classic/die-hard", "extra"},
+		{"check", "classic/die-hard", "--no-such-flag"},
+		{"check", "classic/die-hard", "--max-depth", "ten"},
+		{"check", "classic/die-hard", "--workers", "-3"},
+		{"check", "classic/die-hard", "--strategy", "astar"},
+		{"check", "classic/two-phase-commit", "--set", "rms=0"},
+		{"check", "classic/two-phase-commit", "--set", "rms=abc"},
+		{"check", "classic/two-phase-commit", "--set", "nodes=2"},
+		{"check", "classic/two-phase-commit", "--set", "rms"},
+		{"check", "classic/die-hard", "--timeout", "soon"},
+		{"list", "extra"},
+	} {
+		code, out, errOut := runCLI(args...)
+		if code != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+		if len(args) == 0 {
+			continue // bare themelios prints the usage
+		}
+		if out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "themelios: ") {
+			t.Errorf("%q: stdout %q, stderr %q: want one line on stderr", args, out, errOut)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"help", "check"}, {"check", "--help"}} {
+		code, out, _ := runCLI(args...)
+		if code != exitOK || !strings.Contains(out, "themelios") {
+			t.Errorf("%q: exit %d\n%s", args, code, out)
+		}
+	}
+	_, out, _ := runCLI("help", "check")
+	for _, flag := range []string{"-strategy", "-set", "-max-depth", "-max-states", "-timeout", "-workers", "-seed", "-json"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("check help lacks %s", flag)
+		}
+	}
+}
+
+func TestGroup(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 18507778: "18,507,778", -1234: "-1,234"} {
+		if got := group(n); got != want {
+			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+// Package catalog names the built-in models and scenarios, declares their parameters, and
+// hides their state and action types behind one interface, so that the CLI and the playground
+// can check any of them.
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/classic"
+)
+
+// Param is a parameter of an entry, set with --set name=value. It is an integer from Min to Max
+// unless Choices lists the values it may take.
+type Param struct {
+	Name     string
+	Help     string
+	Default  string
+	Min, Max int
+	Choices  []string
+}
+
+// check validates a value.
+func (p Param) check(v string) error {
+	if len(p.Choices) > 0 {
+		for _, c := range p.Choices {
+			if v == c {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s must be one of %s, not %q", p.Name, strings.Join(p.Choices, ", "), v)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < p.Min || n > p.Max {
+		return fmt.Errorf("%s must be an integer from %d to %d, not %q", p.Name, p.Min, p.Max, v)
+	}
+	return nil
+}
+
+// Values are an entry's parameters, resolved and validated.
+type Values struct {
+	v map[string]string // only looked up, never iterated
+}
+
+// Int returns an integer parameter (validated by Resolve).
+func (v Values) Int(name string) int {
+	n, _ := strconv.Atoi(v.v[name])
+	return n
+}
+
+// String returns a parameter's value.
+func (v Values) String(name string) string { return v.v[name] }
+
+// Entry is a built-in model or scenario.
+type Entry struct {
+	Name    string
+	Summary string
+	Params  []Param
+	Build   func(Values) (Checkable, error)
+}
+
+// Resolve applies "name=value" settings over the defaults, reporting every bad one at once.
+func (e Entry) Resolve(sets []string) (Values, error) {
+	vals := Values{v: map[string]string{}}
+	for _, p := range e.Params {
+		vals.v[p.Name] = p.Default
+	}
+	var bad []string
+	for _, s := range sets {
+		name, value, ok := strings.Cut(s, "=")
+		p, known := e.param(name)
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("%q is not name=value", s))
+		case !known:
+			bad = append(bad, fmt.Sprintf("%s has no parameter %q (it has: %s)", e.Name, name, e.paramNames()))
+		default:
+			if err := p.check(value); err != nil {
+				bad = append(bad, err.Error())
+			} else {
+				vals.v[name] = value
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return Values{}, fmt.Errorf("%s", strings.Join(bad, "; "))
+	}
+	return vals, nil
+}
+
+func (e Entry) param(name string) (Param, bool) {
+	for _, p := range e.Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+func (e Entry) paramNames() string {
+	if len(e.Params) == 0 {
+		return "none"
+	}
+	var names []string
+	for _, p := range e.Params {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Checkable is a model ready to check, its state and action types hidden.
+type Checkable interface {
+	// Check runs a check to the end (or a bound) on opts.Workers workers.
+	Check(ctx context.Context, target string, opts checker.Options) (checker.Report, error)
+	// NewRun prepares a sliced check (see checker.Run).
+	NewRun(target string, opts checker.Options) (Run, error)
+}
+
+// Run is a sliced check with its types hidden.
+type Run interface {
+	Step(ctx context.Context, budget int) (done bool)
+	Progress() checker.Progress
+	Report() (checker.Report, error)
+}
+
+// Adapt wraps a model as a Checkable.
+func Adapt[S, A any](m checker.Model[S, A]) Checkable { return adapter[S, A]{m} }
+
+type adapter[S, A any] struct{ m checker.Model[S, A] }
+
+func (a adapter[S, A]) Check(ctx context.Context, target string, opts checker.Options) (checker.Report, error) {
+	r, err := checker.Check(ctx, a.m, opts)
+	return checker.NewReport(a.m, target, r), err
+}
+
+func (a adapter[S, A]) NewRun(target string, opts checker.Options) (Run, error) {
+	r, err := checker.NewRun(a.m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &run[S, A]{m: a.m, r: r, target: target}, nil
+}
+
+type run[S, A any] struct {
+	m      checker.Model[S, A]
+	r      *checker.Run[S, A]
+	target string
+}
+
+func (r *run[S, A]) Step(ctx context.Context, budget int) bool { return r.r.Step(ctx, budget) }
+func (r *run[S, A]) Progress() checker.Progress                { return r.r.Progress() }
+func (r *run[S, A]) Report() (checker.Report, error) {
+	res := r.r.Result()
+	return checker.NewReport(r.m, r.target, res), res.Err
+}
+
+// entries lists every built-in entry.
+var entries = []Entry{
+	{
+		Name:    "classic/two-phase-commit",
+		Summary: "Two-phase commit (TLA+ TwoPhase): a transaction manager and resource managers agree to commit or abort",
+		Params:  []Param{{Name: "rms", Help: "number of resource managers", Default: "3", Min: 1, Max: classic.MaxRMs}},
+		Build: func(v Values) (Checkable, error) {
+			m, err := classic.NewTwoPhase(v.Int("rms"))
+			if err != nil {
+				return nil, err
+			}
+			return Adapt(m), nil
+		},
+	},
+	{
+		Name:    "classic/die-hard",
+		Summary: "Die Hard water jugs (TLA+ DieHard): measure 4 gallons with a 3- and a 5-gallon jug",
+		Build:   func(Values) (Checkable, error) { return Adapt[classic.Jugs, classic.JugAction](classic.DieHard{}), nil },
+	},
+}
+
+// All returns the entries sorted by name.
+func All() []Entry {
+	all := append([]Entry(nil), entries...)
+	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+	return all
+}
+
+// Lookup finds an entry by name.
+func Lookup(name string) (Entry, bool) {
+	for _, e := range entries {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Describe returns "name=value" for every parameter, in declaration order (for output).
+func (e Entry) Describe(v Values) string {
+	var parts []string
+	for _, p := range e.Params {
+		parts = append(parts, p.Name+"="+v.String(p.Name))
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,80 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+)
+
+func TestResolve(t *testing.T) {
+	e, ok := Lookup("classic/two-phase-commit")
+	if !ok {
+		t.Fatal("two-phase commit not found")
+	}
+	v, err := e.Resolve(nil)
+	if err != nil || v.Int("rms") != 3 || e.Describe(v) != "rms=3" {
+		t.Fatalf("defaults: %v %v", err, e.Describe(v))
+	}
+	v, err = e.Resolve([]string{"rms=5"})
+	if err != nil || v.Int("rms") != 5 {
+		t.Fatalf("rms=5: %v", err)
+	}
+	_, err = e.Resolve([]string{"rms=0", "nodes=3", "oops"})
+	if err == nil {
+		t.Fatal("bad settings accepted")
+	}
+	for _, want := range []string{"rms must be an integer from 1 to 16", `no parameter "nodes"`, `"oops" is not name=value`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	enum := Param{Name: "consistency", Choices: []string{"a", "b"}}
+	if enum.check("b") != nil || enum.check("c") == nil {
+		t.Error("choices not enforced")
+	}
+}
+
+func TestEveryEntryBuildsAndRuns(t *testing.T) {
+	for _, e := range All() {
+		v, err := e.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		m, err := e.Build(v)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Name, err)
+		}
+		rep, err := m.Check(context.Background(), e.Name, checker.Options{MaxStates: 10000})
+		if err != nil || rep.Target != e.Name || rep.Unique == 0 || len(rep.Properties) == 0 {
+			t.Fatalf("%s: %v %+v", e.Name, err, rep)
+		}
+		// The sliced run gives the same report as Check.
+		r, err := m.NewRun(e.Name, checker.Options{MaxStates: 10000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !r.Step(context.Background(), 7) {
+		}
+		got, err := r.Report()
+		got.DurationMS, rep.DurationMS = 0, 0
+		got.Workers, rep.Workers = 0, 0
+		if err != nil || got.Unique != rep.Unique || got.States != rep.States || got.Properties[0].Status != rep.Properties[0].Status {
+			t.Fatalf("%s: sliced %+v, want %+v", e.Name, got, rep)
+		}
+	}
+}
+
+func FuzzResolve(f *testing.F) {
+	for _, s := range []string{"rms=3", "rms=", "=3", "rms=99999999999999999999", "rms=-1", "x=y=z", ""} {
+		f.Add(s)
+	}
+	e, _ := Lookup("classic/two-phase-commit")
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := e.Resolve([]string{s})
+		if err == nil && (v.Int("rms") < 1 || v.Int("rms") > 16) {
+			t.Fatalf("%q accepted as rms=%d", s, v.Int("rms"))
+		}
+	})
+}
