@@ -2,4 +2,9 @@ module github.com/themelios/themelios
 
 go 1.26
 
-require github.com/cespare/xxhash/v2 v2.3.0 // indirect
+require (
+	github.com/anishathalye/porcupine v1.3.1 // indirect
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	go.yaml.in/yaml/v2 v2.4.2 // indirect
+	sigs.k8s.io/yaml v1.6.0 // indirect
+)

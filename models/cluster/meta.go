@@ -1,0 +1,155 @@
+package cluster
+
+import "sort"
+
+// UID identifies an object across delete and re-create (the API server assigns it).
+type UID uint64
+
+// KV is a label or annotation.
+type KV struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Labels is a set of key/value pairs sorted by key (labels, annotations, selectors).
+type Labels []KV
+
+// Get returns the value for key.
+func (l Labels) Get(key string) (string, bool) {
+	for _, kv := range l {
+		if kv.Key == key {
+			return kv.Value, true
+		}
+	}
+	return "", false
+}
+
+// With returns a copy with key set to value, sorted.
+func (l Labels) With(key, value string) Labels {
+	out := make(Labels, 0, len(l)+1)
+	done := false
+	for _, kv := range l {
+		if kv.Key == key {
+			out = append(out, KV{key, value})
+			done = true
+			continue
+		}
+		out = append(out, kv)
+	}
+	if !done {
+		out = append(out, KV{key, value})
+		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	}
+	return out
+}
+
+// Matches reports whether every pair of the selector l is in labels (an empty selector
+// matches nothing, as for a ReplicaSet).
+func (l Labels) Matches(labels Labels) bool {
+	if len(l) == 0 {
+		return false
+	}
+	for _, kv := range l {
+		if v, ok := labels.Get(kv.Key); !ok || v != kv.Value {
+			return false
+		}
+	}
+	return true
+}
+
+// Equal compares two label sets.
+func (l Labels) Equal(o Labels) bool {
+	if len(l) != len(o) {
+		return false
+	}
+	for i := range l {
+		if l[i] != o[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// OwnerReference points from a dependent to its owner.
+type OwnerReference struct {
+	Kind       Kind   `json:"kind"`
+	Name       string `json:"name"`
+	UID        UID    `json:"uid"`
+	Controller bool   `json:"controller,omitempty"`
+}
+
+// ObjectMeta is the metadata every object carries.
+type ObjectMeta struct {
+	Name            string           `json:"name"`
+	GenerateName    string           `json:"generateName,omitempty"`
+	UID             UID              `json:"uid"`
+	Labels          Labels           `json:"labels,omitempty"`
+	Annotations     Labels           `json:"annotations,omitempty"`
+	OwnerReferences []OwnerReference `json:"ownerReferences,omitempty"`
+	Finalizers      []string         `json:"finalizers,omitempty"`
+	Generation      int64            `json:"generation"`
+	ResourceVersion int64            `json:"resourceVersion"`
+	// CreationRevision is the revision of the create (our stand-in for creationTimestamp).
+	CreationRevision int64 `json:"creationRevision"`
+	// DeletionTimestamp is set (the revision of the delete request) once deletion is requested.
+	DeletionTimestamp int64 `json:"deletionTimestamp,omitempty"`
+}
+
+// Terminating reports whether deletion was requested.
+func (m *ObjectMeta) Terminating() bool { return m.DeletionTimestamp != 0 }
+
+// ControllerRef returns the owner reference marked controller, if any.
+func (m *ObjectMeta) ControllerRef() (OwnerReference, bool) {
+	for _, r := range m.OwnerReferences {
+		if r.Controller {
+			return r, true
+		}
+	}
+	return OwnerReference{}, false
+}
+
+// HasFinalizer reports whether f is among the finalizers.
+func (m *ObjectMeta) HasFinalizer(f string) bool {
+	for _, x := range m.Finalizers {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// OnlyFinalizersRemoved reports whether a and b differ at most in their finalizers, and b's
+// finalizers are a subset of a's (the only change a terminating object accepts).
+func OnlyFinalizersRemoved(a, b *ObjectMeta) bool {
+	x, y := *a, *b
+	x.Finalizers, y.Finalizers = nil, nil
+	if !metaEqual(&x, &y) {
+		return false
+	}
+	for _, f := range b.Finalizers {
+		if !a.HasFinalizer(f) {
+			return false
+		}
+	}
+	return true
+}
+
+func metaEqual(a, b *ObjectMeta) bool {
+	if a.Name != b.Name || a.GenerateName != b.GenerateName || a.UID != b.UID || !a.Labels.Equal(b.Labels) ||
+		!a.Annotations.Equal(b.Annotations) || a.Generation != b.Generation || a.ResourceVersion != b.ResourceVersion ||
+		a.CreationRevision != b.CreationRevision || a.DeletionTimestamp != b.DeletionTimestamp ||
+		len(a.OwnerReferences) != len(b.OwnerReferences) || len(a.Finalizers) != len(b.Finalizers) {
+		return false
+	}
+	for i := range a.OwnerReferences {
+		if a.OwnerReferences[i] != b.OwnerReferences[i] {
+			return false
+		}
+	}
+	for i := range a.Finalizers {
+		if a.Finalizers[i] != b.Finalizers[i] {
+			return false
+		}
+	}
+	return true
+}

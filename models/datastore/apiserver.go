@@ -1,0 +1,226 @@
+package datastore
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/themelios/themelios/models/cluster"
+)
+
+// Verb is the kind of a write.
+type Verb uint8
+
+// The writes a client can make.
+const (
+	Create       Verb = iota // create Object (Name, or GenerateName for a generated name)
+	Update                   // replace Object's metadata and spec; checks UID and resourceVersion
+	UpdateStatus             // replace Object's status; checks UID and resourceVersion
+	Bind                     // set pod Name's spec.nodeName to Node; checks UID, fails if bound
+	Delete                   // delete Kind/Name; checks UID; graceful unless Force
+)
+
+var verbNames = [...]string{"create", "update", "update status of", "bind", "delete"}
+
+func (v Verb) String() string { return verbNames[v] }
+
+// Write is one request to the API server.
+type Write struct {
+	Verb   Verb
+	Object cluster.Object // Create, Update, UpdateStatus: the object as the client sends it
+	Kind   cluster.Kind   // Bind, Delete
+	Name   string         // Bind, Delete
+	UID    cluster.UID    // Bind, Delete: precondition (0: none)
+	Node   string         // Bind: the node
+	Force  bool           // Delete: no grace period (remove the object at once)
+}
+
+// Target returns the kind and name the write is about (before a generated name is chosen).
+func (w Write) Target() (cluster.Kind, string) {
+	if w.Object != nil {
+		m := w.Object.Meta()
+		if m.Name == "" {
+			return w.Object.Kind(), m.GenerateName
+		}
+		return w.Object.Kind(), m.Name
+	}
+	return w.Kind, w.Name
+}
+
+// Outcome is the API server's answer to a write.
+type Outcome struct {
+	Code   int    // 200 OK, 201 Created, 404 Not Found, 409 Conflict, 422 Unprocessable
+	Reason string // for a rejection
+	Name   string // the object's name (the generated one, for a create with generateName)
+}
+
+// OK reports whether the write was accepted.
+func (o Outcome) OK() bool { return o.Code < 300 }
+
+func (o Outcome) String() string {
+	switch o.Code {
+	case 200:
+		return "200 OK"
+	case 201:
+		return "201 Created"
+	case 404:
+		return "404 Not Found: " + o.Reason
+	case 409:
+		return "409 Conflict: " + o.Reason
+	}
+	return fmt.Sprintf("%d: %s", o.Code, o.Reason)
+}
+
+func reject(code int, format string, a ...any) Outcome {
+	return Outcome{Code: code, Reason: fmt.Sprintf(format, a...)}
+}
+
+// Apply applies w to snapshot c as the API server would, at revision rev, giving a created
+// object the UID uid. A rejected write returns c unchanged.
+//
+// Rules (after the Kubernetes API server, v1.3x): names are unique per kind; create assigns
+// the UID, resolves generateName, sets generation 1 and the resourceVersion; update and status
+// update fail on a missing object (404), a UID mismatch or a stale resourceVersion (409); a
+// spec change bumps the generation; a terminating object accepts only the removal of
+// finalizers, and is removed once it has none; delete is UID-checked, and soft (it sets
+// deletionTimestamp) for pods bound to a node (unless forced) and for objects with finalizers.
+func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
+	switch w.Verb {
+	case Create:
+		return create(c, w.Object, rev, uid)
+	case Update, UpdateStatus:
+		return update(c, w, rev)
+	case Bind:
+		return bind(c, w, rev)
+	case Delete:
+		return remove(c, w, rev)
+	}
+	return c, reject(422, "unknown verb")
+}
+
+// GeneratedName is the name generateName gives for index i: the prefix and five characters
+// derived from i by a fixed bijection (so that names look like upstream's random suffixes).
+// Create takes the lowest free index, so that generated names do not grow without bound as
+// objects come and go.
+func GeneratedName(prefix string, i int) string {
+	const alphabet = "bcdfghjklmnpqrstvwxz2456789" // upstream's alphabet for random suffixes
+	const space = 27 * 27 * 27 * 27 * 27
+	x := (i%space)*7919 + 4242 // 7919 is prime to 27: a bijection on [0, space)
+	x %= space
+	suffix := make([]byte, 5)
+	for k := range suffix {
+		suffix[k] = alphabet[x%27]
+		x /= 27
+	}
+	if i >= space {
+		return prefix + string(suffix) + strconv.Itoa(i/space)
+	}
+	return prefix + string(suffix)
+}
+
+func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
+	o = o.DeepCopy()
+	m := o.Meta()
+	if m.Name == "" {
+		if m.GenerateName == "" {
+			return c, reject(422, "name or generateName is required")
+		}
+		for i := 0; ; i++ {
+			if n := GeneratedName(m.GenerateName, i); c.Get(o.Kind(), n) == nil {
+				m.Name = n
+				break
+			}
+		}
+	}
+	if c.Get(o.Kind(), m.Name) != nil {
+		return c, reject(409, "%s %q already exists", o.Kind(), m.Name)
+	}
+	m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = uid, 1, rev, rev, 0
+	return c.With(o), Outcome{Code: 201, Name: m.Name}
+}
+
+// precondition checks that the object exists and, if uid is set, has that UID.
+func precondition(c *cluster.Cluster, k cluster.Kind, name string, uid cluster.UID) (cluster.Object, Outcome) {
+	cur := c.Get(k, name)
+	if cur == nil {
+		return nil, reject(404, "%s %q not found", k, name)
+	}
+	if uid != 0 && cur.Meta().UID != uid {
+		return nil, reject(409, "UID precondition failed: %s %q was deleted and re-created", k, name)
+	}
+	return cur, Outcome{Code: 200, Name: name}
+}
+
+func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
+	sent := w.Object
+	sm := sent.Meta()
+	cur, out := precondition(c, sent.Kind(), sm.Name, sm.UID)
+	if !out.OK() {
+		return c, out
+	}
+	cm := cur.Meta()
+	if sm.ResourceVersion != cm.ResourceVersion {
+		return c, reject(409, "the object has been modified (resourceVersion %d, not %d)", cm.ResourceVersion, sm.ResourceVersion)
+	}
+	var next cluster.Object
+	if w.Verb == UpdateStatus {
+		next = cur.DeepCopy()
+		next.CopyStatus(sent)
+	} else {
+		next = sent.DeepCopy()
+		next.CopyStatus(cur)
+		nm := next.Meta()
+		// Fields the API server owns.
+		nm.UID, nm.GenerateName, nm.CreationRevision, nm.DeletionTimestamp, nm.Generation =
+			cm.UID, cm.GenerateName, cm.CreationRevision, cm.DeletionTimestamp, cm.Generation
+		if !next.SpecEqual(cur) {
+			nm.Generation++
+		}
+	}
+	if cm.Terminating() {
+		if w.Verb == UpdateStatus || !next.SpecEqual(cur) || !cluster.OnlyFinalizersRemoved(cm, next.Meta()) {
+			return c, reject(409, "%s %q is terminating: only the removal of finalizers is accepted", cur.Kind(), cm.Name)
+		}
+		if len(next.Meta().Finalizers) == 0 {
+			return c.Without(cur.Kind(), cm.Name), out
+		}
+	}
+	next.Meta().ResourceVersion = rev
+	return c.With(next), out
+}
+
+func bind(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
+	cur, out := precondition(c, cluster.KindPod, w.Name, w.UID)
+	if !out.OK() {
+		return c, out
+	}
+	pod := cur.(*cluster.Pod)
+	switch {
+	case pod.Spec.NodeName != "":
+		return c, reject(409, "pod %q is already assigned to node %q", w.Name, pod.Spec.NodeName)
+	case pod.Terminating():
+		return c, reject(409, "pod %q is being deleted", w.Name)
+	}
+	next := pod.DeepCopy().(*cluster.Pod)
+	next.Spec.NodeName = w.Node
+	next.ResourceVersion = rev
+	return c.With(next), out
+}
+
+func remove(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
+	cur, out := precondition(c, w.Kind, w.Name, w.UID)
+	if !out.OK() {
+		return c, out
+	}
+	m := cur.Meta()
+	graceful := !w.Force && cur.Kind() == cluster.KindPod && cur.(*cluster.Pod).Spec.NodeName != ""
+	if len(m.Finalizers) == 0 && !graceful {
+		return c.Without(w.Kind, w.Name), out
+	}
+	if m.Terminating() {
+		return c, out // already being deleted: nothing changes
+	}
+	next := cur.DeepCopy()
+	next.Meta().DeletionTimestamp = rev
+	next.Meta().ResourceVersion = rev
+	return c.With(next), out
+}

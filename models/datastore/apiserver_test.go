@@ -1,0 +1,161 @@
+package datastore
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/models/cluster"
+)
+
+func pod(name string) *cluster.Pod {
+	return &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: name}, Spec: cluster.PodSpec{Image: "web:1", RestartPolicy: cluster.RestartAlways}}
+}
+
+// mustApply applies w and fails the test unless the outcome has the wanted code.
+func mustApply(t *testing.T, c *cluster.Cluster, w Write, rev int64, uid cluster.UID, code int) *cluster.Cluster {
+	t.Helper()
+	next, out := Apply(c, w, rev, uid)
+	if out.Code != code {
+		t.Fatalf("%v %v: got %v, want %d", w.Verb, w.Object, out, code)
+	}
+	if !out.OK() && next != c {
+		t.Fatalf("a rejected write changed the cluster")
+	}
+	return next
+}
+
+func TestCreate(t *testing.T) {
+	c := cluster.New()
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	p := c.Pod("a")
+	if p.UID != 7 || p.Generation != 1 || p.ResourceVersion != 2 || p.CreationRevision != 2 || p.Terminating() {
+		t.Fatalf("created pod meta %+v", p.ObjectMeta)
+	}
+	// Names are unique per kind...
+	mustApply(t, c, Write{Verb: Create, Object: pod("a")}, 3, 8, 409)
+	// ... but not across kinds.
+	node := &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: "a"}}
+	mustApply(t, c, Write{Verb: Create, Object: node}, 3, 8, 201)
+	// generateName takes the lowest free generated name.
+	gen := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{GenerateName: "web-"}}
+	c1, out := Apply(c, Write{Verb: Create, Object: gen}, 3, 8)
+	if out.Name != GeneratedName("web-", 0) || c1.Pod(out.Name) == nil || !strings.HasPrefix(out.Name, "web-") || len(out.Name) != 9 {
+		t.Fatalf("generated %q", out.Name)
+	}
+	c2, out2 := Apply(c1, Write{Verb: Create, Object: gen}, 4, 9)
+	if out2.Name != GeneratedName("web-", 1) || out2.Name == out.Name {
+		t.Fatalf("second generated name %q", out2.Name)
+	}
+	c3, _ := Apply(c2, Write{Verb: Delete, Kind: cluster.KindPod, Name: out.Name}, 5, 0)
+	if _, out3 := Apply(c3, Write{Verb: Create, Object: gen}, 6, 10); out3.Name != out.Name {
+		t.Fatalf("freed name not reused: %q", out3.Name)
+	}
+	mustApply(t, c, Write{Verb: Create, Object: &cluster.Pod{}}, 3, 8, 422)
+	// The sent object is not aliased by the store.
+	sent := pod("b")
+	c4 := mustApply(t, c, Write{Verb: Create, Object: sent}, 3, 8, 201)
+	sent.Spec.Image = "changed"
+	if c4.Pod("b").Spec.Image != "web:1" {
+		t.Fatal("the store aliases the sent object")
+	}
+}
+
+func TestGeneratedNamesAreDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 100000; i++ {
+		n := GeneratedName("x-", i)
+		if seen[n] {
+			t.Fatalf("GeneratedName repeats %q at %d", n, i)
+		}
+		seen[n] = true
+	}
+}
+
+func TestUpdate(t *testing.T) {
+	c := mustApply(t, cluster.New(), Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	p := c.Pod("a").DeepCopy().(*cluster.Pod)
+	// A label change keeps the generation; a spec change bumps it.
+	p.Labels = p.Labels.With("app", "web")
+	c1 := mustApply(t, c, Write{Verb: Update, Object: p}, 3, 0, 200)
+	if q := c1.Pod("a"); q.Generation != 1 || q.ResourceVersion != 3 || q.Labels[0].Value != "web" {
+		t.Fatalf("label update: %+v", q.ObjectMeta)
+	}
+	p2 := c1.Pod("a").DeepCopy().(*cluster.Pod)
+	p2.Spec.Image = "web:2"
+	p2.Status.Phase = cluster.PodRunning // ignored by a spec update
+	c2 := mustApply(t, c1, Write{Verb: Update, Object: p2}, 4, 0, 200)
+	if q := c2.Pod("a"); q.Generation != 2 || q.Spec.Image != "web:2" || q.Status.Phase != "" {
+		t.Fatalf("spec update: %+v %+v", q.ObjectMeta, q.Status)
+	}
+	// Stale resourceVersion: 409, nothing changes.
+	mustApply(t, c2, Write{Verb: Update, Object: p2}, 5, 0, 409)
+	// Missing object: 404.
+	mustApply(t, c2, Write{Verb: Update, Object: pod("zz")}, 5, 0, 404)
+	// UID mismatch (deleted and re-created): 409.
+	p3 := c2.Pod("a").DeepCopy().(*cluster.Pod)
+	p3.UID = 99
+	mustApply(t, c2, Write{Verb: Update, Object: p3}, 5, 0, 409)
+	// A status update changes only the status.
+	p4 := c2.Pod("a").DeepCopy().(*cluster.Pod)
+	p4.Status.Phase = cluster.PodRunning
+	p4.Spec.Image = "ignored"
+	c3 := mustApply(t, c2, Write{Verb: UpdateStatus, Object: p4}, 5, 0, 200)
+	if q := c3.Pod("a"); q.Status.Phase != cluster.PodRunning || q.Spec.Image != "web:2" || q.Generation != 2 || q.ResourceVersion != 5 {
+		t.Fatalf("status update: %+v", q)
+	}
+	// The API server owns UID, creation and generation: a client cannot set them.
+	p5 := c3.Pod("a").DeepCopy().(*cluster.Pod)
+	p5.Generation, p5.CreationRevision = 40, 40
+	c4 := mustApply(t, c3, Write{Verb: Update, Object: p5}, 6, 0, 200)
+	if q := c4.Pod("a"); q.Generation != 2 || q.CreationRevision != 2 {
+		t.Fatalf("owned fields changed: %+v", q.ObjectMeta)
+	}
+}
+
+func TestDeleteAndTermination(t *testing.T) {
+	c := mustApply(t, cluster.New(), Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	// An unscheduled pod is removed at once.
+	if c1 := mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 7}, 3, 0, 200); c1.Pod("a") != nil {
+		t.Fatal("unscheduled pod not removed")
+	}
+	mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 8}, 3, 0, 409)
+	mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "b"}, 3, 0, 404)
+	// Binding, then a graceful delete: the pod becomes terminating.
+	c = mustApply(t, c, Write{Verb: Bind, Name: "a", UID: 7, Node: "n1"}, 3, 0, 200)
+	mustApply(t, c, Write{Verb: Bind, Name: "a", UID: 7, Node: "n2"}, 4, 0, 409)
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 7}, 4, 0, 200)
+	p := c.Pod("a")
+	if p == nil || !p.Terminating() || p.ResourceVersion != 4 {
+		t.Fatalf("graceful delete: %+v", p)
+	}
+	// A terminating object accepts no other change...
+	q := p.DeepCopy().(*cluster.Pod)
+	q.Labels = q.Labels.With("x", "y")
+	mustApply(t, c, Write{Verb: Update, Object: q}, 5, 0, 409)
+	q = p.DeepCopy().(*cluster.Pod)
+	q.Status.Phase = cluster.PodSucceeded
+	mustApply(t, c, Write{Verb: UpdateStatus, Object: q}, 5, 0, 409)
+	mustApply(t, c, Write{Verb: Bind, Name: "a", UID: 7, Node: "n2"}, 5, 0, 409)
+	// ... and a forced delete removes it.
+	if c1 := mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 7, Force: true}, 5, 0, 200); c1.Pod("a") != nil {
+		t.Fatal("forced delete kept the pod")
+	}
+	// Finalizers: delete is soft; removing finalizers one by one; the last removal deletes.
+	rs := &cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: "rs", Finalizers: []string{"f1", "f2"}}}
+	c = mustApply(t, cluster.New(), Write{Verb: Create, Object: rs}, 2, 3, 201)
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindReplicaSet, Name: "rs"}, 3, 0, 200)
+	r := c.Get(cluster.KindReplicaSet, "rs").(*cluster.ReplicaSet)
+	if !r.Terminating() {
+		t.Fatal("delete with finalizers was not soft")
+	}
+	r2 := r.DeepCopy().(*cluster.ReplicaSet)
+	r2.Finalizers = []string{"f2"}
+	c = mustApply(t, c, Write{Verb: Update, Object: r2}, 4, 0, 200)
+	r3 := c.Get(cluster.KindReplicaSet, "rs").DeepCopy().(*cluster.ReplicaSet)
+	r3.Finalizers = []string{"f2", "f3"} // adding a finalizer is refused
+	mustApply(t, c, Write{Verb: Update, Object: r3}, 5, 0, 409)
+	r3.Finalizers = nil
+	if c = mustApply(t, c, Write{Verb: Update, Object: r3}, 5, 0, 200); c.Get(cluster.KindReplicaSet, "rs") != nil {
+		t.Fatal("removing the last finalizer did not delete")
+	}
+}

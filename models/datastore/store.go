@@ -1,0 +1,197 @@
+package datastore
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/themelios/themelios/models/cluster"
+)
+
+// Level is a consistency level: which revisions a controller may read, and where its writes land.
+type Level uint8
+
+// The consistency levels. Staleness bounds every level but Synchronous: a read is at most that
+// many revisions behind the latest.
+const (
+	// Synchronous: every read is of the latest revision (etcd's linearizable reads); writes
+	// apply to the latest revision.
+	Synchronous Level = iota
+	// MonotonicSession: a read is of any revision no older than the last one the same
+	// controller read (its session); a controller that has not read yet, or was restarted,
+	// reads the latest. Writes apply to the latest revision (a lagging watch cache in front
+	// of a linearizable store).
+	MonotonicSession
+	// ResettableSession: as MonotonicSession, but a restarted controller may read any
+	// retained revision (its new watch cache may start from an older one).
+	ResettableSession
+	// Optimistic: reads as MonotonicSession; a write applies to the revision that was read and
+	// becomes the new latest, so writes made since that revision are lost.
+	Optimistic
+	// Causal: writes branch from what was read; a read may merge concurrent branches, the later
+	// resourceVersion winning per object. Not yet implemented.
+	Causal
+)
+
+var levelNames = [...]string{"synchronous", "monotonic-session", "resettable-session", "optimistic", "causal"}
+
+func (l Level) String() string { return levelNames[l] }
+
+// Levels lists the implemented levels, strongest first.
+func Levels() []Level { return []Level{Synchronous, MonotonicSession, ResettableSession, Optimistic} }
+
+// ParseLevel reads a level's name.
+func ParseLevel(s string) (Level, error) {
+	for _, l := range Levels() {
+		if l.String() == s {
+			return l, nil
+		}
+	}
+	if s == Causal.String() {
+		return 0, fmt.Errorf("consistency level causal is not implemented yet")
+	}
+	return 0, fmt.Errorf("unknown consistency level %q (want %s)", s, levelList())
+}
+
+func levelList() string {
+	var names []string
+	for _, l := range Levels() {
+		names = append(names, l.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// Unbounded is the staleness that lets a read be of any retained revision.
+const Unbounded = -1
+
+// ParseStaleness reads a staleness bound: a number of revisions, or "unbounded".
+func ParseStaleness(s string) (int, error) {
+	if s == "unbounded" {
+		return Unbounded, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("staleness must be a number of revisions >= 0 or unbounded, not %q", s)
+	}
+	return n, nil
+}
+
+// Session is a controller's read position: the revision it last read, or SessionNew (it has not
+// read yet) or SessionReset (it was restarted).
+type Session int64
+
+const (
+	SessionNew   Session = 0
+	SessionReset Session = -1
+)
+
+// Revision is the cluster at one point of the history.
+type Revision struct {
+	Number  int64
+	Cluster *cluster.Cluster
+}
+
+// Store is the retained history of revisions, oldest first, with consecutive numbers. It is a
+// value shared between checker states: methods return new Stores and never modify the history
+// in place.
+type Store struct {
+	History []Revision
+}
+
+// NewStore starts a history with one revision.
+func NewStore(c *cluster.Cluster) Store { return Store{History: []Revision{{Number: 1, Cluster: c}}} }
+
+// Latest returns the newest revision.
+func (s Store) Latest() Revision { return s.History[len(s.History)-1] }
+
+// At returns revision n's cluster, or nil if it is not retained.
+func (s Store) At(n int64) *cluster.Cluster {
+	i := n - s.History[0].Number
+	if i < 0 || i >= int64(len(s.History)) {
+		return nil
+	}
+	return s.History[i].Cluster
+}
+
+// Config is how a store behaves: the level, the staleness bound, and whether sessions may be
+// reset later (controller restarts), which decides what history must be kept.
+type Config struct {
+	Level     Level
+	Staleness int // revisions; Unbounded for no bound
+	Restarts  bool
+}
+
+// oldestReadable is the oldest revision a read may be of under the staleness bound.
+func (c Config) oldestReadable(s Store) int64 {
+	first, latest := s.History[0].Number, s.Latest().Number
+	if c.Staleness == Unbounded || latest-int64(c.Staleness) < first {
+		return first
+	}
+	return latest - int64(c.Staleness)
+}
+
+// Readable returns the revisions a controller with session sess may read, oldest first.
+func (c Config) Readable(s Store, sess Session) []int64 {
+	latest := s.Latest().Number
+	lo := latest
+	switch {
+	case c.Level == Synchronous, sess == SessionNew:
+	case sess == SessionReset:
+		if c.Level == ResettableSession {
+			lo = c.oldestReadable(s)
+		}
+	default:
+		lo = max(int64(sess), c.oldestReadable(s))
+	}
+	revs := make([]int64, 0, latest-lo+1)
+	for r := lo; r <= latest; r++ {
+		revs = append(revs, r)
+	}
+	return revs
+}
+
+// Write applies w for a controller that read revision read, creating objects with UID uid.
+// Accepted writes add a revision; rejected ones leave the store as it was.
+func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Outcome) {
+	base := s.Latest().Cluster
+	if c.Level == Optimistic {
+		base = s.At(read)
+	}
+	rev := s.Latest().Number + 1
+	next, out := Apply(base, w, rev, uid)
+	if !out.OK() {
+		return s, out
+	}
+	h := make([]Revision, len(s.History), len(s.History)+1)
+	copy(h, s.History)
+	return Store{History: append(h, Revision{Number: rev, Cluster: next})}, out
+}
+
+// Normalize drops the revisions no controller can read now or later, and moves sessions older
+// than anything readable up to the oldest readable revision (which reads the same). sessions
+// is modified in place.
+func (c Config) Normalize(s Store, sessions []Session) Store {
+	keep := s.Latest().Number
+	oldest := c.oldestReadable(s)
+	if c.Level != Synchronous {
+		for i, sess := range sessions {
+			if sess > 0 && int64(sess) < oldest {
+				sessions[i] = Session(oldest)
+			}
+			if sess > 0 {
+				keep = min(keep, int64(sessions[i]))
+			}
+			if sess == SessionReset && c.Level == ResettableSession {
+				keep = min(keep, oldest)
+			}
+		}
+		if c.Restarts && c.Level == ResettableSession {
+			keep = min(keep, oldest)
+		}
+	}
+	i := keep - s.History[0].Number
+	if i <= 0 {
+		return s
+	}
+	return Store{History: s.History[i:]}
+}

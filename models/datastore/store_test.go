@@ -1,0 +1,198 @@
+package datastore
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/themelios/themelios/models/cluster"
+)
+
+// history builds a store with revisions 1..n (revision r holds pod "x" with image "v<r>").
+func history(n int) Store {
+	s := NewStore(cluster.New(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "x", ResourceVersion: 1}, Spec: cluster.PodSpec{Image: "v1"}}))
+	for r := 2; r <= n; r++ {
+		p := s.Latest().Cluster.Pod("x").DeepCopy().(*cluster.Pod)
+		p.Spec.Image = fmt.Sprintf("v%d", r)
+		var out Outcome
+		s, out = Config{Level: MonotonicSession, Staleness: Unbounded}.Write(s, s.Latest().Number, Write{Verb: Update, Object: p}, 0)
+		if !out.OK() {
+			panic(out.String())
+		}
+	}
+	return s
+}
+
+func TestReadableRevisions(t *testing.T) {
+	s := history(6) // revisions 1..6
+	cases := []struct {
+		level     Level
+		staleness int
+		session   Session
+		want      []int64
+	}{
+		{Synchronous, Unbounded, 3, []int64{6}},
+		{Synchronous, 2, SessionReset, []int64{6}},
+		{MonotonicSession, Unbounded, SessionNew, []int64{6}},
+		{MonotonicSession, Unbounded, 3, []int64{3, 4, 5, 6}},
+		{MonotonicSession, 2, 3, []int64{4, 5, 6}},
+		{MonotonicSession, 2, SessionReset, []int64{6}},
+		{ResettableSession, 2, 5, []int64{5, 6}},
+		{ResettableSession, 2, SessionReset, []int64{4, 5, 6}},
+		{ResettableSession, Unbounded, SessionReset, []int64{1, 2, 3, 4, 5, 6}},
+		{ResettableSession, 0, SessionReset, []int64{6}},
+		{Optimistic, 1, 2, []int64{5, 6}},
+		{Optimistic, Unbounded, 2, []int64{2, 3, 4, 5, 6}},
+	}
+	for _, c := range cases {
+		got := Config{Level: c.level, Staleness: c.staleness}.Readable(s, c.session)
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%v staleness %d session %d: readable %v, want %v", c.level, c.staleness, c.session, got, c.want)
+		}
+	}
+}
+
+func TestWritesLandPerLevel(t *testing.T) {
+	s := history(4)
+	// A controller read revision 2 and creates a pod.
+	w := Write{Verb: Create, Object: &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "y"}}}
+	for _, level := range Levels() {
+		s2, out := Config{Level: level, Staleness: Unbounded}.Write(s, 2, w, 9)
+		latest := s2.Latest()
+		if !out.OK() || latest.Number != 5 || latest.Cluster.Pod("y") == nil || len(s2.History) != 5 || len(s.History) != 4 {
+			t.Fatalf("%v: %v, latest %d", level, out, latest.Number)
+		}
+		// Optimistic applies the write to revision 2, losing revisions 3 and 4's writes.
+		want := "v4"
+		if level == Optimistic {
+			want = "v2"
+		}
+		if got := latest.Cluster.Pod("x").Spec.Image; got != want {
+			t.Errorf("%v: after the write x has image %s, want %s", level, got, want)
+		}
+	}
+	// A stale update (read at 2) conflicts on the latest revision, except under Optimistic.
+	p := s.At(2).Pod("x").DeepCopy().(*cluster.Pod)
+	p.Spec.Image = "stale"
+	for _, level := range Levels() {
+		_, out := Config{Level: level}.Write(s, 2, Write{Verb: Update, Object: p}, 0)
+		if want := level != Optimistic; (out.Code == 409) != want {
+			t.Errorf("%v: stale update gave %v", level, out)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	s := history(6)
+	cases := []struct {
+		cfg      Config
+		sessions []Session
+		first    int64
+		sessOut  []Session
+	}{
+		{Config{Level: Synchronous}, []Session{3}, 6, []Session{3}},
+		{Config{Level: MonotonicSession, Staleness: Unbounded}, []Session{3, 5, SessionNew}, 3, []Session{3, 5, SessionNew}},
+		{Config{Level: MonotonicSession, Staleness: 2}, []Session{2, 5}, 4, []Session{4, 5}},
+		{Config{Level: MonotonicSession, Staleness: 2}, []Session{SessionNew}, 6, []Session{SessionNew}},
+		{Config{Level: ResettableSession, Staleness: 2}, []Session{SessionReset}, 4, []Session{SessionReset}},
+		{Config{Level: ResettableSession, Staleness: 2, Restarts: true}, []Session{6}, 4, []Session{6}},
+		{Config{Level: ResettableSession, Staleness: 2}, []Session{6}, 6, []Session{6}},
+	}
+	for _, c := range cases {
+		got := c.cfg.Normalize(s, c.sessions)
+		if got.History[0].Number != c.first || got.Latest().Number != 6 || !reflect.DeepEqual(c.sessions, c.sessOut) {
+			t.Errorf("%+v: first %d sessions %v, want %d %v", c.cfg, got.History[0].Number, c.sessions, c.first, c.sessOut)
+		}
+	}
+}
+
+// A register over pod "x"'s image, for porcupine.
+type regInput struct {
+	write bool
+	value string
+}
+
+var register = porcupine.Model{
+	Init: func() any { return "v1" },
+	Step: func(state, input, output any) (bool, any) {
+		in := input.(regInput)
+		if in.write {
+			return true, in.value
+		}
+		return output.(string) == state.(string), state
+	},
+	Equal: func(a, b any) bool { return a == b },
+}
+
+// op is a step of a client script: client c reads, or writes value.
+type op struct {
+	client int
+	write  bool
+	value  string
+}
+
+// runScript runs a script of sequential operations against a store under cfg, with every
+// combination of the revisions the level lets each read see, and reports how many of the
+// resulting histories porcupine finds linearizable, and how many there were.
+func runScript(t *testing.T, cfg Config, script []op, restartBefore map[int]bool) (linearizable, total int) {
+	t.Helper()
+	var explore func(s Store, sessions []Session, i int, ops []porcupine.Operation)
+	explore = func(s Store, sessions []Session, i int, ops []porcupine.Operation) {
+		if i == len(script) {
+			total++
+			if porcupine.CheckOperations(register, ops) {
+				linearizable++
+			}
+			return
+		}
+		o := script[i]
+		sess := append([]Session(nil), sessions...)
+		if restartBefore[i] {
+			sess[o.client] = SessionReset
+		}
+		for _, r := range cfg.Readable(s, sess[o.client]) {
+			next := append([]Session(nil), sess...)
+			next[o.client] = Session(r)
+			call := int64(2 * i)
+			if !o.write {
+				v := s.At(r).Pod("x").Spec.Image
+				explore(s, next, i+1, append(ops, porcupine.Operation{ClientId: o.client, Input: regInput{}, Call: call, Output: v, Return: call + 1}))
+				continue
+			}
+			// A write is a read-modify-write of the image at the revision read.
+			p := s.At(r).Pod("x").DeepCopy().(*cluster.Pod)
+			p.Spec.Image = o.value
+			s2, out := cfg.Write(s, r, Write{Verb: Update, Object: p}, 0)
+			if !out.OK() {
+				continue // a conflict: the client would retry; this history ends here
+			}
+			explore(s2, next, i+1, append(ops, porcupine.Operation{ClientId: o.client, Input: regInput{write: true, value: o.value}, Call: call, Output: nil, Return: call + 1}))
+		}
+	}
+	explore(NewStore(cluster.New(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "x", ResourceVersion: 1}, Spec: cluster.PodSpec{Image: "v1"}})), make([]Session, 3), 0, nil)
+	return linearizable, total
+}
+
+func TestLinearizability(t *testing.T) {
+	// Client 0 reads (joining its session), client 1 writes v2 then v3, client 0 reads again
+	// (after a restart, for the resettable level), then client 2 writes v4 having read
+	// before, and client 0 reads.
+	script := []op{{0, false, ""}, {1, true, "v2"}, {1, true, "v3"}, {0, false, ""}, {2, true, "v4"}, {0, false, ""}}
+	restarts := map[int]bool{3: true}
+	for _, level := range Levels() {
+		cfg := Config{Level: level, Staleness: Unbounded}
+		lin, total := runScript(t, cfg, script, restarts)
+		if total == 0 {
+			t.Fatalf("%v: no history", level)
+		}
+		if level == Synchronous && lin != total {
+			t.Errorf("synchronous: %d of %d histories linearizable, want all", lin, total)
+		}
+		if level != Synchronous && lin == total {
+			t.Errorf("%v: all %d histories linearizable, want a non-linearizable one", level, total)
+		}
+		t.Logf("%v: %d of %d histories linearizable", level, lin, total)
+	}
+}
