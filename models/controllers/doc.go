@@ -1,0 +1,46 @@
+// Package controllers holds the reconcile steps of the orchestration model: pure functions from
+// a view of the cluster (one snapshot, as the controller read it) to the intents it would act
+// on. Each intent is at most one write and, for the kubelet, a change to the containers running
+// on its node. No clocks, no randomness, no package state, and no mutation of the view.
+//
+// Controllers follow upstream Kubernetes (v1.30) behaviour one write at a time, without
+// informer caches or expectations; what is left out is said on each controller.
+package controllers
+
+import (
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// Intent is one thing a controller would do now.
+type Intent struct {
+	Write *datastore.Write // nil for a step with no write (kubelet container clean-up)
+	// Kubelet only: a container to start (Run) or whose record to drop (Stop, by pod name).
+	Run  *Container
+	Stop string
+	Why  string // a short reason, for traces: "1 of 2 replicas exist"
+}
+
+// Container is a pod's containers as a kubelet runs them: the pod's name and UID, and whether
+// they have exited (and how).
+type Container struct {
+	Pod  string      `json:"pod"`
+	UID  cluster.UID `json:"uid"`
+	Exit Exit        `json:"exit,omitempty"`
+}
+
+// Exit is how a container ended.
+type Exit uint8
+
+// Exit states.
+const (
+	Running Exit = iota
+	Succeeded
+	Failed
+)
+
+// ownedBy reports whether o's controller reference points at owner.
+func ownedBy(o cluster.Object, owner cluster.Object) bool {
+	ref, ok := o.Meta().ControllerRef()
+	return ok && ref.UID == owner.Meta().UID
+}

@@ -1,0 +1,84 @@
+package controllers
+
+import (
+	"fmt"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// Kubelet is the node agent of node Template.Name. Each step it does one of (in this order of
+// preference per pod, pods by name):
+//   - join: create its Node object when there is none (registration);
+//   - drop the record of containers whose pod is gone, re-created or bound elsewhere
+//     (HandlePodRemoves), with no write;
+//   - report the end of exited containers (phase Succeeded or Failed);
+//   - kill the containers of a terminating pod and delete the pod (grace period over);
+//   - start the containers of a pod bound to it and mark it Running and Ready.
+//
+// Left out: probes, restart back-off, image pulls, eviction, and status fields beyond phase
+// and readiness. A container of a pod with restartPolicy Always that fails is restarted at
+// once, which changes nothing visible here.
+type Kubelet struct {
+	Template *cluster.Node // the Node object it registers
+}
+
+// Reconcile lists the kubelet's intents given its view and the containers it runs.
+func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
+	name := k.Template.Name
+	if v.Node(name) == nil {
+		node := k.Template.DeepCopy().(*cluster.Node)
+		return []Intent{{Write: &datastore.Write{Verb: datastore.Create, Object: node}, Why: "register the node"}}
+	}
+	var out []Intent
+	for _, c := range running {
+		p := v.Pod(c.Pod)
+		if p == nil || p.UID != c.UID || p.Spec.NodeName != name {
+			out = append(out, Intent{Stop: c.Pod, Why: "its pod is gone from this node"})
+		}
+	}
+	for _, p := range v.Pods() {
+		if p.Spec.NodeName != name {
+			continue
+		}
+		c, runs := find(running, p)
+		switch {
+		case runs && c.Exit != Running && !p.Terminating():
+			phase := cluster.PodSucceeded
+			if c.Exit == Failed {
+				phase = cluster.PodFailed
+			}
+			q := p.DeepCopy().(*cluster.Pod)
+			q.Status = cluster.PodStatus{Phase: phase}
+			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Stop: p.Name, Why: "its containers exited"})
+		case p.Terminating():
+			in := Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Force: true}, Why: "it is terminating"}
+			if runs {
+				in.Stop = p.Name
+			}
+			out = append(out, in)
+		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
+			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID}, Why: "it is bound to this node"}
+			if p.Status.Phase != cluster.PodRunning || !p.Status.Ready {
+				q := p.DeepCopy().(*cluster.Pod)
+				q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
+				in.Write = &datastore.Write{Verb: datastore.UpdateStatus, Object: q}
+			}
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// find returns the container record of pod p (same name and UID).
+func find(running []Container, p *cluster.Pod) (Container, bool) {
+	for _, c := range running {
+		if c.Pod == p.Name && c.UID == p.UID {
+			return c, true
+		}
+	}
+	return Container{}, false
+}
+
+// String names the kubelet as in traces.
+func (k Kubelet) String() string { return fmt.Sprintf("kubelet/%s", k.Template.Name) }

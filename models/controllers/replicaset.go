@@ -1,0 +1,157 @@
+package controllers
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// ReplicaSetController keeps spec.replicas pods of each ReplicaSet (after syncReplicaSet of
+// Kubernetes v1.30, one write per step). For each ReplicaSet that is not terminating, the next
+// write of its sync is, in order:
+//   - adopt a matching orphan pod (claimPods: set the controller reference);
+//   - release an owned pod whose labels no longer match the selector;
+//   - create a pod from the template when fewer active pods than spec.replicas are owned, or
+//     delete one when more, chosen by upstream's ranking (getPodsToDelete);
+//   - write the status computed from the owned active pods in the view, when it differs.
+//
+// Each ReplicaSet with a write to make is one intent: which one a step syncs is a choice, as
+// the work queue's order is. Left out: expectations (a sync after creates may not yet see them,
+// which stale reads model), slow-start batches, minReadySeconds, and the garbage collector.
+type ReplicaSetController struct{}
+
+// Reconcile lists one intent per ReplicaSet that needs a write. rev is the revision read,
+// recorded in the status.
+func (ReplicaSetController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
+	var out []Intent
+	pods := v.Pods()
+	for _, rs := range v.ReplicaSets() {
+		if rs.Terminating() {
+			continue
+		}
+		if in, ok := syncReplicaSet(rs, pods, rev); ok {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Intent, bool) {
+	var active []*cluster.Pod
+	for _, p := range pods {
+		if _, has := p.ControllerRef(); !has && !p.Terminating() && rs.Spec.Selector.Matches(p.Labels) {
+			q := p.DeepCopy().(*cluster.Pod)
+			q.OwnerReferences = append(q.OwnerReferences, cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true})
+			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "adopt an orphan pod"}, true
+		}
+		if !ownedBy(p, rs) {
+			continue
+		}
+		if !rs.Spec.Selector.Matches(p.Labels) {
+			q := p.DeepCopy().(*cluster.Pod)
+			q.OwnerReferences = nil
+			for _, r := range p.OwnerReferences {
+				if r.UID != rs.UID {
+					q.OwnerReferences = append(q.OwnerReferences, r)
+				}
+			}
+			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "release a pod that no longer matches"}, true
+		}
+		if p.Active() {
+			active = append(active, p)
+		}
+	}
+	diff := int64(len(active)) - rs.Spec.Replicas
+	why := fmt.Sprintf("%d of %d replicas exist", len(active), rs.Spec.Replicas)
+	switch {
+	case diff < 0:
+		pod := &cluster.Pod{
+			ObjectMeta: cluster.ObjectMeta{
+				GenerateName:    rs.Name + "-",
+				Labels:          append(cluster.Labels(nil), rs.Spec.Template.Labels...),
+				OwnerReferences: []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true}},
+			},
+			Spec:   rs.Spec.Template.Spec,
+			Status: cluster.PodStatus{Phase: cluster.PodPending},
+		}
+		pod = pod.DeepCopy().(*cluster.Pod)
+		return Intent{Write: &datastore.Write{Verb: datastore.Create, Object: pod}, Why: why}, true
+	case diff > 0:
+		victim := podsToDelete(active)[0]
+		return Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: victim.Name, UID: victim.UID}, Why: why}, true
+	}
+	st := calculateStatus(rs, active, rev)
+	if !statusEqual(st, rs.Status) {
+		q := rs.DeepCopy().(*cluster.ReplicaSet)
+		q.Status = st
+		return Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Why: why}, true
+	}
+	return Intent{}, false
+}
+
+// calculateStatus is the status of rs given its owned active pods (upstream's calculateStatus;
+// available = ready, as minReadySeconds is not modelled).
+func calculateStatus(rs *cluster.ReplicaSet, active []*cluster.Pod, rev int64) cluster.ReplicaSetStatus {
+	st := cluster.ReplicaSetStatus{Replicas: int64(len(active)), ObservedGeneration: rs.Generation, ObservedRevision: rev}
+	for _, p := range active {
+		if rs.Spec.Template.Labels.Matches(p.Labels) || len(rs.Spec.Template.Labels) == 0 {
+			st.FullyLabeledReplicas++
+		}
+		if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
+			st.ReadyReplicas++
+			st.AvailableReplicas++
+		}
+	}
+	return st
+}
+
+// statusEqual compares statuses, ignoring the revision they were computed from.
+func statusEqual(a, b cluster.ReplicaSetStatus) bool {
+	a.ObservedRevision, b.ObservedRevision = 0, 0
+	return a == b
+}
+
+// podsToDelete orders pods the way upstream deletes them first (ActivePodsWithRanks.Less of
+// Kubernetes v1.30): unassigned before assigned; Pending before Running; not ready before
+// ready; pods doubled up on a node with more of the same ReplicaSet's pods first; newer before
+// older; then by name. Pod deletion cost, ready time and restart counts are not modelled.
+func podsToDelete(active []*cluster.Pod) []*cluster.Pod {
+	onNode := map[string]int{} // only looked up
+	for _, p := range active {
+		if p.Spec.NodeName != "" {
+			onNode[p.Spec.NodeName]++
+		}
+	}
+	phaseRank := func(p *cluster.Pod) int {
+		if p.Status.Phase == cluster.PodRunning {
+			return 2
+		}
+		if p.Status.Phase == cluster.PodPending || p.Status.Phase == "" {
+			return 0
+		}
+		return 1
+	}
+	out := append([]*cluster.Pod(nil), active...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.Spec.NodeName == "") != (b.Spec.NodeName == "") {
+			return a.Spec.NodeName == ""
+		}
+		if ra, rb := phaseRank(a), phaseRank(b); ra != rb {
+			return ra < rb
+		}
+		if a.Status.Ready != b.Status.Ready {
+			return !a.Status.Ready
+		}
+		if da, db := onNode[a.Spec.NodeName], onNode[b.Spec.NodeName]; da != db {
+			return da > db
+		}
+		if a.CreationRevision != b.CreationRevision {
+			return a.CreationRevision > b.CreationRevision
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
