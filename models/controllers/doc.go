@@ -15,9 +15,9 @@ import (
 // Intent is one thing a controller would do now.
 type Intent struct {
 	Write *datastore.Write // nil for a step with no write (kubelet container clean-up)
-	// Kubelet only: a container to start (Run) or whose record to drop (Stop, by pod name).
+	// Kubelet only: the containers to start (Run), or whose record to drop (Stop).
 	Run  *Container
-	Stop string
+	Stop *Container
 	Why  string // a short reason, for traces: "1 of 2 replicas exist"
 }
 

@@ -34,7 +34,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 	for _, c := range running {
 		p := v.Pod(c.Pod)
 		if p == nil || p.UID != c.UID || p.Spec.NodeName != name {
-			out = append(out, Intent{Stop: c.Pod, Why: "its pod is gone from this node"})
+			out = append(out, Intent{Stop: &Container{Pod: c.Pod, UID: c.UID}, Why: "its pod is gone from this node"})
 		}
 	}
 	for _, p := range v.Pods() {
@@ -50,11 +50,11 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			}
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Status = cluster.PodStatus{Phase: phase}
-			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Stop: p.Name, Why: "its containers exited"})
+			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Stop: &c, Why: "its containers exited"})
 		case p.Terminating():
 			in := Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Force: true}, Why: "it is terminating"}
 			if runs {
-				in.Stop = p.Name
+				in.Stop = &c
 			}
 			out = append(out, in)
 		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:

@@ -1,0 +1,102 @@
+package orchestration
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// Config is an instance of the model: the initial cluster, the controllers, the datastore's
+// consistency, the faults and what the client may do.
+type Config struct {
+	// Objects is the initial cluster. Nodes listed here have joined; Kubelets names every node
+	// that has a kubelet (its Node object is created, or re-created after a crash, by it).
+	Objects  []cluster.Object
+	Kubelets []*cluster.Node
+	// Replicas is the number of replicas of each controller kind (scheduler, ReplicaSet
+	// controller, pod GC): more than one models duplicates without leader election.
+	Replicas  int
+	Level     datastore.Level
+	Staleness int // revisions behind the latest a read may be; datastore.Unbounded for any
+	Faults    Faults
+	Client    Client
+}
+
+// Faults are the fault switches.
+type Faults struct {
+	Restart       bool // a controller restarts: it loses its session (and cache)
+	NodeCrash     bool // a node crashes (its containers die, its Node object is deleted) and may rejoin
+	ContainerExit bool // a container of a pod that is not restarted always exits, successfully or not
+}
+
+// Client is what the environment (a user) may do.
+type Client struct {
+	Scale []ScaleRange // ReplicaSets the client scales, one replica at a time, within a range
+	Image []string     // ReplicaSets whose image the client changes, among Images
+	// Images are the images the client switches between.
+	Images []string
+	// Anytime lets the client act in any state. By default it acts only at quiescence (no
+	// controller has anything to do, no node is down), like a user who waits for the last
+	// change to settle; acting anytime lets terminating pods pile up without bound while
+	// kubelets lag, so the state space is infinite and a check needs bounds.
+	Anytime bool
+}
+
+// ScaleRange lets the client scale a ReplicaSet between Min and Max replicas.
+type ScaleRange struct {
+	ReplicaSet string
+	Min, Max   int64
+}
+
+// Validate reports every bad field at once.
+func (c *Config) Validate() error {
+	var bad []string
+	if c.Replicas < 1 || c.Replicas > 4 {
+		bad = append(bad, fmt.Sprintf("controllers: want 1 to 4 replicas of each controller, not %d", c.Replicas))
+	}
+	if c.Staleness < datastore.Unbounded {
+		bad = append(bad, "staleness: must be >= 0 or unbounded")
+	}
+	if c.Level > datastore.Optimistic {
+		bad = append(bad, fmt.Sprintf("consistency: %v is not implemented yet", c.Level))
+	}
+	seen := map[string]bool{} // only looked up
+	for _, o := range c.Objects {
+		key := o.Kind().String() + "/" + o.Meta().Name
+		if o.Meta().Name == "" {
+			bad = append(bad, fmt.Sprintf("objects: a %s has no name", o.Kind()))
+		} else if seen[key] {
+			bad = append(bad, fmt.Sprintf("objects: %s is defined twice", key))
+		}
+		seen[key] = true
+	}
+	for _, n := range c.Kubelets {
+		if n.Name == "" {
+			bad = append(bad, "nodes: a node has no name")
+		}
+	}
+	rs := func(name string) bool { return seen["ReplicaSet/"+name] }
+	for _, s := range c.Client.Scale {
+		if !rs(s.ReplicaSet) {
+			bad = append(bad, fmt.Sprintf("client.scale: no ReplicaSet %q", s.ReplicaSet))
+		}
+		if s.Min < 0 || s.Max < s.Min {
+			bad = append(bad, fmt.Sprintf("client.scale: %q: want 0 <= min <= max, not %d..%d", s.ReplicaSet, s.Min, s.Max))
+		}
+	}
+	for _, name := range c.Client.Image {
+		if !rs(name) {
+			bad = append(bad, fmt.Sprintf("client.image: no ReplicaSet %q", name))
+		}
+	}
+	if len(c.Client.Image) > 0 && len(c.Client.Images) < 2 {
+		bad = append(bad, "client.images: give at least two images to switch between")
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, "; "))
+	}
+	return nil
+}

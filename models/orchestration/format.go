@@ -1,0 +1,202 @@
+package orchestration
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// FormatAction renders action a, taken in state s, as a sentence a Kubernetes user reads:
+// "replicaset-controller-2 read revision 4 (2 behind latest) and created pod web-7xk2".
+func (m *Model) FormatAction(s State, a Action) string {
+	_, ef, ok := m.next(s, a)
+	if !ok {
+		return "(disabled action)"
+	}
+	switch a.Kind {
+	case Step:
+		c := m.ctrls[a.Ctrl]
+		behind := s.Store.Latest().Number - a.Read
+		read := fmt.Sprintf("read revision %d (latest)", a.Read)
+		if behind > 0 {
+			read = fmt.Sprintf("read revision %d (%d behind latest)", a.Read, behind)
+		}
+		return fmt.Sprintf("%s %s and %s", c.Name, read, describeIntent(ef))
+	case Restart:
+		return fmt.Sprintf("%s restarted: its session and cache are gone", m.ctrls[a.Ctrl].Name)
+	case Crash:
+		return fmt.Sprintf("node %s crashed: its containers stopped and its Node object was deleted", m.node(a.Ctrl))
+	case Rejoin:
+		return fmt.Sprintf("node %s came back: %s starts with an empty cache", m.node(a.Ctrl), m.ctrls[a.Ctrl].Name)
+	case Exit:
+		how := "succeeded"
+		if controllers.Exit(a.Value) == controllers.Failed {
+			how = "failed"
+		}
+		return fmt.Sprintf("the containers of pod %s on node %s exited (%s)", a.Name, m.node(a.Ctrl), how)
+	case Scale:
+		return fmt.Sprintf("a user scaled ReplicaSet %s to %d replicas", a.Name, a.Value)
+	case Image:
+		return fmt.Sprintf("a user set the image of ReplicaSet %s to %s", a.Name, a.Image)
+	}
+	return "(unknown action)"
+}
+
+func (m *Model) node(i int) string { return m.ctrls[i].Kubelet.Template.Name }
+
+// describeIntent says what a controller step did: its write and its outcome, or its change to
+// the node's containers.
+func describeIntent(ef effect) string {
+	in := ef.intent
+	var parts []string
+	if in.Run != nil {
+		parts = append(parts, "started the containers of pod "+in.Run.Pod)
+	}
+	if in.Stop != nil {
+		parts = append(parts, "stopped the containers of pod "+in.Stop.Pod)
+	}
+	if w := in.Write; w != nil {
+		parts = append(parts, describeWrite(*w, ef.outcome))
+	}
+	text := strings.Join(parts, ", then ")
+	if in.Why != "" {
+		text += " (" + in.Why + ")"
+	}
+	return text
+}
+
+func describeWrite(w datastore.Write, out datastore.Outcome) string {
+	kind, name := w.Target()
+	if out.Name != "" {
+		name = out.Name
+	}
+	var did string
+	switch w.Verb {
+	case datastore.Create:
+		did = fmt.Sprintf("created %s %s", strings.ToLower(kind.String()), name)
+	case datastore.Bind:
+		did = fmt.Sprintf("bound pod %s to node %s", name, w.Node)
+	case datastore.Delete:
+		did = fmt.Sprintf("deleted %s %s", strings.ToLower(kind.String()), name)
+		if !w.Force {
+			did = fmt.Sprintf("asked to delete %s %s", strings.ToLower(kind.String()), name)
+		}
+	case datastore.UpdateStatus:
+		did = fmt.Sprintf("updated the status of %s %s%s", strings.ToLower(kind.String()), name, statusSummary(w.Object))
+	default:
+		did = fmt.Sprintf("updated %s %s", strings.ToLower(kind.String()), name)
+	}
+	if !out.OK() {
+		return fmt.Sprintf("tried to %s %s %s: %s", w.Verb, strings.ToLower(kind.String()), name, out)
+	}
+	return did
+}
+
+func statusSummary(o cluster.Object) string {
+	switch x := o.(type) {
+	case *cluster.Pod:
+		return fmt.Sprintf(" to %s", x.Status.Phase)
+	case *cluster.ReplicaSet:
+		return fmt.Sprintf(" to replicas=%d ready=%d", x.Status.Replicas, x.Status.ReadyReplicas)
+	}
+	return ""
+}
+
+// FormatState renders s as kubectl-style tables of the latest revision, then each controller's
+// session and running containers.
+func (m *Model) FormatState(s State) string {
+	var b strings.Builder
+	latest := s.Store.Latest()
+	fmt.Fprintf(&b, "revision %d", latest.Number)
+	if first := s.Store.History[0].Number; first != latest.Number {
+		fmt.Fprintf(&b, " (history kept from %d)", first)
+	}
+	b.WriteString("\n")
+	writeTables(&b, latest.Cluster)
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTROLLER\tREAD\tCONTAINERS")
+	for i, c := range m.ctrls {
+		l := s.Local[i]
+		read := "-"
+		switch {
+		case l.Down:
+			read = "node down"
+		case l.Session == datastore.SessionReset:
+			read = "restarted"
+		case l.Session > 0:
+			read = fmt.Sprintf("rev %d", l.Session)
+		}
+		var cs []string
+		for _, ct := range l.Containers {
+			x := ct.Pod
+			if ct.Exit != controllers.Running {
+				x += " (exited)"
+			}
+			cs = append(cs, x)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, read, strings.Join(cs, ", "))
+	}
+	tw.Flush()
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// writeTables writes kubectl-style tables of c's nodes, pods and ReplicaSets.
+func writeTables(b *strings.Builder, c *cluster.Cluster) {
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', 0)
+	if nodes := c.Nodes(); len(nodes) > 0 {
+		fmt.Fprintln(tw, "NODE\tREADY\tSCHEDULABLE")
+		for _, n := range nodes {
+			fmt.Fprintf(tw, "%s\t%v\t%v\n", n.Name, n.Status.Ready, !n.Spec.Unschedulable)
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+	if pods := c.Pods(); len(pods) > 0 {
+		fmt.Fprintln(tw, "POD\tNODE\tPHASE\tREADY\tOWNER\tUID")
+		for _, p := range pods {
+			node, owner, phase := p.Spec.NodeName, "-", string(p.Status.Phase)
+			if node == "" {
+				node = "-"
+			}
+			if ref, ok := p.ControllerRef(); ok {
+				owner = "rs/" + ref.Name
+			}
+			if phase == "" {
+				phase = string(cluster.PodPending)
+			}
+			if p.Terminating() {
+				phase = "Terminating"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\t%d\n", p.Name, node, phase, p.Status.Ready, owner, p.UID)
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+	if sets := c.ReplicaSets(); len(sets) > 0 {
+		fmt.Fprintln(tw, "REPLICASET\tDESIRED\tCURRENT\tREADY\tGENERATION\tOBSERVED\tIMAGE")
+		for _, rs := range sets {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%s\n", rs.Name, rs.Spec.Replicas, rs.Status.Replicas, rs.Status.ReadyReplicas,
+				rs.Generation, rs.Status.ObservedGeneration, rs.Spec.Template.Spec.Image)
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+}
+
+// LabelState is a one-line summary for graph nodes: the revision and each pod's node and phase.
+func (m *Model) LabelState(s State) string {
+	latest := s.Store.Latest()
+	var parts []string
+	for _, p := range latest.Cluster.Pods() {
+		where := p.Spec.NodeName
+		if where == "" {
+			where = "-"
+		}
+		parts = append(parts, fmt.Sprintf("%s@%s", p.Name, where))
+	}
+	return fmt.Sprintf("r%d %s", latest.Number, strings.Join(parts, " "))
+}

@@ -1,0 +1,388 @@
+package orchestration
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// ControllerKind is the kind of a controller.
+type ControllerKind uint8
+
+// The controller kinds.
+const (
+	KubeletKind ControllerKind = iota
+	SchedulerKind
+	ReplicaSetKind
+	PodGCKind
+)
+
+// Controller is one controller instance of the model.
+type Controller struct {
+	Kind    ControllerKind
+	Name    string              // as in traces: "kubelet/node-1", "replicaset-controller-2"
+	Kubelet controllers.Kubelet // for a kubelet
+}
+
+// Local is a controller's own state.
+type Local struct {
+	Session    datastore.Session
+	Containers []controllers.Container // a kubelet's running (or exited) containers, by pod name
+	Down       bool                    // a kubelet whose node has crashed
+}
+
+// State is a state of the model. States share their history and snapshots: Next copies what
+// it changes.
+type State struct {
+	Store datastore.Store
+	Local []Local // one per Model.Controllers()
+}
+
+// ActionKind is the kind of an action.
+type ActionKind uint8
+
+// The action kinds.
+const (
+	Step    ActionKind = iota // a controller reads a revision and acts on one intent
+	Restart                   // a controller restarts
+	Crash                     // a node crashes
+	Rejoin                    // a crashed node comes back
+	Exit                      // a container exits (Value: controllers.Succeeded or Failed)
+	Scale                     // the client sets a ReplicaSet's replicas to Value
+	Image                     // the client sets a ReplicaSet's image to Image
+)
+
+// Action is a transition of the model.
+type Action struct {
+	Kind  ActionKind
+	Ctrl  int    // Step, Restart; the kubelet for Crash, Rejoin, Exit
+	Read  int64  // Step: the revision read
+	Item  int    // Step: which of the controller's intents
+	Name  string // Exit: the pod; Scale, Image: the ReplicaSet
+	Value int64
+	Image string
+}
+
+// Model is the orchestration model for one Config.
+type Model struct {
+	cfg   Config
+	store datastore.Config
+	ctrls []Controller
+}
+
+// New validates cfg and builds the model.
+func New(cfg Config) (*Model, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{cfg: cfg, store: datastore.Config{Level: cfg.Level, Staleness: cfg.Staleness, Restarts: cfg.Faults.Restart || cfg.Faults.NodeCrash}}
+	kubelets := append([]*cluster.Node(nil), cfg.Kubelets...)
+	sort.Slice(kubelets, func(i, j int) bool { return kubelets[i].Name < kubelets[j].Name })
+	for _, n := range kubelets {
+		m.ctrls = append(m.ctrls, Controller{Kind: KubeletKind, Name: "kubelet/" + n.Name, Kubelet: controllers.Kubelet{Template: n}})
+	}
+	for _, k := range []struct {
+		kind ControllerKind
+		name string
+	}{{SchedulerKind, "scheduler"}, {ReplicaSetKind, "replicaset-controller"}, {PodGCKind, "podgc"}} {
+		for i := 1; i <= cfg.Replicas; i++ {
+			m.ctrls = append(m.ctrls, Controller{Kind: k.kind, Name: fmt.Sprintf("%s-%d", k.name, i)})
+		}
+	}
+	return m, nil
+}
+
+// Controllers returns the controllers, kubelets first (by node), then by kind and replica.
+func (m *Model) Controllers() []Controller { return m.ctrls }
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config { return m.cfg }
+
+// Init is the initial cluster at revision 1 with every controller fresh.
+func (m *Model) Init() []State {
+	objs := make([]cluster.Object, len(m.cfg.Objects))
+	for i, o := range m.cfg.Objects {
+		objs[i] = o.DeepCopy()
+		objs[i].Meta().ResourceVersion, objs[i].Meta().CreationRevision = 1, 1
+		if objs[i].Meta().Generation == 0 {
+			objs[i].Meta().Generation = 1
+		}
+	}
+	// UIDs in order of the cluster's canonical order, where not given.
+	c := cluster.New(objs...)
+	uid := maxUID(c)
+	for _, o := range c.Objects() {
+		if o.Meta().UID == 0 {
+			uid++
+			o.Meta().UID = uid
+		}
+	}
+	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
+}
+
+// intents runs controller i's reconcile on view v (read at revision rev).
+func (m *Model) intents(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
+	switch c := m.ctrls[i]; c.Kind {
+	case KubeletKind:
+		return c.Kubelet.Reconcile(v, loc.Containers)
+	case SchedulerKind:
+		return controllers.Scheduler{}.Reconcile(v)
+	case ReplicaSetKind:
+		return controllers.ReplicaSetController{}.Reconcile(v, rev)
+	default:
+		return controllers.PodGC{}.Reconcile(v)
+	}
+}
+
+// Actions lists, in order: controller steps (by controller, revision read, intent), faults,
+// then client actions.
+func (m *Model) Actions(s State, buf []Action) []Action {
+	for i := range m.ctrls {
+		loc := s.Local[i]
+		if loc.Down {
+			continue
+		}
+		for _, r := range m.store.Readable(s.Store, loc.Session) {
+			for k := range m.intents(i, s.Store.At(r), loc, r) {
+				buf = append(buf, Action{Kind: Step, Ctrl: i, Read: r, Item: k})
+			}
+		}
+	}
+	latest := s.Store.Latest().Cluster
+	f := m.cfg.Faults
+	for i, c := range m.ctrls {
+		loc := s.Local[i]
+		if f.Restart && !loc.Down && loc.Session != datastore.SessionReset {
+			buf = append(buf, Action{Kind: Restart, Ctrl: i})
+		}
+		if c.Kind != KubeletKind {
+			continue
+		}
+		if f.NodeCrash {
+			if loc.Down {
+				buf = append(buf, Action{Kind: Rejoin, Ctrl: i})
+			} else {
+				buf = append(buf, Action{Kind: Crash, Ctrl: i})
+			}
+		}
+		if f.ContainerExit {
+			for _, ct := range loc.Containers {
+				if p := latest.Pod(ct.Pod); ct.Exit == controllers.Running && p != nil && p.Spec.RestartPolicy != cluster.RestartAlways {
+					buf = append(buf, Action{Kind: Exit, Ctrl: i, Name: ct.Pod, Value: int64(controllers.Succeeded)},
+						Action{Kind: Exit, Ctrl: i, Name: ct.Pod, Value: int64(controllers.Failed)})
+				}
+			}
+		}
+	}
+	if !m.cfg.Client.Anytime && !m.Quiescent(s) {
+		return buf
+	}
+	for _, sc := range m.cfg.Client.Scale {
+		if rs := replicaSet(latest, sc.ReplicaSet); rs != nil {
+			for _, n := range []int64{rs.Spec.Replicas - 1, rs.Spec.Replicas + 1} {
+				if n >= sc.Min && n <= sc.Max {
+					buf = append(buf, Action{Kind: Scale, Name: sc.ReplicaSet, Value: n})
+				}
+			}
+		}
+	}
+	for _, name := range m.cfg.Client.Image {
+		if rs := replicaSet(latest, name); rs != nil {
+			for _, img := range m.cfg.Client.Images {
+				if img != rs.Spec.Template.Spec.Image {
+					buf = append(buf, Action{Kind: Image, Name: name, Image: img})
+				}
+			}
+		}
+	}
+	return buf
+}
+
+func replicaSet(c *cluster.Cluster, name string) *cluster.ReplicaSet {
+	if o := c.Get(cluster.KindReplicaSet, name); o != nil {
+		return o.(*cluster.ReplicaSet)
+	}
+	return nil
+}
+
+// Next applies a to s; it reports false if a is not enabled in s.
+func (m *Model) Next(s State, a Action) (State, bool) {
+	ns, _, ok := m.next(s, a)
+	return ns, ok
+}
+
+// next applies a and also returns what happened, for traces.
+func (m *Model) next(s State, a Action) (State, effect, bool) {
+	var ef effect
+	if a.Ctrl < 0 || a.Ctrl >= len(m.ctrls) {
+		return s, ef, false
+	}
+	ns := State{Store: s.Store, Local: append([]Local(nil), s.Local...)}
+	loc := &ns.Local[a.Ctrl]
+	latest := s.Store.Latest().Cluster
+	switch a.Kind {
+	case Step:
+		v := s.Store.At(a.Read)
+		if v == nil || loc.Down {
+			return s, ef, false
+		}
+		in := m.intents(a.Ctrl, v, *loc, a.Read)
+		if a.Item < 0 || a.Item >= len(in) {
+			return s, ef, false
+		}
+		ef.intent = in[a.Item]
+		loc.Session = datastore.Session(a.Read)
+		loc.Containers = applyContainers(loc.Containers, ef.intent)
+		if w := ef.intent.Write; w != nil {
+			ef.wrote = true
+			ns.Store, ef.outcome = m.store.Write(s.Store, a.Read, *w, nextUID(s))
+		}
+	case Restart:
+		if !m.cfg.Faults.Restart || loc.Down || loc.Session == datastore.SessionReset {
+			return s, ef, false
+		}
+		loc.Session = datastore.SessionReset
+	case Crash, Rejoin:
+		if !m.cfg.Faults.NodeCrash || m.ctrls[a.Ctrl].Kind != KubeletKind || loc.Down != (a.Kind == Rejoin) {
+			return s, ef, false
+		}
+		loc.Down, loc.Session, loc.Containers = a.Kind == Crash, datastore.SessionReset, nil
+		if a.Kind == Crash {
+			node := m.ctrls[a.Ctrl].Kubelet.Template.Name
+			if n := latest.Node(node); n != nil {
+				ef.wrote = true
+				ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number,
+					datastore.Write{Verb: datastore.Delete, Kind: cluster.KindNode, Name: node, UID: n.UID, Force: true}, 0)
+			}
+		}
+	case Exit:
+		i := containerIndex(loc.Containers, a.Name)
+		p := latest.Pod(a.Name)
+		if !m.cfg.Faults.ContainerExit || i < 0 || loc.Containers[i].Exit != controllers.Running || p == nil ||
+			p.Spec.RestartPolicy == cluster.RestartAlways || (a.Value != int64(controllers.Succeeded) && a.Value != int64(controllers.Failed)) {
+			return s, ef, false
+		}
+		loc.Containers = append([]controllers.Container(nil), loc.Containers...)
+		loc.Containers[i].Exit = controllers.Exit(a.Value)
+	case Scale, Image:
+		rs := replicaSet(latest, a.Name)
+		if rs == nil || !m.clientMay(rs, a) || !m.cfg.Client.Anytime && !m.Quiescent(s) {
+			return s, ef, false
+		}
+		q := rs.DeepCopy().(*cluster.ReplicaSet)
+		if a.Kind == Scale {
+			q.Spec.Replicas = a.Value
+		} else {
+			q.Spec.Template.Spec.Image = a.Image
+		}
+		ef.wrote = true
+		ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number, datastore.Write{Verb: datastore.Update, Object: q}, 0)
+	default:
+		return s, ef, false
+	}
+	m.normalize(&ns)
+	return ns, ef, true
+}
+
+// effect is what a step did: the intent acted on and the write's outcome.
+type effect struct {
+	intent  controllers.Intent
+	wrote   bool
+	outcome datastore.Outcome
+}
+
+// clientMay reports whether the client's action a on rs is within its configured range.
+func (m *Model) clientMay(rs *cluster.ReplicaSet, a Action) bool {
+	if a.Kind == Scale {
+		for _, sc := range m.cfg.Client.Scale {
+			if sc.ReplicaSet == a.Name && a.Value >= sc.Min && a.Value <= sc.Max && (a.Value == rs.Spec.Replicas-1 || a.Value == rs.Spec.Replicas+1) {
+				return true
+			}
+		}
+		return false
+	}
+	if a.Image == rs.Spec.Template.Spec.Image {
+		return false
+	}
+	ok := false
+	for _, img := range m.cfg.Client.Images {
+		ok = ok || img == a.Image
+	}
+	for _, name := range m.cfg.Client.Image {
+		if name == a.Name {
+			return ok
+		}
+	}
+	return false
+}
+
+// normalize drops unreadable history and moves sessions older than anything readable up.
+func (m *Model) normalize(s *State) {
+	sessions := make([]datastore.Session, len(s.Local))
+	for i, l := range s.Local {
+		sessions[i] = l.Session
+	}
+	s.Store = m.store.Normalize(s.Store, sessions)
+	for i := range s.Local {
+		s.Local[i].Session = sessions[i]
+	}
+}
+
+// applyContainers returns a kubelet's containers after an intent (copying, never modifying).
+func applyContainers(cs []controllers.Container, in controllers.Intent) []controllers.Container {
+	if in.Run == nil && in.Stop == nil {
+		return cs
+	}
+	out := make([]controllers.Container, 0, len(cs)+1)
+	for _, c := range cs {
+		if in.Stop == nil || c.Pod != in.Stop.Pod || c.UID != in.Stop.UID {
+			out = append(out, c)
+		}
+	}
+	if in.Run != nil {
+		out = append(out, *in.Run)
+		sort.Slice(out, func(i, j int) bool {
+			return out[i].Pod < out[j].Pod || out[i].Pod == out[j].Pod && out[i].UID < out[j].UID
+		})
+	}
+	return out
+}
+
+func containerIndex(cs []controllers.Container, pod string) int {
+	for i, c := range cs {
+		if c.Pod == pod {
+			return i
+		}
+	}
+	return -1
+}
+
+// maxUID is the largest UID an object of c carries or refers to.
+func maxUID(c *cluster.Cluster) cluster.UID {
+	var u cluster.UID
+	for _, o := range c.Objects() {
+		m := o.Meta()
+		u = max(u, m.UID)
+		for _, r := range m.OwnerReferences {
+			u = max(u, r.UID)
+		}
+	}
+	return u
+}
+
+// nextUID is a UID that nothing in s carries or refers to.
+func nextUID(s State) cluster.UID {
+	var u cluster.UID
+	for _, r := range s.Store.History {
+		u = max(u, maxUID(r.Cluster))
+	}
+	for _, l := range s.Local {
+		for _, c := range l.Containers {
+			u = max(u, c.UID)
+		}
+	}
+	return u + 1
+}

@@ -1,0 +1,123 @@
+package orchestration
+
+import (
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+)
+
+// Property names.
+const (
+	UniqueNames         = "names are unique"
+	OneNodePerPod       = "a pod identity runs on at most one node"
+	ReplicaSetStatus    = "a stable ReplicaSet's status is true to its view and spec"
+	QuiescentReplicaSet = "at quiescence every ReplicaSet runs spec.replicas pods"
+)
+
+// Properties are the model's safety properties.
+func (m *Model) Properties() []checker.Property[State] {
+	return []checker.Property[State]{
+		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
+		{Name: OneNodePerPod, Expect: checker.Always, Holds: m.oneNodePerPod},
+		{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
+		{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
+	}
+}
+
+// uniqueNames: within every retained revision, no two objects of one kind share a name.
+func (m *Model) uniqueNames(s State) bool {
+	for _, r := range s.Store.History {
+		objs := r.Cluster.Objects()
+		for i := 1; i < len(objs); i++ {
+			if objs[i].Kind() == objs[i-1].Kind() && objs[i].Meta().Name == objs[i-1].Meta().Name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// oneNodePerPod: no pod name has running containers on two nodes (Kubernetes issue 59848).
+func (m *Model) oneNodePerPod(s State) bool {
+	node := map[string]int{} // pod name to the kubelet running it; only looked up
+	for i, l := range s.Local {
+		for _, c := range l.Containers {
+			if c.Exit != controllers.Running {
+				continue
+			}
+			if k, ok := node[c.Pod]; ok && k != i {
+				return false
+			}
+			node[c.Pod] = i
+		}
+	}
+	return true
+}
+
+// replicaSetStatus: when a ReplicaSet is stable (its status update is the latest write and
+// its observedGeneration is current), status.replicas equals the active pods it owns in the
+// revision the status was computed from, and equals spec.replicas.
+func (m *Model) replicaSetStatus(s State) bool {
+	latest := s.Store.Latest()
+	for _, o := range latest.Cluster.OfKind(cluster.KindReplicaSet) {
+		rs := o.(*cluster.ReplicaSet)
+		if rs.ResourceVersion != latest.Number || rs.Status.ObservedGeneration != rs.Generation || rs.Status.ObservedRevision == 0 {
+			continue
+		}
+		if rs.Status.Replicas != rs.Spec.Replicas {
+			return false
+		}
+		if view := s.Store.At(rs.Status.ObservedRevision); view != nil && activeOwned(view, rs) != rs.Status.Replicas {
+			return false
+		}
+	}
+	return true
+}
+
+// activeOwned counts the active pods rs owns in c.
+func activeOwned(c *cluster.Cluster, rs *cluster.ReplicaSet) int64 {
+	var n int64
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() {
+			n++
+		}
+	}
+	return n
+}
+
+// Quiescent reports whether no controller has anything to do in the latest revision and no
+// node is down.
+func (m *Model) Quiescent(s State) bool {
+	latest := s.Store.Latest()
+	for i, l := range s.Local {
+		if l.Down || len(m.intents(i, latest.Cluster, l, latest.Number)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// quiescentReplicaSets: at every quiescent state, every ReplicaSet that is not being deleted
+// has exactly spec.replicas pods that it owns running (phase Running, not terminating).
+func (m *Model) quiescentReplicaSets(s State) bool {
+	if !m.Quiescent(s) {
+		return true
+	}
+	c := s.Store.Latest().Cluster
+	for _, o := range c.OfKind(cluster.KindReplicaSet) {
+		rs := o.(*cluster.ReplicaSet)
+		if rs.Terminating() {
+			continue
+		}
+		var running int64
+		for _, p := range c.Pods() {
+			if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() && p.Status.Phase == cluster.PodRunning {
+				running++
+			}
+		}
+		if running != rs.Spec.Replicas {
+			return false
+		}
+	}
+	return true
+}
