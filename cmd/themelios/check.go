@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -14,11 +16,13 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/scenario"
 )
 
 const checkUsage = `Usage: themelios check TARGET [flags]
 
-Checks TARGET, a built-in model or scenario (see "themelios list"), and prints each property's
+Checks TARGET, a built-in model or scenario (see "themelios list") or a scenario file, and
+prints each property's
 verdict with the shortest counterexample (BFS) for a violation. Flags may come before or after
 TARGET.
 
@@ -96,9 +100,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(pos) != 1 {
 		return fail(stderr, "check takes one TARGET, got %d (see themelios list)", len(pos))
 	}
-	entry, ok := catalog.Lookup(pos[0])
-	if !ok {
-		return fail(stderr, "unknown target %q (themelios list shows the built-in ones)", pos[0])
+	entry, err := resolveTarget(pos[0])
+	if err != nil {
+		return fail(stderr, "check: %v", err)
 	}
 	strategy, err := checker.ParseStrategy(a.strategy)
 	if err != nil {
@@ -134,6 +138,25 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitViolation
 	}
 	return exitOK
+}
+
+// resolveTarget finds a built-in target by name, or reads a scenario file.
+func resolveTarget(target string) (catalog.Entry, error) {
+	if e, ok := catalog.Lookup(target); ok {
+		return e, nil
+	}
+	data, err := os.ReadFile(target)
+	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(target, "./\\") {
+		return catalog.Entry{}, fmt.Errorf("unknown target %q (themelios list shows the built-in ones)", target)
+	}
+	if err != nil {
+		return catalog.Entry{}, fmt.Errorf("unknown target %q, and no scenario file of that name: %v", target, err)
+	}
+	s, err := scenario.Parse(data)
+	if err != nil {
+		return catalog.Entry{}, fmt.Errorf("%s: %s", target, strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return catalog.ScenarioEntry(s), nil
 }
 
 // writeReport prints a report for people: the counts, each verdict, and each trace as numbered

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/themelios/themelios/models/catalog"
@@ -22,8 +23,11 @@ func list(stdout io.Writer) int {
 }
 
 func paramHelp(p catalog.Param) string {
-	if len(p.Choices) > 0 {
-		return fmt.Sprintf("%s (%v)", p.Help, p.Choices)
+	switch {
+	case len(p.Choices) > 0:
+		return fmt.Sprintf("%s (%s)", p.Help, strings.Join(p.Choices, ", "))
+	case p.Max > p.Min:
+		return fmt.Sprintf("%s (%d to %d)", p.Help, p.Min, p.Max)
 	}
-	return fmt.Sprintf("%s (%d to %d)", p.Help, p.Min, p.Max)
+	return p.Help
 }

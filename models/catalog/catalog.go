@@ -12,20 +12,26 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/classic"
+	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scenario"
 )
 
 // Param is a parameter of an entry, set with --set name=value. It is an integer from Min to Max
-// unless Choices lists the values it may take.
+// unless Choices lists the values it may take, or Check validates it.
 type Param struct {
 	Name     string
 	Help     string
 	Default  string
 	Min, Max int
 	Choices  []string
+	Check    func(string) error
 }
 
 // check validates a value.
 func (p Param) check(v string) error {
+	if p.Check != nil {
+		return p.Check(v)
+	}
 	if len(p.Choices) > 0 {
 		for _, c := range p.Choices {
 			if v == c {
@@ -179,16 +185,19 @@ var entries = []Entry{
 	},
 }
 
-// All returns the entries sorted by name.
+// All returns the entries sorted by name: the classic models, then the built-in scenarios.
 func All() []Entry {
 	all := append([]Entry(nil), entries...)
+	for _, b := range scenario.Builtins() {
+		all = append(all, ScenarioEntry(b.Scenario))
+	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	return all
 }
 
 // Lookup finds an entry by name.
 func Lookup(name string) (Entry, bool) {
-	for _, e := range entries {
+	for _, e := range All() {
 		if e.Name == name {
 			return e, true
 		}
@@ -203,4 +212,38 @@ func (e Entry) Describe(v Values) string {
 		parts = append(parts, p.Name+"="+v.String(p.Name))
 	}
 	return strings.Join(parts, " ")
+}
+
+// ScenarioEntry makes an entry of a scenario: its parameters are the scenario settings, with
+// the scenario's values as defaults.
+func ScenarioEntry(s *scenario.Scenario) Entry {
+	e := Entry{Name: s.Name, Summary: s.Description}
+	for _, p := range scenario.Params {
+		name := p.Name
+		e.Params = append(e.Params, Param{
+			Name: name, Help: p.Help, Default: s.Settings.Get(name), Min: p.Min, Max: p.Max, Choices: p.Choices,
+			Check: func(v string) error {
+				var set scenario.Settings
+				return set.Set(name, v)
+			},
+		})
+	}
+	e.Build = func(v Values) (Checkable, error) {
+		set := s.Settings
+		for _, p := range scenario.Params {
+			if err := set.Set(p.Name, v.String(p.Name)); err != nil {
+				return nil, err
+			}
+		}
+		cfg, err := s.Config(set)
+		if err != nil {
+			return nil, err
+		}
+		m, err := orchestration.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return Adapt[orchestration.State, orchestration.Action](m), nil
+	}
+	return e
 }

@@ -1,0 +1,267 @@
+// Package scenario is the scenario format: an instance of the orchestration model written as
+// data (YAML in the Kubernetes style, or JSON), validated with errors that name the field, and
+// the built-in scenarios.
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
+)
+
+// APIVersion and Kind head every scenario file.
+const (
+	APIVersion = "themelios.dev/v1alpha1"
+	Kind       = "Scenario"
+)
+
+// Scenario is a parsed scenario: the initial cluster, and the defaults of its parameters.
+type Scenario struct {
+	Name        string
+	Description string
+	Settings    Settings
+	NodeCPU     int64 // allocatable millicores of each node (0: no limit)
+	NodePods    int64 // allocatable pods of each node (0: no limit)
+	Objects     []cluster.Object
+	Client      orchestration.Client
+}
+
+// Settings are the parameters a user may change (--set name=value).
+type Settings struct {
+	Consistency   datastore.Level
+	Staleness     int
+	Controllers   int
+	Nodes         int
+	Restart       bool
+	NodeCrash     bool
+	ContainerExit bool
+}
+
+// Param describes a setting for the catalog and the playground.
+type Param struct {
+	Name    string
+	Help    string
+	Choices []string // for enumerations
+	Min     int      // for integers
+	Max     int
+}
+
+// Params lists the settings of every scenario, in order.
+var Params = []Param{
+	{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: levelNames()},
+	{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)"},
+	{Name: "controllers", Help: "replicas of each controller kind (scheduler, ReplicaSet controller, pod GC), without leader election", Min: 1, Max: 4},
+	{Name: "nodes", Help: "number of nodes, each with a kubelet", Min: 1, Max: 6},
+	{Name: "restart", Help: "a controller may restart, losing its session and cache", Choices: []string{"false", "true"}},
+	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
+	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
+}
+
+func levelNames() []string {
+	var n []string
+	for _, l := range datastore.Levels() {
+		n = append(n, l.String())
+	}
+	return n
+}
+
+// Get returns a setting's value as text.
+func (s Settings) Get(name string) string {
+	switch name {
+	case "consistency":
+		return s.Consistency.String()
+	case "staleness":
+		if s.Staleness == datastore.Unbounded {
+			return "unbounded"
+		}
+		return strconv.Itoa(s.Staleness)
+	case "controllers":
+		return strconv.Itoa(s.Controllers)
+	case "nodes":
+		return strconv.Itoa(s.Nodes)
+	case "restart":
+		return strconv.FormatBool(s.Restart)
+	case "node-crash":
+		return strconv.FormatBool(s.NodeCrash)
+	case "container-exit":
+		return strconv.FormatBool(s.ContainerExit)
+	}
+	return ""
+}
+
+// Set changes a setting from text, validating it.
+func (s *Settings) Set(name, value string) error {
+	var err error
+	boolean := func(p *bool) {
+		switch value {
+		case "true":
+			*p = true
+		case "false":
+			*p = false
+		default:
+			err = fmt.Errorf("%s must be true or false, not %q", name, value)
+		}
+	}
+	integer := func(p *int, lo, hi int) {
+		n, e := strconv.Atoi(value)
+		if e != nil || n < lo || n > hi {
+			err = fmt.Errorf("%s must be an integer from %d to %d, not %q", name, lo, hi, value)
+			return
+		}
+		*p = n
+	}
+	switch name {
+	case "consistency":
+		s.Consistency, err = datastore.ParseLevel(value)
+	case "staleness":
+		s.Staleness, err = datastore.ParseStaleness(value)
+	case "controllers":
+		integer(&s.Controllers, 1, 4)
+	case "nodes":
+		integer(&s.Nodes, 1, 6)
+	case "restart":
+		boolean(&s.Restart)
+	case "node-crash":
+		boolean(&s.NodeCrash)
+	case "container-exit":
+		boolean(&s.ContainerExit)
+	default:
+		var names []string
+		for _, p := range Params {
+			names = append(names, p.Name)
+		}
+		err = fmt.Errorf("no parameter %q (there are: %s)", name, strings.Join(names, ", "))
+	}
+	return err
+}
+
+// Parse reads a scenario from YAML or JSON, reporting every problem with its field.
+func Parse(data []byte) (*Scenario, error) {
+	js, err := yaml.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("not YAML or JSON: %v", err)
+	}
+	var v any
+	if err := yaml.Unmarshal(js, &v); err != nil {
+		return nil, fmt.Errorf("not YAML or JSON: %v", err)
+	}
+	d := &decoder{}
+	s := decodeScenario(node{d: d, v: v})
+	if len(d.errs) > 0 {
+		return nil, errors.New(strings.Join(d.errs, "\n"))
+	}
+	return s, nil
+}
+
+func decodeScenario(n node) *Scenario {
+	o := n.object()
+	if v := o.field("apiVersion").str(""); v != APIVersion {
+		o.d.fail("apiVersion", "want %s, not %q", APIVersion, v)
+	}
+	if k := o.field("kind").str(""); k != Kind {
+		o.d.fail("kind", "want %s, not %q", Kind, k)
+	}
+	meta := o.field("metadata").object()
+	s := &Scenario{Name: meta.field("name").str(""), Description: meta.field("description").str("")}
+	if s.Name == "" {
+		o.d.fail("metadata.name", "is required")
+	}
+	meta.done()
+	spec := o.field("spec").object()
+	s.Settings = Settings{Controllers: 1, Nodes: 2, Staleness: 2}
+	for _, p := range Params {
+		key := camel(p.Name)
+		if !spec.has(key) {
+			continue
+		}
+		f := spec.field(key)
+		text := describe(f.v)
+		if str, ok := f.v.(string); ok {
+			text = str
+		}
+		if err := s.Settings.Set(p.Name, text); err != nil {
+			o.d.fail(f.path, "%v", err)
+		}
+	}
+	nodes := spec.field("node").object()
+	s.NodeCPU = nodes.field("cpu").milliCPU()
+	s.NodePods = nodes.field("pods").integer(0)
+	nodes.done()
+	client := spec.field("client").object()
+	for _, sc := range client.field("scale").list() {
+		so := sc.object()
+		r := orchestration.ScaleRange{ReplicaSet: so.field("replicaSet").str(""), Min: so.field("min").integer(0), Max: so.field("max").integer(0)}
+		so.done()
+		s.Client.Scale = append(s.Client.Scale, r)
+	}
+	for _, x := range client.field("image").list() {
+		s.Client.Image = append(s.Client.Image, x.str(""))
+	}
+	for _, x := range client.field("images").list() {
+		s.Client.Images = append(s.Client.Images, x.str(""))
+	}
+	s.Client.Anytime = client.field("anytime").boolean(false)
+	client.done()
+	for _, obj := range spec.field("objects").list() {
+		if x := decodeObject(obj); x != nil {
+			s.Objects = append(s.Objects, x)
+		}
+	}
+	spec.done()
+	o.done()
+	if len(o.d.errs) == 0 {
+		if _, err := s.Config(s.Settings); err != nil {
+			o.d.fail("spec", "%v", err)
+		}
+	}
+	return s
+}
+
+// camel turns a parameter name into its field name: node-crash → nodeCrash.
+func camel(name string) string {
+	parts := strings.Split(name, "-")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
+}
+
+// NodeName is the name of node i (from 1).
+func NodeName(i int) string { return fmt.Sprintf("node-%d", i) }
+
+// Config builds the model's configuration with the given settings: nodes node-1..node-N, each
+// joined and with a kubelet, then the scenario's objects.
+func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
+	cfg := orchestration.Config{
+		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
+		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
+	}
+	names := map[string]bool{} // only looked up
+	for i := 1; i <= set.Nodes; i++ {
+		n := &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: NodeName(i)},
+			Status: cluster.NodeStatus{Ready: true, AllocatableCPU: s.NodeCPU, AllocatablePods: s.NodePods}}
+		cfg.Kubelets = append(cfg.Kubelets, n)
+		cfg.Objects = append(cfg.Objects, n.DeepCopy())
+		names[n.Name] = true
+	}
+	var bad []string
+	for _, o := range s.Objects {
+		if p, ok := o.(*cluster.Pod); ok && p.Spec.NodeName != "" && !names[p.Spec.NodeName] {
+			bad = append(bad, fmt.Sprintf("pod %s is bound to %s, but there are %d nodes", p.Name, p.Spec.NodeName, set.Nodes))
+		}
+		cfg.Objects = append(cfg.Objects, o.DeepCopy())
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return cfg, errors.New(strings.Join(bad, "; "))
+	}
+	return cfg, cfg.Validate()
+}
