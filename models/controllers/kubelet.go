@@ -14,7 +14,9 @@ import (
 //     (HandlePodRemoves), with no write;
 //   - report the end of exited containers (phase Succeeded or Failed);
 //   - kill the containers of a terminating pod and delete the pod (grace period over);
-//   - start the containers of a pod bound to it and mark it Running and Ready.
+//   - start the containers of a pod bound to it and mark it Running and Ready;
+//   - correct the status of a pod whose containers run but whose status says otherwise (the
+//     status manager).
 //
 // Left out: probes, restart back-off, image pulls, eviction, and status fields beyond phase
 // and readiness. A container of a pod with restartPolicy Always that fails is restarted at
@@ -57,6 +59,11 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 				in.Stop = &c
 			}
 			out = append(out, in)
+		case runs && (p.Status.Phase != cluster.PodRunning || !p.Status.Ready):
+			// The status manager: the pod's status says otherwise than its running containers.
+			q := p.DeepCopy().(*cluster.Pod)
+			q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
+			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Why: "its containers run"})
 		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
 			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID}, Why: "it is bound to this node"}
 			if p.Status.Phase != cluster.PodRunning || !p.Status.Ready {

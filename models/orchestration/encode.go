@@ -1,12 +1,9 @@
 package orchestration
 
 import (
-	"cmp"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
-	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -16,8 +13,9 @@ import (
 // so that states that differ only in counter values behave alike and fingerprint the same
 // (otherwise a client that scales 2 → 3 → 2 forever, or a pod deleted and re-created, would
 // make the state space infinite):
-//   - revision numbers are not written: the history is written oldest first, and sessions and
-//     observed revisions as a position in it (or "not retained");
+//   - revision numbers are not written: the history is written object by object, each with
+//     its copies in the retained revisions, oldest first; sessions and observed revisions are
+//     written as a position in the history (or "not retained");
 //   - a resourceVersion is only compared with the same object's other copies (preconditions),
 //     so it is written as its rank among them, plus whether the object was the latest write;
 //   - a generation is only compared with the same object's (observed) generations: its rank
@@ -25,69 +23,131 @@ import (
 //   - creation revisions only order objects: their rank among all of them; a deletion
 //     timestamp only says whether deletion was requested;
 //   - UIDs are only compared for equality: numbered by first appearance.
+//
+// A copy equal to the object's previous copy is written as a back-reference.
 func (m *Model) Encode(buf []byte, s State) []byte {
-	var e encoder
-	e.walk(s) // collect
-	for _, t := range []*[]keyed{&e.rvs, &e.gens} {
-		slices.SortFunc(*t, compareKeyed)
-		*t = slices.Compact(*t)
+	e := encoder{buf: buf, history: s.Store}
+	hist := s.Store.History
+	for _, r := range hist {
+		for _, o := range r.Cluster.Objects() {
+			e.created = append(e.created, o.Meta().CreationRevision)
+		}
 	}
 	slices.Sort(e.created)
 	e.created = slices.Compact(e.created)
-	e.emit, e.buf = true, buf
-	e.walk(s)
+	e.int(int64(len(hist)))
+	pos := make([]int, len(hist))
+	copies := make([]cluster.Object, len(hist))
+	for {
+		// The next object key, in (kind, name) order, across the revisions.
+		var key cluster.Object
+		for i, r := range hist {
+			if objs := r.Cluster.Objects(); pos[i] < len(objs) && (key == nil || before(objs[pos[i]], key)) {
+				key = objs[pos[i]]
+			}
+		}
+		if key == nil {
+			break
+		}
+		e.rvs, e.gens = e.rvs[:0], e.gens[:0]
+		for i, r := range hist {
+			copies[i] = nil
+			if objs := r.Cluster.Objects(); pos[i] < len(objs) && !before(key, objs[pos[i]]) {
+				copies[i] = objs[pos[i]]
+				pos[i]++
+				m := copies[i].Meta()
+				e.rvs = append(e.rvs, m.ResourceVersion)
+				e.gens = append(e.gens, m.Generation, observedGeneration(copies[i]))
+			}
+		}
+		slices.Sort(e.rvs)
+		e.rvs = slices.Compact(e.rvs)
+		slices.Sort(e.gens)
+		e.gens = slices.Compact(e.gens)
+		e.int(int64(key.Kind()))
+		e.str(key.Meta().Name)
+		var last []byte // the previous copy's encoding; nil after an absence
+		for i, c := range copies {
+			if c == nil {
+				e.int(0) // absent from revision i
+				last = nil
+				continue
+			}
+			e.latest = i == len(hist)-1
+			if last != nil && i > 0 && copies[i-1] == c && !e.latest {
+				e.int(1) // the same copy as in the previous revision
+				continue
+			}
+			e.int(2)
+			at := len(e.buf)
+			e.object(c)
+			enc := e.buf[at:]
+			if last != nil && !e.latest && string(last) == string(enc) {
+				e.buf = e.buf[:at-1] // drop the copy and its one-byte marker
+				e.int(1)
+				continue
+			}
+			last = append(last[:0:0], enc...)
+		}
+	}
+	for _, l := range s.Local {
+		if l.Session == datastore.SessionReset {
+			e.int(-2)
+		} else {
+			e.position(int64(l.Session))
+		}
+		e.bool(l.Down)
+		e.int(int64(len(l.Containers)))
+		for _, c := range l.Containers {
+			e.str(c.Pod)
+			e.uid(c.UID)
+			e.int(int64(c.Exit))
+		}
+	}
 	return e.buf
 }
 
-// keyed is a counter value of one object (kind and name).
-type keyed struct {
-	kind  cluster.Kind
-	name  string
-	value int64
+// before orders objects by kind, then name.
+func before(a, b cluster.Object) bool {
+	if a.Kind() != b.Kind() {
+		return a.Kind() < b.Kind()
+	}
+	return a.Meta().Name < b.Meta().Name
 }
 
-func compareKeyed(a, b keyed) int {
-	if a.kind != b.kind {
-		return int(a.kind) - int(b.kind)
+// observedGeneration is the generation a status says it observed (the generation itself for
+// kinds without one).
+func observedGeneration(o cluster.Object) int64 {
+	if rs, ok := o.(*cluster.ReplicaSet); ok {
+		return rs.Status.ObservedGeneration
 	}
-	if c := strings.Compare(a.name, b.name); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.value, b.value)
+	return o.Meta().Generation
 }
 
-// encoder walks a state twice: first collecting the values to renumber, then emitting.
+// encoder writes one state.
 type encoder struct {
-	emit    bool
 	buf     []byte
 	history datastore.Store
-	latest  bool // walking the latest revision
-	rvs     []keyed
-	gens    []keyed
-	created []int64
+	latest  bool    // writing a copy in the latest revision
+	rvs     []int64 // the current object's resourceVersions, sorted
+	gens    []int64 // the current object's (observed) generations, sorted
+	created []int64 // every creation revision, sorted
 	uids    []cluster.UID
-	obj     keyed // the object being walked
 }
 
-func (e *encoder) int(v int64) {
-	if e.emit {
-		e.buf = binary.AppendVarint(e.buf, v)
-	}
-}
+func (e *encoder) int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
 
 func (e *encoder) bool(b bool) {
 	if b {
-		e.int(1)
+		e.buf = append(e.buf, 2)
 	} else {
-		e.int(0)
+		e.buf = append(e.buf, 0)
 	}
 }
 
 func (e *encoder) str(s string) {
-	if e.emit {
-		e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
-		e.buf = append(e.buf, s...)
-	}
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
 }
 
 // position writes a revision as its position in the retained history: 0 for none, -1 for
@@ -103,24 +163,9 @@ func (e *encoder) position(rev int64) {
 	}
 }
 
-// rank writes the current object's value v as its rank in table t (filled when collecting).
-func (e *encoder) rank(t *[]keyed, v int64) {
-	k := keyed{e.obj.kind, e.obj.name, v}
-	if !e.emit {
-		*t = append(*t, k)
-		return
-	}
-	i, _ := slices.BinarySearchFunc(*t, k, compareKeyed)
-	first, _ := slices.BinarySearchFunc(*t, keyed{k.kind, k.name, math.MinInt64}, compareKeyed)
-	e.int(int64(i - first))
-}
-
-func (e *encoder) creation(v int64) {
-	if !e.emit {
-		e.created = append(e.created, v)
-		return
-	}
-	i, _ := slices.BinarySearch(e.created, v)
+// rank writes v as its index in the sorted values of t.
+func (e *encoder) rank(t []int64, v int64) {
+	i, _ := slices.BinarySearch(t, v)
 	e.int(int64(i))
 }
 
@@ -152,36 +197,7 @@ func (e *encoder) strs(l []string) {
 	}
 }
 
-func (e *encoder) walk(s State) {
-	e.uids = e.uids[:0]
-	e.history = s.Store
-	e.int(int64(len(s.Store.History)))
-	for i, r := range s.Store.History {
-		e.latest = i == len(s.Store.History)-1
-		objs := r.Cluster.Objects()
-		e.int(int64(len(objs)))
-		for _, o := range objs {
-			e.object(o)
-		}
-	}
-	for _, l := range s.Local {
-		if l.Session == datastore.SessionReset {
-			e.int(-2)
-		} else {
-			e.position(int64(l.Session))
-		}
-		e.bool(l.Down)
-		e.int(int64(len(l.Containers)))
-		for _, c := range l.Containers {
-			e.str(c.Pod)
-			e.uid(c.UID)
-			e.int(int64(c.Exit))
-		}
-	}
-}
-
 func (e *encoder) meta(m *cluster.ObjectMeta) {
-	e.str(m.Name)
 	e.str(m.GenerateName)
 	e.uid(m.UID)
 	e.labels(m.Labels)
@@ -194,12 +210,12 @@ func (e *encoder) meta(m *cluster.ObjectMeta) {
 		e.bool(r.Controller)
 	}
 	e.strs(m.Finalizers)
-	e.rank(&e.gens, m.Generation)
-	e.rank(&e.rvs, m.ResourceVersion)
+	e.rank(e.gens, m.Generation)
+	e.rank(e.rvs, m.ResourceVersion)
 	if e.latest {
 		e.bool(m.ResourceVersion == e.history.Latest().Number)
 	}
-	e.creation(m.CreationRevision)
+	e.rank(e.created, m.CreationRevision)
 	e.bool(m.Terminating())
 }
 
@@ -223,8 +239,6 @@ func (e *encoder) template(t *cluster.PodTemplate) {
 }
 
 func (e *encoder) object(o cluster.Object) {
-	e.obj = keyed{kind: o.Kind(), name: o.Meta().Name}
-	e.int(int64(o.Kind()))
 	e.meta(o.Meta())
 	switch x := o.(type) {
 	case *cluster.Node:
@@ -251,7 +265,7 @@ func (e *encoder) object(o cluster.Object) {
 		e.int(st.FullyLabeledReplicas)
 		e.int(st.ReadyReplicas)
 		e.int(st.AvailableReplicas)
-		e.rank(&e.gens, st.ObservedGeneration)
+		e.rank(e.gens, st.ObservedGeneration)
 		e.position(st.ObservedRevision)
 	case *cluster.PersistentVolumeClaim:
 		e.bool(x.Bound)

@@ -1,0 +1,235 @@
+package controllers
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+func node(name string, mut ...func(*cluster.Node)) *cluster.Node {
+	n := &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: name, UID: 100}, Status: cluster.NodeStatus{Ready: true}}
+	for _, f := range mut {
+		f(n)
+	}
+	return n
+}
+
+func pod(name string, mut ...func(*cluster.Pod)) *cluster.Pod {
+	p := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: name, UID: cluster.UID(len(name)), Labels: cluster.Labels{{Key: "app", Value: "web"}}},
+		Spec: cluster.PodSpec{Image: "web:1", RestartPolicy: cluster.RestartAlways}, Status: cluster.PodStatus{Phase: cluster.PodPending}}
+	for _, f := range mut {
+		f(p)
+	}
+	return p
+}
+
+func on(n string) func(*cluster.Pod)     { return func(p *cluster.Pod) { p.Spec.NodeName = n } }
+func running(p *cluster.Pod)             { p.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true} }
+func terminating(p *cluster.Pod)         { p.DeletionTimestamp = 3 }
+func created(r int64) func(*cluster.Pod) { return func(p *cluster.Pod) { p.CreationRevision = r } }
+
+func ownedBy_(rs *cluster.ReplicaSet) func(*cluster.Pod) {
+	return func(p *cluster.Pod) {
+		p.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true}}
+	}
+}
+
+// summary is an intent reduced to what tables compare.
+type summary struct {
+	Verb datastore.Verb
+	Name string
+	Node string
+	Run  string
+	Stop string
+}
+
+func summarize(in []Intent) []summary {
+	var out []summary
+	for _, i := range in {
+		s := summary{Verb: 255}
+		if w := i.Write; w != nil {
+			s.Verb = w.Verb
+			_, s.Name = w.Target()
+			s.Node = w.Node
+		}
+		if i.Run != nil {
+			s.Run = i.Run.Pod
+		}
+		if i.Stop != nil {
+			s.Stop = i.Stop.Pod
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// fingerprint renders a view deeply, to check that controllers do not modify it.
+func fingerprint(c *cluster.Cluster) string {
+	var s string
+	for _, o := range c.Objects() {
+		s += fmt.Sprintf("%+v\n", o)
+	}
+	return s
+}
+
+func TestKubelet(t *testing.T) {
+	k := Kubelet{Template: node("n1")}
+	cases := []struct {
+		name    string
+		view    *cluster.Cluster
+		running []Container
+		want    []summary
+	}{
+		{"joins when its Node is missing", cluster.New(pod("a", on("n1"))), nil,
+			[]summary{{Verb: datastore.Create, Name: "n1"}}},
+		{"starts a bound pod and marks it Running", cluster.New(node("n1"), pod("a", on("n1")), pod("b", on("n2")), pod("c")), nil,
+			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Run: "a"}}},
+		{"restarts containers of a Running pod without a write", cluster.New(node("n1"), pod("a", on("n1"), running)), nil,
+			[]summary{{Verb: 255, Run: "a"}}},
+		{"leaves a running pod alone", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1}}, nil},
+		{"kills and deletes a terminating pod", cluster.New(node("n1"), pod("a", on("n1"), running, terminating)), []Container{{Pod: "a", UID: 1}},
+			[]summary{{Verb: datastore.Delete, Name: "a", Stop: "a"}}},
+		{"drops containers of a pod that is gone or re-created", cluster.New(node("n1"), pod("a", on("n1"), func(p *cluster.Pod) { p.UID = 9 })),
+			[]Container{{Pod: "a", UID: 1}, {Pod: "z", UID: 5}},
+			[]summary{{Verb: 255, Stop: "a"}, {Verb: 255, Stop: "z"}, {Verb: datastore.UpdateStatus, Name: "a", Run: "a"}}},
+		{"corrects the status of a pod whose containers run", cluster.New(node("n1"), pod("a", on("n1"))), []Container{{Pod: "a", UID: 1}},
+			[]summary{{Verb: datastore.UpdateStatus, Name: "a"}}},
+		{"reports exited containers", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1, Exit: Failed}},
+			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Stop: "a"}}},
+	}
+	for _, c := range cases {
+		before := fingerprint(c.view)
+		got := summarize(k.Reconcile(c.view, c.running))
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+		if fingerprint(c.view) != before {
+			t.Errorf("%s: the view was modified", c.name)
+		}
+	}
+	// The status it writes.
+	in := k.Reconcile(cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1, Exit: Succeeded}})
+	if st := in[0].Write.Object.(*cluster.Pod).Status; st.Phase != cluster.PodSucceeded || st.Ready {
+		t.Errorf("exit status %+v", st)
+	}
+}
+
+func TestScheduler(t *testing.T) {
+	taint := func(n *cluster.Node) { n.Spec.Taints = []cluster.Taint{{Key: "gpu", Effect: "NoSchedule"}} }
+	cases := []struct {
+		name string
+		view *cluster.Cluster
+		want []summary
+	}{
+		{"least loaded node", cluster.New(node("n1"), node("n2"), pod("a", on("n1")), pod("b")),
+			[]summary{{Verb: datastore.Bind, Name: "b", Node: "n2"}}},
+		{"ties by name", cluster.New(node("n2"), node("n1"), pod("b")), []summary{{Verb: datastore.Bind, Name: "b", Node: "n1"}}},
+		{"oldest pod first", cluster.New(node("n1"), pod("a", created(5)), pod("b", created(3))), []summary{{Verb: datastore.Bind, Name: "b", Node: "n1"}}},
+		{"skips unschedulable, not ready and tainted nodes", cluster.New(
+			node("n1", func(n *cluster.Node) { n.Spec.Unschedulable = true }), node("n2", func(n *cluster.Node) { n.Status.Ready = false }),
+			node("n3", taint), node("n4"), pod("a")), []summary{{Verb: datastore.Bind, Name: "a", Node: "n4"}}},
+		{"tolerations", cluster.New(node("n1", taint), pod("a", func(p *cluster.Pod) { p.Spec.Tolerations = []cluster.Toleration{{Key: "gpu"}} })),
+			[]summary{{Verb: datastore.Bind, Name: "a", Node: "n1"}}},
+		{"CPU must fit", cluster.New(node("n1", func(n *cluster.Node) { n.Status.AllocatableCPU = 1000 }),
+			pod("a", on("n1"), func(p *cluster.Pod) { p.Spec.CPU = 600 }), pod("b", func(p *cluster.Pod) { p.Spec.CPU = 500 })), nil},
+		{"pod count must fit", cluster.New(node("n1", func(n *cluster.Node) { n.Status.AllocatablePods = 1 }), pod("a", on("n1")), pod("b")), nil},
+		{"claims must exist", cluster.New(node("n1"), pod("a", func(p *cluster.Pod) { p.Spec.Claims = []string{"data"} })), nil},
+		{"an unschedulable pod does not block the next", cluster.New(node("n1"),
+			pod("a", created(1), func(p *cluster.Pod) { p.Spec.Claims = []string{"data"} }), pod("b", created(2))),
+			[]summary{{Verb: datastore.Bind, Name: "b", Node: "n1"}}},
+		{"terminating pods are not scheduled", cluster.New(node("n1"), pod("a", terminating)), nil},
+	}
+	for _, c := range cases {
+		if got := summarize(Scheduler{}.Reconcile(c.view)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestReplicaSet(t *testing.T) {
+	rs := &cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: "web", UID: 50, Generation: 2},
+		Spec: cluster.ReplicaSetSpec{Replicas: 2, Selector: cluster.Labels{{Key: "app", Value: "web"}},
+			Template: cluster.PodTemplate{Labels: cluster.Labels{{Key: "app", Value: "web"}}, Spec: cluster.PodSpec{Image: "web:1"}}}}
+	scaled := func(n int64) *cluster.ReplicaSet {
+		r := rs.DeepCopy().(*cluster.ReplicaSet)
+		r.Spec.Replicas = n
+		return r
+	}
+	own := ownedBy_(rs)
+	cases := []struct {
+		name string
+		view *cluster.Cluster
+		want []summary
+	}{
+		{"adopts a matching orphan", cluster.New(rs, pod("a")), []summary{{Verb: datastore.Update, Name: "a"}}},
+		{"releases a pod that no longer matches", cluster.New(rs, pod("a", own, func(p *cluster.Pod) { p.Labels = nil })),
+			[]summary{{Verb: datastore.Update, Name: "a"}}},
+		{"creates towards spec.replicas", cluster.New(rs, pod("a", own)), []summary{{Verb: datastore.Create, Name: "web-"}}},
+		{"terminating pods do not count", cluster.New(rs, pod("a", own), pod("b", own, terminating)), []summary{{Verb: datastore.Create, Name: "web-"}}},
+		{"deletes unassigned pods first", cluster.New(scaled(1), pod("a", own, on("n1"), running), pod("b", own)),
+			[]summary{{Verb: datastore.Delete, Name: "b"}}},
+		{"then pending before running", cluster.New(scaled(1), pod("a", own, on("n1"), running), pod("b", own, on("n1"))),
+			[]summary{{Verb: datastore.Delete, Name: "b"}}},
+		{"then pods doubled up on a node", cluster.New(scaled(2), pod("a", own, on("n1"), running, created(9)), pod("b", own, on("n2"), running), pod("c", own, on("n2"), running)),
+			[]summary{{Verb: datastore.Delete, Name: "b"}}},
+		{"then newer pods", cluster.New(scaled(1), pod("a", own, on("n1"), running, created(4)), pod("b", own, on("n2"), running, created(3))),
+			[]summary{{Verb: datastore.Delete, Name: "a"}}},
+		{"writes the status when in sync", cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)),
+			[]summary{{Verb: datastore.UpdateStatus, Name: "web"}}},
+		{"pods of another owner are left alone", cluster.New(rs, pod("a", func(p *cluster.Pod) {
+			p.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: "x", UID: 7, Controller: true}}
+		})), []summary{{Verb: datastore.Create, Name: "web-"}}},
+	}
+	for _, c := range cases {
+		before := fingerprint(c.view)
+		if got := summarize(ReplicaSetController{}.Reconcile(c.view, 9)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+		if fingerprint(c.view) != before {
+			t.Errorf("%s: the view was modified", c.name)
+		}
+	}
+	in := ReplicaSetController{}.Reconcile(cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)), 9)
+	want := cluster.ReplicaSetStatus{Replicas: 2, FullyLabeledReplicas: 2, ReadyReplicas: 1, AvailableReplicas: 1, ObservedGeneration: 2, ObservedRevision: 9}
+	if got := in[0].Write.Object.(*cluster.ReplicaSet).Status; got != want {
+		t.Errorf("status %+v, want %+v", got, want)
+	}
+	// In sync and status current: nothing to do.
+	synced := rs.DeepCopy().(*cluster.ReplicaSet)
+	synced.Status = want
+	synced.Status.ObservedRevision = 4
+	if got := (ReplicaSetController{}).Reconcile(cluster.New(synced, pod("a", own, on("n1"), running), pod("b", own)), 9); len(got) != 0 {
+		t.Errorf("in sync: %+v", summarize(got))
+	}
+	// A created pod carries the template and a controller reference.
+	p := ReplicaSetController{}.Reconcile(cluster.New(rs), 9)[0].Write.Object.(*cluster.Pod)
+	if ref, ok := p.ControllerRef(); !ok || ref.UID != 50 || p.GenerateName != "web-" || p.Spec.Image != "web:1" || !rs.Spec.Selector.Matches(p.Labels) {
+		t.Errorf("created pod %+v", p)
+	}
+}
+
+func TestPodGC(t *testing.T) {
+	cases := []struct {
+		name string
+		view *cluster.Cluster
+		want []summary
+	}{
+		{"pods on a vanished node", cluster.New(node("n1"), pod("a", on("n1")), pod("b", on("n2"))), []summary{{Verb: datastore.Delete, Name: "b"}}},
+		{"terminating unscheduled pods", cluster.New(pod("a", terminating)), []summary{{Verb: datastore.Delete, Name: "a"}}},
+		{"nothing else", cluster.New(node("n1"), pod("a", on("n1")), pod("b")), nil},
+	}
+	for _, c := range cases {
+		got := PodGC{}.Reconcile(c.view)
+		if !reflect.DeepEqual(summarize(got), c.want) {
+			t.Errorf("%s: got %+v, want %+v", c.name, summarize(got), c.want)
+		}
+		for _, in := range got {
+			if !in.Write.Force {
+				t.Errorf("%s: pod GC deletes without a grace period", c.name)
+			}
+		}
+	}
+}

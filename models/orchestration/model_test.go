@@ -1,0 +1,225 @@
+package orchestration_test
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scenario"
+)
+
+// model builds a built-in scenario's model with settings changed by set.
+func model(t *testing.T, name string, set func(*scenario.Settings)) *orchestration.Model {
+	t.Helper()
+	for _, b := range scenario.Builtins() {
+		if b.Name != name {
+			continue
+		}
+		s := b.Settings
+		if set != nil {
+			set(&s)
+		}
+		cfg, err := b.Config(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := orchestration.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	t.Fatalf("no scenario %s", name)
+	return nil
+}
+
+func TestSynchronousIsCompleteAndSafe(t *testing.T) {
+	cases := []struct {
+		scenario    string
+		controllers int
+		unique      int64
+	}{
+		// The reduction requirement: 2 nodes, a ReplicaSet of 2 that the client scales between
+		// 0 and 3, one controller of each kind: BFS completes with no depth bound.
+		{"replicaset/spec-replicas-change", 1, 74},
+		{"replicaset/spec-replicas-change", 2, 605},
+		{"replicaset/overlapping", 1, 793},
+		{"node/restart", 1, 617},
+	}
+	for _, c := range cases {
+		m := model(t, c.scenario, func(s *scenario.Settings) { s.Controllers = c.controllers })
+		for _, workers := range []int{1, 2} {
+			r, err := checker.Check(context.Background(), m, checker.Options{Workers: workers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Complete || r.Unique != c.unique {
+				t.Errorf("%s controllers=%d workers=%d: unique %d complete %v, want %d complete", c.scenario, c.controllers, workers, r.Unique, r.Complete, c.unique)
+			}
+			for _, p := range r.Properties {
+				if p.Status != checker.Holds {
+					t.Errorf("%s: %s %v", c.scenario, p.Name, p.Status)
+				}
+			}
+		}
+	}
+}
+
+func TestWeakLevelsBreakProperties(t *testing.T) {
+	m := model(t, "node/restart", func(s *scenario.Settings) { s.Consistency = datastore.Optimistic })
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Property(orchestration.OneNodePerPod)
+	if p.Status != checker.Violated || len(p.Trace.Steps) != 9 {
+		t.Fatalf("node/restart, optimistic: %v after %d steps", p.Status, len(p.Trace.Steps))
+	}
+	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+	last := steps[len(steps)-1].Action
+	if !strings.Contains(last, "started the containers of pod cache") || !strings.Contains(steps[3].Action, "(2 behind latest)") {
+		t.Fatalf("trace:\n%v", steps)
+	}
+	// Monotonic reads alone do not break the pod identity in this scenario: the search is
+	// complete and every property holds.
+	m = model(t, "node/restart", func(s *scenario.Settings) { s.Consistency = datastore.MonotonicSession })
+	if r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2}); !r.Complete || r.Unique != 3885 || r.Property(orchestration.OneNodePerPod).Status != checker.Holds {
+		t.Fatalf("node/restart, monotonic: %d states, complete %v", r.Unique, r.Complete)
+	}
+}
+
+// walk makes a seeded random walk and calls visit on each state and action.
+func walk(m *orchestration.Model, seed uint64, steps int, visit func(s orchestration.State, a orchestration.Action)) {
+	r := rand.New(rand.NewPCG(seed, 0))
+	s := m.Init()[0]
+	var acts []orchestration.Action
+	for i := 0; i < steps; i++ {
+		acts = m.Actions(s, acts[:0])
+		if len(acts) == 0 {
+			return
+		}
+		a := acts[r.IntN(len(acts))]
+		visit(s, a)
+		next, ok := m.Next(s, a)
+		if !ok {
+			panic("an action listed by Actions is disabled")
+		}
+		s = next
+	}
+}
+
+func TestStepsDoNotModifyTheirState(t *testing.T) {
+	for _, level := range datastore.Levels() {
+		m := model(t, "replicaset/spec-replicas-change", func(s *scenario.Settings) {
+			s.Consistency, s.Controllers, s.Restart, s.NodeCrash = level, 2, true, true
+		})
+		walk(m, uint64(level)+1, 300, func(s orchestration.State, a orchestration.Action) {
+			before := m.Encode(nil, s)
+			text := m.FormatState(s)
+			var acts []orchestration.Action
+			for _, b := range m.Actions(s, acts) {
+				m.Next(s, b)
+				m.FormatAction(s, b)
+			}
+			if !bytes.Equal(before, m.Encode(nil, s)) || text != m.FormatState(s) {
+				t.Fatalf("%v: computing successors modified the state", level)
+			}
+		})
+	}
+}
+
+func TestEncodingIgnoresCounterValues(t *testing.T) {
+	m := model(t, "replicaset/spec-replicas-change", func(s *scenario.Settings) { s.Consistency = datastore.MonotonicSession })
+	walk(m, 7, 200, func(s orchestration.State, _ orchestration.Action) {
+		shifted := shift(s, 1000, 77)
+		if !bytes.Equal(m.Encode(nil, s), m.Encode(nil, shifted)) {
+			t.Fatalf("shifting revisions and UIDs changed the encoding of\n%s", m.FormatState(s))
+		}
+	})
+	// ... but a real difference does change it.
+	s := m.Init()[0]
+	acts := m.Actions(s, nil)
+	next, _ := m.Next(s, acts[0])
+	if bytes.Equal(m.Encode(nil, s), m.Encode(nil, next)) {
+		t.Fatal("a step did not change the encoding")
+	}
+}
+
+// shift adds dr to every revision-valued field and du to every UID of s, and multiplies
+// generations by 3, copying everything.
+func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State {
+	out := orchestration.State{Local: append([]orchestration.Local(nil), s.Local...)}
+	for _, r := range s.Store.History {
+		var objs []cluster.Object
+		for _, o := range r.Cluster.Objects() {
+			c := o.DeepCopy()
+			m := c.Meta()
+			m.ResourceVersion += dr
+			m.CreationRevision += dr
+			if m.DeletionTimestamp != 0 {
+				m.DeletionTimestamp += dr
+			}
+			m.UID += du
+			m.Generation *= 3
+			for i := range m.OwnerReferences {
+				m.OwnerReferences[i].UID += du
+			}
+			if rs, ok := c.(*cluster.ReplicaSet); ok {
+				rs.Status.ObservedGeneration *= 3
+				if rs.Status.ObservedRevision != 0 {
+					rs.Status.ObservedRevision += dr
+				}
+			}
+			objs = append(objs, c)
+		}
+		out.Store.History = append(out.Store.History, datastore.Revision{Number: r.Number + dr, Cluster: cluster.New(objs...)})
+	}
+	for i := range out.Local {
+		l := &out.Local[i]
+		if l.Session > 0 {
+			l.Session += datastore.Session(dr)
+		}
+		l.Containers = append(l.Containers[:0:0], l.Containers...)
+		for j := range l.Containers {
+			l.Containers[j].UID += du
+		}
+	}
+	return out
+}
+
+func TestTraceSentences(t *testing.T) {
+	m := model(t, "replicaset/spec-replicas-change", nil)
+	s := m.Init()[0]
+	acts := m.Actions(s, nil)
+	if len(acts) != 1 {
+		t.Fatalf("%d initial actions, want 1 (the ReplicaSet controller creates a pod)", len(acts))
+	}
+	if got := m.FormatAction(s, acts[0]); got != "replicaset-controller-1 read revision 1 (latest) and created pod web-f5hbb (0 of 2 replicas exist)" {
+		t.Fatalf("sentence %q", got)
+	}
+	next, _ := m.Next(s, acts[0])
+	for _, want := range []string{"revision 2", "POD", "web-f5hbb", "REPLICASET", "replicaset-controller-1  rev 1"} {
+		if !strings.Contains(m.FormatState(next), want) {
+			t.Errorf("state lacks %q:\n%s", want, m.FormatState(next))
+		}
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	_, err := orchestration.New(orchestration.Config{Replicas: 0, Staleness: -5, Level: datastore.Causal,
+		Client: orchestration.Client{Scale: []orchestration.ScaleRange{{ReplicaSet: "nope", Min: 3, Max: 1}}, Image: []string{"web"}}})
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, want := range []string{"controllers", "staleness", "causal", `no ReplicaSet "nope"`, "min <= max", "client.images"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
