@@ -3,7 +3,7 @@
 GO       ?= go
 FUZZTIME ?= 3s
 # Fuzz targets run briefly by make test, as package:FuzzFunc.
-FUZZ := ./models/catalog:FuzzResolve
+FUZZ := ./models/catalog:FuzzResolve ./models/scenario:FuzzParse
 
 .PHONY: build run test vet unit race fuzz bench
 

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/scenario"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -133,5 +136,53 @@ func TestGroup(t *testing.T) {
 		if got := group(n); got != want {
 			t.Errorf("group(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestCheckScenarios(t *testing.T) {
+	code, out, _ := runCLI("check", "replicaset/spec-replicas-change", "--json")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 4 {
+		t.Fatalf("spec-replicas-change: exit %d %+v", code, rep)
+	}
+	code, out, _ = runCLI("check", "node/restart", "--set", "consistency=optimistic", "--workers", "1")
+	if code != exitViolation || !strings.Contains(out, "✗ a pod identity runs on at most one node (always): violated after 9 steps") ||
+		!strings.Contains(out, "node node-2 crashed") {
+		t.Fatalf("node/restart optimistic: exit %d\n%s", code, out)
+	}
+	// A scenario file.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	os.WriteFile(file, scenario.Builtins()[1].Source, 0o644)
+	if code, out, _ := runCLI("check", file, "--set", "controllers=2"); code != exitOK || !strings.Contains(out, "6,651 distinct states") {
+		t.Fatalf("scenario file: exit %d\n%s", code, out)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec: {nodes: 0}\n"), 0o644)
+	code, out, errOut := runCLI("check", bad)
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "spec.nodes: nodes must be an integer from 1 to 6") {
+		t.Fatalf("bad file: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := runCLI("check", "replicaset/overlapping", "--set", "consistency=eventual"); code != exitUsage || !strings.Contains(errOut, `unknown consistency level "eventual"`) {
+		t.Fatalf("bad level: exit %d %q", code, errOut)
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	code, out, _ := runCLI("matrix", "--scenarios", "replicaset/spec-replicas-change", "--max-states", "3000", "--workers", "1")
+	if code != exitOK || strings.Count(out, "\n") != 2+8 {
+		t.Fatalf("matrix: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{
+		"| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 74 | complete |",
+		"| replicaset/spec-replicas-change | monotonic-session | 2 | ? none found |",
+		"bounded (3,000 states or 1m0s)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("matrix lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := runCLI("matrix", "--scenarios", "nope"); code != exitUsage {
+		t.Errorf("unknown scenario: exit %d", code)
 	}
 }

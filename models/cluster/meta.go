@@ -1,6 +1,10 @@
 package cluster
 
-import "sort"
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+)
 
 // UID identifies an object across delete and re-create (the API server assigns it).
 type UID uint64
@@ -152,4 +156,22 @@ func metaEqual(a, b *ObjectMeta) bool {
 		}
 	}
 	return true
+}
+
+// MarshalJSON writes labels as a mapping, as Kubernetes does, in key order.
+func (l Labels) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range l {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(kv.Key)
+		v, _ := json.Marshal(kv.Value)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }

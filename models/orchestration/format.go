@@ -5,6 +5,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
@@ -199,4 +201,18 @@ func (m *Model) LabelState(s State) string {
 		parts = append(parts, fmt.Sprintf("%s@%s", p.Name, where))
 	}
 	return fmt.Sprintf("r%d %s", latest.Number, strings.Join(parts, " "))
+}
+
+// FormatObjects renders every object of the latest revision as YAML documents, in kind and
+// name order (the per-object view of a state).
+func (m *Model) FormatObjects(s State) string {
+	var docs []string
+	for _, o := range s.Store.Latest().Cluster.Objects() {
+		y, err := yaml.Marshal(o)
+		if err != nil {
+			y = []byte(fmt.Sprintf("# %s %s: %v\n", o.Kind(), o.Meta().Name, err))
+		}
+		docs = append(docs, fmt.Sprintf("kind: %s\n%s", o.Kind(), y))
+	}
+	return strings.Join(docs, "---\n")
 }

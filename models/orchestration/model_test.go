@@ -211,6 +211,16 @@ func TestTraceSentences(t *testing.T) {
 	}
 }
 
+func TestFormatObjects(t *testing.T) {
+	m := model(t, "replicaset/spec-replicas-change", nil)
+	y := m.FormatObjects(m.Init()[0])
+	for _, want := range []string{"kind: Node\nmetadata:\n", "  name: node-1\n", "---\nkind: ReplicaSet\n", "  replicas: 2\n", "      image: web:1\n"} {
+		if !strings.Contains(y, want) {
+			t.Errorf("YAML lacks %q:\n%s", want, y)
+		}
+	}
+}
+
 func TestConfigValidation(t *testing.T) {
 	_, err := orchestration.New(orchestration.Config{Replicas: 0, Staleness: -5, Level: datastore.Causal,
 		Client: orchestration.Client{Scale: []orchestration.ScaleRange{{ReplicaSet: "nope", Min: 3, Max: 1}}, Image: []string{"web"}}})

@@ -18,3 +18,134 @@ func TestBuiltinsParse(t *testing.T) {
 		t.Fatalf("built-ins: %s", got)
 	}
 }
+
+func TestParseReportsEveryBadField(t *testing.T) {
+	doc := `
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: bad
+spec:
+  consistency: sometimes
+  controllers: 9
+  nodes: 2
+  colour: blue
+  client:
+    scale:
+    - replicaSet: nope
+      min: 3
+      max: 1
+  objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata:
+      name: a
+    spec:
+      restartPolicy: Sometimes
+      containers:
+      - name: a
+        resources:
+          requests:
+            cpu: lots
+  - apiVersion: v1
+    kind: Deamonset
+    metadata:
+      name: b
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata:
+      name: web
+    spec:
+      replicas: -1
+      selector:
+        matchLabels:
+          app: web
+      template:
+        metadata:
+          labels:
+            app: api
+        spec:
+          containers:
+          - name: web
+            image: web:1
+`
+	_, err := Parse([]byte(doc))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{
+		`spec.consistency: unknown consistency level "sometimes"`,
+		`spec.controllers: controllers must be an integer from 1 to 4`,
+		`spec.colour: unknown or unsupported field`,
+		`spec.objects[0].spec.restartPolicy: want Always, OnFailure or Never`,
+		`spec.objects[0].spec.containers[0].image: is required`,
+		`spec.objects[0].spec.containers[0].resources.requests.cpu: want a CPU quantity`,
+		`spec.objects[1].kind: unsupported kind "Deamonset"`,
+		`spec.objects[2].spec.replicas: must be >= 0`,
+		`spec.objects[2].spec.template.metadata.labels: must match the selector`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+	// Once the fields are right, the cross-field checks run.
+	_, err = Parse([]byte(strings.NewReplacer("sometimes", "optimistic", "controllers: 9", "controllers: 2", "  colour: blue\n", "",
+		"Sometimes", "Never", "cpu: lots", "cpu: 500m", "      - name: a\n", "      - name: a\n        image: a:1\n", "Deamonset", "PersistentVolumeClaim", "replicas: -1", "replicas: 1",
+		"app: api", "app: web").Replace(doc)))
+	if err == nil || !strings.Contains(err.Error(), `client.scale: no ReplicaSet "nope"`) {
+		t.Fatalf("cross-field error: %v", err)
+	}
+}
+
+func TestParseJSONAndSettings(t *testing.T) {
+	doc := `{"apiVersion": "themelios.dev/v1alpha1", "kind": "Scenario", "metadata": {"name": "j"},
+	  "spec": {"staleness": "unbounded", "nodeCrash": true, "nodes": 3, "node": {"cpu": "2", "pods": 4},
+	    "objects": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+	      "spec": {"nodeName": "node-3", "containers": [{"name": "c", "image": "i", "resources": {"requests": {"cpu": 0.5}}}]}}]}}`
+	s, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Settings.Staleness != -1 || !s.Settings.NodeCrash || s.Settings.Nodes != 3 || s.NodeCPU != 2000 || s.NodePods != 4 {
+		t.Fatalf("settings %+v, node %d %d", s.Settings, s.NodeCPU, s.NodePods)
+	}
+	cfg, err := s.Config(s.Settings)
+	if err != nil || len(cfg.Kubelets) != 3 || len(cfg.Objects) != 4 {
+		t.Fatalf("config: %v, %d kubelets, %d objects", err, len(cfg.Kubelets), len(cfg.Objects))
+	}
+	set := s.Settings
+	set.Nodes = 2
+	if _, err := s.Config(set); err == nil || !strings.Contains(err.Error(), "pod p is bound to node-3, but there are 2 nodes") {
+		t.Fatalf("fewer nodes: %v", err)
+	}
+	for _, p := range Params {
+		var x Settings
+		if err := x.Set(p.Name, s.Settings.Get(p.Name)); err != nil {
+			t.Errorf("%s: %v", p.Name, err)
+		}
+	}
+	if err := set.Set("colour", "red"); err == nil {
+		t.Error("unknown setting accepted")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, b := range Builtins() {
+		f.Add(b.Source)
+	}
+	f.Add([]byte(`{"apiVersion": 3}`))
+	f.Add([]byte("spec:\n  objects: [1, [2], {kind: Pod}]\n"))
+	f.Add([]byte("\t\x00:"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an empty error")
+			}
+			return
+		}
+		if _, err := s.Config(s.Settings); err != nil {
+			t.Fatalf("parsed, but its configuration is invalid: %v", err)
+		}
+	})
+}
