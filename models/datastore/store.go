@@ -2,6 +2,7 @@ package datastore
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -28,8 +29,13 @@ const (
 	// Optimistic: reads as MonotonicSession; a write applies to the revision that was read and
 	// becomes the new latest, so writes made since that revision are lost.
 	Optimistic
-	// Causal: writes branch from what was read; a read may merge concurrent branches, the later
-	// resourceVersion winning per object. Not yet implemented.
+	// Causal: reads as MonotonicSession; a write is applied to the revision that was read
+	// (its preconditions checked there, so concurrent writers do not conflict), and the branch
+	// it makes is merged into the latest revision object by object, the later resourceVersion
+	// winning (deletions leave tombstones, so that a stale branch cannot resurrect an object).
+	// This is causal consistency with convergent conflict handling (causal+, as in COPS): every
+	// read sees its session's past and its own writes, and concurrent writes to one object are
+	// resolved last-writer-wins instead of being rejected.
 	Causal
 )
 
@@ -37,8 +43,10 @@ var levelNames = [...]string{"synchronous", "monotonic-session", "resettable-ses
 
 func (l Level) String() string { return levelNames[l] }
 
-// Levels lists the implemented levels, strongest first.
-func Levels() []Level { return []Level{Synchronous, MonotonicSession, ResettableSession, Optimistic} }
+// Levels lists the levels, strongest first.
+func Levels() []Level {
+	return []Level{Synchronous, MonotonicSession, ResettableSession, Optimistic, Causal}
+}
 
 // ParseLevel reads a level's name.
 func ParseLevel(s string) (Level, error) {
@@ -46,9 +54,6 @@ func ParseLevel(s string) (Level, error) {
 		if l.String() == s {
 			return l, nil
 		}
-	}
-	if s == Causal.String() {
-		return 0, fmt.Errorf("consistency level causal is not implemented yet")
 	}
 	return 0, fmt.Errorf("unknown consistency level %q (want %s)", s, levelList())
 }
@@ -89,6 +94,16 @@ const (
 type Revision struct {
 	Number  int64
 	Cluster *cluster.Cluster
+	// Gone (Causal only, on the latest revision) lists deleted objects whose stale copies some
+	// retained revision still holds, with the revision that deleted them.
+	Gone []Tombstone
+}
+
+// Tombstone records the deletion of an object at revision Revision.
+type Tombstone struct {
+	Kind     cluster.Kind
+	Name     string
+	Revision int64
 }
 
 // Store is the retained history of revisions, oldest first, with consecutive numbers. It is a
@@ -154,7 +169,7 @@ func (c Config) Readable(s Store, sess Session) []int64 {
 // Accepted writes add a revision; rejected ones leave the store as it was.
 func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Outcome) {
 	base := s.Latest().Cluster
-	if c.Level == Optimistic {
+	if c.Level == Optimistic || c.Level == Causal {
 		base = s.At(read)
 	}
 	rev := s.Latest().Number + 1
@@ -162,9 +177,65 @@ func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Out
 	if !out.OK() {
 		return s, out
 	}
+	r := Revision{Number: rev, Cluster: next}
+	if c.Level == Causal {
+		r = mergeBranch(s.Latest(), base, r)
+	}
 	h := make([]Revision, len(s.History), len(s.History)+1)
 	copy(h, s.History)
-	return Store{History: append(h, Revision{Number: rev, Cluster: next})}, out
+	return Store{History: append(h, r)}, out
+}
+
+// mergeBranch merges the branch revision b, made by a write on view base, into latest: per
+// object, the copy or tombstone with the later revision wins. Objects the write deleted from
+// base leave tombstones at b's revision.
+func mergeBranch(latest Revision, base *cluster.Cluster, b Revision) Revision {
+	type version struct {
+		obj cluster.Object // nil for a tombstone
+		rev int64
+	}
+	type key struct {
+		kind cluster.Kind
+		name string
+	}
+	winners := map[key]version{} // only looked up, then read in sorted key order
+	var keys []key
+	offer := func(k key, v version) {
+		cur, ok := winners[k]
+		if !ok {
+			keys = append(keys, k)
+		}
+		if !ok || v.rev > cur.rev {
+			winners[k] = v
+		}
+	}
+	for _, o := range latest.Cluster.Objects() {
+		offer(key{o.Kind(), o.Meta().Name}, version{o, o.Meta().ResourceVersion})
+	}
+	for _, t := range latest.Gone {
+		offer(key{t.Kind, t.Name}, version{nil, t.Revision})
+	}
+	for _, o := range b.Cluster.Objects() {
+		offer(key{o.Kind(), o.Meta().Name}, version{o, o.Meta().ResourceVersion})
+	}
+	for _, o := range base.Objects() {
+		if b.Cluster.Get(o.Kind(), o.Meta().Name) == nil {
+			offer(key{o.Kind(), o.Meta().Name}, version{nil, b.Number})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].kind < keys[j].kind || keys[i].kind == keys[j].kind && keys[i].name < keys[j].name
+	})
+	var objs []cluster.Object
+	var gone []Tombstone
+	for _, k := range keys {
+		if v := winners[k]; v.obj != nil {
+			objs = append(objs, v.obj)
+		} else {
+			gone = append(gone, Tombstone{Kind: k.kind, Name: k.name, Revision: v.rev})
+		}
+	}
+	return Revision{Number: b.Number, Cluster: cluster.New(objs...), Gone: gone}
 }
 
 // Normalize drops the revisions no controller can read now or later, and moves sessions older
@@ -189,9 +260,32 @@ func (c Config) Normalize(s Store, sessions []Session) Store {
 			keep = min(keep, oldest)
 		}
 	}
-	i := keep - s.History[0].Number
-	if i <= 0 {
+	if i := keep - s.History[0].Number; i > 0 {
+		s = Store{History: s.History[i:]}
+	}
+	if c.Level == Causal {
+		s = collectTombstones(s)
+	}
+	return s
+}
+
+// collectTombstones drops the latest revision's tombstones that no retained revision holds a
+// copy for: no view left could bring the object back.
+func collectTombstones(s Store) Store {
+	latest := s.Latest()
+	var keep []Tombstone
+	for _, t := range latest.Gone {
+		for _, r := range s.History {
+			if o := r.Cluster.Get(t.Kind, t.Name); o != nil && o.Meta().ResourceVersion < t.Revision {
+				keep = append(keep, t)
+				break
+			}
+		}
+	}
+	if len(keep) == len(latest.Gone) {
 		return s
 	}
-	return Store{History: s.History[i:]}
+	h := append([]Revision(nil), s.History...)
+	h[len(h)-1].Gone = keep
+	return Store{History: h}
 }

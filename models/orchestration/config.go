@@ -60,8 +60,8 @@ func (c *Config) Validate() error {
 	if c.Staleness < datastore.Unbounded {
 		bad = append(bad, "staleness: must be >= 0 or unbounded")
 	}
-	if c.Level > datastore.Optimistic {
-		bad = append(bad, fmt.Sprintf("consistency: %v is not implemented yet", c.Level))
+	if c.Level > datastore.Causal {
+		bad = append(bad, "consistency: unknown level")
 	}
 	seen := map[string]bool{} // only looked up
 	for _, o := range c.Objects {

@@ -24,7 +24,8 @@ import (
 //     timestamp only says whether deletion was requested;
 //   - UIDs are only compared for equality: numbered by first appearance.
 //
-// A copy equal to the object's previous copy is written as a back-reference.
+// A copy equal to the object's previous copy is written as a back-reference. Tombstones
+// (Causal) are written with the object they bury: every tombstone kept has a retained copy.
 func (m *Model) Encode(buf []byte, s State) []byte {
 	e := encoder{buf: buf, history: s.Store}
 	hist := s.Store.History
@@ -50,6 +51,10 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			break
 		}
 		e.rvs, e.gens = e.rvs[:0], e.gens[:0]
+		tomb := tombstone(s.Store.Latest().Gone, key)
+		if tomb > 0 {
+			e.rvs = append(e.rvs, tomb)
+		}
 		for i, r := range hist {
 			copies[i] = nil
 			if objs := r.Cluster.Objects(); pos[i] < len(objs) && !before(key, objs[pos[i]]) {
@@ -89,6 +94,11 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			}
 			last = append(last[:0:0], enc...)
 		}
+		if tomb > 0 {
+			e.rank(e.rvs, tomb) // deleted in the latest revision's past (Causal)
+		} else {
+			e.int(-1)
+		}
 	}
 	for _, l := range s.Local {
 		if l.Session == datastore.SessionReset {
@@ -105,6 +115,17 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		}
 	}
 	return e.buf
+}
+
+// tombstone returns the revision at which the object named like key was deleted, if gone
+// lists it, or 0.
+func tombstone(gone []datastore.Tombstone, key cluster.Object) int64 {
+	for _, t := range gone {
+		if t.Kind == key.Kind() && t.Name == key.Meta().Name {
+			return t.Revision
+		}
+	}
+	return 0
 }
 
 // before orders objects by kind, then name.

@@ -222,12 +222,12 @@ func TestFormatObjects(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	_, err := orchestration.New(orchestration.Config{Replicas: 0, Staleness: -5, Level: datastore.Causal,
+	_, err := orchestration.New(orchestration.Config{Replicas: 0, Staleness: -5, Level: datastore.Causal + 1,
 		Client: orchestration.Client{Scale: []orchestration.ScaleRange{{ReplicaSet: "nope", Min: 3, Max: 1}}, Image: []string{"web"}}})
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"controllers", "staleness", "causal", `no ReplicaSet "nope"`, "min <= max", "client.images"} {
+	for _, want := range []string{"controllers", "staleness", "unknown level", `no ReplicaSet "nope"`, "min <= max", "client.images"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
