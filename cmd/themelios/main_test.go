@@ -170,7 +170,7 @@ func TestCheckScenarios(t *testing.T) {
 
 func TestMatrix(t *testing.T) {
 	code, out, _ := runCLI("matrix", "--scenarios", "replicaset/spec-replicas-change", "--max-states", "3000", "--workers", "1")
-	if code != exitOK || strings.Count(out, "\n") != 2+8 {
+	if code != exitOK || strings.Count(out, "\n") != 2+10 {
 		t.Fatalf("matrix: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
