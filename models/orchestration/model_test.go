@@ -233,3 +233,43 @@ func TestConfigValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultsAndClient(t *testing.T) {
+	// Container exits and controller restarts, synchronous: complete, and every property holds.
+	m := model(t, "node/restart", func(s *scenario.Settings) { s.ContainerExit, s.Restart = true, true })
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	if err != nil || !r.Complete {
+		t.Fatalf("node/restart with exits and restarts: %v, complete %v", err, r.Complete)
+	}
+	for _, p := range r.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("%s: %v", p.Name, p.Status)
+		}
+	}
+	// Some run ends with a pod Succeeded and one Failed: exits are reported.
+	var kinds = map[orchestration.ActionKind]bool{}
+	walk(m, 3, 400, func(_ orchestration.State, a orchestration.Action) { kinds[a.Kind] = true })
+	for _, k := range []orchestration.ActionKind{orchestration.Step, orchestration.Restart, orchestration.Crash, orchestration.Rejoin, orchestration.Exit} {
+		if !kinds[k] {
+			t.Errorf("a 400-step walk never took an action of kind %d", k)
+		}
+	}
+	// The client changes the image at quiescence only.
+	s := model(t, "replicaset/spec-replicas-change", nil)
+	cfg := s.Config()
+	cfg.Client.Image, cfg.Client.Images = []string{"web"}, []string{"web:1", "web:2"}
+	m2, err := orchestration.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := m2.Init()[0]
+	for _, a := range m2.Actions(st, nil) {
+		if a.Kind == orchestration.Image || a.Kind == orchestration.Scale {
+			t.Fatal("the client acts before quiescence")
+		}
+	}
+	r2, _ := checker.Check(context.Background(), m2, checker.Options{})
+	if !r2.Complete || r2.Unique <= 74 || r2.Property(orchestration.QuiescentReplicaSet).Status != checker.Holds {
+		t.Fatalf("with image changes: %d states, complete %v", r2.Unique, r2.Complete)
+	}
+}
