@@ -5,14 +5,24 @@ FUZZTIME ?= 3s
 # Fuzz targets run briefly by make test, as package:FuzzFunc.
 FUZZ := ./models/catalog:FuzzResolve ./models/scenario:FuzzParse
 
-.PHONY: build run test vet unit race fuzz bench
+VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
+WASM     := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w"
+
+.PHONY: build run site test vet unit race fuzz bench
 
 build:
 	$(GO) build -o bin/themelios ./cmd/themelios
 
-# The main job, until the playground exists: check the default model.
-run:
-	$(GO) run ./cmd/themelios check classic/two-phase-commit
+# The main job: build the playground and serve it at http://127.0.0.1:8080.
+run: site
+	$(GO) run ./cmd/themelios serve
+
+# The static site Netlify publishes: go-app's pages, the UI and checker WebAssembly, static/.
+site:
+	rm -rf site
+	$(GO) run ./cmd/themelios-site -out site -version $(VERSION)
+	$(WASM) -o site/web/app.wasm ./wasm/app
+	$(WASM) -o site/web/worker.wasm ./wasm/worker
 
 test: vet unit race fuzz
 

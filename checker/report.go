@@ -1,5 +1,11 @@
 package checker
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // Report is a check's outcome with states and actions rendered as text, independent of the
 // model's types: the JSON object of the CLI's --json (see DESIGN.md) and of the playground.
 type Report struct {
@@ -78,4 +84,61 @@ func (r Report) Violated() bool {
 		}
 	}
 	return false
+}
+
+// ChangedLines returns the lines of cur that prev does not have (all of cur when prev is
+// empty), to show what a step changed in a rendered state.
+func ChangedLines(prev, cur string) []string {
+	if prev == "" {
+		return strings.Split(cur, "\n")
+	}
+	had := map[string]int{} // only looked up
+	for _, l := range strings.Split(prev, "\n") {
+		had[l]++
+	}
+	var out []string
+	for _, l := range strings.Split(cur, "\n") {
+		if had[l] > 0 {
+			had[l]--
+			continue
+		}
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		out = []string{"(no change)"}
+	}
+	return out
+}
+
+// Verdict words a property's verdict for people, honestly: a bounded search never claims that
+// a property holds.
+func (p PropertyReport) Verdict(r Report) string {
+	steps := func(n int) string {
+		if n == 1 {
+			return "1 step"
+		}
+		return fmt.Sprintf("%d steps", n)
+	}
+	switch p.Status {
+	case Violated.String():
+		if p.Trace == nil {
+			return "violated: no reachable state satisfies it"
+		}
+		return "violated after " + steps(len(p.Trace)-1)
+	case Holds.String():
+		if p.Trace != nil {
+			return "holds (witness of " + steps(len(p.Trace)-1) + ")"
+		}
+		return "holds"
+	}
+	return fmt.Sprintf("unknown: no violation within %s states, depth %d", Thousands(r.Unique), r.Depth)
+}
+
+// Thousands writes n with thousands separators: 18,507,778.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -171,10 +170,10 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 	if !rep.Complete {
 		extent = "incomplete (bounded or stopped)"
 	}
-	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", group(rep.Unique), group(rep.States), rep.Depth, extent,
+	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, extent,
 		duration(rep.DurationMS))
 	if rep.Walks > 0 {
-		fmt.Fprintf(w, ", %s walks", group(rep.Walks))
+		fmt.Fprintf(w, ", %s walks", checker.Thousands(rep.Walks))
 	}
 	fmt.Fprintln(w)
 	for _, p := range rep.Properties {
@@ -182,7 +181,7 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 		if mark == "" {
 			mark = "?"
 		}
-		fmt.Fprintf(w, "  %s %s (%s): %s", mark, p.Name, p.Expectation, verdictText(p, rep))
+		fmt.Fprintf(w, "  %s %s (%s): %s", mark, p.Name, p.Expectation, p.Verdict(rep))
 		fmt.Fprintln(w)
 	}
 	for _, p := range rep.Properties {
@@ -197,60 +196,12 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 		prev := ""
 		for i, st := range p.Trace {
 			fmt.Fprintf(w, "%3d. %s\n", i, st.Action)
-			for _, line := range changedLines(prev, st.State) {
+			for _, line := range checker.ChangedLines(prev, st.State) {
 				fmt.Fprintf(w, "       %s\n", line)
 			}
 			prev = st.State
 		}
 	}
-}
-
-// verdictText words a verdict honestly: a bounded search never claims a property holds.
-func verdictText(p checker.PropertyReport, rep checker.Report) string {
-	switch p.Status {
-	case "violated":
-		if p.Trace == nil {
-			return "violated: no reachable state satisfies it"
-		}
-		return fmt.Sprintf("violated after %d step%s", len(p.Trace)-1, plural(len(p.Trace)-1))
-	case "holds":
-		if p.Trace != nil {
-			return fmt.Sprintf("holds (witness of %d step%s)", len(p.Trace)-1, plural(len(p.Trace)-1))
-		}
-		return "holds"
-	}
-	return fmt.Sprintf("unknown: no violation within %s states, depth %d", group(rep.Unique), rep.Depth)
-}
-
-// changedLines returns the lines of cur that prev does not have (all of cur at the start).
-func changedLines(prev, cur string) []string {
-	if prev == "" {
-		return strings.Split(cur, "\n")
-	}
-	had := map[string]int{} // only looked up
-	for _, l := range strings.Split(prev, "\n") {
-		had[l]++
-	}
-	var out []string
-	for _, l := range strings.Split(cur, "\n") {
-		if had[l] > 0 {
-			had[l]--
-			continue
-		}
-		out = append(out, l)
-	}
-	if len(out) == 0 {
-		out = []string{"(no change)"}
-	}
-	return out
-}
-
-// duration formats milliseconds as "12ms" or "3.4s".
-func duration(ms int64) string {
-	if ms < 1000 {
-		return fmt.Sprintf("%dms", ms)
-	}
-	return fmt.Sprintf("%.1fs", float64(ms)/1000)
 }
 
 func plural(n int) string {
@@ -260,11 +211,10 @@ func plural(n int) string {
 	return "s"
 }
 
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
+// duration formats milliseconds as "12ms" or "3.4s".
+func duration(ms int64) string {
+	if ms < 1000 {
+		return fmt.Sprintf("%dms", ms)
 	}
-	return s
+	return fmt.Sprintf("%.1fs", float64(ms)/1000)
 }

@@ -3,6 +3,7 @@
 //	themelios list
 //	themelios check TARGET [flags]
 //	themelios matrix [flags]
+//	themelios serve [flags]
 //
 // Run "themelios help" for the flags. Exit status: 0 every property as expected, 1 a property
 // was violated, 2 bad input or usage.
@@ -22,6 +23,7 @@ Usage:
   themelios list                    list the built-in models and scenarios
   themelios check TARGET [flags]    check a built-in model or scenario, or a scenario file
   themelios matrix [flags]          check every scenario under every consistency level
+  themelios serve [flags]           serve the playground (built by make site)
   themelios help [COMMAND]          show help
 
 Exit status: 0 every property as expected, 1 a property was violated, 2 bad input or usage.
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return check(ctx, args[1:], stdout, stderr)
 	case "matrix":
 		return matrix(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "check" {
 			fmt.Fprint(stdout, checkUsage)
@@ -65,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	return fail(stderr, "unknown command %q (want list, check, matrix or help)", args[0])
+	return fail(stderr, "unknown command %q (want list, check, matrix, serve or help)", args[0])
 }
 
 // fail prints a one-line error and returns the usage exit status.

@@ -133,8 +133,8 @@ func TestHelp(t *testing.T) {
 
 func TestGroup(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 18507778: "18,507,778", -1234: "-1,234"} {
-		if got := group(n); got != want {
-			t.Errorf("group(%d) = %q, want %q", n, got, want)
+		if got := checker.Thousands(n); got != want {
+			t.Errorf("checker.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func outcome(c matrixCell) string {
 	if c.rep.Complete {
 		return "✓ all hold"
 	}
-	return fmt.Sprintf("no violation within %s states", group(c.rep.Unique))
+	return fmt.Sprintf("no violation within %s states", checker.Thousands(c.rep.Unique))
 }
 
 // matrixTable renders the cells as Markdown.
@@ -142,13 +142,13 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 		}
 		search := "complete"
 		if !c.rep.Complete {
-			search = fmt.Sprintf("bounded (%s states or %v)", group(maxStates), timeout)
+			search = fmt.Sprintf("bounded (%s states or %v)", checker.Thousands(maxStates), timeout)
 			if prop != "" {
 				search = "stopped at the violation"
 			}
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", c.scenario, c.level, c.controllers, result, prop, trace,
-			group(c.rep.Unique), search, duration(c.rep.DurationMS))
+			checker.Thousands(c.rep.Unique), search, duration(c.rep.DurationMS))
 	}
 	return b.String()
 }

@@ -1,0 +1,191 @@
+package playground
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+)
+
+// Render draws the page.
+func (p *Playground) Render() app.UI {
+	return app.Div().Class("playground").Body(
+		app.Header().Body(
+			app.H1().Text("Themelios playground"),
+			app.P().Class("tagline").Text("Check a Kubernetes-style control plane against every interleaving, fault and stale read — in your browser."),
+		),
+		app.Main().Body(
+			p.renderControls(),
+			p.renderStatus(),
+			p.renderResults(),
+			p.renderTrace(),
+		),
+	)
+}
+
+func (p *Playground) renderControls() app.UI {
+	e := p.entry()
+	var params []app.UI
+	for i, par := range e.Params {
+		params = append(params, p.renderParam(i, par))
+	}
+	return app.Section().Class("controls").Aria("label", "Scenario").Body(
+		app.Div().Class("field").Body(
+			app.Label().For("target").Text("Scenario"),
+			app.Select().ID("target").OnChange(func(ctx app.Context, ev app.Event) {
+				p.selectTarget(ctx.JSSrc().Get("value").String())
+			}).Body(app.Range(catalog.All()).Slice(func(i int) app.UI {
+				n := catalog.All()[i].Name
+				return app.Option().Value(n).Text(n).Selected(n == p.target)
+			})),
+			app.Small().Text(e.Summary),
+		),
+		app.Div().Class("params").Body(params...),
+		app.Div().Class("field").Body(
+			app.Label().For("strategy").Text("Strategy"),
+			app.Select().ID("strategy").OnChange(p.bind(&p.strategy)).Body(
+				app.Option().Value("bfs").Text("breadth-first (shortest counterexample)").Selected(p.strategy == "bfs"),
+				app.Option().Value("dfs").Text("depth-first").Selected(p.strategy == "dfs"),
+				app.Option().Value("simulate").Text("random simulation").Selected(p.strategy == "simulate"),
+			),
+		),
+		p.numberField("seed", "Seed (simulation)", &p.seed),
+		p.numberField("max-states", "Max distinct states", &p.maxStates),
+		p.numberField("max-depth", "Max depth (0: none)", &p.maxDepth),
+		p.numberField("timeout", "Time limit (s)", &p.timeout),
+		app.Div().Class("buttons").Body(
+			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
+			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
+		),
+		app.P().Class("cli").Body(app.Text("CLI: "), app.Code().ID("cli").Text(p.CLI())),
+	)
+}
+
+// bind returns a change handler that stores the element's value in v.
+func (p *Playground) bind(v *string) app.EventHandler {
+	return func(ctx app.Context, _ app.Event) { *v = ctx.JSSrc().Get("value").String() }
+}
+
+func (p *Playground) numberField(id, label string, v *string) app.UI {
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(label),
+		app.Input().ID(id).Type("number").Attr("min", "0").Value(*v).OnChange(p.bind(v)),
+	)
+}
+
+func (p *Playground) renderParam(i int, par catalog.Param) app.UI {
+	id := "param-" + par.Name
+	var input app.UI
+	if len(par.Choices) > 0 {
+		input = app.Select().ID(id).OnChange(p.bind(&p.values[i])).Body(app.Range(par.Choices).Slice(func(k int) app.UI {
+			return app.Option().Value(par.Choices[k]).Text(par.Choices[k]).Selected(par.Choices[k] == p.values[i])
+		}))
+	} else {
+		input = app.Input().ID(id).Type("text").Value(p.values[i]).OnChange(p.bind(&p.values[i]))
+	}
+	return app.Div().Class("field").Body(
+		app.Label().For(id).Text(par.Name),
+		input,
+		app.Small().Text(par.Help),
+	)
+}
+
+func (p *Playground) renderStatus() app.UI {
+	text := "Ready."
+	if g := p.progress; g != nil {
+		rate := 0.0
+		if g.ElapsedMS > 0 {
+			rate = float64(g.States) / (float64(g.ElapsedMS) / 1000)
+		}
+		text = fmt.Sprintf("%s states · %s unique · depth %d · %s states/s · %.1f s", checker.Thousands(g.States), checker.Thousands(g.Unique), g.Depth, checker.Thousands(int64(rate)), float64(g.ElapsedMS)/1000)
+	}
+	if p.running && p.progress == nil {
+		text = "Starting the checker…"
+	}
+	if r := p.report; r != nil && !p.running {
+		extent := "complete"
+		if !r.Complete {
+			extent = "bounded"
+		}
+		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, extent, r.DurationMS)
+	}
+	return app.Section().Class("status").Aria("live", "polite").Body(
+		app.P().ID("progress").Text(text),
+		app.If(p.err != "", func() app.UI { return app.P().ID("error").Class("error").Text(p.err) }),
+	)
+}
+
+func (p *Playground) renderResults() app.UI {
+	r := p.report
+	if r == nil {
+		return app.Section().Class("results")
+	}
+	return app.Section().Class("results").Aria("label", "Properties").Body(
+		app.H2().Text("Properties"),
+		app.Ul().ID("properties").Body(app.Range(r.Properties).Slice(func(i int) app.UI {
+			pr := r.Properties[i]
+			item := app.Li().Class("property", pr.Status).Body(
+				app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]+map[bool]string{true: "?"}[pr.Status == "unknown"]),
+				app.Span().Class("name").Text(pr.Name),
+				app.Span().Class("verdict").Text(pr.Verdict(*r)),
+			)
+			if pr.Trace != nil {
+				item = app.Li().Class("property", pr.Status).Body(
+					app.Button().Class("show").Text(pr.Name).OnClick(func(app.Context, app.Event) { p.prop, p.step = i, 0 }),
+					app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]),
+					app.Span().Class("verdict").Text(pr.Verdict(*r)),
+				)
+			}
+			return item
+		})),
+	)
+}
+
+func (p *Playground) renderTrace() app.UI {
+	tr := p.trace()
+	if tr == nil {
+		return app.Section().Class("trace")
+	}
+	step := tr[p.step]
+	state := step.State
+	if p.changesOnly && p.step > 0 {
+		state = joinLines(checker.ChangedLines(tr[p.step-1].State, step.State))
+	}
+	return app.Section().Class("trace").Aria("label", "Trace").Body(
+		app.H2().ID("trace-title").Text(fmt.Sprintf("%s: %d steps", p.report.Properties[p.prop].Name, len(tr)-1)),
+		app.Div().Class("stepper").Body(
+			app.Button().ID("prev").Text("← Back").Disabled(p.step == 0).OnClick(func(app.Context, app.Event) { p.key("ArrowLeft") }),
+			app.Span().ID("position").Text(fmt.Sprintf("step %d of %d", p.step, len(tr)-1)),
+			app.Button().ID("next").Text("Next →").Disabled(p.step+1 >= len(tr)).OnClick(func(app.Context, app.Event) { p.key("ArrowRight") }),
+			app.Label().Class("toggle").Body(
+				app.Input().ID("changes-only").Type("checkbox").Checked(p.changesOnly).OnChange(func(app.Context, app.Event) { p.changesOnly = !p.changesOnly }),
+				app.Text(" changes only"),
+			),
+		),
+		app.Div().Class("columns").Body(
+			app.Ol().ID("trace").Start(0).Body(app.Range(tr).Slice(func(i int) app.UI {
+				return app.Li().ID("step-" + strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == p.step]).Body(
+					app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.step = i }),
+				)
+			})),
+			app.Div().Class("state").Body(
+				app.P().ID("step-action").Class("action").Text(fmt.Sprintf("%d. %s", p.step, step.Action)),
+				app.Pre().ID("state").Text(state),
+			),
+		),
+	)
+}
+
+func joinLines(l []string) string {
+	s := ""
+	for i, x := range l {
+		if i > 0 {
+			s += "\n"
+		}
+		s += x
+	}
+	return s
+}

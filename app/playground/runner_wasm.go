@@ -1,0 +1,64 @@
+//go:build js && wasm
+
+package playground
+
+import (
+	"encoding/json"
+
+	"github.com/hack-pad/safejs"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// newRunner returns a runner that checks in a dedicated Web Worker (static/worker.js), so that
+// the page stays responsive: Go's WebAssembly runs on one thread without preemption.
+func newRunner() runner { return &workerRunner{} }
+
+type workerRunner struct {
+	worker safejs.Value
+	live   bool
+	handle safejs.Func
+}
+
+func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	r.cancel()
+	ctor, err := safejs.Global().Get("Worker")
+	if err == nil {
+		r.worker, err = ctor.New("/web/worker.js")
+	}
+	if err != nil {
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
+		return
+	}
+	r.live = true
+	data, _ := json.Marshal(req)
+	r.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		text := ""
+		if len(args) > 0 {
+			if d, err := args[0].Get("data"); err == nil {
+				text, _ = d.String()
+			}
+		}
+		resp, err := protocol.DecodeResponse([]byte(text))
+		if err != nil {
+			resp = protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()}
+		}
+		if resp.Type == protocol.TypeReady {
+			r.worker.Call("postMessage", string(data))
+			return nil
+		}
+		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
+		return nil
+	})
+	r.worker.Set("onmessage", r.handle.Value())
+}
+
+// cancel terminates the worker at once (the next check starts a fresh one).
+func (r *workerRunner) cancel() {
+	if r.live {
+		r.worker.Call("terminate")
+		r.handle.Release()
+		r.live = false
+	}
+}

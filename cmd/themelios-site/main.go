@@ -1,0 +1,63 @@
+// Command themelios-site writes the playground's static site (make site): go-app's prerendered
+// pages, its loader and service worker, and the files of static/. The WebAssembly binaries
+// (web/app.wasm, web/worker.wasm) are built by make site.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/themelios/themelios/app/playground"
+)
+
+func main() {
+	out := flag.String("out", "site", "output `folder`")
+	static := flag.String("static", "static", "folder of files served as they are, copied to web/")
+	version := flag.String("version", "dev", "site version (the service worker refreshes its cache when it changes)")
+	flag.Parse()
+	if err := generate(*out, *static, *version); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-site:", err)
+		os.Exit(1)
+	}
+}
+
+// Handler describes the site to go-app.
+func handler(version string) *app.Handler {
+	return &app.Handler{
+		Name:        "Themelios",
+		ShortName:   "Themelios",
+		Title:       "Themelios playground",
+		Description: "Model-check Kubernetes-style control planes in the browser",
+		Icon:        app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
+		Styles:      []string{"/web/playground.css"},
+		Version:     version,
+		LoadingLabel: "Loading the playground…",
+	}
+}
+
+func generate(out, static, version string) error {
+	playground.Routes()
+	if err := app.GenerateStaticWebsite(out, handler(version)); err != nil {
+		return err
+	}
+	web := filepath.Join(out, "web")
+	if err := os.MkdirAll(web, 0o755); err != nil {
+		return err
+	}
+	return filepath.WalkDir(static, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) == ".md" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(static, path)
+		return os.WriteFile(filepath.Join(web, rel), data, 0o644)
+	})
+}

@@ -1,0 +1,178 @@
+// Package protocol is the message format between the playground page and the checker running
+// in a Web Worker: JSON objects passed with postMessage. It is plain Go, so that both sides,
+// and native tests, share it; Decode functions validate untrusted input.
+package protocol
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+)
+
+// Message types.
+const (
+	TypeCheck    = "check"    // page → worker: run a check
+	TypeReady    = "ready"    // worker → page: loaded, waiting for a check
+	TypeProgress = "progress" // worker → page: a progress snapshot
+	TypeResult   = "result"   // worker → page: the check's report
+	TypeError    = "error"    // worker → page: the request was refused
+)
+
+// Limits that keep a browser tab responsive and under 1 GiB.
+const (
+	DefaultMaxStates = 200000
+	MaxMaxStates     = 5000000
+	DefaultTimeout   = 60 * time.Second
+	MaxTimeout       = 10 * time.Minute
+)
+
+// Request asks the worker to check a target.
+type Request struct {
+	Type      string   `json:"type"`
+	ID        int      `json:"id"`
+	Target    string   `json:"target"`
+	Sets      []string `json:"sets,omitempty"`
+	Strategy  string   `json:"strategy"`
+	MaxStates int64    `json:"maxStates"`
+	MaxDepth  int      `json:"maxDepth"`
+	TimeoutMS int64    `json:"timeoutMs"`
+	Seed      uint64   `json:"seed"`
+	// KeepGoing explores on after a violation.
+	KeepGoing bool `json:"keepGoing,omitempty"`
+}
+
+// Response is what the worker posts.
+type Response struct {
+	Type     string          `json:"type"`
+	ID       int             `json:"id"`
+	Progress *Progress       `json:"progress,omitempty"`
+	Report   *checker.Report `json:"report,omitempty"`
+	Error    string          `json:"error,omitempty"`
+}
+
+// Progress is a progress snapshot.
+type Progress struct {
+	States    int64   `json:"states"`
+	Unique    int64   `json:"unique"`
+	Depth     int     `json:"depth"`
+	Queue     int64   `json:"queue"`
+	Rate      float64 `json:"rate"`
+	ElapsedMS int64   `json:"elapsedMs"`
+}
+
+// FromProgress converts a checker progress snapshot.
+func FromProgress(p checker.Progress) *Progress {
+	return &Progress{States: p.Generated, Unique: p.Unique, Depth: p.Depth, Queue: p.Queue, Rate: p.Rate, ElapsedMS: p.Elapsed.Milliseconds()}
+}
+
+// DecodeRequest parses and validates a request from the page.
+func DecodeRequest(data []byte) (Request, error) {
+	var r Request
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Request{}, fmt.Errorf("not a request: %v", err)
+	}
+	var bad []string
+	if r.Type != TypeCheck {
+		bad = append(bad, fmt.Sprintf("type %q is not %q", r.Type, TypeCheck))
+	}
+	if _, err := checker.ParseStrategy(r.Strategy); err != nil {
+		bad = append(bad, err.Error())
+	}
+	if r.MaxStates < 0 || r.MaxStates > MaxMaxStates {
+		bad = append(bad, fmt.Sprintf("maxStates must be from 0 to %d", MaxMaxStates))
+	}
+	if r.MaxDepth < 0 {
+		bad = append(bad, "maxDepth must be >= 0")
+	}
+	if r.TimeoutMS < 0 || time.Duration(r.TimeoutMS)*time.Millisecond > MaxTimeout {
+		bad = append(bad, fmt.Sprintf("timeoutMs must be from 0 to %d", MaxTimeout.Milliseconds()))
+	}
+	if _, ok := catalog.Lookup(r.Target); !ok {
+		bad = append(bad, fmt.Sprintf("unknown target %q", r.Target))
+	}
+	if len(bad) > 0 {
+		return Request{}, fmt.Errorf("bad request: %s", strings.Join(bad, "; "))
+	}
+	return r, nil
+}
+
+// Options are the checker options a request asks for, with the playground's defaults for
+// unset budgets.
+func (r Request) Options() checker.Options {
+	s, _ := checker.ParseStrategy(r.Strategy)
+	o := checker.Options{Strategy: s, MaxStates: r.MaxStates, MaxDepth: r.MaxDepth, Timeout: time.Duration(r.TimeoutMS) * time.Millisecond,
+		Seed: r.Seed, KeepGoing: r.KeepGoing}
+	if o.MaxStates == 0 {
+		o.MaxStates = DefaultMaxStates
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	return o
+}
+
+// DecodeResponse parses and validates a message from the worker.
+func DecodeResponse(data []byte) (Response, error) {
+	var r Response
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Response{}, fmt.Errorf("not a worker message: %v", err)
+	}
+	switch r.Type {
+	case TypeReady:
+	case TypeProgress:
+		if r.Progress == nil {
+			return Response{}, fmt.Errorf("a progress message without progress")
+		}
+	case TypeResult:
+		if r.Report == nil {
+			return Response{}, fmt.Errorf("a result message without a report")
+		}
+	case TypeError:
+		if r.Error == "" {
+			return Response{}, fmt.Errorf("an error message without an error")
+		}
+	default:
+		return Response{}, fmt.Errorf("unknown worker message type %q", r.Type)
+	}
+	return r, nil
+}
+
+// Run executes a request to the end, posting progress about every interval and then the
+// result. It runs the check in slices on the calling goroutine (one thread in a Web Worker);
+// it is stopped by terminating the worker.
+func Run(r Request, interval time.Duration, post func(Response)) {
+	entry, _ := catalog.Lookup(r.Target)
+	vals, err := entry.Resolve(r.Sets)
+	if err != nil {
+		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		return
+	}
+	m, err := entry.Build(vals)
+	if err != nil {
+		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		return
+	}
+	run, err := m.NewRun(r.Target, r.Options())
+	if err != nil {
+		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		return
+	}
+	last := time.Now()
+	for !run.Step(context.Background(), 2048) {
+		if time.Since(last) >= interval {
+			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(run.Progress())})
+			last = time.Now()
+		}
+	}
+	rep, err := run.Report()
+	if err != nil {
+		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		return
+	}
+	post(Response{Type: TypeResult, ID: r.ID, Report: &rep})
+}

@@ -1,0 +1,89 @@
+package protocol
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDecodeRequest(t *testing.T) {
+	r, err := DecodeRequest([]byte(`{"type":"check","id":3,"target":"classic/die-hard","strategy":"bfs"}`))
+	if err != nil || r.ID != 3 {
+		t.Fatalf("%v %+v", err, r)
+	}
+	o := r.Options()
+	if o.MaxStates != DefaultMaxStates || o.Timeout != DefaultTimeout {
+		t.Fatalf("defaults not applied: %+v", o)
+	}
+	_, err = DecodeRequest([]byte(`{"type":"run","target":"nope","strategy":"astar","maxStates":-1,"maxDepth":-1,"timeoutMs":99999999999}`))
+	for _, want := range []string{`type "run"`, "unknown strategy", "maxStates", "maxDepth", "timeoutMs", `unknown target "nope"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+	if _, err := DecodeRequest([]byte(`[1,2]`)); err == nil {
+		t.Error("a list accepted")
+	}
+}
+
+func TestDecodeResponse(t *testing.T) {
+	for _, bad := range []string{`{"type":"progress"}`, `{"type":"result"}`, `{"type":"error"}`, `{"type":"gossip"}`, `nope`} {
+		if _, err := DecodeResponse([]byte(bad)); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 7, Target: "classic/die-hard", Strategy: "bfs"}, 0, func(r Response) { got = append(got, r) })
+	last := got[len(got)-1]
+	if last.Type != TypeResult || last.ID != 7 || last.Report.Properties[1].Status != "violated" || len(last.Report.Properties[1].Trace) != 7 {
+		t.Fatalf("result %+v", last)
+	}
+	// Every message round-trips through JSON and the decoder.
+	for _, r := range got {
+		data, _ := json.Marshal(r)
+		if _, err := DecodeResponse(data); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+	}
+	got = nil
+	Run(Request{Type: TypeCheck, ID: 8, Target: "classic/two-phase-commit", Sets: []string{"rms=0"}, Strategy: "bfs"}, time.Second, func(r Response) { got = append(got, r) })
+	if len(got) != 1 || got[0].Type != TypeError || !strings.Contains(got[0].Error, "rms must be") {
+		t.Fatalf("bad setting: %+v", got)
+	}
+	// Progress is posted during a long run.
+	got = nil
+	Run(Request{Type: TypeCheck, ID: 9, Target: "classic/two-phase-commit", Sets: []string{"rms=6"}, Strategy: "bfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
+	if len(got) < 3 || got[0].Type != TypeProgress || got[0].Progress.Unique == 0 || got[len(got)-1].Report.Unique != 50816 {
+		t.Fatalf("%d messages, first %+v", len(got), got[0])
+	}
+}
+
+func FuzzDecodeRequest(f *testing.F) {
+	f.Add([]byte(`{"type":"check","id":3,"target":"classic/die-hard","strategy":"bfs"}`))
+	f.Add([]byte(`{"type":"check","target":"replicaset/overlapping","sets":["consistency=causal"],"strategy":"simulate","seed":4}`))
+	f.Add([]byte(`{"maxStates":1e300}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeRequest(data)
+		if err != nil {
+			return
+		}
+		if o := r.Options(); o.Validate() != nil || o.MaxStates > MaxMaxStates || o.Timeout > MaxTimeout {
+			t.Fatalf("accepted %s with options %+v", data, o)
+		}
+	})
+}
+
+func FuzzDecodeResponse(f *testing.F) {
+	f.Add([]byte(`{"type":"progress","id":1,"progress":{"states":5}}`))
+	f.Add([]byte(`{"type":"result","id":1,"report":{"target":"x","properties":[{"name":"p","trace":[{"action":"init"}]}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := DecodeResponse(data)
+		if err == nil && r.Type == TypeResult && r.Report == nil {
+			t.Fatal("a result without a report")
+		}
+	})
+}

@@ -1,0 +1,56 @@
+//go:build js && wasm
+
+// Command worker is the checker as a WebAssembly program for a dedicated Web Worker (loaded by
+// static/worker.js). It posts "ready", then runs each check request it receives (JSON, see
+// wasm/protocol) in slices on the worker's thread, posting progress and the result. The page
+// cancels a check by terminating the worker.
+package main
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// progressEvery is how often progress is posted.
+const progressEvery = 100 * time.Millisecond
+
+func main() {
+	self := safejs.Global()
+	post := func(r protocol.Response) {
+		data, err := json.Marshal(r)
+		if err != nil {
+			data, _ = json.Marshal(protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()})
+		}
+		self.Call("postMessage", string(data))
+	}
+	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		text := ""
+		if len(args) > 0 {
+			if data, err := args[0].Get("data"); err == nil {
+				text, _ = data.String()
+			}
+		}
+		// Never block inside a JS callback: the check runs on its own goroutine.
+		go func() {
+			req, err := protocol.DecodeRequest([]byte(text))
+			if err != nil {
+				post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
+				return
+			}
+			protocol.Run(req, progressEvery, post)
+		}()
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := self.Set("onmessage", onMessage.Value()); err != nil {
+		panic(err)
+	}
+	post(protocol.Response{Type: protocol.TypeReady})
+	select {}
+}
