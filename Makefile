@@ -3,12 +3,13 @@
 GO       ?= go
 FUZZTIME ?= 3s
 # Fuzz targets run briefly by make test, as package:FuzzFunc.
-FUZZ := ./models/catalog:FuzzResolve ./models/scenario:FuzzParse
+FUZZ := ./models/catalog:FuzzResolve ./models/scenario:FuzzParse \
+	./wasm/protocol:FuzzDecodeRequest ./wasm/protocol:FuzzDecodeResponse
 
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 WASM     := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w"
 
-.PHONY: build run site test vet unit race fuzz bench
+.PHONY: build run site test vet unit race fuzz browser bench
 
 build:
 	$(GO) build -o bin/themelios ./cmd/themelios
@@ -24,7 +25,7 @@ site:
 	$(WASM) -o site/web/app.wasm ./wasm/app
 	$(WASM) -o site/web/worker.wasm ./wasm/worker
 
-test: vet unit race fuzz
+test: vet unit race fuzz browser
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -44,6 +45,11 @@ fuzz:
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
 		$(GO) test -run='^$$' -fuzz="^$$fn$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
 	done
+
+# The playground end to end: the built site in headless Debian Chromium.
+browser: site
+	.ci/install-chromium
+	$(GO) test -count=1 -tags browser ./app/playground
 
 # Measures the checker against Spin (installed from Debian's packages) and prints a table.
 bench:

@@ -64,15 +64,25 @@ func (p *Playground) renderControls() app.UI {
 	)
 }
 
-// bind returns a change handler that stores the element's value in v.
+// bind returns a change handler that stores the element's value in v. (Handlers close over
+// the component, never over its slices: go-app may keep a handler across renders.)
 func (p *Playground) bind(v *string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) { *v = ctx.JSSrc().Get("value").String() }
+}
+
+// bindParam returns a change handler that stores the element's value as parameter i.
+func (p *Playground) bindParam(i int) app.EventHandler {
+	return func(ctx app.Context, _ app.Event) {
+		if i < len(p.values) {
+			p.values[i] = ctx.JSSrc().Get("value").String()
+		}
+	}
 }
 
 func (p *Playground) numberField(id, label string, v *string) app.UI {
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(label),
-		app.Input().ID(id).Type("number").Attr("min", "0").Value(*v).OnChange(p.bind(v)),
+		app.Input().ID(id).Type("number").Attr("min", "0").Value(*v).OnInput(p.bind(v)),
 	)
 }
 
@@ -80,11 +90,11 @@ func (p *Playground) renderParam(i int, par catalog.Param) app.UI {
 	id := "param-" + par.Name
 	var input app.UI
 	if len(par.Choices) > 0 {
-		input = app.Select().ID(id).OnChange(p.bind(&p.values[i])).Body(app.Range(par.Choices).Slice(func(k int) app.UI {
+		input = app.Select().ID(id).OnChange(p.bindParam(i)).Body(app.Range(par.Choices).Slice(func(k int) app.UI {
 			return app.Option().Value(par.Choices[k]).Text(par.Choices[k]).Selected(par.Choices[k] == p.values[i])
 		}))
 	} else {
-		input = app.Input().ID(id).Type("text").Value(p.values[i]).OnChange(p.bind(&p.values[i]))
+		input = app.Input().ID(id).Type("text").Value(p.values[i]).OnInput(p.bindParam(i))
 	}
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(par.Name),

@@ -29,13 +29,13 @@ func main() {
 // Handler describes the site to go-app.
 func handler(version string) *app.Handler {
 	return &app.Handler{
-		Name:        "Themelios",
-		ShortName:   "Themelios",
-		Title:       "Themelios playground",
-		Description: "Model-check Kubernetes-style control planes in the browser",
-		Icon:        app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
-		Styles:      []string{"/web/playground.css"},
-		Version:     version,
+		Name:         "Themelios",
+		ShortName:    "Themelios",
+		Title:        "Themelios playground",
+		Description:  "Model-check Kubernetes-style control planes in the browser",
+		Icon:         app.Icon{Default: "/web/icon.svg", SVG: "/web/icon.svg"},
+		Styles:       []string{"/web/playground.css"},
+		Version:      version,
 		LoadingLabel: "Loading the playground…",
 	}
 }

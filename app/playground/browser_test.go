@@ -1,0 +1,165 @@
+//go:build browser
+
+// Browser tests: the built site (make site) in headless Debian Chromium, driven with go-rod.
+// Run by make test as: go test -tags browser ./app/playground (THEMELIOS_SITE names the site).
+package playground_test
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
+	"github.com/go-rod/rod/lib/launcher"
+)
+
+// site serves the built site on a free loopback port and returns its URL.
+func site(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("THEMELIOS_SITE")
+	if dir == "" {
+		dir = "../../site"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "web", "app.wasm")); err != nil {
+		t.Fatalf("no built site in %s (run make site): %v", dir, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: siteHandler(dir)}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+func siteHandler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+// browser starts Debian's Chromium, headless.
+func browser(t *testing.T) *rod.Browser {
+	t.Helper()
+	bin := "/usr/bin/chromium"
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("Debian's chromium is not installed (make test installs it): %v", err)
+	}
+	l := launcher.New().Bin(bin).Headless(true).NoSandbox(true).
+		Set("disable-gpu").Set("disable-quic").Set("no-first-run").Set("disable-background-networking").
+		Set("disable-component-update").Set("disable-sync").UserDataDir(t.TempDir())
+	u, err := l.Launch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rod.New().ControlURL(u)
+	if err := b.Connect(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close(); l.Kill() })
+	return b
+}
+
+// open loads the playground and waits for the WebAssembly UI to render.
+func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
+	t.Helper()
+	p := b.MustPage(url).Timeout(60 * time.Second)
+	p.MustWaitLoad()
+	p.MustElement("button#run")
+	p.MustWaitStable()
+	return p
+}
+
+func choose(p *rod.Page, selector, value string) {
+	p.MustElement(selector).MustSelect(value)
+}
+
+// waitText waits until the element's text contains want and returns it.
+func waitText(t *testing.T, p *rod.Page, selector, want string, within time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	text := ""
+	for time.Now().Before(deadline) {
+		if el, err := p.Sleeper(rod.NotFoundSleeper).Element(selector); err == nil {
+			text, _ = el.Text()
+			if strings.Contains(text, want) {
+				return text
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: text %q, want it to contain %q", selector, text, want)
+	return ""
+}
+
+func screenshot(t *testing.T, p *rod.Page, name string) {
+	dir := os.Getenv("THEMELIOS_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, name), p.MustScreenshot(), 0o644)
+}
+
+func TestBrowserRunStepAndCancel(t *testing.T) {
+	url := site(t)
+	b := browser(t)
+	p := open(t, b, url)
+	p.MustSetViewport(1280, 1000, 1, false)
+	screenshot(t, p, "playground.png")
+
+	// Two ReplicaSet controllers under the causal level: a pod identity runs on two nodes.
+	choose(p, "#target", "replicaset/spec-replicas-change")
+	choose(p, "#param-consistency", "causal")
+	p.MustElement("#param-controllers").MustSelectAllText().MustInput("2")
+	p.MustElement("#max-states").MustSelectAllText().MustInput("400000")
+	waitText(t, p, "#cli", "--set consistency=causal --set controllers=2", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#properties", "a pod identity runs on at most one node", 90*time.Second)
+	props := p.MustElement("#properties").MustText()
+	if !strings.Contains(props, "violated after 16 steps") {
+		t.Fatalf("properties:\n%s", props)
+	}
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 16 steps", time.Second)
+	waitText(t, p, "#position", "step 0 of 16", time.Second)
+	screenshot(t, p, "trace.png")
+
+	// Keyboard navigation: → and j step forward, ← back.
+	p.Keyboard.MustType(input.ArrowRight)
+	waitText(t, p, "#step-action", "1. replicaset-controller-1 read revision 1 (latest) and created pod", 5*time.Second)
+	p.Keyboard.MustType(input.KeyJ)
+	waitText(t, p, "#position", "step 2 of 16", 5*time.Second)
+	p.Keyboard.MustType(input.ArrowLeft)
+	waitText(t, p, "#position", "step 1 of 16", 5*time.Second)
+	// Click a step.
+	p.MustElement("#step-16 button").MustClick()
+	waitText(t, p, "#step-action", "16. kubelet/node-2", 5*time.Second)
+	waitText(t, p, "#state", "web-", time.Second)
+
+	// Cancel a long check: the worker is terminated and the page says so at once.
+	choose(p, "#target", "classic/two-phase-commit")
+	p.MustElement("#param-rms").MustSelectAllText().MustInput("8")
+	p.MustElement("#max-states").MustSelectAllText().MustInput("5000000")
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "unique", 30*time.Second)
+	screenshot(t, p, "progress.png")
+	start := time.Now()
+	p.MustElement("#cancel").MustClick()
+	waitText(t, p, "#error", "cancelled", 2*time.Second)
+	if el := time.Since(start); el > 1500*time.Millisecond {
+		t.Fatalf("cancel took %v", el)
+	}
+	if !p.MustElement("#run").MustProperty("disabled").Bool() == false {
+		t.Fatal("Run stays disabled after cancel")
+	}
+}

@@ -1,0 +1,76 @@
+package playground
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+func TestPlaygroundRendersWithTheEngine(t *testing.T) {
+	e := app.NewTestEngine()
+	p := &Playground{}
+	if err := e.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	if p.target != DefaultTarget || len(p.values) != 7 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
+		t.Fatalf("defaults: %q %v %q", p.target, p.values, p.CLI())
+	}
+}
+
+func TestRequestFromControls(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.values[0], p.values[2] = "causal", "2"
+	p.strategy, p.seed, p.maxDepth = "simulate", "7", "30"
+	req, err := p.request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Target != DefaultTarget || req.Strategy != "simulate" || req.Seed != 7 || req.MaxDepth != 30 || req.TimeoutMS != 60000 ||
+		!strings.Contains(strings.Join(req.Sets, " "), "consistency=causal staleness=2 controllers=2") {
+		t.Fatalf("request %+v", req)
+	}
+	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30" {
+		t.Fatalf("CLI %q", cli)
+	}
+	p.values[3], p.maxStates = "99", "lots"
+	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {
+		t.Fatalf("bad controls: %v", err)
+	}
+}
+
+func TestReceiveAndStep(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.runID, p.running = 4, true
+	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeProgress, ID: 3, Progress: &protocol.Progress{Unique: 9}})
+	if p.progress != nil {
+		t.Fatal("a message of an older run was taken")
+	}
+	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeProgress, ID: 4, Progress: &protocol.Progress{Unique: 9}})
+	rep := &checker.Report{Properties: []checker.PropertyReport{
+		{Name: "w", Status: "holds", Trace: []checker.TraceStep{{Action: "init"}, {Action: "a"}}},
+		{Name: "v", Status: "violated", Trace: []checker.TraceStep{{Action: "init"}, {Action: "a"}, {Action: "b"}}},
+	}}
+	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeResult, ID: 4, Report: rep})
+	if p.running || p.prop != 1 || len(p.trace()) != 3 {
+		t.Fatalf("after the result: running %v, property %d", p.running, p.prop)
+	}
+	for _, k := range []string{"ArrowRight", "j", "j", "ArrowLeft"} {
+		p.key(k)
+	}
+	if p.step != 1 {
+		t.Fatalf("step %d, want 1", p.step)
+	}
+	p.running = true
+	p.runner = newRunner()
+	p.cancel()
+	if p.running || p.err != "cancelled" {
+		t.Fatal("cancel")
+	}
+}
