@@ -65,7 +65,7 @@ func (r *graphRecorder[S, A]) edge(from S, fromFP uint64, a A, to S, toFP uint64
 	if t < 0 {
 		return
 	}
-	r.g.Edges = append(r.g.Edges, GraphEdge{From: f, To: t, Label: actionLabel(r.m, from, a)})
+	r.g.Edges = append(r.g.Edges, GraphEdge{From: f, To: t, Label: ActionString(r.m, from, a)})
 }
 
 // stateLabel is a state's short label.
@@ -84,8 +84,8 @@ func StateString[S, A any](m Model[S, A], s S) string {
 	return fmt.Sprintf("%+v", s)
 }
 
-// actionLabel describes action a taken in s with the model's ActionFormatter, or %v.
-func actionLabel[S, A any](m Model[S, A], s S, a A) string {
+// ActionString describes action a taken in s with the model's ActionFormatter, or %v.
+func ActionString[S, A any](m Model[S, A], s S, a A) string {
 	if f, ok := m.(ActionFormatter[S, A]); ok {
 		return f.FormatAction(s, a)
 	}

@@ -23,12 +23,14 @@ type Report struct {
 }
 
 // PropertyReport is the verdict on one property. Trace, for a violation or a witness, starts
-// with the initial state (action "init"); its length in actions is len(Trace)-1.
+// with the initial state (action "init"); its length in actions is len(Trace)-1. Path is the
+// trace as action indices (see Replay), for permalinks.
 type PropertyReport struct {
 	Name        string      `json:"name"`
 	Expectation string      `json:"expectation"`
 	Status      string      `json:"status"`
 	Trace       []TraceStep `json:"trace"`
+	Path        []int       `json:"path,omitempty"`
 }
 
 // TraceStep is one step of a rendered trace: the action taken and the state it led to.
@@ -59,6 +61,7 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		pr := PropertyReport{Name: p.Name, Expectation: p.Expect.String(), Status: p.Status.String()}
 		if p.Trace != nil {
 			pr.Trace = RenderTrace(m, p.Trace)
+			pr.Path, _ = PathOf(m, p.Trace) // an error would be a nondeterministic model, reported by Check
 		}
 		rep.Properties = append(rep.Properties, pr)
 	}
@@ -70,7 +73,7 @@ func RenderTrace[S, A any](m Model[S, A], tr *Trace[S, A]) []TraceStep {
 	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init)}}
 	prev := tr.Init
 	for _, st := range tr.Steps {
-		steps = append(steps, TraceStep{Action: actionLabel(m, prev, st.Action), State: StateString(m, st.State)})
+		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State)})
 		prev = st.State
 	}
 	return steps

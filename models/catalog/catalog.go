@@ -124,6 +124,9 @@ type Checkable interface {
 	Check(ctx context.Context, target string, opts checker.Options) (checker.Report, error)
 	// NewRun prepares a sliced check (see checker.Run).
 	NewRun(target string, opts checker.Options) (Run, error)
+	// Explore follows a path of action indices from the first initial state (see
+	// checker.Replay) and returns the rendered trace and the actions enabled at its end.
+	Explore(path []int) (trace []checker.TraceStep, next []string, err error)
 }
 
 // Run is a sliced check with its types hidden.
@@ -149,6 +152,19 @@ func (a adapter[S, A]) NewRun(target string, opts checker.Options) (Run, error) 
 		return nil, err
 	}
 	return &run[S, A]{m: a.m, r: r, target: target}, nil
+}
+
+func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []string, error) {
+	tr, err := checker.Replay(a.m, 0, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var next []string
+	last := tr.Last()
+	for _, st := range checker.Enabled(a.m, last) {
+		next = append(next, checker.ActionString(a.m, last, st.Action))
+	}
+	return checker.RenderTrace(a.m, tr), next, nil
 }
 
 type run[S, A any] struct {

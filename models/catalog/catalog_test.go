@@ -78,3 +78,22 @@ func FuzzResolve(f *testing.F) {
 		}
 	})
 }
+
+func TestExplore(t *testing.T) {
+	e, _ := Lookup("classic/die-hard")
+	m, _ := e.Build(Values{})
+	steps, next, err := m.Explore([]int{1, 5})
+	if err != nil || len(steps) != 3 || steps[1].Action != "FillBigJug" || steps[2].State != "big = 2\nsmall = 3" || len(next) != 6 {
+		t.Fatalf("explore: %v %+v %v", err, steps, next)
+	}
+	if _, _, err := m.Explore([]int{6}); err == nil || !strings.Contains(err.Error(), "step 1: action 6 does not exist") {
+		t.Fatalf("bad path: %v", err)
+	}
+	// A report's path replays to its trace.
+	rep, _ := m.Check(context.Background(), e.Name, checker.Options{})
+	p := rep.Properties[1]
+	steps, _, err = m.Explore(p.Path)
+	if err != nil || len(steps) != len(p.Trace) || steps[6].State != p.Trace[6].State {
+		t.Fatalf("report path %v does not replay: %v", p.Path, err)
+	}
+}

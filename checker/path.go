@@ -1,0 +1,63 @@
+package checker
+
+import "fmt"
+
+// A path names a run by action indices: at each state, the index of the action taken among
+// the state's enabled actions (those Next accepts), in the order Actions lists them. Paths are
+// how traces travel in permalinks and how a person explores a model step by step.
+
+// Enabled returns the enabled actions of s with their successors, in Actions order.
+func Enabled[S, A any](m Model[S, A], s S) []Step[S, A] {
+	var out []Step[S, A]
+	for _, a := range m.Actions(s, nil) {
+		if next, ok := m.Next(s, a); ok {
+			out = append(out, Step[S, A]{Action: a, State: next})
+		}
+	}
+	return out
+}
+
+// Replay follows path from the initial state init (an index into Init()), returning the trace.
+// It fails, saying where, on an index that names no enabled action.
+func Replay[S, A any](m Model[S, A], init int, path []int) (*Trace[S, A], error) {
+	inits := m.Init()
+	if init < 0 || init >= len(inits) {
+		return nil, fmt.Errorf("the model has %d initial states, not %d", len(inits), init+1)
+	}
+	tr := &Trace[S, A]{Init: inits[init]}
+	for k, i := range path {
+		en := Enabled(m, tr.Last())
+		if i < 0 || i >= len(en) {
+			return nil, fmt.Errorf("step %d: action %d does not exist (%d actions are enabled)", k+1, i, len(en))
+		}
+		tr.Steps = append(tr.Steps, en[i])
+	}
+	return tr, nil
+}
+
+// PathOf returns the path of a trace: for each step, the index of the first enabled action
+// that reaches the step's state (compared by fingerprint).
+func PathOf[S, A any](m Model[S, A], tr *Trace[S, A]) ([]int, error) {
+	var buf []byte
+	fp := func(s S) uint64 {
+		buf = m.Encode(buf[:0], s)
+		return fingerprint(buf)
+	}
+	path := make([]int, 0, len(tr.Steps))
+	cur := tr.Init
+	for k, st := range tr.Steps {
+		want, found := fp(st.State), -1
+		for i, e := range Enabled(m, cur) {
+			if fp(e.State) == want {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			return nil, fmt.Errorf("step %d of the trace is not a step of the model", k+1)
+		}
+		path = append(path, found)
+		cur = st.State
+	}
+	return path, nil
+}
