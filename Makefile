@@ -3,7 +3,7 @@
 GO       ?= go
 FUZZTIME ?= 3s
 # Fuzz targets run briefly by make test, as package:FuzzFunc.
-FUZZ := ./models/catalog:FuzzResolve ./models/scenario:FuzzParse \
+FUZZ := ./models/catalog:FuzzResolve ./models/catalog:FuzzParseLink ./models/scenario:FuzzParse \
 	./wasm/protocol:FuzzDecodeRequest ./wasm/protocol:FuzzDecodeResponse
 
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)

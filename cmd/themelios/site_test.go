@@ -19,7 +19,7 @@ func TestNetlifyConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	var cfg struct {
-		Build struct{ Command, Publish string }
+		Build   struct{ Command, Publish string }
 		Headers []struct {
 			For    string
 			Values map[string]string

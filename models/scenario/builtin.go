@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed builtin
@@ -17,9 +18,13 @@ type Builtin struct {
 	Source []byte
 }
 
-// Builtins returns the built-in scenarios, sorted by name. It panics if one does not parse
-// (a build defect, caught by the tests).
-func Builtins() []Builtin {
+// Builtins returns the built-in scenarios, sorted by name (parsed once). It panics if one does
+// not parse (a build defect, caught by the tests). Do not modify the result.
+func Builtins() []Builtin { return builtins() }
+
+var builtins = sync.OnceValue(parseBuiltins)
+
+func parseBuiltins() []Builtin {
 	var out []Builtin
 	err := fs.WalkDir(builtinFiles, "builtin", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {

@@ -1,0 +1,135 @@
+package catalog
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/themelios/themelios/checker"
+)
+
+// LinkVersion is the permalink format's version.
+const LinkVersion = 1
+
+// Limits on untrusted links.
+const (
+	maxFragment = 16 << 10 // bytes of URL fragment
+	maxJSON     = 64 << 10 // bytes of inflated scenario JSON
+	maxSteps    = 10000    // trace steps
+)
+
+// Link is what a permalink carries: a target with its settings and check options, and
+// optionally a trace as action indices (see checker.Replay). DESIGN.md fixes its form:
+// #s=<base64url(deflate(canonical JSON))>&t=<indices joined by '.'>.
+type Link struct {
+	Version   int      `json:"v"`
+	Target    string   `json:"target"`
+	Sets      []string `json:"sets,omitempty"`
+	Strategy  string   `json:"strategy,omitempty"`
+	MaxStates int64    `json:"maxStates,omitempty"`
+	MaxDepth  int      `json:"maxDepth,omitempty"`
+	TimeoutS  int64    `json:"timeoutS,omitempty"`
+	Seed      uint64   `json:"seed,omitempty"`
+	Trace     []int    `json:"-"`
+}
+
+// Fragment encodes the link as a URL fragment (without the '#').
+func (l Link) Fragment() string {
+	l.Version = LinkVersion
+	data, _ := json.Marshal(l) // canonical: fields in declaration order, no map
+	var z bytes.Buffer
+	w, _ := flate.NewWriter(&z, flate.BestCompression)
+	w.Write(data)
+	w.Close()
+	f := "s=" + base64.RawURLEncoding.EncodeToString(z.Bytes())
+	if l.Trace != nil {
+		idx := make([]string, len(l.Trace))
+		for i, x := range l.Trace {
+			idx[i] = strconv.Itoa(x)
+		}
+		f += "&t=" + strings.Join(idx, ".")
+	}
+	return f
+}
+
+// ParseLink decodes and validates a permalink fragment (with or without the leading '#', or a
+// whole URL). Errors say what is wrong; a link never makes it panic or hang.
+func ParseLink(fragment string) (Link, error) {
+	if i := strings.IndexByte(fragment, '#'); i >= 0 {
+		fragment = fragment[i+1:]
+	}
+	if len(fragment) > maxFragment {
+		return Link{}, fmt.Errorf("the link is too long (%d bytes)", len(fragment))
+	}
+	q, err := url.ParseQuery(fragment)
+	if err != nil {
+		return Link{}, fmt.Errorf("the link is malformed: %v", err)
+	}
+	enc := q.Get("s")
+	if enc == "" {
+		return Link{}, fmt.Errorf("the link names no scenario (no s=)")
+	}
+	z, err := base64.RawURLEncoding.DecodeString(enc)
+	if err != nil {
+		return Link{}, fmt.Errorf("the link's scenario is not base64url: %v", err)
+	}
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxJSON+1))
+	if err != nil {
+		return Link{}, fmt.Errorf("the link's scenario is not deflate data: %v", err)
+	}
+	if len(data) > maxJSON {
+		return Link{}, fmt.Errorf("the link's scenario is too large")
+	}
+	var l Link
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		return Link{}, fmt.Errorf("the link's scenario is not valid JSON: %v", err)
+	}
+	if l.Version != LinkVersion {
+		return Link{}, fmt.Errorf("the link has format version %d; this playground reads version %d", l.Version, LinkVersion)
+	}
+	if err := l.validate(); err != nil {
+		return Link{}, err
+	}
+	if t := q.Get("t"); t != "" {
+		parts := strings.Split(t, ".")
+		if len(parts) > maxSteps {
+			return Link{}, fmt.Errorf("the link's trace is too long (%d steps)", len(parts))
+		}
+		for _, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 0 || n > 1<<20 {
+				return Link{}, fmt.Errorf("the link's trace has a bad step %q", p)
+			}
+			l.Trace = append(l.Trace, n)
+		}
+	}
+	return l, nil
+}
+
+// validate checks the target, its settings and the options.
+func (l Link) validate() error {
+	e, ok := Lookup(l.Target)
+	if !ok {
+		return fmt.Errorf("the link names an unknown scenario %q", l.Target)
+	}
+	if _, err := e.Resolve(l.Sets); err != nil {
+		return fmt.Errorf("the link's settings are invalid: %v", err)
+	}
+	if l.Strategy != "" {
+		if _, err := checker.ParseStrategy(l.Strategy); err != nil {
+			return fmt.Errorf("the link's strategy is invalid: %v", err)
+		}
+	}
+	if l.MaxStates < 0 || l.MaxDepth < 0 || l.TimeoutS < 0 {
+		return fmt.Errorf("the link's budgets must not be negative")
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package catalog
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestLinkRoundTrip(t *testing.T) {
+	l := Link{Target: "replicaset/overlapping", Sets: []string{"consistency=causal", "controllers=2"}, Strategy: "bfs",
+		MaxStates: 1000, MaxDepth: 9, TimeoutS: 30, Seed: 4, Trace: []int{0, 3, 1}}
+	f := l.Fragment()
+	if !strings.HasPrefix(f, "s=") || !strings.HasSuffix(f, "&t=0.3.1") {
+		t.Fatalf("fragment %q", f)
+	}
+	for _, in := range []string{f, "#" + f, "http://127.0.0.1:8080/#" + f} {
+		got, err := ParseLink(in)
+		l.Version = LinkVersion
+		if err != nil || !reflect.DeepEqual(got, l) {
+			t.Fatalf("%q: %+v %v", in, got, err)
+		}
+	}
+	// The same link encodes the same way.
+	if (Link{Target: "classic/die-hard"}).Fragment() != (Link{Target: "classic/die-hard"}).Fragment() {
+		t.Fatal("encoding is not deterministic")
+	}
+}
+
+func deflated(json string) string {
+	var z bytes.Buffer
+	w, _ := flate.NewWriter(&z, flate.BestCompression)
+	w.Write([]byte(json))
+	w.Close()
+	return "s=" + base64.RawURLEncoding.EncodeToString(z.Bytes())
+}
+
+func TestBadLinks(t *testing.T) {
+	cases := map[string]string{
+		"":       "no scenario",
+		"t=1.2":  "no scenario",
+		"s=%zz":  "malformed",
+		"s=!!!!": "not base64url",
+		"s=AAAA": "not deflate",
+		deflated(`{"v":1,"target":"classic/die-hard","colour":1}`):                   "not valid JSON",
+		deflated(`{"v":2,"target":"classic/die-hard"}`):                              "format version 2",
+		deflated(`{"v":1,"target":"nope"}`):                                          "unknown scenario",
+		deflated(`{"v":1,"target":"classic/two-phase-commit","sets":["rms=0"]}`):     "settings are invalid",
+		deflated(`{"v":1,"target":"classic/die-hard","strategy":"astar"}`):           "strategy is invalid",
+		deflated(`{"v":1,"target":"classic/die-hard","maxDepth":-1}`):                "negative",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=1.x":                   "bad step",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=-1":                    "bad step",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + strings.Repeat("x", 20000): "too long",
+		deflated(strings.Repeat(" ", 100000) + `{"v":1}`):                            "too large",
+	}
+	for in, want := range cases {
+		if _, err := ParseLink(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.60q: %v, want an error with %q", in, err, want)
+		}
+	}
+}
+
+func FuzzParseLink(f *testing.F) {
+	f.Add(Link{Target: "classic/die-hard", Trace: []int{1, 5}}.Fragment())
+	f.Add(Link{Target: "replicaset/overlapping", Sets: []string{"consistency=optimistic"}}.Fragment())
+	f.Add("s=&t=")
+	f.Add("#s=AAAA&t=1.2.3")
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ParseLink(s)
+		if err != nil {
+			return
+		}
+		if _, ok := Lookup(l.Target); !ok {
+			t.Fatalf("accepted an unknown target %q", l.Target)
+		}
+		if again, err := ParseLink(l.Fragment()); err != nil || again.Target != l.Target || len(again.Trace) != len(l.Trace) {
+			t.Fatalf("re-encoding %+v: %+v %v", l, again, err)
+		}
+	})
+}
