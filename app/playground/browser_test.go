@@ -146,6 +146,32 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	waitText(t, p, "#step-action", "16. kubelet/node-2", 5*time.Second)
 	waitText(t, p, "#state", "web-", time.Second)
 
+	// The permalink opens the same scenario and trace in a fresh tab.
+	p.MustElement("#copy-link").MustClick()
+	link := p.MustElement("#permalink").MustProperty("value").String()
+	if !strings.Contains(link, "/#s=") || !strings.Contains(link, "&t=") {
+		t.Fatalf("permalink %q", link)
+	}
+	last := p.MustElement("#step-16").MustText()
+	q := open(t, b, link)
+	waitText(t, q, "#trace-title", "Trace from a link: 16 steps", 10*time.Second)
+	waitText(t, q, "#cli", "--set consistency=causal --set controllers=2", time.Second)
+	if got := q.MustElement("#step-16").MustText(); got != last {
+		t.Fatalf("the link's step 16 is %q, want %q", got, last)
+	}
+	screenshot(t, q, "permalink.png")
+	// Exploring by hand from the link's last step: enabled actions are listed and can be taken.
+	waitText(t, q, "#enabled", "read revision", 5*time.Second)
+	q.MustElement("#take-0").MustClick()
+	waitText(t, q, "#trace-title", "Exploring by hand: 17 steps", 5*time.Second)
+	q.MustClose()
+
+	// A tampered link shows an error and the default scenario.
+	bad := open(t, b, url+"#s=tampered&t=1.2")
+	waitText(t, bad, "#error", "This link cannot be opened", 10*time.Second)
+	waitText(t, bad, "#cli", "themelios check replicaset/spec-replicas-change", time.Second)
+	bad.MustClose()
+
 	// Cancel a long check: the worker is terminated and the page says so at once.
 	choose(p, "#target", "classic/two-phase-commit")
 	p.MustElement("#param-rms").MustSelectAllText().MustInput("8")

@@ -35,9 +35,19 @@ type Playground struct {
 	report   *checker.Report
 	err      string
 
-	prop        int // selected property (index in report.Properties), -1 for none
-	step        int // selected trace step
+	shown       *shown // the trace on display, from a check or explored by hand
+	step        int    // selected step of it
 	changesOnly bool
+	link        string // the last copied permalink
+}
+
+// shown is a trace on display: its steps, its path (action indices) and the actions enabled at
+// the selected step (for exploring by hand).
+type shown struct {
+	title string
+	steps []checker.TraceStep
+	path  []int
+	next  []string
 }
 
 // OnInit sets the defaults.
@@ -47,8 +57,12 @@ func (p *Playground) OnInit() {
 	p.runner = newRunner()
 }
 
-// OnMount listens to the keyboard for the trace stepper (←/→ and j/k).
+// OnMount restores the page from a permalink in the URL, and listens to the keyboard for the
+// trace stepper (←/→ and j/k).
 func (p *Playground) OnMount(ctx app.Context) {
+	if f := fragment(); f != "" {
+		p.open(f)
+	}
 	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if len(args) == 0 {
 			return nil
@@ -115,7 +129,7 @@ func (p *Playground) run(ctx app.Context) {
 		return
 	}
 	p.runID = req.ID
-	p.running, p.progress, p.report, p.err, p.prop, p.step = true, nil, nil, "", -1, 0
+	p.running, p.progress, p.report, p.err, p.shown, p.step = true, nil, nil, "", nil, 0
 	p.runner.start(ctx, req, p.receive)
 }
 
@@ -129,13 +143,15 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 		p.progress = r.Progress
 	case protocol.TypeResult:
 		p.running, p.report = false, r.Report
-		p.prop = -1
+		best := -1
 		for i, pr := range r.Report.Properties {
-			if pr.Trace != nil && (p.prop < 0 || pr.Status == "violated" && r.Report.Properties[p.prop].Status != "violated") {
-				p.prop = i
+			if pr.Trace != nil && (best < 0 || pr.Status == "violated" && r.Report.Properties[best].Status != "violated") {
+				best = i
 			}
 		}
-		p.step = 0
+		if best >= 0 {
+			p.showProperty(best)
+		}
 	case protocol.TypeError:
 		p.running, p.err = false, r.Error
 	}
@@ -149,12 +165,71 @@ func (p *Playground) cancel() {
 	}
 }
 
-// trace returns the selected property's trace.
+// showProperty displays property i's trace.
+func (p *Playground) showProperty(i int) {
+	pr := p.report.Properties[i]
+	p.shown = &shown{title: fmt.Sprintf("%s: %d steps", pr.Name, len(pr.Trace)-1), steps: pr.Trace, path: pr.Path}
+	p.setStep(0)
+}
+
+// trace returns the steps on display.
 func (p *Playground) trace() []checker.TraceStep {
-	if p.report == nil || p.prop < 0 || p.prop >= len(p.report.Properties) {
+	if p.shown == nil {
 		return nil
 	}
-	return p.report.Properties[p.prop].Trace
+	return p.shown.steps
+}
+
+// model builds the selected target with the controls' settings.
+func (p *Playground) model() (catalog.Checkable, error) {
+	req, err := p.request()
+	if err != nil {
+		return nil, err
+	}
+	e := p.entry()
+	vals, err := e.Resolve(req.Sets)
+	if err != nil {
+		return nil, err
+	}
+	return e.Build(vals)
+}
+
+// explore displays the run along path (from the initial state), at its last step.
+func (p *Playground) explore(path []int, title string) error {
+	m, err := p.model()
+	if err != nil {
+		return err
+	}
+	steps, _, err := m.Explore(path)
+	if err != nil {
+		return err
+	}
+	p.shown = &shown{title: title, steps: steps, path: path}
+	p.setStep(len(path))
+	return nil
+}
+
+// setStep selects step i and lists the actions enabled there.
+func (p *Playground) setStep(i int) {
+	p.step = i
+	if p.shown == nil || p.shown.path == nil && i > 0 {
+		return
+	}
+	p.shown.next = nil
+	if m, err := p.model(); err == nil && i <= len(p.shown.path) {
+		_, p.shown.next, _ = m.Explore(p.shown.path[:i])
+	}
+}
+
+// take follows enabled action j from the selected step, dropping the steps after it (a branch).
+func (p *Playground) take(j int) {
+	if p.shown == nil || p.step > len(p.shown.path) {
+		return
+	}
+	path := append(append([]int(nil), p.shown.path[:p.step]...), j)
+	if err := p.explore(path, fmt.Sprintf("Exploring by hand: %d steps", len(path))); err != nil {
+		p.err = err.Error()
+	}
 }
 
 // key moves through the trace: ←/k back, →/j forward.
@@ -163,11 +238,56 @@ func (p *Playground) key(k string) {
 	switch k {
 	case "ArrowRight", "j":
 		if p.step+1 < n {
-			p.step++
+			p.setStep(p.step + 1)
 		}
 	case "ArrowLeft", "k":
 		if p.step > 0 {
-			p.step--
+			p.setStep(p.step - 1)
+		}
+	}
+}
+
+// Link returns the permalink fragment of the controls and the trace on display.
+func (p *Playground) Link() string {
+	req, _ := p.request()
+	l := catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
+		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed}
+	if p.shown != nil && p.shown.path != nil {
+		l.Trace = p.shown.path[:min(len(p.shown.path), len(p.shown.steps)-1)]
+	}
+	return l.Fragment()
+}
+
+// open restores the page from a permalink fragment: the controls, and the trace it carries.
+// A bad link leaves the default scenario and says why.
+func (p *Playground) open(fragment string) {
+	l, err := catalog.ParseLink(fragment)
+	if err != nil {
+		p.selectTarget(DefaultTarget)
+		p.err = "This link cannot be opened: " + err.Error()
+		return
+	}
+	p.selectTarget(l.Target)
+	for i, par := range p.entry().Params {
+		for _, s := range l.Sets {
+			if name, v, _ := strings.Cut(s, "="); name == par.Name {
+				p.values[i] = v
+			}
+		}
+	}
+	if l.Strategy != "" {
+		p.strategy = l.Strategy
+	}
+	p.maxStates, p.maxDepth, p.seed = strconv.FormatInt(l.MaxStates, 10), strconv.Itoa(l.MaxDepth), strconv.FormatUint(l.Seed, 10)
+	if l.TimeoutS > 0 {
+		p.timeout = strconv.FormatInt(l.TimeoutS, 10)
+	}
+	if l.MaxStates == 0 {
+		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
+	}
+	if l.Trace != nil {
+		if err := p.explore(l.Trace, fmt.Sprintf("Trace from a link: %d steps", len(l.Trace))); err != nil {
+			p.err = "This link's trace cannot be replayed: " + err.Error()
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -58,8 +59,8 @@ func TestReceiveAndStep(t *testing.T) {
 		{Name: "v", Status: "violated", Trace: []checker.TraceStep{{Action: "init"}, {Action: "a"}, {Action: "b"}}},
 	}}
 	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeResult, ID: 4, Report: rep})
-	if p.running || p.prop != 1 || len(p.trace()) != 3 {
-		t.Fatalf("after the result: running %v, property %d", p.running, p.prop)
+	if p.running || p.shown == nil || p.shown.title != "v: 2 steps" || len(p.trace()) != 3 {
+		t.Fatalf("after the result: running %v, shown %+v", p.running, p.shown)
 	}
 	for _, k := range []string{"ArrowRight", "j", "j", "ArrowLeft"} {
 		p.key(k)
@@ -73,4 +74,51 @@ func TestReceiveAndStep(t *testing.T) {
 	if p.running || p.err != "cancelled" {
 		t.Fatal("cancel")
 	}
+}
+
+func TestExploreAndLinks(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.selectTarget("classic/die-hard")
+	if err := p.explore([]int{}, "x"); err != nil || len(p.trace()) != 1 || len(p.shown.next) != 6 {
+		t.Fatalf("explore: %v %+v", err, p.shown)
+	}
+	p.take(1) // FillBigJug
+	p.take(5) // BigToSmall
+	if len(p.trace()) != 3 || p.step != 2 || p.trace()[2].State != "big = 2\nsmall = 3" {
+		t.Fatalf("after two actions: %+v", p.trace())
+	}
+	// Back one step and branch: the later step is dropped.
+	p.key("ArrowLeft")
+	p.take(2) // EmptySmallJug from (5,0)
+	if got := p.shown.path; len(got) != 2 || got[1] != 2 || p.trace()[2].Action != "EmptySmallJug" {
+		t.Fatalf("branch: path %v", got)
+	}
+	// The permalink restores the scenario, the settings and the trace.
+	p.values = nil
+	p.selectTarget("classic/two-phase-commit")
+	p.values[0] = "2"
+	p.explore([]int{0, 0}, "y")
+	link := p.Link()
+	q := &Playground{}
+	q.OnInit()
+	q.open("#" + link)
+	if q.err != "" || q.target != "classic/two-phase-commit" || q.values[0] != "2" || len(q.trace()) != 3 || q.trace()[2].Action != p.trace()[2].Action {
+		t.Fatalf("restored: err %q target %s values %v trace %d", q.err, q.target, q.values, len(q.trace()))
+	}
+	// A tampered link: an error and the default scenario, never a panic.
+	r := &Playground{}
+	r.OnInit()
+	r.open("#s=garbage&t=1")
+	if !strings.Contains(r.err, "This link cannot be opened") || r.target != DefaultTarget {
+		t.Fatalf("bad link: %q %s", r.err, r.target)
+	}
+	r.open("#" + catalogLink("classic/die-hard", []int{99}))
+	if !strings.Contains(r.err, "cannot be replayed") {
+		t.Fatalf("bad trace: %q", r.err)
+	}
+}
+
+func catalogLink(target string, trace []int) string {
+	return catalog.Link{Target: target, Trace: trace}.Fragment()
 }

@@ -59,8 +59,20 @@ func (p *Playground) renderControls() app.UI {
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
+			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
+				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {
+					p.err = err.Error()
+				}
+			}),
+			app.Button().ID("copy-link").Text("Copy link").OnClick(func(ctx app.Context, _ app.Event) { p.copyLink(ctx) }),
 		),
 		app.P().Class("cli").Body(app.Text("CLI: "), app.Code().ID("cli").Text(p.CLI())),
+		app.If(p.link != "", func() app.UI {
+			return app.P().Class("cli").Body(
+				app.Label().For("permalink").Text("Link: "),
+				app.Input().ID("permalink").Type("text").ReadOnly(true).Value(p.link),
+			)
+		}),
 	)
 }
 
@@ -144,7 +156,7 @@ func (p *Playground) renderResults() app.UI {
 			)
 			if pr.Trace != nil {
 				item = app.Li().Class("property", pr.Status).Body(
-					app.Button().Class("show").Text(pr.Name).OnClick(func(app.Context, app.Event) { p.prop, p.step = i, 0 }),
+					app.Button().Class("show").Text(pr.Name).OnClick(func(app.Context, app.Event) { p.showProperty(i) }),
 					app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]),
 					app.Span().Class("verdict").Text(pr.Verdict(*r)),
 				)
@@ -165,7 +177,7 @@ func (p *Playground) renderTrace() app.UI {
 		state = joinLines(checker.ChangedLines(tr[p.step-1].State, step.State))
 	}
 	return app.Section().Class("trace").Aria("label", "Trace").Body(
-		app.H2().ID("trace-title").Text(fmt.Sprintf("%s: %d steps", p.report.Properties[p.prop].Name, len(tr)-1)),
+		app.H2().ID("trace-title").Text(p.shown.title),
 		app.Div().Class("stepper").Body(
 			app.Button().ID("prev").Text("← Back").Disabled(p.step == 0).OnClick(func(app.Context, app.Event) { p.key("ArrowLeft") }),
 			app.Span().ID("position").Text(fmt.Sprintf("step %d of %d", p.step, len(tr)-1)),
@@ -178,14 +190,29 @@ func (p *Playground) renderTrace() app.UI {
 		app.Div().Class("columns").Body(
 			app.Ol().ID("trace").Start(0).Body(app.Range(tr).Slice(func(i int) app.UI {
 				return app.Li().ID("step-" + strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == p.step]).Body(
-					app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.step = i }),
+					app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.setStep(i) }),
 				)
 			})),
 			app.Div().Class("state").Body(
 				app.P().ID("step-action").Class("action").Text(fmt.Sprintf("%d. %s", p.step, step.Action)),
 				app.Pre().ID("state").Text(state),
+				p.renderNext(),
 			),
 		),
+	)
+}
+
+// renderNext lists the actions enabled at the selected step: taking one continues the run by
+// hand from there (dropping the steps after it).
+func (p *Playground) renderNext() app.UI {
+	if p.shown == nil || p.shown.next == nil {
+		return app.Div()
+	}
+	return app.Div().Class("next").Body(
+		app.H3().Text(fmt.Sprintf("Enabled actions here (%d)", len(p.shown.next))),
+		app.Ul().ID("enabled").Body(app.Range(p.shown.next).Slice(func(j int) app.UI {
+			return app.Li().Body(app.Button().ID("take-" + strconv.Itoa(j)).Text(p.shown.next[j]).OnClick(func(app.Context, app.Event) { p.take(j) }))
+		})),
 	)
 }
 
