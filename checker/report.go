@@ -33,10 +33,12 @@ type PropertyReport struct {
 	Path        []int       `json:"path,omitempty"`
 }
 
-// TraceStep is one step of a rendered trace: the action taken and the state it led to.
+// TraceStep is one step of a rendered trace: the action taken, the state it led to, and the
+// Always properties that state violates.
 type TraceStep struct {
-	Action string `json:"action"`
-	State  string `json:"state"`
+	Action    string   `json:"action"`
+	State     string   `json:"state"`
+	Violating []string `json:"violating,omitempty"`
 }
 
 // InitAction is the action of a rendered trace's first step.
@@ -70,10 +72,23 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 
 // RenderTrace renders a trace, its initial state first.
 func RenderTrace[S, A any](m Model[S, A], tr *Trace[S, A]) []TraceStep {
-	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init)}}
+	var props []Property[S]
+	if p, ok := m.(Propertied[S]); ok {
+		props = p.Properties()
+	}
+	violating := func(s S) []string {
+		var out []string
+		for _, p := range props {
+			if p.Expect == Always && !p.Holds(s) {
+				out = append(out, p.Name)
+			}
+		}
+		return out
+	}
+	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init), Violating: violating(tr.Init)}}
 	prev := tr.Init
 	for _, st := range tr.Steps {
-		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State)})
+		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State), Violating: violating(st.State)})
 		prev = st.State
 	}
 	return steps

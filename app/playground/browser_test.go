@@ -5,6 +5,7 @@
 package playground_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
 )
 
 // site serves the built site on a free loopback port and returns its URL.
@@ -115,6 +117,17 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	url := site(t)
 	b := browser(t)
 	p := open(t, b, url)
+	var consoleErrors []string
+	go p.EachEvent(func(e *proto.RuntimeConsoleAPICalled) {
+		if e.Type == proto.RuntimeConsoleAPICalledTypeError {
+			consoleErrors = append(consoleErrors, fmt.Sprint(e.Args))
+		}
+	})()
+	defer func() {
+		if len(consoleErrors) > 0 {
+			t.Errorf("console errors: %v", consoleErrors)
+		}
+	}()
 	p.MustSetViewport(1280, 1000, 1, false)
 	screenshot(t, p, "playground.png")
 
@@ -145,6 +158,9 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	p.MustElement("#step-16 button").MustClick()
 	waitText(t, p, "#step-action", "16. kubelet/node-2", 5*time.Second)
 	waitText(t, p, "#state", "web-", time.Second)
+	waitText(t, p, "#step-properties", "✗ violated here: a pod identity runs on at most one node", time.Second)
+	p.MustElement("#step-3 button").MustClick()
+	waitText(t, p, "#step-properties", "✓ no invariant is violated here (first violation at step 16)", 5*time.Second)
 
 	// The permalink opens the same scenario and trace in a fresh tab.
 	p.MustElement("#copy-link").MustClick()

@@ -3,6 +3,7 @@ package playground
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -172,9 +173,26 @@ func (p *Playground) renderTrace() app.UI {
 		return app.Section().Class("trace")
 	}
 	step := tr[p.step]
-	state := step.State
+	var lines []app.UI
 	if p.changesOnly && p.step > 0 {
-		state = joinLines(checker.ChangedLines(tr[p.step-1].State, step.State))
+		lines = append(lines, app.Text(joinLines(checker.ChangedLines(tr[p.step-1].State, step.State))))
+	} else {
+		changed := map[string]bool{} // only looked up
+		if p.step > 0 {
+			for _, l := range checker.ChangedLines(tr[p.step-1].State, step.State) {
+				changed[l] = true
+			}
+		}
+		for i, l := range strings.Split(step.State, "\n") {
+			if i > 0 {
+				lines = append(lines, app.Text("\n"))
+			}
+			if changed[l] {
+				lines = append(lines, app.Mark().Text(l))
+			} else {
+				lines = append(lines, app.Text(l))
+			}
+		}
 	}
 	return app.Section().Class("trace").Aria("label", "Trace").Body(
 		app.H2().ID("trace-title").Text(p.shown.title),
@@ -195,11 +213,32 @@ func (p *Playground) renderTrace() app.UI {
 			})),
 			app.Div().Class("state").Body(
 				app.P().ID("step-action").Class("action").Text(fmt.Sprintf("%d. %s", p.step, step.Action)),
-				app.Pre().ID("state").Text(state),
+				p.renderStepProperties(step),
+				app.Pre().ID("state").Body(lines...),
 				p.renderNext(),
 			),
 		),
 	)
+}
+
+// renderStepProperties says which properties the selected step's state violates, and where the
+// first violation of the trace is.
+func (p *Playground) renderStepProperties(step checker.TraceStep) app.UI {
+	first := -1
+	for i, st := range p.trace() {
+		if len(st.Violating) > 0 {
+			first = i
+			break
+		}
+	}
+	text := "✓ no invariant is violated here"
+	if len(step.Violating) > 0 {
+		text = "✗ violated here: " + strings.Join(step.Violating, "; ")
+	}
+	if first >= 0 && first != p.step {
+		text += fmt.Sprintf(" (first violation at step %d)", first)
+	}
+	return app.P().ID("step-properties").Class(map[bool]string{true: "bad", false: "good"}[len(step.Violating) > 0]).Text(text)
 }
 
 // renderNext lists the actions enabled at the selected step: taking one continues the run by
