@@ -58,6 +58,10 @@ func generate(out, static, version string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(static, path)
-		return os.WriteFile(filepath.Join(web, rel), data, 0o644)
+		dst := filepath.Join(web, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
 	})
 }
