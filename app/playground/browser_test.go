@@ -205,3 +205,24 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 		t.Fatal("Run stays disabled after cancel")
 	}
 }
+
+func TestBrowserTutorial(t *testing.T) {
+	url := site(t)
+	b := browser(t)
+	p := open(t, b, url)
+	p.MustElement("#tutorial-02-kubernetes-59848").MustClick()
+	waitText(t, p, "main", "Kubernetes 59848: two pods, one identity", 20*time.Second)
+	// The first scenario block: optimistic consistency breaks the pod identity.
+	w := p.MustElement(".run-widget button.run")
+	id := w.MustEval(`() => this.closest(".run-widget").id`).String()
+	w.MustClick()
+	got := waitText(t, p, "#"+id+" .outcome", "✓ as the text says", 60*time.Second)
+	if !strings.Contains(got, "violated: a pod identity runs on at most one node after 9 steps") {
+		t.Fatalf("widget outcome %q", got)
+	}
+	p.MustSetViewport(1280, 1000, 1, false)
+	screenshot(t, p, "tutorial.png")
+	// Opening the scenario in the playground carries its settings.
+	p.MustElement("#" + id + " a").MustClick()
+	waitText(t, p, "#cli", "themelios check node/restart --set consistency=optimistic", 20*time.Second)
+}

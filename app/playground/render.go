@@ -17,6 +17,9 @@ func (p *Playground) Render() app.UI {
 		app.Header().Body(
 			app.H1().Text("Themelios playground"),
 			app.P().Class("tagline").Text("Check a Kubernetes-style control plane against every interleaving, fault and stale read — in your browser."),
+			app.Nav().Aria("label", "Tutorials").Body(app.Text("Tutorials: "), app.Range(Tutorials).Slice(func(i int) app.UI {
+				return app.A().ID("tutorial-" + Tutorials[i].Slug).Href(TutorialPath + Tutorials[i].Slug).Text(Tutorials[i].Title)
+			})),
 		),
 		app.Main().Body(
 			p.renderControls(),

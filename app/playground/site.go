@@ -6,4 +6,15 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // generator both call it, so that they agree.
 func Routes() {
 	app.Route("/", func() app.Composer { return &Playground{} })
+	app.RouteWithRegexp("^"+TutorialPath+"[a-z0-9-]+$", func() app.Composer { return &TutorialPage{} })
+}
+
+// Tutorial is a tutorial's entry in the playground's list.
+type Tutorial struct{ Slug, Title string }
+
+// Tutorials lists the tutorials of tutorials/ (a test keeps the two equal; the UI does not
+// import the tutorials package, which carries a Markdown library).
+var Tutorials = []Tutorial{
+	{Slug: "01-replicaset-controllers", Title: "Why a ReplicaSet needs one controller (or a strong store)"},
+	{Slug: "02-kubernetes-59848", Title: "Kubernetes 59848: two pods, one identity"},
 }

@@ -1,9 +1,11 @@
 // Command themelios-site writes the playground's static site (make site): go-app's prerendered
-// pages, its loader and service worker, and the files of static/. The WebAssembly binaries
+// pages (the playground and one per tutorial), its loader and service worker, the tutorials
+// rendered to JSON (web/tutorials/<slug>.json), and the files of static/. The WebAssembly binaries
 // (web/app.wasm, web/worker.wasm) are built by make site.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -13,6 +15,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/app/playground"
+	"github.com/themelios/themelios/tutorials"
 )
 
 func main() {
@@ -42,12 +45,29 @@ func handler(version string) *app.Handler {
 
 func generate(out, static, version string) error {
 	playground.Routes()
-	if err := app.GenerateStaticWebsite(out, handler(version)); err != nil {
+	all, err := tutorials.All()
+	if err != nil {
+		return err
+	}
+	var pages []string
+	for _, t := range all {
+		pages = append(pages, playground.TutorialPath+t.Slug)
+	}
+	if err := app.GenerateStaticWebsite(out, handler(version), pages...); err != nil {
 		return err
 	}
 	web := filepath.Join(out, "web")
-	if err := os.MkdirAll(web, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(web, "tutorials"), 0o755); err != nil {
 		return err
+	}
+	for _, t := range all {
+		data, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(web, "tutorials", t.Slug+".json"), data, 0o644); err != nil {
+			return err
+		}
 	}
 	return filepath.WalkDir(static, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || filepath.Ext(path) == ".md" {

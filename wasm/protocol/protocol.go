@@ -176,3 +176,58 @@ func Run(r Request, interval time.Duration, post func(Response)) {
 	}
 	post(Response{Type: TypeResult, ID: r.ID, Report: &rep})
 }
+
+// Tutorial is a tutorial as the site serves it (web/tutorials/<slug>.json): Markdown rendered
+// to HTML at build time, cut around its runnable scenario blocks.
+type Tutorial struct {
+	Slug   string  `json:"slug"`
+	Title  string  `json:"title"`
+	Blocks []Block `json:"blocks"`
+}
+
+// Block is a piece of a tutorial: HTML, or a runnable scenario.
+type Block struct {
+	HTML string     `json:"html,omitempty"`
+	Run  *RunWidget `json:"run,omitempty"`
+}
+
+// RunWidget is a scenario embedded in a tutorial, with the outcome its text predicts.
+type RunWidget struct {
+	Target    string   `json:"target"`
+	Sets      []string `json:"sets,omitempty"`
+	MaxStates int64    `json:"maxStates,omitempty"`
+	// Expect is "all hold", or "violated: PROPERTY after N steps".
+	Expect string `json:"expect"`
+}
+
+// Outcome words a report the way RunWidget.Expect does.
+func Outcome(r *checker.Report) string {
+	for _, p := range r.Properties {
+		if p.Status == checker.Violated.String() && p.Trace != nil {
+			return fmt.Sprintf("violated: %s after %d steps", p.Name, len(p.Trace)-1)
+		}
+	}
+	if r.Complete {
+		return "all hold"
+	}
+	return fmt.Sprintf("no violation within %s states", checker.Thousands(r.Unique))
+}
+
+// DecodeTutorial parses and validates a tutorial document.
+func DecodeTutorial(data []byte) (Tutorial, error) {
+	var t Tutorial
+	if err := json.Unmarshal(data, &t); err != nil {
+		return Tutorial{}, fmt.Errorf("not a tutorial: %v", err)
+	}
+	if t.Slug == "" || t.Title == "" {
+		return Tutorial{}, fmt.Errorf("a tutorial without a slug or title")
+	}
+	for i, b := range t.Blocks {
+		if b.Run != nil {
+			if _, ok := catalog.Lookup(b.Run.Target); !ok {
+				return Tutorial{}, fmt.Errorf("block %d: unknown scenario %q", i, b.Run.Target)
+			}
+		}
+	}
+	return t, nil
+}

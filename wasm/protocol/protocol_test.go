@@ -87,3 +87,26 @@ func FuzzDecodeResponse(f *testing.F) {
 		}
 	})
 }
+
+func TestOutcomeAndTutorials(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 1, Target: "classic/die-hard", Strategy: "bfs"}, time.Second, func(r Response) { got = append(got, r) })
+	if o := Outcome(got[len(got)-1].Report); o != "violated: big ≠ 4 after 6 steps" {
+		t.Fatalf("outcome %q", o)
+	}
+	if _, err := DecodeTutorial([]byte(`{"slug":"a","title":"A","blocks":[{"run":{"target":"nope"}}]}`)); err == nil {
+		t.Fatal("unknown scenario accepted")
+	}
+	if tu, err := DecodeTutorial([]byte(`{"slug":"a","title":"A","blocks":[{"html":"<p>x</p>"}]}`)); err != nil || len(tu.Blocks) != 1 {
+		t.Fatalf("%v", err)
+	}
+}
+
+func FuzzDecodeTutorial(f *testing.F) {
+	f.Add([]byte(`{"slug":"a","title":"A","blocks":[{"html":"<p>x</p>"},{"run":{"target":"classic/die-hard","expect":"all hold"}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if tu, err := DecodeTutorial(data); err == nil && (tu.Slug == "" || tu.Title == "") {
+			t.Fatal("accepted a tutorial without slug or title")
+		}
+	})
+}

@@ -1,0 +1,86 @@
+package tutorials
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/app/playground"
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// Every scenario block gives the outcome its text claims.
+func TestTutorialsClaims(t *testing.T) {
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].Title != "Why a ReplicaSet needs one controller (or a strong store)" || all[1].Title != "Kubernetes 59848: two pods, one identity" {
+		t.Fatalf("tutorials: %+v", all)
+	}
+	for _, tu := range all {
+		runs := 0
+		for _, b := range tu.Blocks {
+			if b.Run == nil {
+				if !strings.Contains(b.HTML, "<") {
+					t.Errorf("%s: a block with no HTML", tu.Slug)
+				}
+				continue
+			}
+			runs++
+			e, _ := catalog.Lookup(b.Run.Target)
+			vals, _ := e.Resolve(b.Run.Sets)
+			m, err := e.Build(vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			max := b.Run.MaxStates
+			if max == 0 {
+				max = protocol.DefaultMaxStates
+			}
+			rep, err := m.Check(context.Background(), e.Name, checker.Options{Workers: 2, MaxStates: max})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := protocol.Outcome(&rep); got != b.Run.Expect {
+				t.Errorf("%s: %s %v: the text claims %q, the checker says %q", tu.Slug, b.Run.Target, b.Run.Sets, b.Run.Expect, got)
+			}
+		}
+		if runs != 3 {
+			t.Errorf("%s: %d scenario blocks, want 3", tu.Slug, runs)
+		}
+	}
+}
+
+// The playground's list of tutorials is this folder's.
+func TestPlaygroundListsEveryTutorial(t *testing.T) {
+	all, _ := All()
+	if len(all) != len(playground.Tutorials) {
+		t.Fatalf("%d tutorials, the playground lists %d", len(all), len(playground.Tutorials))
+	}
+	for i, tu := range all {
+		if l := playground.Tutorials[i]; l.Slug != tu.Slug || l.Title != tu.Title {
+			t.Errorf("the playground lists %+v, the folder has %s %q", l, tu.Slug, tu.Title)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	for src, want := range map[string]string{
+		"no heading": "no title",
+		"# T\n```themelios\ntarget: nope\nexpect: all hold\n```":                                 "unknown target",
+		"# T\n```themelios\ntarget: classic/die-hard\n```":                                       "no expect",
+		"# T\n```themelios\ncolour: red\n```":                                                    "unknown key",
+		"# T\n```themelios\ntarget: classic/two-phase-commit\nset: rms=0\nexpect: all hold\n```": "rms must be",
+	} {
+		if _, err := Render("x", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
+	tu, err := Render("x", []byte("# Title\n\nText *here*.\n\n```go\ncode\n```\n"))
+	if err != nil || len(tu.Blocks) != 1 || !strings.Contains(tu.Blocks[0].HTML, "<em>here</em>") || !strings.Contains(tu.Blocks[0].HTML, "<code class=\"language-go\">") {
+		t.Fatalf("%+v %v", tu, err)
+	}
+}
