@@ -24,6 +24,8 @@ site:
 	$(GO) run ./cmd/themelios-site -out site -version $(VERSION)
 	$(WASM) -o site/web/app.wasm ./wasm/app
 	$(WASM) -o site/web/worker.wasm ./wasm/worker
+	cd static/vendor && npm ci --no-audit --no-fund --loglevel=error
+	cp static/vendor/node_modules/@viz-js/viz/dist/viz-global.js site/web/
 
 test: vet unit race fuzz browser
 

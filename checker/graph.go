@@ -19,6 +19,7 @@ type GraphNode struct {
 	ID      int
 	FP      uint64 // fingerprint, as in the visited table
 	Label   string // short label (StateLabeler, else StateFormatter, else %v)
+	Detail  string // the whole state (StateFormatter, else %v)
 	Initial bool
 }
 
@@ -51,7 +52,7 @@ func (r *graphRecorder[S, A]) node(s S, fp uint64, initial bool) int {
 	}
 	id := len(r.g.Nodes)
 	r.ids[fp] = id
-	r.g.Nodes = append(r.g.Nodes, GraphNode{ID: id, FP: fp, Label: stateLabel(r.m, s), Initial: initial})
+	r.g.Nodes = append(r.g.Nodes, GraphNode{ID: id, FP: fp, Label: stateLabel(r.m, s), Detail: StateString(r.m, s), Initial: initial})
 	return id
 }
 

@@ -46,3 +46,16 @@ func TestDOTQuote(t *testing.T) {
 		t.Fatalf("dotQuote = %s", got)
 	}
 }
+
+func TestGraphInReport(t *testing.T) {
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 2}, {2}, {3}, {0}}}
+	g.props = []Property[int]{{Name: "not 3", Expect: Always, Holds: func(s int) bool { return s != 3 }}}
+	r := check(t, g, Options{GraphLimit: 10, KeepGoing: true})
+	rep := NewReport[int, int](g, "g", r)
+	if rep.Graph == nil || len(rep.Graph.States) != 4 || rep.Graph.States[3] != "3" || strings.Count(rep.Graph.DOT, `class="trace"`) != 5 {
+		t.Fatalf("graph report %+v", rep.Graph)
+	}
+	if NewReport[int, int](g, "g", check(t, g, Options{})).Graph != nil {
+		t.Fatal("a graph without capture")
+	}
+}

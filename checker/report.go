@@ -20,6 +20,15 @@ type Report struct {
 	Walks         int64            `json:"walks,omitempty"`
 	BytesPerState float64          `json:"bytes_per_state"`
 	Properties    []PropertyReport `json:"properties"`
+	Graph         *GraphReport     `json:"graph,omitempty"`
+}
+
+// GraphReport is a captured state graph, rendered: DOT (with the first violated property's
+// trace highlighted, else the first witness's) and each node's whole state, by node ID.
+type GraphReport struct {
+	DOT       string   `json:"dot"`
+	States    []string `json:"states"`
+	Truncated bool     `json:"truncated,omitempty"`
 }
 
 // PropertyReport is the verdict on one property. Trace, for a violation or a witness, starts
@@ -59,6 +68,9 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		BytesPerState: r.BytesPerState(),
 		Properties:    []PropertyReport{},
 	}
+	if r.Graph != nil {
+		rep.Graph = graphReport(m, r)
+	}
 	for _, p := range r.Properties {
 		pr := PropertyReport{Name: p.Name, Expectation: p.Expect.String(), Status: p.Status.String()}
 		if p.Trace != nil {
@@ -68,6 +80,25 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		rep.Properties = append(rep.Properties, pr)
 	}
 	return rep
+}
+
+// graphReport renders r's graph with the most telling trace highlighted.
+func graphReport[S, A any](m Model[S, A], r Result[S, A]) *GraphReport {
+	var path []uint64
+	for _, want := range []Status{Violated, Holds} {
+		for _, p := range r.Properties {
+			if path == nil && p.Status == want && p.Trace != nil {
+				path = TraceFingerprints(m, p.Trace)
+			}
+		}
+	}
+	var b strings.Builder
+	r.Graph.WriteDOT(&b, path)
+	g := &GraphReport{DOT: b.String(), Truncated: r.Graph.Truncated}
+	for _, n := range r.Graph.Nodes {
+		g.States = append(g.States, n.Detail)
+	}
+	return g
 }
 
 // RenderTrace renders a trace, its initial state first.

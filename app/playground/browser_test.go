@@ -162,6 +162,20 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	p.MustElement("#step-3 button").MustClick()
 	waitText(t, p, "#step-properties", "✓ no invariant is violated here (first violation at step 16)", 5*time.Second)
 
+	// The state graph, drawn by Graphviz in the page: the trace highlighted, a node opens its state.
+	waitText(t, p, "#graph-note", "Capped at the first 300 states explored", time.Second)
+	p.MustElement("#draw-graph").MustClick()
+	p.MustElement("#graph svg")
+	if n := len(p.MustElements("#graph g.node")); n != 300 {
+		t.Fatalf("%d nodes drawn, want 300", n)
+	}
+	if n := len(p.MustElements(`#graph g.node.trace, #graph g.edge.trace`)); n == 0 {
+		t.Fatal("no highlighted trace in the drawing")
+	}
+	p.MustElement("#graph g.node").MustClick()
+	waitText(t, p, "#graph-state", "revision 1", 5*time.Second)
+	screenshot(t, p, "graph.png")
+
 	// The permalink opens the same scenario and trace in a fresh tab.
 	p.MustElement("#copy-link").MustClick()
 	link := p.MustElement("#permalink").MustProperty("value").String()

@@ -39,6 +39,10 @@ type Playground struct {
 	step        int    // selected step of it
 	changesOnly bool
 	link        string // the last copied permalink
+
+	graph      bool   // capture the state graph in the next check
+	graphState string // drawing: "", "drawing", "drawn", or an error
+	graphNode  int    // the node clicked, -1 for none
 }
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
@@ -53,6 +57,7 @@ type shown struct {
 // OnInit sets the defaults.
 func (p *Playground) OnInit() {
 	p.strategy, p.maxStates, p.maxDepth, p.timeout, p.seed = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "60", "0"
+	p.graph, p.graphNode = true, -1
 	p.selectTarget(DefaultTarget)
 	p.runner = newRunner()
 }
@@ -108,7 +113,7 @@ func (p *Playground) request() (protocol.Request, error) {
 	}
 	req := protocol.Request{Type: protocol.TypeCheck, ID: p.runID + 1, Target: p.target, Strategy: p.strategy,
 		MaxStates: num("max states", p.maxStates, 64), MaxDepth: int(num("max depth", p.maxDepth, 32)),
-		TimeoutMS: num("time limit", p.timeout, 32) * 1000, Seed: uint64(num("seed", p.seed, 64))}
+		TimeoutMS: num("time limit", p.timeout, 32) * 1000, Seed: uint64(num("seed", p.seed, 64)), Graph: p.graph}
 	for i, par := range p.entry().Params {
 		req.Sets = append(req.Sets, par.Name+"="+p.values[i])
 	}
@@ -130,6 +135,7 @@ func (p *Playground) run(ctx app.Context) {
 	}
 	p.runID = req.ID
 	p.running, p.progress, p.report, p.err, p.shown, p.step = true, nil, nil, "", nil, 0
+	p.graphState, p.graphNode = "", -1
 	p.runner.start(ctx, req, p.receive)
 }
 

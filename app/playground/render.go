@@ -2,6 +2,7 @@ package playground
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/wasm/protocol"
 )
 
 // Render draws the page.
@@ -26,6 +28,7 @@ func (p *Playground) Render() app.UI {
 			p.renderStatus(),
 			p.renderResults(),
 			p.renderTrace(),
+			p.renderGraph(),
 		),
 	)
 }
@@ -60,6 +63,13 @@ func (p *Playground) renderControls() app.UI {
 		p.numberField("max-states", "Max distinct states", &p.maxStates),
 		p.numberField("max-depth", "Max depth (0: none)", &p.maxDepth),
 		p.numberField("timeout", "Time limit (s)", &p.timeout),
+		app.Div().Class("field").Body(
+			app.Label().Class("toggle").Body(
+				app.Input().ID("capture-graph").Type("checkbox").Checked(p.graph).OnChange(func(app.Context, app.Event) { p.graph = !p.graph }),
+				app.Text(" capture the state graph"),
+			),
+			app.Small().Text(fmt.Sprintf("the first %d states, for drawing", protocol.GraphNodes)),
+		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
@@ -221,6 +231,44 @@ func (p *Playground) renderTrace() app.UI {
 				p.renderNext(),
 			),
 		),
+	)
+}
+
+// renderGraph offers to draw the captured state graph, with the trace highlighted; a click on
+// a node shows its state.
+func (p *Playground) renderGraph() app.UI {
+	if p.report == nil || p.report.Graph == nil {
+		return app.Section().Class("graph")
+	}
+	g := p.report.Graph
+	note := fmt.Sprintf("%d states, the trace in red.", len(g.States))
+	if g.Truncated {
+		note = fmt.Sprintf("Capped at the first %d states explored (of %s); the trace in red.", len(g.States), checker.Thousands(p.report.Unique))
+	}
+	var state app.UI = app.P().Class("hint").Text("Click a state to see it.")
+	if p.graphNode >= 0 && p.graphNode < len(g.States) {
+		state = app.Pre().ID("graph-state").Text(g.States[p.graphNode])
+	}
+	return app.Section().Class("graph").Aria("label", "State graph").Body(
+		app.H2().Text("State graph"),
+		app.P().ID("graph-note").Text(note),
+		app.Div().Class("buttons").Body(
+			app.Button().ID("draw-graph").Text("Draw").Disabled(p.graphState == "drawing").OnClick(func(ctx app.Context, _ app.Event) {
+				p.graphState = "drawing"
+				drawGraph(ctx, g.DOT, func(_ app.Context, err string) {
+					p.graphState = "drawn"
+					if err != "" {
+						p.graphState = err
+					}
+				}, func(_ app.Context, node int) { p.graphNode = node })
+			}),
+			app.A().ID("download-dot").Href("data:text/vnd.graphviz;charset=utf-8,"+url.PathEscape(g.DOT)).Attr("download", "states.dot").Text("Download DOT"),
+		),
+		app.If(p.graphState != "" && p.graphState != "drawing" && p.graphState != "drawn", func() app.UI {
+			return app.P().Class("error").Text(p.graphState)
+		}),
+		app.Div().ID("graph").Class("graph-box"),
+		state,
 	)
 }
 

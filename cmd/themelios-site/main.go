@@ -70,6 +70,9 @@ func generate(out, static, version string) error {
 		}
 	}
 	return filepath.WalkDir(static, func(path string, d fs.DirEntry, err error) error {
+		if d != nil && d.IsDir() && d.Name() == "vendor" {
+			return filepath.SkipDir // npm packages: make site copies what it serves
+		}
 		if err != nil || d.IsDir() || filepath.Ext(path) == ".md" {
 			return err
 		}

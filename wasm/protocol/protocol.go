@@ -44,7 +44,12 @@ type Request struct {
 	Seed      uint64   `json:"seed"`
 	// KeepGoing explores on after a violation.
 	KeepGoing bool `json:"keepGoing,omitempty"`
+	// Graph captures the explored state graph, up to GraphNodes nodes.
+	Graph bool `json:"graph,omitempty"`
 }
+
+// GraphNodes caps a captured state graph: Graphviz lays out a few hundred nodes in seconds.
+const GraphNodes = 300
 
 // Response is what the worker posts.
 type Response struct {
@@ -112,6 +117,9 @@ func (r Request) Options() checker.Options {
 	}
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if r.Graph {
+		o.GraphLimit = GraphNodes
 	}
 	return o
 }

@@ -1,0 +1,10 @@
+//go:build !(js && wasm)
+
+package playground
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// drawGraph needs the browser's Graphviz; natively it says so.
+func drawGraph(ctx app.Context, _ string, done func(ctx app.Context, err string), _ func(ctx app.Context, node int)) {
+	done(ctx, "the state graph is drawn in the browser")
+}
