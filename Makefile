@@ -53,7 +53,9 @@ browser: site
 	.ci/install-chromium
 	$(GO) test -count=1 -tags browser ./app/playground
 
-# Measures the checker against Spin (installed from Debian's packages) and prints a table.
-bench:
+# Measures the checker against Spin (installed from Debian's packages), and the playground's
+# worker in Chromium against the native checker, and prints tables.
+bench: site
 	.ci/install-spin
+	.ci/install-chromium
 	$(GO) run ./cmd/themelios-bench

@@ -1,5 +1,7 @@
 // Command themelios-bench measures the checker against Spin on two-phase commit and prints a
-// Markdown table (make bench). It needs spin and gcc on the PATH (make bench installs Spin).
+// Markdown table (make bench), then the playground's Web Worker in headless Chromium against
+// the native checker. It needs spin, gcc and Debian's chromium, and the built site (make bench
+// installs and builds them).
 //
 // Every tool checks the same TwoPhase state space exhaustively: our BFS on one worker and on
 // every core, our DFS, and Spin's exhaustive search with partial-order reduction off. Each is
@@ -34,6 +36,8 @@ type row struct {
 func main() {
 	rms := flag.Int("rms", 8, "resource managers")
 	runs := flag.Int("runs", 3, "runs per tool (the fastest is reported)")
+	site := flag.String("site", "site", "the built site, for the browser measurement (empty: skip it)")
+	browserRMs := flag.Int("browser-rms", 7, "resource managers for the browser measurement")
 	flag.Parse()
 	rows, err := measure(*rms, *runs)
 	if err != nil {
@@ -41,6 +45,19 @@ func main() {
 		os.Exit(1)
 	}
 	printTable(*rms, rows)
+	if *site == "" {
+		return
+	}
+	native, browser, unique, err := browserRate(*site, *browserRMs)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("\nTwo-phase commit, %d resource managers (%d unique states), BFS on one worker, in one run:\n\n", *browserRMs, unique)
+	fmt.Println("| where | unique states/s | ratio to native |")
+	fmt.Println("|---|---:|---:|")
+	fmt.Printf("| native | %.0f | 1.00 |\n", native)
+	fmt.Printf("| Web Worker in headless Chromium (WebAssembly) | %.0f | %.2f |\n", browser, browser/native)
 }
 
 func measure(rms, runs int) ([]row, error) {

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/classic"
+)
+
+// browserRate checks two-phase commit with rms resource managers in the playground's Web
+// Worker in headless Chromium (the site must be built: make site), and natively on one worker,
+// and returns both reports' unique states per second (the worker's own measure of its check).
+func browserRate(site string, rms int) (native, browser float64, unique int64, err error) {
+	m, _ := classic.NewTwoPhase(rms)
+	checker.Check(context.Background(), m, checker.Options{Workers: 1}) // warm up
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 1})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	native = float64(r.Unique) / r.Duration.Seconds()
+
+	if _, err := os.Stat(filepath.Join(site, "web", "worker.wasm")); err != nil {
+		return 0, 0, 0, fmt.Errorf("no built site in %s (make site): %v", site, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	files := http.FileServer(http.Dir(site))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			w.Header().Set("Content-Type", "application/wasm")
+		}
+		files.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	dir, _ := os.MkdirTemp("", "themelios-chromium")
+	defer os.RemoveAll(dir)
+	l := launcher.New().Bin("/usr/bin/chromium").Headless(true).NoSandbox(true).Set("disable-gpu").
+		Set("disable-background-networking").Set("no-first-run").UserDataDir(dir)
+	u, err := l.Launch()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer l.Kill()
+	b := rod.New().ControlURL(u)
+	if err := b.Connect(); err != nil {
+		return 0, 0, 0, err
+	}
+	defer b.Close()
+	page := b.MustPage("http://" + ln.Addr().String() + "/").Timeout(5 * time.Minute)
+	page.MustWaitLoad()
+	// Run twice in one worker, the first to warm V8 up; keep the second report.
+	out := page.MustEval(`(req) => new Promise((resolve, reject) => {
+		const w = new Worker("/web/worker.js");
+		let runs = 0;
+		w.onmessage = (e) => {
+			const m = JSON.parse(e.data);
+			if (m.type === "ready") { w.postMessage(JSON.stringify(req)); return; }
+			if (m.type === "error") { reject(m.error); return; }
+			if (m.type !== "result") return;
+			if (++runs < 2) { w.postMessage(JSON.stringify(req)); return; }
+			resolve(JSON.stringify(m.report));
+		};
+	})`, map[string]any{"type": "check", "id": 1, "target": "classic/two-phase-commit", "sets": []string{fmt.Sprintf("rms=%d", rms)},
+		"strategy": "bfs", "maxStates": 5000000, "timeoutMs": 600000}).String()
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		return 0, 0, 0, err
+	}
+	if rep.Unique != r.Unique || !rep.Complete {
+		return 0, 0, 0, fmt.Errorf("the browser found %d states (complete %v), natively %d", rep.Unique, rep.Complete, r.Unique)
+	}
+	return native, float64(rep.Unique) / (float64(rep.DurationMS) / 1000), rep.Unique, nil
+}
