@@ -9,7 +9,7 @@ FUZZ := ./models/catalog:FuzzResolve ./models/catalog:FuzzParseLink ./models/sce
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 WASM     := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w"
 
-.PHONY: build run site test vet unit race fuzz browser bench
+.PHONY: build run site test vet unit wasm race fuzz browser bench
 
 build:
 	$(GO) build -o bin/themelios ./cmd/themelios
@@ -27,7 +27,7 @@ site:
 	cd static/vendor && npm ci --no-audit --no-fund --loglevel=error
 	cp static/vendor/node_modules/@viz-js/viz/dist/viz-global.js site/web/
 
-test: vet unit race fuzz browser
+test: vet unit wasm race fuzz browser
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -36,6 +36,12 @@ vet:
 
 unit:
 	$(GO) test -count=1 ./...
+
+# The worker protocol and the checker compiled to WebAssembly, run under Node.js.
+wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/protocol
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" \
+		-run "Fingerprint|Paths|Always|Sometimes|Eventually|Graph" ./checker
 
 # The parallel BFS under the race detector.
 race:

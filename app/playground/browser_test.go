@@ -172,6 +172,9 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if n := len(p.MustElements(`#graph g.node.trace, #graph g.edge.trace`)); n == 0 {
 		t.Fatal("no highlighted trace in the drawing")
 	}
+	if href := p.MustElement("#download-svg").MustProperty("href").String(); !strings.HasPrefix(href, "data:image/svg+xml") || !strings.Contains(href, "%3Csvg") {
+		t.Fatalf("SVG download %.80q", href)
+	}
 	p.MustElement("#graph g.node").MustClick()
 	waitText(t, p, "#graph-state", "revision 1", 5*time.Second)
 	screenshot(t, p, "graph.png")
@@ -224,6 +227,13 @@ func TestBrowserTutorial(t *testing.T) {
 	url := site(t)
 	b := browser(t)
 	p := open(t, b, url)
+	// Usable on a phone-width screen: nothing wider than the viewport.
+	p.MustSetViewport(390, 844, 2, true)
+	p.MustWaitStable()
+	if w := p.MustEval(`() => document.documentElement.scrollWidth - document.documentElement.clientWidth`).Int(); w > 0 {
+		t.Fatalf("the page is %dpx wider than a phone's screen", w)
+	}
+	screenshot(t, p, "phone.png")
 	p.MustElement("#tutorial-02-kubernetes-59848").MustClick()
 	waitText(t, p, "main", "Kubernetes 59848: two pods, one identity", 20*time.Second)
 	// The first scenario block: optimistic consistency breaks the pod identity.

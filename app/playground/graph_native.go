@@ -5,6 +5,6 @@ package playground
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 // drawGraph needs the browser's Graphviz; natively it says so.
-func drawGraph(ctx app.Context, _ string, done func(ctx app.Context, err string), _ func(ctx app.Context, node int)) {
-	done(ctx, "the state graph is drawn in the browser")
+func drawGraph(ctx app.Context, _ string, done func(ctx app.Context, svg, err string), _ func(ctx app.Context, node int)) {
+	done(ctx, "", "the state graph is drawn in the browser")
 }

@@ -11,10 +11,11 @@ import (
 )
 
 // drawGraph lays out dot with Graphviz (viz.js, loaded on first use) into the element with ID
-// "graph", and reports clicks on a node (its ID, from the node's name "s<ID>").
-func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, err string), clicked func(ctx app.Context, node int)) {
+// "graph", hands the SVG markup to done, and reports clicks on a node (its ID, from the node's
+// name "s<ID>").
+func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err string), clicked func(ctx app.Context, node int)) {
 	g := safejs.Global()
-	fail := func(msg string) { ctx.Dispatch(func(ctx app.Context) { done(ctx, msg) }) }
+	fail := func(msg string) { ctx.Dispatch(func(ctx app.Context) { done(ctx, "", msg) }) }
 	var render func()
 	render = func() {
 		viz, _ := g.Get("Viz")
@@ -49,7 +50,9 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, err strin
 				return nil
 			})
 			box.Set("onclick", onClick.Value())
-			ctx.Dispatch(func(ctx app.Context) { done(ctx, "") })
+			markup, _ := svg.Get("outerHTML")
+			text, _ := markup.String()
+			ctx.Dispatch(func(ctx app.Context) { done(ctx, text, "") })
 			return nil
 		})
 		promise.Call("then", then.Value())

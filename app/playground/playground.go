@@ -43,6 +43,7 @@ type Playground struct {
 	graph      bool   // capture the state graph in the next check
 	graphState string // drawing: "", "drawing", "drawn", or an error
 	graphNode  int    // the node clicked, -1 for none
+	svg        string // the drawn graph's SVG, for download
 }
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
@@ -135,7 +136,7 @@ func (p *Playground) run(ctx app.Context) {
 	}
 	p.runID = req.ID
 	p.running, p.progress, p.report, p.err, p.shown, p.step = true, nil, nil, "", nil, 0
-	p.graphState, p.graphNode = "", -1
+	p.graphState, p.graphNode, p.svg = "", -1, ""
 	p.runner.start(ctx, req, p.receive)
 }
 

@@ -255,14 +255,17 @@ func (p *Playground) renderGraph() app.UI {
 		app.Div().Class("buttons").Body(
 			app.Button().ID("draw-graph").Text("Draw").Disabled(p.graphState == "drawing").OnClick(func(ctx app.Context, _ app.Event) {
 				p.graphState = "drawing"
-				drawGraph(ctx, g.DOT, func(_ app.Context, err string) {
-					p.graphState = "drawn"
+				drawGraph(ctx, g.DOT, func(_ app.Context, svg, err string) {
+					p.graphState, p.svg = "drawn", svg
 					if err != "" {
 						p.graphState = err
 					}
 				}, func(_ app.Context, node int) { p.graphNode = node })
 			}),
 			app.A().ID("download-dot").Href("data:text/vnd.graphviz;charset=utf-8,"+url.PathEscape(g.DOT)).Attr("download", "states.dot").Text("Download DOT"),
+			app.If(p.svg != "", func() app.UI {
+				return app.A().ID("download-svg").Href("data:image/svg+xml;charset=utf-8,"+url.PathEscape(p.svg)).Attr("download", "states.svg").Text("Download SVG")
+			}),
 		),
 		app.If(p.graphState != "" && p.graphState != "drawing" && p.graphState != "drawn", func() app.UI {
 			return app.P().Class("error").Text(p.graphState)

@@ -43,6 +43,9 @@ type Settings struct {
 	Restart       bool
 	NodeCrash     bool
 	ContainerExit bool
+	// Scale is the client's scaling: "scenario" (the file's client.scale), "off", or "MIN..MAX"
+	// for every ReplicaSet of the scenario.
+	Scale string
 }
 
 // Param describes a setting for the catalog and the playground.
@@ -63,6 +66,7 @@ var Params = []Param{
 	{Name: "restart", Help: "a controller may restart, losing its session and cache", Choices: []string{"false", "true"}},
 	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
 	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
+	{Name: "scale", Help: "the user scales every ReplicaSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
 }
 
 func levelNames() []string {
@@ -93,6 +97,11 @@ func (s Settings) Get(name string) string {
 		return strconv.FormatBool(s.NodeCrash)
 	case "container-exit":
 		return strconv.FormatBool(s.ContainerExit)
+	case "scale":
+		if s.Scale == "" {
+			return "scenario"
+		}
+		return s.Scale
 	}
 	return ""
 }
@@ -133,6 +142,12 @@ func (s *Settings) Set(name, value string) error {
 		boolean(&s.NodeCrash)
 	case "container-exit":
 		boolean(&s.ContainerExit)
+	case "scale":
+		if _, _, ok := scaleRange(value); !ok && value != "off" && value != "scenario" {
+			err = fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", value)
+		} else {
+			s.Scale = value
+		}
 	default:
 		var names []string
 		for _, p := range Params {
@@ -225,6 +240,17 @@ func decodeScenario(n node) *Scenario {
 	return s
 }
 
+// scaleRange reads "MIN..MAX".
+func scaleRange(v string) (lo, hi int64, ok bool) {
+	a, b, found := strings.Cut(v, "..")
+	x, err1 := strconv.ParseInt(a, 10, 64)
+	y, err2 := strconv.ParseInt(b, 10, 64)
+	if !found || err1 != nil || err2 != nil || x < 0 || y < x || y > 10 {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+
 // camel turns a parameter name into its field name: node-crash → nodeCrash.
 func camel(name string) string {
 	parts := strings.Split(name, "-")
@@ -243,6 +269,17 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	cfg := orchestration.Config{
 		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
+	}
+	cfg.Client.Scale = append([]orchestration.ScaleRange(nil), s.Client.Scale...)
+	if set.Scale == "off" {
+		cfg.Client.Scale = nil
+	} else if lo, hi, ok := scaleRange(set.Scale); ok {
+		cfg.Client.Scale = nil
+		for _, o := range s.Objects {
+			if o.Kind() == cluster.KindReplicaSet {
+				cfg.Client.Scale = append(cfg.Client.Scale, orchestration.ScaleRange{ReplicaSet: o.Meta().Name, Min: lo, Max: hi})
+			}
+		}
 	}
 	names := map[string]bool{} // only looked up
 	for i := 1; i <= set.Nodes; i++ {

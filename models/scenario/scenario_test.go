@@ -149,3 +149,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestScaleSetting(t *testing.T) {
+	var s *Scenario
+	for _, b := range Builtins() {
+		if b.Name == "replicaset/overlapping" {
+			s = b.Scenario
+		}
+	}
+	set := s.Settings
+	if set.Get("scale") != "scenario" {
+		t.Fatalf("default scale %q", set.Get("scale"))
+	}
+	cfg, _ := s.Config(set)
+	if len(cfg.Client.Scale) != 0 {
+		t.Fatal("overlapping scales by default")
+	}
+	if err := set.Set("scale", "1..3"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := s.Config(set)
+	if err != nil || len(cfg.Client.Scale) != 2 || cfg.Client.Scale[1].ReplicaSet != "two" || cfg.Client.Scale[1].Max != 3 {
+		t.Fatalf("scale 1..3: %v %+v", err, cfg.Client.Scale)
+	}
+	for _, bad := range []string{"3..1", "1-3", "0..11", "x"} {
+		if err := set.Set("scale", bad); err == nil {
+			t.Errorf("scale=%s accepted", bad)
+		}
+	}
+	set.Set("scale", "off")
+	for _, b := range Builtins() {
+		if b.Name == "replicaset/spec-replicas-change" {
+			cfg, _ := b.Config(set)
+			if len(cfg.Client.Scale) != 0 {
+				t.Fatal("scale=off kept the file's scaling")
+			}
+		}
+	}
+}
