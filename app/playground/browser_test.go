@@ -75,7 +75,7 @@ func browser(t *testing.T) *rod.Browser {
 // open loads the playground and waits for the WebAssembly UI to render.
 func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
 	t.Helper()
-	p := b.MustPage(url).Timeout(60 * time.Second)
+	p := b.MustPage(url).Timeout(5 * time.Minute) // the whole test's budget on this page
 	p.MustWaitLoad()
 	p.MustElement("button#run")
 	p.MustWaitStable()
@@ -138,7 +138,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	p.MustElement("#max-states").MustSelectAllText().MustInput("400000")
 	waitText(t, p, "#cli", "--set consistency=causal --set controllers=2", 5*time.Second)
 	p.MustElement("#run").MustClick()
-	waitText(t, p, "#properties", "a pod identity runs on at most one node", 90*time.Second)
+	waitText(t, p, "#properties", "a pod identity runs on at most one node", 4*time.Minute)
 	props := p.MustElement("#properties").MustText()
 	if !strings.Contains(props, "violated after 16 steps") {
 		t.Fatalf("properties:\n%s", props)
