@@ -175,7 +175,9 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if href := p.MustElement("#download-svg").MustProperty("href").String(); !strings.HasPrefix(href, "data:image/svg+xml") || !strings.Contains(href, "%3Csvg") {
 		t.Fatalf("SVG download %.80q", href)
 	}
-	p.MustElement("#graph g.node").MustClick()
+	// Keyboard: focus the first node and press Enter.
+	p.MustElement("#graph g.node").MustFocus()
+	p.Keyboard.MustType(input.Enter)
 	waitText(t, p, "#graph-state", "revision 1", 5*time.Second)
 	screenshot(t, p, "graph.png")
 

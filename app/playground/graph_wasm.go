@@ -40,7 +40,24 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 		doc, _ := g.Get("document")
 		box, _ := doc.Call("getElementById", "graph")
 		box.Set("innerHTML", svg)
+		// Nodes are focusable, and Enter or Space opens one, as a click does.
+		nodes, _ := box.Call("querySelectorAll", "g.node")
+		if n, err := nodes.Length(); err == nil {
+			for i := 0; i < n; i++ {
+				node, _ := nodes.Index(i)
+				node.Call("setAttribute", "tabindex", "0")
+				node.Call("setAttribute", "role", "button")
+			}
+		}
 		onClick, _ := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+			kind, _ := args[0].Get("type")
+			if k, _ := kind.String(); k == "keydown" {
+				key, _ := args[0].Get("key")
+				k, _ := key.String()
+				if k != "Enter" && k != " " {
+					return nil
+				}
+			}
 			target, _ := args[0].Get("target")
 			node, _ := target.Call("closest", "g.node")
 			if node.IsNull() || node.IsUndefined() {
@@ -55,6 +72,7 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 			return nil
 		})
 		box.Set("onclick", onClick.Value())
+		box.Set("onkeydown", onClick.Value())
 		ctx.Dispatch(func(ctx app.Context) { done(ctx, svg, "") })
 		return nil
 	})
