@@ -18,6 +18,8 @@ import (
 	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
+
+	sitehttp "github.com/themelios/themelios/app/site"
 )
 
 // site serves the built site on a free loopback port and returns its URL.
@@ -34,20 +36,10 @@ func site(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: siteHandler(dir)}
+	srv := &http.Server{Handler: sitehttp.Handler(dir)}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String() + "/"
-}
-
-func siteHandler(dir string) http.Handler {
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		files.ServeHTTP(w, r)
-	})
 }
 
 // browser starts Debian's Chromium, headless.

@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/launcher"
 
+	sitehttp "github.com/themelios/themelios/app/site"
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/classic"
 )
@@ -37,13 +37,7 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	files := http.FileServer(http.Dir(site))
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, ".wasm") {
-			w.Header().Set("Content-Type", "application/wasm")
-		}
-		files.ServeHTTP(w, r)
-	})}
+	srv := &http.Server{Handler: sitehttp.Handler(site)}
 	go srv.Serve(ln)
 	defer srv.Close()
 	dir, _ := os.MkdirTemp("", "themelios-chromium")

@@ -6,14 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/themelios/themelios/app/site"
 )
 
 const serveUsage = `Usage: themelios serve [flags]
@@ -43,7 +42,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "serve: %v", err)
 	}
-	srv := &http.Server{Handler: SiteHandler(*dir), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: site.Handler(*dir), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -56,28 +55,4 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
-}
-
-// SiteHandler serves a built site as Netlify does: files as they are (WebAssembly as
-// application/wasm), the site's pages without their .html, and index.html for any other path
-// without an extension (the single-page app's routes). Nothing is cached across builds.
-func SiteHandler(dir string) http.Handler {
-	mime.AddExtensionType(".wasm", "application/wasm")
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := path.Clean("/" + r.URL.Path)
-		w.Header().Set("Cache-Control", "no-cache")
-		if p != "/" && path.Ext(p) == "" {
-			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p)+".html")); err == nil {
-				r.URL.Path = p + ".html"
-			} else if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(p))); err != nil {
-				r.URL.Path = "/"
-			}
-		}
-		if strings.HasSuffix(r.URL.Path, ".html") && r.URL.Path != "/index.html" {
-			http.ServeFile(w, r, filepath.Join(dir, filepath.FromSlash(path.Clean(r.URL.Path))))
-			return
-		}
-		files.ServeHTTP(w, r)
-	})
 }

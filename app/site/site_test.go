@@ -1,0 +1,32 @@
+package site
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSiteHandler(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<html>index</html>"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "web"), 0o755)
+	os.WriteFile(filepath.Join(dir, "web", "app.wasm"), []byte("\x00asm"), 0o644)
+	h := Handler(dir)
+	get := func(path string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		return w
+	}
+	if w := get("/web/app.wasm"); w.Code != 200 || w.Header().Get("Content-Type") != "application/wasm" || w.Header().Get("Cache-Control") != "no-cache" {
+		t.Errorf("wasm: %d %v", w.Code, w.Header())
+	}
+	if w := get("/some/route"); w.Code != 200 || !strings.Contains(w.Body.String(), "index") {
+		t.Errorf("SPA fallback: %d %q", w.Code, w.Body.String())
+	}
+	if w := get("/web/missing.js"); w.Code != 404 {
+		t.Errorf("missing file: %d", w.Code)
+	}
+}
