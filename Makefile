@@ -65,3 +65,4 @@ bench: site
 	.ci/install-spin
 	.ci/install-chromium
 	$(GO) run ./cmd/themelios-bench
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./models/orchestration

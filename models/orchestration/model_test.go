@@ -15,7 +15,7 @@ import (
 )
 
 // model builds a built-in scenario's model with settings changed by set.
-func model(t *testing.T, name string, set func(*scenario.Settings)) *orchestration.Model {
+func model(t testing.TB, name string, set func(*scenario.Settings)) *orchestration.Model {
 	t.Helper()
 	for _, b := range scenario.Builtins() {
 		if b.Name != name {
