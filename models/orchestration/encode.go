@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -27,7 +28,9 @@ import (
 // A copy equal to the object's previous copy is written as a back-reference. Tombstones
 // (Causal) are written with the object they bury: every tombstone kept has a retained copy.
 func (m *Model) Encode(buf []byte, s State) []byte {
-	e := encoder{buf: buf, history: s.Store}
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.reset(buf, s.Store)
 	hist := s.Store.History
 	for _, r := range hist {
 		for _, o := range r.Cluster.Objects() {
@@ -37,8 +40,11 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	slices.Sort(e.created)
 	e.created = slices.Compact(e.created)
 	e.int(int64(len(hist)))
-	pos := make([]int, len(hist))
-	copies := make([]cluster.Object, len(hist))
+	pos, copies := e.pos[:0], e.copies[:0]
+	for range hist {
+		pos, copies = append(pos, 0), append(copies, nil)
+	}
+	e.pos, e.copies = pos, copies
 	for {
 		// The next object key, in (kind, name) order, across the revisions.
 		var key cluster.Object
@@ -71,15 +77,16 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		e.gens = slices.Compact(e.gens)
 		e.int(int64(key.Kind()))
 		e.str(key.Meta().Name)
-		var last []byte // the previous copy's encoding; nil after an absence
+		last := e.last[:0] // the previous copy's encoding
+		haveLast := false  // false after an absence
 		for i, c := range copies {
 			if c == nil {
 				e.int(0) // absent from revision i
-				last = nil
+				haveLast = false
 				continue
 			}
 			e.latest = i == len(hist)-1
-			if last != nil && i > 0 && copies[i-1] == c && !e.latest {
+			if haveLast && i > 0 && copies[i-1] == c && !e.latest {
 				e.int(1) // the same copy as in the previous revision
 				continue
 			}
@@ -87,13 +94,14 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			at := len(e.buf)
 			e.object(c)
 			enc := e.buf[at:]
-			if last != nil && !e.latest && string(last) == string(enc) {
+			if haveLast && !e.latest && string(last) == string(enc) {
 				e.buf = e.buf[:at-1] // drop the copy and its one-byte marker
 				e.int(1)
 				continue
 			}
-			last = append(last[:0:0], enc...)
+			last, haveLast = append(last[:0], enc...), true
 		}
+		e.last = last
 		if tomb > 0 {
 			e.rank(e.rvs, tomb) // deleted in the latest revision's past (Causal)
 		} else {
@@ -114,7 +122,18 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.int(int64(c.Exit))
 		}
 	}
-	return e.buf
+	out := e.buf
+	e.buf = nil // the caller's buffer is not the pool's
+	return out
+}
+
+// encoders recycles encoders' scratch memory across calls (from any goroutine).
+var encoders = sync.Pool{New: func() any { return &encoder{} }}
+
+// reset prepares e to write a state into buf.
+func (e *encoder) reset(buf []byte, h datastore.Store) {
+	e.buf, e.history, e.latest = buf, h, false
+	e.rvs, e.gens, e.created, e.uids = e.rvs[:0], e.gens[:0], e.created[:0], e.uids[:0]
 }
 
 // tombstone returns the revision at which the object named like key was deleted, if gone
@@ -154,6 +173,10 @@ type encoder struct {
 	gens    []int64 // the current object's (observed) generations, sorted
 	created []int64 // every creation revision, sorted
 	uids    []cluster.UID
+	// Scratch reused across states.
+	pos    []int
+	copies []cluster.Object
+	last   []byte
 }
 
 func (e *encoder) int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
