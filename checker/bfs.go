@@ -118,7 +118,7 @@ func (b *bfs[S, A]) start() {
 	}
 	b.grown = b.table.grown
 	if b.violationStop() {
-		b.stopped, b.cut, b.done = true, true, true
+		b.cut, b.done = true, true
 		return
 	}
 	b.nextLevel([]unit[S]{{worker: 0, lo: 0, hi: w.out.n}})
@@ -302,7 +302,7 @@ func (b *bfs[S, A]) endLevel(advance bool) {
 	b.level++
 	b.shown.Store(int64(b.level))
 	if !advance || b.violationStop() {
-		b.stopped, b.cut, b.done = true, true, true
+		b.cut, b.done = true, true
 		return
 	}
 	b.nextLevel(b.units)
@@ -435,5 +435,5 @@ func (b *bfs[S, A]) queue() int64 {
 func (b *bfs[S, A]) currentDepth() int { return int(b.shown.Load()) }
 
 func (b *bfs[S, A]) finish() Result[S, A] {
-	return b.result(BFS, len(b.workers), b.done && !b.cut && !b.stopped)
+	return b.result(BFS, len(b.workers), b.done && !b.cut)
 }

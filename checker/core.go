@@ -28,7 +28,6 @@ type core[S, A any] struct {
 	generated atomic.Int64
 	depth     int   // deepest level or path length seen, initial states at 1
 	cut       bool  // something was left unexplored: a bound, a stop, or a violation stop
-	stopped   bool  // the search ended early (bound, cancellation, violation)
 	err       error // a model error found while rebuilding a trace
 }
 

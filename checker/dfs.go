@@ -55,7 +55,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	_, added, full := d.table.insert(fp, 0)
 	for full {
 		if !d.table.grow(serial) {
-			d.stopped, d.cut = true, true
+			d.cut = true
 			return false
 		}
 		_, added, full = d.table.insert(fp, 0)
@@ -104,7 +104,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 func (d *dfs[S, A]) step(ctx context.Context, budget int) bool {
 	for n := 0; n < budget && !d.done; {
 		if d.interrupted(ctx) {
-			d.stopped, d.cut, d.done = true, true, true
+			d.cut, d.done = true, true
 			break
 		}
 		if len(d.stack) == 0 {
@@ -153,5 +153,5 @@ func (d *dfs[S, A]) queue() int64      { return int64(len(d.stack)) }
 func (d *dfs[S, A]) currentDepth() int { return len(d.stack) }
 
 func (d *dfs[S, A]) finish() Result[S, A] {
-	return d.result(DFS, 1, d.done && !d.cut && !d.stopped)
+	return d.result(DFS, 1, d.done && !d.cut)
 }

@@ -50,7 +50,7 @@ func (s *simulate[S, A]) arrive(st S, initial bool) {
 		_, _, full = s.table.insert(fp, 0)
 	}
 	if full {
-		s.stopped, s.done = true, true
+		s.cut, s.done = true, true
 	}
 	held := s.held(st)
 	if initial {
@@ -76,7 +76,7 @@ func (s *simulate[S, A]) decideOn(mask uint64) {
 func (s *simulate[S, A]) step(ctx context.Context, budget int) bool {
 	for n := 0; n < budget && !s.done; n++ {
 		if s.interrupted(ctx) || len(s.inits) == 0 {
-			s.stopped, s.done = true, true
+			s.cut, s.done = true, true
 			break
 		}
 		if !s.walking {

@@ -193,12 +193,7 @@ func (p *Playground) model() (catalog.Checkable, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := p.entry()
-	vals, err := e.Resolve(req.Sets)
-	if err != nil {
-		return nil, err
-	}
-	return e.Build(vals)
+	return p.entry().Make(req.Sets)
 }
 
 // explore displays the run along path (from the initial state), at its last step.

@@ -70,12 +70,9 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		for _, level := range datastore.Levels() {
 			for _, n := range []int{1, 2} {
 				c := matrixCell{scenario: name, level: level.String(), controllers: n}
-				vals, err := entry.Resolve([]string{"consistency=" + level.String(), fmt.Sprintf("controllers=%d", n)})
+				m, err := entry.Make([]string{"consistency=" + level.String(), fmt.Sprintf("controllers=%d", n)})
 				if err == nil {
-					var m catalog.Checkable
-					if m, err = entry.Build(vals); err == nil {
-						c.rep, err = m.Check(ctx, name, checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout})
-					}
+					c.rep, err = m.Check(ctx, name, checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout})
 				}
 				c.err = err
 				cells = append(cells, c)

@@ -98,6 +98,15 @@ func (e Entry) Resolve(sets []string) (Values, error) {
 	return vals, nil
 }
 
+// Make resolves sets and builds the entry's model.
+func (e Entry) Make(sets []string) (Checkable, error) {
+	vals, err := e.Resolve(sets)
+	if err != nil {
+		return nil, err
+	}
+	return e.Build(vals)
+}
+
 func (e Entry) param(name string) (Param, bool) {
 	for _, p := range e.Params {
 		if p.Name == name {

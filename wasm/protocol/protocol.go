@@ -154,20 +154,16 @@ func DecodeResponse(data []byte) (Response, error) {
 // result. It runs the check in slices on the calling goroutine (one thread in a Web Worker);
 // it is stopped by terminating the worker.
 func Run(r Request, interval time.Duration, post func(Response)) {
+	fail := func(err error) { post(Response{Type: TypeError, ID: r.ID, Error: err.Error()}) }
 	entry, _ := catalog.Lookup(r.Target)
-	vals, err := entry.Resolve(r.Sets)
+	m, err := entry.Make(r.Sets)
 	if err != nil {
-		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
-		return
-	}
-	m, err := entry.Build(vals)
-	if err != nil {
-		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		fail(err)
 		return
 	}
 	run, err := m.NewRun(r.Target, r.Options())
 	if err != nil {
-		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		fail(err)
 		return
 	}
 	last := time.Now()
@@ -179,7 +175,7 @@ func Run(r Request, interval time.Duration, post func(Response)) {
 	}
 	rep, err := run.Report()
 	if err != nil {
-		post(Response{Type: TypeError, ID: r.ID, Error: err.Error()})
+		fail(err)
 		return
 	}
 	post(Response{Type: TypeResult, ID: r.ID, Report: &rep})
