@@ -79,6 +79,20 @@ func (c *Cluster) Nodes() []*Node { return typed[*Node](c, KindNode) }
 // ReplicaSets returns the ReplicaSets, ordered by name.
 func (c *Cluster) ReplicaSets() []*ReplicaSet { return typed[*ReplicaSet](c, KindReplicaSet) }
 
+// Deployments returns the Deployments, ordered by name.
+func (c *Cluster) Deployments() []*Deployment { return typed[*Deployment](c, KindDeployment) }
+
+// StatefulSets returns the StatefulSets, ordered by name.
+func (c *Cluster) StatefulSets() []*StatefulSet { return typed[*StatefulSet](c, KindStatefulSet) }
+
+// Revisions returns the ControllerRevisions, ordered by name.
+func (c *Cluster) Revisions() []*ControllerRevision {
+	return typed[*ControllerRevision](c, KindControllerRevision)
+}
+
+// Jobs returns the Jobs, ordered by name.
+func (c *Cluster) Jobs() []*Job { return typed[*Job](c, KindJob) }
+
 // Claims returns the PersistentVolumeClaims, ordered by name.
 func (c *Cluster) Claims() []*PersistentVolumeClaim {
 	return typed[*PersistentVolumeClaim](c, KindPersistentVolumeClaim)

@@ -47,6 +47,17 @@ func (l Labels) With(key, value string) Labels {
 	return out
 }
 
+// Without returns a copy without key.
+func (l Labels) Without(key string) Labels {
+	out := make(Labels, 0, len(l))
+	for _, kv := range l {
+		if kv.Key != key {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
 // Matches reports whether every pair of the selector l is in labels (an empty selector
 // matches nothing, as for a ReplicaSet).
 func (l Labels) Matches(labels Labels) bool {

@@ -70,6 +70,7 @@ type StatefulSetSpec struct {
 	Partition            int64       `json:"partition,omitempty"`
 	VolumeClaimTemplates []string    `json:"volumeClaimTemplates,omitempty"`
 	StartOrdinal         int64       `json:"startOrdinal,omitempty"`
+	RevisionHistoryLimit int64       `json:"revisionHistoryLimit"`
 }
 
 // StatefulSetStatus is what the StatefulSet controller last observed.
@@ -107,7 +108,7 @@ func (s *StatefulSet) SpecEqual(o Object) bool {
 	}
 	return a.Replicas == b.Replicas && a.Selector.Equal(b.Selector) && a.Template.equal(&b.Template) &&
 		a.PodManagementPolicy == b.PodManagementPolicy && a.UpdateStrategy == b.UpdateStrategy &&
-		a.Partition == b.Partition && a.StartOrdinal == b.StartOrdinal
+		a.Partition == b.Partition && a.StartOrdinal == b.StartOrdinal && a.RevisionHistoryLimit == b.RevisionHistoryLimit
 }
 
 // ControllerRevision stores a StatefulSet's pod template at one revision.
@@ -165,13 +166,19 @@ type JobSpec struct {
 
 // JobStatus is what the Job controller last observed.
 type JobStatus struct {
-	Active             int64  `json:"active"`
-	Ready              int64  `json:"ready"`
-	Succeeded          int64  `json:"succeeded"`
-	Failed             int64  `json:"failed"`
-	Condition          string `json:"condition,omitempty"` // Complete or Failed
-	ObservedGeneration int64  `json:"observedGeneration"`
-	ObservedRevision   int64  `json:"observedRevision"`
+	Active    int64  `json:"active"`
+	Ready     int64  `json:"ready"`
+	Succeeded int64  `json:"succeeded"`
+	Failed    int64  `json:"failed"`
+	Condition string `json:"condition,omitempty"` // Complete or Failed
+	// UncountedSucceeded and UncountedFailed are the finished pods whose tracking finalizer is
+	// being removed before they are added to the counts (upstream's uncountedTerminatedPods).
+	UncountedSucceeded []UID `json:"uncountedSucceeded,omitempty"`
+	UncountedFailed    []UID `json:"uncountedFailed,omitempty"`
+	// CompletedIndexes are the succeeded indexes of an Indexed Job, ascending.
+	CompletedIndexes   []int64 `json:"completedIndexes,omitempty"`
+	ObservedGeneration int64   `json:"observedGeneration"`
+	ObservedRevision   int64   `json:"observedRevision"`
 }
 
 func (j *Job) Kind() Kind        { return KindJob }
@@ -181,7 +188,15 @@ func (j *Job) DeepCopy() Object {
 	c.ObjectMeta = j.ObjectMeta.deepCopy()
 	c.Spec.Selector = append(Labels(nil), j.Spec.Selector...)
 	c.Spec.Template = j.Spec.Template.deepCopy()
+	c.Status = j.Status.deepCopy()
 	return &c
+}
+
+func (s JobStatus) deepCopy() JobStatus {
+	s.UncountedSucceeded = append([]UID(nil), s.UncountedSucceeded...)
+	s.UncountedFailed = append([]UID(nil), s.UncountedFailed...)
+	s.CompletedIndexes = append([]int64(nil), s.CompletedIndexes...)
+	return s
 }
 func (j *Job) SpecEqual(o Object) bool {
 	a, b := j.Spec, o.(*Job).Spec

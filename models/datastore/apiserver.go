@@ -80,8 +80,8 @@ func reject(code int, format string, a ...any) Outcome {
 // Rules (after the Kubernetes API server, v1.3x): names are unique per kind; create assigns
 // the UID, resolves generateName, sets generation 1 and the resourceVersion; update and status
 // update fail on a missing object (404), a UID mismatch or a stale resourceVersion (409); a
-// spec change bumps the generation; a terminating object accepts only the removal of
-// finalizers, and is removed once it has none; delete is UID-checked, and soft (it sets
+// spec change bumps the generation; a terminating object accepts status updates and, as
+// updates, only the removal of finalizers, and is removed once it has none; delete is UID-checked, and soft (it sets
 // deletionTimestamp) for pods bound to a node (unless forced) and for objects with finalizers.
 func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
 	switch w.Verb {
@@ -176,8 +176,8 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 			nm.Generation++
 		}
 	}
-	if cm.Terminating() {
-		if w.Verb == UpdateStatus || !next.SpecEqual(cur) || !cluster.OnlyFinalizersRemoved(cm, next.Meta()) {
+	if cm.Terminating() && w.Verb == Update {
+		if !next.SpecEqual(cur) || !cluster.OnlyFinalizersRemoved(cm, next.Meta()) {
 			return c, reject(409, "%s %q is terminating: only the removal of finalizers is accepted", cur.Kind(), cm.Name)
 		}
 		if len(next.Meta().Finalizers) == 0 {

@@ -128,13 +128,15 @@ func TestDeleteAndTermination(t *testing.T) {
 	if p == nil || !p.Terminating() || p.ResourceVersion != 4 {
 		t.Fatalf("graceful delete: %+v", p)
 	}
-	// A terminating object accepts no other change...
+	// A terminating object accepts status updates but no other change...
 	q := p.DeepCopy().(*cluster.Pod)
 	q.Labels = q.Labels.With("x", "y")
 	mustApply(t, c, Write{Verb: Update, Object: q}, 5, 0, 409)
 	q = p.DeepCopy().(*cluster.Pod)
-	q.Status.Phase = cluster.PodSucceeded
-	mustApply(t, c, Write{Verb: UpdateStatus, Object: q}, 5, 0, 409)
+	q.Status.Phase = cluster.PodFailed
+	if c1 := mustApply(t, c, Write{Verb: UpdateStatus, Object: q}, 5, 0, 200); c1.Pod("a").Status.Phase != cluster.PodFailed || !c1.Pod("a").Terminating() {
+		t.Fatalf("status update of a terminating pod: %+v", c1.Pod("a"))
+	}
 	mustApply(t, c, Write{Verb: Bind, Name: "a", UID: 7, Node: "n2"}, 5, 0, 409)
 	// ... and a forced delete removes it.
 	if c1 := mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 7, Force: true}, 5, 0, 200); c1.Pod("a") != nil {
