@@ -220,7 +220,8 @@ func (t PodTemplate) deepCopy() PodTemplate {
 	return t
 }
 
-func (t *PodTemplate) equal(o *PodTemplate) bool {
+// Equal compares two templates.
+func (t *PodTemplate) Equal(o *PodTemplate) bool {
 	return t.Labels.Equal(o.Labels) && t.Spec.equal(&o.Spec)
 }
 
@@ -260,7 +261,7 @@ func (r *ReplicaSet) DeepCopy() Object {
 }
 func (r *ReplicaSet) SpecEqual(o Object) bool {
 	s := o.(*ReplicaSet)
-	return r.Spec.Replicas == s.Spec.Replicas && r.Spec.Selector.Equal(s.Spec.Selector) && r.Spec.Template.equal(&s.Spec.Template)
+	return r.Spec.Replicas == s.Spec.Replicas && r.Spec.Selector.Equal(s.Spec.Selector) && r.Spec.Template.Equal(&s.Spec.Template)
 }
 
 func (m ObjectMeta) deepCopy() ObjectMeta {

@@ -9,4 +9,4 @@ func (r *ControllerRevision) CopyStatus(Object) {}
 func (c *PersistentVolumeClaim) CopyStatus(from Object) {
 	c.Bound = from.(*PersistentVolumeClaim).Bound
 }
-func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.deepCopy() }
+func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.Clone() }

@@ -48,7 +48,7 @@ func (d *Deployment) DeepCopy() Object {
 }
 func (d *Deployment) SpecEqual(o Object) bool {
 	a, b := d.Spec, o.(*Deployment).Spec
-	return a.Replicas == b.Replicas && a.Selector.Equal(b.Selector) && a.Template.equal(&b.Template) &&
+	return a.Replicas == b.Replicas && a.Selector.Equal(b.Selector) && a.Template.Equal(&b.Template) &&
 		a.Strategy == b.Strategy && a.MaxSurge == b.MaxSurge && a.MaxUnavailable == b.MaxUnavailable &&
 		a.MinReadySeconds == b.MinReadySeconds && a.RevisionHistoryLimit == b.RevisionHistoryLimit && a.Paused == b.Paused
 }
@@ -106,7 +106,7 @@ func (s *StatefulSet) SpecEqual(o Object) bool {
 			return false
 		}
 	}
-	return a.Replicas == b.Replicas && a.Selector.Equal(b.Selector) && a.Template.equal(&b.Template) &&
+	return a.Replicas == b.Replicas && a.Selector.Equal(b.Selector) && a.Template.Equal(&b.Template) &&
 		a.PodManagementPolicy == b.PodManagementPolicy && a.UpdateStrategy == b.UpdateStrategy &&
 		a.Partition == b.Partition && a.StartOrdinal == b.StartOrdinal && a.RevisionHistoryLimit == b.RevisionHistoryLimit
 }
@@ -128,7 +128,7 @@ func (r *ControllerRevision) DeepCopy() Object {
 }
 func (r *ControllerRevision) SpecEqual(o Object) bool {
 	s := o.(*ControllerRevision)
-	return r.Revision == s.Revision && r.Template.equal(&s.Template)
+	return r.Revision == s.Revision && r.Template.Equal(&s.Template)
 }
 
 // PersistentVolumeClaim is a request for storage; here only its existence matters.
@@ -188,11 +188,12 @@ func (j *Job) DeepCopy() Object {
 	c.ObjectMeta = j.ObjectMeta.deepCopy()
 	c.Spec.Selector = append(Labels(nil), j.Spec.Selector...)
 	c.Spec.Template = j.Spec.Template.deepCopy()
-	c.Status = j.Status.deepCopy()
+	c.Status = j.Status.Clone()
 	return &c
 }
 
-func (s JobStatus) deepCopy() JobStatus {
+// Clone returns an independent copy.
+func (s JobStatus) Clone() JobStatus {
 	s.UncountedSucceeded = append([]UID(nil), s.UncountedSucceeded...)
 	s.UncountedFailed = append([]UID(nil), s.UncountedFailed...)
 	s.CompletedIndexes = append([]int64(nil), s.CompletedIndexes...)
@@ -201,5 +202,5 @@ func (s JobStatus) deepCopy() JobStatus {
 func (j *Job) SpecEqual(o Object) bool {
 	a, b := j.Spec, o.(*Job).Spec
 	return a.Parallelism == b.Parallelism && a.Completions == b.Completions && a.CompletionMode == b.CompletionMode &&
-		a.BackoffLimit == b.BackoffLimit && a.Suspend == b.Suspend && a.Selector.Equal(b.Selector) && a.Template.equal(&b.Template)
+		a.BackoffLimit == b.BackoffLimit && a.Suspend == b.Suspend && a.Selector.Equal(b.Selector) && a.Template.Equal(&b.Template)
 }

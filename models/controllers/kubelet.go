@@ -13,7 +13,8 @@ import (
 //   - drop the record of containers whose pod is gone, re-created or bound elsewhere
 //     (HandlePodRemoves), with no write;
 //   - report the end of exited containers (phase Succeeded or Failed);
-//   - kill the containers of a terminating pod and delete the pod (grace period over);
+//   - kill the containers of a terminating pod and delete the pod (grace period over); a pod
+//     with finalizers cannot be deleted yet, so its phase becomes Failed instead;
 //   - start the containers of a pod bound to it and mark it Running and Ready;
 //   - correct the status of a pod whose containers run but whose status says otherwise (the
 //     status manager).
@@ -53,6 +54,21 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Status = cluster.PodStatus{Phase: phase}
 			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Stop: &c, Why: "its containers exited"})
+		case p.Terminating() && len(p.Finalizers) > 0:
+			// The API server keeps the pod until its finalizers are gone: stop its containers
+			// and report it Failed (a deleted pod does not succeed).
+			in := Intent{Why: "it is terminating (its finalizers keep it)"}
+			if runs {
+				in.Stop = &c
+			}
+			if !finished(p) {
+				q := p.DeepCopy().(*cluster.Pod)
+				q.Status = cluster.PodStatus{Phase: cluster.PodFailed}
+				in.Write = &datastore.Write{Verb: datastore.UpdateStatus, Object: q}
+			}
+			if in.Stop != nil || in.Write != nil {
+				out = append(out, in)
+			}
 		case p.Terminating():
 			in := Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Force: true}, Why: "it is terminating"}
 			if runs {

@@ -5,7 +5,6 @@ import (
 	"sort"
 
 	"github.com/themelios/themelios/models/cluster"
-	"github.com/themelios/themelios/models/datastore"
 )
 
 // ReplicaSetController keeps spec.replicas pods of each ReplicaSet (after syncReplicaSet of
@@ -39,26 +38,11 @@ func (ReplicaSetController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
 }
 
 func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Intent, bool) {
+	if in, ok := claim(rs, rs.Spec.Selector, pods, nil); ok {
+		return in, true
+	}
 	var active []*cluster.Pod
-	for _, p := range pods {
-		if _, has := p.ControllerRef(); !has && !p.Terminating() && rs.Spec.Selector.Matches(p.Labels) {
-			q := p.DeepCopy().(*cluster.Pod)
-			q.OwnerReferences = append(q.OwnerReferences, cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true})
-			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "adopt an orphan pod"}, true
-		}
-		if !ownedBy(p, rs) {
-			continue
-		}
-		if !rs.Spec.Selector.Matches(p.Labels) {
-			q := p.DeepCopy().(*cluster.Pod)
-			q.OwnerReferences = nil
-			for _, r := range p.OwnerReferences {
-				if r.UID != rs.UID {
-					q.OwnerReferences = append(q.OwnerReferences, r)
-				}
-			}
-			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "release a pod that no longer matches"}, true
-		}
+	for _, p := range owned(rs, pods) {
 		if p.Active() {
 			active = append(active, p)
 		}
@@ -67,26 +51,15 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Int
 	why := fmt.Sprintf("%d of %d replicas exist", len(active), rs.Spec.Replicas)
 	switch {
 	case diff < 0:
-		pod := &cluster.Pod{
-			ObjectMeta: cluster.ObjectMeta{
-				GenerateName:    rs.Name + "-",
-				Labels:          append(cluster.Labels(nil), rs.Spec.Template.Labels...),
-				OwnerReferences: []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: rs.Name, UID: rs.UID, Controller: true}},
-			},
-			Spec:   rs.Spec.Template.Spec,
-			Status: cluster.PodStatus{Phase: cluster.PodPending},
-		}
-		pod = pod.DeepCopy().(*cluster.Pod)
-		return Intent{Write: &datastore.Write{Verb: datastore.Create, Object: pod}, Why: why}, true
+		return create(newPod(rs, rs.Spec.Template, "", rs.Name+"-"), why), true
 	case diff > 0:
-		victim := podsToDelete(active)[0]
-		return Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: victim.Name, UID: victim.UID}, Why: why}, true
+		return deleteObject(podsToDelete(active)[0], why), true
 	}
 	st := calculateStatus(rs, active, rev)
 	if !statusEqual(st, rs.Status) {
 		q := rs.DeepCopy().(*cluster.ReplicaSet)
 		q.Status = st
-		return Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Why: why}, true
+		return updateStatus(q, why), true
 	}
 	return Intent{}, false
 }
