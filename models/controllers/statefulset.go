@@ -287,3 +287,9 @@ func truncateHistory(s *cluster.StatefulSet, revisions []*cluster.ControllerRevi
 	}
 	return Intent{}, false
 }
+
+// Stable reports whether the controller has nothing to write for StatefulSet s in view v.
+func (StatefulSetController) Stable(v *cluster.Cluster, s *cluster.StatefulSet) bool {
+	_, pending := syncStatefulSet(s, v, 0)
+	return !pending
+}

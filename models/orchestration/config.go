@@ -34,10 +34,11 @@ type Faults struct {
 
 // Client is what the environment (a user) may do.
 type Client struct {
-	Scale []ScaleRange // ReplicaSets the client scales, one replica at a time, within a range
-	Image []string     // ReplicaSets whose image the client changes, among Images
-	// Images are the images the client switches between.
-	Images []string
+	Scale []ScaleRange // workloads the client scales, one replica at a time, within a range
+	Image []ImageChoice
+	Pause []string // Deployments the client pauses and resumes
+	// Suspend lists the Jobs the client suspends and resumes.
+	Suspend []string
 	// Anytime lets the client act in any state. By default it acts only at quiescence (no
 	// controller has anything to do, no node is down), like a user who waits for the last
 	// change to settle; acting anytime lets terminating pods pile up without bound while
@@ -45,10 +46,24 @@ type Client struct {
 	Anytime bool
 }
 
-// ScaleRange lets the client scale a ReplicaSet between Min and Max replicas.
+// ScaleRange lets the client scale a ReplicaSet, Deployment or StatefulSet between Min and
+// Max replicas.
 type ScaleRange struct {
-	ReplicaSet string
-	Min, Max   int64
+	Kind     cluster.Kind
+	Name     string
+	Min, Max int64
+}
+
+// ImageChoice lets the client set the image of a workload's pod template to one of Images.
+type ImageChoice struct {
+	Kind   cluster.Kind
+	Name   string
+	Images []string
+}
+
+// Scalable reports whether the client may scale or change the image of objects of kind k.
+func Scalable(k cluster.Kind) bool {
+	return k == cluster.KindReplicaSet || k == cluster.KindDeployment || k == cluster.KindStatefulSet
 }
 
 // Validate reports every bad field at once.
@@ -78,22 +93,32 @@ func (c *Config) Validate() error {
 			bad = append(bad, "nodes: a node has no name")
 		}
 	}
-	rs := func(name string) bool { return seen["ReplicaSet/"+name] }
-	for _, s := range c.Client.Scale {
-		if !rs(s.ReplicaSet) {
-			bad = append(bad, fmt.Sprintf("client.scale: no ReplicaSet %q", s.ReplicaSet))
+	has := func(k cluster.Kind, name string) bool { return seen[k.String()+"/"+name] }
+	for _, sc := range c.Client.Scale {
+		if !Scalable(sc.Kind) || !has(sc.Kind, sc.Name) {
+			bad = append(bad, fmt.Sprintf("client.scale: no ReplicaSet, Deployment or StatefulSet %s/%s", sc.Kind, sc.Name))
 		}
-		if s.Min < 0 || s.Max < s.Min {
-			bad = append(bad, fmt.Sprintf("client.scale: %q: want 0 <= min <= max, not %d..%d", s.ReplicaSet, s.Min, s.Max))
-		}
-	}
-	for _, name := range c.Client.Image {
-		if !rs(name) {
-			bad = append(bad, fmt.Sprintf("client.image: no ReplicaSet %q", name))
+		if sc.Min < 0 || sc.Max < sc.Min {
+			bad = append(bad, fmt.Sprintf("client.scale: %s/%s: want 0 <= min <= max, not %d..%d", sc.Kind, sc.Name, sc.Min, sc.Max))
 		}
 	}
-	if len(c.Client.Image) > 0 && len(c.Client.Images) < 2 {
-		bad = append(bad, "client.images: give at least two images to switch between")
+	for _, im := range c.Client.Image {
+		if !Scalable(im.Kind) || !has(im.Kind, im.Name) {
+			bad = append(bad, fmt.Sprintf("client.image: no ReplicaSet, Deployment or StatefulSet %s/%s", im.Kind, im.Name))
+		}
+		if len(im.Images) < 2 {
+			bad = append(bad, fmt.Sprintf("client.image: %s/%s: give at least two images to switch between", im.Kind, im.Name))
+		}
+	}
+	for _, name := range c.Client.Pause {
+		if !has(cluster.KindDeployment, name) {
+			bad = append(bad, fmt.Sprintf("client.pause: no Deployment %q", name))
+		}
+	}
+	for _, name := range c.Client.Suspend {
+		if !has(cluster.KindJob, name) {
+			bad = append(bad, fmt.Sprintf("client.suspend: no Job %q", name))
+		}
 	}
 	if len(bad) > 0 {
 		return errors.New(strings.Join(bad, "; "))

@@ -4,9 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
 )
 
@@ -23,7 +25,10 @@ import (
 //     among them;
 //   - creation revisions only order objects: their rank among all of them; a deletion
 //     timestamp only says whether deletion was requested;
-//   - UIDs are only compared for equality: numbered by first appearance.
+//   - UIDs are only compared for equality: numbered by first appearance;
+//   - rollout revision numbers (a Deployment's and its ReplicaSets' revision annotation, a
+//     ControllerRevision's revision) are only compared and exceeded by one more than the
+//     largest: their rank among all of them.
 //
 // A copy equal to the object's previous copy is written as a back-reference. Tombstones
 // (Causal) are written with the object they bury: every tombstone kept has a retained copy.
@@ -35,10 +40,16 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	for _, r := range hist {
 		for _, o := range r.Cluster.Objects() {
 			e.created = append(e.created, o.Meta().CreationRevision)
+			if n, ok := rolloutRevision(o); ok {
+				e.revisions = append(e.revisions, n)
+			}
 		}
 	}
 	slices.Sort(e.created)
 	e.created = slices.Compact(e.created)
+	slices.Sort(e.revisions)
+	e.revisions = slices.Compact(e.revisions)
+	e.int(int64(s.Broken))
 	e.int(int64(len(hist)))
 	pos, copies := e.pos[:0], e.copies[:0]
 	for range hist {
@@ -127,13 +138,25 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	return out
 }
 
+// rolloutRevision is an object's rollout revision number, if it has one.
+func rolloutRevision(o cluster.Object) (int64, bool) {
+	if r, ok := o.(*cluster.ControllerRevision); ok {
+		return r.Revision, true
+	}
+	if v, ok := o.Meta().Annotations.Get(controllers.RevisionAnnotation); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
 // encoders recycles encoders' scratch memory across calls (from any goroutine).
 var encoders = sync.Pool{New: func() any { return &encoder{} }}
 
 // reset prepares e to write a state into buf.
 func (e *encoder) reset(buf []byte, h datastore.Store) {
 	e.buf, e.history, e.latest = buf, h, false
-	e.rvs, e.gens, e.created, e.uids = e.rvs[:0], e.gens[:0], e.created[:0], e.uids[:0]
+	e.rvs, e.gens, e.created, e.uids, e.revisions = e.rvs[:0], e.gens[:0], e.created[:0], e.uids[:0], e.revisions[:0]
 }
 
 // tombstone returns the revision at which the object named like key was deleted, if gone
@@ -158,8 +181,15 @@ func before(a, b cluster.Object) bool {
 // observedGeneration is the generation a status says it observed (the generation itself for
 // kinds without one).
 func observedGeneration(o cluster.Object) int64 {
-	if rs, ok := o.(*cluster.ReplicaSet); ok {
-		return rs.Status.ObservedGeneration
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		return x.Status.ObservedGeneration
+	case *cluster.Deployment:
+		return x.Status.ObservedGeneration
+	case *cluster.StatefulSet:
+		return x.Status.ObservedGeneration
+	case *cluster.Job:
+		return x.Status.ObservedGeneration
 	}
 	return o.Meta().Generation
 }
@@ -173,6 +203,8 @@ type encoder struct {
 	gens    []int64 // the current object's (observed) generations, sorted
 	created []int64 // every creation revision, sorted
 	uids    []cluster.UID
+	// revisions are every rollout revision number, sorted.
+	revisions []int64
 	// Scratch reused across states.
 	pos    []int
 	copies []cluster.Object
@@ -245,7 +277,15 @@ func (e *encoder) meta(m *cluster.ObjectMeta) {
 	e.str(m.GenerateName)
 	e.uid(m.UID)
 	e.labels(m.Labels)
-	e.labels(m.Annotations)
+	e.int(int64(len(m.Annotations)))
+	for _, kv := range m.Annotations {
+		e.str(kv.Key)
+		if n, err := strconv.ParseInt(kv.Value, 10, 64); kv.Key == controllers.RevisionAnnotation && err == nil {
+			e.rank(e.revisions, n)
+		} else {
+			e.str(kv.Value)
+		}
+	}
 	e.int(int64(len(m.OwnerReferences)))
 	for _, r := range m.OwnerReferences {
 		e.int(int64(r.Kind))
@@ -313,9 +353,70 @@ func (e *encoder) object(o cluster.Object) {
 		e.position(st.ObservedRevision)
 	case *cluster.PersistentVolumeClaim:
 		e.bool(x.Bound)
+	case *cluster.Deployment:
+		sp := &x.Spec
+		e.int(sp.Replicas)
+		e.labels(sp.Selector)
+		e.template(&sp.Template)
+		e.strs([]string{sp.Strategy, sp.MaxSurge, sp.MaxUnavailable})
+		e.int(sp.MinReadySeconds)
+		e.int(sp.RevisionHistoryLimit)
+		e.bool(sp.Paused)
+		st := &x.Status
+		for _, n := range []int64{st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas, st.CollisionCount} {
+			e.int(n)
+		}
+		e.rank(e.gens, st.ObservedGeneration)
+		e.position(st.ObservedRevision)
+		e.bool(st.Available)
+		e.str(st.Progressing)
+	case *cluster.StatefulSet:
+		sp := &x.Spec
+		e.int(sp.Replicas)
+		e.labels(sp.Selector)
+		e.template(&sp.Template)
+		e.strs([]string{sp.PodManagementPolicy, sp.UpdateStrategy})
+		e.int(sp.Partition)
+		e.strs(sp.VolumeClaimTemplates)
+		e.int(sp.StartOrdinal)
+		e.int(sp.RevisionHistoryLimit)
+		st := &x.Status
+		for _, n := range []int64{st.Replicas, st.ReadyReplicas, st.AvailableReplicas, st.CurrentReplicas, st.UpdatedReplicas} {
+			e.int(n)
+		}
+		e.strs([]string{st.CurrentRevision, st.UpdateRevision})
+		e.rank(e.gens, st.ObservedGeneration)
+		e.position(st.ObservedRevision)
+	case *cluster.ControllerRevision:
+		e.template(&x.Template)
+		e.rank(e.revisions, x.Revision)
+	case *cluster.Job:
+		sp := &x.Spec
+		for _, n := range []int64{sp.Parallelism, sp.Completions, sp.BackoffLimit} {
+			e.int(n)
+		}
+		e.str(sp.CompletionMode)
+		e.bool(sp.Suspend)
+		e.labels(sp.Selector)
+		e.template(&sp.Template)
+		st := &x.Status
+		for _, n := range []int64{st.Active, st.Ready, st.Succeeded, st.Failed} {
+			e.int(n)
+		}
+		e.str(st.Condition)
+		for _, l := range [][]cluster.UID{st.UncountedSucceeded, st.UncountedFailed} {
+			e.int(int64(len(l)))
+			for _, u := range l {
+				e.uid(u)
+			}
+		}
+		e.int(int64(len(st.CompletedIndexes)))
+		for _, i := range st.CompletedIndexes {
+			e.int(i)
+		}
+		e.rank(e.gens, st.ObservedGeneration)
+		e.position(st.ObservedRevision)
 	default:
-		// Kinds that no controller of the model writes yet: their values never change, so a
-		// plain rendering is canonical.
-		e.str(fmt.Sprintf("%+v", o))
+		panic(fmt.Sprintf("orchestration: no encoding for kind %s", o.Kind()))
 	}
 }

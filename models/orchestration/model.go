@@ -17,6 +17,9 @@ const (
 	KubeletKind ControllerKind = iota
 	SchedulerKind
 	ReplicaSetKind
+	DeploymentKind
+	StatefulSetKind
+	JobKind
 	PodGCKind
 )
 
@@ -39,7 +42,21 @@ type Local struct {
 type State struct {
 	Store datastore.Store
 	Local []Local // one per Model.Controllers()
+	// Broken records the transition properties that some step of the run has broken (a
+	// monitor: the properties are about steps, not states).
+	Broken Monitor
 }
+
+// Monitor is a set of transition properties, one bit each.
+type Monitor uint8
+
+// The transition properties a step can break.
+const (
+	BrokenPaused      Monitor = 1 << iota // a ReplicaSet was created for a paused Deployment
+	BrokenOrderCreate                     // a StatefulSet pod was created before its predecessors were Running and Ready
+	BrokenOrderDelete                     // a StatefulSet pod was deleted before its successors were gone
+	BrokenJobCount                        // a Job counted a pod that still carries its tracking finalizer
+)
 
 // ActionKind is the kind of an action.
 type ActionKind uint8
@@ -51,17 +68,20 @@ const (
 	Crash                     // a node crashes
 	Rejoin                    // a crashed node comes back
 	Exit                      // a container exits (Value: controllers.Succeeded or Failed)
-	Scale                     // the client sets a ReplicaSet's replicas to Value
-	Image                     // the client sets a ReplicaSet's image to Image
+	Scale                     // the client sets a workload's replicas to Value
+	Image                     // the client sets a workload's image to Image
+	Pause                     // the client pauses (Value 1) or resumes (0) a Deployment
+	Suspend                   // the client suspends (Value 1) or resumes (0) a Job
 )
 
 // Action is a transition of the model.
 type Action struct {
 	Kind  ActionKind
-	Ctrl  int    // Step, Restart; the kubelet for Crash, Rejoin, Exit
-	Read  int64  // Step: the revision read
-	Item  int    // Step: which of the controller's intents
-	Name  string // Exit: the pod; Scale, Image: the ReplicaSet
+	Ctrl  int          // Step, Restart; the kubelet for Crash, Rejoin, Exit
+	Read  int64        // Step: the revision read
+	Item  int          // Step: which of the controller's intents
+	Name  string       // Exit: the pod; client actions: the object
+	On    cluster.Kind // client actions: the object's kind
 	Value int64
 	Image string
 }
@@ -87,7 +107,18 @@ func New(cfg Config) (*Model, error) {
 	for _, k := range []struct {
 		kind ControllerKind
 		name string
-	}{{SchedulerKind, "scheduler"}, {ReplicaSetKind, "replicaset-controller"}, {PodGCKind, "podgc"}} {
+		when []cluster.Kind // the controller runs when the cluster starts with one of these
+	}{
+		{SchedulerKind, "scheduler", nil},
+		{ReplicaSetKind, "replicaset-controller", []cluster.Kind{cluster.KindReplicaSet, cluster.KindDeployment}},
+		{DeploymentKind, "deployment-controller", []cluster.Kind{cluster.KindDeployment}},
+		{StatefulSetKind, "statefulset-controller", []cluster.Kind{cluster.KindStatefulSet}},
+		{JobKind, "job-controller", []cluster.Kind{cluster.KindJob}},
+		{PodGCKind, "podgc", nil},
+	} {
+		if k.when != nil && !m.has(k.when...) {
+			continue
+		}
 		for i := 1; i <= cfg.Replicas; i++ {
 			m.ctrls = append(m.ctrls, Controller{Kind: k.kind, Name: fmt.Sprintf("%s-%d", k.name, i)})
 		}
@@ -95,7 +126,20 @@ func New(cfg Config) (*Model, error) {
 	return m, nil
 }
 
-// Controllers returns the controllers, kubelets first (by node), then by kind and replica.
+// has reports whether the initial cluster has an object of one of the kinds.
+func (m *Model) has(kinds ...cluster.Kind) bool {
+	for _, o := range m.cfg.Objects {
+		for _, k := range kinds {
+			if o.Kind() == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Controllers returns the controllers, kubelets first (by node), then by kind and replica;
+// the workload controllers run only when the initial cluster has their kind of object.
 func (m *Model) Controllers() []Controller { return m.ctrls }
 
 // Config returns the model's configuration.
@@ -132,6 +176,12 @@ func (m *Model) intents(i int, v *cluster.Cluster, loc Local, rev int64) []contr
 		return controllers.Scheduler{}.Reconcile(v)
 	case ReplicaSetKind:
 		return controllers.ReplicaSetController{}.Reconcile(v, rev)
+	case DeploymentKind:
+		return controllers.DeploymentController{}.Reconcile(v, rev)
+	case StatefulSetKind:
+		return controllers.StatefulSetController{}.Reconcile(v, rev)
+	case JobKind:
+		return controllers.JobController{}.Reconcile(v, rev)
 	default:
 		return controllers.PodGC{}.Reconcile(v)
 	}
@@ -180,32 +230,111 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 	if !m.cfg.Client.Anytime && !m.Quiescent(s) {
 		return buf
 	}
-	for _, sc := range m.cfg.Client.Scale {
-		if rs := replicaSet(latest, sc.ReplicaSet); rs != nil {
-			for _, n := range []int64{rs.Spec.Replicas - 1, rs.Spec.Replicas + 1} {
-				if n >= sc.Min && n <= sc.Max {
-					buf = append(buf, Action{Kind: Scale, Name: sc.ReplicaSet, Value: n})
-				}
-			}
-		}
-	}
-	for _, name := range m.cfg.Client.Image {
-		if rs := replicaSet(latest, name); rs != nil {
-			for _, img := range m.cfg.Client.Images {
-				if img != rs.Spec.Template.Spec.Image {
-					buf = append(buf, Action{Kind: Image, Name: name, Image: img})
-				}
-			}
-		}
-	}
-	return buf
+	return append(buf, m.clientActions(latest)...)
 }
 
-func replicaSet(c *cluster.Cluster, name string) *cluster.ReplicaSet {
-	if o := c.Get(cluster.KindReplicaSet, name); o != nil {
-		return o.(*cluster.ReplicaSet)
+// clientActions lists what the client may do to the latest cluster c.
+func (m *Model) clientActions(c *cluster.Cluster) []Action {
+	var out []Action
+	cl := m.cfg.Client
+	for _, sc := range cl.Scale {
+		if o := c.Get(sc.Kind, sc.Name); o != nil {
+			n := workloadReplicas(o)
+			for _, v := range []int64{n - 1, n + 1} {
+				if v >= sc.Min && v <= sc.Max {
+					out = append(out, Action{Kind: Scale, On: sc.Kind, Name: sc.Name, Value: v})
+				}
+			}
+		}
 	}
-	return nil
+	for _, im := range cl.Image {
+		if o := c.Get(im.Kind, im.Name); o != nil {
+			for _, img := range im.Images {
+				if img != workloadTemplate(o).Spec.Image {
+					out = append(out, Action{Kind: Image, On: im.Kind, Name: im.Name, Image: img})
+				}
+			}
+		}
+	}
+	for _, name := range cl.Pause {
+		if d, ok := c.Get(cluster.KindDeployment, name).(*cluster.Deployment); ok {
+			out = append(out, Action{Kind: Pause, On: cluster.KindDeployment, Name: name, Value: boolValue(!d.Spec.Paused)})
+		}
+	}
+	for _, name := range cl.Suspend {
+		if j, ok := c.Get(cluster.KindJob, name).(*cluster.Job); ok {
+			out = append(out, Action{Kind: Suspend, On: cluster.KindJob, Name: name, Value: boolValue(!j.Spec.Suspend)})
+		}
+	}
+	return out
+}
+
+func boolValue(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// clientWrite is the object a client action writes, if the client may take it in c.
+func (m *Model) clientWrite(c *cluster.Cluster, a Action) (cluster.Object, bool) {
+	for _, x := range m.clientActions(c) {
+		if x != a {
+			continue
+		}
+		q := c.Get(a.On, a.Name).DeepCopy()
+		switch x := q.(type) {
+		case *cluster.ReplicaSet:
+			x.Spec.Replicas, x.Spec.Template = scaledOrImaged(a, x.Spec.Replicas, x.Spec.Template)
+		case *cluster.Deployment:
+			x.Spec.Replicas, x.Spec.Template = scaledOrImaged(a, x.Spec.Replicas, x.Spec.Template)
+			if a.Kind == Pause {
+				x.Spec.Paused = a.Value == 1
+			}
+		case *cluster.StatefulSet:
+			x.Spec.Replicas, x.Spec.Template = scaledOrImaged(a, x.Spec.Replicas, x.Spec.Template)
+		case *cluster.Job:
+			x.Spec.Suspend = a.Value == 1
+		}
+		return q, true
+	}
+	return nil, false
+}
+
+// scaledOrImaged applies a Scale or Image action to a workload's replicas and template.
+func scaledOrImaged(a Action, replicas int64, t cluster.PodTemplate) (int64, cluster.PodTemplate) {
+	switch a.Kind {
+	case Scale:
+		replicas = a.Value
+	case Image:
+		t.Spec.Image = a.Image
+	}
+	return replicas, t
+}
+
+// workloadReplicas and workloadTemplate read a ReplicaSet's, Deployment's or StatefulSet's.
+func workloadReplicas(o cluster.Object) int64 {
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		return x.Spec.Replicas
+	case *cluster.Deployment:
+		return x.Spec.Replicas
+	case *cluster.StatefulSet:
+		return x.Spec.Replicas
+	}
+	return 0
+}
+
+func workloadTemplate(o cluster.Object) cluster.PodTemplate {
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		return x.Spec.Template
+	case *cluster.Deployment:
+		return x.Spec.Template
+	case *cluster.StatefulSet:
+		return x.Spec.Template
+	}
+	return cluster.PodTemplate{}
 }
 
 // Next applies a to s; it reports false if a is not enabled in s.
@@ -220,7 +349,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	if a.Ctrl < 0 || a.Ctrl >= len(m.ctrls) {
 		return s, ef, false
 	}
-	ns := State{Store: s.Store, Local: append([]Local(nil), s.Local...)}
+	ns := State{Store: s.Store, Local: append([]Local(nil), s.Local...), Broken: s.Broken}
 	loc := &ns.Local[a.Ctrl]
 	latest := s.Store.Latest().Cluster
 	switch a.Kind {
@@ -239,6 +368,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if w := ef.intent.Write; w != nil {
 			ef.wrote = true
 			ns.Store, ef.outcome = m.store.Write(s.Store, a.Read, *w, nextUID(s))
+			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
 		}
 	case Restart:
 		if !m.cfg.Faults.Restart || loc.Down || loc.Session == datastore.SessionReset {
@@ -267,16 +397,13 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		loc.Containers = append([]controllers.Container(nil), loc.Containers...)
 		loc.Containers[i].Exit = controllers.Exit(a.Value)
-	case Scale, Image:
-		rs := replicaSet(latest, a.Name)
-		if rs == nil || !m.clientMay(rs, a) || !m.cfg.Client.Anytime && !m.Quiescent(s) {
+	case Scale, Image, Pause, Suspend:
+		if !m.cfg.Client.Anytime && !m.Quiescent(s) {
 			return s, ef, false
 		}
-		q := rs.DeepCopy().(*cluster.ReplicaSet)
-		if a.Kind == Scale {
-			q.Spec.Replicas = a.Value
-		} else {
-			q.Spec.Template.Spec.Image = a.Image
+		q, ok := m.clientWrite(latest, a)
+		if !ok {
+			return s, ef, false
 		}
 		ef.wrote = true
 		ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number, datastore.Write{Verb: datastore.Update, Object: q}, 0)
@@ -292,31 +419,6 @@ type effect struct {
 	intent  controllers.Intent
 	wrote   bool
 	outcome datastore.Outcome
-}
-
-// clientMay reports whether the client's action a on rs is within its configured range.
-func (m *Model) clientMay(rs *cluster.ReplicaSet, a Action) bool {
-	if a.Kind == Scale {
-		for _, sc := range m.cfg.Client.Scale {
-			if sc.ReplicaSet == a.Name && a.Value >= sc.Min && a.Value <= sc.Max && (a.Value == rs.Spec.Replicas-1 || a.Value == rs.Spec.Replicas+1) {
-				return true
-			}
-		}
-		return false
-	}
-	if a.Image == rs.Spec.Template.Spec.Image {
-		return false
-	}
-	ok := false
-	for _, img := range m.cfg.Client.Images {
-		ok = ok || img == a.Image
-	}
-	for _, name := range m.cfg.Client.Image {
-		if name == a.Name {
-			return ok
-		}
-	}
-	return false
 }
 
 // normalize drops unreadable history and moves sessions older than anything readable up.

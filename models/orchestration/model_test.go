@@ -223,11 +223,13 @@ func TestFormatObjects(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	_, err := orchestration.New(orchestration.Config{Replicas: 0, Staleness: -5, Level: datastore.Causal + 1,
-		Client: orchestration.Client{Scale: []orchestration.ScaleRange{{ReplicaSet: "nope", Min: 3, Max: 1}}, Image: []string{"web"}}})
+		Client: orchestration.Client{Scale: []orchestration.ScaleRange{{Kind: cluster.KindReplicaSet, Name: "nope", Min: 3, Max: 1}},
+			Image: []orchestration.ImageChoice{{Kind: cluster.KindReplicaSet, Name: "web"}}, Pause: []string{"d"}, Suspend: []string{"j"}}})
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"controllers", "staleness", "unknown level", `no ReplicaSet "nope"`, "min <= max", "client.images"} {
+	for _, want := range []string{"controllers", "staleness", "unknown level", "StatefulSet ReplicaSet/nope", "min <= max", "at least two images",
+		`no Deployment "d"`, `no Job "j"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -257,7 +259,7 @@ func TestFaultsAndClient(t *testing.T) {
 	// The client changes the image at quiescence only.
 	s := model(t, "replicaset/spec-replicas-change", nil)
 	cfg := s.Config()
-	cfg.Client.Image, cfg.Client.Images = []string{"web"}, []string{"web:1", "web:2"}
+	cfg.Client.Image = []orchestration.ImageChoice{{Kind: cluster.KindReplicaSet, Name: "web", Images: []string{"web:1", "web:2"}}}
 	m2, err := orchestration.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -12,16 +12,59 @@ const (
 	OneNodePerPod       = "a pod identity runs on at most one node"
 	ReplicaSetStatus    = "a stable ReplicaSet's status is true to its view and spec"
 	QuiescentReplicaSet = "at quiescence every ReplicaSet runs spec.replicas pods"
+
+	DeploymentAnnotations = "a stable Deployment's ReplicaSets carry its annotations"
+	TemplateHash          = "a ReplicaSet's pod-template-hash agrees in its name, labels, selector and template"
+	OldScaledDown         = "a stable Deployment has scaled its old ReplicaSets to 0"
+	PausedNoNewRS         = "no ReplicaSet is created for a paused Deployment"
+	RolloutCompletes      = "a rollout completes"
+	QuiescentDeployment   = "at quiescence every Deployment that is not paused is complete"
+
+	OrderedCreate    = "StatefulSet pods are created in order, each once its predecessors are Running and Ready"
+	OrderedTerminate = "StatefulSet pods are terminated in reverse order, each once its successors are gone"
+	StatefulSetState = "a stable StatefulSet's status is true to its view and starts at its start ordinal"
+	OrdinalOnce      = "a StatefulSet ordinal runs at most once"
+
+	JobStatus     = "a stable Job's active and ready counts are true to its view"
+	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
+	JobSucceeded  = "a Job never succeeds more than completions times"
 )
 
-// Properties are the model's safety properties.
+// Properties are the model's properties: the first two always, the others when the initial
+// cluster has objects of the kind they are about.
 func (m *Model) Properties() []checker.Property[State] {
-	return []checker.Property[State]{
+	ps := []checker.Property[State]{
 		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
 		{Name: OneNodePerPod, Expect: checker.Always, Holds: m.oneNodePerPod},
-		{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
-		{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
 	}
+	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
+		ps = append(ps,
+			checker.Property[State]{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
+			checker.Property[State]{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets})
+	}
+	if m.has(cluster.KindDeployment) {
+		ps = append(ps,
+			checker.Property[State]{Name: DeploymentAnnotations, Expect: checker.Always, Holds: m.deploymentAnnotations},
+			checker.Property[State]{Name: TemplateHash, Expect: checker.Always, Holds: templateHash},
+			checker.Property[State]{Name: OldScaledDown, Expect: checker.Always, Holds: m.oldScaledDown},
+			checker.Property[State]{Name: PausedNoNewRS, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenPaused == 0 }},
+			checker.Property[State]{Name: RolloutCompletes, Expect: checker.Sometimes, Holds: rolloutComplete},
+			checker.Property[State]{Name: QuiescentDeployment, Expect: checker.Always, Holds: m.quiescentDeployments})
+	}
+	if m.has(cluster.KindStatefulSet) {
+		ps = append(ps,
+			checker.Property[State]{Name: OrderedCreate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderCreate == 0 }},
+			checker.Property[State]{Name: OrderedTerminate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderDelete == 0 }},
+			checker.Property[State]{Name: StatefulSetState, Expect: checker.Always, Holds: statefulSetStatus},
+			checker.Property[State]{Name: OrdinalOnce, Expect: checker.Always, Holds: ordinalOnce})
+	}
+	if m.has(cluster.KindJob) {
+		ps = append(ps,
+			checker.Property[State]{Name: JobStatus, Expect: checker.Always, Holds: jobStatus},
+			checker.Property[State]{Name: JobFinalizers, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCount == 0 }},
+			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded})
+	}
+	return ps
 }
 
 // uniqueNames: within every retained revision, no two objects of one kind share a name.

@@ -1,12 +1,16 @@
 package scenario
 
 import (
+	"strings"
+
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 )
 
 // apiVersions is the apiVersion each supported kind is written with.
 var apiVersions = map[string]string{ // only looked up
 	"Node": "v1", "Pod": "v1", "PersistentVolumeClaim": "v1", "ReplicaSet": "apps/v1",
+	"Deployment": "apps/v1", "StatefulSet": "apps/v1", "Job": "batch/v1",
 }
 
 // decodeObject reads a Kubernetes manifest (the subset of fields the model uses) into an object.
@@ -15,7 +19,7 @@ func decodeObject(n node) cluster.Object {
 	kind := o.field("kind").str("")
 	want, ok := apiVersions[kind]
 	if !ok {
-		o.d.fail(o.at("kind"), "unsupported kind %q (want Node, Pod, PersistentVolumeClaim or ReplicaSet)", kind)
+		o.d.fail(o.at("kind"), "unsupported kind %q (want Node, Pod, PersistentVolumeClaim, ReplicaSet, Deployment, StatefulSet or Job)", kind)
 		return nil
 	}
 	if v := o.field("apiVersion").str(""); v != want {
@@ -44,22 +48,140 @@ func decodeObject(n node) cluster.Object {
 	case "ReplicaSet":
 		rs := &cluster.ReplicaSet{ObjectMeta: meta}
 		spec := o.field("spec").object()
-		rs.Spec.Replicas = spec.field("replicas").integer(1)
-		if rs.Spec.Replicas < 0 {
-			o.d.fail(spec.at("replicas"), "must be >= 0")
-		}
-		rs.Spec.Selector = decodeSelector(spec.field("selector"))
-		rs.Spec.Template = decodeTemplate(spec.field("template"))
-		if len(rs.Spec.Selector) == 0 {
-			o.d.fail(spec.at("selector"), "a ReplicaSet needs a selector with matchLabels")
-		} else if !rs.Spec.Selector.Matches(rs.Spec.Template.Labels) {
-			o.d.fail(spec.at("template.metadata.labels"), "must match the selector")
-		}
+		rs.Spec.Replicas = nonNegative(spec, "replicas", 1)
+		rs.Spec.Selector, rs.Spec.Template = selectorAndTemplate(spec, kind)
 		spec.done()
 		obj = rs
+	case "Deployment":
+		obj = decodeDeployment(meta, o.field("spec").object())
+	case "StatefulSet":
+		obj = decodeStatefulSet(meta, o.field("spec").object())
+	case "Job":
+		obj = decodeJob(meta, o.field("spec").object())
 	}
 	o.done()
 	return obj
+}
+
+// nonNegative reads an integer field that must be >= 0.
+func nonNegative(o object, key string, def int64) int64 {
+	n := o.field(key).integer(def)
+	if n < 0 {
+		o.d.fail(o.at(key), "must be >= 0")
+	}
+	return n
+}
+
+// oneOf reads a string field that must be one of choices (the first is the default).
+func oneOf(o object, key string, choices ...string) string {
+	v := o.field(key).str(choices[0])
+	for _, c := range choices {
+		if v == c {
+			return v
+		}
+	}
+	o.d.fail(o.at(key), "want %s, not %q", strings.Join(choices, " or "), v)
+	return choices[0]
+}
+
+// selectorAndTemplate reads a workload's selector and template, which must match.
+func selectorAndTemplate(spec object, kind string) (cluster.Labels, cluster.PodTemplate) {
+	sel := decodeSelector(spec.field("selector"))
+	t := decodeTemplate(spec.field("template"))
+	if len(sel) == 0 {
+		spec.d.fail(spec.at("selector"), "a %s needs a selector with matchLabels", kind)
+	} else if !sel.Matches(t.Labels) {
+		spec.d.fail(spec.at("template.metadata.labels"), "must match the selector")
+	}
+	return sel, t
+}
+
+func decodeDeployment(meta cluster.ObjectMeta, spec object) *cluster.Deployment {
+	d := &cluster.Deployment{ObjectMeta: meta}
+	d.Spec.Replicas = nonNegative(spec, "replicas", 1)
+	d.Spec.Selector, d.Spec.Template = selectorAndTemplate(spec, "Deployment")
+	d.Spec.MinReadySeconds = nonNegative(spec, "minReadySeconds", 0)
+	d.Spec.RevisionHistoryLimit = nonNegative(spec, "revisionHistoryLimit", 10)
+	d.Spec.Paused = spec.field("paused").boolean(false)
+	spec.field("progressDeadlineSeconds") // no clock: progress deadlines are not modelled
+	strategy := spec.field("strategy").object()
+	d.Spec.Strategy = oneOf(strategy, "type", "RollingUpdate", "Recreate")
+	ru := strategy.field("rollingUpdate").object()
+	for _, f := range []struct {
+		key string
+		p   *string
+	}{{"maxSurge", &d.Spec.MaxSurge}, {"maxUnavailable", &d.Spec.MaxUnavailable}} {
+		if !ru.has(f.key) {
+			continue
+		}
+		v := ru.field(f.key)
+		*f.p = describe(v.v)
+		if str, ok := v.v.(string); ok {
+			*f.p = str
+		}
+		if !controllers.ValidIntOrPercent(*f.p) {
+			ru.d.fail(ru.at(f.key), "want a number or a percentage, not %q", *f.p)
+		}
+	}
+	ru.done()
+	strategy.done()
+	spec.done()
+	return d
+}
+
+func decodeStatefulSet(meta cluster.ObjectMeta, spec object) *cluster.StatefulSet {
+	s := &cluster.StatefulSet{ObjectMeta: meta}
+	s.Spec.Replicas = nonNegative(spec, "replicas", 1)
+	s.Spec.Selector, s.Spec.Template = selectorAndTemplate(spec, "StatefulSet")
+	s.Spec.PodManagementPolicy = oneOf(spec, "podManagementPolicy", "OrderedReady", "Parallel")
+	s.Spec.RevisionHistoryLimit = nonNegative(spec, "revisionHistoryLimit", 10)
+	spec.field("serviceName")
+	spec.field("minReadySeconds") // no clock: available means ready
+	strategy := spec.field("updateStrategy").object()
+	s.Spec.UpdateStrategy = oneOf(strategy, "type", "RollingUpdate", "OnDelete")
+	ru := strategy.field("rollingUpdate").object()
+	s.Spec.Partition = nonNegative(ru, "partition", 0)
+	ru.done()
+	strategy.done()
+	ordinals := spec.field("ordinals").object()
+	s.Spec.StartOrdinal = nonNegative(ordinals, "start", 0)
+	ordinals.done()
+	for _, c := range spec.field("volumeClaimTemplates").list() {
+		co := c.object()
+		m := co.field("metadata").object()
+		name := m.field("name").str("")
+		if name == "" {
+			m.d.fail(m.at("name"), "is required")
+		}
+		m.done()
+		co.field("spec") // storage requests do not matter: only the claim's existence does
+		co.done()
+		s.Spec.VolumeClaimTemplates = append(s.Spec.VolumeClaimTemplates, name)
+	}
+	spec.done()
+	return s
+}
+
+func decodeJob(meta cluster.ObjectMeta, spec object) *cluster.Job {
+	j := &cluster.Job{ObjectMeta: meta}
+	j.Spec.Parallelism = nonNegative(spec, "parallelism", 1)
+	j.Spec.Completions = nonNegative(spec, "completions", 1)
+	j.Spec.CompletionMode = oneOf(spec, "completionMode", "NonIndexed", "Indexed")
+	j.Spec.BackoffLimit = nonNegative(spec, "backoffLimit", 6)
+	j.Spec.Suspend = spec.field("suspend").boolean(false)
+	if spec.has("selector") {
+		j.Spec.Selector, j.Spec.Template = selectorAndTemplate(spec, "Job")
+	} else {
+		// Upstream generates a selector on the Job's controller-uid; the Job's name serves here.
+		j.Spec.Template = decodeTemplate(spec.field("template"))
+		j.Spec.Template.Labels = j.Spec.Template.Labels.With("job-name", meta.Name)
+		j.Spec.Selector = cluster.Labels{{Key: "job-name", Value: meta.Name}}
+	}
+	if p := j.Spec.Template.Spec.RestartPolicy; p != cluster.RestartNever && p != cluster.RestartOnFailure {
+		spec.d.fail(spec.at("template.spec.restartPolicy"), "a Job's pods restart Never or OnFailure, not %q", p)
+	}
+	spec.done()
+	return j
 }
 
 func decodeMeta(n node) cluster.ObjectMeta {

@@ -44,7 +44,7 @@ type Settings struct {
 	NodeCrash     bool
 	ContainerExit bool
 	// Scale is the client's scaling: "scenario" (the file's client.scale), "off", or "MIN..MAX"
-	// for every ReplicaSet of the scenario.
+	// for every ReplicaSet, Deployment and StatefulSet of the scenario.
 	Scale string
 }
 
@@ -61,12 +61,12 @@ type Param struct {
 var Params = []Param{
 	{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: levelNames()},
 	{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)"},
-	{Name: "controllers", Help: "replicas of each controller kind (scheduler, ReplicaSet controller, pod GC), without leader election", Min: 1, Max: 4},
+	{Name: "controllers", Help: "replicas of each controller (scheduler, workload controllers, pod GC), without leader election", Min: 1, Max: 4},
 	{Name: "nodes", Help: "number of nodes, each with a kubelet", Min: 1, Max: 6},
 	{Name: "restart", Help: "a controller may restart, losing its session and cache", Choices: []string{"false", "true"}},
 	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
 	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
-	{Name: "scale", Help: "the user scales every ReplicaSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
+	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
 }
 
 func levelNames() []string {
@@ -213,15 +213,25 @@ func decodeScenario(n node) *Scenario {
 	client := spec.field("client").object()
 	for _, sc := range client.field("scale").list() {
 		so := sc.object()
-		r := orchestration.ScaleRange{ReplicaSet: so.field("replicaSet").str(""), Min: so.field("min").integer(0), Max: so.field("max").integer(0)}
+		k, name := target(so)
+		s.Client.Scale = append(s.Client.Scale, orchestration.ScaleRange{Kind: k, Name: name, Min: so.field("min").integer(0), Max: so.field("max").integer(0)})
 		so.done()
-		s.Client.Scale = append(s.Client.Scale, r)
 	}
 	for _, x := range client.field("image").list() {
-		s.Client.Image = append(s.Client.Image, x.str(""))
+		xo := x.object()
+		k, name := target(xo)
+		im := orchestration.ImageChoice{Kind: k, Name: name}
+		for _, i := range xo.field("images").list() {
+			im.Images = append(im.Images, i.str(""))
+		}
+		xo.done()
+		s.Client.Image = append(s.Client.Image, im)
 	}
-	for _, x := range client.field("images").list() {
-		s.Client.Images = append(s.Client.Images, x.str(""))
+	for _, x := range client.field("pause").list() {
+		s.Client.Pause = append(s.Client.Pause, x.str(""))
+	}
+	for _, x := range client.field("suspend").list() {
+		s.Client.Suspend = append(s.Client.Suspend, x.str(""))
 	}
 	s.Client.Anytime = client.field("anytime").boolean(false)
 	client.done()
@@ -238,6 +248,29 @@ func decodeScenario(n node) *Scenario {
 		}
 	}
 	return s
+}
+
+// targetKeys name the workload a client entry is about.
+var targetKeys = []struct {
+	key  string
+	kind cluster.Kind
+}{{"replicaSet", cluster.KindReplicaSet}, {"deployment", cluster.KindDeployment}, {"statefulSet", cluster.KindStatefulSet}}
+
+// target reads the one key of a client entry that names its workload.
+func target(o object) (cluster.Kind, string) {
+	var kind cluster.Kind
+	var name string
+	n := 0
+	for _, t := range targetKeys {
+		if o.has(t.key) {
+			kind, name = t.kind, o.field(t.key).str("")
+			n++
+		}
+	}
+	if n != 1 {
+		o.d.fail(o.at("replicaSet"), "name exactly one of replicaSet, deployment or statefulSet")
+	}
+	return kind, name
 }
 
 // scaleRange reads "MIN..MAX".
@@ -276,8 +309,8 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	} else if lo, hi, ok := scaleRange(set.Scale); ok {
 		cfg.Client.Scale = nil
 		for _, o := range s.Objects {
-			if o.Kind() == cluster.KindReplicaSet {
-				cfg.Client.Scale = append(cfg.Client.Scale, orchestration.ScaleRange{ReplicaSet: o.Meta().Name, Min: lo, Max: hi})
+			if orchestration.Scalable(o.Kind()) {
+				cfg.Client.Scale = append(cfg.Client.Scale, orchestration.ScaleRange{Kind: o.Kind(), Name: o.Meta().Name, Min: lo, Max: hi})
 			}
 		}
 	}

@@ -92,7 +92,7 @@ spec:
 	_, err = Parse([]byte(strings.NewReplacer("sometimes", "optimistic", "controllers: 9", "controllers: 2", "  colour: blue\n", "",
 		"Sometimes", "Never", "cpu: lots", "cpu: 500m", "      - name: a\n", "      - name: a\n        image: a:1\n", "Deamonset", "PersistentVolumeClaim", "replicas: -1", "replicas: 1",
 		"app: api", "app: web").Replace(doc)))
-	if err == nil || !strings.Contains(err.Error(), `client.scale: no ReplicaSet "nope"`) {
+	if err == nil || !strings.Contains(err.Error(), `client.scale: no ReplicaSet, Deployment or StatefulSet ReplicaSet/nope`) {
 		t.Fatalf("cross-field error: %v", err)
 	}
 }
@@ -169,7 +169,7 @@ func TestScaleSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err := s.Config(set)
-	if err != nil || len(cfg.Client.Scale) != 2 || cfg.Client.Scale[1].ReplicaSet != "two" || cfg.Client.Scale[1].Max != 3 {
+	if err != nil || len(cfg.Client.Scale) != 2 || cfg.Client.Scale[1].Name != "two" || cfg.Client.Scale[1].Max != 3 {
 		t.Fatalf("scale 1..3: %v %+v", err, cfg.Client.Scale)
 	}
 	for _, bad := range []string{"3..1", "1-3", "0..11", "x"} {

@@ -1,0 +1,89 @@
+package orchestration
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
+)
+
+// monitor returns the transition properties that a controller step of kind k, which made
+// the write w with outcome ef (in the step from s to ns), breaks. Each is judged against the
+// truth, the latest revision before the write, not the view the controller read: a stale view
+// is how a controller comes to break them.
+func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef effect) Monitor {
+	w := ef.intent.Write
+	if w == nil || !ef.outcome.OK() {
+		return 0
+	}
+	before := s.Store.Latest().Cluster
+	var broken Monitor
+	switch {
+	case k == DeploymentKind && w.Verb == datastore.Create:
+		if ref, ok := w.Object.Meta().ControllerRef(); ok {
+			if d, ok := before.Get(cluster.KindDeployment, ref.Name).(*cluster.Deployment); ok && d.UID == ref.UID && d.Spec.Paused {
+				broken |= BrokenPaused
+			}
+		}
+	case k == StatefulSetKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
+		ref, _ := w.Object.Meta().ControllerRef()
+		if set, ok := before.Get(cluster.KindStatefulSet, ref.Name).(*cluster.StatefulSet); ok && set.Spec.PodManagementPolicy != "Parallel" {
+			o, _ := controllers.Ordinal(set.Name, w.Object.Meta().Name)
+			for i := set.Spec.StartOrdinal; i < o; i++ {
+				p := before.Pod(podName(set.Name, i))
+				if p == nil || p.Terminating() || p.Status.Phase != cluster.PodRunning || !p.Status.Ready {
+					broken |= BrokenOrderCreate
+				}
+			}
+		}
+	case k == StatefulSetKind && w.Verb == datastore.Delete && w.Kind == cluster.KindPod:
+		p := before.Pod(w.Name)
+		if p == nil {
+			break
+		}
+		ref, _ := p.ControllerRef()
+		set, ok := before.Get(cluster.KindStatefulSet, ref.Name).(*cluster.StatefulSet)
+		o, member := controllers.Ordinal(ref.Name, w.Name)
+		if !ok || !member || set.Spec.PodManagementPolicy == "Parallel" || o < set.Spec.StartOrdinal+set.Spec.Replicas {
+			break // not a scale-down of an OrderedReady set
+		}
+		for _, q := range before.Pods() {
+			if x, ok := controllers.Ordinal(set.Name, q.Name); ok && x > o {
+				broken |= BrokenOrderDelete
+			}
+		}
+		for _, l := range s.Local {
+			for _, c := range l.Containers {
+				if x, ok := controllers.Ordinal(set.Name, c.Pod); ok && x > o && c.Exit == controllers.Running {
+					broken |= BrokenOrderDelete
+				}
+			}
+		}
+	case k == JobKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindJob:
+		j := w.Object.(*cluster.Job)
+		old, ok := view.Get(cluster.KindJob, j.Name).(*cluster.Job)
+		if !ok {
+			break
+		}
+		for _, u := range append(slices.Clone(old.Status.UncountedSucceeded), old.Status.UncountedFailed...) {
+			counted := !slices.Contains(j.Status.UncountedSucceeded, u) && !slices.Contains(j.Status.UncountedFailed, u)
+			if p := podWithUID(ns.Store.Latest().Cluster, u); counted && p != nil && p.HasFinalizer(controllers.TrackingFinalizer) {
+				broken |= BrokenJobCount
+			}
+		}
+	}
+	return broken
+}
+
+func podWithUID(c *cluster.Cluster, u cluster.UID) *cluster.Pod {
+	for _, p := range c.Pods() {
+		if p.UID == u {
+			return p
+		}
+	}
+	return nil
+}
+
+func podName(set string, ordinal int64) string { return fmt.Sprintf("%s-%d", set, ordinal) }

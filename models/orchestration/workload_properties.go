@@ -1,0 +1,230 @@
+package orchestration
+
+import (
+	"strings"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+)
+
+// The properties of Deployments, StatefulSets and Jobs. "Stable" means that the object's
+// controller has nothing left to write for it in the latest revision.
+
+// deploymentAnnotations: every ReplicaSet a stable Deployment owns carries each of the
+// Deployment's annotations that upstream copies (not the skip list), with the same value.
+func (m *Model) deploymentAnnotations(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, d := range c.Deployments() {
+		if !(controllers.DeploymentController{}).Stable(c, d) {
+			continue
+		}
+		for _, rs := range ownedSets(c, d) {
+			for _, kv := range d.Annotations {
+				if v, ok := rs.Annotations.Get(kv.Key); !controllers.SkipCopyAnnotation(kv.Key) && (!ok || v != kv.Value) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func ownedSets(c *cluster.Cluster, d *cluster.Deployment) []*cluster.ReplicaSet {
+	var out []*cluster.ReplicaSet
+	for _, rs := range c.ReplicaSets() {
+		if ref, ok := rs.ControllerRef(); ok && ref.UID == d.UID {
+			out = append(out, rs)
+		}
+	}
+	return out
+}
+
+// templateHash: every ReplicaSet with a pod-template-hash label (in every retained revision)
+// has the same hash as its name's suffix, in its selector and in its template's labels.
+func templateHash(s State) bool {
+	for _, r := range s.Store.History {
+		for _, rs := range r.Cluster.ReplicaSets() {
+			h, ok := rs.Labels.Get(controllers.PodTemplateHashLabel)
+			if !ok {
+				continue
+			}
+			sel, _ := rs.Spec.Selector.Get(controllers.PodTemplateHashLabel)
+			tmpl, _ := rs.Spec.Template.Labels.Get(controllers.PodTemplateHashLabel)
+			if !strings.HasSuffix(rs.Name, "-"+h) || sel != h || tmpl != h {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// oldScaledDown: a stable Deployment that is not paused has every ReplicaSet but the one of
+// its current template scaled to 0.
+func (m *Model) oldScaledDown(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, d := range c.Deployments() {
+		if d.Spec.Paused || !(controllers.DeploymentController{}).Stable(c, d) {
+			continue
+		}
+		for _, rs := range ownedSets(c, d) {
+			t := rs.Spec.Template
+			t.Labels = t.Labels.Without(controllers.PodTemplateHashLabel)
+			if !t.Equal(&d.Spec.Template) && rs.Spec.Replicas != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// rolloutComplete: some Deployment's status says its rollout is complete at its generation.
+func rolloutComplete(s State) bool {
+	for _, d := range s.Store.Latest().Cluster.Deployments() {
+		if d.Status.Progressing == controllers.ReasonNewAvailable && d.Status.ObservedGeneration == d.Generation {
+			return true
+		}
+	}
+	return false
+}
+
+// quiescentDeployments: at quiescence, every Deployment that is not paused is complete: its
+// status counts spec.replicas replicas, all updated and available, at its generation, and
+// that many pods of its current template run.
+func (m *Model) quiescentDeployments(s State) bool {
+	if !m.Quiescent(s) {
+		return true
+	}
+	c := s.Store.Latest().Cluster
+	for _, d := range c.Deployments() {
+		if d.Spec.Paused {
+			continue
+		}
+		if !controllers.DeploymentComplete(d, d.Status) {
+			return false
+		}
+		var running int64
+		for _, rs := range ownedSets(c, d) {
+			t := rs.Spec.Template
+			t.Labels = t.Labels.Without(controllers.PodTemplateHashLabel)
+			if t.Equal(&d.Spec.Template) {
+				running += runningOwned(c, rs)
+			}
+		}
+		if running != d.Spec.Replicas {
+			return false
+		}
+	}
+	return true
+}
+
+// runningOwned counts the active, Running pods that o owns in c.
+func runningOwned(c *cluster.Cluster, o cluster.Object) int64 {
+	var n int64
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == o.Meta().UID && p.Active() && p.Status.Phase == cluster.PodRunning {
+			n++
+		}
+	}
+	return n
+}
+
+// statefulSetStatus: a stable StatefulSet's replicas, readyReplicas and availableReplicas
+// count its pods in the revision its status was computed from (when still retained), and its
+// lowest ordinal is spec.ordinals.start.
+func statefulSetStatus(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, set := range c.StatefulSets() {
+		if !(controllers.StatefulSetController{}).Stable(c, set) {
+			continue
+		}
+		if view := s.Store.At(set.Status.ObservedRevision); view != nil {
+			var replicas, ready int64
+			for _, p := range view.Pods() {
+				if ref, ok := p.ControllerRef(); ok && ref.UID == set.UID {
+					if _, member := controllers.Ordinal(set.Name, p.Name); member {
+						replicas++
+						if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
+							ready++
+						}
+					}
+				}
+			}
+			if set.Status.Replicas != replicas || set.Status.ReadyReplicas != ready || set.Status.AvailableReplicas != ready {
+				return false
+			}
+		}
+		lowest := int64(-1)
+		for _, p := range c.Pods() {
+			if o, ok := controllers.Ordinal(set.Name, p.Name); ok && (lowest < 0 || o < lowest) {
+				if ref, owned := p.ControllerRef(); owned && ref.UID == set.UID {
+					lowest = o
+				}
+			}
+		}
+		if set.Spec.Replicas > 0 && lowest != set.Spec.StartOrdinal {
+			return false
+		}
+	}
+	return true
+}
+
+// ordinalOnce: no two running containers, on any nodes, are of the same StatefulSet pod name
+// (Kubernetes issue 59848: a pod identity running twice).
+func ordinalOnce(s State) bool {
+	sets := s.Store.Latest().Cluster.StatefulSets()
+	seen := map[string]bool{} // only looked up
+	for _, l := range s.Local {
+		for _, c := range l.Containers {
+			if c.Exit != controllers.Running {
+				continue
+			}
+			for _, set := range sets {
+				if _, ok := controllers.Ordinal(set.Name, c.Pod); ok {
+					if seen[c.Pod] {
+						return false
+					}
+					seen[c.Pod] = true
+				}
+			}
+		}
+	}
+	return true
+}
+
+// jobStatus: a stable Job's status.active and status.ready count its active and its ready
+// pods in the revision the status was computed from (when still retained).
+func jobStatus(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, j := range c.Jobs() {
+		if !(controllers.JobController{}).Stable(c, j) {
+			continue
+		}
+		view := s.Store.At(j.Status.ObservedRevision)
+		if view == nil {
+			continue
+		}
+		var active, ready int64
+		for _, p := range view.Pods() {
+			if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.Active() {
+				active++
+				if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
+					ready++
+				}
+			}
+		}
+		if j.Status.Active != active || j.Status.Ready != ready {
+			return false
+		}
+	}
+	return true
+}
+
+// jobSucceeded: no Job's status counts more successes than its completions.
+func jobSucceeded(s State) bool {
+	for _, j := range s.Store.Latest().Cluster.Jobs() {
+		if controllers.JobSucceeded(j) > j.Spec.Completions || j.Status.Succeeded > j.Spec.Completions {
+			return false
+		}
+	}
+	return true
+}
