@@ -41,9 +41,13 @@ func (m *Model) FormatAction(s State, a Action) string {
 		}
 		return fmt.Sprintf("the containers of pod %s on node %s exited (%s)", a.Name, m.node(a.Ctrl), how)
 	case Scale:
-		return fmt.Sprintf("a user scaled ReplicaSet %s to %d replicas", a.Name, a.Value)
+		return fmt.Sprintf("a user scaled %s %s to %d replicas", a.On, a.Name, a.Value)
 	case Image:
-		return fmt.Sprintf("a user set the image of ReplicaSet %s to %s", a.Name, a.Image)
+		return fmt.Sprintf("a user set the image of %s %s to %s", a.On, a.Name, a.Image)
+	case Pause:
+		return fmt.Sprintf("a user %s Deployment %s", map[int64]string{0: "resumed", 1: "paused"}[a.Value], a.Name)
+	case Suspend:
+		return fmt.Sprintf("a user %s Job %s", map[int64]string{0: "resumed", 1: "suspended"}[a.Value], a.Name)
 	}
 	return "(unknown action)"
 }
@@ -104,6 +108,12 @@ func statusSummary(o cluster.Object) string {
 		return fmt.Sprintf(" to %s", x.Status.Phase)
 	case *cluster.ReplicaSet:
 		return fmt.Sprintf(" to replicas=%d ready=%d", x.Status.Replicas, x.Status.ReadyReplicas)
+	case *cluster.Deployment:
+		return fmt.Sprintf(" to replicas=%d updated=%d available=%d", x.Status.Replicas, x.Status.UpdatedReplicas, x.Status.AvailableReplicas)
+	case *cluster.StatefulSet:
+		return fmt.Sprintf(" to replicas=%d ready=%d updated=%d", x.Status.Replicas, x.Status.ReadyReplicas, x.Status.UpdatedReplicas)
+	case *cluster.Job:
+		return fmt.Sprintf(" to active=%d succeeded=%d failed=%d", x.Status.Active, x.Status.Succeeded, x.Status.Failed)
 	}
 	return ""
 }
@@ -165,7 +175,7 @@ func writeTables(b *strings.Builder, c *cluster.Cluster) {
 				node = "-"
 			}
 			if ref, ok := p.ControllerRef(); ok {
-				owner = "rs/" + ref.Name
+				owner = shortKind[ref.Kind] + "/" + ref.Name
 			}
 			if phase == "" {
 				phase = string(cluster.PodPending)
@@ -187,6 +197,46 @@ func writeTables(b *strings.Builder, c *cluster.Cluster) {
 		tw.Flush()
 		b.WriteString("\n")
 	}
+	if ds := c.Deployments(); len(ds) > 0 {
+		fmt.Fprintln(tw, "DEPLOYMENT\tREADY\tUP-TO-DATE\tAVAILABLE\tREVISION\tPAUSED\tPROGRESSING\tIMAGE")
+		for _, d := range ds {
+			rev, _ := d.Annotations.Get(controllers.RevisionAnnotation)
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%s\t%v\t%s\t%s\n", d.Name, d.Status.ReadyReplicas, d.Spec.Replicas, d.Status.UpdatedReplicas,
+				d.Status.AvailableReplicas, dash(rev), d.Spec.Paused, dash(d.Status.Progressing), d.Spec.Template.Spec.Image)
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+	if sets := c.StatefulSets(); len(sets) > 0 {
+		fmt.Fprintln(tw, "STATEFULSET\tREADY\tCURRENT\tUPDATED\tCURRENT-REVISION\tUPDATE-REVISION\tIMAGE")
+		for _, x := range sets {
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%s\t%s\t%s\n", x.Name, x.Status.ReadyReplicas, x.Spec.Replicas, x.Status.CurrentReplicas,
+				x.Status.UpdatedReplicas, dash(x.Status.CurrentRevision), dash(x.Status.UpdateRevision), x.Spec.Template.Spec.Image)
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+	if jobs := c.Jobs(); len(jobs) > 0 {
+		fmt.Fprintln(tw, "JOB\tCOMPLETIONS\tACTIVE\tREADY\tFAILED\tUNCOUNTED\tSUSPENDED\tCONDITION")
+		for _, j := range jobs {
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%d\t%d\t%v\t%s\n", j.Name, j.Status.Succeeded, j.Spec.Completions, j.Status.Active, j.Status.Ready,
+				j.Status.Failed, len(j.Status.UncountedSucceeded)+len(j.Status.UncountedFailed), j.Spec.Suspend, dash(j.Status.Condition))
+		}
+		tw.Flush()
+		b.WriteString("\n")
+	}
+}
+
+// shortKind is kubectl's short name of the kinds that own pods.
+var shortKind = map[cluster.Kind]string{ // only looked up
+	cluster.KindReplicaSet: "rs", cluster.KindStatefulSet: "sts", cluster.KindJob: "job", cluster.KindDeployment: "deploy", cluster.KindNode: "node",
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 // LabelState is a one-line summary for graph nodes: the revision and each pod's node and phase.

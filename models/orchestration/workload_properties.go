@@ -58,12 +58,13 @@ func templateHash(s State) bool {
 	return true
 }
 
-// oldScaledDown: a stable Deployment that is not paused has every ReplicaSet but the one of
+// oldScaledDown: a Deployment whose status says its rollout is complete (at its generation),
+// and whose controller has nothing left to write for it, has every ReplicaSet but the one of
 // its current template scaled to 0.
 func (m *Model) oldScaledDown(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, d := range c.Deployments() {
-		if d.Spec.Paused || !(controllers.DeploymentController{}).Stable(c, d) {
+		if !complete(d) || !(controllers.DeploymentController{}).Stable(c, d) {
 			continue
 		}
 		for _, rs := range ownedSets(c, d) {
@@ -80,11 +81,15 @@ func (m *Model) oldScaledDown(s State) bool {
 // rolloutComplete: some Deployment's status says its rollout is complete at its generation.
 func rolloutComplete(s State) bool {
 	for _, d := range s.Store.Latest().Cluster.Deployments() {
-		if d.Status.Progressing == controllers.ReasonNewAvailable && d.Status.ObservedGeneration == d.Generation {
+		if complete(d) {
 			return true
 		}
 	}
 	return false
+}
+
+func complete(d *cluster.Deployment) bool {
+	return d.Status.Progressing == controllers.ReasonNewAvailable && d.Status.ObservedGeneration == d.Generation
 }
 
 // quiescentDeployments: at quiescence, every Deployment that is not paused is complete: its
