@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
@@ -154,7 +156,7 @@ func TestEncodingIgnoresCounterValues(t *testing.T) {
 // shift adds dr to every revision-valued field and du to every UID of s, and multiplies
 // generations by 3, copying everything.
 func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State {
-	out := orchestration.State{Local: append([]orchestration.Local(nil), s.Local...)}
+	out := orchestration.State{Local: append([]orchestration.Local(nil), s.Local...), Broken: s.Broken}
 	for _, r := range s.Store.History {
 		var objs []cluster.Object
 		for _, o := range r.Cluster.Objects() {
@@ -170,11 +172,32 @@ func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State 
 			for i := range m.OwnerReferences {
 				m.OwnerReferences[i].UID += du
 			}
-			if rs, ok := c.(*cluster.ReplicaSet); ok {
-				rs.Status.ObservedGeneration *= 3
-				if rs.Status.ObservedRevision != 0 {
-					rs.Status.ObservedRevision += dr
+			observed := func(gen, rev *int64) {
+				*gen *= 3
+				if *rev != 0 {
+					*rev += dr
 				}
+			}
+			switch x := c.(type) {
+			case *cluster.ReplicaSet:
+				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+			case *cluster.Deployment:
+				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+			case *cluster.StatefulSet:
+				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+			case *cluster.Job:
+				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+				for _, l := range [][]cluster.UID{x.Status.UncountedSucceeded, x.Status.UncountedFailed} {
+					for i := range l {
+						l[i] += du
+					}
+				}
+			case *cluster.ControllerRevision:
+				x.Revision += 5
+			}
+			if v, ok := m.Annotations.Get(controllers.RevisionAnnotation); ok {
+				n, _ := strconv.Atoi(v)
+				m.Annotations = m.Annotations.With(controllers.RevisionAnnotation, strconv.Itoa(n+5))
 			}
 			objs = append(objs, c)
 		}

@@ -1,0 +1,176 @@
+package orchestration_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scenario"
+)
+
+// The Deployment, StatefulSet and Job scenarios under synchronous reads: the search completes
+// and every property holds (a rollout completes, for Deployments: the Sometimes witness).
+func TestWorkloadScenariosSynchronous(t *testing.T) {
+	cases := []struct {
+		scenario    string
+		controllers int
+		unique      int64
+		workers     []int
+	}{
+		{"deployment/new", 1, 163, []int{1, 2}},
+		{"deployment/new", 2, 3299, []int{2}},
+		{"deployment/paused", 1, 621, []int{1, 2}},
+		{"deployment/paused", 2, 14863, []int{2}},
+		{"deployment/rolling-update", 1, 6585, []int{1, 2}},
+		{"job/non-parallel", 1, 86, []int{1, 2}},
+		{"job/non-parallel", 2, 618, []int{2}},
+		{"statefulset/available", 1, 49, []int{1, 2}},
+		{"statefulset/available", 2, 390, []int{2}},
+		{"statefulset/spec-replicas-change", 1, 85, []int{1, 2}},
+		{"statefulset/spec-replicas-change", 2, 702, []int{2}},
+		{"statefulset/stale-reads", 1, 1648, []int{1, 2}},
+		{"statefulset/stale-reads", 2, 26609, []int{2}},
+	}
+	for _, c := range cases {
+		m := model(t, c.scenario, func(s *scenario.Settings) { s.Controllers = c.controllers })
+		for _, w := range c.workers {
+			r, err := checker.Check(context.Background(), m, checker.Options{Workers: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Complete || r.Unique != c.unique {
+				t.Errorf("%s controllers=%d workers=%d: %d states, complete %v; want %d, complete", c.scenario, c.controllers, w, r.Unique, r.Complete, c.unique)
+			}
+			for _, p := range r.Properties {
+				if p.Status != checker.Holds {
+					t.Errorf("%s controllers=%d: %s: %v", c.scenario, c.controllers, p.Name, p.Status)
+				}
+			}
+		}
+	}
+}
+
+// Weak levels break the workloads' guarantees: the shortest counterexamples, step by step.
+func TestWorkloadViolations(t *testing.T) {
+	cases := []struct {
+		scenario string
+		level    datastore.Level
+		crash    bool
+		property string
+		steps    int
+		last     string // in the last step's sentence
+		// keepGoing: another property is violated first
+		keepGoing bool
+	}{
+		// Kubernetes issue 59848: a kubelet back from a crash reads a stale view and runs db-0,
+		// which now runs on node-2, a second time.
+		{"statefulset/stale-reads", datastore.ResettableSession, false, orchestration.OneNodePerPod, 10, "kubelet/node-1 read revision 4 (5 behind latest) and started the containers of pod db-0", false},
+		{"statefulset/stale-reads", datastore.Causal, false, orchestration.OrdinalOnce, 7, "started the containers of pod db-0", false},
+		{"statefulset/available", datastore.Causal, false, orchestration.OrderedCreate, 6, "created pod web-1", false},
+		{"statefulset/spec-replicas-change", datastore.Causal, false, orchestration.OrderedTerminate, 21, "asked to delete pod db-1", true},
+		{"deployment/paused", datastore.Optimistic, false, orchestration.PausedNoNewRS, 4, "created replicaset web-", false},
+		{"job/non-parallel", datastore.MonotonicSession, false, orchestration.JobSucceeded, 11, "record 2 finished pods", false},
+		{"job/non-parallel", datastore.Causal, false, orchestration.JobFinalizers, 10, "count finished pods", false},
+		{"deployment/new", datastore.ResettableSession, true, orchestration.OneNodePerPod, 10, "started the containers of pod web-", false},
+	}
+	for _, c := range cases {
+		m := model(t, c.scenario, func(s *scenario.Settings) {
+			s.Consistency = c.level
+			s.NodeCrash = s.NodeCrash || c.crash
+		})
+		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: c.keepGoing, MaxStates: 60000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := r.Property(c.property)
+		if p == nil || p.Status != checker.Violated {
+			t.Errorf("%s %s: %q not violated (%d states): %+v", c.scenario, c.level, c.property, r.Unique, p)
+			continue
+		}
+		if len(p.Trace.Steps) != c.steps {
+			t.Errorf("%s %s: %q violated after %d steps, want %d", c.scenario, c.level, c.property, len(p.Trace.Steps), c.steps)
+			continue
+		}
+		steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+		if last := steps[len(steps)-1].Action; !strings.Contains(last, c.last) {
+			t.Errorf("%s %s: last step %q lacks %q", c.scenario, c.level, last, c.last)
+		}
+	}
+}
+
+// The client's workload actions: resume and pause a Deployment, change its image, scale a
+// StatefulSet, suspend a Job; each a sentence, each at quiescence only.
+func TestWorkloadClient(t *testing.T) {
+	m := model(t, "deployment/paused", nil)
+	s := m.Init()[0]
+	var sentences []string
+	for _, a := range m.Actions(s, nil) {
+		sentences = append(sentences, m.FormatAction(s, a))
+	}
+	got := strings.Join(sentences, "\n")
+	for _, want := range []string{"a user resumed Deployment web", "a user set the image of Deployment web to web:2"} {
+		if strings.Contains(got, want) {
+			t.Errorf("the client acts before quiescence: %q", want)
+		}
+	}
+	// Settle (the controllers' steps only), then the client may act.
+	for i := 0; i < 50 && !m.Quiescent(s); i++ {
+		s, _ = m.Next(s, m.Actions(s, nil)[0])
+	}
+	sentences = sentences[:0]
+	for _, a := range m.Actions(s, nil) {
+		sentences = append(sentences, m.FormatAction(s, a))
+	}
+	got = strings.Join(sentences, "\n")
+	for _, want := range []string{"a user resumed Deployment web", "a user set the image of Deployment web to web:2"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("at quiescence, no %q among:\n%s", want, got)
+		}
+	}
+	ss := model(t, "statefulset/spec-replicas-change", nil)
+	st := ss.Init()[0]
+	for i := 0; i < 80 && !ss.Quiescent(st); i++ {
+		st, _ = ss.Next(st, ss.Actions(st, nil)[0])
+	}
+	var scales []string
+	for _, a := range ss.Actions(st, nil) {
+		if a.Kind == orchestration.Scale {
+			scales = append(scales, ss.FormatAction(st, a))
+		}
+	}
+	if strings.Join(scales, "; ") != "a user scaled StatefulSet db to 1 replicas; a user scaled StatefulSet db to 3 replicas" {
+		t.Fatalf("StatefulSet scaling: %q", scales)
+	}
+	cfg := model(t, "job/non-parallel", nil).Config()
+	cfg.Client.Suspend = []string{"pi"}
+	jm, err := orchestration.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := checker.Check(context.Background(), jm, checker.Options{Workers: 2})
+	if !r.Complete || r.Unique <= 86 {
+		t.Fatalf("job/non-parallel with suspend: %d states, complete %v", r.Unique, r.Complete)
+	}
+	for _, p := range r.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("with suspend: %s %v", p.Name, p.Status)
+		}
+	}
+}
+
+// Counter values of the new kinds (observed generations and revisions, rollout revisions)
+// are written canonically too.
+func TestWorkloadEncodingIgnoresCounterValues(t *testing.T) {
+	for _, name := range []string{"deployment/rolling-update", "statefulset/spec-replicas-change", "job/non-parallel"} {
+		m := model(t, name, func(s *scenario.Settings) { s.Consistency = datastore.MonotonicSession })
+		walk(m, 11, 300, func(s orchestration.State, _ orchestration.Action) {
+			if !bytes.Equal(m.Encode(nil, s), m.Encode(nil, shift(s, 1000, 77))) {
+				t.Fatalf("%s: shifting counters changed the encoding of\n%s", name, m.FormatState(s))
+			}
+		})
+	}
+}
