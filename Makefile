@@ -9,7 +9,7 @@ FUZZ := ./models/catalog:FuzzResolve ./models/catalog:FuzzParseLink ./models/sce
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 WASM     := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w"
 
-.PHONY: build run site test vet unit wasm race fuzz browser bench
+.PHONY: build run site test vet unit wasm race fuzz browser bench matrix
 
 build:
 	$(GO) build -o bin/themelios ./cmd/themelios
@@ -28,6 +28,11 @@ site:
 	cp static/vendor/node_modules/@viz-js/viz/dist/viz-global.js site/web/
 
 test: vet unit wasm race fuzz browser
+
+# Every built-in scenario under every consistency level, 1 and 2 controllers of each kind: the
+# results table of tutorials/03-results.md (about three minutes on two cores).
+matrix:
+	$(GO) run ./cmd/themelios matrix --out tutorials/03-results.md
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -25,6 +25,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/themelios/themelios/models/catalog"
@@ -59,7 +60,7 @@ func All() ([]protocol.Tutorial, error) {
 // Render turns a Markdown tutorial into HTML blocks and Run widgets. Its title is its first
 // heading.
 func Render(slug string, src []byte) (protocol.Tutorial, error) {
-	md := goldmark.New()
+	md := goldmark.New(goldmark.WithExtensions(extension.Table))
 	doc := md.Parser().Parse(text.NewReader(src))
 	t := protocol.Tutorial{Slug: slug}
 	var pending []ast.Node

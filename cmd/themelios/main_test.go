@@ -185,4 +185,16 @@ func TestMatrix(t *testing.T) {
 	if code, _, _ := runCLI("matrix", "--scenarios", "nope"); code != exitUsage {
 		t.Errorf("unknown scenario: exit %d", code)
 	}
+	// --out replaces the table between the markers and keeps the prose around it.
+	file := filepath.Join(t.TempDir(), "results.md")
+	os.WriteFile(file, []byte("# Results\n\n<!-- matrix:begin -->\nold table\n<!-- matrix:end -->\n\nProse.\n"), 0o644)
+	if code, _, errOut := runCLI("matrix", "--scenarios", "statefulset/available", "--max-states", "500", "--workers", "1", "--out", file); code != exitOK {
+		t.Fatalf("matrix --out: exit %d %s", code, errOut)
+	}
+	got, _ := os.ReadFile(file)
+	if !strings.HasPrefix(string(got), "# Results\n\n<!-- matrix:begin -->\n| scenario |") || strings.Contains(string(got), "old table") ||
+		!strings.HasSuffix(string(got), "|\n<!-- matrix:end -->\n\nProse.\n") ||
+		!strings.Contains(string(got), "| statefulset/available | causal | 1 | ✗ violated | StatefulSet pods are created in order, each once its predecessors are Running and Ready | 6 |") {
+		t.Fatalf("matrix --out wrote:\n%s", got)
+	}
 }

@@ -24,6 +24,10 @@ replicas of each controller, and prints a Markdown table: the outcome, the first
 property and its trace length, the distinct states, whether the search was complete or
 bounded, and the time. BFS, so traces are shortest.
 
+With --out FILE, the table replaces what lies between the lines
+<!-- matrix:begin --> and <!-- matrix:end --> of FILE (or the whole file, if it has no such
+lines): "make matrix" refreshes tutorials/03-results.md that way.
+
 Flags:
 `
 
@@ -39,10 +43,10 @@ type matrixCell struct {
 func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("matrix", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	maxStates := fs.Int64("max-states", 200000, "bound each check to `N` distinct states")
+	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states")
 	timeout := fs.Duration("timeout", time.Minute, "bound each check to this `duration`")
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
-	out := fs.String("out", "", "also write the table to this `file`")
+	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
 	only := fs.String("scenarios", "", "comma-separated scenario `names` (default: every built-in one)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,11 +87,32 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	table := matrixTable(cells, *maxStates, *timeout)
 	fmt.Fprint(stdout, table)
 	if *out != "" {
-		if err := os.WriteFile(*out, []byte(table), 0o644); err != nil {
+		if err := writeBetweenMarkers(*out, table); err != nil {
 			return fail(stderr, "matrix: %v", err)
 		}
 	}
 	return exitOK
+}
+
+// Markers delimit the generated table in a Markdown file.
+const (
+	beginMarker = "<!-- matrix:begin -->\n"
+	endMarker   = "<!-- matrix:end -->"
+)
+
+// writeBetweenMarkers writes table into file between its markers, or as the whole file when
+// it does not exist or has no markers.
+func writeBetweenMarkers(file, table string) error {
+	old, err := os.ReadFile(file)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	text := string(old)
+	b, e := strings.Index(text, beginMarker), strings.Index(text, endMarker)
+	if b < 0 || e < b {
+		return os.WriteFile(file, []byte(table), 0o644)
+	}
+	return os.WriteFile(file, []byte(text[:b+len(beginMarker)]+table+text[e:]), 0o644)
 }
 
 func contains(l []string, s string) bool {
