@@ -550,8 +550,3 @@ func (r *rollout) status() (Intent, bool) {
 	return updateStatus(q, fmt.Sprintf("%d of %d replicas updated, %d available", st.UpdatedReplicas, r.d.Spec.Replicas, st.AvailableReplicas)), true
 }
 
-// Stable reports whether the controller has nothing to write for Deployment d in view v.
-func (DeploymentController) Stable(v *cluster.Cluster, d *cluster.Deployment) bool {
-	_, pending := syncDeployment(d, v.ReplicaSets(), v.Pods(), 0)
-	return !pending
-}

@@ -7,15 +7,17 @@ import (
 	"github.com/themelios/themelios/models/controllers"
 )
 
-// The properties of Deployments, StatefulSets and Jobs. "Stable" means that the object's
-// controller has nothing left to write for it in the latest revision.
+// The properties of Deployments, StatefulSets and Jobs. A Deployment is stable when its
+// status reports its rollout complete at its current generation (what upstream's integration
+// tests wait for); a StatefulSet or a Job is stable when its controller has nothing left to
+// write for it in the latest revision.
 
 // deploymentAnnotations: every ReplicaSet a stable Deployment owns carries each of the
 // Deployment's annotations that upstream copies (not the skip list), with the same value.
 func (m *Model) deploymentAnnotations(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, d := range c.Deployments() {
-		if !(controllers.DeploymentController{}).Stable(c, d) {
+		if !complete(d) {
 			continue
 		}
 		for _, rs := range ownedSets(c, d) {
@@ -58,13 +60,12 @@ func templateHash(s State) bool {
 	return true
 }
 
-// oldScaledDown: a Deployment whose status says its rollout is complete (at its generation),
-// and whose controller has nothing left to write for it, has every ReplicaSet but the one of
-// its current template scaled to 0.
+// oldScaledDown: a stable Deployment has every ReplicaSet but the one of its current template
+// scaled to 0.
 func (m *Model) oldScaledDown(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, d := range c.Deployments() {
-		if !complete(d) || !(controllers.DeploymentController{}).Stable(c, d) {
+		if !complete(d) {
 			continue
 		}
 		for _, rs := range ownedSets(c, d) {
