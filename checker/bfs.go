@@ -117,7 +117,7 @@ func (b *bfs[S, A]) start() {
 		e.slot = uint32(b.table.find(e.fp))
 	}
 	b.grown = b.table.grown
-	if b.violationStop() {
+	if b.violationStop() || b.atStateBound() {
 		b.cut, b.done = true, true
 		return
 	}
@@ -301,7 +301,7 @@ func (b *bfs[S, A]) endLevel(advance bool) {
 	}
 	b.level++
 	b.shown.Store(int64(b.level))
-	if !advance || b.violationStop() {
+	if !advance || b.violationStop() || b.atStateBound() {
 		b.cut, b.done = true, true
 		return
 	}
@@ -369,7 +369,7 @@ func (b *bfs[S, A]) parallel(n int, fn func(k int)) {
 func (b *bfs[S, A]) step(ctx context.Context, budget int) bool {
 	w := b.workers[0]
 	for budget > 0 && !b.done {
-		if b.interrupted(ctx) || b.full {
+		if b.stopped(ctx) || b.full {
 			b.endLevel(false)
 			break
 		}
@@ -402,7 +402,7 @@ func (b *bfs[S, A]) runParallel(ctx context.Context) {
 					if k >= len(b.units) {
 						return
 					}
-					if b.interrupted(ctx) || b.full {
+					if b.stopped(ctx) || b.full {
 						halt.Store(true)
 						return
 					}

@@ -212,6 +212,15 @@ func TestStateBoundTimeoutAndCancel(t *testing.T) {
 			t.Errorf("%v: timeout: unique %d complete %v", strategy, r.Unique, r.Complete)
 		}
 	}
+	// BFS stops at the end of the level that reaches the bound: the same states whatever the
+	// number of workers.
+	want := check(t, g, Options{MaxStates: 5000, Workers: 1})
+	for _, w := range []int{2, 3, 8} {
+		if r := check(t, g, Options{MaxStates: 5000, Workers: w}); r.Unique != want.Unique || r.Generated != want.Generated || r.Depth != want.Depth {
+			t.Errorf("max states 5000, %d workers: %d unique %d generated depth %d; 1 worker: %d %d %d", w, r.Unique, r.Generated, r.Depth,
+				want.Unique, want.Generated, want.Depth)
+		}
+	}
 }
 
 func TestProgressReported(t *testing.T) {

@@ -161,12 +161,16 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 
 // interrupted reports whether the context is done, the time is up or the state bound is hit.
 func (c *core[S, A]) interrupted(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	if !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
-		return true
-	}
+	return c.stopped(ctx) || c.atStateBound()
+}
+
+// stopped reports whether the context is done or the time is up.
+func (c *core[S, A]) stopped(ctx context.Context) bool {
+	return ctx.Err() != nil || !c.deadline.IsZero() && !time.Now().Before(c.deadline)
+}
+
+// atStateBound reports whether MaxStates distinct states are known.
+func (c *core[S, A]) atStateBound() bool {
 	return c.opts.MaxStates > 0 && c.table.count.Load() >= c.opts.MaxStates
 }
 

@@ -53,7 +53,9 @@ type Options struct {
 	// MaxDepth bounds path length: states at depth MaxDepth (initial states are at depth 1) are
 	// not expanded. 0 means unbounded for BFS and DFS, and 100 per walk for simulation.
 	MaxDepth int
-	// MaxStates stops the search once this many distinct states are known (0: unbounded).
+	// MaxStates stops the search once this many distinct states are known (0: unbounded). BFS
+	// stops at the end of the level in which the bound is reached, so that the states it
+	// explores do not depend on the workers.
 	MaxStates int64
 	// Timeout stops the search after this long (0: none).
 	Timeout time.Duration

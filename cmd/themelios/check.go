@@ -21,9 +21,8 @@ import (
 const checkUsage = `Usage: themelios check TARGET [flags]
 
 Checks TARGET, a built-in model or scenario (see "themelios list") or a scenario file, and
-prints each property's
-verdict with the shortest counterexample (BFS) for a violation. Flags may come before or after
-TARGET.
+prints each property's verdict with the shortest counterexample (BFS) for a violation. Flags
+may come before or after TARGET.
 
 Flags:
 `
@@ -52,7 +51,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.StringVar(&a.strategy, "strategy", "bfs", "`bfs` (shortest counterexamples), dfs or simulate (seeded random walks)")
 	fs.Var(&a.sets, "set", "set a parameter, `name=value` (repeatable; \"themelios list\" shows each target's)")
 	fs.IntVar(&a.maxDepth, "max-depth", 0, "explore paths of at most `N` states (0: unbounded; simulation: 100 per walk)")
-	fs.Int64Var(&a.maxStates, "max-states", 0, "stop after `N` distinct states (0: unbounded)")
+	fs.Int64Var(&a.maxStates, "max-states", 0, "stop once `N` distinct states are known (BFS: at the end of that level; 0: unbounded)")
 	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
 	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "BFS worker goroutines (`N`); results do not depend on it")
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/scenario"
 )
 
@@ -196,5 +197,36 @@ func TestMatrix(t *testing.T) {
 		!strings.HasSuffix(string(got), "|\n<!-- matrix:end -->\n\nProse.\n") ||
 		!strings.Contains(string(got), "| statefulset/available | causal | 1 | ✗ violated | StatefulSet pods are created in order, each once its predecessors are Running and Ready | 6 |") {
 		t.Fatalf("matrix --out wrote:\n%s", got)
+	}
+}
+
+// The table committed in tutorials/03-results.md has a row for every scenario, level and
+// controller count, and is what the matrix command gives (time aside) for the scenarios
+// recomputed here.
+func TestCommittedResultsTable(t *testing.T) {
+	doc, err := os.ReadFile("../../tutorials/03-results.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, _ := strings.Cut(string(doc), beginMarker)
+	table, _, _ = strings.Cut(table, endMarker)
+	rows := map[string]string{} // scenario|level|controllers → the row without its time
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
+		cells := strings.Split(line, " | ")
+		rows[strings.TrimPrefix(cells[0], "| ")+"|"+cells[1]+"|"+cells[2]] = strings.Join(cells[:len(cells)-1], " | ")
+	}
+	if want := len(scenario.Builtins()) * len(datastore.Levels()) * 2; len(rows) != want {
+		t.Fatalf("%d rows, want %d", len(rows), want)
+	}
+	code, out, _ := runCLI("matrix", "--scenarios", "statefulset/available,job/non-parallel,deployment/paused")
+	if code != exitOK {
+		t.Fatalf("matrix: exit %d", code)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[2:] {
+		cells := strings.Split(line, " | ")
+		key := strings.TrimPrefix(cells[0], "| ") + "|" + cells[1] + "|" + cells[2]
+		if got := strings.Join(cells[:len(cells)-1], " | "); rows[key] != got {
+			t.Errorf("committed row\n%s\nbut the matrix gives\n%s", rows[key], got)
+		}
 	}
 }

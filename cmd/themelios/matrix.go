@@ -43,7 +43,7 @@ type matrixCell struct {
 func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("matrix", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states")
+	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states (it stops at the end of the BFS level that reaches them)")
 	timeout := fs.Duration("timeout", time.Minute, "bound each check to this `duration`")
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
