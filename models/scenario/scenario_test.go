@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"github.com/themelios/themelios/models/cluster"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,8 @@ func TestBuiltinsParse(t *testing.T) {
 			t.Errorf("%s: %v", s.Name, err)
 		}
 	}
-	if got := strings.Join(names, " "); got != "node/restart replicaset/overlapping replicaset/spec-replicas-change" {
+	if got := strings.Join(names, " "); got != "deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
+		"node/restart replicaset/overlapping replicaset/spec-replicas-change statefulset/available statefulset/spec-replicas-change statefulset/stale-reads" {
 		t.Fatalf("built-ins: %s", got)
 	}
 }
@@ -184,6 +186,82 @@ func TestScaleSetting(t *testing.T) {
 			if len(cfg.Client.Scale) != 0 {
 				t.Fatal("scale=off kept the file's scaling")
 			}
+		}
+	}
+}
+
+// Deployments, StatefulSets and Jobs are read with their defaults, and every bad field of
+// theirs is reported with its path.
+func TestWorkloadManifests(t *testing.T) {
+	doc := `
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata: {name: w}
+spec:
+  client:
+    scale: [{deployment: web, min: 1, max: 3}]
+    image: [{statefulSet: db, images: [db:1, db:2]}]
+    pause: [web]
+    suspend: [pi]
+  objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      selector: {matchLabels: {app: web}}
+      strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 10%}}
+      template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: web:1}]}}
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: {name: db}
+    spec:
+      replicas: 3
+      podManagementPolicy: Parallel
+      ordinals: {start: 2}
+      updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 1}}
+      selector: {matchLabels: {app: db}}
+      template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: db:1}]}}
+      volumeClaimTemplates: [{metadata: {name: data}}]
+  - apiVersion: batch/v1
+    kind: Job
+    metadata: {name: pi}
+    spec:
+      completions: 3
+      completionMode: Indexed
+      template: {spec: {restartPolicy: Never, containers: [{name: pi, image: perl}]}}
+`
+	s, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ss, j := s.Objects[0].(*cluster.Deployment), s.Objects[1].(*cluster.StatefulSet), s.Objects[2].(*cluster.Job)
+	if d.Spec.Replicas != 1 || d.Spec.Strategy != "RollingUpdate" || d.Spec.MaxSurge != "1" || d.Spec.MaxUnavailable != "10%" || d.Spec.RevisionHistoryLimit != 10 {
+		t.Errorf("deployment: %+v", d.Spec)
+	}
+	if ss.Spec.PodManagementPolicy != "Parallel" || ss.Spec.StartOrdinal != 2 || ss.Spec.Partition != 1 || len(ss.Spec.VolumeClaimTemplates) != 1 {
+		t.Errorf("statefulset: %+v", ss.Spec)
+	}
+	if j.Spec.Parallelism != 1 || j.Spec.Completions != 3 || j.Spec.BackoffLimit != 6 || j.Spec.CompletionMode != "Indexed" ||
+		!j.Spec.Selector.Matches(j.Spec.Template.Labels) {
+		t.Errorf("job: %+v", j.Spec)
+	}
+	if c := s.Client; len(c.Scale) != 1 || c.Scale[0].Kind != cluster.KindDeployment || len(c.Image) != 1 || c.Image[0].Kind != cluster.KindStatefulSet ||
+		len(c.Pause) != 1 || len(c.Suspend) != 1 {
+		t.Errorf("client: %+v", c)
+	}
+	bad := strings.NewReplacer("maxSurge: 1,", "maxSurge: lots,", "podManagementPolicy: Parallel", "podManagementPolicy: Random",
+		"restartPolicy: Never", "restartPolicy: Always", "{deployment: web, min", "{deployment: web, replicaSet: x, min",
+		"completionMode: Indexed", "completionMode: Sorted").Replace(doc)
+	_, err = Parse([]byte(bad))
+	for _, want := range []string{
+		`spec.objects[0].spec.strategy.rollingUpdate.maxSurge: want a number or a percentage, not "lots"`,
+		`spec.objects[1].spec.podManagementPolicy: want OrderedReady or Parallel, not "Random"`,
+		`spec.objects[2].spec.template.spec.restartPolicy: a Job's pods restart Never or OnFailure, not "Always"`,
+		`spec.objects[2].spec.completionMode: want NonIndexed or Indexed, not "Sorted"`,
+		`name exactly one of replicaSet, deployment or statefulSet`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
 }
