@@ -549,4 +549,3 @@ func (r *rollout) status() (Intent, bool) {
 	q.Status = st
 	return updateStatus(q, fmt.Sprintf("%d of %d replicas updated, %d available", st.UpdatedReplicas, r.d.Spec.Replicas, st.AvailableReplicas)), true
 }
-
