@@ -82,14 +82,24 @@ func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
 		return in, true
 	}
 	pods := owned(j, all)
-	if in, ok := trackFinished(j, pods); ok {
-		return in, true
-	}
 	var active []*cluster.Pod
 	for _, p := range pods {
 		if p.Active() {
 			active = append(active, p)
 		}
+	}
+	// Every status write carries the active and ready pods of the view, as upstream's does.
+	observe := func(st *cluster.JobStatus) {
+		st.Active, st.Ready, st.ObservedGeneration, st.ObservedRevision = 0, 0, j.Generation, rev
+		for _, p := range active {
+			st.Active++
+			if runningAndReady(p) {
+				st.Ready++
+			}
+		}
+	}
+	if in, ok := trackFinished(j, pods, observe); ok {
+		return in, true
 	}
 	failed := j.Status.Failed + int64(len(j.Status.UncountedFailed))
 	condition := j.Status.Condition
@@ -115,13 +125,7 @@ func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
 		}
 	}
 	st := j.Status.Clone()
-	st.Active, st.Ready, st.ObservedGeneration, st.ObservedRevision = 0, 0, j.Generation, rev
-	for _, p := range active {
-		st.Active++
-		if runningAndReady(p) {
-			st.Ready++
-		}
-	}
+	observe(&st)
 	if condition != "" && len(active) == 0 && len(st.UncountedSucceeded)+len(st.UncountedFailed) == 0 {
 		st.Condition = condition
 	}
@@ -138,8 +142,12 @@ func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
 }
 
 // trackFinished is the finalizer protocol that counts each finished pod exactly once.
-func trackFinished(j *cluster.Job, pods []*cluster.Pod) (Intent, bool) {
+func trackFinished(j *cluster.Job, pods []*cluster.Pod, observe func(*cluster.JobStatus)) (Intent, bool) {
 	st := j.Status
+	observed := func(q *cluster.Job) *cluster.Job {
+		observe(&q.Status)
+		return q
+	}
 	recorded := func(u cluster.UID) bool {
 		return slices.Contains(st.UncountedSucceeded, u) || slices.Contains(st.UncountedFailed, u)
 	}
@@ -160,7 +168,7 @@ func trackFinished(j *cluster.Job, pods []*cluster.Pod) (Intent, bool) {
 		q := j.DeepCopy().(*cluster.Job)
 		q.Status.UncountedSucceeded = sortedUIDs(append(q.Status.UncountedSucceeded, succeeded...))
 		q.Status.UncountedFailed = sortedUIDs(append(q.Status.UncountedFailed, failed...))
-		return updateStatus(q, fmt.Sprintf("record %d finished pods before counting them", len(succeeded)+len(failed))), true
+		return updateStatus(observed(q), fmt.Sprintf("record %d finished pods before counting them", len(succeeded)+len(failed))), true
 	}
 	// 2. Remove the finalizer of recorded pods, and of pods deleted while suspended.
 	for _, p := range pods {
@@ -191,7 +199,7 @@ func trackFinished(j *cluster.Job, pods []*cluster.Pod) (Intent, bool) {
 	q.Status.UncountedSucceeded = keep(st.UncountedSucceeded, &q.Status.Succeeded, true)
 	q.Status.UncountedFailed = keep(st.UncountedFailed, &q.Status.Failed, false)
 	if q.Status.Succeeded != st.Succeeded || q.Status.Failed != st.Failed {
-		return updateStatus(q, fmt.Sprintf("count finished pods: %d succeeded, %d failed", q.Status.Succeeded, q.Status.Failed)), true
+		return updateStatus(observed(q), fmt.Sprintf("count finished pods: %d succeeded, %d failed", q.Status.Succeeded, q.Status.Failed)), true
 	}
 	return Intent{}, false
 }
