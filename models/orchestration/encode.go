@@ -181,15 +181,8 @@ func before(a, b cluster.Object) bool {
 // observedGeneration is the generation a status says it observed (the generation itself for
 // kinds without one).
 func observedGeneration(o cluster.Object) int64 {
-	switch x := o.(type) {
-	case *cluster.ReplicaSet:
-		return x.Status.ObservedGeneration
-	case *cluster.Deployment:
-		return x.Status.ObservedGeneration
-	case *cluster.StatefulSet:
-		return x.Status.ObservedGeneration
-	case *cluster.Job:
-		return x.Status.ObservedGeneration
+	if x, ok := o.(cluster.Observer); ok {
+		return x.ObservedGeneration()
 	}
 	return o.Meta().Generation
 }

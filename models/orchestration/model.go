@@ -238,8 +238,8 @@ func (m *Model) clientActions(c *cluster.Cluster) []Action {
 	var out []Action
 	cl := m.cfg.Client
 	for _, sc := range cl.Scale {
-		if o := c.Get(sc.Kind, sc.Name); o != nil {
-			n := workloadReplicas(o)
+		if o, ok := c.Get(sc.Kind, sc.Name).(cluster.Workload); ok {
+			n := o.DesiredReplicas()
 			for _, v := range []int64{n - 1, n + 1} {
 				if v >= sc.Min && v <= sc.Max {
 					out = append(out, Action{Kind: Scale, On: sc.Kind, Name: sc.Name, Value: v})
@@ -248,9 +248,9 @@ func (m *Model) clientActions(c *cluster.Cluster) []Action {
 		}
 	}
 	for _, im := range cl.Image {
-		if o := c.Get(im.Kind, im.Name); o != nil {
+		if o, ok := c.Get(im.Kind, im.Name).(cluster.Workload); ok {
 			for _, img := range im.Images {
-				if img != workloadTemplate(o).Spec.Image {
+				if img != o.PodTemplate().Spec.Image {
 					out = append(out, Action{Kind: Image, On: im.Kind, Name: im.Name, Image: img})
 				}
 			}
@@ -310,31 +310,6 @@ func scaledOrImaged(a Action, replicas int64, t cluster.PodTemplate) (int64, clu
 		t.Spec.Image = a.Image
 	}
 	return replicas, t
-}
-
-// workloadReplicas and workloadTemplate read a ReplicaSet's, Deployment's or StatefulSet's.
-func workloadReplicas(o cluster.Object) int64 {
-	switch x := o.(type) {
-	case *cluster.ReplicaSet:
-		return x.Spec.Replicas
-	case *cluster.Deployment:
-		return x.Spec.Replicas
-	case *cluster.StatefulSet:
-		return x.Spec.Replicas
-	}
-	return 0
-}
-
-func workloadTemplate(o cluster.Object) cluster.PodTemplate {
-	switch x := o.(type) {
-	case *cluster.ReplicaSet:
-		return x.Spec.Template
-	case *cluster.Deployment:
-		return x.Spec.Template
-	case *cluster.StatefulSet:
-		return x.Spec.Template
-	}
-	return cluster.PodTemplate{}
 }
 
 // Next applies a to s; it reports false if a is not enabled in s.
