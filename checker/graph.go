@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -110,8 +111,9 @@ func TraceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A]) []uint64 {
 
 // WriteDOT writes the graph in Graphviz DOT. The states of path (fingerprints, as from
 // TraceFingerprints) and the edges between consecutive ones are highlighted; the last state of
-// a non-empty path is marked as the violating (or witness) state.
-func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
+// a non-empty path is marked as the violating (or witness) state. With tooltips, each node
+// carries its whole state as a tooltip (shown by SVG viewers). Node IDs are s<ID>.
+func (g *Graph) WriteDOT(w io.Writer, path []uint64, tooltips bool) error {
 	onPath := make(map[uint64]int, len(path)) // fingerprint to position; only looked up
 	for i, fp := range path {
 		if _, dup := onPath[fp]; !dup {
@@ -123,7 +125,10 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 	fmt.Fprintln(bw, `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];`)
 	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9, color="#888888"];`)
 	for _, n := range g.Nodes {
-		attrs := []string{"label=" + dotQuote(n.Label)}
+		attrs := []string{"label=" + dotQuote(n.Label), fmt.Sprintf(`id="s%d"`, n.ID)}
+		if tooltips {
+			attrs = append(attrs, "tooltip="+tooltipQuote(n.Detail))
+		}
 		if n.Initial {
 			attrs = append(attrs, "peripheries=2")
 		}
@@ -136,7 +141,7 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 		fmt.Fprintf(bw, "  s%d [%s];\n", n.ID, strings.Join(attrs, ", "))
 	}
 	for _, e := range g.Edges {
-		attrs := []string{"label=" + dotQuote(e.Label)}
+		attrs := []string{"label=" + dotQuote(wrap(e.Label, 32, 3)), "tooltip=" + tooltipQuote(e.Label)}
 		if i, ok := onPath[g.Nodes[e.From].FP]; ok && i+1 < len(path) && path[i+1] == g.Nodes[e.To].FP {
 			attrs = append(attrs, `class="trace"`, `color="#d62728"`, "penwidth=2")
 		}
@@ -147,6 +152,63 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 	}
 	fmt.Fprintln(bw, "}")
 	return bw.Flush()
+}
+
+// wrap breaks s into lines of about width characters at spaces, keeping at most lines lines
+// (the last ending in "…" when text was cut).
+func wrap(s string, width, lines int) string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(word) > width {
+			out = append(out, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	out = append(out, line)
+	if len(out) > lines {
+		out = out[:lines]
+		out[lines-1] += " …"
+	}
+	return strings.Join(out, "\n")
+}
+
+// tooltipQuote quotes s as a DOT string whose lines stay lines in a tooltip.
+func tooltipQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "").Replace(s) + `"`
+}
+
+// NeighbourhoodGraph is the graph around a trace: its states, and every state one step away
+// from one of them, with the edges from trace states.
+func NeighbourhoodGraph[S, A any](m Model[S, A], tr *Trace[S, A]) *Graph {
+	r := newGraphRecorder(m, math.MaxInt)
+	var buf []byte
+	fp := func(s S) uint64 {
+		buf = m.Encode(buf[:0], s)
+		return fingerprint(buf)
+	}
+	states := []S{tr.Init}
+	for _, st := range tr.Steps {
+		states = append(states, st.State)
+	}
+	for i, s := range states {
+		r.node(s, fp(s), i == 0)
+	}
+	var acts []A
+	for _, s := range states {
+		from := fp(s)
+		acts = m.Actions(s, acts[:0])
+		for _, a := range acts {
+			if next, ok := m.Next(s, a); ok {
+				r.edge(s, from, a, next, fp(next))
+			}
+		}
+	}
+	return r.g
 }
 
 // dotQuote quotes s as a DOT string with left-aligned lines.

@@ -86,42 +86,11 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var a checkArgs
 	fs := newCheckFlags(&a)
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, checkUsage)
-		printFlags(stdout, fs)
-		return exitOK
+	job, code := prepare("check", checkUsage, fs, &a, args, stdout, stderr)
+	if job == nil {
+		return code
 	}
-	if err != nil {
-		return fail(stderr, "check: %v", err)
-	}
-	if len(pos) != 1 {
-		return fail(stderr, "check takes one TARGET, got %d (see themelios list)", len(pos))
-	}
-	entry, err := resolveTarget(pos[0])
-	if err != nil {
-		return fail(stderr, "check: %v", err)
-	}
-	strategy, err := checker.ParseStrategy(a.strategy)
-	if err != nil {
-		return fail(stderr, "check: --strategy: %v", err)
-	}
-	vals, err := entry.Resolve(a.sets)
-	if err != nil {
-		return fail(stderr, "check: --set: %v", err)
-	}
-	model, err := entry.Build(vals)
-	if err != nil {
-		return fail(stderr, "check: %s: %v", entry.Name, err)
-	}
-	opts := checker.Options{
-		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
-		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing,
-	}
-	if err := opts.Validate(); err != nil {
-		return fail(stderr, "check: %v", err)
-	}
-	rep, err := model.Check(ctx, entry.Name, opts)
+	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "themelios: check: %v\n", err)
 	}
@@ -130,12 +99,61 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(rep)
 	} else {
-		writeReport(stdout, rep, entry.Describe(vals))
+		writeReport(stdout, rep, job.entry.Describe(job.vals))
 	}
 	if rep.Violated() {
 		return exitViolation
 	}
 	return exitOK
+}
+
+// job is a resolved command line: the target, its parameters, the model and the options.
+type job struct {
+	entry catalog.Entry
+	vals  catalog.Values
+	model catalog.Checkable
+	opts  checker.Options
+}
+
+// prepare parses the flags and TARGET of a checking command (check, graph), printing its
+// usage for -h; it returns nil and the exit status when there is nothing to run.
+func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, stdout, stderr io.Writer) (*job, int) {
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		printFlags(stdout, fs)
+		return nil, exitOK
+	}
+	if err != nil {
+		return nil, fail(stderr, "%s: %v", cmd, err)
+	}
+	if len(pos) != 1 {
+		return nil, fail(stderr, "%s takes one TARGET, got %d (see themelios list)", cmd, len(pos))
+	}
+	entry, err := resolveTarget(pos[0])
+	if err != nil {
+		return nil, fail(stderr, "%s: %v", cmd, err)
+	}
+	strategy, err := checker.ParseStrategy(a.strategy)
+	if err != nil {
+		return nil, fail(stderr, "%s: --strategy: %v", cmd, err)
+	}
+	vals, err := entry.Resolve(a.sets)
+	if err != nil {
+		return nil, fail(stderr, "%s: --set: %v", cmd, err)
+	}
+	model, err := entry.Build(vals)
+	if err != nil {
+		return nil, fail(stderr, "%s: %s: %v", cmd, entry.Name, err)
+	}
+	opts := checker.Options{
+		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
+		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing,
+	}
+	if err := opts.Validate(); err != nil {
+		return nil, fail(stderr, "%s: %v", cmd, err)
+	}
+	return &job{entry: entry, vals: vals, model: model, opts: opts}, exitOK
 }
 
 // resolveTarget finds a built-in target by name, or reads a scenario file.

@@ -2,6 +2,7 @@
 //
 //	themelios list
 //	themelios check TARGET [flags]
+//	themelios graph TARGET [flags]
 //	themelios matrix [flags]
 //	themelios serve [flags]
 //
@@ -22,6 +23,7 @@ const usage = `themelios: a model checker for orchestration control planes.
 Usage:
   themelios list                    list the built-in models and scenarios
   themelios check TARGET [flags]    check a built-in model or scenario, or a scenario file
+  themelios graph TARGET [flags]    draw the explored state graph, or a trace and its neighbourhood (SVG, PNG, DOT)
   themelios matrix [flags]          check every scenario under every consistency level
   themelios serve [flags]           serve the playground (built by make site)
   themelios help [COMMAND]          show help
@@ -56,20 +58,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return list(stdout)
 	case "check":
 		return check(ctx, args[1:], stdout, stderr)
+	case "graph":
+		return graph(ctx, args[1:], stdout, stderr)
 	case "matrix":
 		return matrix(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 && args[1] == "check" {
-			fmt.Fprint(stdout, checkUsage)
-			printFlags(stdout, newCheckFlags(&checkArgs{}))
-			return exitOK
+		if len(args) > 1 && args[1] != "list" && args[1] != "help" {
+			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	return fail(stderr, "unknown command %q (want list, check, matrix, serve or help)", args[0])
+	return fail(stderr, "unknown command %q (want list, check, graph, matrix, serve or help)", args[0])
 }
 
 // fail prints a one-line error and returns the usage exit status.

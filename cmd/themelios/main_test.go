@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -232,5 +234,64 @@ func TestCommittedResultsTable(t *testing.T) {
 		if got := strings.Join(cells[:len(cells)-1], " | "); rows[key] != got {
 			t.Errorf("committed row\n%s\nbut the matrix gives\n%s", rows[key], got)
 		}
+	}
+}
+
+func TestGraph(t *testing.T) {
+	dir := t.TempDir()
+	// The trace of the violation and its neighbourhood, as SVG: the trace's nodes carry their
+	// ids and the highlight, every node its whole state as a tooltip.
+	svg := filepath.Join(dir, "trace.svg")
+	code, _, errOut := runCLI("graph", "classic/die-hard", "--trace", "--out", svg)
+	if code != exitOK || !strings.Contains(errOut, `the trace of "big ≠ 4" (6 steps)`) {
+		t.Fatalf("graph --trace: exit %d %s", code, errOut)
+	}
+	data, _ := os.ReadFile(svg)
+	text := string(data)
+	for i := 0; i < 7; i++ {
+		if !strings.Contains(text, fmt.Sprintf(`<g id="s%d" class="node trace">`, i)) {
+			t.Errorf("the SVG lacks trace node s%d", i)
+		}
+	}
+	for _, want := range []string{`stroke="#d62728"`, `fill="#fde0dd"`, "<title>", `xlink:title="big = 0&#10;small = 0"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the SVG lacks %q", want)
+		}
+	}
+	// The explored graph, capped, as DOT and as PNG.
+	code, out, errOut := runCLI("graph", "classic/two-phase-commit", "--format", "dot", "--max-nodes", "20")
+	if code != exitOK || strings.Count(out, "[label=") < 20 || !strings.Contains(out, `label="capped at 20 states"`) ||
+		!strings.Contains(errOut, "capped at 20 states of 288 explored") {
+		t.Fatalf("graph --format dot: exit %d %s\n%s", code, errOut, out)
+	}
+	png := filepath.Join(dir, "g.png")
+	if code, _, errOut := runCLI("graph", "classic/die-hard", "--format", "png", "--out", png); code != exitOK {
+		t.Fatalf("graph png: exit %d %s", code, errOut)
+	}
+	if data, _ := os.ReadFile(png); !bytes.HasPrefix(data, []byte("\x89PNG")) {
+		t.Fatal("not a PNG")
+	}
+	// Bad input: exit 2 and one line.
+	for _, args := range [][]string{
+		{"graph", "classic/die-hard", "--format", "gif"},
+		{"graph", "classic/die-hard", "--layout", "circo"},
+		{"graph", "classic/die-hard", "--max-nodes", "0"},
+	} {
+		if code, _, errOut := runCLI(args...); code != exitUsage || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q", args, code, errOut)
+		}
+	}
+}
+
+// go-graphviz is for the CLI only: no WebAssembly binary of ours links it.
+func TestNoGraphvizInWasm(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "../../wasm/app", "../../wasm/worker")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "goccy/go-graphviz") || !strings.Contains(string(out), "themelios/checker") {
+		t.Fatalf("wasm dependencies:\n%s", out)
 	}
 }

@@ -97,3 +97,24 @@ func TestExplore(t *testing.T) {
 		t.Fatalf("report path %v does not replay: %v", p.Path, err)
 	}
 }
+
+func TestTraceGraph(t *testing.T) {
+	e, _ := Lookup("classic/die-hard")
+	m, _ := e.Build(Values{})
+	rep, _ := m.Check(context.Background(), e.Name, checker.Options{})
+	p := rep.Properties[1] // big ≠ 4: violated in 6 steps
+	dot, nodes, err := m.TraceGraph(p.Path)
+	if err != nil || p.Status != "violated" {
+		t.Fatal(err, p.Status)
+	}
+	// The 7 states of the trace, each with up to 6 successors: distinct states only.
+	if nodes < 7 || nodes > 7*7 || strings.Count(dot, `class="trace"`) != 7+6 {
+		t.Fatalf("%d nodes:\n%s", nodes, dot)
+	}
+	if !strings.Contains(dot, `tooltip="big = 0\nsmall = 0"`) || !strings.Contains(dot, `fillcolor="#fde0dd"`) {
+		t.Fatalf("tooltips or the violating state missing:\n%s", dot)
+	}
+	if _, _, err := m.TraceGraph([]int{99}); err == nil {
+		t.Fatal("a bad path gave a graph")
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/goccy/go-graphviz"
+
+	"github.com/themelios/themelios/checker"
+)
+
+const graphUsage = `Usage: themelios graph TARGET [flags]
+
+Explores TARGET as "themelios check" does (same flags) and draws its state graph: the first
+--max-nodes states explored (breadth first; a note says when the graph is capped), or with
+--trace only the counterexample (or, if nothing is violated, the first witness) and every state
+one step away from it. The trace is drawn in red and its last state filled; initial states have a
+double border; in SVG, hovering a state shows it whole. Layout: dot up to 300 states, sfdp above.
+
+Examples:
+  themelios graph classic/die-hard > diehard.svg
+  themelios graph node/restart --set consistency=optimistic --trace --format png --out trace.png
+  themelios graph replicaset/spec-replicas-change --format dot --max-nodes 100
+
+Flags:
+`
+
+// dotLimit is the most states the dot layout is used for by default (it is super-linear).
+const dotLimit = 300
+
+func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var a checkArgs
+	fs := newCheckFlags(&a)
+	format := fs.String("format", "svg", "output `format`: svg, png or dot")
+	out := fs.String("out", "", "write to this `file` (default: standard output)")
+	trace := fs.Bool("trace", false, "draw only the counterexample (or witness) and its one-step neighbourhood")
+	maxNodes := fs.Int("max-nodes", 300, "draw at most `N` states of the explored graph")
+	layout := fs.String("layout", "auto", "graph `layout`: auto (dot up to 300 states, sfdp above), dot or sfdp")
+	job, code := prepare("graph", graphUsage, fs, &a, args, stdout, stderr)
+	if job == nil {
+		return code
+	}
+	if *format != "svg" && *format != "png" && *format != "dot" {
+		return fail(stderr, "graph: --format must be svg, png or dot, not %q", *format)
+	}
+	if *layout != "auto" && *layout != "dot" && *layout != "sfdp" {
+		return fail(stderr, "graph: --layout must be auto, dot or sfdp, not %q", *layout)
+	}
+	if *maxNodes < 1 {
+		return fail(stderr, "graph: --max-nodes must be at least 1")
+	}
+	if !*trace {
+		job.opts.GraphLimit = *maxNodes
+	}
+	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
+	if err != nil {
+		return fail(stderr, "graph: %v", err)
+	}
+	var dot string
+	var nodes int
+	if *trace {
+		p := drawnTrace(rep)
+		if p == nil {
+			return fail(stderr, "graph: --trace: %s has no counterexample or witness to draw", job.entry.Name)
+		}
+		if dot, nodes, err = job.model.TraceGraph(p.Path); err != nil {
+			return fail(stderr, "graph: %v", err)
+		}
+		fmt.Fprintf(stderr, "themelios: graph: the trace of %q (%d steps) and its neighbourhood: %d states\n", p.Name, len(p.Trace)-1, nodes)
+	} else {
+		dot, nodes = rep.Graph.DOT, len(rep.Graph.States)
+		if rep.Graph.Truncated {
+			fmt.Fprintf(stderr, "themelios: graph: capped at %d states of %s explored (raise --max-nodes, or draw only the trace with --trace)\n",
+				nodes, checker.Thousands(rep.Unique))
+		}
+	}
+	if *layout == "auto" {
+		*layout = "dot"
+		if nodes > dotLimit {
+			*layout = "sfdp"
+		}
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fail(stderr, "graph: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	if *format == "dot" {
+		_, err = io.WriteString(w, dot)
+	} else {
+		err = render(ctx, dot, *format, *layout, w)
+	}
+	if err != nil {
+		return fail(stderr, "graph: %v", err)
+	}
+	return exitOK
+}
+
+// drawnTrace is the trace to draw: the first violated property's, else the first witness.
+func drawnTrace(rep checker.Report) *checker.PropertyReport {
+	for _, want := range []string{"violated", "holds"} {
+		for i, p := range rep.Properties {
+			if p.Status == want && p.Trace != nil {
+				return &rep.Properties[i]
+			}
+		}
+	}
+	return nil
+}
+
+// render lays a DOT graph out with Graphviz (go-graphviz: Graphviz compiled to WebAssembly,
+// run natively; this command is its only user, so no wasm binary of ours carries it).
+func render(ctx context.Context, dot, format, layout string, w io.Writer) error {
+	g, err := graphviz.New(ctx)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	parsed, err := graphviz.ParseBytes([]byte(dot))
+	if err != nil {
+		return fmt.Errorf("the graph does not parse: %v", err)
+	}
+	defer parsed.Close()
+	g.SetLayout(graphviz.Layout(layout))
+	f := graphviz.SVG
+	if strings.EqualFold(format, "png") {
+		f = graphviz.PNG
+	}
+	return g.Render(ctx, parsed, f, w)
+}
