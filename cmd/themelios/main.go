@@ -3,6 +3,8 @@
 //	themelios list
 //	themelios check TARGET [flags]
 //	themelios graph TARGET [flags]
+//	themelios new SCENARIO
+//	themelios validate FILE
 //	themelios matrix [flags]
 //	themelios serve [flags]
 //
@@ -24,6 +26,8 @@ Usage:
   themelios list                    list the built-in models and scenarios
   themelios check TARGET [flags]    check a built-in model or scenario, or a scenario file
   themelios graph TARGET [flags]    draw the explored state graph, or a trace and its neighbourhood (SVG, PNG, DOT)
+  themelios new SCENARIO            write a built-in scenario as a file to edit
+  themelios validate FILE           report every problem of a scenario file, with its line
   themelios matrix [flags]          check every scenario under every consistency level
   themelios serve [flags]           serve the playground (built by make site)
   themelios help [COMMAND]          show help
@@ -60,6 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return check(ctx, args[1:], stdout, stderr)
 	case "graph":
 		return graph(ctx, args[1:], stdout, stderr)
+	case "new":
+		return newScenario(args[1:], stdout, stderr)
+	case "validate":
+		return validate(args[1:], stdout, stderr)
 	case "matrix":
 		return matrix(ctx, args[1:], stdout, stderr)
 	case "serve":
@@ -71,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	return fail(stderr, "unknown command %q (want list, check, graph, matrix, serve or help)", args[0])
+	return fail(stderr, "unknown command %q (want list, check, graph, new, validate, matrix, serve or help)", args[0])
 }
 
 // fail prints a one-line error and returns the usage exit status.

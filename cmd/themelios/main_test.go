@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -293,5 +294,37 @@ func TestNoGraphvizInWasm(t *testing.T) {
 	}
 	if strings.Contains(string(out), "goccy/go-graphviz") || !strings.Contains(string(out), "themelios/checker") {
 		t.Fatalf("wasm dependencies:\n%s", out)
+	}
+}
+
+func TestNewAndValidate(t *testing.T) {
+	code, out, _ := runCLI("new", "statefulset/available")
+	if code != exitOK || !strings.HasPrefix(out, "# A Themelios scenario.") || !strings.Contains(out, "#   nodeCrash: a node may crash") {
+		t.Fatalf("new: exit %d\n%s", code, out)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mine.yaml")
+	os.WriteFile(file, []byte(out), 0o644)
+	if code, out, _ := runCLI("validate", file); code != exitOK || !strings.Contains(out, "scenario statefulset/available, 1 objects: valid") {
+		t.Fatalf("validate: exit %d %s", code, out)
+	}
+	// The written file checks as the built-in scenario does.
+	if code, out, _ := runCLI("check", file); code != exitOK || !strings.Contains(out, "49 distinct states") {
+		t.Fatalf("check of the new file: exit %d\n%s", code, out)
+	}
+	bad := strings.Replace(strings.Replace(out, "replicas: 4", "replicas: four", 1), "  nodes: 2", "  nodes: 0", 1)
+	os.WriteFile(file, []byte(bad), 0o644)
+	code, _, errOut := runCLI("validate", file)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != exitUsage || len(lines) != 2 || !regexp.MustCompile(`^.*mine\.yaml:\d+: spec\.nodes: nodes must be an integer from 1 to 6, not "0"$`).MatchString(lines[0]) ||
+		!regexp.MustCompile(`mine\.yaml:\d+: spec\.objects\[0\]\.spec\.replicas: want an integer, not "four"$`).MatchString(lines[1]) {
+		t.Fatalf("validate of a bad file: exit %d\n%s", code, errOut)
+	}
+	// check names the field and line too.
+	if code, _, errOut := runCLI("check", file); code != exitUsage || !regexp.MustCompile(`line \d+: spec\.nodes`).MatchString(errOut) {
+		t.Fatalf("check of a bad file: exit %d %s", code, errOut)
+	}
+	if code, _, _ := runCLI("new", "nope"); code != exitUsage {
+		t.Errorf("new nope: exit %d", code)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	yaml3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -171,6 +172,10 @@ func Parse(data []byte) (*Scenario, error) {
 	d := &decoder{}
 	s := decodeScenario(node{d: d, v: v})
 	if len(d.errs) > 0 {
+		var doc yaml3.Node
+		if yaml3.Unmarshal(data, &doc) == nil {
+			d.errs = withLines(d.errs, lines(&doc), "")
+		}
 		return nil, errors.New(strings.Join(d.errs, "\n"))
 	}
 	return s, nil
@@ -193,7 +198,7 @@ func decodeScenario(n node) *Scenario {
 	spec := o.field("spec").object()
 	s.Settings = Settings{Controllers: 1, Nodes: 2, Staleness: 2}
 	for _, p := range Params {
-		key := camel(p.Name)
+		key := FieldName(p.Name)
 		if !spec.has(key) {
 			continue
 		}
@@ -284,8 +289,8 @@ func scaleRange(v string) (lo, hi int64, ok bool) {
 	return x, y, true
 }
 
-// camel turns a parameter name into its field name: node-crash → nodeCrash.
-func camel(name string) string {
+// FieldName is a setting's field in a scenario file: node-crash → nodeCrash.
+func FieldName(name string) string {
 	parts := strings.Split(name, "-")
 	for i := 1; i < len(parts); i++ {
 		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]

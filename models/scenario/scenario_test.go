@@ -265,3 +265,35 @@ spec:
 		}
 	}
 }
+
+// Every error names its line: the field's own, or its nearest ancestor's when it is missing.
+func TestErrorsNameTheirLine(t *testing.T) {
+	doc := `apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: lines
+spec:
+  nodes: 9
+  objects:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata: {name: web}
+    spec:
+      replicas: -2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers: [{name: web}]
+`
+	_, err := Parse([]byte(doc))
+	for _, want := range []string{
+		"line 6: spec.nodes: nodes must be an integer from 1 to 6",
+		"line 12: spec.objects[0].spec.replicas: must be >= 0",
+		"line 17: spec.objects[0].spec.template.spec.containers[0].image: is required",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}

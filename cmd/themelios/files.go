@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/themelios/themelios/models/scenario"
+)
+
+const newUsage = `Usage: themelios new SCENARIO
+
+Writes the built-in scenario SCENARIO (see "themelios list") to standard output as a file to
+edit and keep: a reference of every setting heads it, commented. Then check your copy:
+
+  themelios new deployment/rolling-update > rollout.yaml
+  themelios validate rollout.yaml
+  themelios check rollout.yaml --set consistency=causal
+`
+
+func newScenario(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, newUsage)
+		return exitOK
+	}
+	if len(args) != 1 {
+		return fail(stderr, "new takes one SCENARIO, got %d (see themelios list)", len(args))
+	}
+	var names []string
+	for _, b := range scenario.Builtins() {
+		if b.Name == args[0] {
+			fmt.Fprint(stdout, settingsReference())
+			stdout.Write(b.Source)
+			return exitOK
+		}
+		names = append(names, b.Name)
+	}
+	return fail(stderr, "new: no built-in scenario %q (there are: %s)", args[0], strings.Join(names, ", "))
+}
+
+// settingsReference is the comment that heads a scenario written by new.
+func settingsReference() string {
+	var b strings.Builder
+	b.WriteString("# A Themelios scenario. Check it with: themelios check FILE [--set NAME=VALUE]...\n")
+	b.WriteString("# Settings under spec (the command line's --set NAME=VALUE overrides them):\n")
+	for _, p := range scenario.Params {
+		values := ""
+		switch {
+		case len(p.Choices) > 0:
+			values = " (" + strings.Join(p.Choices, ", ") + ")"
+		case p.Max > 0:
+			values = fmt.Sprintf(" (%d to %d)", p.Min, p.Max)
+		}
+		fmt.Fprintf(&b, "#   %s: %s%s\n", scenario.FieldName(p.Name), p.Help, values)
+	}
+	b.WriteString("#   node: {cpu: \"2\", pods: 10}: allocatable resources of each node (default: no limit)\n")
+	b.WriteString("# What the user may do, at quiescence (client.anytime: true for always):\n")
+	b.WriteString("#   client.scale: [{deployment: NAME, min: 0, max: 3}] (or replicaSet:, statefulSet:)\n")
+	b.WriteString("#   client.image: [{deployment: NAME, images: [web:1, web:2]}]\n")
+	b.WriteString("#   client.pause: [DEPLOYMENT], client.suspend: [JOB]\n")
+	b.WriteString("# Objects are Kubernetes manifests: Node, Pod, PersistentVolumeClaim, ReplicaSet, Deployment,\n")
+	b.WriteString("# StatefulSet, Job (the fields the model uses; others are errors that name their line).\n\n")
+	return b.String()
+}
+
+const validateUsage = `Usage: themelios validate FILE
+
+Reads FILE, a scenario (or Kubernetes manifests, see "themelios check"), and reports every
+problem at once, each as FILE:LINE: field.path: what is wrong. Exit status 0 when the file is
+valid, 2 when it is not.
+`
+
+var lineError = regexp.MustCompile(`^line (\d+): `)
+
+func validate(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, validateUsage)
+		return exitOK
+	}
+	if len(args) != 1 {
+		return fail(stderr, "validate takes one FILE, got %d", len(args))
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return fail(stderr, "validate: %v", err)
+	}
+	s, err := scenario.Parse(data)
+	if err != nil {
+		for _, e := range strings.Split(err.Error(), "\n") {
+			if m := lineError.FindStringSubmatch(e); m != nil {
+				fmt.Fprintf(stderr, "%s:%s: %s\n", args[0], m[1], strings.TrimPrefix(e, m[0]))
+			} else {
+				fmt.Fprintf(stderr, "%s: %s\n", args[0], e)
+			}
+		}
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%s: scenario %s, %d objects: valid\n", args[0], s.Name, len(s.Objects))
+	return exitOK
+}
