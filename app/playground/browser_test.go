@@ -5,10 +5,13 @@
 package playground_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -192,6 +195,44 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	q.MustElement("#take-0").MustClick()
 	waitText(t, q, "#trace-title", "Exploring by hand: 17 steps", 5*time.Second)
 	q.MustClose()
+
+	// A link made by the CLI (check --link) opens the same trace.
+	bin := filepath.Join(t.TempDir(), "themelios")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/themelios").CombinedOutput(); err != nil {
+		t.Fatalf("building the CLI: %v\n%s", err, out)
+	}
+	cli := exec.Command(bin, "check", "node/restart", "--set", "consistency=optimistic", "--json", "--link", "--link-base", url)
+	var cliErr bytes.Buffer
+	cli.Stderr = &cliErr
+	out, _ := cli.Output()
+	var rep struct {
+		Properties []struct {
+			Status string
+			Trace  []struct{ Action string }
+		}
+	}
+	json.Unmarshal(out, &rep)
+	var want []string
+	for _, p := range rep.Properties {
+		if p.Status == "violated" && want == nil {
+			for _, st := range p.Trace {
+				want = append(want, st.Action)
+			}
+		}
+	}
+	cliLink := strings.TrimSpace(cliErr.String())
+	if len(want) != 10 || !strings.HasPrefix(cliLink, url+"#s=") {
+		t.Fatalf("the CLI's link %q and trace %q", cliLink, want)
+	}
+	c := open(t, b, cliLink)
+	waitText(t, c, "#trace-title", "Trace from a link: 9 steps", 10*time.Second)
+	waitText(t, c, "#cli", "themelios check node/restart --set consistency=optimistic", time.Second)
+	for i, action := range want {
+		if got := c.MustElement(fmt.Sprintf("#step-%d", i)).MustText(); !strings.Contains(got, action) {
+			t.Fatalf("step %d of the CLI's link is %q, want %q", i, got, action)
+		}
+	}
+	c.MustClose()
 
 	// A tampered link shows an error and the default scenario.
 	bad := open(t, b, url+"#s=tampered&t=1.2")

@@ -44,6 +44,8 @@ type checkArgs struct {
 	walks     int64
 	keepGoing bool
 	json      bool
+	link      bool
+	linkBase  string
 }
 
 func newCheckFlags(a *checkArgs) *flag.FlagSet {
@@ -58,6 +60,8 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
+	fs.BoolVar(&a.link, "link", false, "also print a playground permalink to the scenario and its first counterexample (or witness); on stderr with --json")
+	fs.StringVar(&a.linkBase, "link-base", "http://127.0.0.1:8080/", "the playground's `URL` for --link (themelios serve's by default)")
 	fs.SetOutput(io.Discard)
 	return fs
 }
@@ -101,10 +105,33 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	} else {
 		writeReport(stdout, rep, job.entry.Describe(job.vals))
 	}
+	if a.link {
+		if _, builtin := catalog.Lookup(job.entry.Name); !builtin {
+			fmt.Fprintf(stderr, "themelios: check: --link: only built-in targets have permalinks (the playground does not read files)\n")
+		} else if a.json {
+			fmt.Fprintln(stderr, permalink(a, job, rep))
+		} else {
+			fmt.Fprintf(stdout, "\nOpen in the playground: %s\n", permalink(a, job, rep))
+		}
+	}
 	if rep.Violated() {
 		return exitViolation
 	}
 	return exitOK
+}
+
+// permalink links to the playground's view of the check and its first counterexample (or
+// witness), in DESIGN.md's format.
+func permalink(a checkArgs, j *job, rep checker.Report) string {
+	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: a.maxStates, MaxDepth: a.maxDepth,
+		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed}
+	if a.strategy != "bfs" {
+		l.Strategy = a.strategy
+	}
+	if p := drawnTrace(rep); p != nil {
+		l.Trace = p.Path
+	}
+	return strings.TrimSuffix(a.linkBase, "/") + "/#" + l.Fragment()
 }
 
 // job is a resolved command line: the target, its parameters, the model and the options.
@@ -210,14 +237,19 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 			kind = "Witness"
 		}
 		fmt.Fprintf(w, "\n%s for %q (%d step%s):\n", kind, p.Name, len(p.Trace)-1, plural(len(p.Trace)-1))
-		prev := ""
-		for i, st := range p.Trace {
-			fmt.Fprintf(w, "%3d. %s\n", i, st.Action)
-			for _, line := range checker.ChangedLines(prev, st.State) {
-				fmt.Fprintf(w, "       %s\n", line)
-			}
-			prev = st.State
+		writeTrace(w, p.Trace)
+	}
+}
+
+// writeTrace prints a trace as numbered steps, each with the lines of the state it changed.
+func writeTrace(w io.Writer, trace []checker.TraceStep) {
+	prev := ""
+	for i, st := range trace {
+		fmt.Fprintf(w, "%3d. %s\n", i, st.Action)
+		for _, line := range checker.ChangedLines(prev, st.State) {
+			fmt.Fprintf(w, "       %s\n", line)
 		}
+		prev = st.State
 	}
 }
 

@@ -5,6 +5,7 @@
 //	themelios graph TARGET [flags]
 //	themelios new SCENARIO
 //	themelios validate FILE
+//	themelios replay LINK
 //	themelios matrix [flags]
 //	themelios serve [flags]
 //
@@ -28,6 +29,7 @@ Usage:
   themelios graph TARGET [flags]    draw the explored state graph, or a trace and its neighbourhood (SVG, PNG, DOT)
   themelios new SCENARIO            write a built-in scenario as a file to edit
   themelios validate FILE           report every problem of a scenario file, with its line
+  themelios replay LINK             replay a playground permalink's trace in the terminal
   themelios matrix [flags]          check every scenario under every consistency level
   themelios serve [flags]           serve the playground (built by make site)
   themelios help [COMMAND]          show help
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return newScenario(args[1:], stdout, stderr)
 	case "validate":
 		return validate(args[1:], stdout, stderr)
+	case "replay":
+		return replay(args[1:], stdout, stderr)
 	case "matrix":
 		return matrix(ctx, args[1:], stdout, stderr)
 	case "serve":
@@ -79,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	return fail(stderr, "unknown command %q (want list, check, graph, new, validate, matrix, serve or help)", args[0])
+	return fail(stderr, "unknown command %q (want list, check, graph, new, validate, replay, matrix, serve or help)", args[0])
 }
 
 // fail prints a one-line error and returns the usage exit status.

@@ -328,3 +328,39 @@ func TestNewAndValidate(t *testing.T) {
 		t.Errorf("new nope: exit %d", code)
 	}
 }
+
+// A permalink made by check --link replays, through replay, to the check's trace.
+func TestLinkAndReplay(t *testing.T) {
+	code, out, link := runCLI("check", "statefulset/stale-reads", "--set", "consistency=resettable-session", "--json", "--link", "--link-base", "https://example.org/play/")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation {
+		t.Fatalf("check --json --link: exit %d %v", code, err)
+	}
+	link = strings.TrimSpace(link)
+	if !strings.HasPrefix(link, "https://example.org/play/#s=") || !strings.Contains(link, "&t=") {
+		t.Fatalf("link %q", link)
+	}
+	var trace []checker.TraceStep
+	for _, p := range rep.Properties {
+		if p.Status == "violated" && trace == nil {
+			trace = p.Trace
+		}
+	}
+	code, replayed, errOut := runCLI("replay", link)
+	if code != exitViolation || !strings.Contains(replayed, "a trace of 10 steps") ||
+		!strings.Contains(replayed, "The last state violates: a pod identity runs on at most one node") {
+		t.Fatalf("replay: exit %d %s\n%s", code, errOut, replayed)
+	}
+	for i, st := range trace {
+		if !strings.Contains(replayed, fmt.Sprintf("%3d. %s\n", i, st.Action)) {
+			t.Errorf("replay lacks step %d: %s", i, st.Action)
+		}
+	}
+	// In text mode the link follows the report; a file target has none; a bad link is exit 2.
+	if code, out, _ := runCLI("check", "classic/die-hard", "--link"); code != exitViolation || !strings.Contains(out, "Open in the playground: http://127.0.0.1:8080/#s=") {
+		t.Fatalf("check --link: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI("replay", "https://example.org/#s=AAAA&t=1"); code != exitUsage || !strings.Contains(errOut, "themelios: replay:") {
+		t.Fatalf("bad link: exit %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/themelios/themelios/models/catalog"
+)
+
+const replayUsage = `Usage: themelios replay LINK
+
+Replays the trace of a playground permalink (copied from the playground, or printed by
+"themelios check --link"; the whole URL or its #fragment) in the terminal: each step as a
+sentence with the lines of the state it changed, then the properties the last state violates.
+
+Example:
+  themelios replay "$(themelios check node/restart --set consistency=optimistic --link --json 2>&1 >/dev/null)"
+`
+
+func replay(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprint(stdout, replayUsage)
+		return exitOK
+	}
+	if len(args) != 1 {
+		return fail(stderr, "replay takes one LINK, got %d", len(args))
+	}
+	l, err := catalog.ParseLink(args[0])
+	if err != nil {
+		return fail(stderr, "replay: %v", err)
+	}
+	entry, _ := catalog.Lookup(l.Target) // ParseLink checked the target and its settings
+	vals, err := entry.Resolve(l.Sets)
+	if err != nil {
+		return fail(stderr, "replay: %v", err)
+	}
+	m, err := entry.Build(vals)
+	if err != nil {
+		return fail(stderr, "replay: %s: %v", entry.Name, err)
+	}
+	steps, next, err := m.Explore(l.Trace)
+	if err != nil {
+		return fail(stderr, "replay: %v", err)
+	}
+	fmt.Fprintf(stdout, "%s (%s): a trace of %d step%s\n", entry.Name, entry.Describe(vals), len(steps)-1, plural(len(steps)-1))
+	writeTrace(stdout, steps)
+	if v := steps[len(steps)-1].Violating; len(v) > 0 {
+		fmt.Fprintf(stdout, "\nThe last state violates: %s\n", strings.Join(v, "; "))
+		return exitViolation
+	}
+	fmt.Fprintf(stdout, "\nThe last state violates no invariant; %d action%s enabled there.\n", len(next), plural(len(next)))
+	return exitOK
+}
