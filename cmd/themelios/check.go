@@ -46,6 +46,8 @@ type checkArgs struct {
 	json      bool
 	link      bool
 	linkBase  string
+	progress  string
+	every     time.Duration
 }
 
 func newCheckFlags(a *checkArgs) *flag.FlagSet {
@@ -60,6 +62,8 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
+	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
+	fs.DurationVar(&a.every, "progress-every", 0, "how often to report progress (default 1s on a terminal, 10s otherwise)")
 	fs.BoolVar(&a.link, "link", false, "also print a playground permalink to the scenario and its first counterexample (or witness); on stderr with --json")
 	fs.StringVar(&a.linkBase, "link-base", "http://127.0.0.1:8080/", "the playground's `URL` for --link (themelios serve's by default)")
 	fs.SetOutput(io.Discard)
@@ -95,8 +99,12 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
+	job.progress.clear()
 	if err != nil {
 		fmt.Fprintf(stderr, "themelios: check: %v\n", err)
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "themelios: check: interrupted: the result below is partial (incomplete)\n")
 	}
 	if a.json {
 		enc := json.NewEncoder(stdout)
@@ -136,10 +144,11 @@ func permalink(a checkArgs, j *job, rep checker.Report) string {
 
 // job is a resolved command line: the target, its parameters, the model and the options.
 type job struct {
-	entry catalog.Entry
-	vals  catalog.Values
-	model catalog.Checkable
-	opts  checker.Options
+	entry    catalog.Entry
+	vals     catalog.Values
+	model    catalog.Checkable
+	opts     checker.Options
+	progress *progress
 }
 
 // prepare parses the flags and TARGET of a checking command (check, graph), printing its
@@ -180,7 +189,18 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	if err := opts.Validate(); err != nil {
 		return nil, fail(stderr, "%s: %v", cmd, err)
 	}
-	return &job{entry: entry, vals: vals, model: model, opts: opts}, exitOK
+	j := &job{entry: entry, vals: vals, model: model, opts: opts, progress: &progress{w: stderr, tty: isTerminal(stderr)}}
+	switch a.progress {
+	case "auto":
+		j.opts.Progress, j.opts.ProgressEvery = j.progress.update, a.every
+		if a.every == 0 && !j.progress.tty {
+			j.opts.ProgressEvery = 10 * time.Second
+		}
+	case "off":
+	default:
+		return nil, fail(stderr, "%s: --progress must be auto or off, not %q", cmd, a.progress)
+	}
+	return j, exitOK
 }
 
 // resolveTarget finds a built-in target by name, or reads a scenario file.
@@ -212,7 +232,7 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 	fmt.Fprintf(w, "%s: %s, %d worker%s\n", title, rep.Strategy, rep.Workers, plural(rep.Workers))
 	extent := "complete"
 	if !rep.Complete {
-		extent = "incomplete (bounded or stopped)"
+		extent = "incomplete (bounded, stopped or interrupted)"
 	}
 	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, extent,
 		duration(rep.DurationMS))

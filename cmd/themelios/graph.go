@@ -56,6 +56,7 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		job.opts.GraphLimit = *maxNodes
 	}
 	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
+	job.progress.clear()
 	if err != nil {
 		return fail(stderr, "graph: %v", err)
 	}

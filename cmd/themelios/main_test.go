@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/datastore"
@@ -362,5 +363,45 @@ func TestLinkAndReplay(t *testing.T) {
 	}
 	if code, _, errOut := runCLI("replay", "https://example.org/#s=AAAA&t=1"); code != exitUsage || !strings.Contains(errOut, "themelios: replay:") {
 		t.Fatalf("bad link: exit %d %q", code, errOut)
+	}
+}
+
+// Progress goes to stderr (plain lines when it is not a terminal), leaving --json's stdout clean.
+func TestProgressLines(t *testing.T) {
+	code, out, errOut := runCLI("check", "classic/two-phase-commit", "--set", "rms=6", "--json", "--progress-every", "1ms", "--workers", "1")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 50816 {
+		t.Fatalf("check --json: exit %d %v", code, err)
+	}
+	if !regexp.MustCompile(`(?m)^progress: [\d,]+ states, [\d,]+ unique, depth \d+, queue [\d,]+, [\d,]+/s, \d+ MiB, [\d.]+m?s$`).MatchString(errOut) {
+		t.Fatalf("no progress line on stderr:\n%s", errOut)
+	}
+	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress", "off", "--progress-every", "1ms"); code != exitViolation || errOut != "" {
+		t.Fatalf("--progress off: exit %d %q", code, errOut)
+	}
+}
+
+// Ctrl-C stops a long check cleanly: the partial result is printed, marked incomplete.
+func TestInterrupt(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "themelios")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "check", "classic/two-phase-commit", "--set", "rms=12")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("it took %v to stop", waited)
+	}
+	if !strings.Contains(errOut.String(), "interrupted: the result below is partial") ||
+		!strings.Contains(out.String(), "incomplete (bounded, stopped or interrupted)") || !strings.Contains(out.String(), "? TCConsistent (always): unknown") {
+		t.Fatalf("after Ctrl-C:\nstdout %s\nstderr %s", out.String(), errOut.String())
 	}
 }
