@@ -250,6 +250,29 @@ func TestSimulationIsSeeded(t *testing.T) {
 	if a.Complete || a.Depth > 50 {
 		t.Fatalf("simulation: %+v", a)
 	}
+	// On several workers, the walks run at once and are applied in walk order: the same
+	// result as on one, with or without a violation, to a walk or a state bound.
+	g.props = append([]Property[int]{{Name: "not 7 mod 500", Expect: Always, Holds: func(s int) bool { return s%500 != 7 }}},
+		Property[int]{Name: "sometimes 5", Expect: Sometimes, Holds: func(s int) bool { return s == 5 }},
+		Property[int]{Name: "eventually 0", Expect: Eventually, Holds: func(s int) bool { return s == 0 }})
+	for _, opts := range []Options{
+		{Strategy: Simulate, Seed: 3, Walks: 301, MaxDepth: 40},
+		{Strategy: Simulate, Seed: 3, Walks: 301, MaxDepth: 40, KeepGoing: true},
+		{Strategy: Simulate, Seed: 4, Walks: 5000, MaxStates: 3000},
+	} {
+		opts.Workers = 1
+		one := check(t, g, opts)
+		if one.Properties[0].Status != Violated && !opts.KeepGoing && opts.MaxStates == 0 {
+			t.Fatalf("%+v: no violation to compare", opts)
+		}
+		for _, w := range []int{2, 3, 8} {
+			opts.Workers = w
+			many := check(t, g, opts)
+			if !reflect.DeepEqual(summarize(one), summarize(many)) || one.Walks != many.Walks {
+				t.Fatalf("%+v: 1 worker %+v (%d walks), %d workers %+v (%d walks)", opts, summarize(one), one.Walks, w, summarize(many), many.Walks)
+			}
+		}
+	}
 	// A walk that finds the violation stops the simulation with that walk as the trace.
 	walk := check(t, chain(30), Options{Strategy: Simulate, Walks: 3})
 	if walk.Walks != 3 || walk.Unique != 30 || walk.Depth != 30 {

@@ -64,11 +64,11 @@ func (r *Run[S, A]) Progress() Progress {
 func (r *Run[S, A]) Result() Result[S, A] { return r.e.finish() }
 
 // Check explores m to the end (or a bound) and returns the result; its error reports invalid
-// options or a model fault (a trace that cannot be re-executed). BFS runs on opts.Workers
-// goroutines (one when capturing a graph); the result does not depend on how many.
+// options or a model fault (a trace that cannot be re-executed). BFS and simulation run on
+// opts.Workers goroutines (one when capturing a graph); the result does not depend on how many.
 func Check[S, A any](ctx context.Context, m Model[S, A], opts Options) (Result[S, A], error) {
 	workers := max(opts.Workers, 1)
-	if opts.Strategy != BFS || opts.GraphLimit > 0 {
+	if opts.Strategy == DFS || opts.GraphLimit > 0 {
 		workers = 1
 	}
 	r, err := newRun(m, opts, workers)
@@ -79,7 +79,16 @@ func Check[S, A any](ctx context.Context, m Model[S, A], opts Options) (Result[S
 	if every <= 0 {
 		every = time.Second
 	}
-	if workers > 1 {
+	if sim, ok := r.e.(*simulate[S, A]); ok && workers > 1 {
+		sim.workers = workers
+		last := time.Now()
+		sim.runParallel(ctx, workers, func() {
+			if opts.Progress != nil && time.Since(last) >= every {
+				opts.Progress(r.Progress())
+				last = time.Now()
+			}
+		})
+	} else if workers > 1 {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		if opts.Progress != nil {

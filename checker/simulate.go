@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"math/rand/v2"
+	"sync"
 )
 
 // defaultWalks and defaultWalkDepth apply to simulation when neither Walks nor Timeout, and
@@ -29,10 +30,11 @@ type simulate[S, A any] struct {
 	succ    []Step[S, A]
 	limit   int // steps per walk
 	done    bool
+	workers int
 }
 
 func newSimulate[S, A any](c *core[S, A]) *simulate[S, A] {
-	s := &simulate[S, A]{core: c, inits: c.m.Init(), walks: c.opts.Walks, limit: c.opts.MaxDepth}
+	s := &simulate[S, A]{core: c, inits: c.m.Init(), walks: c.opts.Walks, limit: c.opts.MaxDepth, workers: 1}
 	if s.walks == 0 && c.opts.Timeout == 0 {
 		s.walks = defaultWalks
 	}
@@ -126,10 +128,127 @@ func (s *simulate[S, A]) currentDepth() int {
 }
 
 func (s *simulate[S, A]) finish() Result[S, A] {
-	r := s.result(Simulate, 1, false)
+	r := s.result(Simulate, s.workers, false)
 	r.Walks = s.walk
 	if s.walking {
 		r.Walks--
 	}
 	return r
+}
+
+// walkResult is a walk run by one worker of a parallel simulation: its trace, and for each
+// of its states (initial first) the fingerprint and the properties it holds.
+type walkResult[S, A any] struct {
+	tr        Trace[S, A]
+	fps       []uint64
+	held      []uint64
+	generated []int64 // states generated on the way to each state (1 for the initial one)
+	aborted   bool    // the context ended the walk early
+	succ      []Step[S, A]
+	sc        scratch[A]
+}
+
+// runWalk runs walk i to its end on the calling goroutine, touching nothing shared: the same
+// draws, in the same order, as the sequential run makes.
+func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, A]) {
+	rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(i)))
+	r.tr = Trace[S, A]{Init: s.inits[rng.IntN(len(s.inits))]}
+	r.fps, r.held, r.generated, r.aborted = r.fps[:0], r.held[:0], r.generated[:0], false
+	visit := func(st S, generated int64) {
+		r.fps = append(r.fps, s.fingerprint(&r.sc, st))
+		r.held = append(r.held, s.held(st))
+		r.generated = append(r.generated, generated)
+	}
+	visit(r.tr.Init, 1)
+	for len(r.tr.Steps)+1 < s.limit {
+		if ctx.Err() != nil {
+			r.aborted = true
+			return
+		}
+		cur := r.tr.Last()
+		r.sc.acts = s.m.Actions(cur, r.sc.acts[:0])
+		r.succ = r.succ[:0]
+		for _, a := range r.sc.acts {
+			if next, ok := s.m.Next(cur, a); ok {
+				r.succ = append(r.succ, Step[S, A]{Action: a, State: next})
+			}
+		}
+		if len(r.succ) == 0 {
+			return
+		}
+		r.tr.Steps = append(r.tr.Steps, r.succ[rng.IntN(len(r.succ))])
+		visit(r.tr.Last(), int64(len(r.succ)))
+	}
+}
+
+// apply records a walk as the sequential run would have made it: its states counted and the
+// properties decided state by state, stopping where the sequential run would stop.
+func (s *simulate[S, A]) apply(r *walkResult[S, A]) {
+	s.walk++
+	s.walking = true
+	for k, fp := range r.fps {
+		if s.atStateBound() {
+			s.cut, s.done = true, true
+			return
+		}
+		s.generated.Add(r.generated[k])
+		s.tr = &Trace[S, A]{Init: r.tr.Init, Steps: r.tr.Steps[:k]}
+		_, _, full := s.table.insert(fp, 0)
+		for full && s.table.grow(serial) {
+			_, _, full = s.table.insert(fp, 0)
+		}
+		if full {
+			s.cut, s.done = true, true
+		}
+		if k == 0 {
+			s.mask = s.initMask(r.held[k])
+		} else {
+			s.mask &^= r.held[k]
+		}
+		s.depth = max(s.depth, k+1)
+		s.decideOn(s.news(r.held[k]))
+		if s.done {
+			return
+		}
+	}
+	if s.atStateBound() {
+		s.cut, s.done = true, true
+		return
+	}
+	s.decideOn(s.mask & s.active & s.eventually)
+	s.walking = false
+}
+
+// runParallel runs the walks on workers goroutines, in rounds of one walk each, and applies
+// each round's walks in walk order: the outcome is the sequential run's, whatever the number
+// of workers (timeouts and cancellation aside). report is called after each round.
+func (s *simulate[S, A]) runParallel(ctx context.Context, workers int, report func()) {
+	results := make([]walkResult[S, A], workers)
+	for !s.done {
+		if s.interrupted(ctx) || len(s.inits) == 0 {
+			s.cut, s.done = true, true
+			break
+		}
+		n := int64(workers)
+		if s.walks > 0 {
+			n = min(n, s.walks-s.walk)
+		}
+		if n == 0 {
+			s.done = true
+			break
+		}
+		var wg sync.WaitGroup
+		for k := range n {
+			wg.Go(func() { s.runWalk(ctx, s.walk+k, &results[k]) })
+		}
+		wg.Wait()
+		for k := int64(0); k < n && !s.done; k++ {
+			if results[k].aborted {
+				s.cut, s.done = true, true
+				break
+			}
+			s.apply(&results[k])
+		}
+		report()
+	}
 }

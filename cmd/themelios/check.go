@@ -57,7 +57,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.IntVar(&a.maxDepth, "max-depth", 0, "explore paths of at most `N` states (0: unbounded; simulation: 100 per walk)")
 	fs.Int64Var(&a.maxStates, "max-states", 0, "stop once `N` distinct states are known (BFS: at the end of that level; 0: unbounded)")
 	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
-	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "BFS worker goroutines (`N`); results do not depend on it")
+	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "worker goroutines `N` for BFS and simulation (simulation: one walk each at a time); results do not depend on it")
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")

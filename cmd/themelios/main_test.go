@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -403,5 +404,33 @@ func TestInterrupt(t *testing.T) {
 	if !strings.Contains(errOut.String(), "interrupted: the result below is partial") ||
 		!strings.Contains(out.String(), "incomplete (bounded, stopped or interrupted)") || !strings.Contains(out.String(), "? TCConsistent (always): unknown") {
 		t.Fatalf("after Ctrl-C:\nstdout %s\nstderr %s", out.String(), errOut.String())
+	}
+}
+
+// Simulation runs on every worker; a seed gives the same walks, states and trace whatever
+// their number.
+func TestParallelSimulation(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		exit int
+	}{
+		{[]string{"classic/die-hard"}, exitViolation},
+		{[]string{"node/restart", "--set", "consistency=optimistic"}, exitOK},
+	} {
+		var reports []checker.Report
+		for _, w := range []string{"1", "2", "4"} {
+			args := append([]string{"check"}, c.args...)
+			code, out, _ := runCLI(append(args, "--strategy", "simulate", "--seed", "9", "--walks", "400", "--max-depth", "30", "--workers", w, "--json")...)
+			var rep checker.Report
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != c.exit {
+				t.Fatalf("%v, %s workers: exit %d %v", c.args, w, code, err)
+			}
+			rep.DurationMS, rep.Workers, rep.BytesPerState = 0, 0, 0
+			reports = append(reports, rep)
+		}
+		if !reflect.DeepEqual(reports[0], reports[1]) || !reflect.DeepEqual(reports[0], reports[2]) {
+			t.Fatalf("%v: 1, 2 and 4 workers differ: %d/%d/%d unique, %d/%d/%d walks", c.args, reports[0].Unique, reports[1].Unique, reports[2].Unique,
+				reports[0].Walks, reports[1].Walks, reports[2].Walks)
+		}
 	}
 }
