@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 )
 
 // defaultWalks and defaultWalkDepth apply to simulation when neither Walks nor Timeout, and
@@ -219,17 +220,17 @@ func (s *simulate[S, A]) apply(r *walkResult[S, A]) {
 	s.walking = false
 }
 
-// runParallel runs the walks on workers goroutines, in rounds of one walk each, and applies
+// runParallel runs the walks on workers goroutines, a round of walks at a time, and applies
 // each round's walks in walk order: the outcome is the sequential run's, whatever the number
 // of workers (timeouts and cancellation aside). report is called after each round.
 func (s *simulate[S, A]) runParallel(ctx context.Context, workers int, report func()) {
-	results := make([]walkResult[S, A], workers)
+	results := make([]walkResult[S, A], workers*walksPerWorker)
 	for !s.done {
 		if s.interrupted(ctx) || len(s.inits) == 0 {
 			s.cut, s.done = true, true
 			break
 		}
-		n := int64(workers)
+		n := int64(len(results))
 		if s.walks > 0 {
 			n = min(n, s.walks-s.walk)
 		}
@@ -237,9 +238,14 @@ func (s *simulate[S, A]) runParallel(ctx context.Context, workers int, report fu
 			s.done = true
 			break
 		}
+		var next atomic.Int64
 		var wg sync.WaitGroup
-		for k := range n {
-			wg.Go(func() { s.runWalk(ctx, s.walk+k, &results[k]) })
+		for range workers {
+			wg.Go(func() {
+				for k := next.Add(1) - 1; k < n; k = next.Add(1) - 1 {
+					s.runWalk(ctx, s.walk+k, &results[k])
+				}
+			})
 		}
 		wg.Wait()
 		for k := int64(0); k < n && !s.done; k++ {
@@ -252,3 +258,7 @@ func (s *simulate[S, A]) runParallel(ctx context.Context, workers int, report fu
 		report()
 	}
 }
+
+// walksPerWorker is the walks each worker takes on per round: rounds long enough that
+// workers seldom wait for the slowest walk, short enough to stop soon after a violation.
+const walksPerWorker = 8
