@@ -166,7 +166,7 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	if len(pos) != 1 {
 		return nil, fail(stderr, "%s takes one TARGET, got %d (see themelios list)", cmd, len(pos))
 	}
-	entry, err := resolveTarget(pos[0])
+	entry, err := resolveTarget(pos[0], stderr)
 	if err != nil {
 		return nil, fail(stderr, "%s: %v", cmd, err)
 	}
@@ -203,8 +203,9 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	return j, exitOK
 }
 
-// resolveTarget finds a built-in target by name, or reads a scenario file.
-func resolveTarget(target string) (catalog.Entry, error) {
+// resolveTarget finds a built-in target by name, or reads a scenario file or Kubernetes
+// manifests (whose warnings it prints on stderr).
+func resolveTarget(target string, stderr io.Writer) (catalog.Entry, error) {
 	if e, ok := catalog.Lookup(target); ok {
 		return e, nil
 	}
@@ -215,11 +216,24 @@ func resolveTarget(target string) (catalog.Entry, error) {
 	if err != nil {
 		return catalog.Entry{}, fmt.Errorf("unknown target %q, and no scenario file of that name: %v", target, err)
 	}
-	s, err := scenario.Parse(data)
+	s, warns, err := readScenario(target, data)
+	for _, w := range warns {
+		fmt.Fprintf(stderr, "themelios: warning: %s\n", fileLine(target, w))
+	}
 	if err != nil {
 		return catalog.Entry{}, fmt.Errorf("%s: %s", target, strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
 	return catalog.ScenarioEntry(s), nil
+}
+
+// readScenario reads a scenario file, or Kubernetes manifests as a scenario named after the
+// file, with their warnings.
+func readScenario(file string, data []byte) (*scenario.Scenario, []string, error) {
+	if scenario.IsScenario(data) {
+		s, err := scenario.Parse(data)
+		return s, nil, err
+	}
+	return scenario.ParseManifests(data, file)
 }
 
 // writeReport prints a report for people: the counts, each verdict, and each trace as numbered

@@ -67,9 +67,9 @@ func settingsReference() string {
 
 const validateUsage = `Usage: themelios validate FILE
 
-Reads FILE, a scenario (or Kubernetes manifests, see "themelios check"), and reports every
-problem at once, each as FILE:LINE: field.path: what is wrong. Exit status 0 when the file is
-valid, 2 when it is not.
+Reads FILE, a scenario or plain Kubernetes manifests, and reports every problem at once, each
+as FILE:LINE: field.path: what is wrong; for manifests, the fields and kinds the model does not
+use are listed as warnings. Exit status 0 when the file is valid, 2 when it is not.
 `
 
 var lineError = regexp.MustCompile(`^line (\d+): `)
@@ -86,17 +86,28 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "validate: %v", err)
 	}
-	s, err := scenario.Parse(data)
+	s, warns, err := readScenario(args[0], data)
+	for _, w := range warns {
+		fmt.Fprintf(stderr, "%s (warning)\n", fileLine(args[0], w))
+	}
 	if err != nil {
 		for _, e := range strings.Split(err.Error(), "\n") {
-			if m := lineError.FindStringSubmatch(e); m != nil {
-				fmt.Fprintf(stderr, "%s:%s: %s\n", args[0], m[1], strings.TrimPrefix(e, m[0]))
-			} else {
-				fmt.Fprintf(stderr, "%s: %s\n", args[0], e)
-			}
+			fmt.Fprintln(stderr, fileLine(args[0], e))
 		}
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "%s: scenario %s, %d objects: valid\n", args[0], s.Name, len(s.Objects))
+	kind := "scenario"
+	if !scenario.IsScenario(data) {
+		kind = "Kubernetes manifests"
+	}
+	fmt.Fprintf(stdout, "%s: %s %s, %d objects, %d nodes given, %d warnings: valid\n", args[0], kind, s.Name, len(s.Objects), len(s.Nodes), len(warns))
 	return exitOK
+}
+
+// fileLine turns "line N: message" into "FILE:N: message" (compiler style), or prefixes FILE.
+func fileLine(file, msg string) string {
+	if m := lineError.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s:%s: %s", file, m[1], strings.TrimPrefix(msg, m[0]))
+	}
+	return file + ": " + msg
 }

@@ -434,3 +434,76 @@ func TestParallelSimulation(t *testing.T) {
 		}
 	}
 }
+
+// Plain Kubernetes manifests are a scenario's initial cluster: two Deployments check as the
+// equivalent scenario file does; what the model does not use is listed as warnings.
+func TestManifests(t *testing.T) {
+	deployments := `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: "web:1"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: api, image: "api:1"}]
+`
+	dir := t.TempDir()
+	manifests := filepath.Join(dir, "app.yaml")
+	noisy := strings.Replace(deployments, "  replicas: 1\n", "  replicas: 1\n  progressDeadlineSeconds: 600\n", 1)
+	noisy = strings.Replace(noisy, `image: "web:1"}]`, `image: "web:1", ports: [{containerPort: 80}]}]`, 1)
+	os.WriteFile(manifests, []byte(noisy+"---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}}\n"), 0o644)
+	file := filepath.Join(dir, "scenario.yaml")
+	var objects strings.Builder
+	for _, doc := range strings.Split(deployments, "---\n") {
+		for i, line := range strings.Split(strings.TrimSpace(doc), "\n") {
+			if i == 0 {
+				objects.WriteString("  - " + line + "\n")
+			} else {
+				objects.WriteString("    " + line + "\n")
+			}
+		}
+	}
+	os.WriteFile(file, []byte("apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: two}\nspec:\n  objects:\n"+objects.String()), 0o644)
+	for _, set := range []string{"consistency=synchronous", "consistency=causal"} {
+		code, fromManifests, warnings := runCLI("check", manifests, "--set", set, "--json", "--max-states", "20000")
+		code2, fromScenario, errOut := runCLI("check", file, "--set", set, "--json", "--max-states", "20000")
+		var a, b checker.Report
+		if json.Unmarshal([]byte(fromManifests), &a) != nil || json.Unmarshal([]byte(fromScenario), &b) != nil || code != code2 {
+			t.Fatalf("%s: exits %d %d: %s %s", set, code, code2, warnings, errOut)
+		}
+		a.Target, a.DurationMS, b.Target, b.DurationMS = "", 0, "", 0
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("%s: the manifests check as %d states, the scenario as %d", set, a.Unique, b.Unique)
+		}
+		for _, want := range []string{
+			"app.yaml:7: Deployment/web.spec.progressDeadlineSeconds: has no effect (the model has no clock)",
+			"app.yaml:12: Deployment/web.spec.template.spec.containers[0].ports: not modelled, ignored",
+			`app.yaml:26: Service/web: kind "Service" is not modelled, skipped`,
+		} {
+			if !strings.Contains(warnings, want) {
+				t.Errorf("warnings lack %q:\n%s", want, warnings)
+			}
+		}
+	}
+	// A wrong value of a field the model uses is an error naming the field and its line.
+	os.WriteFile(manifests, []byte(strings.Replace(deployments, "replicas: 1", "replicas: many", 1)), 0o644)
+	code, _, errOut := runCLI("validate", manifests)
+	if code != exitUsage || !strings.Contains(errOut, `app.yaml:6: Deployment/web.spec.replicas: want an integer, not "many"`) {
+		t.Fatalf("bad manifests: exit %d\n%s", code, errOut)
+	}
+}

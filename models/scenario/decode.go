@@ -14,9 +14,13 @@ type node struct {
 	v    any
 }
 
-// decoder collects every problem of a document, so that all are reported at once.
+// decoder collects every problem of a document, so that all are reported at once. A lenient
+// decoder (for plain Kubernetes manifests) reports fields the model does not read as warnings
+// instead of errors.
 type decoder struct {
-	errs []string
+	errs    []string
+	lenient bool
+	warns   []string
 }
 
 func (d *decoder) fail(path, format string, a ...any) {
@@ -51,6 +55,13 @@ func (o object) field(key string) node {
 	return node{d: o.d, path: o.at(key), v: o.m[key]}
 }
 
+// noEffect reads a field the model accepts but does not use; a lenient decoder warns of it.
+func (o object) noEffect(key, why string) {
+	if o.field(key).v != nil && o.d.lenient {
+		o.d.warns = append(o.d.warns, fmt.Sprintf("%s: has no effect (%s)", o.at(key), why))
+	}
+}
+
 func (o object) has(key string) bool {
 	_, ok := o.m[key]
 	return ok
@@ -66,7 +77,11 @@ func (o object) done() {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		o.d.fail(o.at(k), "unknown or unsupported field")
+		if o.d.lenient {
+			o.d.warns = append(o.d.warns, o.at(k)+": not modelled, ignored")
+		} else {
+			o.d.fail(o.at(k), "unknown or unsupported field")
+		}
 	}
 }
 

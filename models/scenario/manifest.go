@@ -101,9 +101,12 @@ func decodeDeployment(meta cluster.ObjectMeta, spec object) *cluster.Deployment 
 	d.Spec.Replicas = nonNegative(spec, "replicas", 1)
 	d.Spec.Selector, d.Spec.Template = selectorAndTemplate(spec, "Deployment")
 	d.Spec.MinReadySeconds = nonNegative(spec, "minReadySeconds", 0)
+	if d.Spec.MinReadySeconds > 0 && spec.d.lenient {
+		spec.d.warns = append(spec.d.warns, spec.at("minReadySeconds")+": has no effect (the model has no clock: available means ready)")
+	}
 	d.Spec.RevisionHistoryLimit = nonNegative(spec, "revisionHistoryLimit", 10)
 	d.Spec.Paused = spec.field("paused").boolean(false)
-	spec.field("progressDeadlineSeconds") // no clock: progress deadlines are not modelled
+	spec.noEffect("progressDeadlineSeconds", "the model has no clock")
 	strategy := spec.field("strategy").object()
 	d.Spec.Strategy = oneOf(strategy, "type", "RollingUpdate", "Recreate")
 	ru := strategy.field("rollingUpdate").object()
@@ -135,8 +138,8 @@ func decodeStatefulSet(meta cluster.ObjectMeta, spec object) *cluster.StatefulSe
 	s.Spec.Selector, s.Spec.Template = selectorAndTemplate(spec, "StatefulSet")
 	s.Spec.PodManagementPolicy = oneOf(spec, "podManagementPolicy", "OrderedReady", "Parallel")
 	s.Spec.RevisionHistoryLimit = nonNegative(spec, "revisionHistoryLimit", 10)
-	spec.field("serviceName")
-	spec.field("minReadySeconds") // no clock: available means ready
+	spec.noEffect("serviceName", "DNS is not modelled")
+	spec.noEffect("minReadySeconds", "the model has no clock: available means ready")
 	strategy := spec.field("updateStrategy").object()
 	s.Spec.UpdateStrategy = oneOf(strategy, "type", "RollingUpdate", "OnDelete")
 	ru := strategy.field("rollingUpdate").object()
@@ -198,7 +201,7 @@ func decodeMeta(n node) cluster.ObjectMeta {
 	if m.Name == "" {
 		o.d.fail(o.at("name"), "is required")
 	}
-	o.field("namespace") // one namespace is modelled: any is accepted
+	o.noEffect("namespace", "one namespace is modelled")
 	o.done()
 	return m
 }
@@ -272,9 +275,9 @@ func decodePodSpec(n node) cluster.PodSpec {
 		res := co.field("resources").object()
 		req := res.field("requests").object()
 		s.CPU += req.field("cpu").milliCPU()
-		req.field("memory") // memory is not modelled
+		req.noEffect("memory", "memory is not modelled")
 		req.done()
-		res.field("limits")
+		res.noEffect("limits", "limits are not modelled")
 		res.done()
 		co.done()
 	}

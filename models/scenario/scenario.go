@@ -33,6 +33,9 @@ type Scenario struct {
 	NodePods    int64 // allocatable pods of each node (0: no limit)
 	Objects     []cluster.Object
 	Client      orchestration.Client
+	// Nodes, if any (from manifests), are the nodes with kubelets, instead of node-1..node-N;
+	// the nodes setting is then their number.
+	Nodes []*cluster.Node
 }
 
 // Settings are the parameters a user may change (--set name=value).
@@ -320,14 +323,22 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 		}
 	}
 	names := map[string]bool{} // only looked up
-	for i := 1; i <= set.Nodes; i++ {
-		n := &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: NodeName(i)},
-			Status: cluster.NodeStatus{Ready: true, AllocatableCPU: s.NodeCPU, AllocatablePods: s.NodePods}}
+	nodes := s.Nodes
+	if len(nodes) == 0 {
+		for i := 1; i <= set.Nodes; i++ {
+			nodes = append(nodes, &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: NodeName(i)},
+				Status: cluster.NodeStatus{Ready: true, AllocatableCPU: s.NodeCPU, AllocatablePods: s.NodePods}})
+		}
+	}
+	var bad []string
+	if len(s.Nodes) > 0 && set.Nodes != len(s.Nodes) {
+		bad = append(bad, fmt.Sprintf("nodes: the manifests define %d nodes, not %d", len(s.Nodes), set.Nodes))
+	}
+	for _, n := range nodes {
 		cfg.Kubelets = append(cfg.Kubelets, n)
 		cfg.Objects = append(cfg.Objects, n.DeepCopy())
 		names[n.Name] = true
 	}
-	var bad []string
 	for _, o := range s.Objects {
 		if p, ok := o.(*cluster.Pod); ok && p.Spec.NodeName != "" && !names[p.Spec.NodeName] {
 			bad = append(bad, fmt.Sprintf("pod %s is bound to %s, but there are %d nodes", p.Name, p.Spec.NodeName, set.Nodes))

@@ -297,3 +297,37 @@ spec:
 		}
 	}
 }
+
+// Node manifests are the scenario's nodes, each with a kubelet.
+func TestManifestNodes(t *testing.T) {
+	doc := `apiVersion: v1
+kind: Node
+metadata: {name: a}
+status: {allocatable: {cpu: "2"}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: b}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {nodeName: b, containers: [{name: c, image: "c:1"}]}
+`
+	s, warns, err := ParseManifests([]byte(doc), "m.yaml")
+	if err != nil || len(warns) != 0 || len(s.Nodes) != 2 || s.Settings.Nodes != 2 {
+		t.Fatalf("%v %v %+v", err, warns, s)
+	}
+	cfg, err := s.Config(s.Settings)
+	if err != nil || len(cfg.Kubelets) != 2 || cfg.Kubelets[0].Name != "a" || cfg.Kubelets[0].Status.AllocatableCPU != 2000 {
+		t.Fatalf("config: %v %+v", err, cfg.Kubelets)
+	}
+	set := s.Settings
+	set.Nodes = 3
+	if _, err := s.Config(set); err == nil || !strings.Contains(err.Error(), "the manifests define 2 nodes, not 3") {
+		t.Fatalf("nodes=3: %v", err)
+	}
+	if _, _, err := ParseManifests([]byte("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n"), "m.yaml"); err == nil {
+		t.Fatal("manifests without a modelled object accepted")
+	}
+}
