@@ -331,3 +331,24 @@ spec: {nodeName: b, containers: [{name: c, image: "c:1"}]}
 		t.Fatal("manifests without a modelled object accepted")
 	}
 }
+
+func FuzzParseManifests(f *testing.F) {
+	for _, b := range Builtins() {
+		f.Add(b.Source)
+	}
+	f.Add([]byte("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: i, ports: [1]}]}}}\n"))
+	f.Add([]byte("---\n---\nkind: Service\n---\n[1, 2]\n---\n&a x: *a\n"))
+	f.Add([]byte("\t\x00:"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, _, err := ParseManifests(data, "fuzz.yaml")
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an empty error")
+			}
+			return
+		}
+		if _, err := s.Config(s.Settings); err != nil {
+			t.Fatalf("parsed, but its configuration is invalid: %v", err)
+		}
+	})
+}
