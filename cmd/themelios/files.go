@@ -96,11 +96,11 @@ func validate(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	kind := "scenario"
-	if !scenario.IsScenario(data) {
-		kind = "Kubernetes manifests"
+	if scenario.IsScenario(data) {
+		fmt.Fprintf(stdout, "%s: scenario %s, %d objects: valid\n", args[0], s.Name, len(s.Objects))
+	} else {
+		fmt.Fprintf(stdout, "%s: Kubernetes manifests, %d objects and %d nodes the model uses, %d warnings: valid\n", args[0], len(s.Objects), len(s.Nodes), len(warns))
 	}
-	fmt.Fprintf(stdout, "%s: %s %s, %d objects, %d nodes given, %d warnings: valid\n", args[0], kind, s.Name, len(s.Objects), len(s.Nodes), len(warns))
 	return exitOK
 }
 
