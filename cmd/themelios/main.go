@@ -58,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "list":
+		if len(args) == 2 && (args[1] == "-h" || args[1] == "-help" || args[1] == "--help") {
+			fmt.Fprint(stdout, "Usage: themelios list\n\nLists the built-in models and scenarios, each with its --set parameters, their defaults\nand what they mean.\n")
+			return exitOK
+		}
 		if len(args) > 1 {
 			return fail(stderr, "list takes no arguments")
 		}
@@ -77,7 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 && args[1] != "list" && args[1] != "help" {
+		if len(args) > 1 && args[1] != "help" {
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
