@@ -21,7 +21,7 @@ edit and keep: a reference of every setting heads it, commented. Then check your
 `
 
 func newScenario(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	if isHelp(args) {
 		fmt.Fprint(stdout, newUsage)
 		return exitOK
 	}
@@ -75,7 +75,7 @@ use are listed as warnings. Exit status 0 when the file is valid, 2 when it is n
 var lineError = regexp.MustCompile(`^line (\d+): `)
 
 func validate(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	if isHelp(args) {
 		fmt.Fprint(stdout, validateUsage)
 		return exitOK
 	}

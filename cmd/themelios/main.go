@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "list":
-		if len(args) == 2 && (args[1] == "-h" || args[1] == "-help" || args[1] == "--help") {
+		if isHelp(args[1:]) {
 			fmt.Fprint(stdout, "Usage: themelios list\n\nLists the built-in models and scenarios, each with its --set parameters, their defaults\nand what they mean.\n")
 			return exitOK
 		}
@@ -94,4 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func fail(stderr io.Writer, format string, a ...any) int {
 	fmt.Fprintf(stderr, "themelios: "+format+"\n", a...)
 	return exitUsage
+}
+
+// isHelp reports whether a command's arguments ask for its help.
+func isHelp(args []string) bool {
+	return len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help")
 }

@@ -19,7 +19,7 @@ Example:
 `
 
 func replay(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	if isHelp(args) {
 		fmt.Fprint(stdout, replayUsage)
 		return exitOK
 	}
