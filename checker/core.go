@@ -22,6 +22,7 @@ type core[S, A any] struct {
 	found  []*found[S, A]
 	table  *table
 	graph  *graphRecorder[S, A]
+	canon  func(S) S // the representative of a state's orbit, under Options.Symmetry
 
 	start     time.Time
 	deadline  time.Time
@@ -48,6 +49,13 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 		return nil, err
 	}
 	c := &core[S, A]{m: m, opts: opts, table: newTable(parents, workers), start: time.Now()}
+	if opts.Symmetry {
+		sym, ok := m.(Symmetric[S])
+		if !ok {
+			return nil, fmt.Errorf("symmetry: this model declares no symmetry")
+		}
+		c.canon = sym.Representative
+	}
 	if p, ok := m.(Propertied[S]); ok {
 		c.props = p.Properties()
 	}
@@ -83,6 +91,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 
 // fingerprint returns s's fingerprint, using sc's buffer.
 func (c *core[S, A]) fingerprint(sc *scratch[A], s S) uint64 {
+	if c.canon != nil {
+		s = c.canon(s)
+	}
 	sc.enc = c.m.Encode(sc.enc[:0], s)
 	return fingerprint(sc.enc)
 }
@@ -245,6 +256,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 		Duration:   time.Since(c.start),
 		TableBytes: c.table.bytes(),
 		Err:        c.err,
+		canon:      c.canon,
 	}
 	for i, p := range c.props {
 		st, tr := c.verdict(i, complete)

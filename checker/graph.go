@@ -97,8 +97,17 @@ func ActionString[S, A any](m Model[S, A], s S, a A) string {
 // TraceFingerprints returns the fingerprints of a trace's states, initial state first (to
 // highlight it in a Graph).
 func TraceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A]) []uint64 {
+	return traceFingerprints(m, tr, nil)
+}
+
+// traceFingerprints fingerprints a trace's states, each as its orbit's representative when
+// canon is set (as a search under symmetry records them).
+func traceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A], canon func(S) S) []uint64 {
 	var buf []byte
 	fp := func(s S) uint64 {
+		if canon != nil {
+			s = canon(s)
+		}
 		buf = m.Encode(buf[:0], s)
 		return fingerprint(buf)
 	}

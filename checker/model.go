@@ -32,6 +32,14 @@ type StateFormatter[S any] interface {
 	FormatState(s S) string
 }
 
+// Symmetric is implemented by models whose states are interchangeable under some
+// permutations of their components (Options.Symmetry). Representative returns the canonical
+// member of s's orbit: a state that behaves like s up to the permutation, and is the same for
+// every member of the orbit. The model's properties must not tell members of an orbit apart.
+type Symmetric[S any] interface {
+	Representative(s S) S
+}
+
 // StateLabeler is implemented by models that give a state a short label (for graph nodes).
 type StateLabeler[S any] interface {
 	LabelState(s S) string

@@ -74,6 +74,10 @@ type Options struct {
 	// GraphLimit, if positive, captures the explored state graph up to this many nodes. BFS then
 	// runs on one worker.
 	GraphLimit int
+	// Symmetry identifies states with their canonical representative (the model must be
+	// Symmetric): one state per orbit is explored, in every strategy. Traces stay concrete:
+	// they are re-executed from the real initial state.
+	Symmetry bool
 }
 
 // Validate reports every bad field at once.

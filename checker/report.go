@@ -88,7 +88,7 @@ func graphReport[S, A any](m Model[S, A], r Result[S, A]) *GraphReport {
 	for _, want := range []Status{Violated, Holds} {
 		for _, p := range r.Properties {
 			if path == nil && p.Status == want && p.Trace != nil {
-				path = TraceFingerprints(m, p.Trace)
+				path = traceFingerprints(m, p.Trace, r.canon)
 			}
 		}
 	}

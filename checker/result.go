@@ -44,8 +44,9 @@ type Result[S, A any] struct {
 	Duration   time.Duration
 	TableBytes int64 // memory of the visited-state table
 	Properties []PropertyResult[S, A]
-	Graph      *Graph // the captured state graph, when Options.GraphLimit was set
-	Err        error  // a model fault found while rebuilding a trace (nondeterminism)
+	Graph      *Graph    // the captured state graph, when Options.GraphLimit was set
+	Err        error     // a model fault found while rebuilding a trace (nondeterminism)
+	canon      func(S) S // the orbit representative when the search used symmetry
 }
 
 // BytesPerState is the visited-state table's memory divided by the distinct states.

@@ -43,6 +43,7 @@ type checkArgs struct {
 	seed      uint64
 	walks     int64
 	keepGoing bool
+	symmetry  bool
 	json      bool
 	link      bool
 	linkBase  string
@@ -61,6 +62,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
+	fs.BoolVar(&a.symmetry, "symmetry", false, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas); traces stay concrete")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
 	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
 	fs.DurationVar(&a.every, "progress-every", 0, "how often to report progress (default 1s on a terminal, 10s otherwise)")
@@ -100,6 +102,9 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
 	job.progress.clear()
+	if err != nil && rep.Workers == 0 {
+		return fail(stderr, "check: %s: %v", job.entry.Name, err) // nothing was explored
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "themelios: check: %v\n", err)
 	}
@@ -184,7 +189,7 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	}
 	opts := checker.Options{
 		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
-		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing,
+		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
 	}
 	if err := opts.Validate(); err != nil {
 		return nil, fail(stderr, "%s: %v", cmd, err)

@@ -507,3 +507,14 @@ spec:
 		t.Fatalf("bad manifests: exit %d\n%s", code, errOut)
 	}
 }
+
+func TestSymmetryFlag(t *testing.T) {
+	code, out, _ := runCLI("check", "classic/two-phase-commit", "--symmetry", "--json")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 80 || !rep.Complete {
+		t.Fatalf("2PC rms=3 --symmetry: exit %d, %d states", code, rep.Unique)
+	}
+	if code, _, errOut := runCLI("check", "classic/die-hard", "--symmetry"); code != exitUsage || !strings.Contains(errOut, "declares no symmetry") {
+		t.Fatalf("die-hard --symmetry: exit %d %q", code, errOut)
+	}
+}

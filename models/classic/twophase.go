@@ -2,6 +2,7 @@ package classic
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/themelios/themelios/checker"
@@ -253,4 +254,22 @@ func (m *TwoPhase) msgs(s TPState) string {
 		names = append(names, "Abort")
 	}
 	return "{" + strings.Join(names, ", ") + "}"
+}
+
+// Representative sorts the resource managers by what they hold (their state, whether the TM
+// has their Prepared, whether they sent it): resource managers are interchangeable, and the
+// properties treat them alike, so full symmetry over them is sound.
+func (m *TwoPhase) Representative(s TPState) TPState {
+	var rm [MaxRMs]uint8
+	for i := 0; i < m.RMs; i++ {
+		rm[i] = s.RMState(i) | uint8(s.Prepared>>i&1)<<2 | uint8(s.Msgs>>i&1)<<3
+	}
+	slices.Sort(rm[:m.RMs])
+	out := TPState{TM: s.TM, Decision: s.Decision}
+	for i := 0; i < m.RMs; i++ {
+		out.RM |= uint32(rm[i]&3) << (2 * i)
+		out.Prepared |= uint16(rm[i]>>2&1) << i
+		out.Msgs |= uint16(rm[i]>>3&1) << i
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package orchestration
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -462,4 +464,29 @@ func nextUID(s State) cluster.UID {
 		}
 	}
 	return u + 1
+}
+
+// Representative orders the replicas of each controller kind by their session (the only local
+// state a controller other than a kubelet has): replicas of a kind run the same reconcile and
+// no property names one, so they are interchangeable. Kubelets are never permuted: each is
+// bound to its node's name, which objects carry, so nodes are interchangeable only by renaming
+// them in every object too, and only in scenarios that treat them alike (a pod bound to node-1
+// at the start breaks that); the model does not attempt it.
+func (m *Model) Representative(s State) State {
+	out := s
+	for i := 0; i < len(m.ctrls); {
+		j := i + 1
+		for j < len(m.ctrls) && m.ctrls[j].Kind == m.ctrls[i].Kind {
+			j++
+		}
+		bySession := func(a, b Local) int { return cmp.Compare(a.Session, b.Session) }
+		if m.ctrls[i].Kind != KubeletKind && !slices.IsSortedFunc(out.Local[i:j], bySession) {
+			if &out.Local[0] == &s.Local[0] {
+				out.Local = slices.Clone(s.Local)
+			}
+			slices.SortStableFunc(out.Local[i:j], bySession)
+		}
+		i = j
+	}
+	return out
 }
