@@ -22,10 +22,14 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 	var broken Monitor
 	switch {
 	case k == DeploymentKind && w.Verb == datastore.Create:
-		if ref, ok := w.Object.Meta().ControllerRef(); ok {
-			if d, ok := before.Get(cluster.KindDeployment, ref.Name).(*cluster.Deployment); ok && d.UID == ref.UID && d.Spec.Paused {
-				broken |= BrokenPaused
-			}
+		// Paused in the store both before and after the write: not a resume that a weak store
+		// lost and then restored with this very write.
+		paused := func(c *cluster.Cluster, ref cluster.OwnerReference) bool {
+			d, ok := c.Get(cluster.KindDeployment, ref.Name).(*cluster.Deployment)
+			return ok && d.UID == ref.UID && d.Spec.Paused
+		}
+		if ref, ok := w.Object.Meta().ControllerRef(); ok && paused(before, ref) && paused(ns.Store.Latest().Cluster, ref) {
+			broken |= BrokenPaused
 		}
 	case k == StatefulSetKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
 		ref, _ := w.Object.Meta().ControllerRef()

@@ -76,7 +76,7 @@ func TestWorkloadViolations(t *testing.T) {
 		{"statefulset/spec-replicas-change", datastore.Causal, false, orchestration.OrderedTerminate, 21, "asked to delete pod db-1", true},
 		// A status write from a view before the user's image change wins the merge over it.
 		{"deployment/rolling-update", datastore.Causal, false, orchestration.OldScaledDown, 13, "created replicaset web-", true},
-		{"deployment/paused", datastore.Optimistic, false, orchestration.PausedNoNewRS, 4, "created replicaset web-", false},
+		{"deployment/paused", datastore.Causal, false, orchestration.PausedNoNewRS, 4, "created replicaset web-", false},
 		{"job/non-parallel", datastore.MonotonicSession, false, orchestration.JobSucceeded, 11, "record 2 finished pods", false},
 		{"job/non-parallel", datastore.Causal, false, orchestration.JobFinalizers, 10, "count finished pods", false},
 		{"deployment/new", datastore.ResettableSession, true, orchestration.OneNodePerPod, 10, "started the containers of pod web-", false},
