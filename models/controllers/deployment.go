@@ -53,7 +53,9 @@ const (
 //     and scale up the new one.
 //
 // Left out: rollback, progressDeadlineSeconds (no clock, so no ProgressDeadlineExceeded),
-// minReadySeconds (available means ready), deletion of Deployments, and expectations.
+// minReadySeconds (available means ready), deletion of Deployments, and expectations. The
+// Progressing reason is recomputed at each status write (upstream keeps it between writes and
+// writes DeploymentPaused/DeploymentResumed first, in a write of its own).
 type DeploymentController struct{}
 
 // Reconcile lists one intent per Deployment that needs a write.
@@ -78,7 +80,8 @@ type rollout struct {
 	old     []*cluster.ReplicaSet // oldest first
 	surge   int64
 	unavail int64
-	rev     int64 // the revision read
+	rev     int64                 // the revision read
+	sets    []*cluster.ReplicaSet // every ReplicaSet of the view
 }
 
 func (r *rollout) all() []*cluster.ReplicaSet {
@@ -92,9 +95,11 @@ func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*c
 	if in, ok := claim(d, d.Spec.Selector, sets, nil); ok {
 		return in, true
 	}
-	r := &rollout{d: d, rev: rev}
+	r := &rollout{d: d, rev: rev, sets: sets}
 	r.surge, r.unavail = fenceposts(d)
-	for _, rs := range owned(d, sets) {
+	mine := owned(d, sets)
+	slices.SortStableFunc(mine, func(a, b *cluster.ReplicaSet) int { return int(a.CreationRevision - b.CreationRevision) })
+	for _, rs := range mine {
 		if rs.Terminating() {
 			continue
 		}
@@ -104,7 +109,6 @@ func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*c
 			r.old = append(r.old, rs)
 		}
 	}
-	slices.SortStableFunc(r.old, func(a, b *cluster.ReplicaSet) int { return int(a.CreationRevision - b.CreationRevision) })
 	if d.Spec.Paused || r.scalingEvent() {
 		return r.first(
 			func() (Intent, bool) { return r.syncRevision(false) },
@@ -123,7 +127,10 @@ func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*c
 			r.scaleDownOldForRecreate,
 			func() (Intent, bool) {
 				if r.oldPodsRunning(pods) {
-					return r.status() // wait for the old pods to stop
+					if in, ok := r.status(); ok {
+						return in, true
+					}
+					return Intent{}, true // wait for the old pods to stop: nothing more this sync
 				}
 				if r.newRS == nil {
 					return r.syncRevision(true)
@@ -144,11 +151,12 @@ func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*c
 		r.status)
 }
 
-// first returns the first write of the steps, in order.
+// first returns the first write of the steps, in order; a step that reports an intent with no
+// write ends the sync there (it waits).
 func (r *rollout) first(steps ...func() (Intent, bool)) (Intent, bool) {
 	for _, s := range steps {
 		if in, ok := s(); ok {
-			return in, true
+			return in, in.Write != nil
 		}
 	}
 	return Intent{}, false
@@ -252,7 +260,7 @@ func (r *rollout) createNew(revision int64) (Intent, bool) {
 	d := r.d
 	hash := TemplateHash(d.Spec.Template, d.Status.CollisionCount)
 	name := d.Name + "-" + hash
-	for _, rs := range r.old {
+	for _, rs := range r.sets {
 		if rs.Name == name {
 			q := d.DeepCopy().(*cluster.Deployment)
 			q.Status.CollisionCount++
@@ -287,8 +295,18 @@ func (r *rollout) newReplicas(cur int64) int64 {
 	return cur + min(maxTotal-total, r.d.Spec.Replicas-cur)
 }
 
-// scaleTo updates rs's replicas (and its replicas annotations), if either changes.
+// scaleTo updates rs's replicas (and its replicas annotations) when the replicas change
+// (upstream's scaleReplicaSetAndRecordEvent).
 func (r *rollout) scaleTo(rs *cluster.ReplicaSet, n int64, why string) (Intent, bool) {
+	if rs.Spec.Replicas == n {
+		return Intent{}, false
+	}
+	return r.resize(rs, n, why)
+}
+
+// resize updates rs's replicas and replicas annotations if either changes (upstream's
+// scaleReplicaSet, as proportional scaling calls it).
+func (r *rollout) resize(rs *cluster.ReplicaSet, n int64, why string) (Intent, bool) {
 	ann := r.replicasAnnotations(rs.Annotations)
 	if rs.Spec.Replicas == n && ann.Equal(rs.Annotations) {
 		return Intent{}, false
@@ -321,7 +339,9 @@ func (r *rollout) reconcileOld() (Intent, bool) {
 	}
 	for _, rs := range r.all() {
 		allCount += rs.Spec.Replicas
-		available += rs.Status.AvailableReplicas
+		if rs.Spec.Replicas > 0 || rs == r.newRS { // upstream counts the active old ones and the new one
+			available += rs.Status.AvailableReplicas
+		}
 	}
 	minAvailable := r.d.Spec.Replicas - r.unavail
 	newUnavailable := r.newRS.Spec.Replicas - r.newRS.Status.AvailableReplicas
@@ -332,6 +352,9 @@ func (r *rollout) reconcileOld() (Intent, bool) {
 	for _, rs := range r.old {
 		if rs.Spec.Replicas == 0 || rs.Spec.Replicas == rs.Status.AvailableReplicas {
 			continue
+		}
+		if rs.Status.AvailableReplicas > rs.Spec.Replicas {
+			return Intent{}, false // a stale status: upstream's cleanupUnhealthyReplicas fails this sync
 		}
 		n := min(maxScaledDown, rs.Spec.Replicas-rs.Status.AvailableReplicas)
 		return r.scaleTo(rs, rs.Spec.Replicas-n, "scale down unhealthy replicas of an old ReplicaSet")
@@ -449,7 +472,7 @@ func (r *rollout) scale() (Intent, bool) {
 		sizes[0] = max(0, sizes[0]+toAdd-added)
 	}
 	for i, rs := range active {
-		if in, ok := r.scaleTo(rs, sizes[i], "proportional scaling"); ok {
+		if in, ok := r.resize(rs, sizes[i], "proportional scaling"); ok {
 			return in, true
 		}
 	}
@@ -474,8 +497,10 @@ func (r *rollout) fraction(rs *cluster.ReplicaSet) int64 {
 	return int64(math.Round(float64(rs.Spec.Replicas*size)/float64(annotated))) - rs.Spec.Replicas
 }
 
+// cleanupIfComplete cleans up once the stored status says the rollout is complete (upstream
+// writes the status first, and cleans up in a later sync).
 func (r *rollout) cleanupIfComplete() (Intent, bool) {
-	if !DeploymentComplete(r.d, r.computeStatus()) {
+	if !DeploymentComplete(r.d, r.d.Status) {
 		return Intent{}, false
 	}
 	return r.cleanup()

@@ -22,18 +22,24 @@ const (
 //   - tracking (trackJobStatusAndRemoveFinalizers): record finished pods that still carry the
 //     tracking finalizer in status.uncountedTerminatedPods; remove the finalizer of a pod so
 //     recorded; move recorded pods whose finalizer is gone into succeeded or failed (and, for
-//     Indexed Jobs, completedIndexes). A pod deleted before it finished counts as failed,
-//     except while the Job is suspended;
-//   - once finished (more failures than backoffLimit, or every completion done): delete the
-//     active pods, then set the Complete or Failed condition when nothing is left to count;
-//   - suspended: delete the active pods;
+//     Indexed Jobs, completedIndexes). A pod deleted before it finished with its finalizer on
+//     counts as failed, except while the Job is suspended;
+//   - more failures than backoffLimit: delete the active pods (keeping their finalizers, so
+//     they count as failed), then set the Failed condition when nothing is left to count;
+//   - suspended: delete the active pods; the tracking removes their finalizers without
+//     counting them as failures;
+//   - every completion done: delete the pods still active (manageJob wants none), then set the
+//     Complete condition; a finished Job is not synced again;
 //   - manageJob: NonIndexed keeps min(parallelism, completions - succeeded) pods active
 //     (generateName <job>-); Indexed creates the lowest missing index (<job>-<index>-, with
 //     the completion-index annotation) and deletes pods of an index that is done or taken;
 //   - the status: active and ready pods.
 //
 // Left out: pod failure policies, backoff delays, activeDeadlineSeconds, TTL after finished,
-// completions left unset (work queues), and expectations.
+// completions left unset (work queues), and expectations. Writes come in this order (tracking
+// first, in three writes), where upstream computes the counts and manages pods first and
+// batches the tracking writes; Indexed successes are tracked by UID like NonIndexed ones, and
+// duplicate indexes keep the first pod by name.
 type JobController struct{}
 
 // Reconcile lists one intent per Job that needs a write.
@@ -75,9 +81,16 @@ func JobSucceeded(j *cluster.Job) int64 {
 }
 
 func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
+	if j.Status.Condition != "" {
+		return Intent{}, false // finished (upstream's IsJobFinished)
+	}
 	if in, ok := claim(j, j.Spec.Selector, all, nil); ok {
-		if q := in.Write.Object.(*cluster.Pod); len(q.OwnerReferences) > 0 && !q.HasFinalizer(TrackingFinalizer) {
+		// An adopted pod gets the tracking finalizer, a released one loses it.
+		q := in.Write.Object.(*cluster.Pod)
+		if ownedBy(q, j) && !q.HasFinalizer(TrackingFinalizer) {
 			q.Finalizers = append(q.Finalizers, TrackingFinalizer)
+		} else if !ownedBy(q, j) {
+			q.Finalizers = slices.DeleteFunc(q.Finalizers, func(f string) bool { return f == TrackingFinalizer })
 		}
 		return in, true
 	}
@@ -102,22 +115,25 @@ func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
 		return in, true
 	}
 	failed := j.Status.Failed + int64(len(j.Status.UncountedFailed))
-	condition := j.Status.Condition
+	condition := ""
 	switch {
-	case condition != "":
 	case failed > j.Spec.BackoffLimit:
 		condition = JobFailed
 	case JobSucceeded(j) >= j.Spec.Completions:
 		condition = JobComplete
 	}
 	switch {
-	case condition != "" || j.Spec.Suspend:
+	case condition == JobFailed:
+		// upstream's deleteActivePods: the finalizers stay, so the deleted pods count as failed
 		if len(active) > 0 {
-			why := "the Job is suspended"
-			if condition != "" {
-				why = "the Job has " + map[string]string{JobComplete: "completed", JobFailed: "failed"}[condition]
-			}
-			return deleteObject(active[0], why), true
+			return deleteObject(active[0], "the Job has failed"), true
+		}
+	case j.Spec.Suspend:
+		// Deleted with their finalizers, which the tracking then removes without counting
+		// them: removing the finalizer first would let a pod that finishes in between stay
+		// forever, neither counted nor deleted.
+		if len(active) > 0 {
+			return deleteObject(active[0], "the Job is suspended"), true
 		}
 	default:
 		if in, ok := manageJob(j, pods, active); ok {
@@ -204,6 +220,17 @@ func trackFinished(j *cluster.Job, pods []*cluster.Pod, observe func(*cluster.Jo
 	return Intent{}, false
 }
 
+// deleteJobPod is upstream's deleteJobPods for one pod: the tracking finalizer goes first (a
+// pod the controller removes is not a failure), then the pod.
+func deleteJobPod(p *cluster.Pod, why string) Intent {
+	if p.HasFinalizer(TrackingFinalizer) {
+		q := p.DeepCopy().(*cluster.Pod)
+		q.Finalizers = slices.DeleteFunc(q.Finalizers, func(f string) bool { return f == TrackingFinalizer })
+		return update(q, why+": drop the tracking finalizer before deleting the pod")
+	}
+	return deleteObject(p, why)
+}
+
 func indexOf(p *cluster.Pod) (int64, bool) {
 	if p == nil {
 		return 0, false
@@ -233,7 +260,7 @@ func manageJob(j *cluster.Job, pods, active []*cluster.Pod) (Intent, bool) {
 	if j.Spec.CompletionMode != "Indexed" {
 		switch n := int64(len(active)); {
 		case n > want:
-			return deleteObject(podsToDelete(active)[0], why), true
+			return deleteJobPod(podsToDelete(active)[0], why), true
 		case n < want:
 			p := newPod(j, template, "", j.Name+"-")
 			p.Finalizers = []string{TrackingFinalizer}
@@ -251,7 +278,7 @@ func manageJob(j *cluster.Job, pods, active []*cluster.Pod) (Intent, bool) {
 	for _, p := range active {
 		idx, ok := CompletionIndex(p)
 		if !ok || idx >= j.Spec.Completions || slices.Contains(j.Status.CompletedIndexes, idx) || taken[idx] {
-			return deleteObject(p, "its completion index is done or taken"), true
+			return deleteJobPod(p, "its completion index is done or taken"), true
 		}
 		taken[idx] = true
 	}

@@ -37,7 +37,8 @@ const (
 //     updated and ready; then history beyond revisionHistoryLimit is deleted, oldest first.
 //
 // Left out: minReadySeconds, maxUnavailable for rolling updates, PVC retention policies,
-// stale-claim checks, and deletion of StatefulSets.
+// stale-claim checks, deletion of StatefulSets, and the adoption of orphan ControllerRevisions
+// with their collision count (a revision name taken by another object stays taken).
 type StatefulSetController struct{}
 
 // Reconcile lists one intent per StatefulSet that needs a write.
@@ -102,7 +103,7 @@ func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster, rev int64) (Int
 	}
 	mine := owned(s, pods)
 	start, end := s.Spec.StartOrdinal, s.Spec.StartOrdinal+s.Spec.Replicas
-	replicas := make([]*cluster.Pod, s.Spec.Replicas)
+	replicas := make([]*cluster.Pod, max(s.Spec.Replicas, 0))
 	var condemned []*cluster.Pod
 	for _, p := range mine {
 		if o, ok := Ordinal(s.Name, p.Name); ok && o >= start && o < end {
@@ -159,6 +160,12 @@ func (st *statefulSync) newPod(o int64, r *cluster.ControllerRevision) *cluster.
 	return p
 }
 
+// identityMatches is upstream's identityMatches for one namespace: the pod-name label.
+func identityMatches(p *cluster.Pod) bool {
+	v, ok := p.Labels.Get(PodNameLabel)
+	return ok && v == p.Name
+}
+
 func podRevision(p *cluster.Pod) string { v, _ := p.Labels.Get(RevisionLabel); return v }
 
 // healthy is upstream's isHealthy: Running and Ready and not terminating.
@@ -181,19 +188,26 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 				}
 			}
 			r := st.updated
-			if s.Spec.UpdateStrategy != "OnDelete" && o < s.Spec.Partition {
+			if s.Spec.UpdateStrategy != "OnDelete" && int64(i) < s.Spec.Partition { // the partition counts from the start ordinal
 				r = st.current
 			}
 			return create(st.newPod(o, r), fmt.Sprintf("ordinal %d of %d is missing", o, s.Spec.Replicas)), true
 		case ordered && (p.Terminating() || !runningAndReady(p)):
 			return Intent{}, false // wait for this pod
-		case p.Spec.Hostname != p.Name:
+		case !p.Terminating() && !finished(p) && !identityMatches(p):
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Spec.Hostname = p.Name
 			q.Labels = q.Labels.With(PodNameLabel, p.Name)
 			return update(q, "restore the pod's identity"), true
 		}
 	}
+	// Condemned pods by ordinal: the first unhealthy pod is the lowest, deletion goes from the
+	// highest.
+	slices.SortFunc(condemned, func(a, b *cluster.Pod) int {
+		x, _ := Ordinal(s.Name, a.Name)
+		y, _ := Ordinal(s.Name, b.Name)
+		return int(x - y)
+	})
 	var firstUnhealthy *cluster.Pod
 	for _, p := range append(slices.Clone(replicas), condemned...) {
 		if p != nil && !healthy(p) {
@@ -201,11 +215,7 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 			break
 		}
 	}
-	slices.SortFunc(condemned, func(a, b *cluster.Pod) int {
-		x, _ := Ordinal(s.Name, a.Name)
-		y, _ := Ordinal(s.Name, b.Name)
-		return int(y - x)
-	})
+	slices.Reverse(condemned)
 	for _, p := range condemned {
 		if p.Terminating() {
 			if ordered {
@@ -221,7 +231,7 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 	if s.Spec.UpdateStrategy == "OnDelete" {
 		return Intent{}, false
 	}
-	for i := len(replicas) - 1; i >= 0 && s.Spec.StartOrdinal+int64(i) >= s.Spec.Partition; i-- {
+	for i := len(replicas) - 1; i >= 0 && int64(i) >= s.Spec.Partition; i-- {
 		p := replicas[i]
 		if podRevision(p) != st.updated.Name && !p.Terminating() {
 			return deleteObject(p, "rolling update to revision "+st.updated.Name), true

@@ -163,7 +163,7 @@ func ssFirst(t *testing.T, s *cluster.StatefulSet, pods ...*cluster.Pod) *datast
 	objs := []cluster.Object{s, rev}
 	for _, p := range pods {
 		p.OwnerReferences = []cluster.OwnerReference{controllerRef(s)}
-		p.Labels = p.Labels.With(RevisionLabel, rev.Name)
+		p.Labels = p.Labels.With(RevisionLabel, rev.Name).With(PodNameLabel, p.Name)
 		p.Spec.Hostname = p.Name
 		objs = append(objs, p)
 	}
@@ -217,7 +217,7 @@ func TestStatefulSetOrdering(t *testing.T) {
 	for _, name := range []string{"db-0", "db-1"} {
 		objs = append(objs, pod(name, running, func(p *cluster.Pod) {
 			p.OwnerReferences, p.Spec.Hostname = []cluster.OwnerReference{controllerRef(s)}, p.Name
-			p.Labels = p.Labels.With(RevisionLabel, oldRev.Name)
+			p.Labels = p.Labels.With(RevisionLabel, oldRev.Name).With(PodNameLabel, p.Name)
 		}))
 	}
 	w = only(t, StatefulSetController{}.Reconcile(cluster.New(objs...), 4))
