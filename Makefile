@@ -32,7 +32,7 @@ site:
 test: vet unit wasm race fuzz browser
 
 # Every built-in scenario under every consistency level, 1 and 2 controllers of each kind: the
-# results table of tutorials/03-results.md (about four minutes on two cores).
+# results table of tutorials/03-results.md (about five minutes on two cores).
 matrix:
 	$(GO) run ./cmd/themelios matrix --out tutorials/03-results.md
 
