@@ -296,6 +296,12 @@ func (e *encoder) meta(m *cluster.ObjectMeta) {
 	e.bool(m.Terminating())
 }
 
+// observed writes a status's observed generation (a rank) and revision (a position).
+func (e *encoder) observed(generation, revision int64) {
+	e.rank(e.gens, generation)
+	e.position(revision)
+}
+
 func (e *encoder) podSpec(s *cluster.PodSpec) {
 	e.str(s.NodeName)
 	e.str(s.Image)
@@ -342,8 +348,7 @@ func (e *encoder) object(o cluster.Object) {
 		e.int(st.FullyLabeledReplicas)
 		e.int(st.ReadyReplicas)
 		e.int(st.AvailableReplicas)
-		e.rank(e.gens, st.ObservedGeneration)
-		e.position(st.ObservedRevision)
+		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	case *cluster.PersistentVolumeClaim:
 		e.bool(x.Bound)
 	case *cluster.Deployment:
@@ -359,8 +364,7 @@ func (e *encoder) object(o cluster.Object) {
 		for _, n := range []int64{st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas, st.CollisionCount} {
 			e.int(n)
 		}
-		e.rank(e.gens, st.ObservedGeneration)
-		e.position(st.ObservedRevision)
+		e.observed(st.ObservedGeneration, st.ObservedRevision)
 		e.bool(st.Available)
 		e.str(st.Progressing)
 	case *cluster.StatefulSet:
@@ -378,8 +382,7 @@ func (e *encoder) object(o cluster.Object) {
 			e.int(n)
 		}
 		e.strs([]string{st.CurrentRevision, st.UpdateRevision})
-		e.rank(e.gens, st.ObservedGeneration)
-		e.position(st.ObservedRevision)
+		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	case *cluster.ControllerRevision:
 		e.template(&x.Template)
 		e.rank(e.revisions, x.Revision)
@@ -407,8 +410,7 @@ func (e *encoder) object(o cluster.Object) {
 		for _, i := range st.CompletedIndexes {
 			e.int(i)
 		}
-		e.rank(e.gens, st.ObservedGeneration)
-		e.position(st.ObservedRevision)
+		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	default:
 		panic(fmt.Sprintf("orchestration: no encoding for kind %s", o.Kind()))
 	}
