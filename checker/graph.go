@@ -120,9 +120,10 @@ func traceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A], canon func(S) S
 
 // WriteDOT writes the graph in Graphviz DOT. The states of path (fingerprints, as from
 // TraceFingerprints) and the edges between consecutive ones are highlighted; the last state of
-// a non-empty path is marked as the violating (or witness) state. With tooltips, each node
-// carries its whole state as a tooltip (shown by SVG viewers). Node IDs are s<ID>.
-func (g *Graph) WriteDOT(w io.Writer, path []uint64, tooltips bool) error {
+// a non-empty path is marked as the violating (or witness) state. Each node carries its whole
+// state, and each edge its whole action, as a tooltip (shown by SVG viewers). Node IDs are
+// s<ID>.
+func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 	onPath := make(map[uint64]int, len(path)) // fingerprint to position; only looked up
 	for i, fp := range path {
 		if _, dup := onPath[fp]; !dup {
@@ -134,10 +135,7 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64, tooltips bool) error {
 	fmt.Fprintln(bw, `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];`)
 	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9, color="#888888"];`)
 	for _, n := range g.Nodes {
-		attrs := []string{"label=" + dotQuote(n.Label), fmt.Sprintf(`id="s%d"`, n.ID)}
-		if tooltips {
-			attrs = append(attrs, "tooltip="+tooltipQuote(n.Detail))
-		}
+		attrs := []string{"label=" + dotQuote(n.Label), fmt.Sprintf(`id="s%d"`, n.ID), "tooltip=" + tooltipQuote(n.Detail)}
 		if n.Initial {
 			attrs = append(attrs, "peripheries=2")
 		}

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,7 @@ func TestGraphCaptureAndDOT(t *testing.T) {
 		}
 		var b strings.Builder
 		path := TraceFingerprints[int, int](g, r.Properties[0].Trace)
-		if err := r.Graph.WriteDOT(&b, path, false); err != nil {
+		if err := r.Graph.WriteDOT(&b, path); err != nil {
 			t.Fatal(err)
 		}
 		dot := b.String()
@@ -27,7 +28,7 @@ func TestGraphCaptureAndDOT(t *testing.T) {
 		if strategy == BFS && strings.Count(dot, `class="trace"`) != 5 {
 			t.Fatalf("BFS: DOT highlights:\n%s", dot)
 		}
-		if !strings.Contains(dot, "s0 [label=\"0\", id=\"s0\", peripheries=2") {
+		if !regexp.MustCompile(`s0 \[label="0", id="s0", tooltip="0", peripheries=2`).MatchString(dot) {
 			t.Fatalf("%v: initial node not marked:\n%s", strategy, dot)
 		}
 	}
@@ -36,7 +37,7 @@ func TestGraphCaptureAndDOT(t *testing.T) {
 		t.Fatalf("capped graph: %d nodes, truncated %v, unique %d", len(r.Graph.Nodes), r.Graph.Truncated, r.Unique)
 	}
 	var b strings.Builder
-	if err := r.Graph.WriteDOT(&b, nil, false); err != nil || !strings.Contains(b.String(), `label="capped at 50 states"`) {
+	if err := r.Graph.WriteDOT(&b, nil); err != nil || !strings.Contains(b.String(), `label="capped at 50 states"`) {
 		t.Fatalf("capped DOT: %v\n%s", err, b.String())
 	}
 }

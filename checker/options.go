@@ -47,8 +47,8 @@ func ParseStrategy(s string) (Strategy, error) {
 // Options bound and steer a check. The zero value is a sequential, unbounded BFS.
 type Options struct {
 	Strategy Strategy
-	// Workers is the number of goroutines for BFS (0 or 1: sequential). Results do not depend
-	// on it. Ignored by DFS and simulation, and by the sliced mode of Run.
+	// Workers is the number of goroutines for BFS and simulation (0 or 1: sequential). Results
+	// do not depend on it. Ignored by DFS, and by the sliced mode of Run.
 	Workers int
 	// MaxDepth bounds path length: states at depth MaxDepth (initial states are at depth 1) are
 	// not expanded. 0 means unbounded for BFS and DFS, and 100 per walk for simulation.

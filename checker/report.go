@@ -93,7 +93,7 @@ func graphReport[S, A any](m Model[S, A], r Result[S, A]) *GraphReport {
 		}
 	}
 	var b strings.Builder
-	r.Graph.WriteDOT(&b, path, true)
+	r.Graph.WriteDOT(&b, path)
 	g := &GraphReport{DOT: b.String(), Truncated: r.Graph.Truncated}
 	for _, n := range r.Graph.Nodes {
 		g.States = append(g.States, n.Detail)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,7 +62,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var names []string
 	for _, b := range scenario.Builtins() {
-		if *only == "" || contains(strings.Split(*only, ","), b.Name) {
+		if *only == "" || slices.Contains(strings.Split(*only, ","), b.Name) {
 			names = append(names, b.Name)
 		}
 	}
@@ -113,15 +114,6 @@ func writeBetweenMarkers(file, table string) error {
 		return os.WriteFile(file, []byte(table), 0o644)
 	}
 	return os.WriteFile(file, []byte(text[:b+len(beginMarker)]+table+text[e:]), 0o644)
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // outcome summarises a cell: the first violated property, or that none was found.

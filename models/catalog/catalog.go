@@ -186,7 +186,7 @@ func (a adapter[S, A]) TraceGraph(path []int) (string, int, error) {
 	}
 	g := checker.NeighbourhoodGraph(a.m, tr)
 	var b strings.Builder
-	err = g.WriteDOT(&b, checker.TraceFingerprints(a.m, tr), true)
+	err = g.WriteDOT(&b, checker.TraceFingerprints(a.m, tr))
 	return b.String(), len(g.Nodes), err
 }
 

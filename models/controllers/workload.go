@@ -66,7 +66,7 @@ func newPod(owner cluster.Object, t cluster.PodTemplate, name, generateName stri
 	return p.DeepCopy().(*cluster.Pod)
 }
 
-// create, update, updateStatus and deletePod build the intents of one write.
+// create, update, updateStatus and deleteObject build the intents of one write.
 func create(o cluster.Object, why string) Intent {
 	return Intent{Write: &datastore.Write{Verb: datastore.Create, Object: o}, Why: why}
 }

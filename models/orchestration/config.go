@@ -16,8 +16,8 @@ type Config struct {
 	// that has a kubelet (its Node object is created, or re-created after a crash, by it).
 	Objects  []cluster.Object
 	Kubelets []*cluster.Node
-	// Replicas is the number of replicas of each controller kind (scheduler, ReplicaSet
-	// controller, pod GC): more than one models duplicates without leader election.
+	// Replicas is the number of replicas of each controller kind but the kubelet (scheduler,
+	// workload controllers, pod GC): more than one models duplicates without leader election.
 	Replicas  int
 	Level     datastore.Level
 	Staleness int // revisions behind the latest a read may be; datastore.Unbounded for any

@@ -273,7 +273,9 @@ func (e *encoder) meta(m *cluster.ObjectMeta) {
 	e.int(int64(len(m.Annotations)))
 	for _, kv := range m.Annotations {
 		e.str(kv.Key)
-		if n, err := strconv.ParseInt(kv.Value, 10, 64); kv.Key == controllers.RevisionAnnotation && err == nil {
+		if kv.Key != controllers.RevisionAnnotation {
+			e.str(kv.Value)
+		} else if n, err := strconv.ParseInt(kv.Value, 10, 64); err == nil {
 			e.rank(e.revisions, n)
 		} else {
 			e.str(kv.Value)

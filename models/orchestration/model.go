@@ -43,7 +43,7 @@ type Local struct {
 // it changes.
 type State struct {
 	Store datastore.Store
-	Local []Local // one per Model.Controllers()
+	Local []Local // one per controller, kubelets first (by node), then by kind and replica
 	// Broken records the transition properties that some step of the run has broken (a
 	// monitor: the properties are about steps, not states).
 	Broken Monitor
@@ -104,7 +104,8 @@ func New(cfg Config) (*Model, error) {
 	kubelets := append([]*cluster.Node(nil), cfg.Kubelets...)
 	sort.Slice(kubelets, func(i, j int) bool { return kubelets[i].Name < kubelets[j].Name })
 	for _, n := range kubelets {
-		m.ctrls = append(m.ctrls, Controller{Kind: KubeletKind, Name: "kubelet/" + n.Name, Kubelet: controllers.Kubelet{Template: n}})
+		k := controllers.Kubelet{Template: n}
+		m.ctrls = append(m.ctrls, Controller{Kind: KubeletKind, Name: k.String(), Kubelet: k})
 	}
 	for _, k := range []struct {
 		kind ControllerKind
@@ -139,10 +140,6 @@ func (m *Model) has(kinds ...cluster.Kind) bool {
 	}
 	return false
 }
-
-// Controllers returns the controllers, kubelets first (by node), then by kind and replica;
-// the workload controllers run only when the initial cluster has their kind of object.
-func (m *Model) Controllers() []Controller { return m.ctrls }
 
 // Config returns the model's configuration.
 func (m *Model) Config() Config { return m.cfg }

@@ -143,23 +143,11 @@ func (m *Model) Quiescent(s State) bool {
 // quiescentReplicaSets: at every quiescent state, every ReplicaSet that is not being deleted
 // has exactly spec.replicas pods that it owns running (phase Running, not terminating).
 func (m *Model) quiescentReplicaSets(s State) bool {
-	if !m.Quiescent(s) {
-		return true
-	}
 	c := s.Store.Latest().Cluster
 	for _, o := range c.OfKind(cluster.KindReplicaSet) {
 		rs := o.(*cluster.ReplicaSet)
-		if rs.Terminating() {
-			continue
-		}
-		var running int64
-		for _, p := range c.Pods() {
-			if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() && p.Status.Phase == cluster.PodRunning {
-				running++
-			}
-		}
-		if running != rs.Spec.Replicas {
-			return false
+		if !rs.Terminating() && runningOwned(c, rs) != rs.Spec.Replicas {
+			return !m.Quiescent(s) // the costly check only when the cheap one fails
 		}
 	}
 	return true

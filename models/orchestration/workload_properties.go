@@ -97,16 +97,10 @@ func complete(d *cluster.Deployment) bool {
 // status counts spec.replicas replicas, all updated and available, at its generation, and
 // that many pods of its current template run.
 func (m *Model) quiescentDeployments(s State) bool {
-	if !m.Quiescent(s) {
-		return true
-	}
 	c := s.Store.Latest().Cluster
 	for _, d := range c.Deployments() {
 		if d.Spec.Paused {
 			continue
-		}
-		if !controllers.DeploymentComplete(d, d.Status) {
-			return false
 		}
 		var running int64
 		for _, rs := range ownedSets(c, d) {
@@ -116,8 +110,8 @@ func (m *Model) quiescentDeployments(s State) bool {
 				running += runningOwned(c, rs)
 			}
 		}
-		if running != d.Spec.Replicas {
-			return false
+		if !controllers.DeploymentComplete(d, d.Status) || running != d.Spec.Replicas {
+			return !m.Quiescent(s) // the costly check only when the cheap one fails
 		}
 	}
 	return true
