@@ -141,6 +141,41 @@ func TestSometimesBothWays(t *testing.T) {
 	}
 }
 
+// A run that cycles forever without the condition violates Eventually: the complete search
+// reports it as a lasso, in BFS and DFS alike.
+func TestEventuallyLasso(t *testing.T) {
+	// 0 -> 1 -> 2 -> 1 (a cycle) and 0 -> 3; 3 -> 3 (a self-loop where the condition holds).
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 3}, {2}, {1}, {3}}}
+	g.props = []Property[int]{
+		{Name: "reaches 3", Expect: Eventually, Holds: func(s int) bool { return s == 3 }},
+		{Name: "reaches 1 or 3", Expect: Eventually, Holds: func(s int) bool { return s == 1 || s == 3 }},
+	}
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, g, Options{Strategy: strategy, KeepGoing: true})
+		p := r.Properties[0]
+		if p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 1}) || !p.Trace.Cycle || p.Trace.CycleStart != 1 {
+			t.Errorf("%v: reaches 3: %v %v cycle %v from %d", strategy, p.Status, statesOf(p.Trace), p.Trace != nil && p.Trace.Cycle, p.Trace.CycleStart)
+		}
+		if p := r.Properties[1]; p.Status != Holds {
+			t.Errorf("%v: reaches 1 or 3: %v %v", strategy, p.Status, statesOf(p.Trace))
+		}
+		rep := NewReport[int, int](g, "g", r)
+		if l := rep.Properties[0].Loop; l == nil || *l != 1 || len(rep.Properties[0].Trace) != 4 {
+			t.Errorf("%v: report loop %v", strategy, l)
+		}
+	}
+	// A self-loop without the condition, after it held nowhere: a lasso of one step.
+	self := &graphModel{inits: []int{0}, succ: [][]int{{1}, {1}}}
+	self.props = []Property[int]{{Name: "reaches 5", Expect: Eventually, Holds: func(s int) bool { return s == 5 }}}
+	if p := check(t, self, Options{}).Properties[0]; p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 1}) || p.Trace.CycleStart != 1 {
+		t.Errorf("self-loop: %v %v", p.Status, statesOf(p.Trace))
+	}
+	// A bounded search never says it holds.
+	if p := check(t, g, Options{MaxDepth: 2}).Properties[1]; p.Status == Holds {
+		t.Error("a bounded search says an Eventually property holds")
+	}
+}
+
 func TestEventuallyBothWays(t *testing.T) {
 	// 0 -> 1 -> 2 -> 3 (terminal) and 0 -> 4 -> 5 (terminal).
 	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 4}, {2}, {3}, nil, {5}, nil}}

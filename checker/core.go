@@ -164,8 +164,14 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 	if !complete {
 		return Unknown, nil
 	}
-	if c.props[i].Expect == Sometimes {
+	switch c.props[i].Expect {
+	case Sometimes:
 		return Violated, nil
+	case Eventually:
+		if tr, loop := c.eventuallyLasso(i); tr != nil {
+			tr.Cycle, tr.CycleStart = loop >= 0, max(loop, 0)
+			return Violated, tr
+		}
 	}
 	return Holds, nil
 }

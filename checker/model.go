@@ -53,10 +53,11 @@ const (
 	Always Expectation = iota
 	// Sometimes: the condition holds in at least one reachable state (a witness must exist).
 	Sometimes
-	// Eventually: on every path the condition holds at some state. For now its semantics are
-	// bounded and path-based: it is violated by a path that ends (a terminal state) or is cut by
-	// the depth bound without the condition having held on it. Paths are those of the search
-	// tree, so a violation reachable only through an already visited state can be missed.
+	// Eventually: on every run the condition holds at some state, every action being weakly
+	// fair together (a run stops only where nothing is enabled). During the search a path that
+	// ends (a terminal state) or is cut by the depth bound without the condition violates it;
+	// once a search is complete, the runs that never reach the condition are looked for in the
+	// whole graph, so that one that cycles forever is found too, as a lasso (Trace.Cycle).
 	Eventually
 )
 

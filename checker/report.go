@@ -40,6 +40,9 @@ type PropertyReport struct {
 	Status      string      `json:"status"`
 	Trace       []TraceStep `json:"trace"`
 	Path        []int       `json:"path,omitempty"`
+	// Loop, for a lasso, is the index in Trace of the state the last step returns to: the steps
+	// after it repeat forever.
+	Loop *int `json:"loop,omitempty"`
 }
 
 // TraceStep is one step of a rendered trace: the action taken, the state it led to, and the
@@ -75,6 +78,9 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		pr := PropertyReport{Name: p.Name, Expectation: p.Expect.String(), Status: p.Status.String()}
 		if p.Trace != nil {
 			pr.Trace = RenderTrace(m, p.Trace)
+			if p.Trace.Cycle {
+				pr.Loop = &p.Trace.CycleStart
+			}
 			pr.Path, _ = PathOf(m, p.Trace) // an error would be a nondeterministic model, reported by Check
 		}
 		rep.Properties = append(rep.Properties, pr)

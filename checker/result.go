@@ -13,6 +13,10 @@ type Step[S, A any] struct {
 type Trace[S, A any] struct {
 	Init  S
 	Steps []Step[S, A]
+	// Cycle marks a lasso: the last step returns to the state at index CycleStart (0 for the
+	// initial state), and the steps after it repeat forever.
+	Cycle      bool
+	CycleStart int
 }
 
 // Last returns the trace's final state.

@@ -277,6 +277,9 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 		}
 		fmt.Fprintf(w, "\n%s for %q (%d step%s):\n", kind, p.Name, len(p.Trace)-1, plural(len(p.Trace)-1))
 		writeTrace(w, p.Trace)
+		if p.Loop != nil {
+			fmt.Fprintf(w, "     …then steps %d–%d repeat forever (the last step returns to the state of step %d).\n", *p.Loop+1, len(p.Trace)-1, *p.Loop)
+		}
 	}
 }
 

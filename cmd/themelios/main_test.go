@@ -518,3 +518,17 @@ func TestSymmetryFlag(t *testing.T) {
 		t.Fatalf("die-hard --symmetry: exit %d %q", code, errOut)
 	}
 }
+
+// A lasso is printed with the steps that repeat forever.
+func TestLassoText(t *testing.T) {
+	loop := 1
+	rep := checker.Report{Target: "t", Strategy: "bfs", Workers: 1, Complete: true, Properties: []checker.PropertyReport{{
+		Name: "reaches 3", Expectation: "eventually", Status: "violated", Loop: &loop,
+		Trace: []checker.TraceStep{{Action: "init", State: "0"}, {Action: "a", State: "1"}, {Action: "b", State: "2"}, {Action: "c", State: "1"}},
+	}}}
+	var b bytes.Buffer
+	writeReport(&b, rep, "")
+	if !strings.Contains(b.String(), "…then steps 2–3 repeat forever (the last step returns to the state of step 1).") {
+		t.Fatalf("lasso text:\n%s", b.String())
+	}
+}
