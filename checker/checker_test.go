@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -173,6 +174,42 @@ func TestEventuallyLasso(t *testing.T) {
 	// A bounded search never says it holds.
 	if p := check(t, g, Options{MaxDepth: 2}).Properties[1]; p.Status == Holds {
 		t.Error("a bounded search says an Eventually property holds")
+	}
+}
+
+// Always-eventually and leads-to, both ways, on the same graph: 0 -> 1 -> 2 -> 1, 0 -> 3 -> 3.
+func TestAlwaysEventuallyAndLeadsTo(t *testing.T) {
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1, 3}, {2}, {1}, {3}}}
+	is := func(xs ...int) func(int) bool { return func(s int) bool { return slices.Contains(xs, s) } }
+	g.props = []Property[int]{
+		{Name: "always eventually 3", Expect: AlwaysEventually, Holds: is(3)},
+		{Name: "always eventually 1 or 3", Expect: AlwaysEventually, Holds: is(1, 3)},
+		{Name: "0 leads to 3", Expect: LeadsTo, Holds: is(0), Then: is(3)},
+		{Name: "2 leads to 1", Expect: LeadsTo, Holds: is(2), Then: is(1)},
+	}
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, g, Options{Strategy: strategy})
+		for i, want := range []Status{Violated, Holds, Violated, Holds} {
+			if p := r.Properties[i]; p.Status != want {
+				t.Errorf("%v: %s: %v, want %v", strategy, p.Name, p.Status, want)
+			}
+		}
+		for _, i := range []int{0, 2} {
+			if p := r.Properties[i]; !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 1}) || !p.Trace.Cycle || p.Trace.CycleStart != 1 {
+				t.Errorf("%v: %s: lasso %v from %d", strategy, p.Name, statesOf(p.Trace), p.Trace.CycleStart)
+			}
+		}
+		if r.Properties[0].Expect.String() != "always eventually" || r.Properties[2].Expect.String() != "leads to" {
+			t.Errorf("names %q %q", r.Properties[0].Expect, r.Properties[2].Expect)
+		}
+	}
+	// Decided only by a complete search; a leads-to needs what it leads to.
+	if p := check(t, g, Options{MaxStates: 1}).Properties[1]; p.Status != Unknown {
+		t.Errorf("bounded: %v", p.Status)
+	}
+	g.props = []Property[int]{{Name: "x", Expect: LeadsTo, Holds: is(0)}}
+	if _, err := Check(context.Background(), g, Options{}); err == nil {
+		t.Error("a leads-to without Then accepted")
 	}
 }
 

@@ -74,6 +74,11 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 			c.sometimes |= bit
 		case Eventually:
 			c.eventually |= bit
+		case AlwaysEventually:
+		case LeadsTo:
+			if p.Then == nil {
+				return nil, fmt.Errorf("property %q leads to nothing (no Then)", p.Name)
+			}
 		default:
 			return nil, fmt.Errorf("property %q has an unknown expectation", p.Name)
 		}
@@ -167,8 +172,8 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 	switch c.props[i].Expect {
 	case Sometimes:
 		return Violated, nil
-	case Eventually:
-		if tr, loop := c.eventuallyLasso(i); tr != nil {
+	case Eventually, AlwaysEventually, LeadsTo:
+		if tr, loop := c.lasso(c.props[i]); tr != nil {
 			tr.Cycle, tr.CycleStart = loop >= 0, max(loop, 0)
 			return Violated, tr
 		}

@@ -1,76 +1,123 @@
 package checker
 
-// eventuallyLasso decides an Eventually property after a complete search: it explores the
-// states reachable from an initial state through states where the condition does not hold,
-// and returns a run on which it never holds: one that ends in a state with no successor, or a
-// lasso, a prefix and a cycle that repeats forever (loop is the index of the state, 0 for the
-// initial one, where the cycle starts and to which the trace's last step returns). It returns
-// nil when every run reaches the condition. Every action is treated as weakly fair together
-// (a run stops only where nothing is enabled). Depth-first, deterministic in the model's
-// action order.
-func (c *core[S, A]) eventuallyLasso(i int) (*Trace[S, A], int) {
-	holds := c.props[i].Holds
+// lasso decides a temporal property after a complete search. It looks, from each start state
+// (Eventually: the initial states where the condition does not hold; AlwaysEventually: every
+// reachable state where it does not; LeadsTo: every reachable state where Holds does and Then
+// does not), for a run through states where the awaited condition never holds: one that ends
+// in a state with no successor, or a lasso, a prefix and a cycle that repeats forever (loop is
+// the index of the state where the cycle starts and to which the trace's last step returns).
+// The trace starts at an initial state. It returns nil when there is none. Every action is
+// treated as weakly fair together (a run stops only where nothing is enabled). Depth-first,
+// deterministic in the model's action order.
+func (c *core[S, A]) lasso(p Property[S]) (*Trace[S, A], int) {
+	holds, start := p.Holds, func(s S) bool { return !p.Holds(s) }
+	if p.Expect == LeadsTo {
+		holds, start = p.Then, func(s S) bool { return p.Holds(s) && !p.Then(s) }
+	}
 	var sc scratch[A]
-	const (
-		open = iota + 1 // on the current path
-		done            // fully explored: no violating run from it
-	)
-	mark := map[uint64]uint8{} // fingerprint to its mark; only looked up
+	done := map[uint64]bool{} // only looked up
+	if p.Expect == Eventually {
+		for _, init := range c.m.Init() {
+			if start(init) {
+				if tr, loop := c.avoid(&Trace[S, A]{Init: init}, holds, done); tr != nil {
+					return tr, loop
+				}
+			}
+		}
+		return nil, -1
+	}
+	// Every reachable start state, breadth first, with its path from an initial state.
+	seen := map[uint64]bool{} // only looked up
+	var queue []*Trace[S, A]
+	for _, init := range c.m.Init() {
+		if fp := c.fingerprint(&sc, init); !seen[fp] {
+			seen[fp] = true
+			queue = append(queue, &Trace[S, A]{Init: init})
+		}
+	}
+	var acts []A
+	for len(queue) > 0 {
+		tr := queue[0]
+		queue = queue[1:]
+		s := tr.Last()
+		if start(s) {
+			if found, loop := c.avoid(tr, holds, done); found != nil {
+				return found, loop
+			}
+		}
+		acts = c.m.Actions(s, acts[:0])
+		for _, a := range acts {
+			if next, ok := c.m.Next(s, a); ok {
+				if fp := c.fingerprint(&sc, next); !seen[fp] {
+					seen[fp] = true
+					queue = append(queue, &Trace[S, A]{Init: tr.Init, Steps: append(append([]Step[S, A](nil), tr.Steps...), Step[S, A]{Action: a, State: next})})
+				}
+			}
+		}
+	}
+	return nil, -1
+}
+
+// avoid looks for a run from the last state of prefix through states where holds does not
+// hold that ends in a dead end or cycles, and returns prefix extended by it. done holds the
+// states already known to start no such run (shared between calls with the same holds).
+func (c *core[S, A]) avoid(prefix *Trace[S, A], holds func(S) bool, done map[uint64]bool) (*Trace[S, A], int) {
 	type frame struct {
 		state S
 		fp    uint64
 		acts  []A
 		next  int
 	}
-	for _, init := range c.m.Init() {
-		if holds(init) {
-			continue
+	var sc scratch[A]
+	onPath := map[uint64]int{} // fingerprint to its index on the stack; only looked up
+	first := prefix.Last()
+	stack := []frame{{state: first, fp: c.fingerprint(&sc, first), acts: c.m.Actions(first, nil)}}
+	if done[stack[0].fp] {
+		return nil, -1
+	}
+	onPath[stack[0].fp] = 0
+	var via []A // the action into each frame but the first
+	extend := func(last *Step[S, A]) *Trace[S, A] {
+		tr := &Trace[S, A]{Init: prefix.Init, Steps: append([]Step[S, A](nil), prefix.Steps...)}
+		for k := 1; k < len(stack); k++ {
+			tr.Steps = append(tr.Steps, Step[S, A]{Action: via[k-1], State: stack[k].state})
 		}
-		fp := c.fingerprint(&sc, init)
-		if mark[fp] == done {
-			continue
+		if last != nil {
+			tr.Steps = append(tr.Steps, *last)
 		}
-		stack := []frame{{state: init, fp: fp, acts: c.m.Actions(init, nil)}}
-		mark[fp] = open
-		var via []A // the action into each frame but the first
-		for len(stack) > 0 {
-			top := &stack[len(stack)-1]
-			if top.next == 0 && !hasSuccessor(c.m, top.state, top.acts) {
-				return pathOf(stack, via, func(f frame) S { return f.state }), -1 // a dead end
+		return tr
+	}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next == 0 && !hasSuccessor(c.m, top.state, top.acts) {
+			return extend(nil), -1 // a dead end
+		}
+		pushed := false
+		for top.next < len(top.acts) && !pushed {
+			a := top.acts[top.next]
+			top.next++
+			next, ok := c.m.Next(top.state, a)
+			if !ok || holds(next) {
+				continue
 			}
-			advanced := false
-			for top.next < len(top.acts) {
-				a := top.acts[top.next]
-				top.next++
-				next, ok := c.m.Next(top.state, a)
-				if !ok || holds(next) {
-					continue
-				}
-				nfp := c.fingerprint(&sc, next)
-				switch mark[nfp] {
-				case open: // a cycle back into the current path
-					tr := pathOf(stack, via, func(f frame) S { return f.state })
-					tr.Steps = append(tr.Steps, Step[S, A]{Action: a, State: next})
-					for k, f := range stack {
-						if f.fp == nfp {
-							return tr, k
-						}
-					}
-				case done:
-					continue
-				}
-				mark[nfp] = open
-				stack = append(stack, frame{state: next, fp: nfp, acts: c.m.Actions(next, nil)})
-				via = append(via, a)
-				advanced = true
-				break
+			nfp := c.fingerprint(&sc, next)
+			if k, cycle := onPath[nfp]; cycle {
+				return extend(&Step[S, A]{Action: a, State: next}), len(prefix.Steps) + k
 			}
-			if !advanced {
-				mark[top.fp] = done
-				stack = stack[:len(stack)-1]
-				if len(via) > 0 {
-					via = via[:len(via)-1]
-				}
+			if done[nfp] {
+				continue
+			}
+			onPath[nfp] = len(stack)
+			stack = append(stack, frame{state: next, fp: nfp, acts: c.m.Actions(next, nil)})
+			via = append(via, a)
+			pushed = true
+		}
+		if !pushed {
+			done[top.fp] = true
+			delete(onPath, top.fp)
+			stack = stack[:len(stack)-1]
+			if len(via) > 0 {
+				via = via[:len(via)-1]
 			}
 		}
 	}
@@ -84,13 +131,4 @@ func hasSuccessor[S, A any](m Model[S, A], s S, acts []A) bool {
 		}
 	}
 	return false
-}
-
-// pathOf is the trace along a depth-first stack: its first state, then each action and state.
-func pathOf[S, A, F any](stack []F, via []A, state func(F) S) *Trace[S, A] {
-	tr := &Trace[S, A]{Init: state(stack[0])}
-	for k := 1; k < len(stack); k++ {
-		tr.Steps = append(tr.Steps, Step[S, A]{Action: via[k-1], State: state(stack[k])})
-	}
-	return tr
 }

@@ -59,6 +59,13 @@ const (
 	// once a search is complete, the runs that never reach the condition are looked for in the
 	// whole graph, so that one that cycles forever is found too, as a lasso (Trace.Cycle).
 	Eventually
+	// AlwaysEventually: on every run the condition holds infinitely often (always eventually),
+	// all actions weakly fair together: violated by a reachable dead end, or cycle, from which
+	// it never holds again. Decided after a complete search only.
+	AlwaysEventually
+	// LeadsTo: whenever the condition (Holds) holds, Then holds at that state or a later one
+	// on every run, all actions weakly fair together. Decided after a complete search only.
+	LeadsTo
 )
 
 // String returns "always", "sometimes" or "eventually".
@@ -70,6 +77,10 @@ func (e Expectation) String() string {
 		return "sometimes"
 	case Eventually:
 		return "eventually"
+	case AlwaysEventually:
+		return "always eventually"
+	case LeadsTo:
+		return "leads to"
 	}
 	return "unknown"
 }
@@ -79,6 +90,7 @@ type Property[S any] struct {
 	Name   string
 	Expect Expectation
 	Holds  func(s S) bool
+	Then   func(s S) bool // LeadsTo only: what must follow
 }
 
 // Status is the verdict on one property.

@@ -76,7 +76,8 @@ type Options struct {
 	GraphLimit int
 	// Symmetry identifies states with their canonical representative (the model must be
 	// Symmetric): one state per orbit is explored, in every strategy. Traces stay concrete:
-	// they are re-executed from the real initial state.
+	// they are re-executed from the real initial state (a lasso's last step then returns to a
+	// state of the same orbit as the one its cycle starts at).
 	Symmetry bool
 }
 
