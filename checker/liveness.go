@@ -1,5 +1,7 @@
 package checker
 
+import "slices"
+
 // lasso decides a temporal property after a complete search. It looks, from each start state
 // (Eventually: the initial states where the condition does not hold; AlwaysEventually: every
 // reachable state where it does not; LeadsTo: every reachable state where Holds does and Then
@@ -19,29 +21,41 @@ func (c *core[S, A]) lasso(p Property[S]) (*Trace[S, A], int) {
 	if p.Expect == Eventually {
 		for _, init := range c.m.Init() {
 			if start(init) {
-				if tr, loop := c.avoid(&Trace[S, A]{Init: init}, holds, done); tr != nil {
+				if tr, loop := c.avoid(init, func() *Trace[S, A] { return &Trace[S, A]{Init: init} }, holds, done); tr != nil {
 					return tr, loop
 				}
 			}
 		}
 		return nil, -1
 	}
-	// Every reachable start state, breadth first, with its path from an initial state.
+	// Every reachable start state, breadth first; each state keeps a link to its parent, and
+	// the path from an initial state is built only for a violation.
+	type node struct {
+		state  S
+		parent int // -1 for an initial state
+		action A
+	}
 	seen := map[uint64]bool{} // only looked up
-	var queue []*Trace[S, A]
+	var nodes []node
 	for _, init := range c.m.Init() {
 		if fp := c.fingerprint(&sc, init); !seen[fp] {
 			seen[fp] = true
-			queue = append(queue, &Trace[S, A]{Init: init})
+			nodes = append(nodes, node{state: init, parent: -1})
 		}
 	}
+	pathTo := func(k int) *Trace[S, A] {
+		var steps []Step[S, A]
+		for ; nodes[k].parent >= 0; k = nodes[k].parent {
+			steps = append(steps, Step[S, A]{Action: nodes[k].action, State: nodes[k].state})
+		}
+		slices.Reverse(steps)
+		return &Trace[S, A]{Init: nodes[k].state, Steps: steps}
+	}
 	var acts []A
-	for len(queue) > 0 {
-		tr := queue[0]
-		queue = queue[1:]
-		s := tr.Last()
+	for k := 0; k < len(nodes); k++ {
+		s := nodes[k].state
 		if start(s) {
-			if found, loop := c.avoid(tr, holds, done); found != nil {
+			if found, loop := c.avoid(s, func() *Trace[S, A] { return pathTo(k) }, holds, done); found != nil {
 				return found, loop
 			}
 		}
@@ -50,7 +64,7 @@ func (c *core[S, A]) lasso(p Property[S]) (*Trace[S, A], int) {
 			if next, ok := c.m.Next(s, a); ok {
 				if fp := c.fingerprint(&sc, next); !seen[fp] {
 					seen[fp] = true
-					queue = append(queue, &Trace[S, A]{Init: tr.Init, Steps: append(append([]Step[S, A](nil), tr.Steps...), Step[S, A]{Action: a, State: next})})
+					nodes = append(nodes, node{state: next, parent: k, action: a})
 				}
 			}
 		}
@@ -58,10 +72,11 @@ func (c *core[S, A]) lasso(p Property[S]) (*Trace[S, A], int) {
 	return nil, -1
 }
 
-// avoid looks for a run from the last state of prefix through states where holds does not
-// hold that ends in a dead end or cycles, and returns prefix extended by it. done holds the
-// states already known to start no such run (shared between calls with the same holds).
-func (c *core[S, A]) avoid(prefix *Trace[S, A], holds func(S) bool, done map[uint64]bool) (*Trace[S, A], int) {
+// avoid looks for a run from first through states where holds does not hold that ends in a
+// dead end or cycles, and returns it after the path that prefix builds (which ends at first).
+// done holds the states already known to start no such run (shared between calls with the
+// same holds).
+func (c *core[S, A]) avoid(first S, prefix func() *Trace[S, A], holds func(S) bool, done map[uint64]bool) (*Trace[S, A], int) {
 	type frame struct {
 		state S
 		fp    uint64
@@ -70,7 +85,6 @@ func (c *core[S, A]) avoid(prefix *Trace[S, A], holds func(S) bool, done map[uin
 	}
 	var sc scratch[A]
 	onPath := map[uint64]int{} // fingerprint to its index on the stack; only looked up
-	first := prefix.Last()
 	stack := []frame{{state: first, fp: c.fingerprint(&sc, first), acts: c.m.Actions(first, nil)}}
 	if done[stack[0].fp] {
 		return nil, -1
@@ -78,7 +92,7 @@ func (c *core[S, A]) avoid(prefix *Trace[S, A], holds func(S) bool, done map[uin
 	onPath[stack[0].fp] = 0
 	var via []A // the action into each frame but the first
 	extend := func(last *Step[S, A]) *Trace[S, A] {
-		tr := &Trace[S, A]{Init: prefix.Init, Steps: append([]Step[S, A](nil), prefix.Steps...)}
+		tr := prefix()
 		for k := 1; k < len(stack); k++ {
 			tr.Steps = append(tr.Steps, Step[S, A]{Action: via[k-1], State: stack[k].state})
 		}
@@ -102,7 +116,8 @@ func (c *core[S, A]) avoid(prefix *Trace[S, A], holds func(S) bool, done map[uin
 			}
 			nfp := c.fingerprint(&sc, next)
 			if k, cycle := onPath[nfp]; cycle {
-				return extend(&Step[S, A]{Action: a, State: next}), len(prefix.Steps) + k
+				tr := extend(&Step[S, A]{Action: a, State: next})
+				return tr, len(tr.Steps) - len(stack) + k
 			}
 			if done[nfp] {
 				continue

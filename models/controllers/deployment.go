@@ -103,7 +103,7 @@ func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*c
 		if rs.Terminating() {
 			continue
 		}
-		if r.newRS == nil && equalIgnoreHash(rs.Spec.Template, d.Spec.Template) {
+		if r.newRS == nil && EqualIgnoreHash(rs.Spec.Template, d.Spec.Template) {
 			r.newRS = rs
 		} else {
 			r.old = append(r.old, rs)
@@ -176,7 +176,8 @@ func fenceposts(d *cluster.Deployment) (surge, unavail int64) {
 	return surge, min(unavail, d.Spec.Replicas)
 }
 
-func equalIgnoreHash(a, b cluster.PodTemplate) bool {
+// EqualIgnoreHash compares two pod templates but for their pod-template-hash label.
+func EqualIgnoreHash(a, b cluster.PodTemplate) bool {
 	a.Labels, b.Labels = a.Labels.Without(PodTemplateHashLabel), b.Labels.Without(PodTemplateHashLabel)
 	return a.Equal(&b)
 }

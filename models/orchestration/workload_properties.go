@@ -69,9 +69,7 @@ func (m *Model) oldScaledDown(s State) bool {
 			continue
 		}
 		for _, rs := range ownedSets(c, d) {
-			t := rs.Spec.Template
-			t.Labels = t.Labels.Without(controllers.PodTemplateHashLabel)
-			if !t.Equal(&d.Spec.Template) && rs.Spec.Replicas != 0 {
+			if !controllers.EqualIgnoreHash(rs.Spec.Template, d.Spec.Template) && rs.Spec.Replicas != 0 {
 				return false
 			}
 		}
@@ -104,9 +102,7 @@ func (m *Model) quiescentDeployments(s State) bool {
 		}
 		var running int64
 		for _, rs := range ownedSets(c, d) {
-			t := rs.Spec.Template
-			t.Labels = t.Labels.Without(controllers.PodTemplateHashLabel)
-			if t.Equal(&d.Spec.Template) {
+			if controllers.EqualIgnoreHash(rs.Spec.Template, d.Spec.Template) {
 				running += runningOwned(c, rs)
 			}
 		}
