@@ -158,22 +158,20 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 }
 
 // cutLevel handles a level at the depth bound: its states are not expanded. Any that has an
-// enabled action makes the search incomplete; Eventually properties still pending on a state's
-// path are violated there (bounded semantics).
+// enabled action makes the search incomplete. A path cut by the bound violates nothing: an
+// Eventually property still pending on it stays undecided.
 func (b *bfs[S, A]) cutLevel() {
 	sc := &b.workers[0].sc
 	for _, u := range b.units {
 		for _, e := range u.src {
-			if !b.cut {
-				sc.acts = b.m.Actions(e.state, sc.acts[:0])
-				for _, a := range sc.acts {
-					if _, ok := b.m.Next(e.state, a); ok {
-						b.cut = true
-						break
-					}
-				}
+			pend := e.mask & b.active & b.eventually
+			if b.cut && pend == 0 {
+				continue
 			}
-			if pend := e.mask & b.active & b.eventually; pend != 0 {
+			sc.acts = b.m.Actions(e.state, sc.acts[:0])
+			if hasSuccessor(b.m, e.state, sc.acts) {
+				b.cut = true
+			} else if pend != 0 { // a dead end where the condition never held
 				b.decideAll(pend, b.traceTo(e.fp))
 			}
 		}

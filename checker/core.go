@@ -30,6 +30,7 @@ type core[S, A any] struct {
 	depth     int   // deepest level or path length seen, initial states at 1
 	cut       bool  // something was left unexplored: a bound, a stop, or a violation stop
 	err       error // a model error found while rebuilding a trace
+	liveBytes int64 // memory of the liveness pass's graph
 }
 
 // found is a decided property: its verdict and the trace that shows it.
@@ -74,7 +75,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 			c.sometimes |= bit
 		case Eventually:
 			c.eventually |= bit
-		case AlwaysEventually:
+		case AlwaysEventually, EventuallyAlways:
 		case LeadsTo:
 			if p.Then == nil {
 				return nil, fmt.Errorf("property %q leads to nothing (no Then)", p.Name)
@@ -172,13 +173,10 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 	switch c.props[i].Expect {
 	case Sometimes:
 		return Violated, nil
-	case Eventually, AlwaysEventually, LeadsTo:
-		if tr, loop := c.lasso(c.props[i]); tr != nil {
-			tr.Cycle, tr.CycleStart = loop >= 0, max(loop, 0)
-			return Violated, tr
-		}
+	case Always:
+		return Holds, nil
 	}
-	return Holds, nil
+	return Unknown, nil // a temporal property the liveness pass could not decide (c.err)
 }
 
 // interrupted reports whether the context is done, the time is up or the state bound is hit.
@@ -257,6 +255,9 @@ func (c *core[S, A]) traceTo(fp uint64) *Trace[S, A] {
 
 // result assembles the Result once a strategy is done.
 func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Result[S, A] {
+	if complete {
+		c.liveVerdicts()
+	}
 	r := Result[S, A]{
 		Strategy:   strategy,
 		Workers:    workers,
@@ -266,6 +267,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 		Complete:   complete,
 		Duration:   time.Since(c.start),
 		TableBytes: c.table.bytes(),
+		LiveBytes:  c.liveBytes,
 		Err:        c.err,
 		canon:      c.canon,
 	}

@@ -86,13 +86,11 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	top := &d.stack[len(d.stack)-1]
 	if d.opts.MaxDepth > 0 && len(d.stack) >= d.opts.MaxDepth {
 		d.sc.acts = d.m.Actions(s, d.sc.acts[:0])
-		for _, a := range d.sc.acts {
-			if _, ok := d.m.Next(s, a); ok {
-				d.cut = true
-				break
-			}
+		if hasSuccessor(d.m, s, d.sc.acts) {
+			d.cut = true
+		} else {
+			d.decideOn(top.mask & d.active & d.eventually) // a dead end
 		}
-		d.decideOn(top.mask & d.active & d.eventually)
 		d.stack = d.stack[:len(d.stack)-1]
 		return !d.violationStop()
 	}

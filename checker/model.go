@@ -40,6 +40,17 @@ type Symmetric[S any] interface {
 	Representative(s S) S
 }
 
+// Fairness is implemented by models whose actions fall into named groups under weak fairness.
+// ActionGroup returns the group of action a and whether that group is weakly fair: a fair run
+// does not let a fair group stay enabled forever without taking one of its actions again and
+// again, and may stop (stutter forever) only where no fair group is enabled. Unfair actions
+// (the environment: faults, clients) may be taken or not, even forever. Without Fairness,
+// every action is in one fair group: a run stops only where nothing is enabled. At most 64
+// fair groups.
+type Fairness[A any] interface {
+	ActionGroup(a A) (group string, fair bool)
+}
+
 // StateLabeler is implemented by models that give a state a short label (for graph nodes).
 type StateLabeler[S any] interface {
 	LabelState(s S) string
@@ -53,22 +64,28 @@ const (
 	Always Expectation = iota
 	// Sometimes: the condition holds in at least one reachable state (a witness must exist).
 	Sometimes
-	// Eventually: on every run the condition holds at some state, every action being weakly
-	// fair together (a run stops only where nothing is enabled). During the search a path that
-	// ends (a terminal state) or is cut by the depth bound without the condition violates it;
-	// once a search is complete, the runs that never reach the condition are looked for in the
-	// whole graph, so that one that cycles forever is found too, as a lasso (Trace.Cycle).
+	// Eventually: on every fair run (see Fairness) the condition holds at some state. A search
+	// that reaches a dead end by a path where it never held reports that path at once; a path
+	// cut by a bound violates nothing. Once a search is complete, the fair runs that never reach
+	// the condition are looked for in the whole graph, so that one that cycles forever is found
+	// too, as a lasso (Trace.Cycle). A bounded search never says that it holds.
 	Eventually
-	// AlwaysEventually: on every run the condition holds infinitely often (always eventually),
-	// all actions weakly fair together: violated by a reachable dead end, or cycle, from which
-	// it never holds again. Decided after a complete search only.
+	// AlwaysEventually: on every fair run the condition holds infinitely often: violated by a
+	// reachable state from which a fair run never meets it again (a lasso, or a run stopping
+	// where no fair group is enabled). Decided after a complete search only.
 	AlwaysEventually
-	// LeadsTo: whenever the condition (Holds) holds, Then holds at that state or a later one
-	// on every run, all actions weakly fair together. Decided after a complete search only.
+	// LeadsTo: on every fair run, whenever the condition (Holds) holds, Then holds at that
+	// state or a later one. Decided after a complete search only.
 	LeadsTo
+	// EventuallyAlways: on every fair run on which unfair actions (the environment) are taken
+	// only finitely often, the condition holds from some state on, forever: violated by a fair
+	// cycle of fair actions through a state where it fails, or a reachable state where it
+	// fails and no fair group is enabled. Decided after a complete search only.
+	EventuallyAlways
 )
 
-// String returns "always", "sometimes" or "eventually".
+// String returns "always", "sometimes", "eventually", "always eventually", "leads to" or
+// "eventually always".
 func (e Expectation) String() string {
 	switch e {
 	case Always:
@@ -81,6 +98,8 @@ func (e Expectation) String() string {
 		return "always eventually"
 	case LeadsTo:
 		return "leads to"
+	case EventuallyAlways:
+		return "eventually always"
 	}
 	return "unknown"
 }

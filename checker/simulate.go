@@ -97,7 +97,9 @@ func (s *simulate[S, A]) step(ctx context.Context, budget int) bool {
 		}
 		cur := s.tr.Last()
 		if len(s.tr.Steps)+1 >= s.limit {
-			s.decideOn(s.mask & s.active & s.eventually)
+			if s.sc.acts = s.m.Actions(cur, s.sc.acts[:0]); !hasSuccessor(s.m, cur, s.sc.acts) {
+				s.decideOn(s.mask & s.active & s.eventually) // a dead end at the bound
+			}
 			s.walking = false
 			continue
 		}
@@ -145,6 +147,7 @@ type walkResult[S, A any] struct {
 	held      []uint64
 	generated []int64 // states generated on the way to each state (1 for the initial one)
 	aborted   bool    // the context ended the walk early
+	dead      bool    // the walk ended in a state with no successor
 	succ      []Step[S, A]
 	sc        scratch[A]
 }
@@ -154,7 +157,7 @@ type walkResult[S, A any] struct {
 func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, A]) {
 	rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(i)))
 	r.tr = Trace[S, A]{Init: s.inits[rng.IntN(len(s.inits))]}
-	r.fps, r.held, r.generated, r.aborted = r.fps[:0], r.held[:0], r.generated[:0], false
+	r.fps, r.held, r.generated, r.aborted, r.dead = r.fps[:0], r.held[:0], r.generated[:0], false, false
 	visit := func(st S, generated int64) {
 		r.fps = append(r.fps, s.fingerprint(&r.sc, st))
 		r.held = append(r.held, s.held(st))
@@ -175,11 +178,15 @@ func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, 
 			}
 		}
 		if len(r.succ) == 0 {
+			r.dead = true
 			return
 		}
 		r.tr.Steps = append(r.tr.Steps, r.succ[rng.IntN(len(r.succ))])
 		visit(r.tr.Last(), int64(len(r.succ)))
 	}
+	last := r.tr.Last()
+	r.sc.acts = s.m.Actions(last, r.sc.acts[:0])
+	r.dead = !hasSuccessor(s.m, last, r.sc.acts)
 }
 
 // apply records a walk as the sequential run would have made it: its states counted and the
@@ -216,7 +223,9 @@ func (s *simulate[S, A]) apply(r *walkResult[S, A]) {
 		s.cut, s.done = true, true
 		return
 	}
-	s.decideOn(s.mask & s.active & s.eventually)
+	if r.dead {
+		s.decideOn(s.mask & s.active & s.eventually)
+	}
 	s.walking = false
 }
 

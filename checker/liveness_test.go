@@ -1,0 +1,154 @@
+package checker
+
+import (
+	"encoding/binary"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// edge is an action of a fairGraph: to the state it leads to, in a named group.
+type edge struct {
+	to    int
+	group string
+}
+
+// fairGraph is an explicit graph whose actions are grouped for weak fairness: groups in fair
+// are weakly fair, the others are the environment's.
+type fairGraph struct {
+	inits []int
+	succ  map[int][]edge // only looked up
+	fair  map[string]bool
+	props []Property[int]
+}
+
+func (g *fairGraph) Init() []int                      { return g.inits }
+func (g *fairGraph) Actions(s int, buf []edge) []edge { return append(buf, g.succ[s]...) }
+func (g *fairGraph) Next(s int, a edge) (int, bool)   { return a.to, true }
+func (g *fairGraph) Encode(buf []byte, s int) []byte {
+	return binary.LittleEndian.AppendUint32(buf, uint32(s))
+}
+func (g *fairGraph) Properties() []Property[int]       { return g.props }
+func (g *fairGraph) ActionGroup(a edge) (string, bool) { return a.group, g.fair[a.group] }
+func is(xs ...int) func(int) bool                      { return func(s int) bool { return slices.Contains(xs, s) } }
+func statesOfEdges(tr *Trace[int, edge]) (s []int, loop int) {
+	if tr == nil {
+		return nil, -1
+	}
+	s = []int{tr.Init}
+	for _, st := range tr.Steps {
+		s = append(s, st.State)
+	}
+	if !tr.Cycle {
+		return s, -1
+	}
+	return s, tr.CycleStart
+}
+
+// oneGroup hides a fairGraph's grouping: every action is then in one fair group.
+type oneGroup struct{ *fairGraph }
+
+func (oneGroup) ActionGroup() {} // shadows fairGraph.ActionGroup: oneGroup is not a Fairness
+
+// checkLive runs BFS and DFS and returns the verdict and trace of the first property, which
+// must agree between them.
+func checkLive(t *testing.T, m Model[int, edge]) (Status, []int, int) {
+	t.Helper()
+	var st Status
+	var states []int
+	loop := -1
+	for _, strategy := range []Strategy{BFS, DFS} {
+		r := check(t, m, Options{Strategy: strategy, KeepGoing: true})
+		if r.Err != nil {
+			t.Fatalf("%v: %v", strategy, r.Err)
+		}
+		p := r.Properties[0]
+		s, l := statesOfEdges(p.Trace)
+		if strategy == BFS {
+			st, states, loop = p.Status, s, l
+		} else if p.Status != st || !reflect.DeepEqual(s, states) || l != loop {
+			t.Fatalf("DFS %v %v loop %d, BFS %v %v loop %d", p.Status, s, l, st, states, loop)
+		}
+	}
+	return st, states, loop
+}
+
+func TestFairnessHandBuilt(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		g    *fairGraph
+		// the verdict and lasso with the groups as given, then with every action in one fair group
+		grouped, together       Status
+		groupedRun, togetherRun []int
+		groupedLoop, togLoop    int
+	}{{
+		// A self-loop of the environment beside a fair controller that leads to the goal: a
+		// run looping forever starves the controller, which is unfair; with every action fair
+		// together, the loop is a fair run.
+		name: "self-loop",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{0, "env"}, {1, "ctrl"}}},
+			fair: map[string]bool{"ctrl": true}, props: []Property[int]{{Name: "eventually 1", Expect: Eventually, Holds: is(1)}}},
+		grouped: Holds, together: Violated, togetherRun: []int{0, 0}, togLoop: 0, groupedLoop: -1,
+	}, {
+		// Two cycles through 0, one for each of two fair groups; both groups are enabled
+		// everywhere, and lead to the goal 9 from 1 and 2. A fair lasso must go round both
+		// cycles; with every action together, one is enough.
+		name: "two interleaved cycles",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{
+			0: {{1, "a"}, {2, "b"}}, 1: {{0, "a"}, {9, "b"}}, 2: {{0, "b"}, {9, "a"}}},
+			fair: map[string]bool{"a": true, "b": true}, props: []Property[int]{{Name: "eventually 9", Expect: Eventually, Holds: is(9)}}},
+		grouped: Violated, groupedRun: []int{0, 1, 0, 2, 0}, groupedLoop: 0,
+		together: Violated, togetherRun: []int{0, 1, 0}, togLoop: 0,
+	}, {
+		// The goal is one fair step away from 0; an unfair step to 1 disables it, and 1 and 2
+		// then cycle by a fair group: the cycle is fair, a lasso after the unfair step.
+		name: "cycle after a fair action is disabled",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{
+			0: {{9, "g"}, {1, "env"}}, 1: {{2, "h"}}, 2: {{1, "h"}}},
+			fair: map[string]bool{"g": true, "h": true}, props: []Property[int]{{Name: "eventually 9", Expect: Eventually, Holds: is(9)}}},
+		grouped: Violated, groupedRun: []int{0, 1, 2, 1}, groupedLoop: 1,
+		together: Violated, togetherRun: []int{0, 1, 2, 1}, togLoop: 1,
+	}, {
+		// The same with g still enabled on the cycle: weak fairness forces it, so it holds;
+		// with every action together, the cycle is fair.
+		name: "cycle where a fair action stays enabled",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{
+			0: {{9, "g"}, {1, "env"}}, 1: {{2, "h"}, {9, "g"}}, 2: {{1, "h"}, {9, "g"}}},
+			fair: map[string]bool{"g": true, "h": true}, props: []Property[int]{{Name: "eventually 9", Expect: Eventually, Holds: is(9)}}},
+		grouped: Holds, together: Violated, togetherRun: []int{0, 1, 2, 1}, togLoop: 1, groupedLoop: -1,
+	}, {
+		// Only the environment can act in 0: a fair run may stop there.
+		name: "stutter where no fair group is enabled",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{9, "env"}}},
+			fair: map[string]bool{}, props: []Property[int]{{Name: "eventually 9", Expect: Eventually, Holds: is(9)}}},
+		grouped: Violated, groupedRun: []int{0}, groupedLoop: -1,
+		together: Holds, togLoop: -1,
+	}, {
+		// Two fair controllers undo each other forever (0 <-> 1) from 2, which only the
+		// environment leaves: controllers do not come to rest (eventually always 2 or 3)...
+		name: "fighting controllers",
+		g: &fairGraph{inits: []int{2}, succ: map[int][]edge{
+			2: {{3, "env"}, {0, "env"}}, 3: {{2, "c1"}}, 0: {{1, "c1"}}, 1: {{0, "c2"}}},
+			fair: map[string]bool{"c1": true, "c2": true}, props: []Property[int]{{Name: "at rest", Expect: EventuallyAlways, Holds: is(2, 3)}}},
+		grouped: Violated, groupedRun: []int{2, 0, 1, 0}, groupedLoop: 1,
+		together: Violated, togetherRun: []int{2, 0, 1, 0}, togLoop: 1,
+	}, {
+		// ...while an environment that keeps acting (2 -> 3 -> 2) is not held against them.
+		name: "environment acting forever",
+		g: &fairGraph{inits: []int{2}, succ: map[int][]edge{2: {{3, "env"}}, 3: {{4, "c1"}}, 4: {{2, "c1"}}},
+			fair: map[string]bool{"c1": true}, props: []Property[int]{{Name: "at rest", Expect: EventuallyAlways, Holds: is(2)}}},
+		grouped: Holds, groupedLoop: -1,
+		together: Violated, togetherRun: []int{2, 3, 4, 2}, togLoop: 0,
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			st, run, loop := checkLive(t, c.g)
+			if st != c.grouped || !reflect.DeepEqual(run, c.groupedRun) || loop != c.groupedLoop {
+				t.Errorf("grouped: %v %v loop %d, want %v %v loop %d", st, run, loop, c.grouped, c.groupedRun, c.groupedLoop)
+			}
+			st, run, loop = checkLive(t, oneGroup{c.g})
+			if st != c.together || !reflect.DeepEqual(run, c.togetherRun) || loop != c.togLoop {
+				t.Errorf("together: %v %v loop %d, want %v %v loop %d", st, run, loop, c.together, c.togetherRun, c.togLoop)
+			}
+		})
+	}
+}
