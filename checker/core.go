@@ -64,7 +64,13 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 		return nil, fmt.Errorf("a model may declare at most 64 properties, not %d", len(c.props))
 	}
 	for i, p := range c.props {
-		if p.Holds == nil {
+		if p.Per > 0 && (p.Expect == Always || p.Expect == Sometimes || p.Expect == Eventually) {
+			return nil, fmt.Errorf("property %q: only a temporal property decided after the search can have instances", p.Name)
+		}
+		if p.Per > 0 && (p.HoldsPer == nil || p.Expect == LeadsTo && p.ThenPer == nil) {
+			return nil, fmt.Errorf("property %q has %d instances but no condition for them", p.Name, p.Per)
+		}
+		if p.Holds == nil && p.Per == 0 && p.Expect != Quiesces {
 			return nil, fmt.Errorf("property %q has no condition", p.Name)
 		}
 		bit := uint64(1) << i
@@ -75,9 +81,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 			c.sometimes |= bit
 		case Eventually:
 			c.eventually |= bit
-		case AlwaysEventually, EventuallyAlways:
+		case AlwaysEventually, EventuallyAlways, Quiesces:
 		case LeadsTo:
-			if p.Then == nil {
+			if p.Then == nil && p.Per == 0 {
 				return nil, fmt.Errorf("property %q leads to nothing (no Then)", p.Name)
 			}
 		default:

@@ -15,14 +15,17 @@ import (
 // every fair group is taken on it or disabled in one of its states, so a strongly connected
 // component of the states the run may visit holds a fair cycle exactly when every fair group
 // enabled in all its states labels one of its inner edges: the decision is Tarjan's algorithm
-// plus one mask test per component.
+// plus one mask test per component. As in TLA+, a step that leaves the state unchanged is
+// stuttering: it neither takes its group nor keeps it enabled (a controller that retries a
+// failing write on a stale read forever, changing nothing, has not acted).
 
 // liveGraph is the reachable state graph, built once after a complete search for the temporal
 // properties: states are numbered in BFS order, each with its properties' conditions as bits,
 // the fair groups enabled in it, and its edges. States themselves are not kept: a trace is
 // rebuilt by replaying the model from an initial state.
 type liveGraph[S, A any] struct {
-	label   []uint64 // bit 2k: the k-th temporal property's Holds; bit 2k+1: its Then
+	label   []uint64 // words per state; bit 2u: the u-th check's Holds, bit 2u+1: its Then
+	words   int
 	enabled []uint64 // fair groups enabled in the state
 	parent  []int32  // the BFS tree: the state first reached from (-1 for an initial state)
 	via     []int32  // index in the parent's action list of the action into the state (initial states: in Init)
@@ -35,8 +38,8 @@ type liveGraph[S, A any] struct {
 
 // bytes is the graph's memory, including the fingerprint index it was built with.
 func (g *liveGraph[S, A]) bytes() int64 {
-	n, e := int64(len(g.label)), int64(len(g.to))
-	return n*(8+8+4+4+4+liveIndexBytes) + e*(4+1+4)
+	n, e := int64(len(g.parent)), int64(len(g.to))
+	return n*(int64(8*g.words)+8+4+4+4+liveIndexBytes) + e*(4+1+4)
 }
 
 // liveIndexBytes estimates the per-entry memory of the fingerprint to state map while building.
@@ -52,8 +55,8 @@ func fairness[S, A any](m Model[S, A]) func(A) (string, bool) {
 
 // buildLive explores the reachable states of the concrete model (without symmetry: the
 // fairness of one replica is not invariant under permuting replicas) breadth first.
-func (c *core[S, A]) buildLive(temporal []int) (*liveGraph[S, A], error) {
-	g := &liveGraph[S, A]{}
+func (c *core[S, A]) buildLive(checks []liveCheck) (*liveGraph[S, A], error) {
+	g := &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}
 	groupOf := fairness(c.m)
 	bit := map[string]int8{} // only looked up; bits are given in order of discovery
 	ids := map[uint64]int32{}
@@ -65,19 +68,19 @@ func (c *core[S, A]) buildLive(temporal []int) (*liveGraph[S, A], error) {
 		if id, ok := ids[fp]; ok {
 			return id
 		}
-		id := int32(len(g.label))
+		id := int32(len(g.parent))
 		ids[fp] = id
-		var l uint64
-		for k, i := range temporal {
-			p := c.props[i]
-			if p.Holds(s) {
-				l |= 1 << (2 * k)
+		at := len(g.label)
+		g.label = append(g.label, make([]uint64, g.words)...)
+		for u, ch := range checks {
+			holds, then := evalCheck(ch, c.props[ch.prop], s)
+			if holds {
+				g.label[at+2*u/64] |= 1 << (2 * u % 64)
 			}
-			if p.Then != nil && p.Then(s) {
-				l |= 1 << (2*k + 1)
+			if then {
+				g.label[at+(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
 			}
 		}
-		g.label = append(g.label, l)
 		g.parent, g.via = append(g.parent, parent), append(g.via, via)
 		queue = append(queue, s)
 		return id
@@ -97,6 +100,10 @@ func (c *core[S, A]) buildLive(temporal []int) (*liveGraph[S, A], error) {
 			if !ok {
 				continue
 			}
+			w := visit(next, int32(v), int32(k))
+			if w == int32(v) {
+				continue // a step that changes nothing is stuttering
+			}
 			b := int8(-1)
 			if name, fair := groupOf(a); fair {
 				var known bool
@@ -111,7 +118,7 @@ func (c *core[S, A]) buildLive(temporal []int) (*liveGraph[S, A], error) {
 				en |= 1 << b
 			}
 			g.act = append(g.act, int32(k))
-			g.to = append(g.to, visit(next, int32(v), int32(k)))
+			g.to = append(g.to, w)
 			g.group = append(g.group, b)
 		}
 		g.enabled = append(g.enabled, en)
@@ -120,45 +127,74 @@ func (c *core[S, A]) buildLive(temporal []int) (*liveGraph[S, A], error) {
 	return g, nil
 }
 
+// liveCheck is one check on the live graph: a temporal property, or one of its instances.
+type liveCheck struct {
+	prop, instance int // instance -1: the property itself
+}
+
+// evalCheck returns a check's conditions in s.
+func evalCheck[S any](ch liveCheck, p Property[S], s S) (holds, then bool) {
+	if ch.instance >= 0 {
+		return p.HoldsPer(s, ch.instance), p.ThenPer != nil && p.ThenPer(s, ch.instance)
+	}
+	return p.Holds != nil && p.Holds(s), p.Then != nil && p.Then(s)
+}
+
+// bit reports bit b of state v's label.
+func (g *liveGraph[S, A]) bit(v int32, b int) bool {
+	return g.label[int(v)*g.words+b/64]&(1<<(b%64)) != 0
+}
+
 // temporal reports whether a property is decided on the live graph.
 func temporal(e Expectation) bool {
-	return e == Eventually || e == AlwaysEventually || e == LeadsTo || e == EventuallyAlways
+	return e == Eventually || e == AlwaysEventually || e == LeadsTo || e == EventuallyAlways || e == Quiesces
 }
 
 // liveVerdicts decides the temporal properties not yet decided, after a complete search.
 func (c *core[S, A]) liveVerdicts() {
-	var ks []int
+	var checks []liveCheck
 	for i, p := range c.props {
-		if temporal(p.Expect) && c.found[i] == nil {
-			ks = append(ks, i)
+		if !temporal(p.Expect) || c.found[i] != nil {
+			continue
+		}
+		if p.Per == 0 {
+			checks = append(checks, liveCheck{prop: i, instance: -1})
+		}
+		for k := range p.Per {
+			checks = append(checks, liveCheck{prop: i, instance: k})
 		}
 	}
-	if len(ks) == 0 {
+	if len(checks) == 0 {
 		return
 	}
-	g, err := c.buildLive(ks)
+	g, err := c.buildLive(checks)
 	if err != nil {
 		c.err = err
 		return
 	}
 	c.liveBytes = g.bytes()
-	for k, i := range ks {
-		if tr := c.fairRun(g, c.props[i].Expect, k); tr != nil {
-			c.found[i] = &found[S, A]{status: Violated, trace: tr}
-		} else {
-			c.found[i] = &found[S, A]{status: Holds}
+	for u, ch := range checks {
+		if c.found[ch.prop] != nil {
+			continue // an earlier instance is violated
+		}
+		if tr := c.fairRun(g, c.props[ch.prop].Expect, u); tr != nil {
+			c.found[ch.prop] = &found[S, A]{status: Violated, trace: tr}
+		} else if u == len(checks)-1 || checks[u+1].prop != ch.prop {
+			c.found[ch.prop] = &found[S, A]{status: Holds}
 		}
 	}
 }
 
-// fairRun looks for a fair run that violates the k-th temporal property, of expectation e, and
-// returns it as a trace (a lasso when it cycles), or nil.
+// fairRun looks for a fair run that violates the k-th check, of expectation e, and returns it
+// as a trace (a lasso when it cycles), or nil. Tarjan's algorithm marks every state where a
+// violating run may stop and every fair component it may cycle in; the trace is then a
+// shortest path to one of them, and for a component a cycle from the state reached.
 func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S, A] {
-	n := len(g.label)
-	holds := func(v int32) bool { return g.label[v]&(1<<(2*k)) != 0 }
-	then := func(v int32) bool { return g.label[v]&(1<<(2*k+1)) != 0 }
+	n := len(g.parent)
+	holds := func(v int32) bool { return g.bit(v, 2*k) }
+	then := func(v int32) bool { return g.bit(v, 2*k+1) }
 	// The states a violating run may visit (from a start on), the states it may start from,
-	// and the states it must visit again and again (EventuallyAlways only).
+	// and the states it must visit again and again (EventuallyAlways, Quiesces).
 	region, start := func(v int32) bool { return !holds(v) }, func(v int32) bool { return !holds(v) }
 	bad := func(int32) bool { return true }
 	fairOnly := false
@@ -168,45 +204,40 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 		start = func(v int32) bool { return holds(v) && !then(v) }
 	case EventuallyAlways:
 		region, start, bad, fairOnly = func(int32) bool { return true }, func(int32) bool { return true }, region, true
+	case Quiesces:
+		region, start, fairOnly = func(int32) bool { return true }, func(int32) bool { return true }, true
+		bad = func(v int32) bool { return g.enabled[v] != 0 }
 	case Eventually:
 		start = func(v int32) bool { return g.parent[v] < 0 && !holds(v) }
 	}
 	t := tarjan[S, A]{g: g, region: region, bad: bad, fairOnly: fairOnly,
-		index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n)}
+		index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n), target: make([]bool, n)}
+	found := false
 	for v := int32(0); v < int32(n); v++ {
-		if !start(v) || t.index[v] != 0 {
-			continue
-		}
-		if path, loop := t.run(v); path != nil {
-			prefix := g.treePath(v)
-			if loop >= 0 {
-				loop += len(prefix) - 1
-			}
-			return c.replayPath(append(prefix, path[1:]...), loop)
+		if start(v) && t.index[v] == 0 {
+			found = t.run(v) || found
 		}
 	}
-	return nil
-}
-
-// treePath is the BFS tree's path from an initial state to v, as edges (the first is the
-// initial state, with its index in Init).
-func (g *liveGraph[S, A]) treePath(v int32) []pathStep {
-	var p []pathStep
-	for ; v >= 0; v = g.parent[v] {
-		p = append(p, pathStep{state: v, act: g.via[v]})
+	if !found {
+		return nil
 	}
-	slices.Reverse(p)
-	return p
+	path := t.shortestEntry(start)
+	loop := -1
+	if e := path[len(path)-1].state; t.comp[e] > 0 && t.inner[t.comp[e]-1] {
+		loop = len(path) - 1
+		path = append(path, t.fairCycle(e)...)
+	}
+	return c.replayPath(path, loop)
 }
 
 // pathStep is a state of a path and the index, in its predecessor's action list, of the
-// action that led to it.
+// action that led to it (for the first state, its index in Init).
 type pathStep struct {
 	state, act int32
 }
 
 // tarjan is an iterative Tarjan's strongly-connected-components search over the states of a
-// region, looking for a stutter state or a fair component.
+// region, marking the states where a violating run may stop or cycle.
 type tarjan[S, A any] struct {
 	g        *liveGraph[S, A]
 	region   func(int32) bool
@@ -215,6 +246,8 @@ type tarjan[S, A any] struct {
 	index    []int32          // 1 + the visit order; 0 when not visited
 	low      []int32
 	comp     []int32 // 1 + the component's root once done, 0 while open
+	inner    map[int32]bool
+	target   []bool // a stutter state, or a member of a fair component, with a bad state
 	stack    []int32
 	counter  int32
 }
@@ -224,32 +257,22 @@ func (t *tarjan[S, A]) edgeIn(j int32) bool {
 	return t.region(t.g.to[j]) && (!t.fairOnly || t.g.group[j] >= 0)
 }
 
-// run searches from v. It returns a path from v (first element v) and, for a lasso, the index
-// in it of the state the path's last step returns to (-1 for a run that stops).
-func (t *tarjan[S, A]) run(v int32) ([]pathStep, int) {
-	type frame struct {
-		v, next int32
-		act     int32 // index of the action into v in its parent's list
-	}
+// run searches from v and reports whether it marked a target.
+func (t *tarjan[S, A]) run(v int32) bool {
+	type frame struct{ v, next int32 }
 	g := t.g
+	found := false
 	var dfs []frame
-	push := func(v, act int32) {
+	push := func(v int32) {
 		t.counter++
 		t.index[v], t.low[v] = t.counter, t.counter
 		t.stack = append(t.stack, v)
-		dfs = append(dfs, frame{v: v, next: g.first[v], act: act})
-	}
-	path := func() []pathStep {
-		p := make([]pathStep, len(dfs))
-		for i, f := range dfs {
-			p[i] = pathStep{state: f.v, act: f.act}
+		dfs = append(dfs, frame{v: v, next: g.first[v]})
+		if g.enabled[v] == 0 && t.bad(v) {
+			t.target[v], found = true, true // a run may stop here
 		}
-		return p
 	}
-	push(v, -1)
-	if g.enabled[v] == 0 && t.bad(v) {
-		return path(), -1
-	}
+	push(v)
 	for len(dfs) > 0 {
 		f := &dfs[len(dfs)-1]
 		if f.next < g.first[f.v+1] {
@@ -258,13 +281,9 @@ func (t *tarjan[S, A]) run(v int32) ([]pathStep, int) {
 			if !t.edgeIn(j) {
 				continue
 			}
-			w := g.to[j]
-			switch {
+			switch w := g.to[j]; {
 			case t.index[w] == 0:
-				push(w, g.act[j])
-				if g.enabled[w] == 0 && t.bad(w) {
-					return path(), -1
-				}
+				push(w)
 			case t.comp[w] == 0:
 				t.low[f.v] = min(t.low[f.v], t.index[w])
 			}
@@ -287,28 +306,32 @@ func (t *tarjan[S, A]) run(v int32) ([]pathStep, int) {
 		for _, w := range members {
 			t.comp[w] = u + 1
 		}
-		if cycle := t.fairCycle(u); cycle != nil {
-			p := append(path(), pathStep{state: u, act: f.act})
-			return append(p, cycle...), len(p) - 1
+		if t.fairComponent(members) {
+			if t.inner == nil {
+				t.inner = map[int32]bool{}
+			}
+			t.inner[u] = true
+			for _, w := range members {
+				t.target[w] = true
+			}
+			found = true
 		}
 		t.stack = t.stack[:k]
 	}
-	return nil, -1
+	return found
 }
 
-// fairCycle returns, for the component of root u just completed, a fair cycle from u back to
-// u (without u itself at its start) that visits a bad state, or nil when there is none.
-func (t *tarjan[S, A]) fairCycle(u int32) []pathStep {
+// fairComponent reports whether a component just completed holds a fair cycle through a bad
+// state: it has an inner edge, a bad state, and every fair group enabled in all its states
+// labels one of its inner edges.
+func (t *tarjan[S, A]) fairComponent(members []int32) bool {
 	g := t.g
-	inComp := func(w int32) bool { return t.comp[w] == u+1 }
-	all, some, taken, anyBad, inner := ^uint64(0), uint64(0), uint64(0), false, false
-	for k := len(t.stack) - 1; k >= 0 && inComp(t.stack[k]); k-- {
-		w := t.stack[k]
+	all, taken, anyBad, inner := ^uint64(0), uint64(0), false, false
+	for _, w := range members {
 		all &= g.enabled[w]
-		some |= g.enabled[w]
 		anyBad = anyBad || t.bad(w)
 		for j := g.first[w]; j < g.first[w+1]; j++ {
-			if t.edgeIn(j) && inComp(g.to[j]) {
+			if t.edgeIn(j) && t.comp[g.to[j]] == t.comp[w] {
 				inner = true
 				if g.group[j] >= 0 {
 					taken |= 1 << g.group[j]
@@ -316,16 +339,78 @@ func (t *tarjan[S, A]) fairCycle(u int32) []pathStep {
 			}
 		}
 	}
-	if !inner || !anyBad || all&^taken != 0 {
-		return nil
+	return inner && anyBad && all&^taken == 0
+}
+
+// shortestEntry returns a shortest path from an initial state to a target: any path to a start
+// state, then through the region (breadth first over the pairs of a state and whether a start
+// was passed; ties go to the earlier initial state and action).
+func (t *tarjan[S, A]) shortestEntry(start func(int32) bool) []pathStep {
+	g := t.g
+	n := int32(len(g.parent))
+	type node = int32 // v, or n + v once a start was passed
+	prev := make([]int32, 2*n)
+	via := make([]int32, 2*n)
+	for i := range prev {
+		prev[i] = -2 // unseen
 	}
-	// Walk from u, meeting each requirement in turn by the shortest way: a bad state, then for
-	// each fair group enabled somewhere in the component, a state where it is disabled or one of
-	// its edges; then back to u. Whatever states the walk visits, every group it could find
-	// enabled is then taken or seen disabled.
+	var queue []node
+	reach := func(x, from, act int32) {
+		if prev[x] == -2 {
+			prev[x], via[x] = from, act
+			queue = append(queue, x)
+		}
+	}
+	for v := int32(0); v < n && g.parent[v] < 0; v++ {
+		if start(v) {
+			reach(n+v, -1, g.via[v])
+		} else {
+			reach(v, -1, g.via[v])
+		}
+	}
+	for ; len(queue) > 0; queue = queue[1:] {
+		x := queue[0]
+		v, passed := x%n, x >= n
+		if passed && t.target[v] {
+			var p []pathStep
+			for ; x >= 0; x = prev[x] {
+				p = append(p, pathStep{state: x % n, act: via[x]})
+			}
+			slices.Reverse(p)
+			return p
+		}
+		for j := g.first[v]; j < g.first[v+1]; j++ {
+			w := g.to[j]
+			switch {
+			case passed && t.region(w):
+				reach(n+w, x, g.act[j])
+			case !passed && start(w):
+				reach(n+w, x, g.act[j])
+			case !passed:
+				reach(w, x, g.act[j])
+			}
+		}
+	}
+	panic("checker: a target of the liveness search is unreachable")
+}
+
+// fairCycle returns a fair cycle through a bad state from e, a member of a fair component, back
+// to e (without e at its start). It walks from e meeting each requirement in turn by the
+// shortest way: a bad state, then for each fair group enabled somewhere in the component, a
+// state where it is disabled or one of its edges; then back to e. Whatever states the walk
+// visits, every group it could find enabled is then taken or seen disabled.
+func (t *tarjan[S, A]) fairCycle(e int32) []pathStep {
+	g := t.g
+	inComp := func(w int32) bool { return t.comp[w] == t.comp[e] }
+	var some uint64
+	for w := range int32(len(g.parent)) {
+		if inComp(w) {
+			some |= g.enabled[w]
+		}
+	}
 	var cycle []pathStep
-	cur := u
-	var seenTaken, seenDisabled uint64 = 0, ^g.enabled[u]
+	cur := e
+	var seenTaken, seenDisabled uint64 = 0, ^g.enabled[e]
 	met := func(p []pathStep, groups []int8) {
 		for i, s := range p {
 			seenDisabled |= ^g.enabled[s.state]
@@ -338,8 +423,8 @@ func (t *tarjan[S, A]) fairCycle(u int32) []pathStep {
 			cur = p[len(p)-1].state
 		}
 	}
-	if !t.bad(u) {
-		met(t.shortest(cur, inComp, func(w int32) bool { return t.bad(w) }, nil))
+	if !t.bad(e) {
+		met(t.shortest(cur, inComp, t.bad, nil))
 	}
 	for b := range len(g.groups) {
 		need := uint64(1) << b
@@ -348,8 +433,8 @@ func (t *tarjan[S, A]) fairCycle(u int32) []pathStep {
 		}
 		met(t.shortest(cur, inComp, func(w int32) bool { return g.enabled[w]&need == 0 }, func(j int32) bool { return g.group[j] == int8(b) }))
 	}
-	if cur != u || len(cycle) == 0 {
-		met(t.shortestBack(cur, u, inComp))
+	if cur != e || len(cycle) == 0 {
+		met(t.bfs(cur, inComp, func(j int32) bool { return g.to[j] == e }))
 	}
 	return cycle
 }
@@ -362,11 +447,6 @@ func (t *tarjan[S, A]) shortest(from int32, in func(int32) bool, goal func(int32
 		return nil, nil
 	}
 	return t.bfs(from, in, func(j int32) bool { return goal(t.g.to[j]) || goalEdge != nil && goalEdge(j) })
-}
-
-// shortestBack returns a shortest path of at least one step inside the component from from to u.
-func (t *tarjan[S, A]) shortestBack(from, u int32, in func(int32) bool) ([]pathStep, []int8) {
-	return t.bfs(from, in, func(j int32) bool { return t.g.to[j] == u })
 }
 
 // bfs returns the shortest path from from, through inner edges, whose last edge satisfies

@@ -82,13 +82,21 @@ func TestFairnessHandBuilt(t *testing.T) {
 		groupedRun, togetherRun []int
 		groupedLoop, togLoop    int
 	}{{
-		// A self-loop of the environment beside a fair controller that leads to the goal: a
-		// run looping forever starves the controller, which is unfair; with every action fair
+		// A cycle of the environment beside a fair controller that leads to the goal: a run
+		// looping forever starves the controller, which is unfair; with every action fair
 		// together, the loop is a fair run.
-		name: "self-loop",
-		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{0, "env"}, {1, "ctrl"}}},
+		name: "environment cycle",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{2, "env"}, {1, "ctrl"}}, 2: {{0, "env"}, {1, "ctrl"}}},
 			fair: map[string]bool{"ctrl": true}, props: []Property[int]{{Name: "eventually 1", Expect: Eventually, Holds: is(1)}}},
-		grouped: Holds, together: Violated, togetherRun: []int{0, 0}, togLoop: 0, groupedLoop: -1,
+		grouped: Holds, together: Violated, togetherRun: []int{0, 2, 0}, togLoop: 0, groupedLoop: -1,
+	}, {
+		// A self-loop is stuttering (as in TLA+): it neither takes its group nor keeps it
+		// enabled. Here the controller only stutters, so a fair run may stop in 0; with every
+		// action together, the environment's step to the goal is enabled, and taken.
+		name: "self-loop",
+		g: &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{0, "ctrl"}, {1, "env"}}},
+			fair: map[string]bool{"ctrl": true}, props: []Property[int]{{Name: "eventually 1", Expect: Eventually, Holds: is(1)}}},
+		grouped: Violated, groupedRun: []int{0}, groupedLoop: -1, together: Holds, togLoop: -1,
 	}, {
 		// Two cycles through 0, one for each of two fair groups; both groups are enabled
 		// everywhere, and lead to the goal 9 from 1 and 2. A fair lasso must go round both

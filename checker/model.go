@@ -82,10 +82,15 @@ const (
 	// cycle of fair actions through a state where it fails, or a reachable state where it
 	// fails and no fair group is enabled. Decided after a complete search only.
 	EventuallyAlways
+	// Quiesces: on every fair run on which unfair actions are taken only finitely often, a
+	// state is reached where no fair group is enabled (the fair actions come to rest: they do
+	// not undo each other forever). It has no condition (Holds is nil). Decided after a
+	// complete search only.
+	Quiesces
 )
 
-// String returns "always", "sometimes", "eventually", "always eventually", "leads to" or
-// "eventually always".
+// String returns "always", "sometimes", "eventually", "always eventually", "leads to",
+// "eventually always" or "quiesces".
 func (e Expectation) String() string {
 	switch e {
 	case Always:
@@ -100,6 +105,8 @@ func (e Expectation) String() string {
 		return "leads to"
 	case EventuallyAlways:
 		return "eventually always"
+	case Quiesces:
+		return "quiesces"
 	}
 	return "unknown"
 }
@@ -110,6 +117,11 @@ type Property[S any] struct {
 	Expect Expectation
 	Holds  func(s S) bool
 	Then   func(s S) bool // LeadsTo only: what must follow
+	// Per splits an AlwaysEventually, LeadsTo or EventuallyAlways property into Per instances
+	// (one per node, say), judged one by one with the conditions HoldsPer(s, k) and
+	// ThenPer(s, k) in place of Holds and Then; it holds when every instance does.
+	Per               int
+	HoldsPer, ThenPer func(s S, k int) bool
 }
 
 // Status is the verdict on one property.

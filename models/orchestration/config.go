@@ -3,6 +3,7 @@ package orchestration
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -23,7 +24,14 @@ type Config struct {
 	Staleness int // revisions behind the latest a read may be; datastore.Unbounded for any
 	Faults    Faults
 	Client    Client
+	// Fair names the kinds of environment actions that are weakly fair too (EnvironmentGroups);
+	// controllers always are. See Model.ActionGroup.
+	Fair []string
 }
+
+// EnvironmentGroups are the kinds of environment actions a configuration may declare fair: a
+// controller's restart, a node's crash or rejoin, a container's exit, the client's actions.
+var EnvironmentGroups = []string{"restart", "crash", "rejoin", "exit", "client"}
 
 // Faults are the fault switches.
 type Faults struct {
@@ -118,6 +126,11 @@ func (c *Config) Validate() error {
 	for _, name := range c.Client.Suspend {
 		if !has(cluster.KindJob, name) {
 			bad = append(bad, fmt.Sprintf("client.suspend: no Job %q", name))
+		}
+	}
+	for _, f := range c.Fair {
+		if !slices.Contains(EnvironmentGroups, f) {
+			bad = append(bad, fmt.Sprintf("fair: no environment action %q (there are: %s)", f, strings.Join(EnvironmentGroups, ", ")))
 		}
 	}
 	if len(bad) > 0 {

@@ -93,6 +93,11 @@ type Model struct {
 	cfg   Config
 	store datastore.Config
 	ctrls []Controller
+	// groups are each controller's action groups for fairness: its steps, then one per fault
+	// kind (restart, crash, rejoin, exit), named after it.
+	groups [][5]string
+	fair   [5]bool // which of a controller's groups are fair (steps always)
+	client bool    // whether the client's actions are fair
 }
 
 // New validates cfg and builds the model.
@@ -126,7 +131,40 @@ func New(cfg Config) (*Model, error) {
 			m.ctrls = append(m.ctrls, Controller{Kind: k.kind, Name: fmt.Sprintf("%s-%d", k.name, i)})
 		}
 	}
+	m.fair[0], m.client = true, slices.Contains(cfg.Fair, "client")
+	for k, kind := range EnvironmentGroups[:4] {
+		m.fair[k+1] = slices.Contains(cfg.Fair, kind)
+	}
+	for _, c := range m.ctrls {
+		m.groups = append(m.groups, [5]string{c.Name, "restart " + c.Name, "crash " + c.Name, "rejoin " + c.Name, "exit on " + c.Name})
+	}
 	return m, nil
+}
+
+// ActionGroup implements checker.Fairness: each controller replica's steps are a weakly fair
+// group of their own (a controller that could act does act, on some view it may read); faults
+// are grouped by kind and component ("restart scheduler-1", "crash kubelet/node-1", "exit on
+// kubelet/node-1") and the client's actions form one group, "client": these are the
+// environment, fair only when Config.Fair names their kind.
+func (m *Model) ActionGroup(a Action) (string, bool) {
+	k := 0
+	switch a.Kind {
+	case Step:
+	case Restart:
+		k = 1
+	case Crash:
+		k = 2
+	case Rejoin:
+		k = 3
+	case Exit:
+		k = 4
+	default:
+		return "client", m.client
+	}
+	if a.Ctrl < 0 || a.Ctrl >= len(m.groups) {
+		return "", false
+	}
+	return m.groups[a.Ctrl][k], m.fair[k]
 }
 
 // has reports whether the initial cluster has an object of one of the kinds.

@@ -31,7 +31,7 @@ const (
 )
 
 // Properties are the model's properties: the first two always, the others when the initial
-// cluster has objects of the kind they are about.
+// cluster has objects of the kind they are about, then the liveness properties.
 func (m *Model) Properties() []checker.Property[State] {
 	ps := []checker.Property[State]{
 		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
@@ -64,7 +64,7 @@ func (m *Model) Properties() []checker.Property[State] {
 			checker.Property[State]{Name: JobFinalizers, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCount == 0 }},
 			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded})
 	}
-	return ps
+	return append(ps, m.liveness()...)
 }
 
 // uniqueNames: within every retained revision, no two objects of one kind share a name.

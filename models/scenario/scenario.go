@@ -6,6 +6,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,6 +51,9 @@ type Settings struct {
 	// Scale is the client's scaling: "scenario" (the file's client.scale), "off", or "MIN..MAX"
 	// for every ReplicaSet, Deployment and StatefulSet of the scenario.
 	Scale string
+	// Fair lists the environment's actions that are weakly fair (orchestration.EnvironmentGroups),
+	// in that order; none by default.
+	Fair []string
 }
 
 // Param describes a setting for the catalog and the playground.
@@ -71,6 +75,7 @@ var Params = []Param{
 	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
 	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
 	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
+	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, client (liveness only)"},
 }
 
 func levelNames() []string {
@@ -106,6 +111,11 @@ func (s Settings) Get(name string) string {
 			return "scenario"
 		}
 		return s.Scale
+	case "fair":
+		if len(s.Fair) == 0 {
+			return "none"
+		}
+		return strings.Join(s.Fair, ",")
 	}
 	return ""
 }
@@ -146,6 +156,8 @@ func (s *Settings) Set(name, value string) error {
 		boolean(&s.NodeCrash)
 	case "container-exit":
 		boolean(&s.ContainerExit)
+	case "fair":
+		s.Fair, err = parseFair(value)
 	case "scale":
 		if _, _, ok := scaleRange(value); !ok && value != "off" && value != "scenario" {
 			err = fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", value)
@@ -207,8 +219,15 @@ func decodeScenario(n node) *Scenario {
 		}
 		f := spec.field(key)
 		text := describe(f.v)
-		if str, ok := f.v.(string); ok {
-			text = str
+		switch x := f.v.(type) {
+		case string:
+			text = x
+		case []any: // a list setting (fair), as its comma list
+			var items []string
+			for _, it := range x {
+				items = append(items, fmt.Sprint(it))
+			}
+			text = strings.Join(items, ",")
 		}
 		if err := s.Settings.Set(p.Name, text); err != nil {
 			o.d.fail(f.path, "%v", err)
@@ -281,6 +300,29 @@ func target(o object) (cluster.Kind, string) {
 	return kind, name
 }
 
+// parseFair reads the fair setting: none, or a comma list of environment actions, returned in
+// orchestration.EnvironmentGroups' order.
+func parseFair(v string) ([]string, error) {
+	if v == "none" || v == "" {
+		return nil, nil
+	}
+	want := map[string]bool{} // only looked up
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.Contains(orchestration.EnvironmentGroups, f) {
+			return nil, fmt.Errorf("fair must be none or a comma list of %s, not %q", strings.Join(orchestration.EnvironmentGroups, ", "), v)
+		}
+		want[f] = true
+	}
+	var out []string
+	for _, f := range orchestration.EnvironmentGroups {
+		if want[f] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 // scaleRange reads "MIN..MAX".
 func scaleRange(v string) (lo, hi int64, ok bool) {
 	a, b, found := strings.Cut(v, "..")
@@ -310,6 +352,7 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	cfg := orchestration.Config{
 		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
+		Fair:   set.Fair,
 	}
 	cfg.Client.Scale = append([]orchestration.ScaleRange(nil), s.Client.Scale...)
 	if set.Scale == "off" {
