@@ -119,15 +119,25 @@ func traceFingerprints[S, A any](m Model[S, A], tr *Trace[S, A], canon func(S) S
 }
 
 // WriteDOT writes the graph in Graphviz DOT. The states of path (fingerprints, as from
-// TraceFingerprints) and the edges between consecutive ones are highlighted; the last state of
-// a non-empty path is marked as the violating (or witness) state. Each node carries its whole
-// state, and each edge its whole action, as a tooltip (shown by SVG viewers). Node IDs are
-// s<ID>.
-func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
-	onPath := make(map[uint64]int, len(path)) // fingerprint to position; only looked up
+// TraceFingerprints) and the edges between consecutive ones are highlighted in red; the last
+// state of a non-empty path is marked as the violating (or witness) state. For a lasso, loop
+// is the position in path of the state the last step returns to (-1 for none): the cycle's
+// states and edges are drawn in purple (class "cycle") and the state it returns to is marked
+// "↻". Each node carries its whole state, and each edge its whole action, as a tooltip (shown
+// by SVG viewers). Node IDs are s<ID>.
+func (g *Graph) WriteDOT(w io.Writer, path []uint64, loop int) error {
+	const red, purple = `"#d62728"`, `"#7b3fb5"`
+	onPath := make(map[uint64]bool, len(path))   // only looked up
+	inCycle := make(map[uint64]bool, len(path))  // only looked up
+	steps := make(map[[2]uint64]bool, len(path)) // trace edge to whether it is on the cycle; only looked up
 	for i, fp := range path {
-		if _, dup := onPath[fp]; !dup {
-			onPath[fp] = i
+		onPath[fp] = true
+		if loop >= 0 && i >= loop {
+			inCycle[fp] = true
+		}
+		if i > 0 {
+			k := [2]uint64{path[i-1], fp}
+			steps[k] = steps[k] || loop >= 0 && i > loop
 		}
 	}
 	bw := bufio.NewWriter(w)
@@ -139,9 +149,15 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 		if n.Initial {
 			attrs = append(attrs, "peripheries=2")
 		}
-		if i, ok := onPath[n.FP]; ok {
-			attrs = append(attrs, `class="trace"`, `color="#d62728"`, "penwidth=2")
-			if i == len(path)-1 {
+		switch last := len(path) > 0 && path[len(path)-1] == n.FP; {
+		case inCycle[n.FP]:
+			attrs = append(attrs, `class="trace cycle"`, "color="+purple, "penwidth=2")
+			if last {
+				attrs = append(attrs, `fillcolor="#ece2f7"`, `xlabel="↻"`)
+			}
+		case onPath[n.FP]:
+			attrs = append(attrs, `class="trace"`, "color="+red, "penwidth=2")
+			if last {
 				attrs = append(attrs, `fillcolor="#fde0dd"`)
 			}
 		}
@@ -149,8 +165,10 @@ func (g *Graph) WriteDOT(w io.Writer, path []uint64) error {
 	}
 	for _, e := range g.Edges {
 		attrs := []string{"label=" + dotQuote(wrap(e.Label, 32, 3)), "tooltip=" + tooltipQuote(e.Label)}
-		if i, ok := onPath[g.Nodes[e.From].FP]; ok && i+1 < len(path) && path[i+1] == g.Nodes[e.To].FP {
-			attrs = append(attrs, `class="trace"`, `color="#d62728"`, "penwidth=2")
+		if cycle, ok := steps[[2]uint64{g.Nodes[e.From].FP, g.Nodes[e.To].FP}]; ok && cycle {
+			attrs = append(attrs, `class="trace cycle"`, "color="+purple, "penwidth=2.5")
+		} else if ok {
+			attrs = append(attrs, `class="trace"`, "color="+red, "penwidth=2")
 		}
 		fmt.Fprintf(bw, "  s%d -> s%d [%s];\n", e.From, e.To, strings.Join(attrs, ", "))
 	}

@@ -17,7 +17,7 @@ func TestGraphCaptureAndDOT(t *testing.T) {
 		}
 		var b strings.Builder
 		path := TraceFingerprints[int, int](g, r.Properties[0].Trace)
-		if err := r.Graph.WriteDOT(&b, path); err != nil {
+		if err := r.Graph.WriteDOT(&b, path, -1); err != nil {
 			t.Fatal(err)
 		}
 		dot := b.String()
@@ -37,7 +37,7 @@ func TestGraphCaptureAndDOT(t *testing.T) {
 		t.Fatalf("capped graph: %d nodes, truncated %v, unique %d", len(r.Graph.Nodes), r.Graph.Truncated, r.Unique)
 	}
 	var b strings.Builder
-	if err := r.Graph.WriteDOT(&b, nil); err != nil || !strings.Contains(b.String(), `label="capped at 50 states"`) {
+	if err := r.Graph.WriteDOT(&b, nil, -1); err != nil || !strings.Contains(b.String(), `label="capped at 50 states"`) {
 		t.Fatalf("capped DOT: %v\n%s", err, b.String())
 	}
 }
@@ -58,5 +58,32 @@ func TestGraphInReport(t *testing.T) {
 	}
 	if NewReport[int, int](g, "g", check(t, g, Options{})).Graph != nil {
 		t.Fatal("a graph without capture")
+	}
+}
+
+// A lasso's cycle is drawn in its own colour, and the state it returns to is marked: on
+// 0 -> 1 -> 2 -> 1 (eventually 3 never holds), the prefix edge 0 -> 1 is red, 1 -> 2 -> 1 purple.
+func TestLassoDOT(t *testing.T) {
+	g := &graphModel{inits: []int{0}, succ: [][]int{{1}, {2}, {1}}}
+	g.props = []Property[int]{{Name: "reaches 3", Expect: Eventually, Holds: func(s int) bool { return s == 3 }}}
+	r := check(t, g, Options{GraphLimit: 10})
+	p := r.Properties[0]
+	if p.Status != Violated || !p.Trace.Cycle {
+		t.Fatalf("%v %v", p.Status, statesOf(p.Trace))
+	}
+	rep := NewReport[int, int](g, "g", r)
+	dot := rep.Graph.DOT
+	for _, want := range []string{
+		`s0 -> s1 [label="0", tooltip="0", class="trace", color="#d62728"`,
+		`s1 -> s2 [label="0", tooltip="0", class="trace cycle", color="#7b3fb5"`,
+		`s2 -> s1 [label="0", tooltip="0", class="trace cycle", color="#7b3fb5"`,
+		`xlabel="↻"`,
+	} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT lacks %s:\n%s", want, dot)
+		}
+	}
+	if strings.Count(dot, `class="trace cycle"`) != 4 {
+		t.Errorf("want 2 cycle states and 2 cycle edges:\n%s", dot)
 	}
 }

@@ -45,6 +45,14 @@ type PropertyReport struct {
 	Loop *int `json:"loop,omitempty"`
 }
 
+// LoopIndex returns Loop, or -1 for a trace that is not a lasso.
+func (p PropertyReport) LoopIndex() int {
+	if p.Loop == nil {
+		return -1
+	}
+	return *p.Loop
+}
+
 // TraceStep is one step of a rendered trace: the action taken, the state it led to, and the
 // Always properties that state violates.
 type TraceStep struct {
@@ -91,15 +99,19 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 // graphReport renders r's graph with the most telling trace highlighted.
 func graphReport[S, A any](m Model[S, A], r Result[S, A]) *GraphReport {
 	var path []uint64
+	loop := -1
 	for _, want := range []Status{Violated, Holds} {
 		for _, p := range r.Properties {
 			if path == nil && p.Status == want && p.Trace != nil {
 				path = traceFingerprints(m, p.Trace, r.canon)
+				if p.Trace.Cycle {
+					loop = p.Trace.CycleStart
+				}
 			}
 		}
 	}
 	var b strings.Builder
-	r.Graph.WriteDOT(&b, path)
+	r.Graph.WriteDOT(&b, path, loop)
 	g := &GraphReport{DOT: b.String(), Truncated: r.Graph.Truncated}
 	for _, n := range r.Graph.Nodes {
 		g.States = append(g.States, n.Detail)
@@ -176,8 +188,13 @@ func (p PropertyReport) Verdict(r Report) string {
 	}
 	switch p.Status {
 	case Violated.String():
-		if p.Trace == nil {
+		switch {
+		case p.Trace == nil:
 			return "violated: no reachable state satisfies it"
+		case p.Loop != nil:
+			return fmt.Sprintf("violated after %s, then steps %d–%d repeat forever", steps(len(p.Trace)-1), *p.Loop+1, len(p.Trace)-1)
+		case p.Temporal():
+			return "violated after " + steps(len(p.Trace)-1) + ", where the run may stop (no fair action is enabled)"
 		}
 		return "violated after " + steps(len(p.Trace)-1)
 	case Holds.String():
@@ -186,7 +203,15 @@ func (p PropertyReport) Verdict(r Report) string {
 		}
 		return "holds"
 	}
+	if p.Temporal() {
+		return fmt.Sprintf("unknown: decided only by a complete search (%s states, depth %d explored)", Thousands(r.Unique), r.Depth)
+	}
 	return fmt.Sprintf("unknown: no violation within %s states, depth %d", Thousands(r.Unique), r.Depth)
+}
+
+// Temporal reports whether the property is judged over whole runs (not state by state).
+func (p PropertyReport) Temporal() bool {
+	return p.Expectation != Always.String() && p.Expectation != Sometimes.String()
 }
 
 // Thousands writes n with thousands separators: 18,507,778.

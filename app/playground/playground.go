@@ -53,6 +53,16 @@ type shown struct {
 	steps []checker.TraceStep
 	path  []int
 	next  []string
+	loop  int // for a lasso, the step whose state the last step returns to; -1 for none
+}
+
+// lassoTitle titles a trace, saying which steps repeat forever for a lasso.
+func lassoTitle(name string, steps, loop int) string {
+	t := fmt.Sprintf("%s: %d steps", name, steps)
+	if loop >= 0 {
+		t += fmt.Sprintf(", then steps %d–%d repeat forever", loop+1, steps)
+	}
+	return t
 }
 
 // OnInit sets the defaults.
@@ -175,7 +185,7 @@ func (p *Playground) cancel() {
 // showProperty displays property i's trace.
 func (p *Playground) showProperty(i int) {
 	pr := p.report.Properties[i]
-	p.shown = &shown{title: fmt.Sprintf("%s: %d steps", pr.Name, len(pr.Trace)-1), steps: pr.Trace, path: pr.Path}
+	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
 	p.setStep(0)
 }
 
@@ -206,7 +216,7 @@ func (p *Playground) explore(path []int, title string) error {
 	if err != nil {
 		return err
 	}
-	p.shown = &shown{title: title, steps: steps, path: path}
+	p.shown = &shown{title: title, steps: steps, path: path, loop: -1}
 	p.setStep(len(path))
 	return nil
 }
@@ -241,6 +251,8 @@ func (p *Playground) key(k string) {
 	case "ArrowRight", "j":
 		if p.step+1 < n {
 			p.setStep(p.step + 1)
+		} else if p.shown != nil && p.shown.loop >= 0 {
+			p.setStep(p.shown.loop + 1) // round the cycle again
 		}
 	case "ArrowLeft", "k":
 		if p.step > 0 {
@@ -256,6 +268,9 @@ func (p *Playground) Link() string {
 		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed}
 	if p.shown != nil && p.shown.path != nil {
 		l.Trace = p.shown.path[:min(len(p.shown.path), len(p.shown.steps)-1)]
+		if loop := p.shown.loop; loop >= 0 {
+			l.Loop = &loop
+		}
 	}
 	return l.Fragment()
 }
@@ -288,8 +303,10 @@ func (p *Playground) open(fragment string) {
 		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
 	}
 	if l.Trace != nil {
-		if err := p.explore(l.Trace, fmt.Sprintf("Trace from a link: %d steps", len(l.Trace))); err != nil {
+		if err := p.explore(l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1)); err != nil {
 			p.err = "This link's trace cannot be replayed: " + err.Error()
+		} else if l.Loop != nil {
+			p.shown.loop, p.shown.title = *l.Loop, lassoTitle("Trace from a link", len(l.Trace), *l.Loop)
 		}
 	}
 }

@@ -211,19 +211,28 @@ func (p *Playground) renderTrace() app.UI {
 		app.H2().ID("trace-title").Text(p.shown.title),
 		app.Div().Class("stepper").Body(
 			app.Button().ID("prev").Text("← Back").Disabled(p.step == 0).OnClick(func(app.Context, app.Event) { p.key("ArrowLeft") }),
-			app.Span().ID("position").Text(fmt.Sprintf("step %d of %d", p.step, len(tr)-1)),
-			app.Button().ID("next").Text("Next →").Disabled(p.step+1 >= len(tr)).OnClick(func(app.Context, app.Event) { p.key("ArrowRight") }),
+			app.Span().ID("position").Text(p.position()),
+			app.Button().ID("next").Text(map[bool]string{false: "Next →", true: "↻ Again"}[p.step+1 >= len(tr) && p.shown.loop >= 0]).
+				Disabled(p.step+1 >= len(tr) && p.shown.loop < 0).OnClick(func(app.Context, app.Event) { p.key("ArrowRight") }),
 			app.Label().Class("toggle").Body(
 				app.Input().ID("changes-only").Type("checkbox").Checked(p.changesOnly).OnChange(func(app.Context, app.Event) { p.changesOnly = !p.changesOnly }),
 				app.Text(" changes only"),
 			),
 		),
 		app.Div().Class("columns").Body(
-			app.Ol().ID("trace").Start(0).Body(app.Range(tr).Slice(func(i int) app.UI {
-				return app.Li().ID("step-" + strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == p.step]).Body(
-					app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.setStep(i) }),
-				)
-			})),
+			app.Ol().ID("trace").Start(0).Body(
+				app.Range(tr).Slice(func(i int) app.UI {
+					return app.Li().ID("step-"+strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == p.step], map[bool]string{true: "cycle"}[p.shown.loop >= 0 && i > p.shown.loop]).Body(
+						app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.setStep(i) }),
+					)
+				}),
+				app.If(p.shown.loop >= 0, func() app.UI {
+					return app.Li().ID("loop-back").Class("loop-back").Body(
+						app.Button().Text(fmt.Sprintf("↻ back to the state of step %d: steps %d–%d repeat forever", p.shown.loop, p.shown.loop+1, len(tr)-1)).
+							OnClick(func(app.Context, app.Event) { p.setStep(p.shown.loop + 1) }),
+					)
+				}),
+			),
 			app.Div().Class("state").Body(
 				app.P().ID("step-action").Class("action").Text(fmt.Sprintf("%d. %s", p.step, step.Action)),
 				p.renderStepProperties(step),
@@ -273,6 +282,16 @@ func (p *Playground) renderGraph() app.UI {
 		app.Div().ID("graph").Class("graph-box"),
 		state,
 	)
+}
+
+// position says which step is selected and, for a lasso, where the cycle is.
+func (p *Playground) position() string {
+	n := len(p.trace()) - 1
+	text := fmt.Sprintf("step %d of %d", p.step, n)
+	if loop := p.shown.loop; loop >= 0 && p.step > loop {
+		text += fmt.Sprintf(" · in the cycle (steps %d–%d, forever)", loop+1, n)
+	}
+	return text
 }
 
 // renderStepProperties says which properties the selected step's state violates, and where the

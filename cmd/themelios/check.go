@@ -142,7 +142,7 @@ func permalink(a checkArgs, j *job, rep checker.Report) string {
 		l.Strategy = a.strategy
 	}
 	if p := drawnTrace(rep); p != nil {
-		l.Trace = p.Path
+		l.Trace, l.Loop = p.Path, p.Loop
 	}
 	return strings.TrimSuffix(a.linkBase, "/") + "/#" + l.Fragment()
 }
@@ -276,15 +276,19 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 			kind = "Witness"
 		}
 		fmt.Fprintf(w, "\n%s for %q (%d step%s):\n", kind, p.Name, len(p.Trace)-1, plural(len(p.Trace)-1))
-		writeTrace(w, p.Trace)
-		if p.Loop != nil {
-			fmt.Fprintf(w, "     …then steps %d–%d repeat forever (the last step returns to the state of step %d).\n", *p.Loop+1, len(p.Trace)-1, *p.Loop)
+		writeTrace(w, p.Trace, p.Loop)
+		if p.Loop == nil && p.Status == "violated" && p.Temporal() {
+			fmt.Fprintln(w, "     …and the run may stop there: no fair action is enabled.")
 		}
 	}
 }
 
-// writeTrace prints a trace as numbered steps, each with the lines of the state it changed.
-func writeTrace(w io.Writer, trace []checker.TraceStep) {
+// writeTrace prints a trace as numbered steps, each with the lines of the state it changed,
+// and for a lasso (loop set) which steps repeat forever.
+func writeTrace(w io.Writer, trace []checker.TraceStep, loop *int) {
+	if loop != nil {
+		defer fmt.Fprintf(w, "     …then steps %d–%d repeat forever (the last step returns to the state of step %d).\n", *loop+1, len(trace)-1, *loop)
+	}
 	prev := ""
 	for i, st := range trace {
 		fmt.Fprintf(w, "%3d. %s\n", i, st.Action)

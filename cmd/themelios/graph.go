@@ -67,10 +67,14 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if p == nil {
 			return fail(stderr, "graph: --trace: %s has no counterexample or witness to draw", job.entry.Name)
 		}
-		if dot, nodes, err = job.model.TraceGraph(p.Path); err != nil {
+		if dot, nodes, err = job.model.TraceGraph(p.Path, p.LoopIndex()); err != nil {
 			return fail(stderr, "graph: %v", err)
 		}
-		fmt.Fprintf(stderr, "themelios: graph: the trace of %q (%d steps) and its neighbourhood: %d states\n", p.Name, len(p.Trace)-1, nodes)
+		cycle := ""
+		if p.Loop != nil {
+			cycle = fmt.Sprintf(", steps %d–%d repeating forever (in purple)", *p.Loop+1, len(p.Trace)-1)
+		}
+		fmt.Fprintf(stderr, "themelios: graph: the trace of %q (%d steps%s) and its neighbourhood: %d states\n", p.Name, len(p.Trace)-1, cycle, nodes)
 	} else {
 		dot, nodes = rep.Graph.DOT, len(rep.Graph.States)
 		if rep.Graph.Truncated {

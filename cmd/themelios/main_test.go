@@ -148,7 +148,7 @@ func TestGroup(t *testing.T) {
 func TestCheckScenarios(t *testing.T) {
 	code, out, _ := runCLI("check", "replicaset/spec-replicas-change", "--json")
 	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 4 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 8 {
 		t.Fatalf("spec-replicas-change: exit %d %+v", code, rep)
 	}
 	code, out, _ = runCLI("check", "node/restart", "--set", "consistency=optimistic", "--workers", "1")

@@ -142,6 +142,9 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 		for _, p := range c.rep.Properties {
 			if p.Status == "violated" {
 				prop, trace = p.Name, fmt.Sprint(len(p.Trace)-1)
+				if p.Loop != nil {
+					trace += fmt.Sprintf(" (↻ %d–%d)", *p.Loop+1, len(p.Trace)-1)
+				}
 				break
 			}
 		}

@@ -44,7 +44,7 @@ func replay(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "replay: %v", err)
 	}
 	fmt.Fprintf(stdout, "%s (%s): a trace of %d step%s\n", entry.Name, entry.Describe(vals), len(steps)-1, plural(len(steps)-1))
-	writeTrace(stdout, steps)
+	writeTrace(stdout, steps, l.Loop)
 	if v := steps[len(steps)-1].Violating; len(v) > 0 {
 		fmt.Fprintf(stdout, "\nThe last state violates: %s\n", strings.Join(v, "; "))
 		return exitViolation

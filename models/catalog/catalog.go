@@ -137,8 +137,9 @@ type Checkable interface {
 	// checker.Replay) and returns the rendered trace and the actions enabled at its end.
 	Explore(path []int) (trace []checker.TraceStep, next []string, err error)
 	// TraceGraph is the DOT of the trace that path follows and its one-step neighbourhood,
-	// the trace highlighted and every node with its whole state as a tooltip.
-	TraceGraph(path []int) (dot string, nodes int, err error)
+	// the trace highlighted and every node with its whole state as a tooltip; loop, for a
+	// lasso, is the index of the state the last step returns to (-1 for none).
+	TraceGraph(path []int, loop int) (dot string, nodes int, err error)
 }
 
 // Run is a sliced check with its types hidden.
@@ -179,14 +180,14 @@ func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []string, error
 	return checker.RenderTrace(a.m, tr), next, nil
 }
 
-func (a adapter[S, A]) TraceGraph(path []int) (string, int, error) {
+func (a adapter[S, A]) TraceGraph(path []int, loop int) (string, int, error) {
 	tr, err := checker.Replay(a.m, 0, path)
 	if err != nil {
 		return "", 0, err
 	}
 	g := checker.NeighbourhoodGraph(a.m, tr)
 	var b strings.Builder
-	err = g.WriteDOT(&b, checker.TraceFingerprints(a.m, tr))
+	err = g.WriteDOT(&b, checker.TraceFingerprints(a.m, tr), loop)
 	return b.String(), len(g.Nodes), err
 }
 

@@ -103,7 +103,7 @@ func TestTraceGraph(t *testing.T) {
 	m, _ := e.Build(Values{})
 	rep, _ := m.Check(context.Background(), e.Name, checker.Options{})
 	p := rep.Properties[1] // big ≠ 4: violated in 6 steps
-	dot, nodes, err := m.TraceGraph(p.Path)
+	dot, nodes, err := m.TraceGraph(p.Path, p.LoopIndex())
 	if err != nil || p.Status != "violated" {
 		t.Fatal(err, p.Status)
 	}
@@ -114,7 +114,7 @@ func TestTraceGraph(t *testing.T) {
 	if !strings.Contains(dot, `tooltip="big = 0\nsmall = 0"`) || !strings.Contains(dot, `fillcolor="#fde0dd"`) {
 		t.Fatalf("tooltips or the violating state missing:\n%s", dot)
 	}
-	if _, _, err := m.TraceGraph([]int{99}); err == nil {
+	if _, _, err := m.TraceGraph([]int{99}, -1); err == nil {
 		t.Fatal("a bad path gave a graph")
 	}
 }

@@ -26,7 +26,8 @@ const (
 
 // Link is what a permalink carries: a target with its settings and check options, and
 // optionally a trace as action indices (see checker.Replay). DESIGN.md fixes its form:
-// #s=<base64url(deflate(canonical JSON))>&t=<indices joined by '.'>.
+// #s=<base64url(deflate(canonical JSON))>&t=<indices joined by '.'>; a lasso adds &l=<the
+// index of the state its last step returns to>.
 type Link struct {
 	Version   int      `json:"v"`
 	Target    string   `json:"target"`
@@ -37,6 +38,7 @@ type Link struct {
 	TimeoutS  int64    `json:"timeoutS,omitempty"`
 	Seed      uint64   `json:"seed,omitempty"`
 	Trace     []int    `json:"-"`
+	Loop      *int     `json:"-"` // with Trace, for a lasso
 }
 
 // Fragment encodes the link as a URL fragment (without the '#').
@@ -54,6 +56,9 @@ func (l Link) Fragment() string {
 			idx[i] = strconv.Itoa(x)
 		}
 		f += "&t=" + strings.Join(idx, ".")
+		if l.Loop != nil {
+			f += "&l=" + strconv.Itoa(*l.Loop)
+		}
 	}
 	return f
 }
@@ -110,6 +115,13 @@ func ParseLink(fragment string) (Link, error) {
 			}
 			l.Trace = append(l.Trace, n)
 		}
+	}
+	if s := q.Get("l"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n >= len(l.Trace) {
+			return Link{}, fmt.Errorf("the link's loop %q is not a state of its trace before the last", s)
+		}
+		l.Loop = &n
 	}
 	return l, nil
 }

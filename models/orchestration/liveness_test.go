@@ -1,0 +1,114 @@
+package orchestration_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scenario"
+)
+
+// lasso checks that property name is violated by a trace of steps steps whose cycle starts at
+// state loop (-1: a run that stops), and whose last action says last.
+func lasso(t *testing.T, m *orchestration.Model, r checker.Result[orchestration.State, orchestration.Action], name string, steps, loop int, last string) {
+	t.Helper()
+	p := r.Property(name)
+	if p == nil || p.Status != checker.Violated {
+		t.Fatalf("%s: %v", name, p)
+	}
+	gotLoop := -1
+	if p.Trace.Cycle {
+		gotLoop = p.Trace.CycleStart
+	}
+	rendered := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+	if len(p.Trace.Steps) != steps || gotLoop != loop || !strings.Contains(rendered[len(rendered)-1].Action, last) {
+		var b strings.Builder
+		for _, s := range rendered {
+			b.WriteString(s.Action + "\n")
+		}
+		t.Fatalf("%s: %d steps, loop %d, want %d and %d ending with %q:\n%s", name, len(p.Trace.Steps), gotLoop, steps, loop, last, b.String())
+	}
+}
+
+func check(t *testing.T, m *orchestration.Model) checker.Result[orchestration.State, orchestration.Action] {
+	t.Helper()
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true})
+	if err != nil || r.Err != nil || !r.Complete {
+		t.Fatalf("%v %v complete %v", err, r.Err, r.Complete)
+	}
+	return r
+}
+
+// A scheduler and a kubelet that keep restarting onto a cache two revisions old starve a pod
+// forever: lassos against "eventually scheduled" and "eventually runs". Reading the latest
+// revision, the same restarts are harmless.
+func TestRestartLoopStarvesPods(t *testing.T) {
+	m := model(t, "pod/restart-loop", nil)
+	r := check(t, m)
+	if r.Unique != 208 {
+		t.Errorf("%d states, want 208", r.Unique)
+	}
+	lasso(t, m, r, orchestration.PodsScheduled, 4, 2, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict")
+	lasso(t, m, r, orchestration.PodsRun, 6, 3, "kubelet/node-1 read revision 3 (1 behind latest) and tried to update status of pod a: 409 Conflict")
+	if p := r.Property(orchestration.ControllersRest); p.Status != checker.Holds {
+		t.Errorf("%s: %v (restarts are the environment: they stop)", p.Name, p.Status)
+	}
+	// The cycle really returns: its last state is its first.
+	p := r.Property(orchestration.PodsScheduled)
+	at := p.Trace.Init
+	if p.Trace.CycleStart > 0 {
+		at = p.Trace.Steps[p.Trace.CycleStart-1].State
+	}
+	if string(m.Encode(nil, at)) != string(m.Encode(nil, p.Trace.Last())) {
+		t.Error("the lasso's last state is not the state its cycle starts at")
+	}
+	sync := check(t, model(t, "pod/restart-loop", func(s *scenario.Settings) { s.Consistency = datastore.Synchronous }))
+	for _, p := range sync.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("synchronous: %s %v", p.Name, p.Status)
+		}
+	}
+}
+
+// A node that crashes may never come back (the environment is not fair): the ReplicaSet's new
+// pod then waits forever, a run that stops. Declaring rejoins fair makes the node return, and
+// the ReplicaSet converges.
+func TestNodeLossAndFairRejoin(t *testing.T) {
+	m := model(t, "replicaset/node-loss", nil)
+	r := check(t, m)
+	lasso(t, m, r, orchestration.ReplicaSetsConverge, 3, -1, "node node-1 crashed")
+	fair := model(t, "replicaset/node-loss", func(s *scenario.Settings) { s.Fair = []string{"rejoin"} })
+	rf := check(t, fair)
+	if rf.Unique != r.Unique {
+		t.Errorf("fairness changed the state space: %d, %d", rf.Unique, r.Unique)
+	}
+	for _, p := range rf.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("fair rejoin: %s %v", p.Name, p.Status)
+		}
+	}
+}
+
+// Fairness groups: each controller replica its own, faults by kind and component.
+func TestActionGroups(t *testing.T) {
+	m := model(t, "replicaset/node-loss", func(s *scenario.Settings) { s.Controllers, s.Fair = 2, []string{"rejoin", "client"} })
+	for _, c := range []struct {
+		a     orchestration.Action
+		group string
+		fair  bool
+	}{
+		{orchestration.Action{Kind: orchestration.Step, Ctrl: 0}, "kubelet/node-1", true},
+		{orchestration.Action{Kind: orchestration.Step, Ctrl: 2}, "scheduler-2", true},
+		{orchestration.Action{Kind: orchestration.Crash, Ctrl: 0}, "crash kubelet/node-1", false},
+		{orchestration.Action{Kind: orchestration.Rejoin, Ctrl: 0}, "rejoin kubelet/node-1", true},
+		{orchestration.Action{Kind: orchestration.Restart, Ctrl: 1}, "restart scheduler-1", false},
+		{orchestration.Action{Kind: orchestration.Scale}, "client", true},
+	} {
+		if g, fair := m.ActionGroup(c.a); g != c.group || fair != c.fair {
+			t.Errorf("%+v: %q %v, want %q %v", c.a, g, fair, c.group, c.fair)
+		}
+	}
+}
