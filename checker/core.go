@@ -29,6 +29,7 @@ type core[S, A any] struct {
 	generated atomic.Int64
 	depth     int   // deepest level or path length seen, initial states at 1
 	cut       bool  // something was left unexplored: a bound, a stop, or a violation stop
+	halted    bool  // the context ended or the time ran out
 	err       error // a model error found while rebuilding a trace
 	liveBytes int64 // memory of the liveness pass's graph
 }
@@ -192,7 +193,15 @@ func (c *core[S, A]) interrupted(ctx context.Context) bool {
 
 // stopped reports whether the context is done or the time is up.
 func (c *core[S, A]) stopped(ctx context.Context) bool {
-	return ctx.Err() != nil || !c.deadline.IsZero() && !time.Now().Before(c.deadline)
+	if ctx.Err() != nil || c.timeUp() {
+		c.halted = true
+	}
+	return c.halted
+}
+
+// timeUp reports whether the Timeout has passed.
+func (c *core[S, A]) timeUp() bool {
+	return !c.deadline.IsZero() && !time.Now().Before(c.deadline)
 }
 
 // atStateBound reports whether MaxStates distinct states are known.
@@ -261,8 +270,11 @@ func (c *core[S, A]) traceTo(fp uint64) *Trace[S, A] {
 
 // result assembles the Result once a strategy is done.
 func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Result[S, A] {
-	if complete {
-		c.liveVerdicts()
+	switch {
+	case complete:
+		c.liveVerdicts(0)
+	case strategy != Simulate && !c.halted && !c.violationStop():
+		c.liveVerdicts(c.table.count.Load()) // cut by a bound: look for violations among as many states
 	}
 	r := Result[S, A]{
 		Strategy:   strategy,

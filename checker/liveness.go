@@ -34,6 +34,9 @@ type liveGraph[S, A any] struct {
 	group   []int8  // the edge's fair group, or -1 for an unfair action
 	act     []int32 // the edge's index in the source state's action list
 	groups  []string
+	// expanded is the number of states, the first in BFS order, whose edges are known: all
+	// of them after a complete search.
+	expanded int32
 }
 
 // bytes is the graph's memory, including the fingerprint index it was built with.
@@ -54,8 +57,9 @@ func fairness[S, A any](m Model[S, A]) func(A) (string, bool) {
 }
 
 // buildLive explores the reachable states of the concrete model (without symmetry: the
-// fairness of one replica is not invariant under permuting replicas) breadth first.
-func (c *core[S, A]) buildLive(checks []liveCheck) (*liveGraph[S, A], error) {
+// fairness of one replica is not invariant under permuting replicas) breadth first, expanding
+// the first limit states (0: all). It returns nil if the time runs out.
+func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
 	g := &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}
 	groupOf := fairness(c.m)
 	bit := map[string]int8{} // only looked up; bits are given in order of discovery
@@ -89,6 +93,13 @@ func (c *core[S, A]) buildLive(checks []liveCheck) (*liveGraph[S, A], error) {
 		visit(s, -1, int32(i))
 	}
 	for v := 0; v < len(queue); v++ {
+		if v%4096 == 0 && c.timeUp() {
+			return nil, nil
+		}
+		if limit > 0 && int64(v) >= limit {
+			break
+		}
+		g.expanded++
 		s := queue[v]
 		var zero S
 		queue[v] = zero // only the frontier is kept
@@ -123,7 +134,10 @@ func (c *core[S, A]) buildLive(checks []liveCheck) (*liveGraph[S, A], error) {
 		}
 		g.enabled = append(g.enabled, en)
 	}
-	g.first = append(g.first, int32(len(g.to)))
+	for range len(g.parent) - len(g.first) + 1 {
+		g.first = append(g.first, int32(len(g.to))) // the states left unexpanded have no edges
+	}
+	g.enabled = append(g.enabled, make([]uint64, len(g.parent)-len(g.enabled))...)
 	return g, nil
 }
 
@@ -150,8 +164,11 @@ func temporal(e Expectation) bool {
 	return e == Eventually || e == AlwaysEventually || e == LeadsTo || e == EventuallyAlways || e == Quiesces
 }
 
-// liveVerdicts decides the temporal properties not yet decided, after a complete search.
-func (c *core[S, A]) liveVerdicts() {
+// liveVerdicts decides the temporal properties not yet decided, after a complete search
+// (limit 0). After a search cut by a bound, it explores the first limit states breadth first and
+// reports only the violations found among them: a fair cycle, or a state where a run may stop,
+// all of whose edges are known is real, but the absence of one proves nothing.
+func (c *core[S, A]) liveVerdicts(limit int64) {
 	var checks []liveCheck
 	for i, p := range c.props {
 		if !temporal(p.Expect) || c.found[i] != nil {
@@ -167,10 +184,13 @@ func (c *core[S, A]) liveVerdicts() {
 	if len(checks) == 0 {
 		return
 	}
-	g, err := c.buildLive(checks)
+	g, err := c.buildLive(checks, limit)
 	if err != nil {
 		c.err = err
 		return
+	}
+	if g == nil {
+		return // out of time
 	}
 	c.liveBytes = g.bytes()
 	for u, ch := range checks {
@@ -179,7 +199,7 @@ func (c *core[S, A]) liveVerdicts() {
 		}
 		if tr := c.fairRun(g, c.props[ch.prop].Expect, u); tr != nil {
 			c.found[ch.prop] = &found[S, A]{status: Violated, trace: tr}
-		} else if u == len(checks)-1 || checks[u+1].prop != ch.prop {
+		} else if limit == 0 && (u == len(checks)-1 || checks[u+1].prop != ch.prop) {
 			c.found[ch.prop] = &found[S, A]{status: Holds}
 		}
 	}
@@ -268,7 +288,7 @@ func (t *tarjan[S, A]) run(v int32) bool {
 		t.index[v], t.low[v] = t.counter, t.counter
 		t.stack = append(t.stack, v)
 		dfs = append(dfs, frame{v: v, next: g.first[v]})
-		if g.enabled[v] == 0 && t.bad(v) {
+		if v < g.expanded && g.enabled[v] == 0 && t.bad(v) {
 			t.target[v], found = true, true // a run may stop here
 		}
 	}

@@ -160,3 +160,30 @@ func TestFairnessHandBuilt(t *testing.T) {
 		})
 	}
 }
+
+// A search cut by a bound reports the violations whose states it expanded (a cycle among them
+// is real) and never says a temporal property holds.
+func TestBoundedLiveness(t *testing.T) {
+	n := 5000
+	g := &graphModel{inits: []int{0}, succ: make([][]int, n)}
+	for i := range n - 1 {
+		g.succ[i] = []int{i + 1}
+	}
+	g.succ[1], g.succ[2] = []int{2, 3}, []int{1, 3}
+	g.props = []Property[int]{{Name: "reaches the end", Expect: Eventually, Holds: func(s int) bool { return s == n-1 }}}
+	for _, o := range []Options{{MaxStates: 20}, {MaxDepth: 10}, {Strategy: DFS, MaxDepth: 10}} {
+		p := check(t, g, o).Properties[0]
+		if p.Status != Violated || !reflect.DeepEqual(statesOf(p.Trace), []int{0, 1, 2, 1}) || p.Trace.CycleStart != 1 {
+			t.Errorf("%+v: %v %v", o, p.Status, statesOf(p.Trace))
+		}
+	}
+	g.succ[2] = []int{3}
+	for _, o := range []Options{{MaxStates: 20}, {MaxDepth: 10}} {
+		if p := check(t, g, o).Properties[0]; p.Status != Unknown {
+			t.Errorf("%+v without the cycle: %v", o, p.Status)
+		}
+	}
+	if p := check(t, g, Options{}).Properties[0]; p.Status != Holds {
+		t.Errorf("complete: %v", p.Status)
+	}
+}

@@ -204,7 +204,7 @@ func (p PropertyReport) Verdict(r Report) string {
 		return "holds"
 	}
 	if p.Temporal() {
-		return fmt.Sprintf("unknown: decided only by a complete search (%s states, depth %d explored)", Thousands(r.Unique), r.Depth)
+		return fmt.Sprintf("unknown: no violating run among %s states, depth %d (only a complete search can say it holds)", Thousands(r.Unique), r.Depth)
 	}
 	return fmt.Sprintf("unknown: no violation within %s states, depth %d", Thousands(r.Unique), r.Depth)
 }

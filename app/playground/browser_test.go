@@ -258,6 +258,58 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	}
 }
 
+// A liveness counterexample is a lasso: the stepper marks its cycle and wraps round it, the
+// graph draws the cycle, and the permalink keeps it.
+func TestBrowserLasso(t *testing.T) {
+	url := site(t)
+	b := browser(t)
+	p := open(t, b, url)
+	p.MustSetViewport(1280, 1000, 1, false)
+	choose(p, "#target", "pod/restart-loop")
+	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	props := waitText(t, p, "#properties", "a pod that a node can take is eventually scheduled", time.Minute)
+	if !strings.Contains(props, "violated after 4 steps, then steps 3–4 repeat forever") {
+		t.Fatalf("properties:\n%s", props)
+	}
+	waitText(t, p, "#trace-title", "a pod that a node can take is eventually scheduled: 4 steps, then steps 3–4 repeat forever", 5*time.Second)
+	waitText(t, p, "#loop-back", "↻ back to the state of step 2: steps 3–4 repeat forever", time.Second)
+	if n := len(p.MustElements("ol#trace li.cycle")); n != 2 {
+		t.Fatalf("%d steps marked as the cycle, want 2", n)
+	}
+	p.MustElement("#step-4 button").MustClick()
+	waitText(t, p, "#position", "step 4 of 4 · in the cycle (steps 3–4, forever)", 5*time.Second)
+	waitText(t, p, "#step-action", "4. scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict", time.Second)
+	waitText(t, p, "#next", "↻ Again", time.Second)
+	screenshot(t, p, "lasso.png")
+	// Stepping on from the last step goes round the cycle again.
+	p.Keyboard.MustType(input.ArrowRight)
+	waitText(t, p, "#position", "step 3 of 4 · in the cycle", 5*time.Second)
+	p.MustElement("#next").MustClick()
+	waitText(t, p, "#position", "step 4 of 4", 5*time.Second)
+	p.MustElement("#loop-back button").MustClick()
+	waitText(t, p, "#position", "step 3 of 4", 5*time.Second)
+
+	// The graph draws the cycle in its own colour.
+	p.MustElement("#draw-graph").MustClick()
+	p.MustElement("#graph svg")
+	if n := len(p.MustElements("#graph g.edge.cycle")); n < 2 {
+		t.Fatalf("%d cycle edges drawn, want at least 2", n)
+	}
+	waitText(t, p, "#graph-note", "its cycle in purple", time.Second)
+	screenshot(t, p, "lasso-graph.png")
+
+	// The permalink keeps the lasso.
+	p.MustElement("#copy-link").MustClick()
+	link := p.MustElement("#permalink").MustProperty("value").String()
+	if !strings.HasSuffix(link, "&l=2") {
+		t.Fatalf("permalink %q", link)
+	}
+	q := open(t, b, link)
+	waitText(t, q, "#trace-title", "Trace from a link: 4 steps, then steps 3–4 repeat forever", 10*time.Second)
+	waitText(t, q, "#loop-back", "↻ back to the state of step 2", time.Second)
+}
+
 func TestBrowserTutorial(t *testing.T) {
 	url := site(t)
 	b := browser(t)

@@ -109,6 +109,9 @@ func (p *Playground) selectTarget(name string) {
 	for i, par := range e.Params {
 		p.values[i] = par.Default
 	}
+	if e.MaxStates > 0 {
+		p.maxStates = strconv.FormatInt(e.MaxStates, 10)
+	}
 	p.report, p.progress, p.err = nil, nil, ""
 }
 

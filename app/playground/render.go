@@ -250,9 +250,13 @@ func (p *Playground) renderGraph() app.UI {
 		return app.Section().Class("graph")
 	}
 	g := p.report.Graph
-	note := fmt.Sprintf("%d states, the trace in red.", len(g.States))
+	trace := "the trace in red"
+	if strings.Contains(g.DOT, `class="trace cycle"`) {
+		trace = "the trace in red, its cycle in purple"
+	}
+	note := fmt.Sprintf("%d states, %s.", len(g.States), trace)
 	if g.Truncated {
-		note = fmt.Sprintf("Capped at the first %d states explored (of %s); the trace in red.", len(g.States), checker.Thousands(p.report.Unique))
+		note = fmt.Sprintf("Capped at the first %d states explored (of %s); %s.", len(g.States), checker.Thousands(p.report.Unique), trace)
 	}
 	var state app.UI = app.P().Class("hint").Text("Click a state to see it.")
 	if p.graphNode >= 0 && p.graphNode < len(g.States) {

@@ -136,7 +136,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // permalink links to the playground's view of the check and its first counterexample (or
 // witness), in DESIGN.md's format.
 func permalink(a checkArgs, j *job, rep checker.Report) string {
-	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: a.maxStates, MaxDepth: a.maxDepth,
+	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: j.opts.MaxStates, MaxDepth: a.maxDepth,
 		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed}
 	if a.strategy != "bfs" {
 		l.Strategy = a.strategy
@@ -191,6 +191,11 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
 		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
 	}
+	if !flagSet(fs, "max-states") && entry.MaxStates > 0 {
+		opts.MaxStates = entry.MaxStates
+		fmt.Fprintf(stderr, "themelios: %s: bounded to %s states, as %s suggests (its space is infinite); --max-states changes it\n",
+			cmd, checker.Thousands(entry.MaxStates), entry.Name)
+	}
 	if err := opts.Validate(); err != nil {
 		return nil, fail(stderr, "%s: %v", cmd, err)
 	}
@@ -206,6 +211,13 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 		return nil, fail(stderr, "%s: --progress must be auto or off, not %q", cmd, a.progress)
 	}
 	return j, exitOK
+}
+
+// flagSet reports whether the command line gave the flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // resolveTarget finds a built-in target by name, or reads a scenario file or Kubernetes

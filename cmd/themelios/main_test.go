@@ -532,3 +532,45 @@ func TestLassoText(t *testing.T) {
 		t.Fatalf("lasso text:\n%s", b.String())
 	}
 }
+
+// End to end: a liveness counterexample from a real check is a lasso in the text, in JSON, in
+// the permalink, in replay and in the trace graph.
+func TestLassoEndToEnd(t *testing.T) {
+	code, out, _ := runCLI("check", "pod/restart-loop")
+	for _, want := range []string{
+		"✗ a pod that a node can take is eventually scheduled (leads to): violated after 4 steps, then steps 3–4 repeat forever",
+		"  4. scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict",
+		"     …then steps 3–4 repeat forever (the last step returns to the state of step 2).",
+		"✓ once the environment stops, the controllers come to rest (they do not fight) (quiesces): holds",
+	} {
+		if code != exitViolation || !strings.Contains(out, want) {
+			t.Fatalf("exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	code, out, link := runCLI("check", "pod/restart-loop", "--json", "--link")
+	var rep checker.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation {
+		t.Fatalf("--json: exit %d %v", code, err)
+	}
+	p := rep.Properties[2]
+	if p.Expectation != "leads to" || p.Loop == nil || *p.Loop != 2 || len(p.Trace) != 5 || !strings.HasSuffix(strings.TrimSpace(link), "&l=2") {
+		t.Fatalf("JSON %+v, link %q", p, link)
+	}
+	code, replayed, _ := runCLI("replay", strings.TrimSpace(link))
+	if code != exitOK || !strings.Contains(replayed, "a trace of 4 steps") || !strings.Contains(replayed, "…then steps 3–4 repeat forever") {
+		t.Fatalf("replay: exit %d\n%s", code, replayed)
+	}
+	code, dot, errOut := runCLI("graph", "pod/restart-loop", "--trace", "--format", "dot")
+	if code != exitOK || strings.Count(dot, `class="trace cycle"`) < 4 || !strings.Contains(errOut, "steps 3–4 repeating forever (in purple)") {
+		t.Fatalf("graph --trace: exit %d %s\n%s", code, errOut, dot)
+	}
+	// A finite liveness counterexample: the run may stop where nothing fair is left to do.
+	code, out, _ = runCLI("check", "replicaset/node-loss")
+	if code != exitViolation || !strings.Contains(out, "violated after 3 steps, where the run may stop (no fair action is enabled)") ||
+		!strings.Contains(out, "…and the run may stop there: no fair action is enabled.") {
+		t.Fatalf("node-loss: exit %d\n%s", code, out)
+	}
+	if code, _, _ = runCLI("check", "replicaset/node-loss", "--set", "fair=rejoin"); code != exitOK {
+		t.Fatalf("node-loss with fair rejoins: exit %d", code)
+	}
+}

@@ -67,6 +67,9 @@ type Entry struct {
 	Summary string
 	Params  []Param
 	Build   func(Values) (Checkable, error)
+	// MaxStates is the state bound to use when none is given (0: none): the scenario's
+	// space is infinite under its defaults.
+	MaxStates int64
 }
 
 // Resolve applies "name=value" settings over the defaults, reporting every bad one at once.
@@ -257,7 +260,7 @@ func (e Entry) Describe(v Values) string {
 // ScenarioEntry makes an entry of a scenario: its parameters are the scenario settings, with
 // the scenario's values as defaults.
 func ScenarioEntry(s *scenario.Scenario) Entry {
-	e := Entry{Name: s.Name, Summary: s.Description}
+	e := Entry{Name: s.Name, Summary: s.Description, MaxStates: s.MaxStates}
 	for _, p := range scenario.Params {
 		name := p.Name
 		e.Params = append(e.Params, Param{

@@ -23,6 +23,12 @@ func TestLinkRoundTrip(t *testing.T) {
 			t.Fatalf("%q: %+v %v", in, got, err)
 		}
 	}
+	// A lasso keeps its loop.
+	loop := 1
+	l.Loop = &loop
+	if got, err := ParseLink(l.Fragment()); err != nil || !strings.HasSuffix(l.Fragment(), "&t=0.3.1&l=1") || got.Loop == nil || *got.Loop != 1 {
+		t.Fatalf("lasso: %+v %v", got, err)
+	}
 	// The same link encodes the same way.
 	if (Link{Target: "classic/die-hard"}).Fragment() != (Link{Target: "classic/die-hard"}).Fragment() {
 		t.Fatal("encoding is not deterministic")
@@ -52,6 +58,9 @@ func TestBadLinks(t *testing.T) {
 		deflated(`{"v":1,"target":"classic/die-hard","maxDepth":-1}`):                "negative",
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=1.x":                   "bad step",
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=-1":                    "bad step",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=1.2&l=2":               "loop",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&l=0":                     "loop",
+		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=1&l=x":                 "loop",
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + strings.Repeat("x", 20000): "too long",
 		deflated(strings.Repeat(" ", 100000) + `{"v":1}`):                            "too large",
 	}
@@ -66,6 +75,7 @@ func FuzzParseLink(f *testing.F) {
 	f.Add(Link{Target: "classic/die-hard", Trace: []int{1, 5}}.Fragment())
 	f.Add(Link{Target: "replicaset/overlapping", Sets: []string{"consistency=optimistic"}}.Fragment())
 	f.Add("s=&t=")
+	f.Add(Link{Target: "pod/restart-loop", Trace: []int{0, 0, 1, 2}, Loop: new(int)}.Fragment())
 	f.Add("#s=AAAA&t=1.2.3")
 	f.Fuzz(func(t *testing.T, s string) {
 		l, err := ParseLink(s)

@@ -112,3 +112,38 @@ func TestActionGroups(t *testing.T) {
 		}
 	}
 }
+
+// A ReplicaSet controller reading a cache one revision behind, without expectations, creates
+// and deletes pods forever: it never comes to rest. The space is infinite; the search is
+// bounded, and the cycle found among the states it explored is a real one.
+func TestStaleChurn(t *testing.T) {
+	m := model(t, "replicaset/stale-churn", nil)
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2, MaxStates: 20000, KeepGoing: true})
+	if err != nil || r.Complete {
+		t.Fatalf("%v, complete %v", err, r.Complete)
+	}
+	lasso(t, m, r, orchestration.ControllersRest, 15, 5, "kubelet/node-1 read revision 14 (latest) and started the containers of pod web-pxvbb")
+	lasso(t, m, r, orchestration.ReplicaSetsConverge, 15, 5, "started the containers of pod web-pxvbb")
+	for _, name := range []string{orchestration.PodsScheduled, orchestration.PodsRun} {
+		if p := r.Property(name); p.Status != checker.Unknown {
+			t.Errorf("bounded: %s %v", name, p.Status)
+		}
+	}
+	// The cycle deletes and creates pods.
+	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, r.Property(orchestration.ControllersRest).Trace)
+	var deletes, creates int
+	for _, st := range steps[6:] {
+		deletes += strings.Count(st.Action, "asked to delete pod")
+		creates += strings.Count(st.Action, "created pod")
+	}
+	if deletes != 2 || creates != 2 {
+		t.Errorf("the cycle deletes %d and creates %d pods, want 2 and 2", deletes, creates)
+	}
+	// Reading the latest revision, the controller converges and rests (a complete search).
+	sync := check(t, model(t, "replicaset/stale-churn", func(s *scenario.Settings) { s.Consistency = datastore.Synchronous }))
+	for _, p := range sync.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("synchronous: %s %v", p.Name, p.Status)
+		}
+	}
+}

@@ -32,7 +32,10 @@ type Scenario struct {
 	Settings    Settings
 	NodeCPU     int64 // allocatable millicores of each node (0: no limit)
 	NodePods    int64 // allocatable pods of each node (0: no limit)
-	Objects     []cluster.Object
+	// MaxStates is the state bound a check uses when none is given (0: none), for a scenario
+	// whose space is infinite under its default settings.
+	MaxStates int64
+	Objects   []cluster.Object
 	Client      orchestration.Client
 	// Nodes, if any (from manifests), are the nodes with kubelets, instead of node-1..node-N;
 	// the nodes setting is then their number.
@@ -236,6 +239,9 @@ func decodeScenario(n node) *Scenario {
 	nodes := spec.field("node").object()
 	s.NodeCPU = nodes.field("cpu").milliCPU()
 	s.NodePods = nodes.field("pods").integer(0)
+	if s.MaxStates = spec.field("maxStates").integer(0); s.MaxStates < 0 {
+		o.d.fail("spec.maxStates", "must be >= 0, not %d", s.MaxStates)
+	}
 	nodes.done()
 	client := spec.field("client").object()
 	for _, sc := range client.field("scale").list() {

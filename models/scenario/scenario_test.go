@@ -16,7 +16,8 @@ func TestBuiltinsParse(t *testing.T) {
 		}
 	}
 	if got := strings.Join(names, " "); got != "deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
-		"node/restart replicaset/overlapping replicaset/spec-replicas-change statefulset/available statefulset/spec-replicas-change statefulset/stale-reads" {
+		"node/restart pod/restart-loop replicaset/node-loss replicaset/overlapping replicaset/spec-replicas-change replicaset/stale-churn "+
+		"statefulset/available statefulset/spec-replicas-change statefulset/stale-reads" {
 		t.Fatalf("built-ins: %s", got)
 	}
 }
