@@ -183,7 +183,7 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 	case Always:
 		return Holds, nil
 	}
-	return Unknown, nil // a temporal property the liveness pass could not decide (c.err)
+	return Unknown, nil // a temporal property the liveness pass could not decide, or skipped
 }
 
 // interrupted reports whether the context is done, the time is up or the state bound is hit.
@@ -271,6 +271,7 @@ func (c *core[S, A]) traceTo(fp uint64) *Trace[S, A] {
 // result assembles the Result once a strategy is done.
 func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Result[S, A] {
 	switch {
+	case c.opts.NoLiveness:
 	case complete:
 		c.liveVerdicts(0)
 	case strategy != Simulate && !c.halted && !c.violationStop():

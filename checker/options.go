@@ -79,6 +79,10 @@ type Options struct {
 	// they are re-executed from the real initial state (a lasso's last step then returns to a
 	// state of the same orbit as the one its cycle starts at).
 	Symmetry bool
+	// NoLiveness leaves the temporal properties (Eventually, AlwaysEventually, LeadsTo,
+	// EventuallyAlways, Quiesces) undecided but for dead ends met during the search: the
+	// liveness pass, a second exploration after the search, is skipped.
+	NoLiveness bool
 }
 
 // Validate reports every bad field at once.

@@ -17,8 +17,8 @@ func TestTutorialsClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != 3 || all[0].Title != "Why a ReplicaSet needs one controller (or a strong store)" || all[1].Title != "Kubernetes 59848: two pods, one identity" ||
-		all[2].Title != "What breaks, and where: every scenario under every consistency level" {
+	if len(all) != 4 || all[0].Title != "Why a ReplicaSet needs one controller (or a strong store)" || all[1].Title != "Kubernetes 59848: two pods, one identity" ||
+		all[2].Title != "What breaks, and where: every scenario under every consistency level" || all[3].Title != "Liveness: runs that never get there" {
 		t.Fatalf("tutorials: %+v", all)
 	}
 	for _, tu := range all {

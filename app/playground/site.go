@@ -18,4 +18,5 @@ var Tutorials = []Tutorial{
 	{Slug: "01-replicaset-controllers", Title: "Why a ReplicaSet needs one controller (or a strong store)"},
 	{Slug: "02-kubernetes-59848", Title: "Kubernetes 59848: two pods, one identity"},
 	{Slug: "03-results", Title: "What breaks, and where: every scenario under every consistency level"},
+	{Slug: "04-liveness", Title: "Liveness: runs that never get there"},
 }

@@ -45,6 +45,10 @@ func main() {
 		os.Exit(1)
 	}
 	printTable(*rms, rows)
+	if err := liveCost("statefulset/stale-reads", []string{"controllers=2"}, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench:", err)
+		os.Exit(1)
+	}
 	if *site == "" {
 		return
 	}

@@ -44,6 +44,7 @@ type checkArgs struct {
 	walks     int64
 	keepGoing bool
 	symmetry  bool
+	liveness  bool
 	json      bool
 	link      bool
 	linkBase  string
@@ -62,6 +63,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
+	fs.BoolVar(&a.liveness, "liveness", true, "decide the liveness properties after the search (a second pass over its states); --liveness=false leaves them unknown")
 	fs.BoolVar(&a.symmetry, "symmetry", false, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas); traces stay concrete")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
 	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
@@ -190,10 +192,11 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	opts := checker.Options{
 		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
 		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
+		NoLiveness: !a.liveness,
 	}
 	if !flagSet(fs, "max-states") && entry.MaxStates > 0 {
 		opts.MaxStates = entry.MaxStates
-		fmt.Fprintf(stderr, "themelios: %s: bounded to %s states, as %s suggests (its space is infinite); --max-states changes it\n",
+		fmt.Fprintf(stderr, "themelios: %s: bounded to %s states, as %s suggests (its space is too large to explore); --max-states changes it\n",
 			cmd, checker.Thousands(entry.MaxStates), entry.Name)
 	}
 	if err := opts.Validate(); err != nil {

@@ -68,7 +68,7 @@ type Entry struct {
 	Params  []Param
 	Build   func(Values) (Checkable, error)
 	// MaxStates is the state bound to use when none is given (0: none): the scenario's
-	// space is infinite under its defaults.
+	// space is too large to explore under its defaults.
 	MaxStates int64
 }
 

@@ -33,10 +33,10 @@ type Scenario struct {
 	NodeCPU     int64 // allocatable millicores of each node (0: no limit)
 	NodePods    int64 // allocatable pods of each node (0: no limit)
 	// MaxStates is the state bound a check uses when none is given (0: none), for a scenario
-	// whose space is infinite under its default settings.
+	// whose space is too large to explore under its default settings.
 	MaxStates int64
 	Objects   []cluster.Object
-	Client      orchestration.Client
+	Client    orchestration.Client
 	// Nodes, if any (from manifests), are the nodes with kubelets, instead of node-1..node-N;
 	// the nodes setting is then their number.
 	Nodes []*cluster.Node

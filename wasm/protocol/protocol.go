@@ -200,7 +200,8 @@ type RunWidget struct {
 	Target    string   `json:"target"`
 	Sets      []string `json:"sets,omitempty"`
 	MaxStates int64    `json:"maxStates,omitempty"`
-	// Expect is "all hold", or "violated: PROPERTY after N steps".
+	// Expect is "all hold", or "violated: PROPERTY after N steps" (for a lasso, followed by
+	// ", then steps K–N repeat forever").
 	Expect string `json:"expect"`
 }
 
@@ -208,7 +209,11 @@ type RunWidget struct {
 func Outcome(r *checker.Report) string {
 	for _, p := range r.Properties {
 		if p.Status == checker.Violated.String() && p.Trace != nil {
-			return fmt.Sprintf("violated: %s after %d steps", p.Name, len(p.Trace)-1)
+			out := fmt.Sprintf("violated: %s after %d steps", p.Name, len(p.Trace)-1)
+			if p.Loop != nil {
+				out += fmt.Sprintf(", then steps %d–%d repeat forever", *p.Loop+1, len(p.Trace)-1)
+			}
+			return out
 		}
 	}
 	if r.Complete {
