@@ -297,6 +297,7 @@ func TestBrowserLasso(t *testing.T) {
 		t.Fatalf("%d cycle edges drawn, want at least 2", n)
 	}
 	waitText(t, p, "#graph-note", "its cycle in purple", time.Second)
+	p.MustElement("#graph g.edge.cycle").MustScrollIntoView()
 	screenshot(t, p, "lasso-graph.png")
 
 	// The permalink keeps the lasso.
