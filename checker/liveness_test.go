@@ -2,6 +2,7 @@ package checker
 
 import (
 	"encoding/binary"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -185,5 +186,186 @@ func TestBoundedLiveness(t *testing.T) {
 	}
 	if p := check(t, g, Options{}).Properties[0]; p.Status != Holds {
 		t.Errorf("complete: %v", p.Status)
+	}
+}
+
+// An independent oracle on small random graphs: "eventually P" is violated exactly when, from
+// an initial state where P fails, a path through states where P fails reaches either a state
+// where no fair group makes a move, or a set of states whose induced subgraph is strongly
+// connected (with an edge) and in which every fair group enabled in all of them labels an
+// inner edge. Every trace returned is checked to be such a run.
+func TestFairnessOracle(t *testing.T) {
+	groups := []string{"a", "a", "b", "b", "env"}
+	violated, lassos := 0, 0
+	for seed := uint64(1); seed <= 400; seed++ {
+		r := rand.New(rand.NewPCG(seed, 7))
+		n := 2 + r.IntN(5)
+		g := &fairGraph{inits: []int{0}, succ: map[int][]edge{}, fair: map[string]bool{"a": true, "b": r.IntN(2) == 0}}
+		for v := range n {
+			for range 1 + r.IntN(3) {
+				g.succ[v] = append(g.succ[v], edge{r.IntN(n), groups[r.IntN(len(groups))]})
+			}
+		}
+		goal := map[int]bool{} // only looked up
+		for v := 1; v < n; v++ {
+			goal[v] = r.IntN(2) == 0
+		}
+		g.props = []Property[int]{{Name: "eventually goal", Expect: Eventually, Holds: func(s int) bool { return goal[s] }}}
+		want := oracleViolated(g, n, goal)
+		p := check(t, g, Options{}).Properties[0]
+		if (p.Status == Violated) != want {
+			t.Fatalf("seed %d: %v, the oracle says violated=%v; graph %v fair %v goal %v", seed, p.Status, want, g.succ, g.fair, goal)
+		}
+		if p.Status == Violated {
+			checkFairRun(t, seed, g, p.Trace, goal)
+			violated++
+			if p.Trace.Cycle {
+				lassos++
+			}
+		}
+	}
+	if violated < 80 || violated > 320 || lassos < 80 {
+		t.Fatalf("%d of 400 graphs violated, %d by a lasso: the oracle test is not exercising both ways", violated, lassos)
+	}
+}
+
+// moves are the fair groups of v's non-stuttering edges.
+func moves(g *fairGraph, v int) map[string]bool {
+	m := map[string]bool{} // only looked up
+	for _, e := range g.succ[v] {
+		if e.to != v && g.fair[e.group] {
+			m[e.group] = true
+		}
+	}
+	return m
+}
+
+func oracleViolated(g *fairGraph, n int, goal map[int]bool) bool {
+	if goal[0] {
+		return false
+	}
+	reach := map[int]bool{0: true} // only looked up
+	for changed := true; changed; {
+		changed = false
+		for v := range n {
+			for _, e := range g.succ[v] {
+				if reach[v] && !goal[e.to] && !reach[e.to] {
+					reach[e.to], changed = true, true
+				}
+			}
+		}
+	}
+	for v := range n {
+		if reach[v] && len(moves(g, v)) == 0 {
+			return true
+		}
+	}
+	for set := 1; set < 1<<n; set++ {
+		in := func(v int) bool { return set&(1<<v) != 0 }
+		ok := true
+		for v := range n {
+			ok = ok && (!in(v) || reach[v])
+		}
+		if !ok {
+			continue
+		}
+		// Strongly connected with an inner (non-stuttering) edge, and fair.
+		taken := map[string]bool{} // only looked up
+		hasEdge := false
+		for v := range n {
+			for _, e := range g.succ[v] {
+				if in(v) && in(e.to) && e.to != v {
+					taken[e.group], hasEdge = true, true
+				}
+			}
+		}
+		if !hasEdge || !stronglyConnected(g, n, in) {
+			continue
+		}
+		fair := true
+		for _, grp := range []string{"a", "b"} {
+			always := g.fair[grp]
+			for v := range n {
+				always = always && (!in(v) || moves(g, v)[grp])
+			}
+			fair = fair && (!always || taken[grp])
+		}
+		if fair {
+			return true
+		}
+	}
+	return false
+}
+
+func stronglyConnected(g *fairGraph, n int, in func(int) bool) bool {
+	first := -1
+	for v := range n {
+		if in(v) {
+			first = v
+			break
+		}
+	}
+	for _, reverse := range []bool{false, true} {
+		seen := map[int]bool{first: true} // only looked up
+		for changed := true; changed; {
+			changed = false
+			for v := range n {
+				for _, e := range g.succ[v] {
+					from, to := v, e.to
+					if reverse {
+						from, to = to, from
+					}
+					if in(from) && in(to) && from != to && seen[from] && !seen[to] {
+						seen[to], changed = true, true
+					}
+				}
+			}
+		}
+		for v := range n {
+			if in(v) && !seen[v] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkFairRun checks that tr is a fair run avoiding the goal: a path of the graph that stops
+// where no fair group moves, or whose cycle takes every fair group enabled all along it.
+func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge], goal map[int]bool) {
+	t.Helper()
+	states := []int{tr.Init}
+	for _, st := range tr.Steps {
+		if !slices.Contains(g.succ[states[len(states)-1]], st.Action) || st.Action.to != st.State {
+			t.Fatalf("seed %d: step %v is not an edge", seed, st)
+		}
+		states = append(states, st.State)
+	}
+	for _, v := range states {
+		if goal[v] {
+			t.Fatalf("seed %d: the run %v reaches the goal", seed, states)
+		}
+	}
+	last := states[len(states)-1]
+	if !tr.Cycle {
+		if len(moves(g, last)) > 0 {
+			t.Fatalf("seed %d: the run %v stops where a fair group moves", seed, states)
+		}
+		return
+	}
+	if states[tr.CycleStart] != last || tr.CycleStart == len(states)-1 {
+		t.Fatalf("seed %d: the cycle of %v does not return to step %d", seed, states, tr.CycleStart)
+	}
+	for _, grp := range []string{"a", "b"} {
+		always, taken := g.fair[grp], false
+		for i := tr.CycleStart; i < len(states); i++ {
+			always = always && moves(g, states[i])[grp]
+			if i > tr.CycleStart {
+				taken = taken || tr.Steps[i-1].Action.group == grp && tr.Steps[i-1].State != states[i-1]
+			}
+		}
+		if always && !taken {
+			t.Fatalf("seed %d: the cycle of %v never takes %s, enabled all along", seed, states, grp)
+		}
 	}
 }
