@@ -3,6 +3,8 @@ package checker
 import (
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // The temporal properties (Eventually, AlwaysEventually, LeadsTo, EventuallyAlways) are decided
@@ -58,87 +60,139 @@ func fairness[S, A any](m Model[S, A]) func(A) (string, bool) {
 
 // buildLive explores the reachable states of the concrete model (without symmetry: the
 // fairness of one replica is not invariant under permuting replicas) breadth first, expanding
-// the first limit states (0: all). It returns nil if the time runs out.
+// the first limit states (0: all). It returns nil if the time runs out. Each BFS level is
+// expanded on Options.Workers goroutines (the model's steps, encodings and conditions) and
+// merged in order on one, so the graph, its numbering and the traces do not depend on the
+// number of workers.
 func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
 	g := &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}
 	groupOf := fairness(c.m)
 	bit := map[string]int8{} // only looked up; bits are given in order of discovery
 	ids := map[uint64]int32{}
-	var sc scratch[A]
-	var queue []S
-	visit := func(s S, parent, via int32) int32 {
-		sc.enc = c.m.Encode(sc.enc[:0], s)
-		fp := fingerprint(sc.enc)
+	var queue []S // states by number, each dropped once expanded
+	discover := func(s S, fp uint64, parent, via int32) int32 {
 		if id, ok := ids[fp]; ok {
 			return id
 		}
 		id := int32(len(g.parent))
 		ids[fp] = id
-		at := len(g.label)
 		g.label = append(g.label, make([]uint64, g.words)...)
-		for u, ch := range checks {
-			holds, then := evalCheck(ch, c.props[ch.prop], s)
-			if holds {
-				g.label[at+2*u/64] |= 1 << (2 * u % 64)
-			}
-			if then {
-				g.label[at+(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
-			}
-		}
 		g.parent, g.via = append(g.parent, parent), append(g.via, via)
 		queue = append(queue, s)
 		return id
 	}
+	var sc scratch[A]
 	for i, s := range c.m.Init() {
-		visit(s, -1, int32(i))
+		sc.enc = c.m.Encode(sc.enc[:0], s)
+		discover(s, fingerprint(sc.enc), -1, int32(i))
 	}
-	for v := 0; v < len(queue); v++ {
-		if v%4096 == 0 && c.timeUp() {
-			return nil, nil
+	workers := make([]scratch[A], max(1, c.opts.Workers))
+	for lo := 0; lo < len(queue); {
+		hi := len(queue)
+		if limit > 0 {
+			hi = min(hi, int(limit))
 		}
-		if limit > 0 && int64(v) >= limit {
+		if lo >= hi {
 			break
 		}
-		g.expanded++
-		s := queue[v]
-		var zero S
-		queue[v] = zero // only the frontier is kept
-		g.first = append(g.first, int32(len(g.to)))
-		var en uint64
-		sc.acts = c.m.Actions(s, sc.acts[:0])
-		for k, a := range sc.acts {
-			next, ok := c.m.Next(s, a)
-			if !ok {
-				continue
-			}
-			w := visit(next, int32(v), int32(k))
-			if w == int32(v) {
-				continue // a step that changes nothing is stuttering
-			}
-			b := int8(-1)
-			if name, fair := groupOf(a); fair {
-				var known bool
-				if b, known = bit[name]; !known {
-					if len(g.groups) == 64 {
-						return nil, fmt.Errorf("liveness: more than 64 fair action groups")
-					}
-					b = int8(len(g.groups))
-					bit[name] = b
-					g.groups = append(g.groups, name)
-				}
-				en |= 1 << b
-			}
-			g.act = append(g.act, int32(k))
-			g.to = append(g.to, w)
-			g.group = append(g.group, b)
+		if c.timeUp() {
+			return nil, nil
 		}
-		g.enabled = append(g.enabled, en)
+		level := c.expandLive(checks, g, queue[lo:hi], lo, workers, groupOf)
+		for j, succ := range level {
+			v := int32(lo + j)
+			var zero S
+			queue[v] = zero
+			g.expanded++
+			g.first = append(g.first, int32(len(g.to)))
+			var en uint64
+			for _, x := range succ {
+				w := discover(x.state, x.fp, v, x.act)
+				if w == v {
+					continue // a step that changes nothing is stuttering
+				}
+				b := int8(-1)
+				if x.fair {
+					var known bool
+					if b, known = bit[x.group]; !known {
+						if len(g.groups) == 64 {
+							return nil, fmt.Errorf("liveness: more than 64 fair action groups")
+						}
+						b = int8(len(g.groups))
+						bit[x.group] = b
+						g.groups = append(g.groups, x.group)
+					}
+					en |= 1 << b
+				}
+				g.act = append(g.act, x.act)
+				g.to = append(g.to, w)
+				g.group = append(g.group, b)
+			}
+			g.enabled = append(g.enabled, en)
+		}
+		lo = hi
 	}
 	for range len(g.parent) - len(g.first) + 1 {
 		g.first = append(g.first, int32(len(g.to))) // the states left unexpanded have no edges
 	}
 	g.enabled = append(g.enabled, make([]uint64, len(g.parent)-len(g.enabled))...)
 	return g, nil
+}
+
+// liveSucc is a successor found by expandLive: the state, its fingerprint, the index of the
+// action in the parent's list and the action's fairness group.
+type liveSucc[S any] struct {
+	state S
+	fp    uint64
+	act   int32
+	group string
+	fair  bool
+}
+
+// expandLive expands the states of one BFS level (numbered from first) on len(workers)
+// goroutines: it writes their conditions into g's labels and returns their successors.
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) (string, bool)) [][]liveSucc[S] {
+	out := make([][]liveSucc[S], len(states))
+	const chunk = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(sc *scratch[A]) {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(states) {
+					return
+				}
+				for j := start; j < min(start+chunk, len(states)); j++ {
+					s, v := states[j], first+j
+					label := g.label[v*g.words : (v+1)*g.words]
+					for u, ch := range checks {
+						holds, then := evalCheck(ch, c.props[ch.prop], s)
+						if holds {
+							label[2*u/64] |= 1 << (2 * u % 64)
+						}
+						if then {
+							label[(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
+						}
+					}
+					sc.acts = c.m.Actions(s, sc.acts[:0])
+					for k, a := range sc.acts {
+						nx, ok := c.m.Next(s, a)
+						if !ok {
+							continue
+						}
+						sc.enc = c.m.Encode(sc.enc[:0], nx)
+						group, fair := groupOf(a)
+						out[j] = append(out[j], liveSucc[S]{state: nx, fp: fingerprint(sc.enc), act: int32(k), group: group, fair: fair})
+					}
+				}
+			}
+		}(&workers[w])
+	}
+	wg.Wait()
+	return out
 }
 
 // liveCheck is one check on the live graph: a temporal property, or one of its instances.
