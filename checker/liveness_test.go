@@ -369,3 +369,43 @@ func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge],
 		}
 	}
 }
+
+// The liveness pass runs on every worker, with the same verdicts and traces for any number.
+func TestLivenessWorkers(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	n := 3000
+	g := &fairGraph{inits: []int{0}, succ: map[int][]edge{}, fair: map[string]bool{"a": true, "b": true}}
+	for v := range n {
+		for _, c := range []int{2*v + 1, 2*v + 2} {
+			if c < n {
+				g.succ[v] = append(g.succ[v], edge{c, "a"})
+			}
+		}
+		g.succ[v] = append(g.succ[v], edge{r.IntN(n), []string{"a", "b", "env"}[r.IntN(3)]})
+	}
+	g.props = []Property[int]{
+		{Name: "eventually 2999", Expect: Eventually, Holds: is(n - 1)},
+		{Name: "multiples of 7 lead to multiples of 11", Expect: LeadsTo, Holds: func(s int) bool { return s%7 == 0 }, Then: func(s int) bool { return s%11 == 0 }},
+		{Name: "at rest", Expect: Quiesces},
+	}
+	var first []PropertyResult[int, edge]
+	for _, w := range []int{1, 2, 3, 8} {
+		res := check(t, g, Options{Workers: w, KeepGoing: true})
+		if first == nil {
+			first = res.Properties
+			for _, p := range first {
+				if p.Status != Violated {
+					t.Fatalf("%s: %v (want a violation to compare)", p.Name, p.Status)
+				}
+			}
+			continue
+		}
+		for i, p := range res.Properties {
+			a, la := statesOfEdges(p.Trace)
+			b, lb := statesOfEdges(first[i].Trace)
+			if p.Status != first[i].Status || !reflect.DeepEqual(a, b) || la != lb {
+				t.Fatalf("%d workers: %s %v %v loop %d, 1 worker: %v %v loop %d", w, p.Name, p.Status, a, la, first[i].Status, b, lb)
+			}
+		}
+	}
+}
