@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The temporal properties (Eventually, AlwaysEventually, LeadsTo, EventuallyAlways) are decided
@@ -87,7 +88,18 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		discover(s, fingerprint(sc.enc), -1, int32(i))
 	}
 	workers := make([]scratch[A], max(1, c.opts.Workers))
+	every := c.opts.ProgressEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	var reported time.Time // the zero time: report at once that the pass has begun
 	for lo := 0; lo < len(queue); {
+		if c.opts.Progress != nil && time.Since(reported) >= every {
+			p := c.progress(c.depth, 0)
+			p.Liveness = max(int64(lo), 1)
+			c.opts.Progress(p)
+			reported = time.Now()
+		}
 		hi := len(queue)
 		if limit > 0 {
 			hi = min(hi, int(limit))

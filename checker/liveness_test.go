@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 )
 
 // edge is an action of a fairGraph: to the state it leads to, in a named group.
@@ -407,5 +408,20 @@ func TestLivenessWorkers(t *testing.T) {
 				t.Fatalf("%d workers: %s %v %v loop %d, 1 worker: %v %v loop %d", w, p.Name, p.Status, a, la, first[i].Status, b, lb)
 			}
 		}
+	}
+}
+
+// The liveness pass reports its progress once the search is over.
+func TestLivenessProgress(t *testing.T) {
+	g := chain(2000)
+	g.props = []Property[int]{{Name: "reaches the end", Expect: Eventually, Holds: func(s int) bool { return s == 1999 }}}
+	var seen []int64
+	r := check(t, g, Options{Workers: 1, Progress: func(p Progress) {
+		if p.Liveness > 0 {
+			seen = append(seen, p.Liveness)
+		}
+	}, ProgressEvery: time.Nanosecond})
+	if r.Properties[0].Status != Holds || len(seen) < 100 || seen[len(seen)-1] < 1990 {
+		t.Fatalf("%v; liveness progress %d reports, last %v", r.Properties[0].Status, len(seen), seen[len(seen)-1:])
 	}
 }

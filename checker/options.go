@@ -63,8 +63,9 @@ type Options struct {
 	// the number of walks (0: until a bound stops it, or 1000 walks without Timeout).
 	Seed  uint64
 	Walks int64
-	// Progress, if set, is called about every ProgressEvery (default 1s) from Check, and after
-	// every slice from Run.Step; it must return quickly.
+	// Progress, if set, is called about every ProgressEvery (default 1s) from Check during the
+	// search (a sliced Run is polled with Run.Progress instead), then by the liveness pass
+	// (Progress.Liveness set), from Check or Run.Result; it must return quickly.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	// KeepGoing explores on after a violation, so that every property gets a verdict and the
@@ -123,4 +124,7 @@ type Progress struct {
 	Queue     int64         // states waiting to be expanded (BFS frontier, DFS stack) or walks done
 	Rate      float64       // states generated per second since the start
 	Elapsed   time.Duration // wall time since the start
+	// Liveness, once the search is over, is the number of states the liveness pass has
+	// expanded so far (0 while searching).
+	Liveness int64
 }

@@ -137,6 +137,9 @@ func (p *Playground) renderStatus() app.UI {
 			rate = float64(g.States) / (float64(g.ElapsedMS) / 1000)
 		}
 		text = fmt.Sprintf("%s states · %s unique · depth %d · %s states/s · %.1f s", checker.Thousands(g.States), checker.Thousands(g.Unique), g.Depth, checker.Thousands(int64(rate)), float64(g.ElapsedMS)/1000)
+		if g.Liveness > 0 {
+			text = fmt.Sprintf("Search done (%s unique states) · deciding the liveness properties: %s states expanded · %.1f s", checker.Thousands(g.Unique), checker.Thousands(g.Liveness), float64(g.ElapsedMS)/1000)
+		}
 	}
 	if p.running && p.progress == nil {
 		text = "Starting the checker…"

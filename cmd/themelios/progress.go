@@ -34,6 +34,10 @@ func (p *progress) update(pr checker.Progress) {
 	line := fmt.Sprintf("%s states, %s unique, depth %d, queue %s, %s/s, %d MiB, %s",
 		checker.Thousands(pr.Generated), checker.Thousands(pr.Unique), pr.Depth, checker.Thousands(pr.Queue),
 		checker.Thousands(int64(pr.Rate)), ms.HeapInuse>>20, pr.Elapsed.Round(100*time.Millisecond))
+	if pr.Liveness > 0 {
+		line = fmt.Sprintf("search done (%s unique); liveness pass: %s of about %s states expanded, %d MiB, %s",
+			checker.Thousands(pr.Unique), checker.Thousands(pr.Liveness), checker.Thousands(pr.Unique), ms.HeapInuse>>20, pr.Elapsed.Round(100*time.Millisecond))
+	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)
 		p.drawn = true

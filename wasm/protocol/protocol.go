@@ -68,11 +68,12 @@ type Progress struct {
 	Queue     int64   `json:"queue"`
 	Rate      float64 `json:"rate"`
 	ElapsedMS int64   `json:"elapsedMs"`
+	Liveness  int64   `json:"liveness,omitempty"` // states the liveness pass has expanded, once the search is over
 }
 
 // FromProgress converts a checker progress snapshot.
 func FromProgress(p checker.Progress) *Progress {
-	return &Progress{States: p.Generated, Unique: p.Unique, Depth: p.Depth, Queue: p.Queue, Rate: p.Rate, ElapsedMS: p.Elapsed.Milliseconds()}
+	return &Progress{States: p.Generated, Unique: p.Unique, Depth: p.Depth, Queue: p.Queue, Rate: p.Rate, ElapsedMS: p.Elapsed.Milliseconds(), Liveness: p.Liveness}
 }
 
 // DecodeRequest parses and validates a request from the page.
@@ -161,7 +162,14 @@ func Run(r Request, interval time.Duration, post func(Response)) {
 		fail(err)
 		return
 	}
-	run, err := m.NewRun(r.Target, r.Options())
+	opts := r.Options()
+	// The liveness pass, run when the search is over, reports its progress through this.
+	opts.Progress, opts.ProgressEvery = func(p checker.Progress) {
+		if p.Liveness > 0 {
+			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(p)})
+		}
+	}, interval
+	run, err := m.NewRun(r.Target, opts)
 	if err != nil {
 		fail(err)
 		return
