@@ -79,6 +79,10 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		ids[fp] = id
 		g.label = append(g.label, make([]uint64, g.words)...)
 		g.parent, g.via = append(g.parent, parent), append(g.via, via)
+		if limit > 0 && int64(id) >= limit {
+			var zero S
+			s = zero // never expanded
+		}
 		queue = append(queue, s)
 		return id
 	}
@@ -110,7 +114,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if c.timeUp() {
 			return nil, nil
 		}
-		level := c.expandLive(checks, g, queue[lo:hi], lo, workers, groupOf)
+		level := c.expandLive(checks, g, queue[lo:hi], lo, workers, groupOf, ids)
 		for j, succ := range level {
 			v := int32(lo + j)
 			var zero S
@@ -162,8 +166,9 @@ type liveSucc[S any] struct {
 }
 
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)
-// goroutines: it writes their conditions into g's labels and returns their successors.
-func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) (string, bool)) [][]liveSucc[S] {
+// goroutines: it writes their conditions into g's labels and returns their successors, keeping
+// the state only of those not in known (which it only reads).
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) (string, bool), known map[uint64]int32) [][]liveSucc[S] {
 	out := make([][]liveSucc[S], len(states))
 	const chunk = 64
 	var next atomic.Int64
@@ -197,7 +202,11 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 						}
 						sc.enc = c.m.Encode(sc.enc[:0], nx)
 						group, fair := groupOf(a)
-						out[j] = append(out[j], liveSucc[S]{state: nx, fp: fingerprint(sc.enc), act: int32(k), group: group, fair: fair})
+						x := liveSucc[S]{fp: fingerprint(sc.enc), act: int32(k), group: group, fair: fair}
+						if _, ok := known[x.fp]; !ok {
+							x.state = nx
+						}
+						out[j] = append(out[j], x)
 					}
 				}
 			}
