@@ -24,6 +24,13 @@ Checks TARGET, a built-in model or scenario (see "themelios list") or a scenario
 prints each property's verdict with the shortest counterexample (BFS) for a violation. Flags
 may come before or after TARGET.
 
+Liveness properties (leads to, eventually always, quiesces, ...) are judged over fair runs
+(every controller replica weakly fair; the environment, faults and client, not unless
+--set fair=... says so) after the search, on a second pass over its states. A counterexample
+is a lasso ("...then steps K-N repeat forever") or a run that stops where no fair action is
+enabled. A complete search says holds or violated; a bounded one reports only the violations
+it finds among its states, never that a liveness property holds.
+
 Flags:
 `
 

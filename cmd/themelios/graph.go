@@ -17,13 +17,15 @@ const graphUsage = `Usage: themelios graph TARGET [flags]
 Explores TARGET as "themelios check" does (same flags) and draws its state graph: the first
 --max-nodes states explored (breadth first; a note says when the graph is capped), or with
 --trace only the counterexample (or, if nothing is violated, the first witness) and every state
-one step away from it. The trace is drawn in red and its last state filled; initial states have a
-double border; in SVG, hovering a state shows it whole. Layout: dot up to 300 states, sfdp above.
+one step away from it. The trace is drawn in red and its last state filled; a lasso's cycle is
+purple, the state it returns to marked with ↻; initial states have a double border; in SVG,
+hovering a state shows it whole. Layout: dot up to 300 states, sfdp above.
 
 Examples:
   themelios graph classic/die-hard > diehard.svg
   themelios graph node/restart --set consistency=optimistic --trace --format png --out trace.png
   themelios graph replicaset/spec-replicas-change --format dot --max-nodes 100
+  themelios graph pod/restart-loop --trace --out lasso.svg
 
 Flags:
 `
