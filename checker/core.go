@@ -30,6 +30,7 @@ type core[S, A any] struct {
 	depth     int   // deepest level or path length seen, initial states at 1
 	cut       bool  // something was left unexplored: a bound, a stop, or a violation stop
 	halted    bool  // the context ended or the time ran out
+	ctx       context.Context // the context of the latest step, for the liveness pass
 	err       error // a model error found while rebuilding a trace
 	liveBytes int64 // memory of the liveness pass's graph
 }

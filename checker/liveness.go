@@ -35,8 +35,10 @@ type liveGraph[S, A any] struct {
 	first   []int32  // edges of state v are first[v]..first[v+1]
 	to      []int32
 	group   []int8  // the edge's fair group, or -1 for an unfair action
+	env     []bool  // the edge is the environment's
 	act     []int32 // the edge's index in the source state's action list
 	groups  []string
+	system  uint64 // the fair groups that are not the environment's
 	// expanded is the number of states, the first in BFS order, whose edges are known: all
 	// of them after a complete search.
 	expanded int32
@@ -45,23 +47,24 @@ type liveGraph[S, A any] struct {
 // bytes is the graph's memory, including the fingerprint index it was built with.
 func (g *liveGraph[S, A]) bytes() int64 {
 	n, e := int64(len(g.parent)), int64(len(g.to))
-	return n*(int64(8*g.words)+8+4+4+4+liveIndexBytes) + e*(4+1+4)
+	return n*(int64(8*g.words)+8+4+4+4+liveIndexBytes) + e*(4+1+1+4)
 }
 
 // liveIndexBytes estimates the per-entry memory of the fingerprint to state map while building.
 const liveIndexBytes = 24
 
 // fairness returns the model's action grouping: every action in one fair group by default.
-func fairness[S, A any](m Model[S, A]) func(A) (string, bool) {
+func fairness[S, A any](m Model[S, A]) func(A) ActionGroup {
 	if f, ok := m.(Fairness[A]); ok {
 		return f.ActionGroup
 	}
-	return func(A) (string, bool) { return "every action", true }
+	return func(A) ActionGroup { return ActionGroup{Name: "every action", Fair: true} }
 }
 
 // buildLive explores the reachable states of the concrete model (without symmetry: the
 // fairness of one replica is not invariant under permuting replicas) breadth first, expanding
-// the first limit states (0: all). It returns nil if the time runs out. Each BFS level is
+// the first limit states (0: all). It returns nil if the time runs out or the search's context
+// ends. Each BFS level is
 // expanded on Options.Workers goroutines (the model's steps, encodings and conditions) and
 // merged in order on one, so the graph, its numbering and the traces do not depend on the
 // number of workers.
@@ -111,7 +114,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if lo >= hi {
 			break
 		}
-		if c.timeUp() {
+		if c.timeUp() || c.ctx != nil && c.ctx.Err() != nil {
 			return nil, nil
 		}
 		level := c.expandLive(checks, g, queue[lo:hi], lo, workers, groupOf, ids)
@@ -128,21 +131,25 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 					continue // a step that changes nothing is stuttering
 				}
 				b := int8(-1)
-				if x.fair {
+				if x.group.Fair {
 					var known bool
-					if b, known = bit[x.group]; !known {
+					if b, known = bit[x.group.Name]; !known {
 						if len(g.groups) == 64 {
 							return nil, fmt.Errorf("liveness: more than 64 fair action groups")
 						}
 						b = int8(len(g.groups))
-						bit[x.group] = b
-						g.groups = append(g.groups, x.group)
+						bit[x.group.Name] = b
+						g.groups = append(g.groups, x.group.Name)
+						if !x.group.Environment {
+							g.system |= 1 << b
+						}
 					}
 					en |= 1 << b
 				}
 				g.act = append(g.act, x.act)
 				g.to = append(g.to, w)
 				g.group = append(g.group, b)
+				g.env = append(g.env, x.group.Environment)
 			}
 			g.enabled = append(g.enabled, en)
 		}
@@ -161,14 +168,13 @@ type liveSucc[S any] struct {
 	state S
 	fp    uint64
 	act   int32
-	group string
-	fair  bool
+	group ActionGroup
 }
 
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)
 // goroutines: it writes their conditions into g's labels and returns their successors, keeping
 // the state only of those not in known (which it only reads).
-func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) (string, bool), known map[uint64]int32) [][]liveSucc[S] {
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) ActionGroup, known map[uint64]int32) [][]liveSucc[S] {
 	out := make([][]liveSucc[S], len(states))
 	const chunk = 64
 	var next atomic.Int64
@@ -201,8 +207,7 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 							continue
 						}
 						sc.enc = c.m.Encode(sc.enc[:0], nx)
-						group, fair := groupOf(a)
-						x := liveSucc[S]{fp: fingerprint(sc.enc), act: int32(k), group: group, fair: fair}
+						x := liveSucc[S]{fp: fingerprint(sc.enc), act: int32(k), group: groupOf(a)}
 						if _, ok := known[x.fp]; !ok {
 							x.state = nx
 						}
@@ -272,9 +277,13 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		if c.found[ch.prop] != nil {
 			continue // an earlier instance is violated
 		}
-		if tr := c.fairRun(g, c.props[ch.prop].Expect, u); tr != nil {
+		tr := c.fairRun(g, c.props[ch.prop].Expect, u)
+		switch {
+		case c.err != nil:
+			return // a trace could not be replayed: the rest stay unknown
+		case tr != nil:
 			c.found[ch.prop] = &found[S, A]{status: Violated, trace: tr}
-		} else if limit == 0 && (u == len(checks)-1 || checks[u+1].prop != ch.prop) {
+		case limit == 0 && (u == len(checks)-1 || checks[u+1].prop != ch.prop):
 			c.found[ch.prop] = &found[S, A]{status: Holds}
 		}
 	}
@@ -292,20 +301,20 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 	// and the states it must visit again and again (EventuallyAlways, Quiesces).
 	region, start := func(v int32) bool { return !holds(v) }, func(v int32) bool { return !holds(v) }
 	bad := func(int32) bool { return true }
-	fairOnly := false
+	noEnv := false
 	switch e {
 	case LeadsTo:
 		region = func(v int32) bool { return !then(v) }
 		start = func(v int32) bool { return holds(v) && !then(v) }
 	case EventuallyAlways:
-		region, start, bad, fairOnly = func(int32) bool { return true }, func(int32) bool { return true }, region, true
+		region, start, bad, noEnv = func(int32) bool { return true }, func(int32) bool { return true }, region, true
 	case Quiesces:
-		region, start, fairOnly = func(int32) bool { return true }, func(int32) bool { return true }, true
-		bad = func(v int32) bool { return g.enabled[v] != 0 }
+		region, start, noEnv = func(int32) bool { return true }, func(int32) bool { return true }, true
+		bad = func(v int32) bool { return g.enabled[v]&g.system != 0 }
 	case Eventually:
 		start = func(v int32) bool { return g.parent[v] < 0 && !holds(v) }
 	}
-	t := tarjan[S, A]{g: g, region: region, bad: bad, fairOnly: fairOnly,
+	t := tarjan[S, A]{g: g, region: region, bad: bad, noEnv: noEnv,
 		index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n), target: make([]bool, n)}
 	found := false
 	for v := int32(0); v < int32(n); v++ {
@@ -316,13 +325,20 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 	if !found {
 		return nil
 	}
-	path := t.shortestEntry(start)
-	loop := -1
-	if e := path[len(path)-1].state; t.comp[e] > 0 && t.inner[t.comp[e]-1] {
-		loop = len(path) - 1
-		path = append(path, t.fairCycle(e)...)
+	// Of the shortest ways in, the one with the shortest cycle (none where the run may stop).
+	var best []pathStep
+	bestLoop := -1
+	for _, path := range t.shortestEntries(start) {
+		loop := -1
+		if e := path[len(path)-1].state; !t.stops(e) {
+			loop = len(path) - 1
+			path = append(path, t.fairCycle(e)...)
+		}
+		if best == nil || len(path) < len(best) {
+			best, bestLoop = path, loop
+		}
 	}
-	return c.replayPath(path, loop)
+	return c.replayPath(best, bestLoop)
 }
 
 // pathStep is a state of a path and the index, in its predecessor's action list, of the
@@ -337,7 +353,7 @@ type tarjan[S, A any] struct {
 	g        *liveGraph[S, A]
 	region   func(int32) bool
 	bad      func(int32) bool // a run must visit such a state again and again
-	fairOnly bool             // cycles only through fair actions (the environment stops)
+	noEnv    bool             // cycles only through the system's actions (the environment stops)
 	index    []int32          // 1 + the visit order; 0 when not visited
 	low      []int32
 	comp     []int32 // 1 + the component's root once done, 0 while open
@@ -349,7 +365,7 @@ type tarjan[S, A any] struct {
 
 // edgeIn reports whether edge j is one a violating run may take.
 func (t *tarjan[S, A]) edgeIn(j int32) bool {
-	return t.region(t.g.to[j]) && (!t.fairOnly || t.g.group[j] >= 0)
+	return t.region(t.g.to[j]) && !(t.noEnv && t.g.env[j])
 }
 
 // run searches from v and reports whether it marked a target.
@@ -437,15 +453,23 @@ func (t *tarjan[S, A]) fairComponent(members []int32) bool {
 	return inner && anyBad && all&^taken == 0
 }
 
-// shortestEntry returns a shortest path from an initial state to a target: any path to a start
-// state, then through the region (breadth first over the pairs of a state and whether a start
-// was passed; ties go to the earlier initial state and action).
-func (t *tarjan[S, A]) shortestEntry(start func(int32) bool) []pathStep {
+// stops reports whether a run may stop in v: its edges are known, no fair group is enabled
+// there, and it is a state the run must not rest in.
+func (t *tarjan[S, A]) stops(v int32) bool {
+	return v < t.g.expanded && t.g.enabled[v] == 0 && t.bad(v)
+}
+
+// shortestEntries returns the shortest paths from an initial state to the targets nearest to
+// one: any path to a start state, then through the region (breadth first over the pairs of a
+// state and whether a start was passed), one per target, in the order breadth-first search
+// meets them (earlier initial states and actions first).
+func (t *tarjan[S, A]) shortestEntries(start func(int32) bool) [][]pathStep {
 	g := t.g
 	n := int32(len(g.parent))
 	type node = int32 // v, or n + v once a start was passed
 	prev := make([]int32, 2*n)
 	via := make([]int32, 2*n)
+	dist := make([]int32, 2*n)
 	for i := range prev {
 		prev[i] = -2 // unseen
 	}
@@ -453,40 +477,51 @@ func (t *tarjan[S, A]) shortestEntry(start func(int32) bool) []pathStep {
 	reach := func(x, from, act int32) {
 		if prev[x] == -2 {
 			prev[x], via[x] = from, act
+			if from >= 0 {
+				dist[x] = dist[from] + 1
+			}
 			queue = append(queue, x)
 		}
 	}
+	var found [][]pathStep
 	for v := int32(0); v < n && g.parent[v] < 0; v++ {
+		reach(v, -1, g.via[v])
 		if start(v) {
 			reach(n+v, -1, g.via[v])
-		} else {
-			reach(v, -1, g.via[v])
 		}
 	}
 	for ; len(queue) > 0; queue = queue[1:] {
 		x := queue[0]
 		v, passed := x%n, x >= n
+		if len(found) > 0 && int(dist[x]) >= len(found[0]) {
+			return found // the nearest targets are all met
+		}
 		if passed && t.target[v] {
 			var p []pathStep
-			for ; x >= 0; x = prev[x] {
-				p = append(p, pathStep{state: x % n, act: via[x]})
+			for y := x; y >= 0; y = prev[y] {
+				p = append(p, pathStep{state: y % n, act: via[y]})
 			}
 			slices.Reverse(p)
-			return p
+			found = append(found, p)
+			continue
 		}
 		for j := g.first[v]; j < g.first[v+1]; j++ {
 			w := g.to[j]
 			switch {
 			case passed && t.region(w):
 				reach(n+w, x, g.act[j])
-			case !passed && start(w):
-				reach(n+w, x, g.act[j])
 			case !passed:
 				reach(w, x, g.act[j])
+				if start(w) {
+					reach(n+w, x, g.act[j])
+				}
 			}
 		}
 	}
-	panic("checker: a target of the liveness search is unreachable")
+	if len(found) == 0 {
+		panic("checker: a target of the liveness search is unreachable")
+	}
+	return found
 }
 
 // fairCycle returns a fair cycle through a bad state from e, a member of a fair component, back

@@ -31,7 +31,9 @@ func (g *fairGraph) Encode(buf []byte, s int) []byte {
 	return binary.LittleEndian.AppendUint32(buf, uint32(s))
 }
 func (g *fairGraph) Properties() []Property[int]       { return g.props }
-func (g *fairGraph) ActionGroup(a edge) (string, bool) { return a.group, g.fair[a.group] }
+func (g *fairGraph) ActionGroup(a edge) ActionGroup {
+	return ActionGroup{Name: a.group, Fair: g.fair[a.group], Environment: a.group == "env"}
+}
 func is(xs ...int) func(int) bool                      { return func(s int) bool { return slices.Contains(xs, s) } }
 func statesOfEdges(tr *Trace[int, edge]) (s []int, loop int) {
 	if tr == nil {
@@ -190,43 +192,54 @@ func TestBoundedLiveness(t *testing.T) {
 	}
 }
 
-// An independent oracle on small random graphs: "eventually P" is violated exactly when, from
-// an initial state where P fails, a path through states where P fails reaches either a state
-// where no fair group makes a move, or a set of states whose induced subgraph is strongly
-// connected (with an edge) and in which every fair group enabled in all of them labels an
-// inner edge. Every trace returned is checked to be such a run.
+// An independent oracle on small random graphs, for Eventually, AlwaysEventually and LeadsTo:
+// a property is violated exactly when, from a start state (an initial state where the goal
+// fails; any reachable state where it fails; any reachable state where Holds holds and Then
+// does not), a path through the region (where the goal, or Then, fails) reaches either a
+// state where no fair group makes a move, or a set of states whose induced subgraph is
+// strongly connected (with an edge) and in which every fair group enabled in all of them
+// labels an inner edge. Every trace returned is checked to be such a run.
 func TestFairnessOracle(t *testing.T) {
 	groups := []string{"a", "a", "b", "b", "env"}
-	violated, lassos := 0, 0
-	for seed := uint64(1); seed <= 400; seed++ {
-		r := rand.New(rand.NewPCG(seed, 7))
-		n := 2 + r.IntN(5)
-		g := &fairGraph{inits: []int{0}, succ: map[int][]edge{}, fair: map[string]bool{"a": true, "b": r.IntN(2) == 0}}
-		for v := range n {
-			for range 1 + r.IntN(3) {
-				g.succ[v] = append(g.succ[v], edge{r.IntN(n), groups[r.IntN(len(groups))]})
+	for _, e := range []Expectation{Eventually, AlwaysEventually, LeadsTo} {
+		violated, lassos := 0, 0
+		for seed := uint64(1); seed <= 400; seed++ {
+			r := rand.New(rand.NewPCG(seed, 7))
+			n := 2 + r.IntN(5)
+			g := &fairGraph{inits: []int{0}, succ: map[int][]edge{}, fair: map[string]bool{"a": true, "b": r.IntN(2) == 0}}
+			for v := range n {
+				for range 1 + r.IntN(3) {
+					g.succ[v] = append(g.succ[v], edge{r.IntN(n), groups[r.IntN(len(groups))]})
+				}
+			}
+			goal, hold := map[int]bool{}, map[int]bool{} // only looked up
+			for v := range n {
+				goal[v], hold[v] = v > 0 && r.IntN(2) == 0, r.IntN(2) == 0
+			}
+			p := Property[int]{Name: "p", Expect: e, Holds: func(s int) bool { return goal[s] }}
+			start := func(v int) bool { return !goal[v] }
+			if e == LeadsTo {
+				p.Holds, p.Then = func(s int) bool { return hold[s] }, func(s int) bool { return goal[s] }
+				start = func(v int) bool { return hold[v] && !goal[v] }
+			}
+			region := func(v int) bool { return !goal[v] }
+			g.props = []Property[int]{p}
+			want := oracleViolated(g, n, e == Eventually, start, region)
+			res := check(t, g, Options{}).Properties[0]
+			if (res.Status == Violated) != want {
+				t.Fatalf("%v seed %d: %v, the oracle says violated=%v; graph %v fair %v goal %v holds %v", e, seed, res.Status, want, g.succ, g.fair, goal, hold)
+			}
+			if res.Status == Violated {
+				checkFairRun(t, seed, g, res.Trace, e == Eventually, start, region)
+				violated++
+				if res.Trace.Cycle {
+					lassos++
+				}
 			}
 		}
-		goal := map[int]bool{} // only looked up
-		for v := 1; v < n; v++ {
-			goal[v] = r.IntN(2) == 0
+		if violated < 80 || violated > 320 || lassos < 40 {
+			t.Fatalf("%v: %d of 400 graphs violated, %d by a lasso: the oracle test is not exercising both ways", e, violated, lassos)
 		}
-		g.props = []Property[int]{{Name: "eventually goal", Expect: Eventually, Holds: func(s int) bool { return goal[s] }}}
-		want := oracleViolated(g, n, goal)
-		p := check(t, g, Options{}).Properties[0]
-		if (p.Status == Violated) != want {
-			t.Fatalf("seed %d: %v, the oracle says violated=%v; graph %v fair %v goal %v", seed, p.Status, want, g.succ, g.fair, goal)
-		}
-		if p.Status == Violated {
-			checkFairRun(t, seed, g, p.Trace, goal)
-			violated++
-			if p.Trace.Cycle {
-				lassos++
-			}
-		}
-	}
-	if violated < 80 || violated > 320 || lassos < 80 {
-		t.Fatalf("%d of 400 graphs violated, %d by a lasso: the oracle test is not exercising both ways", violated, lassos)
 	}
 }
 
@@ -241,21 +254,28 @@ func moves(g *fairGraph, v int) map[string]bool {
 	return m
 }
 
-func oracleViolated(g *fairGraph, n int, goal map[int]bool) bool {
-	if goal[0] {
-		return false
-	}
-	reach := map[int]bool{0: true} // only looked up
-	for changed := true; changed; {
-		changed = false
-		for v := range n {
-			for _, e := range g.succ[v] {
-				if reach[v] && !goal[e.to] && !reach[e.to] {
-					reach[e.to], changed = true, true
+func oracleViolated(g *fairGraph, n int, fromInit bool, start, region func(int) bool) bool {
+	closure := func(seed map[int]bool, ok func(int) bool) map[int]bool {
+		for changed := true; changed; {
+			changed = false
+			for v := range n {
+				for _, e := range g.succ[v] {
+					if seed[v] && ok(e.to) && !seed[e.to] {
+						seed[e.to], changed = true, true
+					}
 				}
 			}
 		}
+		return seed
 	}
+	reachable := closure(map[int]bool{0: true}, func(int) bool { return true })
+	reach := map[int]bool{} // the states a violating run may visit from a start on; only looked up
+	for v := range n {
+		if reachable[v] && start(v) && (!fromInit || v == 0) {
+			reach[v] = true
+		}
+	}
+	reach = closure(reach, region)
 	for v := range n {
 		if reach[v] && len(moves(g, v)) == 0 {
 			return true
@@ -331,9 +351,10 @@ func stronglyConnected(g *fairGraph, n int, in func(int) bool) bool {
 	return true
 }
 
-// checkFairRun checks that tr is a fair run avoiding the goal: a path of the graph that stops
-// where no fair group moves, or whose cycle takes every fair group enabled all along it.
-func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge], goal map[int]bool) {
+// checkFairRun checks that tr is a fair violating run: a path of the graph that passes a start
+// state and then stays in the region, and stops where no fair group moves, or ends in a cycle
+// that takes every fair group enabled all along it.
+func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge], fromInit bool, start, region func(int) bool) {
 	t.Helper()
 	states := []int{tr.Init}
 	for _, st := range tr.Steps {
@@ -342,10 +363,15 @@ func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge],
 		}
 		states = append(states, st.State)
 	}
-	for _, v := range states {
-		if goal[v] {
-			t.Fatalf("seed %d: the run %v reaches the goal", seed, states)
-		}
+	from := len(states) - 1 // the suffix in the region that begins at a start state
+	for from > 0 && region(states[from-1]) {
+		from--
+	}
+	for from < len(states) && !start(states[from]) {
+		from++
+	}
+	if from == len(states) || fromInit && from != 0 {
+		t.Fatalf("seed %d: the run %v does not stay in the region from a start state", seed, states)
 	}
 	last := states[len(states)-1]
 	if !tr.Cycle {
@@ -354,8 +380,8 @@ func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge],
 		}
 		return
 	}
-	if states[tr.CycleStart] != last || tr.CycleStart == len(states)-1 {
-		t.Fatalf("seed %d: the cycle of %v does not return to step %d", seed, states, tr.CycleStart)
+	if states[tr.CycleStart] != last || tr.CycleStart == len(states)-1 || tr.CycleStart < from {
+		t.Fatalf("seed %d: the cycle of %v does not return to step %d in the region", seed, states, tr.CycleStart)
 	}
 	for _, grp := range []string{"a", "b"} {
 		always, taken := g.fair[grp], false

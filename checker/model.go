@@ -40,15 +40,22 @@ type Symmetric[S any] interface {
 	Representative(s S) S
 }
 
-// Fairness is implemented by models whose actions fall into named groups under weak fairness.
-// ActionGroup returns the group of action a and whether that group is weakly fair: a fair run
-// does not let a fair group stay enabled forever without taking one of its actions again and
-// again, and may stop (stutter forever) only where no fair group is enabled. Unfair actions
-// (the environment: faults, clients) may be taken or not, even forever. Without Fairness,
-// every action is in one fair group: a run stops only where nothing is enabled. At most 64
-// fair groups.
+// Fairness is implemented by models whose actions fall into named groups under weak fairness
+// (ActionGroup returns action a's). Without Fairness, every action is in one fair group of the
+// system: a run stops only where nothing is enabled. At most 64 fair groups.
 type Fairness[A any] interface {
-	ActionGroup(a A) (group string, fair bool)
+	ActionGroup(a A) ActionGroup
+}
+
+// ActionGroup is a named group of actions. A fair run does not let a Fair group stay enabled
+// forever without taking one of its actions again and again, and may stop (stutter forever)
+// only where no fair group is enabled; actions of other groups may be taken or not, even
+// forever. Environment groups (faults, clients) are outside the system under study:
+// EventuallyAlways and Quiesces judge only the runs on which they act finitely often.
+type ActionGroup struct {
+	Name        string
+	Fair        bool
+	Environment bool
 }
 
 // StateLabeler is implemented by models that give a state a short label (for graph nodes).
@@ -77,15 +84,14 @@ const (
 	// LeadsTo: on every fair run, whenever the condition (Holds) holds, Then holds at that
 	// state or a later one. Decided after a complete search only.
 	LeadsTo
-	// EventuallyAlways: on every fair run on which unfair actions (the environment) are taken
-	// only finitely often, the condition holds from some state on, forever: violated by a fair
-	// cycle of fair actions through a state where it fails, or a reachable state where it
-	// fails and no fair group is enabled. Decided after a complete search only.
+	// EventuallyAlways: on every fair run on which the environment's actions (see ActionGroup)
+	// are taken only finitely often, the condition holds from some state on, forever: violated
+	// by a fair cycle of the system's actions through a state where it fails, or a reachable
+	// state where it fails and no fair group is enabled.
 	EventuallyAlways
-	// Quiesces: on every fair run on which unfair actions are taken only finitely often, a
-	// state is reached where no fair group is enabled (the fair actions come to rest: they do
-	// not undo each other forever). It has no condition (Holds is nil). Decided after a
-	// complete search only.
+	// Quiesces: on every fair run on which the environment acts only finitely often, a state
+	// is reached where no fair group of the system is enabled (the system comes to rest: its
+	// actions do not undo each other forever). It has no condition (Holds is nil).
 	Quiesces
 )
 

@@ -49,6 +49,7 @@ func newRun[S, A any](m Model[S, A], opts Options, workers int) (*Run[S, A], err
 // whether the check is over. It returns early when ctx is done, the time is up or a bound is
 // hit; the check is then over, its result marked incomplete.
 func (r *Run[S, A]) Step(ctx context.Context, budget int) bool {
+	r.c.ctx = ctx
 	if !r.done {
 		r.done = r.e.step(ctx, budget)
 	}
@@ -75,6 +76,7 @@ func Check[S, A any](ctx context.Context, m Model[S, A], opts Options) (Result[S
 	if err != nil {
 		return Result[S, A]{}, err
 	}
+	r.c.ctx = ctx
 	every := opts.ProgressEvery
 	if every <= 0 {
 		every = time.Second

@@ -268,11 +268,11 @@ func TestBrowserLasso(t *testing.T) {
 	choose(p, "#target", "pod/restart-loop")
 	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
 	p.MustElement("#run").MustClick()
-	props := waitText(t, p, "#properties", "a pod that a node can take is eventually scheduled", time.Minute)
+	props := waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
 	if !strings.Contains(props, "violated after 4 steps, then steps 3–4 repeat forever") {
 		t.Fatalf("properties:\n%s", props)
 	}
-	waitText(t, p, "#trace-title", "a pod that a node can take is eventually scheduled: 4 steps, then steps 3–4 repeat forever", 5*time.Second)
+	waitText(t, p, "#trace-title", "pods that a node can take are eventually all scheduled: 4 steps, then steps 3–4 repeat forever", 5*time.Second)
 	waitText(t, p, "#loop-back", "↻ back to the state of step 2: steps 3–4 repeat forever", time.Second)
 	if n := len(p.MustElements("ol#trace li.cycle")); n != 2 {
 		t.Fatalf("%d steps marked as the cycle, want 2", n)

@@ -538,7 +538,7 @@ func TestLassoText(t *testing.T) {
 func TestLassoEndToEnd(t *testing.T) {
 	code, out, _ := runCLI("check", "pod/restart-loop")
 	for _, want := range []string{
-		"✗ a pod that a node can take is eventually scheduled (leads to): violated after 4 steps, then steps 3–4 repeat forever",
+		"✗ pods that a node can take are eventually all scheduled (leads to): violated after 4 steps, then steps 3–4 repeat forever",
 		"  4. scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict",
 		"     …then steps 3–4 repeat forever (the last step returns to the state of step 2).",
 		"✓ once the environment stops, the controllers come to rest (they do not fight) (quiesces): holds",

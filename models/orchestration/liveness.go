@@ -9,8 +9,8 @@ import (
 // Liveness property names. They are judged over fair runs (see ActionGroup and the checker's
 // Fairness): every controller replica is weakly fair, the environment is not.
 const (
-	PodsScheduled       = "a pod that a node can take is eventually scheduled"
-	PodsRun             = "a pod bound to a live node eventually runs"
+	PodsScheduled       = "pods that a node can take are eventually all scheduled"
+	PodsRun             = "pods bound to a live node eventually all run"
 	ReplicaSetsConverge = "once the environment stops, every ReplicaSet reaches spec.replicas running pods and stays there"
 	ControllersRest     = "once the environment stops, the controllers come to rest (they do not fight)"
 )

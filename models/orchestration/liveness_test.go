@@ -52,7 +52,7 @@ func TestRestartLoopStarvesPods(t *testing.T) {
 		t.Errorf("%d states, want 208", r.Unique)
 	}
 	lasso(t, m, r, orchestration.PodsScheduled, 4, 2, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict")
-	lasso(t, m, r, orchestration.PodsRun, 6, 3, "kubelet/node-1 read revision 3 (1 behind latest) and tried to update status of pod a: 409 Conflict")
+	lasso(t, m, r, orchestration.PodsRun, 5, 3, "kubelet/node-1 read revision 2 (2 behind latest) and tried to update status of pod a: 409 Conflict")
 	if p := r.Property(orchestration.ControllersRest); p.Status != checker.Holds {
 		t.Errorf("%s: %v (restarts are the environment: they stop)", p.Name, p.Status)
 	}
@@ -96,19 +96,27 @@ func TestNodeLossAndFairRejoin(t *testing.T) {
 func TestActionGroups(t *testing.T) {
 	m := model(t, "replicaset/node-loss", func(s *scenario.Settings) { s.Controllers, s.Fair = 2, []string{"rejoin", "client"} })
 	for _, c := range []struct {
-		a     orchestration.Action
-		group string
-		fair  bool
+		a    orchestration.Action
+		want checker.ActionGroup
 	}{
-		{orchestration.Action{Kind: orchestration.Step, Ctrl: 0}, "kubelet/node-1", true},
-		{orchestration.Action{Kind: orchestration.Step, Ctrl: 2}, "scheduler-2", true},
-		{orchestration.Action{Kind: orchestration.Crash, Ctrl: 0}, "crash kubelet/node-1", false},
-		{orchestration.Action{Kind: orchestration.Rejoin, Ctrl: 0}, "rejoin kubelet/node-1", true},
-		{orchestration.Action{Kind: orchestration.Restart, Ctrl: 1}, "restart scheduler-1", false},
-		{orchestration.Action{Kind: orchestration.Scale}, "client", true},
+		{orchestration.Action{Kind: orchestration.Step, Ctrl: 0}, checker.ActionGroup{Name: "kubelet/node-1", Fair: true}},
+		{orchestration.Action{Kind: orchestration.Step, Ctrl: 2}, checker.ActionGroup{Name: "scheduler-2", Fair: true}},
+		{orchestration.Action{Kind: orchestration.Crash, Ctrl: 0}, checker.ActionGroup{Name: "crash kubelet/node-1", Environment: true}},
+		{orchestration.Action{Kind: orchestration.Rejoin, Ctrl: 0}, checker.ActionGroup{Name: "rejoin kubelet/node-1", Fair: true, Environment: true}},
+		{orchestration.Action{Kind: orchestration.Restart, Ctrl: 1}, checker.ActionGroup{Name: "restart scheduler-1", Environment: true}},
+		{orchestration.Action{Kind: orchestration.Scale}, checker.ActionGroup{Name: "client", Fair: true, Environment: true}},
 	} {
-		if g, fair := m.ActionGroup(c.a); g != c.group || fair != c.fair {
-			t.Errorf("%+v: %q %v, want %q %v", c.a, g, fair, c.group, c.fair)
+		if g := m.ActionGroup(c.a); g != c.want {
+			t.Errorf("%+v: %+v, want %+v", c.a, g, c.want)
+		}
+	}
+	// A fair environment is still the environment: with crashes and rejoins both fair, the
+	// controllers' properties are not broken by faults that never stop (no run lets the
+	// environment stop: a node that is up must crash, one that is down must rejoin).
+	r := check(t, model(t, "replicaset/node-loss", func(s *scenario.Settings) { s.Fair = []string{"crash", "rejoin"} }))
+	for _, name := range []string{orchestration.ControllersRest, orchestration.ReplicaSetsConverge} {
+		if p := r.Property(name); p.Status != checker.Holds {
+			t.Errorf("fair crashes and rejoins: %s %v", name, p.Status)
 		}
 	}
 }

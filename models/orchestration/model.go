@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
@@ -146,7 +147,7 @@ func New(cfg Config) (*Model, error) {
 // are grouped by kind and component ("restart scheduler-1", "crash kubelet/node-1", "exit on
 // kubelet/node-1") and the client's actions form one group, "client": these are the
 // environment, fair only when Config.Fair names their kind.
-func (m *Model) ActionGroup(a Action) (string, bool) {
+func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 	k := 0
 	switch a.Kind {
 	case Step:
@@ -159,12 +160,12 @@ func (m *Model) ActionGroup(a Action) (string, bool) {
 	case Exit:
 		k = 4
 	default:
-		return "client", m.client
+		return checker.ActionGroup{Name: "client", Fair: m.client, Environment: true}
 	}
 	if a.Ctrl < 0 || a.Ctrl >= len(m.groups) {
-		return "", false
+		return checker.ActionGroup{Environment: true}
 	}
-	return m.groups[a.Ctrl][k], m.fair[k]
+	return checker.ActionGroup{Name: m.groups[a.Ctrl][k], Fair: m.fair[k], Environment: k > 0}
 }
 
 // has reports whether the initial cluster has an object of one of the kinds.
