@@ -110,3 +110,29 @@ func FuzzDecodeTutorial(f *testing.F) {
 		}
 	})
 }
+
+// A liveness counterexample through the worker protocol (run natively and, by make wasm, in
+// WebAssembly under Node.js): the same lasso, progress from the liveness pass, and the outcome
+// a tutorial's widget shows.
+func TestRunLasso(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 2, Target: "pod/restart-loop", Strategy: "bfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
+	last := got[len(got)-1]
+	if last.Type != TypeResult {
+		t.Fatalf("last message %+v", last)
+	}
+	p := last.Report.Properties[2]
+	if p.Loop == nil || *p.Loop != 2 || len(p.Trace) != 5 || !strings.Contains(p.Trace[4].Action, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict") {
+		t.Fatalf("lasso %+v", p)
+	}
+	if o := Outcome(last.Report); o != "violated: pods that a node can take are eventually all scheduled after 4 steps, then steps 3–4 repeat forever" {
+		t.Fatalf("outcome %q", o)
+	}
+	liveness := false
+	for _, r := range got {
+		liveness = liveness || r.Type == TypeProgress && r.Progress.Liveness > 0
+	}
+	if !liveness {
+		t.Fatal("no progress from the liveness pass")
+	}
+}
