@@ -138,10 +138,10 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 	fmt.Fprintf(&b, "| scenario | consistency | controllers | outcome | violated property | trace | unique states | search | time |\n")
 	fmt.Fprintf(&b, "|---|---|---:|---|---|---:|---:|---|---:|\n")
 	for _, c := range cells {
-		prop, trace := "", ""
+		prop, trace, temporal := "", "", false
 		for _, p := range c.rep.Properties {
 			if p.Status == "violated" {
-				prop, trace = p.Name, fmt.Sprint(len(p.Trace)-1)
+				prop, trace, temporal = p.Name, fmt.Sprint(len(p.Trace)-1), p.Temporal()
 				if p.Loop != nil {
 					trace += fmt.Sprintf(" (↻ %d–%d)", *p.Loop+1, len(p.Trace)-1)
 				}
@@ -160,8 +160,8 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 		search := "complete"
 		if !c.rep.Complete {
 			search = fmt.Sprintf("bounded (%s states or %v)", checker.Thousands(maxStates), timeout)
-			if prop != "" {
-				search = "stopped at the violation"
+			if prop != "" && !temporal {
+				search = "stopped at the violation" // a liveness violation is found among a bounded search's states
 			}
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", c.scenario, c.level, c.controllers, result, prop, trace,
