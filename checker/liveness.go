@@ -350,17 +350,17 @@ type pathStep struct {
 // tarjan is an iterative Tarjan's strongly-connected-components search over the states of a
 // region, marking the states where a violating run may stop or cycle.
 type tarjan[S, A any] struct {
-	g        *liveGraph[S, A]
-	region   func(int32) bool
-	bad      func(int32) bool // a run must visit such a state again and again
-	noEnv    bool             // cycles only through the system's actions (the environment stops)
-	index    []int32          // 1 + the visit order; 0 when not visited
-	low      []int32
-	comp     []int32 // 1 + the component's root once done, 0 while open
-	inner    map[int32]bool
-	target   []bool // a stutter state, or a member of a fair component, with a bad state
-	stack    []int32
-	counter  int32
+	g       *liveGraph[S, A]
+	region  func(int32) bool
+	bad     func(int32) bool // a run must visit such a state again and again
+	noEnv   bool             // cycles only through the system's actions (the environment stops)
+	index   []int32          // 1 + the visit order; 0 when not visited
+	low     []int32
+	comp    []int32 // 1 + the component's root once done, 0 while open
+	inner   map[int32]bool
+	target  []bool // a stutter state, or a member of a fair component, with a bad state
+	stack   []int32
+	counter int32
 }
 
 // edgeIn reports whether edge j is one a violating run may take.

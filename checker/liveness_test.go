@@ -30,11 +30,11 @@ func (g *fairGraph) Next(s int, a edge) (int, bool)   { return a.to, true }
 func (g *fairGraph) Encode(buf []byte, s int) []byte {
 	return binary.LittleEndian.AppendUint32(buf, uint32(s))
 }
-func (g *fairGraph) Properties() []Property[int]       { return g.props }
+func (g *fairGraph) Properties() []Property[int] { return g.props }
 func (g *fairGraph) ActionGroup(a edge) ActionGroup {
 	return ActionGroup{Name: a.group, Fair: g.fair[a.group], Environment: a.group == "env"}
 }
-func is(xs ...int) func(int) bool                      { return func(s int) bool { return slices.Contains(xs, s) } }
+func is(xs ...int) func(int) bool { return func(s int) bool { return slices.Contains(xs, s) } }
 func statesOfEdges(tr *Trace[int, edge]) (s []int, loop int) {
 	if tr == nil {
 		return nil, -1
