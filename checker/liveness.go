@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// The temporal properties (Eventually, AlwaysEventually, LeadsTo, EventuallyAlways) are decided
-// after a complete search, on the reachable state graph, under weak fairness per action group
-// (see Fairness). A run is infinite, or stops in a state where no fair group is enabled (it
+// The temporal properties (Eventually, AlwaysEventually, LeadsTo, EventuallyAlways, Quiesces) are
+// decided after the search, on the reachable state graph (or, after a bounded search, on as
+// many of its states, for violations only), under weak fairness per action group (see
+// Fairness). A run is infinite, or stops in a state where no fair group is enabled (it
 // stutters there forever). A run is fair when no fair group stays enabled from some state on
 // without being taken again and again. A violation is a fair run on which the property fails:
 // either it stops in a state (a dead end, or one where only unfair actions are enabled), or it
@@ -22,7 +23,7 @@ import (
 // stuttering: it neither takes its group nor keeps it enabled (a controller that retries a
 // failing write on a stale read forever, changing nothing, has not acted).
 
-// liveGraph is the reachable state graph, built once after a complete search for the temporal
+// liveGraph is the reachable state graph, built once after the search for the temporal
 // properties: states are numbered in BFS order, each with its properties' conditions as bits,
 // the fair groups enabled in it, and its edges. States themselves are not kept: a trace is
 // rebuilt by replaying the model from an initial state.
@@ -31,12 +32,12 @@ type liveGraph[S, A any] struct {
 	words   int
 	enabled []uint64 // fair groups enabled in the state
 	parent  []int32  // the BFS tree: the state first reached from (-1 for an initial state)
-	via     []int32  // index in the parent's action list of the action into the state (initial states: in Init)
+	via     []int32  // the index among the parent's enabled actions (Enabled) of the one into the state (initial states: in Init)
 	first   []int32  // edges of state v are first[v]..first[v+1]
 	to      []int32
 	group   []int8  // the edge's fair group, or -1 for an unfair action
 	env     []bool  // the edge is the environment's
-	act     []int32 // the edge's index in the source state's action list
+	act     []int32 // the edge's index among the source's enabled actions (Enabled)
 	groups  []string
 	system  uint64 // the fair groups that are not the environment's
 	// expanded is the number of states, the first in BFS order, whose edges are known: all
@@ -163,7 +164,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 }
 
 // liveSucc is a successor found by expandLive: the state, its fingerprint, the index of the
-// action in the parent's list and the action's fairness group.
+// action among the parent's enabled ones and the action's fairness group.
 type liveSucc[S any] struct {
 	state S
 	fp    uint64
@@ -201,13 +202,15 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 						}
 					}
 					sc.acts = c.m.Actions(s, sc.acts[:0])
-					for k, a := range sc.acts {
+					enabled := int32(0)
+					for _, a := range sc.acts {
 						nx, ok := c.m.Next(s, a)
 						if !ok {
 							continue
 						}
 						sc.enc = c.m.Encode(sc.enc[:0], nx)
-						x := liveSucc[S]{fp: fingerprint(sc.enc), act: int32(k), group: groupOf(a)}
+						x := liveSucc[S]{fp: fingerprint(sc.enc), act: enabled, group: groupOf(a)}
+						enabled++
 						if _, ok := known[x.fp]; !ok {
 							x.state = nx
 						}
@@ -341,7 +344,7 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 	return c.replayPath(best, bestLoop)
 }
 
-// pathStep is a state of a path and the index, in its predecessor's action list, of the
+// pathStep is a state of a path and the index, among its predecessor's enabled actions, of the
 // action that led to it (for the first state, its index in Init).
 type pathStep struct {
 	state, act int32
@@ -613,26 +616,17 @@ func (t *tarjan[S, A]) bfs(from int32, in func(int32) bool, done func(int32) boo
 	panic("checker: no path inside a strongly connected component")
 }
 
-// replayPath rebuilds the concrete trace of a path from an initial state by re-running the model.
+// replayPath rebuilds the concrete trace of a path from an initial state by re-running the model
+// (checker.Replay); loop, if not negative, is where its cycle starts.
 func (c *core[S, A]) replayPath(path []pathStep, loop int) *Trace[S, A] {
-	inits := c.m.Init()
-	tr := &Trace[S, A]{Init: inits[path[0].act]}
-	s := tr.Init
-	var acts []A
-	for _, p := range path[1:] {
-		acts = c.m.Actions(s, acts[:0])
-		if int(p.act) >= len(acts) {
-			c.err = fmt.Errorf("liveness: the model is not deterministic (an action list changed on replay)")
-			return nil
-		}
-		a := acts[p.act]
-		next, ok := c.m.Next(s, a)
-		if !ok {
-			c.err = fmt.Errorf("liveness: the model is not deterministic (an action was disabled on replay)")
-			return nil
-		}
-		tr.Steps = append(tr.Steps, Step[S, A]{Action: a, State: next})
-		s = next
+	acts := make([]int, len(path)-1)
+	for i, p := range path[1:] {
+		acts[i] = int(p.act)
+	}
+	tr, err := Replay(c.m, int(path[0].act), acts)
+	if err != nil {
+		c.err = fmt.Errorf("liveness: the model is not deterministic: %v", err)
+		return nil
 	}
 	if loop >= 0 {
 		tr.Cycle, tr.CycleStart = true, loop
