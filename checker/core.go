@@ -275,7 +275,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 	case c.opts.NoLiveness:
 	case complete:
 		c.liveVerdicts(0)
-	case strategy != Simulate && !c.halted && !c.violationStop():
+	case strategy != Simulate && c.cut && !c.halted && !c.violationStop():
 		c.liveVerdicts(c.table.count.Load()) // cut by a bound: look for violations among as many states
 	}
 	r := Result[S, A]{
