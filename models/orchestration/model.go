@@ -95,10 +95,9 @@ type Model struct {
 	store datastore.Config
 	ctrls []Controller
 	// groups are each controller's action groups for fairness: its steps, then one per fault
-	// kind (restart, crash, rejoin, exit), named after it.
-	groups [][5]string
-	fair   [5]bool // which of a controller's groups are fair (steps always)
-	client bool    // whether the client's actions are fair
+	// kind (restart, crash, rejoin, exit), named after it; client is the client's.
+	groups [][5]checker.ActionGroup
+	client checker.ActionGroup
 }
 
 // New validates cfg and builds the model.
@@ -132,12 +131,14 @@ func New(cfg Config) (*Model, error) {
 			m.ctrls = append(m.ctrls, Controller{Kind: k.kind, Name: fmt.Sprintf("%s-%d", k.name, i)})
 		}
 	}
-	m.fair[0], m.client = true, slices.Contains(cfg.Fair, "client")
-	for k, kind := range EnvironmentGroups[:4] {
-		m.fair[k+1] = slices.Contains(cfg.Fair, kind)
-	}
+	m.client = checker.ActionGroup{Name: "client", Fair: slices.Contains(cfg.Fair, "client"), Environment: true}
 	for _, c := range m.ctrls {
-		m.groups = append(m.groups, [5]string{c.Name, "restart " + c.Name, "crash " + c.Name, "rejoin " + c.Name, "exit on " + c.Name})
+		g := [5]checker.ActionGroup{{Name: c.Name, Fair: true}}
+		for k, kind := range EnvironmentGroups[:4] { // restart, crash, rejoin, exit
+			g[k+1] = checker.ActionGroup{Name: kind + " " + c.Name, Fair: slices.Contains(cfg.Fair, kind), Environment: true}
+		}
+		g[4].Name = "exit on " + c.Name
+		m.groups = append(m.groups, g)
 	}
 	return m, nil
 }
@@ -160,12 +161,12 @@ func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 	case Exit:
 		k = 4
 	default:
-		return checker.ActionGroup{Name: "client", Fair: m.client, Environment: true}
+		return m.client
 	}
 	if a.Ctrl < 0 || a.Ctrl >= len(m.groups) {
 		return checker.ActionGroup{Environment: true}
 	}
-	return checker.ActionGroup{Name: m.groups[a.Ctrl][k], Fair: m.fair[k], Environment: k > 0}
+	return m.groups[a.Ctrl][k]
 }
 
 // has reports whether the initial cluster has an object of one of the kinds.
