@@ -100,7 +100,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 	if every <= 0 {
 		every = time.Second
 	}
-	var reported time.Time // the zero time: report at once that the pass has begun
+	reported := time.Now()
 	for lo := 0; lo < len(queue); {
 		if c.opts.Progress != nil && time.Since(reported) >= every {
 			p := c.progress(c.depth, 0)
