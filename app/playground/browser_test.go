@@ -309,6 +309,15 @@ func TestBrowserLasso(t *testing.T) {
 	q := open(t, b, link)
 	waitText(t, q, "#trace-title", "Trace from a link: 4 steps, then steps 3–4 repeat forever", 10*time.Second)
 	waitText(t, q, "#loop-back", "↻ back to the state of step 2", time.Second)
+	q.MustClose()
+
+	// Symmetry reduction: two-phase commit with 3 resource managers (the default), 80 states
+	// instead of 288.
+	choose(p, "#target", "classic/two-phase-commit")
+	p.MustElement("#symmetry").MustClick()
+	waitText(t, p, "#cli", "themelios check classic/two-phase-commit --symmetry", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "80 distinct states", time.Minute)
 }
 
 func TestBrowserTutorial(t *testing.T) {

@@ -39,6 +39,10 @@ func TestRequestFromControls(t *testing.T) {
 	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30" {
 		t.Fatalf("CLI %q", cli)
 	}
+	p.symmetry = true
+	if req, _ := p.request(); !req.Symmetry || !req.Options().Symmetry || !strings.HasSuffix(p.CLI(), " --symmetry") {
+		t.Fatalf("symmetry: %+v %q", req, p.CLI())
+	}
 	p.values[3], p.maxStates = "99", "lots"
 	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {
 		t.Fatalf("bad controls: %v", err)
@@ -98,12 +102,13 @@ func TestExploreAndLinks(t *testing.T) {
 	p.values = nil
 	p.selectTarget("classic/two-phase-commit")
 	p.values[0] = "2"
+	p.symmetry = true
 	p.explore([]int{0, 0}, "y")
 	link := p.Link()
 	q := &Playground{}
 	q.OnInit()
 	q.open("#" + link)
-	if q.err != "" || q.target != "classic/two-phase-commit" || q.values[0] != "2" || len(q.trace()) != 3 || q.trace()[2].Action != p.trace()[2].Action {
+	if q.err != "" || q.target != "classic/two-phase-commit" || q.values[0] != "2" || !q.symmetry || len(q.trace()) != 3 || q.trace()[2].Action != p.trace()[2].Action {
 		t.Fatalf("restored: err %q target %s values %v trace %d", q.err, q.target, q.values, len(q.trace()))
 	}
 	// A tampered link: an error and the default scenario, never a panic.

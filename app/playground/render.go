@@ -70,6 +70,13 @@ func (p *Playground) renderControls() app.UI {
 			),
 			app.Small().Text(fmt.Sprintf("the first %d states, for drawing", protocol.GraphNodes)),
 		),
+		app.Div().Class("field").Body(
+			app.Label().Class("toggle").Body(
+				app.Input().ID("symmetry").Type("checkbox").Checked(p.symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry }),
+				app.Text(" symmetry reduction"),
+			),
+			app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
+		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),

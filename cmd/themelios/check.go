@@ -146,7 +146,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // witness), in DESIGN.md's format.
 func permalink(a checkArgs, j *job, rep checker.Report) string {
 	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: j.opts.MaxStates, MaxDepth: a.maxDepth,
-		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed}
+		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed, Symmetry: a.symmetry}
 	if a.strategy != "bfs" {
 		l.Strategy = a.strategy
 	}

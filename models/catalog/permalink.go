@@ -37,6 +37,7 @@ type Link struct {
 	MaxDepth  int      `json:"maxDepth,omitempty"`
 	TimeoutS  int64    `json:"timeoutS,omitempty"`
 	Seed      uint64   `json:"seed,omitempty"`
+	Symmetry  bool     `json:"symmetry,omitempty"`
 	Trace     []int    `json:"-"`
 	Loop      *int     `json:"-"` // with Trace, for a lasso
 }

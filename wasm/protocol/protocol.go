@@ -46,6 +46,8 @@ type Request struct {
 	KeepGoing bool `json:"keepGoing,omitempty"`
 	// Graph captures the explored state graph, up to GraphNodes nodes.
 	Graph bool `json:"graph,omitempty"`
+	// Symmetry explores one state per orbit of the model's symmetry (checker.Options.Symmetry).
+	Symmetry bool `json:"symmetry,omitempty"`
 }
 
 // GraphNodes caps a captured state graph: Graphviz lays out a few hundred nodes in seconds.
@@ -122,6 +124,7 @@ func (r Request) Options() checker.Options {
 	if r.Graph {
 		o.GraphLimit = GraphNodes
 	}
+	o.Symmetry = r.Symmetry
 	return o
 }
 

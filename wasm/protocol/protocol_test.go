@@ -136,3 +136,18 @@ func TestRunLasso(t *testing.T) {
 		t.Fatal("no progress from the liveness pass")
 	}
 }
+
+// Symmetry reduction through the worker: two-phase commit with 3 resource managers has 80
+// states up to permutations of the resource managers (288 without).
+func TestRunSymmetry(t *testing.T) {
+	for _, c := range []struct {
+		symmetry bool
+		unique   int64
+	}{{false, 288}, {true, 80}} {
+		var last Response
+		Run(Request{Type: TypeCheck, ID: 1, Target: "classic/two-phase-commit", Sets: []string{"rms=3"}, Strategy: "bfs", Symmetry: c.symmetry}, time.Second, func(r Response) { last = r })
+		if last.Type != TypeResult || last.Report.Unique != c.unique || !last.Report.Complete {
+			t.Fatalf("symmetry %v: %+v", c.symmetry, last)
+		}
+	}
+}
