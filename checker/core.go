@@ -276,7 +276,13 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 	case complete:
 		c.liveVerdicts(0)
 	case strategy != Simulate && c.cut && !c.halted && !c.violationStop():
-		c.liveVerdicts(c.table.count.Load()) // cut by a bound: look for violations among as many states
+		// Cut by a bound: look for violations among the first states, as many as the bound
+		// asked for (the search itself overshoots it to the end of a BFS level).
+		limit := c.table.count.Load()
+		if c.opts.MaxStates > 0 {
+			limit = min(limit, c.opts.MaxStates)
+		}
+		c.liveVerdicts(limit)
 	}
 	r := Result[S, A]{
 		Strategy:   strategy,
