@@ -148,6 +148,9 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 	}
 	b.width.Store(width)
 	b.next.Store(0)
+	if b.record != nil {
+		b.record.level = make([]liveExpansion[S], width)
+	}
 	if width == 0 {
 		b.done = true
 		return
@@ -221,6 +224,9 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		for k := range w.next {
 			w.sink += b.table.peek(w.next[k].fp)
 		}
+		if b.record != nil && j == 0 {
+			b.record.expanded(b.core, pos, p.fp, p.state, w.next)
+		}
 		for ; j < len(w.next); j++ {
 			sx := &w.next[j]
 			slot, res := b.table.claim(sx.fp, pos)
@@ -266,6 +272,9 @@ func (b *bfs[S, A]) grow() {
 // endLevel decides the properties found in the level, settles the claims of the next level's
 // states into parent links, and moves on to the next level unless told to stop.
 func (b *bfs[S, A]) endLevel(advance bool) {
+	if r := b.record; r != nil && advance {
+		r.states = append(r.states, r.level...)
+	}
 	// The first candidate per property in sequential BFS order, among those whose state the
 	// claiming parent kept.
 	best := make([]*candidate, len(b.props))

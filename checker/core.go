@@ -33,6 +33,7 @@ type core[S, A any] struct {
 	ctx       context.Context // the context of the latest step, for the liveness pass
 	err       error           // a model error found while rebuilding a trace
 	liveBytes int64           // memory of the liveness pass's graph
+	record    *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
 }
 
 // found is a decided property: its verdict and the trace that shows it.
@@ -93,6 +94,11 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 		}
 	}
 	c.active = c.always | c.sometimes | c.eventually
+	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
+	// second exploration; not under symmetry, which merges states whose fairness differs.
+	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
+		c.record = &liveRecord[S, A]{checks: checks, groupOf: fairness(m), words: (2*len(checks) + 63) / 64}
+	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)

@@ -62,53 +62,118 @@ func fairness[S, A any](m Model[S, A]) func(A) ActionGroup {
 	return func(A) ActionGroup { return ActionGroup{Name: "every action", Fair: true} }
 }
 
-// buildLive explores the reachable states of the concrete model (without symmetry: the
-// fairness of one replica is not invariant under permuting replicas) breadth first, expanding
-// the first limit states (0: all). It returns nil if the time runs out or the search's context
-// ends. Each BFS level is
-// expanded on Options.Workers goroutines (the model's steps, encodings and conditions) and
-// merged in order on one, so the graph, its numbering and the traces do not depend on the
-// number of workers.
-func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
-	g := &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}
-	groupOf := fairness(c.m)
-	bit := map[string]int8{} // only looked up; bits are given in order of discovery
-	ids := map[uint64]int32{}
-	var queue []S // states by number, each dropped once expanded
-	discover := func(s S, fp uint64, parent, via int32) int32 {
-		if id, ok := ids[fp]; ok {
-			return id
-		}
-		id := int32(len(g.parent))
-		ids[fp] = id
-		g.label = append(g.label, make([]uint64, g.words)...)
-		g.parent, g.via = append(g.parent, parent), append(g.via, via)
-		if limit > 0 && int64(id) >= limit {
-			var zero S
-			s = zero // never expanded
-		}
-		queue = append(queue, s)
+// liveBuilder numbers states and appends their edges to a liveGraph, state after state in BFS
+// order; buildLive feeds it from its own exploration, liveFromRecord from the one the BFS
+// recorded.
+type liveBuilder[S, A any] struct {
+	g     *liveGraph[S, A]
+	ids   map[uint64]int32
+	bit   map[string]int8 // only looked up; bits are given in order of discovery
+	limit int64
+	queue []S // states by number, each dropped once expanded (buildLive only)
+}
+
+func newLiveBuilder[S, A any](checks []liveCheck, limit int64) *liveBuilder[S, A] {
+	return &liveBuilder[S, A]{g: &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}, ids: map[uint64]int32{}, bit: map[string]int8{}, limit: limit}
+}
+
+// discover returns the number of the state with fingerprint fp, numbering it if it is new.
+func (lb *liveBuilder[S, A]) discover(s S, fp uint64, parent, via int32) int32 {
+	if id, ok := lb.ids[fp]; ok {
 		return id
 	}
+	g := lb.g
+	id := int32(len(g.parent))
+	lb.ids[fp] = id
+	g.label = append(g.label, make([]uint64, g.words)...)
+	g.parent, g.via = append(g.parent, parent), append(g.via, via)
+	if lb.limit > 0 && int64(id) >= lb.limit {
+		var zero S
+		s = zero // never expanded
+	}
+	lb.queue = append(lb.queue, s)
+	return id
+}
+
+// expand records the edges of state v, the next to expand, to its successors.
+func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc[S]) error {
+	g := lb.g
+	g.expanded++
+	g.first = append(g.first, int32(len(g.to)))
+	var en uint64
+	for _, x := range succ {
+		w := lb.discover(x.state, x.fp, v, x.act)
+		if w == v {
+			continue // a step that changes nothing is stuttering
+		}
+		b := int8(-1)
+		if x.group.Fair {
+			var known bool
+			if b, known = lb.bit[x.group.Name]; !known {
+				if len(g.groups) == 64 {
+					return fmt.Errorf("liveness: more than 64 fair action groups")
+				}
+				b = int8(len(g.groups))
+				lb.bit[x.group.Name] = b
+				g.groups = append(g.groups, x.group.Name)
+				if !x.group.Environment {
+					g.system |= 1 << b
+				}
+			}
+			en |= 1 << b
+		}
+		g.act = append(g.act, x.act)
+		g.to = append(g.to, w)
+		g.group = append(g.group, b)
+		g.env = append(g.env, x.group.Environment)
+	}
+	g.enabled = append(g.enabled, en)
+	return nil
+}
+
+// done closes the graph: the states left unexpanded have no edges.
+func (lb *liveBuilder[S, A]) done() *liveGraph[S, A] {
+	g := lb.g
+	for range len(g.parent) - len(g.first) + 1 {
+		g.first = append(g.first, int32(len(g.to)))
+	}
+	g.enabled = append(g.enabled, make([]uint64, len(g.parent)-len(g.enabled))...)
+	return g
+}
+
+// numberInits numbers the distinct initial states, in order.
+func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
 	var sc scratch[A]
 	for i, s := range c.m.Init() {
 		sc.enc = c.m.Encode(sc.enc[:0], s)
-		discover(s, fingerprint(sc.enc), -1, int32(i))
+		lb.discover(s, fingerprint(sc.enc), -1, int32(i))
 	}
+}
+
+// buildLive explores the reachable states of the concrete model (without symmetry: the
+// fairness of one replica is not invariant under permuting replicas) breadth first, expanding
+// the first limit states (0: all). It returns nil if the time runs out or the search's context
+// ends. Each BFS level is expanded on Options.Workers goroutines (the model's steps, encodings
+// and conditions) and merged in order on one, so the graph, its numbering and the traces do
+// not depend on the number of workers.
+func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
+	lb := newLiveBuilder[S, A](checks, limit)
+	groupOf := fairness(c.m)
+	c.numberInits(lb)
 	workers := make([]scratch[A], max(1, c.opts.Workers))
 	every := c.opts.ProgressEvery
 	if every <= 0 {
 		every = time.Second
 	}
 	reported := time.Now()
-	for lo := 0; lo < len(queue); {
+	for lo := 0; lo < len(lb.queue); {
 		if c.opts.Progress != nil && time.Since(reported) >= every {
 			p := c.progress(c.depth, 0)
 			p.Liveness = max(int64(lo), 1)
 			c.opts.Progress(p)
 			reported = time.Now()
 		}
-		hi := len(queue)
+		hi := len(lb.queue)
 		if limit > 0 {
 			hi = min(hi, int(limit))
 		}
@@ -118,49 +183,78 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if c.timeUp() || c.ctx != nil && c.ctx.Err() != nil {
 			return nil, nil
 		}
-		level := c.expandLive(checks, g, queue[lo:hi], lo, workers, groupOf, ids)
+		level := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, groupOf, lb.ids)
 		for j, succ := range level {
 			v := int32(lo + j)
 			var zero S
-			queue[v] = zero
-			g.expanded++
-			g.first = append(g.first, int32(len(g.to)))
-			var en uint64
-			for _, x := range succ {
-				w := discover(x.state, x.fp, v, x.act)
-				if w == v {
-					continue // a step that changes nothing is stuttering
-				}
-				b := int8(-1)
-				if x.group.Fair {
-					var known bool
-					if b, known = bit[x.group.Name]; !known {
-						if len(g.groups) == 64 {
-							return nil, fmt.Errorf("liveness: more than 64 fair action groups")
-						}
-						b = int8(len(g.groups))
-						bit[x.group.Name] = b
-						g.groups = append(g.groups, x.group.Name)
-						if !x.group.Environment {
-							g.system |= 1 << b
-						}
-					}
-					en |= 1 << b
-				}
-				g.act = append(g.act, x.act)
-				g.to = append(g.to, w)
-				g.group = append(g.group, b)
-				g.env = append(g.env, x.group.Environment)
+			lb.queue[v] = zero
+			if err := lb.expand(v, succ); err != nil {
+				return nil, err
 			}
-			g.enabled = append(g.enabled, en)
 		}
 		lo = hi
 	}
-	for range len(g.parent) - len(g.first) + 1 {
-		g.first = append(g.first, int32(len(g.to))) // the states left unexpanded have no edges
+	return lb.done(), nil
+}
+
+// liveRecord is the graph the BFS recorded while it searched, level by level: each expanded
+// state's fingerprint, conditions and successors (without their states), in BFS order.
+type liveRecord[S, A any] struct {
+	checks  []liveCheck
+	groupOf func(A) ActionGroup
+	words   int
+	level   []liveExpansion[S] // the level being expanded, by position
+	states  []liveExpansion[S] // the expanded states of the levels done, in order
+}
+
+// liveExpansion is one expanded state: its fingerprint, its conditions' words, its successors.
+type liveExpansion[S any] struct {
+	fp    uint64
+	label []uint64
+	succ  []liveSucc[S]
+}
+
+// expanded records the expansion of the state at position pos of the level (a worker's call;
+// positions are distinct).
+func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, next []successor[S, A]) {
+	e := liveExpansion[S]{fp: fp, label: make([]uint64, r.words), succ: make([]liveSucc[S], len(next))}
+	for u, ch := range r.checks {
+		holds, then := evalCheck(ch, c.props[ch.prop], s)
+		if holds {
+			e.label[2*u/64] |= 1 << (2 * u % 64)
+		}
+		if then {
+			e.label[(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
+		}
 	}
-	g.enabled = append(g.enabled, make([]uint64, len(g.parent)-len(g.enabled))...)
-	return g, nil
+	for k, x := range next {
+		e.succ[k] = liveSucc[S]{fp: x.fp, act: int32(k), group: r.groupOf(x.act)}
+	}
+	r.level[pos] = e
+}
+
+// liveFromRecord builds the graph from what the BFS recorded, its first limit expanded states
+// (0: all).
+func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
+	lb := newLiveBuilder[S, A](checks, limit)
+	c.numberInits(lb)
+	r := c.record
+	n := int64(len(r.states))
+	if limit > 0 {
+		n = min(n, limit)
+	}
+	for k := range n {
+		e := &r.states[k]
+		v, ok := lb.ids[e.fp]
+		if !ok || int64(v) != k {
+			return nil, fmt.Errorf("liveness: the recorded search is not in BFS order")
+		}
+		copy(lb.g.label[int(v)*lb.g.words:], e.label)
+		if err := lb.expand(v, e.succ); err != nil {
+			return nil, err
+		}
+	}
+	return lb.done(), nil
 }
 
 // liveSucc is a successor found by expandLive: the state, its fingerprint, the index of the
@@ -229,6 +323,23 @@ type liveCheck struct {
 	prop, instance int // instance -1: the property itself
 }
 
+// liveChecks lists the checks of the temporal properties: each property, or each instance.
+func liveChecks[S any](props []Property[S]) []liveCheck {
+	var checks []liveCheck
+	for i, p := range props {
+		if !temporal(p.Expect) {
+			continue
+		}
+		if p.Per == 0 {
+			checks = append(checks, liveCheck{prop: i, instance: -1})
+		}
+		for k := range p.Per {
+			checks = append(checks, liveCheck{prop: i, instance: k})
+		}
+	}
+	return checks
+}
+
 // evalCheck returns a check's conditions in s.
 func evalCheck[S any](ch liveCheck, p Property[S], s S) (holds, then bool) {
 	if ch.instance >= 0 {
@@ -252,22 +363,21 @@ func temporal(e Expectation) bool {
 // reports only the violations found among them: a fair cycle, or a state where a run may stop,
 // all of whose edges are known is real, but the absence of one proves nothing.
 func (c *core[S, A]) liveVerdicts(limit int64) {
-	var checks []liveCheck
-	for i, p := range c.props {
-		if !temporal(p.Expect) || c.found[i] != nil {
-			continue
-		}
-		if p.Per == 0 {
-			checks = append(checks, liveCheck{prop: i, instance: -1})
-		}
-		for k := range p.Per {
-			checks = append(checks, liveCheck{prop: i, instance: k})
-		}
+	checks := liveChecks(c.props)
+	undecided := false
+	for _, ch := range checks {
+		undecided = undecided || c.found[ch.prop] == nil
 	}
-	if len(checks) == 0 {
+	if !undecided {
 		return
 	}
-	g, err := c.buildLive(checks, limit)
+	var g *liveGraph[S, A]
+	var err error
+	if c.record != nil {
+		g, err = c.liveFromRecord(checks, limit)
+	} else {
+		g, err = c.buildLive(checks, limit)
+	}
 	if err != nil {
 		c.err = err
 		return

@@ -116,7 +116,7 @@ func FuzzDecodeTutorial(f *testing.F) {
 // a tutorial's widget shows.
 func TestRunLasso(t *testing.T) {
 	var got []Response
-	Run(Request{Type: TypeCheck, ID: 2, Target: "pod/restart-loop", Strategy: "bfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
+	Run(Request{Type: TypeCheck, ID: 2, Target: "pod/restart-loop", Strategy: "dfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
 	last := got[len(got)-1]
 	if last.Type != TypeResult {
 		t.Fatalf("last message %+v", last)
