@@ -27,12 +27,12 @@ type core[S, A any] struct {
 	start     time.Time
 	deadline  time.Time
 	generated atomic.Int64
-	depth     int             // deepest level or path length seen, initial states at 1
-	cut       bool            // something was left unexplored: a bound, a stop, or a violation stop
-	halted    bool            // the context ended or the time ran out
-	ctx       context.Context // the context of the latest step, for the liveness pass
-	err       error           // a model error found while rebuilding a trace
-	liveBytes int64           // memory of the liveness pass's graph
+	depth     int               // deepest level or path length seen, initial states at 1
+	cut       bool              // something was left unexplored: a bound, a stop, or a violation stop
+	halted    bool              // the context ended or the time ran out
+	ctx       context.Context   // the context of the latest step, for the liveness pass
+	err       error             // a model error found while rebuilding a trace
+	liveBytes int64             // memory of the liveness pass's graph
 	record    *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
 }
 
