@@ -149,7 +149,7 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 	b.width.Store(width)
 	b.next.Store(0)
 	if b.record != nil {
-		b.record.level = make([]liveExpansion[S], width)
+		b.record.startLevel(int(width))
 	}
 	if width == 0 {
 		b.done = true
@@ -272,8 +272,8 @@ func (b *bfs[S, A]) grow() {
 // endLevel decides the properties found in the level, settles the claims of the next level's
 // states into parent links, and moves on to the next level unless told to stop.
 func (b *bfs[S, A]) endLevel(advance bool) {
-	if r := b.record; r != nil && advance {
-		r.states = append(r.states, r.level...)
+	if b.record != nil && advance {
+		b.record.endLevel()
 	}
 	// The first candidate per property in sequential BFS order, among those whose state the
 	// claiming parent kept.

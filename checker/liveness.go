@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // The temporal properties (Eventually, AlwaysEventually, LeadsTo, EventuallyAlways, Quiesces) are
@@ -95,14 +96,19 @@ func (lb *liveBuilder[S, A]) discover(s S, fp uint64, parent, via int32) int32 {
 	return id
 }
 
-// expand records the edges of state v, the next to expand, to its successors.
-func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc[S]) error {
+// expand records the edges of state v, the next to expand, to its successors; states, if not
+// nil, holds the successors' states (those not yet numbered), to expand later.
+func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error {
 	g := lb.g
 	g.expanded++
 	g.first = append(g.first, int32(len(g.to)))
 	var en uint64
-	for _, x := range succ {
-		w := lb.discover(x.state, x.fp, v, x.act)
+	for k, x := range succ {
+		var s S
+		if states != nil {
+			s = states[k]
+		}
+		w := lb.discover(s, x.fp, v, x.act)
 		if w == v {
 			continue // a step that changes nothing is stuttering
 		}
@@ -183,12 +189,12 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if c.timeUp() || c.ctx != nil && c.ctx.Err() != nil {
 			return nil, nil
 		}
-		level := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, groupOf, lb.ids)
-		for j, succ := range level {
+		succ, states := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, groupOf, lb.ids)
+		for j := range succ {
 			v := int32(lo + j)
 			var zero S
 			lb.queue[v] = zero
-			if err := lb.expand(v, succ); err != nil {
+			if err := lb.expand(v, succ[j], states[j]); err != nil {
 				return nil, err
 			}
 		}
@@ -200,37 +206,63 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 // liveRecord is the graph the BFS recorded while it searched, level by level: each expanded
 // state's fingerprint, conditions and successors (without their states), in BFS order.
 type liveRecord[S, A any] struct {
-	checks  []liveCheck
-	groupOf func(A) ActionGroup
-	words   int
-	level   []liveExpansion[S] // the level being expanded, by position
-	states  []liveExpansion[S] // the expanded states of the levels done, in order
+	checks      []liveCheck
+	groupOf     func(A) ActionGroup
+	words       int
+	level       []liveExpansion // the level being expanded, by position
+	levelLabels []uint64        // its conditions, words per position
+	states      []liveExpansion // the expanded states of the levels done, in order
+	labels      []uint64        // their conditions
 }
 
-// liveExpansion is one expanded state: its fingerprint, its conditions' words, its successors.
-type liveExpansion[S any] struct {
-	fp    uint64
-	label []uint64
-	succ  []liveSucc[S]
+// liveExpansion is one expanded state: its fingerprint and its successors.
+type liveExpansion struct {
+	fp   uint64
+	succ []liveSucc
+}
+
+// bytes is the record's memory.
+func (r *liveRecord[S, A]) bytes() int64 {
+	n := int64(len(r.states))
+	edges := int64(0)
+	for _, e := range r.states {
+		edges += int64(len(e.succ))
+	}
+	return n*int64(unsafe.Sizeof(liveExpansion{})) + int64(8*len(r.labels)) + edges*int64(unsafe.Sizeof(liveSucc{}))
+}
+
+// startLevel makes room for a level of width states.
+func (r *liveRecord[S, A]) startLevel(width int) {
+	r.level, r.levelLabels = make([]liveExpansion, width), make([]uint64, width*r.words)
+}
+
+// endLevel keeps the level's expansions.
+func (r *liveRecord[S, A]) endLevel() {
+	r.states, r.labels = append(r.states, r.level...), append(r.labels, r.levelLabels...)
 }
 
 // expanded records the expansion of the state at position pos of the level (a worker's call;
 // positions are distinct).
 func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, next []successor[S, A]) {
-	e := liveExpansion[S]{fp: fp, label: make([]uint64, r.words), succ: make([]liveSucc[S], len(next))}
-	for u, ch := range r.checks {
-		holds, then := evalCheck(ch, c.props[ch.prop], s)
-		if holds {
-			e.label[2*u/64] |= 1 << (2 * u % 64)
-		}
-		if then {
-			e.label[(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
-		}
-	}
+	e := liveExpansion{fp: fp, succ: make([]liveSucc, len(next))}
+	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, s)
 	for k, x := range next {
-		e.succ[k] = liveSucc[S]{fp: x.fp, act: int32(k), group: r.groupOf(x.act)}
+		e.succ[k] = liveSucc{fp: x.fp, act: int32(k), group: r.groupOf(x.act)}
 	}
 	r.level[pos] = e
+}
+
+// labelState sets the bits of the checks' conditions that hold in s.
+func labelState[S any](label []uint64, checks []liveCheck, props []Property[S], s S) {
+	for u, ch := range checks {
+		holds, then := evalCheck(ch, props[ch.prop], s)
+		if holds {
+			label[2*u/64] |= 1 << (2 * u % 64)
+		}
+		if then {
+			label[(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
+		}
+	}
 }
 
 // liveFromRecord builds the graph from what the BFS recorded, its first limit expanded states
@@ -249,28 +281,27 @@ func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph
 		if !ok || int64(v) != k {
 			return nil, fmt.Errorf("liveness: the recorded search is not in BFS order")
 		}
-		copy(lb.g.label[int(v)*lb.g.words:], e.label)
-		if err := lb.expand(v, e.succ); err != nil {
+		copy(lb.g.label[int(v)*lb.g.words:], r.labels[int(k)*r.words:int(k+1)*r.words])
+		if err := lb.expand(v, e.succ, nil); err != nil {
 			return nil, err
 		}
 	}
 	return lb.done(), nil
 }
 
-// liveSucc is a successor found by expandLive: the state, its fingerprint, the index of the
-// action among the parent's enabled ones and the action's fairness group.
-type liveSucc[S any] struct {
-	state S
+// liveSucc is an edge to a successor: its fingerprint, the index of the action among the
+// parent's enabled ones and the action's fairness group.
+type liveSucc struct {
 	fp    uint64
 	act   int32
 	group ActionGroup
 }
 
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)
-// goroutines: it writes their conditions into g's labels and returns their successors, keeping
-// the state only of those not in known (which it only reads).
-func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) ActionGroup, known map[uint64]int32) [][]liveSucc[S] {
-	out := make([][]liveSucc[S], len(states))
+// goroutines: it writes their conditions into g's labels and returns their successors, and
+// the states of those not in known (which it only reads; zero for the others).
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) ActionGroup, known map[uint64]int32) ([][]liveSucc, [][]S) {
+	out, outStates := make([][]liveSucc, len(states)), make([][]S, len(states))
 	const chunk = 64
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -285,16 +316,7 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 				}
 				for j := start; j < min(start+chunk, len(states)); j++ {
 					s, v := states[j], first+j
-					label := g.label[v*g.words : (v+1)*g.words]
-					for u, ch := range checks {
-						holds, then := evalCheck(ch, c.props[ch.prop], s)
-						if holds {
-							label[2*u/64] |= 1 << (2 * u % 64)
-						}
-						if then {
-							label[(2*u+1)/64] |= 1 << ((2*u + 1) % 64)
-						}
-					}
+					labelState(g.label[v*g.words:(v+1)*g.words], checks, c.props, s)
 					sc.acts = c.m.Actions(s, sc.acts[:0])
 					enabled := int32(0)
 					for _, a := range sc.acts {
@@ -303,19 +325,21 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 							continue
 						}
 						sc.enc = c.m.Encode(sc.enc[:0], nx)
-						x := liveSucc[S]{fp: fingerprint(sc.enc), act: enabled, group: groupOf(a)}
+						x := liveSucc{fp: fingerprint(sc.enc), act: enabled, group: groupOf(a)}
 						enabled++
-						if _, ok := known[x.fp]; !ok {
-							x.state = nx
+						if _, ok := known[x.fp]; ok {
+							var zero S
+							nx = zero
 						}
 						out[j] = append(out[j], x)
+						outStates[j] = append(outStates[j], nx)
 					}
 				}
 			}
 		}(&workers[w])
 	}
 	wg.Wait()
-	return out
+	return out, outStates
 }
 
 // liveCheck is one check on the live graph: a temporal property, or one of its instances.
@@ -386,6 +410,9 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		return // out of time
 	}
 	c.liveBytes = g.bytes()
+	if c.record != nil {
+		c.liveBytes += c.record.bytes()
+	}
 	for u, ch := range checks {
 		if c.found[ch.prop] != nil {
 			continue // an earlier instance is violated

@@ -47,7 +47,7 @@ type Result[S, A any] struct {
 	Complete   bool  // the whole space within MaxDepth was explored: no bound, stop or cut-off
 	Duration   time.Duration
 	TableBytes int64 // memory of the visited-state table
-	LiveBytes  int64 // memory of the state graph the temporal properties were decided on (0: none)
+	LiveBytes  int64 // memory of the state graph the temporal properties were decided on, and of its record by BFS (0: none)
 	Properties []PropertyResult[S, A]
 	Graph      *Graph    // the captured state graph, when Options.GraphLimit was set
 	Err        error     // a model fault found while rebuilding a trace (nondeterminism)
