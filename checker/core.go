@@ -312,3 +312,13 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 	}
 	return r
 }
+
+// hasSuccessor reports whether one of acts is enabled in s.
+func hasSuccessor[S, A any](m Model[S, A], s S, acts []A) bool {
+	for _, a := range acts {
+		if _, ok := m.Next(s, a); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -770,13 +770,3 @@ func (c *core[S, A]) replayPath(path []pathStep, loop int) *Trace[S, A] {
 	}
 	return tr
 }
-
-// hasSuccessor reports whether one of acts is enabled in s.
-func hasSuccessor[S, A any](m Model[S, A], s S, acts []A) bool {
-	for _, a := range acts {
-		if _, ok := m.Next(s, a); ok {
-			return true
-		}
-	}
-	return false
-}
