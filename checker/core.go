@@ -34,6 +34,7 @@ type core[S, A any] struct {
 	err       error             // a model error found while rebuilding a trace
 	liveBytes int64             // memory of the liveness pass's graph
 	record    *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
+	groups    *groupTable[A]    // the model's action groups, numbered
 }
 
 // found is a decided property: its verdict and the trace that shows it.
@@ -96,8 +97,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	c.active = c.always | c.sometimes | c.eventually
 	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
 	// second exploration; not under symmetry, which merges states whose fairness differs.
+	c.groups = newGroupTable(m)
 	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
-		c.record = &liveRecord[S, A]{checks: checks, groupOf: fairness(m), words: (2*len(checks) + 63) / 64}
+		c.record = &liveRecord[S, A]{checks: checks, words: (2*len(checks) + 63) / 64}
 	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {

@@ -55,27 +55,56 @@ func (g *liveGraph[S, A]) bytes() int64 {
 // liveIndexBytes estimates the per-entry memory of the fingerprint to state map while building.
 const liveIndexBytes = 24
 
-// fairness returns the model's action grouping: every action in one fair group by default.
-func fairness[S, A any](m Model[S, A]) func(A) ActionGroup {
+// groupTable numbers the model's action groups (every action in one fair group by default),
+// so that an edge keeps a small number rather than its group. Numbers depend on the order in
+// which workers meet the groups; nothing that is shown does (fair groups get their bits when
+// the graph is merged, in order).
+type groupTable[A any] struct {
+	groupOf func(A) ActionGroup
+	ids     sync.Map // ActionGroup to int16
+	mu      sync.Mutex
+	list    []ActionGroup // by number; read once the workers are done
+}
+
+func newGroupTable[S, A any](m Model[S, A]) *groupTable[A] {
+	t := &groupTable[A]{groupOf: func(A) ActionGroup { return ActionGroup{Name: "every action", Fair: true} }}
 	if f, ok := m.(Fairness[A]); ok {
-		return f.ActionGroup
+		t.groupOf = f.ActionGroup
 	}
-	return func(A) ActionGroup { return ActionGroup{Name: "every action", Fair: true} }
+	return t
+}
+
+// of returns the number of a's group (safe for concurrent use).
+func (t *groupTable[A]) of(a A) int16 {
+	g := t.groupOf(a)
+	if id, ok := t.ids.Load(g); ok {
+		return id.(int16)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids.Load(g); ok {
+		return id.(int16)
+	}
+	id := int16(len(t.list))
+	t.list = append(t.list, g)
+	t.ids.Store(g, id)
+	return id
 }
 
 // liveBuilder numbers states and appends their edges to a liveGraph, state after state in BFS
 // order; buildLive feeds it from its own exploration, liveFromRecord from the one the BFS
 // recorded.
 type liveBuilder[S, A any] struct {
-	g     *liveGraph[S, A]
-	ids   map[uint64]int32
-	bit   map[string]int8 // only looked up; bits are given in order of discovery
-	limit int64
-	queue []S // states by number, each dropped once expanded (buildLive only)
+	g      *liveGraph[S, A]
+	ids    map[uint64]int32
+	groups *groupTable[A]
+	bit    map[string]int8 // only looked up; bits are given in order of discovery
+	limit  int64
+	queue  []S // states by number, each dropped once expanded (buildLive only)
 }
 
-func newLiveBuilder[S, A any](checks []liveCheck, limit int64) *liveBuilder[S, A] {
-	return &liveBuilder[S, A]{g: &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}, ids: map[uint64]int32{}, bit: map[string]int8{}, limit: limit}
+func newLiveBuilder[S, A any](checks []liveCheck, groups *groupTable[A], limit int64) *liveBuilder[S, A] {
+	return &liveBuilder[S, A]{g: &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}, ids: map[uint64]int32{}, groups: groups, bit: map[string]int8{}, limit: limit}
 }
 
 // discover returns the number of the state with fingerprint fp, numbering it if it is new.
@@ -112,17 +141,18 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 		if w == v {
 			continue // a step that changes nothing is stuttering
 		}
+		grp := lb.groups.list[x.group]
 		b := int8(-1)
-		if x.group.Fair {
+		if grp.Fair {
 			var known bool
-			if b, known = lb.bit[x.group.Name]; !known {
+			if b, known = lb.bit[grp.Name]; !known {
 				if len(g.groups) == 64 {
 					return fmt.Errorf("liveness: more than 64 fair action groups")
 				}
 				b = int8(len(g.groups))
-				lb.bit[x.group.Name] = b
-				g.groups = append(g.groups, x.group.Name)
-				if !x.group.Environment {
+				lb.bit[grp.Name] = b
+				g.groups = append(g.groups, grp.Name)
+				if !grp.Environment {
 					g.system |= 1 << b
 				}
 			}
@@ -131,7 +161,7 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 		g.act = append(g.act, x.act)
 		g.to = append(g.to, w)
 		g.group = append(g.group, b)
-		g.env = append(g.env, x.group.Environment)
+		g.env = append(g.env, grp.Environment)
 	}
 	g.enabled = append(g.enabled, en)
 	return nil
@@ -163,8 +193,7 @@ func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
 // and conditions) and merged in order on one, so the graph, its numbering and the traces do
 // not depend on the number of workers.
 func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
-	lb := newLiveBuilder[S, A](checks, limit)
-	groupOf := fairness(c.m)
+	lb := newLiveBuilder[S](checks, c.groups, limit)
 	c.numberInits(lb)
 	workers := make([]scratch[A], max(1, c.opts.Workers))
 	every := c.opts.ProgressEvery
@@ -189,7 +218,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if c.timeUp() || c.ctx != nil && c.ctx.Err() != nil {
 			return nil, nil
 		}
-		succ, states := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, groupOf, lb.ids)
+		succ, states := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, lb.ids)
 		for j := range succ {
 			v := int32(lo + j)
 			var zero S
@@ -207,7 +236,6 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 // state's fingerprint, conditions and successors (without their states), in BFS order.
 type liveRecord[S, A any] struct {
 	checks      []liveCheck
-	groupOf     func(A) ActionGroup
 	words       int
 	level       []liveExpansion // the level being expanded, by position
 	levelLabels []uint64        // its conditions, words per position
@@ -247,7 +275,7 @@ func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, n
 	e := liveExpansion{fp: fp, succ: make([]liveSucc, len(next))}
 	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, s)
 	for k, x := range next {
-		e.succ[k] = liveSucc{fp: x.fp, act: int32(k), group: r.groupOf(x.act)}
+		e.succ[k] = liveSucc{fp: x.fp, act: int32(k), group: c.groups.of(x.act)}
 	}
 	r.level[pos] = e
 }
@@ -268,7 +296,7 @@ func labelState[S any](label []uint64, checks []liveCheck, props []Property[S], 
 // liveFromRecord builds the graph from what the BFS recorded, its first limit expanded states
 // (0: all).
 func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
-	lb := newLiveBuilder[S, A](checks, limit)
+	lb := newLiveBuilder[S](checks, c.groups, limit)
 	c.numberInits(lb)
 	r := c.record
 	n := int64(len(r.states))
@@ -294,13 +322,13 @@ func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph
 type liveSucc struct {
 	fp    uint64
 	act   int32
-	group ActionGroup
+	group int16 // in the groupTable
 }
 
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)
 // goroutines: it writes their conditions into g's labels and returns their successors, and
 // the states of those not in known (which it only reads; zero for the others).
-func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], groupOf func(A) ActionGroup, known map[uint64]int32) ([][]liveSucc, [][]S) {
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], known map[uint64]int32) ([][]liveSucc, [][]S) {
 	out, outStates := make([][]liveSucc, len(states)), make([][]S, len(states))
 	const chunk = 64
 	var next atomic.Int64
@@ -325,7 +353,7 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 							continue
 						}
 						sc.enc = c.m.Encode(sc.enc[:0], nx)
-						x := liveSucc{fp: fingerprint(sc.enc), act: enabled, group: groupOf(a)}
+						x := liveSucc{fp: fingerprint(sc.enc), act: enabled, group: c.groups.of(a)}
 						enabled++
 						if _, ok := known[x.fp]; ok {
 							var zero S
