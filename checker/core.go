@@ -99,7 +99,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	// second exploration; not under symmetry, which merges states whose fairness differs.
 	c.groups = newGroupTable(m)
 	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
-		c.record = &liveRecord[S, A]{checks: checks, words: (2*len(checks) + 63) / 64}
+		c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
 	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {

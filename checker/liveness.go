@@ -25,15 +25,15 @@ import (
 // failing write on a stale read forever, changing nothing, has not acted).
 
 // liveGraph is the reachable state graph, built once after the search for the temporal
-// properties: states are numbered in BFS order, each with its properties' conditions as bits,
-// the fair groups enabled in it, and its edges. States themselves are not kept: a trace is
-// rebuilt by replaying the model from an initial state.
+// properties: states are numbered in BFS order, the initial ones first, each with its
+// properties' conditions as bits, the fair groups enabled in it, and its edges. States
+// themselves are not kept: a trace is rebuilt by replaying the model from an initial state.
 type liveGraph[S, A any] struct {
+	n       int32    // states
+	inits   []int32  // for each initial state (numbered 0, 1, ...), its index in Init
 	label   []uint64 // words per state; bit 2u: the u-th check's Holds, bit 2u+1: its Then
 	words   int
 	enabled []uint64 // fair groups enabled in the state
-	parent  []int32  // the BFS tree: the state first reached from (-1 for an initial state)
-	via     []int32  // the index among the parent's enabled actions (Enabled) of the one into the state (initial states: in Init)
 	first   []int32  // edges of state v are first[v]..first[v+1]
 	to      []int32
 	group   []int8  // the edge's fair group, or -1 for an unfair action
@@ -48,8 +48,8 @@ type liveGraph[S, A any] struct {
 
 // bytes is the graph's memory, including the fingerprint index it was built with.
 func (g *liveGraph[S, A]) bytes() int64 {
-	n, e := int64(len(g.parent)), int64(len(g.to))
-	return n*(int64(8*g.words)+8+4+4+4+liveIndexBytes) + e*(4+1+1+4)
+	n, e := int64(g.n), int64(len(g.to))
+	return n*(int64(8*g.words)+8+4+liveIndexBytes) + e*(4+1+1+4)
 }
 
 // liveIndexBytes estimates the per-entry memory of the fingerprint to state map while building.
@@ -104,19 +104,22 @@ type liveBuilder[S, A any] struct {
 }
 
 func newLiveBuilder[S, A any](checks []liveCheck, groups *groupTable[A], limit int64) *liveBuilder[S, A] {
-	return &liveBuilder[S, A]{g: &liveGraph[S, A]{words: (2*len(checks) + 63) / 64}, ids: map[uint64]int32{}, groups: groups, bit: map[string]int8{}, limit: limit}
+	return &liveBuilder[S, A]{g: &liveGraph[S, A]{words: labelWords(checks)}, ids: map[uint64]int32{}, groups: groups, bit: map[string]int8{}, limit: limit}
 }
 
+// labelWords is the number of 64-bit words that hold the checks' two conditions.
+func labelWords(checks []liveCheck) int { return (2*len(checks) + 63) / 64 }
+
 // discover returns the number of the state with fingerprint fp, numbering it if it is new.
-func (lb *liveBuilder[S, A]) discover(s S, fp uint64, parent, via int32) int32 {
+func (lb *liveBuilder[S, A]) discover(s S, fp uint64) int32 {
 	if id, ok := lb.ids[fp]; ok {
 		return id
 	}
 	g := lb.g
-	id := int32(len(g.parent))
+	id := g.n
+	g.n++
 	lb.ids[fp] = id
 	g.label = append(g.label, make([]uint64, g.words)...)
-	g.parent, g.via = append(g.parent, parent), append(g.via, via)
 	if lb.limit > 0 && int64(id) >= lb.limit {
 		var zero S
 		s = zero // never expanded
@@ -137,7 +140,7 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 		if states != nil {
 			s = states[k]
 		}
-		w := lb.discover(s, x.fp, v, x.act)
+		w := lb.discover(s, x.fp)
 		if w == v {
 			continue // a step that changes nothing is stuttering
 		}
@@ -170,10 +173,10 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 // done closes the graph: the states left unexpanded have no edges.
 func (lb *liveBuilder[S, A]) done() *liveGraph[S, A] {
 	g := lb.g
-	for range len(g.parent) - len(g.first) + 1 {
+	for range int(g.n) - len(g.first) + 1 {
 		g.first = append(g.first, int32(len(g.to)))
 	}
-	g.enabled = append(g.enabled, make([]uint64, len(g.parent)-len(g.enabled))...)
+	g.enabled = append(g.enabled, make([]uint64, int(g.n)-len(g.enabled))...)
 	return g
 }
 
@@ -182,7 +185,9 @@ func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
 	var sc scratch[A]
 	for i, s := range c.m.Init() {
 		sc.enc = c.m.Encode(sc.enc[:0], s)
-		lb.discover(s, fingerprint(sc.enc), -1, int32(i))
+		if lb.discover(s, fingerprint(sc.enc)) == int32(len(lb.g.inits)) {
+			lb.g.inits = append(lb.g.inits, int32(i))
+		}
 	}
 }
 
@@ -379,7 +384,7 @@ type liveCheck struct {
 func liveChecks[S any](props []Property[S]) []liveCheck {
 	var checks []liveCheck
 	for i, p := range props {
-		if !temporal(p.Expect) {
+		if !p.Expect.Temporal() {
 			continue
 		}
 		if p.Per == 0 {
@@ -403,11 +408,6 @@ func evalCheck[S any](ch liveCheck, p Property[S], s S) (holds, then bool) {
 // bit reports bit b of state v's label.
 func (g *liveGraph[S, A]) bit(v int32, b int) bool {
 	return g.label[int(v)*g.words+b/64]&(1<<(b%64)) != 0
-}
-
-// temporal reports whether a property is decided on the live graph.
-func temporal(e Expectation) bool {
-	return e == Eventually || e == AlwaysEventually || e == LeadsTo || e == EventuallyAlways || e == Quiesces
 }
 
 // liveVerdicts decides the temporal properties not yet decided, after a complete search
@@ -462,7 +462,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 // violating run may stop and every fair component it may cycle in; the trace is then a
 // shortest path to one of them, and for a component a cycle from the state reached.
 func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S, A] {
-	n := len(g.parent)
+	n := int(g.n)
 	holds := func(v int32) bool { return g.bit(v, 2*k) }
 	then := func(v int32) bool { return g.bit(v, 2*k+1) }
 	// The states a violating run may visit (from a start on), the states it may start from,
@@ -480,7 +480,7 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 		region, start, noEnv = func(int32) bool { return true }, func(int32) bool { return true }, true
 		bad = func(v int32) bool { return g.enabled[v]&g.system != 0 }
 	case Eventually:
-		start = func(v int32) bool { return g.parent[v] < 0 && !holds(v) }
+		start = func(v int32) bool { return v < int32(len(g.inits)) && !holds(v) }
 	}
 	t := tarjan[S, A]{g: g, region: region, bad: bad, noEnv: noEnv,
 		index: make([]int32, n), low: make([]int32, n), comp: make([]int32, n), target: make([]bool, n)}
@@ -525,8 +525,7 @@ type tarjan[S, A any] struct {
 	index   []int32          // 1 + the visit order; 0 when not visited
 	low     []int32
 	comp    []int32 // 1 + the component's root once done, 0 while open
-	inner   map[int32]bool
-	target  []bool // a stutter state, or a member of a fair component, with a bad state
+	target  []bool  // a stutter state, or a member of a fair component, with a bad state
 	stack   []int32
 	counter int32
 }
@@ -586,10 +585,6 @@ func (t *tarjan[S, A]) run(v int32) bool {
 			t.comp[w] = u + 1
 		}
 		if t.fairComponent(members) {
-			if t.inner == nil {
-				t.inner = map[int32]bool{}
-			}
-			t.inner[u] = true
 			for _, w := range members {
 				t.target[w] = true
 			}
@@ -633,7 +628,7 @@ func (t *tarjan[S, A]) stops(v int32) bool {
 // meets them (earlier initial states and actions first).
 func (t *tarjan[S, A]) shortestEntries(start func(int32) bool) [][]pathStep {
 	g := t.g
-	n := int32(len(g.parent))
+	n := g.n
 	type node = int32 // v, or n + v once a start was passed
 	prev := make([]int32, 2*n)
 	via := make([]int32, 2*n)
@@ -652,10 +647,10 @@ func (t *tarjan[S, A]) shortestEntries(start func(int32) bool) [][]pathStep {
 		}
 	}
 	var found [][]pathStep
-	for v := int32(0); v < n && g.parent[v] < 0; v++ {
-		reach(v, -1, g.via[v])
-		if start(v) {
-			reach(n+v, -1, g.via[v])
+	for v, i := range g.inits {
+		reach(int32(v), -1, i)
+		if start(int32(v)) {
+			reach(n+int32(v), -1, i)
 		}
 	}
 	for ; len(queue) > 0; queue = queue[1:] {
@@ -701,7 +696,7 @@ func (t *tarjan[S, A]) fairCycle(e int32) []pathStep {
 	g := t.g
 	inComp := func(w int32) bool { return t.comp[w] == t.comp[e] }
 	var some uint64
-	for w := range int32(len(g.parent)) {
+	for w := range g.n {
 		if inComp(w) {
 			some |= g.enabled[w]
 		}

@@ -95,6 +95,10 @@ const (
 	Quiesces
 )
 
+// Temporal reports whether properties of this expectation are judged over whole runs, on the
+// reachable graph after the search (all but Always and Sometimes).
+func (e Expectation) Temporal() bool { return e != Always && e != Sometimes }
+
 // String returns "always", "sometimes", "eventually", "always eventually", "leads to",
 // "eventually always" or "quiesces".
 func (e Expectation) String() string {

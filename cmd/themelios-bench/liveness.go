@@ -46,7 +46,7 @@ func liveCost(name string, sets []string, runs int) error {
 	}
 	temporal := 0
 	for _, p := range m.Properties() {
-		if p.Expect != checker.Always && p.Expect != checker.Sometimes {
+		if p.Expect.Temporal() {
 			temporal++
 		}
 	}

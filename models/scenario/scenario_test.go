@@ -141,16 +141,21 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("\t\x00:"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse(data)
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("an empty error")
-			}
-			return
-		}
-		if _, err := s.Config(s.Settings); err != nil {
-			t.Fatalf("parsed, but its configuration is invalid: %v", err)
-		}
+		checkParsed(t, s, err)
 	})
+}
+
+// checkParsed fails if a parse error is empty, or if what parsed has an invalid configuration.
+func checkParsed(t *testing.T, s *Scenario, err error) {
+	if err != nil {
+		if err.Error() == "" {
+			t.Fatal("an empty error")
+		}
+		return
+	}
+	if _, err := s.Config(s.Settings); err != nil {
+		t.Fatalf("parsed, but its configuration is invalid: %v", err)
+	}
 }
 
 func TestScaleSetting(t *testing.T) {
@@ -342,14 +347,6 @@ func FuzzParseManifests(f *testing.F) {
 	f.Add([]byte("\t\x00:"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, _, err := ParseManifests(data, "fuzz.yaml")
-		if err != nil {
-			if err.Error() == "" {
-				t.Fatal("an empty error")
-			}
-			return
-		}
-		if _, err := s.Config(s.Settings); err != nil {
-			t.Fatalf("parsed, but its configuration is invalid: %v", err)
-		}
+		checkParsed(t, s, err)
 	})
 }
