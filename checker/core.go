@@ -28,8 +28,8 @@ type core[S, A any] struct {
 	deadline  time.Time
 	generated atomic.Int64
 	depth     int               // deepest level or path length seen, initial states at 1
-	cut       bool              // something was left unexplored: a bound, a stop, or a violation stop
-	halted    bool              // the context ended or the time ran out
+	halt      atomic.Uint32     // the Stop that ended the search early (set once; any goroutine)
+	depthCut  bool              // a state at the depth bound had successors (set by one goroutine)
 	ctx       context.Context   // the context of the latest step, for the liveness pass
 	err       error             // a model error found while rebuilding a trace
 	liveBytes int64             // memory of the liveness pass's graph
@@ -195,17 +195,59 @@ func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
 	return Unknown, nil // a temporal property the liveness pass could not decide, or skipped
 }
 
-// interrupted reports whether the context is done, the time is up or the state bound is hit.
+// stopFor ends the search early for reason, unless an earlier reason already did (safe for
+// concurrent use).
+func (c *core[S, A]) stopFor(reason Stop) { c.halt.CompareAndSwap(0, uint32(reason)) }
+
+// halted returns the reason the search was told to stop, or Exhausted.
+func (c *core[S, A]) halted() Stop { return Stop(c.halt.Load()) }
+
+// interrupted reports whether the search must stop: the context is done, the time is up, the
+// state bound is reached, or an earlier reason stopped it.
 func (c *core[S, A]) interrupted(ctx context.Context) bool {
-	return c.stopped(ctx) || c.atStateBound()
+	if c.atStateBound() {
+		c.stopFor(StopMaxStates)
+	}
+	return c.stopped(ctx)
 }
 
-// stopped reports whether the context is done or the time is up.
+// stopped reports whether the search must stop: the context is done, the time is up, or an
+// earlier reason stopped it (safe for concurrent use).
 func (c *core[S, A]) stopped(ctx context.Context) bool {
-	if ctx.Err() != nil || c.timeUp() {
-		c.halted = true
+	switch {
+	case ctx.Err() != nil:
+		c.stopFor(StopInterrupted)
+	case c.timeUp():
+		c.stopFor(StopTimeout)
 	}
-	return c.halted
+	return c.halted() != Exhausted
+}
+
+// stopAtViolation stops the search if an Always or Eventually property was violated and the
+// options say to stop at the first violation; it reports whether it did.
+func (c *core[S, A]) stopAtViolation() bool {
+	if c.violationStop() {
+		c.stopFor(StopViolation)
+		return true
+	}
+	return false
+}
+
+// stop is why the search ended early. done says whether the strategy is over (a result asked
+// for mid-run is partial: interrupted); exhausted, whether it ran out of states to explore
+// (simulation: its walks expanded every state they met).
+func (c *core[S, A]) stop(done, exhausted bool) Stop {
+	switch {
+	case c.halted() != Exhausted:
+		return c.halted()
+	case !done:
+		return StopInterrupted
+	case c.depthCut:
+		return StopMaxDepth
+	case !exhausted:
+		return StopWalks
+	}
+	return Exhausted
 }
 
 // timeUp reports whether the Timeout has passed.
@@ -277,21 +319,26 @@ func (c *core[S, A]) traceTo(fp uint64) *Trace[S, A] {
 	return tr
 }
 
-// result assembles the Result once a strategy is done.
-func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Result[S, A] {
+// result assembles the Result (see stop for done and exhausted).
+func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool) Result[S, A] {
+	stop := c.stop(done, exhausted)
 	switch {
 	case c.opts.NoLiveness:
-	case complete:
+	case stop == Exhausted:
 		c.liveVerdicts(0)
-	case strategy != Simulate && c.cut && !c.halted && !c.violationStop():
-		// Cut by a bound: look for violations among the first states, as many as the bound
-		// asked for (the search itself overshoots it to the end of a BFS level).
+	case strategy != Simulate && (stop == StopMaxStates || stop == StopMaxDepth):
+		// Cut by a bound: look for violations among the first states, as many as the search
+		// knew (BFS: those it expanded, from its record).
 		limit := c.table.count.Load()
 		if c.opts.MaxStates > 0 {
 			limit = min(limit, c.opts.MaxStates)
 		}
-		c.liveVerdicts(limit)
+		c.liveVerdicts(max(limit, 1))
 	}
+	if h := c.halted(); h != Exhausted && stop == Exhausted {
+		stop = h // the liveness pass ran out of time or was interrupted
+	}
+	complete := stop == Exhausted
 	r := Result[S, A]{
 		Strategy:   strategy,
 		Workers:    workers,
@@ -299,6 +346,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 		Unique:     c.table.count.Load(),
 		Depth:      c.depth,
 		Complete:   complete,
+		Stopped:    stop,
 		Duration:   time.Since(c.start),
 		TableBytes: c.table.bytes(),
 		LiveBytes:  c.liveBytes,
@@ -313,6 +361,18 @@ func (c *core[S, A]) result(strategy Strategy, workers int, complete bool) Resul
 		r.Graph = c.graph.g
 	}
 	return r
+}
+
+// expand appends the enabled successors of s, in Actions order, to buf: the successor function
+// every strategy and the liveness pass share (sc holds the actions).
+func expand[S, A any](m Model[S, A], s S, sc *scratch[A], buf []Step[S, A]) []Step[S, A] {
+	sc.acts = m.Actions(s, sc.acts[:0])
+	for _, a := range sc.acts {
+		if next, ok := m.Next(s, a); ok {
+			buf = append(buf, Step[S, A]{Action: a, State: next})
+		}
+	}
+	return buf
 }
 
 // hasSuccessor reports whether one of acts is enabled in s.

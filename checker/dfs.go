@@ -55,7 +55,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	_, added, full := d.table.insert(fp, 0)
 	for full {
 		if !d.table.grow(serial) {
-			d.cut = true
+			d.stopFor(StopMaxStates)
 			return false
 		}
 		_, added, full = d.table.insert(fp, 0)
@@ -80,19 +80,19 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	d.stack = append(d.stack, frame[S, A]{state: s, via: via, fp: fp, mask: mask, acts: len(d.arena)})
 	d.depth = max(d.depth, len(d.stack))
 	d.decideOn(d.news(held))
-	if d.violationStop() {
+	if d.stopAtViolation() {
 		return false
 	}
 	top := &d.stack[len(d.stack)-1]
 	if d.opts.MaxDepth > 0 && len(d.stack) >= d.opts.MaxDepth {
 		d.sc.acts = d.m.Actions(s, d.sc.acts[:0])
 		if hasSuccessor(d.m, s, d.sc.acts) {
-			d.cut = true
+			d.depthCut = true
 		} else {
 			d.decideOn(top.mask & d.active & d.eventually) // a dead end
 		}
 		d.stack = d.stack[:len(d.stack)-1]
-		return !d.violationStop()
+		return !d.stopAtViolation()
 	}
 	d.arena = d.m.Actions(s, d.arena)
 	top.n = len(d.arena) - top.acts
@@ -102,7 +102,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 func (d *dfs[S, A]) step(ctx context.Context, budget int) bool {
 	for n := 0; n < budget && !d.done; {
 		if d.interrupted(ctx) {
-			d.cut, d.done = true, true
+			d.done = true
 			break
 		}
 		if len(d.stack) == 0 {
@@ -126,7 +126,7 @@ func (d *dfs[S, A]) step(ctx context.Context, budget int) bool {
 			}
 			d.arena = d.arena[:top.acts]
 			d.stack = d.stack[:len(d.stack)-1]
-			if d.violationStop() {
+			if d.stopAtViolation() {
 				d.done = true
 			}
 			continue
@@ -151,5 +151,5 @@ func (d *dfs[S, A]) queue() int64      { return int64(len(d.stack)) }
 func (d *dfs[S, A]) currentDepth() int { return len(d.stack) }
 
 func (d *dfs[S, A]) finish() Result[S, A] {
-	return d.result(DFS, 1, d.done && !d.cut)
+	return d.result(DFS, 1, d.done, true)
 }

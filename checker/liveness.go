@@ -194,9 +194,9 @@ func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
 // buildLive explores the reachable states of the concrete model (without symmetry: the
 // fairness of one replica is not invariant under permuting replicas) breadth first, expanding
 // the first limit states (0: all). It returns nil if the time runs out or the search's context
-// ends. Each BFS level is expanded on Options.Workers goroutines (the model's steps, encodings
-// and conditions) and merged in order on one, so the graph, its numbering and the traces do
-// not depend on the number of workers.
+// ends (which then stops the check, if nothing else had). Each BFS level is expanded on
+// Options.Workers goroutines (the model's steps, encodings and conditions) and merged in order
+// on one, so the graph, its numbering and the traces do not depend on the number of workers.
 func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
 	lb := newLiveBuilder[S](checks, c.groups, limit)
 	c.numberInits(lb)
@@ -220,7 +220,12 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if lo >= hi {
 			break
 		}
-		if c.timeUp() || c.ctx != nil && c.ctx.Err() != nil {
+		if c.timeUp() {
+			c.stopFor(StopTimeout)
+			return nil, nil
+		}
+		if c.ctx != nil && c.ctx.Err() != nil {
+			c.stopFor(StopInterrupted)
 			return nil, nil
 		}
 		succ, states := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, lb.ids)
@@ -269,9 +274,10 @@ func (r *liveRecord[S, A]) startLevel(width int) {
 	r.level, r.levelLabels = make([]liveExpansion, width), make([]uint64, width*r.words)
 }
 
-// endLevel keeps the level's expansions.
-func (r *liveRecord[S, A]) endLevel() {
-	r.states, r.labels = append(r.states, r.level...), append(r.labels, r.levelLabels...)
+// endLevel keeps the expansions of the level's first keep positions (all of them but when the
+// search stopped in the level).
+func (r *liveRecord[S, A]) endLevel(keep int) {
+	r.states, r.labels = append(r.states, r.level[:keep]...), append(r.labels, r.levelLabels[:keep*r.words]...)
 }
 
 // expanded records the expansion of the state at position pos of the level (a worker's call;

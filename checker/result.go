@@ -44,7 +44,8 @@ type Result[S, A any] struct {
 	Unique     int64 // distinct states
 	Depth      int   // deepest BFS level (initial states at 1), DFS stack or simulation walk
 	Walks      int64 // walks completed (simulation only)
-	Complete   bool  // the whole space within MaxDepth was explored: no bound, stop or cut-off
+	Complete   bool  // every reachable state was explored: Stopped is Exhausted
+	Stopped    Stop  // why the search ended before it had explored every reachable state
 	Duration   time.Duration
 	TableBytes int64 // memory of the visited-state table
 	LiveBytes  int64 // memory of the state graph the temporal properties were decided on, and of its record by BFS (0: none)
@@ -70,4 +71,49 @@ func (r Result[S, A]) Property(name string) *PropertyResult[S, A] {
 		}
 	}
 	return nil
+}
+
+// Stop says why a search ended before it had explored every reachable state. A search that
+// stopped for any reason is not complete: it says a property holds only for a Sometimes
+// property whose witness it found, and leaves every property it did not decide unknown.
+type Stop uint8
+
+const (
+	// Exhausted: the search explored every reachable state (a depth bound that cut nothing off
+	// included): it is complete.
+	Exhausted Stop = iota
+	// StopViolation: the search stopped at the first violation of an Always or Eventually
+	// property (BFS at the end of that level); Options.KeepGoing explores on.
+	StopViolation
+	// StopMaxStates: Options.MaxStates distinct states were known (or the visited table could
+	// not grow further).
+	StopMaxStates
+	// StopMaxDepth: paths were cut at Options.MaxDepth while states beyond it remained.
+	StopMaxDepth
+	// StopTimeout: Options.Timeout passed (during the search or the liveness pass).
+	StopTimeout
+	// StopInterrupted: the context ended (Ctrl-C, Cancel).
+	StopInterrupted
+	// StopWalks: simulation ran its walks without expanding every state it met.
+	StopWalks
+)
+
+// String returns the reason as the JSON report's "stopped" field gives it: "violation",
+// "max-states", "max-depth", "timeout", "interrupted" or "walks", and "" for Exhausted.
+func (s Stop) String() string {
+	switch s {
+	case StopViolation:
+		return "violation"
+	case StopMaxStates:
+		return "max-states"
+	case StopMaxDepth:
+		return "max-depth"
+	case StopTimeout:
+		return "timeout"
+	case StopInterrupted:
+		return "interrupted"
+	case StopWalks:
+		return "walks"
+	}
+	return ""
 }

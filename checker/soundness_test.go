@@ -31,7 +31,7 @@ func (g *randModel) Next(s int, a randEdge) (int, bool) { return a.to, a.to >= 0
 func (g *randModel) Encode(buf []byte, s int) []byte {
 	return binary.LittleEndian.AppendUint32(buf, uint32(s))
 }
-func (g *randModel) Properties() []checker.Property[int]         { return g.props }
+func (g *randModel) Properties() []checker.Property[int]        { return g.props }
 func (g *randModel) ActionGroup(a randEdge) checker.ActionGroup { return g.groups[a.group] }
 
 // newRandModel draws a model of n states (not all reachable), with out-degree up to k.
@@ -93,7 +93,7 @@ func TestSoundnessRandomModels(t *testing.T) {
 		}
 		g := newRandModel(seed, n, k)
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
-			if _, ok := checkertest.Soundness(t, g, checkertest.Config{Walks: 400, WalkDepth: 40, Short: n > 100}); ok {
+			if _, ok := checkertest.Soundness(t, g, checkertest.Config{Walks: 400, WalkDepth: 40, Short: n > 100, PartialWalks: n > 100}); ok {
 				models++
 			}
 		})

@@ -16,6 +16,10 @@ const (
 	curLevel = 1 << 63
 )
 
+// tombstone marks the slot of a state removed from the table (see table.remove): no
+// fingerprint, so that lookups probe past it.
+const tombstone = curLevel
+
 // Parent links are slot indexes, or, while curLevel is set, claimBit|position of the claiming
 // parent in the level being expanded. rootParent marks an initial state.
 const (
@@ -210,6 +214,25 @@ func (t *table) settle(slot int, pos uint32, parent uint32) bool {
 	return true
 }
 
+// remove takes the state in slot out of the table, leaving a tombstone (BFS removes the states
+// that only positions past a bound reached, at the end of the search). Safe for concurrent use
+// on distinct slots.
+func (t *table) remove(slot int) {
+	atomic.StoreUint64(&t.fps[slot], tombstone)
+	t.count.Add(-1)
+}
+
+// mark sets the mark bit (curLevel) of fp's slot and reports whether it was clear: simulation
+// marks the states it has expanded. Not for concurrent use.
+func (t *table) mark(fp uint64) bool {
+	i := t.find(fp)
+	if i < 0 || t.fps[i]&curLevel != 0 {
+		return false
+	}
+	t.fps[i] |= curLevel
+	return true
+}
+
 // grow rehashes into a table growFactor times larger, translating settled parent links to the
 // new slots; run spreads the work (run(n, fn) calls fn(0..n-1), possibly concurrently). The
 // caller must ensure nothing else uses the table meanwhile. It reports false when the table
@@ -234,8 +257,8 @@ func (t *table) grow(run func(n int, fn func(k int))) bool {
 	run(chunks, func(k int) {
 		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
 			v := old[i]
-			if v == 0 {
-				continue
+			if v&fpMask == 0 {
+				continue // empty, or a tombstone
 			}
 			j := t.home(v & fpMask)
 			for !atomic.CompareAndSwapUint64(&t.fps[j], 0, v) {
@@ -254,7 +277,7 @@ func (t *table) grow(run func(n int, fn func(k int))) bool {
 	run(chunks, func(k int) {
 		for i := k * chunk; i < min(n, (k+1)*chunk); i++ {
 			v := old[i]
-			if v == 0 {
+			if v&fpMask == 0 {
 				continue
 			}
 			p := oldParents[i]

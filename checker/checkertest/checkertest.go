@@ -38,6 +38,9 @@ type Config struct {
 	// 60 steps).
 	Walks     int64
 	WalkDepth int
+	// PartialWalks says the walks need not cover the space (too large for them): simulation is
+	// then only checked for soundness.
+	PartialWalks bool
 	// Symmetry also checks under Options.Symmetry (the model must be checker.Symmetric).
 	Symmetry bool
 	// Short runs only the main configurations (for large models and the race detector).
@@ -120,6 +123,32 @@ type run struct {
 	// several workers, seeded simulation on several workers).
 	exhaustive bool
 	group      string
+}
+
+// stops are the reasons a run may give for stopping early, beside Exhausted.
+func (r run) stops() []checker.Stop {
+	var s []checker.Stop
+	switch o := r.opts; {
+	case r.exhaustive:
+	case r.cancel:
+		s = append(s, checker.StopInterrupted)
+	case o.Timeout > 0:
+		s = append(s, checker.StopTimeout)
+	default:
+		if o.MaxStates > 0 {
+			s = append(s, checker.StopMaxStates)
+		}
+		if o.MaxDepth > 0 {
+			s = append(s, checker.StopMaxDepth)
+		}
+	}
+	if !r.opts.KeepGoing {
+		s = append(s, checker.StopViolation)
+	}
+	if r.opts.Strategy == checker.Simulate && !r.exhaustive {
+		s = append(s, checker.StopWalks)
+	}
+	return s
 }
 
 // Soundness runs the oracle on m (see the package comment) and reports each disagreement
@@ -216,8 +245,8 @@ func (o *oracle[S, A]) runs(cfg Config) []run {
 		run{name: "bfs/sliced", opts: checker.Options{}, sliced: true, group: "bfs"},
 		run{name: "dfs/keep-going", opts: checker.Options{Strategy: checker.DFS, KeepGoing: true}, exhaustive: true},
 		run{name: "dfs", opts: checker.Options{Strategy: checker.DFS}},
-		run{name: "simulate/1w/keep-going", opts: with(sim(1), keep), exhaustive: true, group: "simulate keep-going"},
-		run{name: "simulate/2w/keep-going", opts: with(sim(2), keep), exhaustive: true, group: "simulate keep-going"},
+		run{name: "simulate/1w/keep-going", opts: with(sim(1), keep), exhaustive: !cfg.PartialWalks, group: "simulate keep-going"},
+		run{name: "simulate/2w/keep-going", opts: with(sim(2), keep), exhaustive: !cfg.PartialWalks, group: "simulate keep-going"},
 		run{name: "simulate/2w", opts: sim(2)},
 		run{name: "bfs/2w/no-liveness", opts: checker.Options{Workers: 2, KeepGoing: true, NoLiveness: true}, exhaustive: true},
 	)
@@ -226,14 +255,14 @@ func (o *oracle[S, A]) runs(cfg Config) []run {
 		rs = append(rs,
 			run{name: "bfs/2w/symmetry/keep-going", opts: checker.Options{Workers: 2, KeepGoing: true, Symmetry: true}, exhaustive: true},
 			run{name: "dfs/symmetry/keep-going", opts: checker.Options{Strategy: checker.DFS, KeepGoing: true, Symmetry: true}, exhaustive: true},
-			run{name: "simulate/2w/symmetry/keep-going", opts: with(with(sim(2), keep), sym), exhaustive: true},
+			run{name: "simulate/2w/symmetry/keep-going", opts: with(with(sim(2), keep), sym), exhaustive: !cfg.PartialWalks},
 			run{name: "bfs/2w/symmetry", opts: checker.Options{Workers: 2, Symmetry: true}},
 		)
 	}
 	if !cfg.Short {
 		rs = append(rs,
 			run{name: "dfs/sliced/keep-going", opts: checker.Options{Strategy: checker.DFS, KeepGoing: true}, sliced: true, exhaustive: true},
-			run{name: "simulate/sliced/keep-going", opts: with(sim(1), keep), sliced: true, exhaustive: true, group: "simulate keep-going"},
+			run{name: "simulate/sliced/keep-going", opts: with(sim(1), keep), sliced: true, exhaustive: !cfg.PartialWalks, group: "simulate keep-going"},
 			run{name: "dfs/no-liveness", opts: checker.Options{Strategy: checker.DFS, KeepGoing: true, NoLiveness: true}, exhaustive: true},
 		)
 	}
@@ -306,8 +335,18 @@ func (o *oracle[S, A]) check(r run) {
 		return
 	}
 	truth := o.nv.truth
+	if res.Complete != (res.Stopped == checker.Exhausted) {
+		t.Errorf("%s: complete %v, stopped %q", r.name, res.Complete, res.Stopped)
+	}
 	if r.exhaustive && !res.Complete {
-		t.Errorf("%s: not complete (%d states of %d)", r.name, res.Unique, truth.Reachable)
+		t.Errorf("%s: not complete (%d states of %d), stopped %q", r.name, res.Unique, truth.Reachable, res.Stopped)
+	}
+	if !res.Complete && !slices.Contains(r.stops(), res.Stopped) {
+		t.Errorf("%s: stopped %q; it may stop for %v", r.name, res.Stopped, r.stops())
+	}
+	if !r.opts.KeepGoing && r.opts.MaxStates == 0 && r.opts.MaxDepth == 0 && r.opts.Strategy != checker.Simulate && !r.cancel && r.opts.Timeout == 0 &&
+		o.alwaysViolated() && res.Stopped != checker.StopViolation {
+		t.Errorf("%s: stopped %q, yet an invariant is violated", r.name, res.Stopped)
 	}
 	if res.Complete && !r.opts.Symmetry && res.Unique != int64(truth.Reachable) {
 		t.Errorf("%s: complete with %d states; %d are reachable", r.name, res.Unique, truth.Reachable)
@@ -317,7 +356,7 @@ func (o *oracle[S, A]) check(r run) {
 	}
 	if n := r.opts.MaxStates; n > 0 {
 		// Stopped once n distinct states are known, after the expansion that reached them.
-		if res.Unique > n-1+int64(truth.MaxBranch) || !res.Complete && res.Unique < n {
+		if res.Unique > n-1+int64(truth.MaxBranch) || res.Stopped == checker.StopMaxStates && res.Unique < n {
 			t.Errorf("%s: %d distinct states, complete %v: not within one state's successors (at most %d) of the bound", r.name, res.Unique, res.Complete, truth.MaxBranch)
 		}
 	}
@@ -358,9 +397,19 @@ func (o *oracle[S, A]) check(r run) {
 	}
 }
 
+// alwaysViolated reports whether the reference found an invariant violated.
+func (o *oracle[S, A]) alwaysViolated() bool {
+	for i, p := range o.props {
+		if p.Expect == checker.Always && o.ref.Properties[i].Status == checker.Violated {
+			return true
+		}
+	}
+	return false
+}
+
 // summary is what must not depend on the number of workers or on slicing.
 func (o *oracle[S, A]) summary(r checker.Result[S, A]) string {
-	s := fmt.Sprintf("unique %d generated %d depth %d walks %d complete %v", r.Unique, r.Generated, r.Depth, r.Walks, r.Complete)
+	s := fmt.Sprintf("unique %d generated %d depth %d walks %d stopped %q", r.Unique, r.Generated, r.Depth, r.Walks, r.Stopped)
 	for _, p := range r.Properties {
 		s += fmt.Sprintf("; %s %v", p.Name, p.Status)
 		if p.Trace != nil {

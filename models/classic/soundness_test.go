@@ -17,7 +17,7 @@ func TestSoundnessClassic(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Run(fmt.Sprintf("two-phase-commit/rms=%d", rms), func(t *testing.T) {
-			if _, ok := checkertest.Soundness[TPState, TPAction](t, m, checkertest.Config{Symmetry: true}); !ok {
+			if _, ok := checkertest.Soundness[TPState, TPAction](t, m, checkertest.Config{Symmetry: true, PartialWalks: rms > 3, Walks: 20000}); !ok {
 				t.Fatal("over the budget")
 			}
 		})

@@ -34,7 +34,7 @@ func TestSoundnessBuiltins(t *testing.T) {
 					t.Fatalf("%s: %v", name, err)
 				}
 				t.Run(name, func(t *testing.T) {
-					truth, ok := checkertest.Soundness(t, m, checkertest.Config{Budget: budget, Symmetry: controllers > 1, Short: true, Walks: 300, WalkDepth: 60})
+					truth, ok := checkertest.Soundness(t, m, checkertest.Config{Budget: budget, Symmetry: controllers > 1, Short: true, Walks: 200, WalkDepth: 40, PartialWalks: true})
 					if !ok {
 						t.Skipf("more than %d reachable states", budget)
 					}
