@@ -3,9 +3,12 @@
 // A model is a transition system over a state type S and an action type A (see [Model]). The
 // checker explores its reachable states by breadth-first search (shortest counterexamples,
 // parallel over several workers with results identical for any worker count), depth-first
-// search, or seeded random simulation, and evaluates [Property] values over them.
+// search, or seeded random simulation, and evaluates [Property] values over them. A search is
+// complete only when it has explored every reachable state; one that stops early (at the first
+// violation, a bound, a timeout, a cancellation) says why ([Stop]) and never claims that a
+// property holds, but for a witness it found.
 //
-// Visited states are kept as 64-bit xxhash fingerprints of the model's canonical encoding in a
+// Visited states are kept as 63-bit xxhash fingerprints of the model's canonical encoding in a
 // compact open-addressing table; counterexample traces are rebuilt from parent links by
 // re-executing the model. A [Run] can be advanced in slices (a budget of expansions per call) so
 // that a single-threaded host such as a WebAssembly page can report progress and stop between

@@ -397,7 +397,9 @@ func checkFairRun(t *testing.T, seed uint64, g *fairGraph, tr *Trace[int, edge],
 	}
 }
 
-// The liveness pass runs on every worker, with the same verdicts and traces for any number.
+// The liveness graph is the same, and so are the verdicts and traces, for any number of
+// workers: recorded by BFS as it searches (levels expanded on every worker), or explored by the
+// liveness pass after DFS (each level expanded on Options.Workers goroutines).
 func TestLivenessWorkers(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
 	n := 3000
@@ -416,8 +418,10 @@ func TestLivenessWorkers(t *testing.T) {
 		{Name: "at rest", Expect: Quiesces},
 	}
 	var first []PropertyResult[int, edge]
-	for _, w := range []int{1, 2, 3, 8} {
-		res := check(t, g, Options{Workers: w, KeepGoing: true})
+	for _, o := range []Options{{Workers: 1}, {Workers: 2}, {Workers: 3}, {Workers: 8}, {Strategy: DFS, Workers: 1}, {Strategy: DFS, Workers: 3}, {Strategy: DFS, Workers: 8}} {
+		w := o.Workers
+		o.KeepGoing = true
+		res := check(t, g, o)
 		if first == nil {
 			first = res.Properties
 			for _, p := range first {
@@ -431,7 +435,7 @@ func TestLivenessWorkers(t *testing.T) {
 			a, la := statesOfEdges(p.Trace)
 			b, lb := statesOfEdges(first[i].Trace)
 			if p.Status != first[i].Status || !reflect.DeepEqual(a, b) || la != lb {
-				t.Fatalf("%d workers: %s %v %v loop %d, 1 worker: %v %v loop %d", w, p.Name, p.Status, a, la, first[i].Status, b, lb)
+				t.Fatalf("%v on %d workers: %s %v %v loop %d, BFS on 1 worker: %v %v loop %d", o.Strategy, w, p.Name, p.Status, a, la, first[i].Status, b, lb)
 			}
 		}
 	}

@@ -79,10 +79,11 @@ const (
 	Eventually
 	// AlwaysEventually: on every fair run the condition holds infinitely often: violated by a
 	// reachable state from which a fair run never meets it again (a lasso, or a run stopping
-	// where no fair group is enabled). Decided after a complete search only.
+	// where no fair group is enabled). A complete search decides it; one cut by a bound reports
+	// the violations among the states it expanded, and otherwise leaves it unknown.
 	AlwaysEventually
 	// LeadsTo: on every fair run, whenever the condition (Holds) holds, Then holds at that
-	// state or a later one. Decided after a complete search only.
+	// state or a later one. Decided like AlwaysEventually.
 	LeadsTo
 	// EventuallyAlways: on every fair run on which the environment's actions (see ActionGroup)
 	// are taken only finitely often, the condition holds from some state on, forever: violated
@@ -138,7 +139,8 @@ type Property[S any] struct {
 type Status uint8
 
 const (
-	// Unknown: the search was cut off by a bound before the property could be decided.
+	// Unknown: the search stopped (see Stop) before the property could be decided, or the
+	// liveness pass was skipped (Options.NoLiveness).
 	Unknown Status = iota
 	// Holds: the property holds in the explored space (a witness was found, for Sometimes).
 	Holds

@@ -47,15 +47,18 @@ func ParseStrategy(s string) (Strategy, error) {
 // Options bound and steer a check. The zero value is a sequential, unbounded BFS.
 type Options struct {
 	Strategy Strategy
-	// Workers is the number of goroutines for BFS and simulation (0 or 1: sequential). Results
-	// do not depend on it. Ignored by DFS, and by the sliced mode of Run.
+	// Workers is the number of goroutines for BFS, simulation and the liveness pass (0 or 1:
+	// sequential). Results do not depend on it. DFS searches on one (its liveness pass uses
+	// Workers); the sliced mode of Run searches on one.
 	Workers int
 	// MaxDepth bounds path length: states at depth MaxDepth (initial states are at depth 1) are
 	// not expanded. 0 means unbounded for BFS and DFS, and 100 per walk for simulation.
 	MaxDepth int
-	// MaxStates stops the search once this many distinct states are known (0: unbounded). BFS
-	// stops at the end of the level in which the bound is reached, so that the states it
-	// explores do not depend on the workers.
+	// MaxStates stops the search after the expansion that makes this many distinct states
+	// known, counting initial states (0: unbounded): it ends with at least MaxStates and fewer
+	// than MaxStates plus one state's successors. BFS on several workers cuts its last level
+	// where a sequential BFS stops, so the states, counts and traces do not depend on the
+	// workers.
 	MaxStates int64
 	// Timeout stops the search after this long (0: none).
 	Timeout time.Duration
@@ -70,7 +73,8 @@ type Options struct {
 	ProgressEvery time.Duration
 	// KeepGoing explores on after a violation, so that every property gets a verdict and the
 	// counts cover the whole bounded space. By default the search stops after the BFS level
-	// (for DFS and simulation: the step) where an Always or Eventually property fails.
+	// (for DFS and simulation: the step) where an Always or Eventually property fails, and is
+	// then not complete (StopViolation).
 	KeepGoing bool
 	// GraphLimit, if positive, captures the explored state graph up to this many nodes. BFS then
 	// runs on one worker.

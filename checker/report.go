@@ -1,20 +1,23 @@
 package checker
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 )
 
 // Report is a check's outcome with states and actions rendered as text, independent of the
-// model's types: the JSON object of the CLI's --json (see DESIGN.md) and of the playground.
+// model's types: the JSON object of the CLI's --json (docs/cli.md) and of the playground.
 type Report struct {
-	Target        string           `json:"target"`
-	Strategy      string           `json:"strategy"`
-	States        int64            `json:"states"` // generated, counting initial states
-	Unique        int64            `json:"unique"`
-	Depth         int              `json:"depth"`
+	Target   string `json:"target"`
+	Strategy string `json:"strategy"`
+	States   int64  `json:"states"` // generated, counting initial states
+	Unique   int64  `json:"unique"`
+	Depth    int    `json:"depth"`
+	// Complete is true when every reachable state was explored; Stopped then is "".
 	Complete      bool             `json:"complete"`
+	Stopped       StopReason       `json:"stopped"`
 	DurationMS    int64            `json:"duration_ms"`
 	Workers       int              `json:"workers"`
 	Walks         int64            `json:"walks,omitempty"`
@@ -73,6 +76,7 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		Unique:        r.Unique,
 		Depth:         r.Depth,
 		Complete:      r.Complete,
+		Stopped:       StopReason(r.Stopped.String()),
 		DurationMS:    r.Duration.Milliseconds(),
 		Workers:       r.Workers,
 		Walks:         r.Walks,
@@ -177,8 +181,81 @@ func ChangedLines(prev, cur string) []string {
 	return out
 }
 
-// Verdict words a property's verdict for people, honestly: a bounded search never claims that
-// a property holds.
+// StopReason is Result.Stopped as a report gives it: "violation", "max-states", "max-depth",
+// "timeout", "interrupted" or "walks" (see Stop), and "" for a complete search, which JSON
+// writes as null.
+type StopReason string
+
+// MarshalJSON writes "" as null.
+func (s StopReason) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(s))
+}
+
+// UnmarshalJSON reads null as "".
+func (s *StopReason) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	var v string
+	err := json.Unmarshal(b, &v)
+	*s = StopReason(v)
+	return err
+}
+
+// Extent words how far the search went, the same in the CLI's summary line, the playground's
+// status line, the tutorials' run widgets and the results matrix: "complete", "stopped at the
+// first violation", "stopped at the state bound", "stopped at the depth bound", "stopped by
+// the timeout", "interrupted" or "stopped when the walks ran out".
+func (r Report) Extent() string {
+	switch {
+	case r.Complete:
+		return "complete"
+	case r.Stopped == "violation":
+		return "stopped at the first violation"
+	case r.Stopped == "max-states":
+		return "stopped at the state bound"
+	case r.Stopped == "max-depth":
+		return "stopped at the depth bound"
+	case r.Stopped == "timeout":
+		return "stopped by the timeout"
+	case r.Stopped == "walks":
+		return "stopped when the walks ran out"
+	}
+	return "interrupted"
+}
+
+// unchecked words why a search that was not complete left property p undecided.
+func (r Report) unchecked(p PropertyReport) string {
+	found := "no violation among them"
+	switch {
+	case p.Temporal():
+		found = "no violating run among them (only a complete search can say it holds)"
+	case p.Expectation == Sometimes.String():
+		found = "no witness among them"
+	}
+	at := fmt.Sprintf("after %s states, depth %d; %s", Thousands(r.Unique), r.Depth, found)
+	switch r.Stopped {
+	case "violation":
+		return "the search stopped at the first violation; --keep-going checks every property"
+	case "max-states":
+		return "the search stopped at the state bound (--max-states) " + at
+	case "max-depth":
+		return "the search cut paths at the depth bound (--max-depth) " + at
+	case "timeout":
+		return "the search ran out of time (--timeout) " + at
+	case "walks":
+		return fmt.Sprintf("the walks (--walks) ran out before expanding every state they met; %s states met, %s", Thousands(r.Unique), found)
+	}
+	return "the search was interrupted " + at
+}
+
+// Verdict words a property's verdict for people, honestly: a search that was not complete
+// never claims that a property holds (but for a witness it found), and says why it left a
+// property unknown.
 func (p PropertyReport) Verdict(r Report) string {
 	steps := func(n int) string {
 		if n == 1 {
@@ -203,10 +280,13 @@ func (p PropertyReport) Verdict(r Report) string {
 		}
 		return "holds"
 	}
-	if p.Temporal() {
-		return fmt.Sprintf("unknown: no violating run among %s states, depth %d (only a complete search can say it holds)", Thousands(r.Unique), r.Depth)
+	switch {
+	case r.Complete && p.Temporal():
+		return "unknown: not decided: the liveness pass was skipped (--liveness=false)"
+	case r.Complete:
+		return "unknown: not decided: a trace could not be rebuilt"
 	}
-	return fmt.Sprintf("unknown: no violation within %s states, depth %d", Thousands(r.Unique), r.Depth)
+	return "unknown: not checked to the end: " + r.unchecked(p)
 }
 
 // Temporal reports whether the property is judged over whole runs (not state by state).

@@ -45,9 +45,10 @@ func newRun[S, A any](m Model[S, A], opts Options, workers int) (*Run[S, A], err
 	return r, nil
 }
 
-// Step expands at most budget states (BFS, DFS) or walk steps (simulation) and reports
-// whether the check is over. It returns early when ctx is done, the time is up or a bound is
-// hit; the check is then over, its result marked incomplete.
+// Step expands at most budget states (BFS, DFS), or runs whole walks until budget states were
+// walked (simulation), and reports whether the check is over. It returns early when ctx is
+// done, the time is up or a bound is hit; the check is then over, its result not complete and
+// Result.Stopped saying why.
 func (r *Run[S, A]) Step(ctx context.Context, budget int) bool {
 	r.c.ctx = ctx
 	if !r.done {
@@ -61,7 +62,8 @@ func (r *Run[S, A]) Progress() Progress {
 	return r.c.progress(r.e.currentDepth(), r.e.queue())
 }
 
-// Result returns the outcome so far; after Step has returned true, the final outcome.
+// Result returns the outcome so far (before Step has returned true: a partial result, stopped
+// as interrupted); after Step has returned true, the final outcome.
 func (r *Run[S, A]) Result() Result[S, A] { return r.e.finish() }
 
 // Check explores m to the end (or a bound) and returns the result; its error reports invalid

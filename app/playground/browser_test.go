@@ -138,6 +138,12 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if !strings.Contains(props, "violated after 16 steps") {
 		t.Fatalf("properties:\n%s", props)
 	}
+	// The status line says how far the search went: it stopped at the violation, not a bound;
+	// and a property it did not check to the end says so.
+	waitText(t, p, "#progress", ", stopped at the first violation, ", 5*time.Second)
+	if !strings.Contains(props, "unknown: not checked to the end: the search stopped at the first violation") {
+		t.Fatalf("properties:\n%s", props)
+	}
 	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 16 steps", time.Second)
 	waitText(t, p, "#position", "step 0 of 16", time.Second)
 	screenshot(t, p, "trace.png")

@@ -42,6 +42,7 @@ type Playground struct {
 
 	graph      bool   // capture the state graph in the next check
 	symmetry   bool   // explore one state per orbit of the model's symmetry
+	keepGoing  bool   // explore on after a violation
 	graphState string // drawing: "", "drawing", "drawn", or an error
 	graphNode  int    // the node clicked, -1 for none
 	svg        string // the drawn graph's SVG, for download
@@ -128,7 +129,7 @@ func (p *Playground) request() (protocol.Request, error) {
 	}
 	req := protocol.Request{Type: protocol.TypeCheck, ID: p.runID + 1, Target: p.target, Strategy: p.strategy,
 		MaxStates: num("max states", p.maxStates, 64), MaxDepth: int(num("max depth", p.maxDepth, 32)),
-		TimeoutMS: num("time limit", p.timeout, 32) * 1000, Seed: uint64(num("seed", p.seed, 64)), Graph: p.graph, Symmetry: p.symmetry}
+		TimeoutMS: num("time limit", p.timeout, 32) * 1000, Seed: uint64(num("seed", p.seed, 64)), Graph: p.graph, Symmetry: p.symmetry, KeepGoing: p.keepGoing}
 	for i, par := range p.entry().Params {
 		req.Sets = append(req.Sets, par.Name+"="+p.values[i])
 	}
@@ -269,7 +270,7 @@ func (p *Playground) key(k string) {
 func (p *Playground) Link() string {
 	req, _ := p.request()
 	l := catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
-		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry}
+		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing}
 	if p.shown != nil && p.shown.path != nil {
 		l.Trace = p.shown.path[:min(len(p.shown.path), len(p.shown.steps)-1)]
 		if loop := p.shown.loop; loop >= 0 {
@@ -299,7 +300,7 @@ func (p *Playground) open(fragment string) {
 	if l.Strategy != "" {
 		p.strategy = l.Strategy
 	}
-	p.symmetry = l.Symmetry
+	p.symmetry, p.keepGoing = l.Symmetry, l.KeepGoing
 	p.maxStates, p.maxDepth, p.seed = strconv.FormatInt(l.MaxStates, 10), strconv.Itoa(l.MaxDepth), strconv.FormatUint(l.Seed, 10)
 	if l.TimeoutS > 0 {
 		p.timeout = strconv.FormatInt(l.TimeoutS, 10)
@@ -336,6 +337,9 @@ func (p *Playground) CLI() string {
 	}
 	if p.symmetry {
 		parts = append(parts, "--symmetry")
+	}
+	if p.keepGoing {
+		parts = append(parts, "--keep-going")
 	}
 	return strings.Join(parts, " ")
 }

@@ -43,6 +43,17 @@ func TestRequestFromControls(t *testing.T) {
 	if req, _ := p.request(); !req.Symmetry || !req.Options().Symmetry || !strings.HasSuffix(p.CLI(), " --symmetry") {
 		t.Fatalf("symmetry: %+v %q", req, p.CLI())
 	}
+	p.keepGoing = true
+	if req, _ := p.request(); !req.KeepGoing || !req.Options().KeepGoing || !strings.HasSuffix(p.CLI(), " --symmetry --keep-going") {
+		t.Fatalf("keep going: %+v %q", req, p.CLI())
+	}
+	// The permalink keeps it.
+	q := &Playground{}
+	q.OnInit()
+	q.open(p.Link())
+	if !q.keepGoing || !q.symmetry {
+		t.Fatalf("the link lost keep going or symmetry: %q", p.Link())
+	}
 	p.values[3], p.maxStates = "99", "lots"
 	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {
 		t.Fatalf("bad controls: %v", err)

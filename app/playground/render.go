@@ -77,6 +77,13 @@ func (p *Playground) renderControls() app.UI {
 			),
 			app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
 		),
+		app.Div().Class("field").Body(
+			app.Label().Class("toggle").Body(
+				app.Input().ID("keep-going").Type("checkbox").Checked(p.keepGoing).OnChange(func(app.Context, app.Event) { p.keepGoing = !p.keepGoing }),
+				app.Text(" keep going after a violation"),
+			),
+			app.Small().Text("explore every state, so that every property gets a verdict (by default the search stops at the first violation)"),
+		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
@@ -152,11 +159,7 @@ func (p *Playground) renderStatus() app.UI {
 		text = "Starting the checker…"
 	}
 	if r := p.report; r != nil && !p.running {
-		extent := "complete"
-		if !r.Complete {
-			extent = "bounded"
-		}
-		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, extent, r.DurationMS)
+		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
 	}
 	return app.Section().Class("status").Aria("live", "polite").Body(
 		app.P().ID("progress").Text(text),

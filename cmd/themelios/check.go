@@ -28,8 +28,24 @@ Liveness properties (leads to, eventually always, quiesces, ...) are judged over
 (every controller replica weakly fair; the environment, faults and client, not unless
 --set fair=... says so) after the search, on a second pass over its states. A counterexample
 is a lasso ("...then steps K-N repeat forever") or a run that stops where no fair action is
-enabled. A complete search says holds or violated; a bounded one reports only the violations
-it finds among its states, never that a liveness property holds.
+enabled.
+
+A search is complete when it has explored every reachable state; only then does it say that a
+property holds (a Sometimes property also holds once its witness is found). A search that stops
+early says why, on its summary line and in the JSON "stopped" field: at the first violation (by
+default BFS stops at the end of the level where an invariant or an Eventually property first
+fails; --keep-going explores on), at the state bound (--max-states), at the depth bound
+(--max-depth), by the timeout (--timeout), interrupted (Ctrl-C), or, for simulation, when the
+walks ran out before they had expanded every state they met. Every property it did not decide
+is unknown, with that reason.
+
+--max-states N stops the search after the expansion of the state that makes N distinct states
+known (counting initial states), in every strategy: it ends with at least N and fewer than N
+plus one state's successors, and BFS explores exactly the states of a sequential BFS, on any
+number of workers, with shortest counterexamples among them.
+
+Exit status: 0 every property as expected (holds, or unknown), 1 a property was violated, 2 bad
+input or usage.
 
 Flags:
 `
@@ -64,7 +80,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.StringVar(&a.strategy, "strategy", "bfs", "`bfs` (shortest counterexamples), dfs or simulate (seeded random walks)")
 	fs.Var(&a.sets, "set", "set a parameter, `name=value` (repeatable; \"themelios list\" shows each target's)")
 	fs.IntVar(&a.maxDepth, "max-depth", 0, "explore paths of at most `N` states (0: unbounded; simulation: 100 per walk)")
-	fs.Int64Var(&a.maxStates, "max-states", 0, "stop once `N` distinct states are known (BFS: at the end of that level; 0: unbounded)")
+	fs.Int64Var(&a.maxStates, "max-states", 0, "stop after the expansion that makes `N` distinct states known (0: unbounded; see above)")
 	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
 	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "worker goroutines `N` for BFS and simulation (simulation: one walk each at a time); results do not depend on it")
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
@@ -72,7 +88,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
 	fs.BoolVar(&a.liveness, "liveness", true, "decide the liveness properties after the search (a second pass over its states); --liveness=false leaves them unknown")
 	fs.BoolVar(&a.symmetry, "symmetry", false, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas); traces stay concrete")
-	fs.BoolVar(&a.json, "json", false, "print one JSON object (see DESIGN.md) instead of text")
+	fs.BoolVar(&a.json, "json", false, "print one JSON object (docs/cli.md) instead of text")
 	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
 	fs.DurationVar(&a.every, "progress-every", 0, "how often to report progress (default 1s on a terminal, 10s otherwise)")
 	fs.BoolVar(&a.link, "link", false, "also print a playground permalink to the scenario and its first counterexample (or witness); on stderr with --json")
@@ -143,10 +159,10 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // permalink links to the playground's view of the check and its first counterexample (or
-// witness), in DESIGN.md's format.
+// witness), in the format of docs/permalinks.md.
 func permalink(a checkArgs, j *job, rep checker.Report) string {
 	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: j.opts.MaxStates, MaxDepth: a.maxDepth,
-		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed, Symmetry: a.symmetry}
+		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed, Symmetry: a.symmetry, KeepGoing: a.keepGoing}
 	if a.strategy != "bfs" {
 		l.Strategy = a.strategy
 	}
@@ -271,11 +287,7 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 		title += " (" + params + ")"
 	}
 	fmt.Fprintf(w, "%s: %s, %d worker%s\n", title, rep.Strategy, rep.Workers, plural(rep.Workers))
-	extent := "complete"
-	if !rep.Complete {
-		extent = "incomplete (bounded, stopped or interrupted)"
-	}
-	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, extent,
+	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, rep.Extent(),
 		duration(rep.DurationMS))
 	if rep.Walks > 0 {
 		fmt.Fprintf(w, ", %s walks", checker.Thousands(rep.Walks))

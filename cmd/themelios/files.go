@@ -18,6 +18,8 @@ edit and keep: a reference of every setting heads it, commented. Then check your
   themelios new deployment/rolling-update > rollout.yaml
   themelios validate rollout.yaml
   themelios check rollout.yaml --set consistency=causal
+
+Exit status: 0 written, 2 no such built-in scenario or bad usage.
 `
 
 func newScenario(args []string, stdout, stderr io.Writer) int {

@@ -21,6 +21,8 @@ one step away from it. The trace is drawn in red and its last state filled; a la
 purple, the state it returns to marked with ↻; initial states have a double border; in SVG,
 hovering a state shows it whole. Layout: dot up to 300 states, sfdp above.
 
+Exit status: 0 the graph was written (whatever the verdicts), 2 bad input or usage.
+
 Examples:
   themelios graph classic/die-hard > diehard.svg
   themelios graph node/restart --set consistency=optimistic --trace --format png --out trace.png

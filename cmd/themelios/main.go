@@ -10,7 +10,8 @@
 //	themelios serve [flags]
 //
 // Run "themelios help" for the flags. Exit status: 0 every property as expected, 1 a property
-// was violated, 2 bad input or usage.
+// was violated (check; replay: the trace ends in a violation), 2 bad input or usage; each
+// command's help states its own.
 package main
 
 import (
@@ -34,7 +35,8 @@ Usage:
   themelios serve [flags]           serve the playground (built by make site)
   themelios help [COMMAND]          show help
 
-Exit status: 0 every property as expected, 1 a property was violated, 2 bad input or usage.
+Exit status: 0 every property as expected, 1 a property was violated (check; replay: the trace
+ends in a violation), 2 bad input or usage. "themelios help COMMAND" gives each command's.
 `
 
 func main() {
@@ -59,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "list":
 		if isHelp(args[1:]) {
-			fmt.Fprint(stdout, "Usage: themelios list\n\nLists the built-in models and scenarios, each with its --set parameters, their defaults\nand what they mean.\n")
+			fmt.Fprint(stdout, "Usage: themelios list\n\nLists the built-in models and scenarios, each with its --set parameters, their defaults\nand what they mean.\n\nExit status: 0, or 2 for bad usage.\n")
 			return exitOK
 		}
 		if len(args) > 1 {

@@ -68,10 +68,13 @@ func TestCheckJSON(t *testing.T) {
 	// Every key of the contract is present.
 	var raw map[string]any
 	json.Unmarshal([]byte(out), &raw)
-	for _, k := range []string{"target", "strategy", "states", "unique", "depth", "complete", "duration_ms", "properties"} {
+	for _, k := range []string{"target", "strategy", "states", "unique", "depth", "complete", "stopped", "duration_ms", "properties"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("JSON lacks %q", k)
 		}
+	}
+	if raw["stopped"] != nil {
+		t.Errorf("a complete search: stopped %v, want null", raw["stopped"])
 	}
 	code, out, _ = runCLI("check", "classic/die-hard", "--json", "--keep-going", "--strategy", "dfs")
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation || rep.Unique != 16 || rep.States != 97 || !rep.Complete {
@@ -82,12 +85,88 @@ func TestCheckJSON(t *testing.T) {
 func TestCheckSimulateAndBounds(t *testing.T) {
 	code, out, _ := runCLI("check", "classic/two-phase-commit", "--strategy", "simulate", "--seed", "3", "--walks", "20", "--json")
 	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Walks != 20 || rep.Complete || rep.Properties[0].Status != "unknown" {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Walks != 20 || rep.Complete || rep.Stopped != "walks" || rep.Properties[0].Status != "unknown" {
 		t.Fatalf("simulate: exit %d %+v", code, rep)
 	}
 	code, out, _ = runCLI("check", "classic/two-phase-commit", "--max-depth", "3")
-	if code != exitOK || !strings.Contains(out, "incomplete") || !strings.Contains(out, "? TCConsistent (always): unknown: no violation within") {
+	if code != exitOK || !strings.Contains(out, "depth 3, stopped at the depth bound,") ||
+		!strings.Contains(out, "? TCConsistent (always): unknown: not checked to the end: the search cut paths at the depth bound (--max-depth) after ") {
 		t.Fatalf("bounded: exit %d\n%s", code, out)
+	}
+}
+
+// Every strategy says why it stopped, in the JSON "stopped" field and the summary line, and
+// leaves what it did not check unknown.
+func TestStoppedField(t *testing.T) {
+	for _, c := range []struct {
+		args            []string
+		stopped, extent string
+		code            int
+		verdict         string // a property's verdict, in the text
+	}{
+		{[]string{"classic/die-hard", "--strategy", "dfs"}, "violation", "stopped at the first violation", exitViolation, "✗ big ≠ 4 (always): violated after "},
+		// The example: DFS stops at the first violation, and checked nothing else to the end.
+		{[]string{"statefulset/stale-reads", "--set", "consistency=resettable-session", "--strategy", "dfs", "--liveness=false"}, "violation", "stopped at the first violation", exitViolation,
+			"? names are unique (always): unknown: not checked to the end: the search stopped at the first violation; --keep-going checks every property"},
+		{[]string{"classic/die-hard", "--strategy", "dfs", "--keep-going"}, "", "complete", exitViolation, "✗ big ≠ 4 (always): violated after "},
+		{[]string{"classic/die-hard"}, "violation", "stopped at the first violation", exitViolation, "✗ big ≠ 4 (always): violated after 6 steps"},
+		{[]string{"classic/die-hard", "--strategy", "simulate", "--seed", "1"}, "violation", "stopped at the first violation", exitViolation, "✗ big ≠ 4 (always): violated after "},
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000"}, "max-states", "stopped at the state bound", exitOK,
+			"? TCConsistent (always): unknown: not checked to the end: the search stopped at the state bound (--max-states) after 1,0"},
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000", "--strategy", "dfs"}, "max-states", "stopped at the state bound", exitOK,
+			"? TCConsistent (always): unknown: not checked to the end: the search stopped at the state bound (--max-states) after 1,000 states"},
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-depth", "4", "--strategy", "dfs"}, "max-depth", "stopped at the depth bound", exitOK,
+			"unknown: not checked to the end: the search cut paths at the depth bound (--max-depth)"},
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--timeout", "1ns"}, "timeout", "stopped by the timeout", exitOK,
+			"unknown: not checked to the end: the search ran out of time (--timeout)"},
+		{[]string{"classic/two-phase-commit", "--strategy", "simulate", "--walks", "3"}, "walks", "stopped when the walks ran out", exitOK,
+			"unknown: not checked to the end: the walks (--walks) ran out before expanding every state they met"},
+		{[]string{"classic/two-phase-commit", "--liveness=false"}, "", "complete", exitOK, "✓ TCConsistent (always): holds"},
+	} {
+		code, out, _ := runCLI(append([]string{"check", "--json", "--progress", "off"}, c.args...)...)
+		var rep checker.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != c.code || string(rep.Stopped) != c.stopped || rep.Complete != (c.stopped == "") {
+			t.Errorf("%v: exit %d, stopped %q complete %v, want %q (%v)", c.args, code, rep.Stopped, rep.Complete, c.stopped, err)
+			continue
+		}
+		for _, p := range rep.Properties {
+			if !rep.Complete && p.Status == "holds" && p.Expectation != "sometimes" {
+				t.Errorf("%v: %s holds, yet the search stopped (%s)", c.args, p.Name, rep.Stopped)
+			}
+		}
+		_, text, _ := runCLI(append([]string{"check", "--progress", "off"}, c.args...)...)
+		if !strings.Contains(text, ", "+c.extent+", ") || !strings.Contains(text, c.verdict) {
+			t.Errorf("%v: the text does not say %q and %q:\n%s", c.args, c.extent, c.verdict, text)
+		}
+	}
+}
+
+// --max-states N stops every strategy within one state's successors of N distinct states, the
+// same on any number of workers.
+func TestMaxStatesBound(t *testing.T) {
+	const n = 1000
+	var first checker.Report
+	for _, args := range [][]string{
+		{"--workers", "1"}, {"--workers", "2"}, {"--workers", "3"},
+		{"--strategy", "dfs"}, {"--strategy", "simulate", "--walks", "100000", "--workers", "1"}, {"--strategy", "simulate", "--walks", "100000", "--workers", "2"},
+		{"--symmetry", "--workers", "2"},
+	} {
+		_, out, _ := runCLI(append([]string{"check", "classic/two-phase-commit", "--set", "rms=8", "--json", "--keep-going", "--max-states", fmt.Sprint(n)}, args...)...)
+		var rep checker.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		// Two-phase commit with 8 resource managers: fewer than 20 successors of a state.
+		if rep.Stopped != "max-states" || rep.Unique < n || rep.Unique >= n+20 {
+			t.Errorf("%v: %d distinct states, stopped %q", args, rep.Unique, rep.Stopped)
+		}
+		if args[0] == "--workers" {
+			if first.Unique == 0 {
+				first = rep
+			} else if rep.Unique != first.Unique || rep.States != first.States || rep.Depth != first.Depth {
+				t.Errorf("%v: %d distinct, %d generated, depth %d; on one worker %d, %d, %d", args, rep.Unique, rep.States, rep.Depth, first.Unique, first.States, first.Depth)
+			}
+		}
 	}
 }
 
@@ -402,7 +481,7 @@ func TestInterrupt(t *testing.T) {
 		t.Errorf("it took %v to stop", waited)
 	}
 	if !strings.Contains(errOut.String(), "interrupted: the result below is partial") ||
-		!strings.Contains(out.String(), "incomplete (bounded, stopped or interrupted)") || !strings.Contains(out.String(), "? TCConsistent (always): unknown") {
+		!strings.Contains(out.String(), ", interrupted, ") || !strings.Contains(out.String(), "? TCConsistent (always): unknown: not checked to the end: the search was interrupted after ") {
 		t.Fatalf("after Ctrl-C:\nstdout %s\nstderr %s", out.String(), errOut.String())
 	}
 }
@@ -572,5 +651,18 @@ func TestLassoEndToEnd(t *testing.T) {
 	}
 	if code, _, _ = runCLI("check", "replicaset/node-loss", "--set", "fair=rejoin"); code != exitOK {
 		t.Fatalf("node-loss with fair rejoins: exit %d", code)
+	}
+}
+
+// Every command's help states its exit statuses.
+func TestHelpStatesExitStatuses(t *testing.T) {
+	for _, cmd := range []string{"list", "check", "graph", "new", "validate", "replay", "matrix", "serve"} {
+		code, out, _ := runCLI("help", cmd)
+		if code != exitOK || !strings.Contains(out, "Exit status") {
+			t.Errorf("themelios help %s (exit %d) does not state its exit statuses:\n%s", cmd, code, out)
+		}
+	}
+	if _, out, _ := runCLI("help"); !strings.Contains(out, "Exit status") {
+		t.Errorf("themelios help does not state the exit statuses")
 	}
 }

@@ -22,12 +22,15 @@ const matrixUsage = `Usage: themelios matrix [flags]
 
 Checks every built-in orchestration scenario under each consistency level, with 1 and with 2
 replicas of each controller, and prints a Markdown table: the outcome, the first violated
-property and its trace length, the distinct states, whether the search was complete or
-bounded, and the time. BFS, so traces are shortest.
+property and its trace length, the distinct states, how far the search went (complete, or
+where it stopped: at the first violation, the state bound or the timeout), and the time. BFS,
+so traces are shortest.
 
 With --out FILE, the table replaces what lies between the lines
 <!-- matrix:begin --> and <!-- matrix:end --> of FILE (or the whole file, if it has no such
 lines): "make matrix" refreshes tutorials/03-results.md that way.
+
+Exit status: 0 the table was made (whatever the verdicts), 2 bad input or usage.
 
 Flags:
 `
@@ -44,7 +47,7 @@ type matrixCell struct {
 func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("matrix", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states (it stops at the end of the BFS level that reaches them)")
+	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states (it stops after the expansion that reaches them)")
 	timeout := fs.Duration("timeout", time.Minute, "bound each check to this `duration`")
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
@@ -129,7 +132,7 @@ func outcome(c matrixCell) string {
 	if c.rep.Complete {
 		return "✓ all hold"
 	}
-	return fmt.Sprintf("no violation within %s states", checker.Thousands(c.rep.Unique))
+	return fmt.Sprintf("none found: %s after %s states", c.rep.Extent(), checker.Thousands(c.rep.Unique))
 }
 
 // matrixTable renders the cells as Markdown.
@@ -138,10 +141,10 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 	fmt.Fprintf(&b, "| scenario | consistency | controllers | outcome | violated property | trace | unique states | search | time |\n")
 	fmt.Fprintf(&b, "|---|---|---:|---|---|---:|---:|---|---:|\n")
 	for _, c := range cells {
-		prop, trace, temporal := "", "", false
+		prop, trace := "", ""
 		for _, p := range c.rep.Properties {
 			if p.Status == "violated" {
-				prop, trace, temporal = p.Name, fmt.Sprint(len(p.Trace)-1), p.Temporal()
+				prop, trace = p.Name, fmt.Sprint(len(p.Trace)-1)
 				if p.Loop != nil {
 					trace += fmt.Sprintf(" (↻ %d–%d)", *p.Loop+1, len(p.Trace)-1)
 				}
@@ -157,12 +160,12 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 		case !c.rep.Complete:
 			result = "? none found"
 		}
-		search := "complete"
-		if !c.rep.Complete {
-			search = fmt.Sprintf("bounded (%s states or %v)", checker.Thousands(maxStates), timeout)
-			if prop != "" && !temporal {
-				search = "stopped at the violation" // a liveness violation is found among a bounded search's states
-			}
+		search := c.rep.Extent()
+		switch c.rep.Stopped {
+		case "max-states":
+			search += fmt.Sprintf(" (%s)", checker.Thousands(maxStates))
+		case "timeout":
+			search += fmt.Sprintf(" (%v)", timeout)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", c.scenario, c.level, c.controllers, result, prop, trace,
 			checker.Thousands(c.rep.Unique), search, duration(c.rep.DurationMS))

@@ -14,6 +14,9 @@ Replays the trace of a playground permalink (copied from the playground, or prin
 "themelios check --link"; the whole URL or its #fragment) in the terminal: each step as a
 sentence with the lines of the state it changed, then the properties the last state violates.
 
+Exit status: 0 the trace ends in a state that violates no invariant, 1 its last state violates
+one, 2 a link that cannot be opened or bad usage.
+
 Example:
   themelios replay "$(themelios check node/restart --set consistency=optimistic --link --json 2>&1 >/dev/null)"
 `

@@ -19,6 +19,8 @@ const serveUsage = `Usage: themelios serve [flags]
 
 Serves the playground (the static site make site builds) until interrupted.
 
+Exit status: 0 stopped by Ctrl-C, 2 no site to serve, an address in use or bad usage.
+
 Flags:
 `
 

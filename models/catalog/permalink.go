@@ -25,7 +25,7 @@ const (
 )
 
 // Link is what a permalink carries: a target with its settings and check options, and
-// optionally a trace as action indices (see checker.Replay). DESIGN.md fixes its form:
+// optionally a trace as action indices (see checker.Replay). docs/permalinks.md fixes its form:
 // #s=<base64url(deflate(canonical JSON))>&t=<indices joined by '.'>; a lasso adds &l=<the
 // index of the state its last step returns to>.
 type Link struct {
@@ -38,6 +38,7 @@ type Link struct {
 	TimeoutS  int64    `json:"timeoutS,omitempty"`
 	Seed      uint64   `json:"seed,omitempty"`
 	Symmetry  bool     `json:"symmetry,omitempty"`
+	KeepGoing bool     `json:"keepGoing,omitempty"`
 	Trace     []int    `json:"-"`
 	Loop      *int     `json:"-"` // with Trace, for a lasso
 }

@@ -230,7 +230,7 @@ func Outcome(r *checker.Report) string {
 	if r.Complete {
 		return "all hold"
 	}
-	return fmt.Sprintf("no violation within %s states", checker.Thousands(r.Unique))
+	return fmt.Sprintf("none found: %s after %s states", r.Extent(), checker.Thousands(r.Unique))
 }
 
 // DecodeTutorial parses and validates a tutorial document.

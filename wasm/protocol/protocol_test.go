@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"encoding/json"
+	"github.com/themelios/themelios/checker"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,32 @@ func TestRun(t *testing.T) {
 	Run(Request{Type: TypeCheck, ID: 9, Target: "classic/two-phase-commit", Sets: []string{"rms=6"}, Strategy: "bfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
 	if len(got) < 3 || got[0].Type != TypeProgress || got[0].Progress.Unique == 0 || got[len(got)-1].Report.Unique != 50816 {
 		t.Fatalf("%d messages, first %+v", len(got), got[0])
+	}
+}
+
+// The playground's budget is a state bound like --max-states: the worker stops within one
+// state's successors of it, says so in the report's stopped field (through JSON, as the page
+// receives it), and leaves unknown what it did not check.
+func TestBudgetStopsTheSearch(t *testing.T) {
+	for _, c := range []struct {
+		maxStates int64
+		stopped   checker.StopReason
+	}{{1000, "max-states"}, {0, ""}} {
+		var last Response
+		Run(Request{Type: TypeCheck, ID: 1, Target: "classic/two-phase-commit", Sets: []string{"rms=6"}, Strategy: "bfs", MaxStates: c.maxStates}, time.Second,
+			func(r Response) { last = r })
+		data, _ := json.Marshal(last)
+		r, err := DecodeResponse(data)
+		if err != nil || r.Report == nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		rep := r.Report
+		if rep.Stopped != c.stopped || rep.Complete != (c.stopped == "") || c.maxStates > 0 && (rep.Unique < c.maxStates || rep.Unique >= c.maxStates+14) {
+			t.Fatalf("budget %d: %d states, stopped %q, complete %v", c.maxStates, rep.Unique, rep.Stopped, rep.Complete)
+		}
+		if c.maxStates > 0 && (rep.Properties[0].Status != "unknown" || !strings.Contains(rep.Properties[0].Verdict(*rep), "not checked to the end: the search stopped at the state bound")) {
+			t.Fatalf("budget %d: %s", c.maxStates, rep.Properties[0].Verdict(*rep))
+		}
 	}
 }
 
