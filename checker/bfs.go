@@ -424,7 +424,7 @@ func (b *bfs[S, A]) settle(u *unit[S], below uint32) {
 	for i := u.lo; i < u.hi; i++ {
 		e := out.at(i)
 		if e.pos >= below {
-			if b.table.parents[e.slot] == claimBit|e.pos {
+			if atomic.LoadUint32(&b.table.parents[e.slot]) == claimBit|e.pos {
 				b.table.remove(int(e.slot))
 			}
 			continue
