@@ -1,11 +1,33 @@
 package cluster
 
-import "sort"
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+)
 
 // Cluster is a snapshot of every object at one revision, ordered by kind, then name. It is
 // immutable: With and Without return new snapshots that share the unchanged objects.
 type Cluster struct {
 	objs []Object
+	memo atomic.Pointer[sync.Map] // what users derived from the snapshot (see Memo)
+}
+
+// Memo returns the value its users derived from the snapshot under key, computing it with
+// derive the first time. derive must be a pure function of the snapshot and the key (a
+// reconcile of this view, say): under contention it may run more than once, and one result is
+// kept. Safe for concurrent use; the values live as long as the snapshot.
+func (c *Cluster) Memo(key any, derive func() any) any {
+	m := c.memo.Load()
+	if m == nil {
+		c.memo.CompareAndSwap(nil, &sync.Map{})
+		m = c.memo.Load()
+	}
+	if v, ok := m.Load(key); ok {
+		return v
+	}
+	v, _ := m.LoadOrStore(key, derive())
+	return v
 }
 
 // New returns a snapshot of the given objects (which it sorts and keeps).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"sort"
+	"sync/atomic"
 )
 
 // UID identifies an object across delete and re-create (the API server assigns it).
@@ -108,6 +109,31 @@ type ObjectMeta struct {
 	CreationRevision int64 `json:"creationRevision"`
 	// DeletionTimestamp is set (the revision of the delete request) once deletion is requested.
 	DeletionTimestamp int64 `json:"deletionTimestamp,omitempty"`
+	// memo holds what users derive from the object (see Memo). Every copy (DeepCopy, through
+	// which every object of a Cluster was made) gets an empty one of its own.
+	memo *memoCell
+}
+
+// memoCell holds a derived value: a *any, set once.
+type memoCell struct{ v atomic.Pointer[any] }
+
+// Memo returns the value derived from the object, computing it with derive the first time.
+// Only for objects that no longer change (those of a Cluster): derive must be a pure function
+// of the object (its canonical encoding, say), since every later call gets that value. Objects
+// not made by DeepCopy (a literal) keep nothing: derive runs at every call. Safe for
+// concurrent use: under contention derive may run more than once, and one result is kept.
+func (m *ObjectMeta) Memo(derive func() any) any {
+	if m.memo == nil {
+		return derive()
+	}
+	if p := m.memo.v.Load(); p != nil {
+		return *p
+	}
+	v := derive()
+	if m.memo.v.CompareAndSwap(nil, &v) {
+		return v
+	}
+	return *m.memo.v.Load()
 }
 
 // Terminating reports whether deletion was requested.

@@ -25,3 +25,14 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHeadline is the playground's headline check, Kubernetes issue 59848
+// (statefulset/stale-reads under resettable-session), to its first violation, on one worker.
+func BenchmarkHeadline(b *testing.B) {
+	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
+	for i := 0; i < b.N; i++ {
+		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1})
+		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
+		b.ReportMetric(float64(r.Unique), "states")
+	}
+}

@@ -96,8 +96,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 				haveLast = false
 				continue
 			}
-			e.latest = i == len(hist)-1
-			if haveLast && i > 0 && copies[i-1] == c && !e.latest {
+			if haveLast && copies[i-1] == c {
 				e.int(1) // the same copy as in the previous revision
 				continue
 			}
@@ -105,7 +104,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			at := len(e.buf)
 			e.object(c)
 			enc := e.buf[at:]
-			if haveLast && !e.latest && string(last) == string(enc) {
+			if haveLast && string(last) == string(enc) {
 				e.buf = e.buf[:at-1] // drop the copy and its one-byte marker
 				e.int(1)
 				continue
@@ -113,6 +112,9 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			last, haveLast = append(last[:0], enc...), true
 		}
 		e.last = last
+		if c := copies[len(hist)-1]; c != nil {
+			e.bool(c.Meta().ResourceVersion == s.Store.Latest().Number) // the latest write
+		}
 		if tomb > 0 {
 			e.rank(e.rvs, tomb) // deleted in the latest revision's past (Causal)
 		} else {
@@ -155,7 +157,7 @@ var encoders = sync.Pool{New: func() any { return &encoder{} }}
 
 // reset prepares e to write a state into buf.
 func (e *encoder) reset(buf []byte, h datastore.Store) {
-	e.buf, e.history, e.latest = buf, h, false
+	e.buf, e.history = buf, h
 	e.rvs, e.gens, e.created, e.uids, e.revisions = e.rvs[:0], e.gens[:0], e.created[:0], e.uids[:0], e.revisions[:0]
 }
 
@@ -191,7 +193,6 @@ func observedGeneration(o cluster.Object) int64 {
 type encoder struct {
 	buf     []byte
 	history datastore.Store
-	latest  bool    // writing a copy in the latest revision
 	rvs     []int64 // the current object's resourceVersions, sorted
 	gens    []int64 // the current object's (observed) generations, sorted
 	created []int64 // every creation revision, sorted
@@ -266,18 +267,33 @@ func (e *encoder) strs(l []string) {
 	}
 }
 
-func (e *encoder) meta(m *cluster.ObjectMeta) {
+// object writes o: its fields that do not depend on the rest of the state, computed once per
+// object (objects are shared by the snapshots and states that hold them), then the counters
+// written relative to the state (UIDs, ranks, positions).
+func (e *encoder) object(o cluster.Object) {
+	if encodingCache {
+		e.buf = append(e.buf, o.Meta().Memo(func() any { return staticEncoding(o) }).([]byte)...)
+	} else {
+		e.buf = append(e.buf, staticEncoding(o)...)
+	}
+	e.relative(o)
+}
+
+// encodingCache keeps each object's static encoding with the object (tests turn it off to
+// compare).
+var encodingCache = true
+
+// staticEncoding is the encoding of o's fields that do not depend on the rest of the state:
+// all but its UIDs and counters (written by relative).
+func staticEncoding(o cluster.Object) []byte {
+	e := &encoder{}
+	m := o.Meta()
 	e.str(m.GenerateName)
-	e.uid(m.UID)
 	e.labels(m.Labels)
 	e.int(int64(len(m.Annotations)))
 	for _, kv := range m.Annotations {
 		e.str(kv.Key)
-		if kv.Key != controllers.RevisionAnnotation {
-			e.str(kv.Value)
-		} else if n, err := strconv.ParseInt(kv.Value, 10, 64); err == nil {
-			e.rank(e.revisions, n)
-		} else {
+		if _, ok := rolloutAnnotation(kv); !ok {
 			e.str(kv.Value)
 		}
 	}
@@ -285,46 +301,10 @@ func (e *encoder) meta(m *cluster.ObjectMeta) {
 	for _, r := range m.OwnerReferences {
 		e.int(int64(r.Kind))
 		e.str(r.Name)
-		e.uid(r.UID)
 		e.bool(r.Controller)
 	}
 	e.strs(m.Finalizers)
-	e.rank(e.gens, m.Generation)
-	e.rank(e.rvs, m.ResourceVersion)
-	if e.latest {
-		e.bool(m.ResourceVersion == e.history.Latest().Number)
-	}
-	e.rank(e.created, m.CreationRevision)
 	e.bool(m.Terminating())
-}
-
-// observed writes a status's observed generation (a rank) and revision (a position).
-func (e *encoder) observed(generation, revision int64) {
-	e.rank(e.gens, generation)
-	e.position(revision)
-}
-
-func (e *encoder) podSpec(s *cluster.PodSpec) {
-	e.str(s.NodeName)
-	e.str(s.Image)
-	e.int(s.CPU)
-	e.str(string(s.RestartPolicy))
-	e.int(int64(len(s.Tolerations)))
-	for _, t := range s.Tolerations {
-		e.str(t.Key)
-		e.str(t.Value)
-	}
-	e.strs(s.Claims)
-	e.str(s.Hostname)
-}
-
-func (e *encoder) template(t *cluster.PodTemplate) {
-	e.labels(t.Labels)
-	e.podSpec(&t.Spec)
-}
-
-func (e *encoder) object(o cluster.Object) {
-	e.meta(o.Meta())
 	switch x := o.(type) {
 	case *cluster.Node:
 		e.bool(x.Spec.Unschedulable)
@@ -350,7 +330,6 @@ func (e *encoder) object(o cluster.Object) {
 		e.int(st.FullyLabeledReplicas)
 		e.int(st.ReadyReplicas)
 		e.int(st.AvailableReplicas)
-		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	case *cluster.PersistentVolumeClaim:
 		e.bool(x.Bound)
 	case *cluster.Deployment:
@@ -366,7 +345,6 @@ func (e *encoder) object(o cluster.Object) {
 		for _, n := range []int64{st.Replicas, st.UpdatedReplicas, st.ReadyReplicas, st.AvailableReplicas, st.UnavailableReplicas, st.CollisionCount} {
 			e.int(n)
 		}
-		e.observed(st.ObservedGeneration, st.ObservedRevision)
 		e.bool(st.Available)
 		e.str(st.Progressing)
 	case *cluster.StatefulSet:
@@ -384,10 +362,8 @@ func (e *encoder) object(o cluster.Object) {
 			e.int(n)
 		}
 		e.strs([]string{st.CurrentRevision, st.UpdateRevision})
-		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	case *cluster.ControllerRevision:
 		e.template(&x.Template)
-		e.rank(e.revisions, x.Revision)
 	case *cluster.Job:
 		sp := &x.Spec
 		for _, n := range []int64{sp.Parallelism, sp.Completions, sp.BackoffLimit} {
@@ -402,18 +378,82 @@ func (e *encoder) object(o cluster.Object) {
 			e.int(n)
 		}
 		e.str(st.Condition)
-		for _, l := range [][]cluster.UID{st.UncountedSucceeded, st.UncountedFailed} {
-			e.int(int64(len(l)))
-			for _, u := range l {
-				e.uid(u)
-			}
-		}
+		e.int(int64(len(st.UncountedSucceeded)))
+		e.int(int64(len(st.UncountedFailed)))
 		e.int(int64(len(st.CompletedIndexes)))
 		for _, i := range st.CompletedIndexes {
 			e.int(i)
 		}
-		e.observed(st.ObservedGeneration, st.ObservedRevision)
 	default:
 		panic(fmt.Sprintf("orchestration: no encoding for kind %s", o.Kind()))
 	}
+	return e.buf
+}
+
+// rolloutAnnotation reports whether kv is a rollout revision annotation, and its number.
+func rolloutAnnotation(kv cluster.KV) (int64, bool) {
+	if kv.Key != controllers.RevisionAnnotation {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(kv.Value, 10, 64)
+	return n, err == nil
+}
+
+// relative writes o's UIDs and counters, relative to the state (see Encode).
+func (e *encoder) relative(o cluster.Object) {
+	m := o.Meta()
+	e.uid(m.UID)
+	for _, r := range m.OwnerReferences {
+		e.uid(r.UID)
+	}
+	for _, kv := range m.Annotations {
+		if n, ok := rolloutAnnotation(kv); ok {
+			e.rank(e.revisions, n)
+		}
+	}
+	e.rank(e.gens, m.Generation)
+	e.rank(e.rvs, m.ResourceVersion)
+	e.rank(e.created, m.CreationRevision)
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+	case *cluster.Deployment:
+		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+	case *cluster.StatefulSet:
+		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+	case *cluster.ControllerRevision:
+		e.rank(e.revisions, x.Revision)
+	case *cluster.Job:
+		for _, l := range [][]cluster.UID{x.Status.UncountedSucceeded, x.Status.UncountedFailed} {
+			for _, u := range l {
+				e.uid(u)
+			}
+		}
+		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+	}
+}
+
+// observed writes a status's observed generation (a rank) and revision (a position).
+func (e *encoder) observed(generation, revision int64) {
+	e.rank(e.gens, generation)
+	e.position(revision)
+}
+
+func (e *encoder) podSpec(s *cluster.PodSpec) {
+	e.str(s.NodeName)
+	e.str(s.Image)
+	e.int(s.CPU)
+	e.str(string(s.RestartPolicy))
+	e.int(int64(len(s.Tolerations)))
+	for _, t := range s.Tolerations {
+		e.str(t.Key)
+		e.str(t.Value)
+	}
+	e.strs(s.Claims)
+	e.str(s.Hostname)
+}
+
+func (e *encoder) template(t *cluster.PodTemplate) {
+	e.labels(t.Labels)
+	e.podSpec(&t.Spec)
 }

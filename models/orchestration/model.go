@@ -206,8 +206,31 @@ func (m *Model) Init() []State {
 	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
 }
 
-// intents runs controller i's reconcile on view v (read at revision rev).
+// intents returns controller i's reconcile of view v (read at revision rev), memoised on the
+// view: replicas of a kind share theirs, a kubelet's also depend on its containers (keyed by
+// the slice, which states share until it changes). Do not modify the result.
 func (m *Model) intents(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
+	key := intentKey{kind: m.ctrls[i].Kind, rev: rev}
+	if key.kind == KubeletKind {
+		key.ctrl, key.containers = i, len(loc.Containers)
+		if len(loc.Containers) > 0 {
+			key.first = &loc.Containers[0]
+		}
+	}
+	return v.Memo(key, func() any { return m.reconcile(i, v, loc, rev) }).([]controllers.Intent)
+}
+
+// intentKey names a reconcile memoised on a view.
+type intentKey struct {
+	kind       ControllerKind
+	ctrl       int   // kubelets only
+	rev        int64 // the revision the view was read at (a snapshot may be the latest at two)
+	first      *controllers.Container
+	containers int
+}
+
+// reconcile runs controller i's reconcile on view v (read at revision rev).
+func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
 	switch c := m.ctrls[i]; c.Kind {
 	case KubeletKind:
 		return c.Kubelet.Reconcile(v, loc.Containers)

@@ -298,3 +298,30 @@ func TestFaultsAndClient(t *testing.T) {
 		t.Fatalf("with image changes: %d states, complete %v", r2.Unique, r2.Complete)
 	}
 }
+
+// The static encoding kept with each object is the one it would be given afresh, on every state
+// of random walks through every built-in scenario and level with every fault: no object changes
+// once encoded, and no copy inherits an encoding.
+func TestEncodingCacheIsTheFreshEncoding(t *testing.T) {
+	defer func() { *orchestration.EncodingCache = true }()
+	for _, sc := range scenario.Builtins() {
+		for _, level := range datastore.Levels() {
+			m := model(t, sc.Name, func(s *scenario.Settings) {
+				s.Consistency, s.Controllers, s.Restart, s.NodeCrash, s.ContainerExit = level, 2, true, true, true
+			})
+			walk(m, uint64(level)+7, 120, func(s orchestration.State, a orchestration.Action) {
+				for _, b := range m.Actions(s, nil) {
+					next, _ := m.Next(s, b)
+					*orchestration.EncodingCache = true
+					cached := m.Encode(nil, next)
+					*orchestration.EncodingCache = false
+					fresh := m.Encode(nil, next)
+					*orchestration.EncodingCache = true
+					if !bytes.Equal(cached, fresh) {
+						t.Fatalf("%s %v: after %s the cached encoding differs from the fresh one", sc.Name, level, m.FormatAction(s, b))
+					}
+				}
+			})
+		}
+	}
+}
