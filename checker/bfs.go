@@ -226,7 +226,8 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		bound = b.opts.MaxStates
 	}
 	for ; i < len(u.src); i, j, succ = i+1, 0, 0 {
-		if bound >= 0 && b.table.count.Load()+inserted >= bound {
+		// (Only before a state: one the table's growth interrupted is finished first.)
+		if bound >= 0 && j == 0 && b.table.count.Load()+inserted >= bound {
 			b.stopFor(StopMaxStates)
 			return n, unitPartial
 		}

@@ -411,3 +411,75 @@ func TestFingerprintIsStable(t *testing.T) {
 		t.Fatal("a fingerprint is 0, the empty slot")
 	}
 }
+
+// tree is the 12-ary tree over 0..n-1: state i leads to 12i+1 .. 12i+12.
+type tree struct{ n int }
+
+func (tree) Init() []int { return []int{0} }
+func (t tree) Actions(s int, buf []int) []int {
+	for c := 1; c <= 12 && 12*s+c < t.n; c++ {
+		buf = append(buf, 12*s+c)
+	}
+	return buf
+}
+func (tree) Next(s, a int) (int, bool) { return a, true }
+func (tree) Encode(b []byte, s int) []byte {
+	return append(b, byte(s), byte(s>>8), byte(s>>16), byte(s>>24))
+}
+
+// boundedBFS is a plain sequential BFS that stops after the expansion that makes n states
+// known: the reference for a state bound.
+func boundedBFS(m Model[int, int], n int64) (unique, generated int64, depth int) {
+	seen := map[int]int{} // state to its level; only looked up and counted
+	var queue []int
+	for _, s := range m.Init() {
+		generated++
+		if _, ok := seen[s]; !ok {
+			seen[s], queue = 1, append(queue, s)
+			depth = 1
+		}
+	}
+	for len(queue) > 0 && int64(len(seen)) < n {
+		s := queue[0]
+		queue = queue[1:]
+		for _, a := range m.Actions(s, nil) {
+			t, ok := m.Next(s, a)
+			if !ok {
+				continue
+			}
+			generated++
+			if _, known := seen[t]; !known {
+				seen[t], queue = seen[s]+1, append(queue, t)
+				depth = max(depth, seen[t])
+			}
+		}
+	}
+	return int64(len(seen)), generated, depth
+}
+
+// A state bound stops exactly where a sequential BFS stops, on any number of workers and in
+// any slicing, also when it falls while the visited table grows (a state whose successors were
+// claimed only in part when the table filled up is finished first).
+func TestStateBoundAcrossTableGrowth(t *testing.T) {
+	m := tree{n: 100000}
+	for n := int64(13880); n <= 13940; n++ {
+		u, g, d := boundedBFS(m, n)
+		for _, c := range []struct {
+			workers, budget int // budget > 0: sliced
+		}{{1, 0}, {2, 0}, {3, 0}, {1, 7}, {1, 1}} {
+			var r Result[int, int]
+			if c.budget == 0 {
+				r = check(t, m, Options{Workers: c.workers, MaxStates: n})
+			} else {
+				run, _ := NewRun[int, int](m, Options{MaxStates: n})
+				for !run.Step(context.Background(), c.budget) {
+				}
+				r = run.Result()
+			}
+			if r.Unique != u || r.Generated != g || r.Depth != d || r.Stopped != StopMaxStates {
+				t.Fatalf("bound %d, %d workers, budget %d: %d states, %d generated, depth %d, stopped %v; a sequential BFS: %d, %d, %d",
+					n, c.workers, c.budget, r.Unique, r.Generated, r.Depth, r.Stopped, u, g, d)
+			}
+		}
+	}
+}

@@ -90,7 +90,8 @@ const (
 	StopMaxStates
 	// StopMaxDepth: paths were cut at Options.MaxDepth while states beyond it remained.
 	StopMaxDepth
-	// StopTimeout: Options.Timeout passed (during the search or the liveness pass).
+	// StopTimeout: Options.Timeout passed (during the search, or while the liveness pass
+	// explored the graph after a DFS, a simulation or a search under symmetry).
 	StopTimeout
 	// StopInterrupted: the context ended (Ctrl-C, Cancel).
 	StopInterrupted

@@ -47,6 +47,7 @@ func newSimulate[S, A any](c *core[S, A]) *simulate[S, A] {
 	if s.limit == 0 {
 		s.limit = defaultWalkDepth
 	}
+	s.exhausted = len(s.inits) == 0 // nothing is reachable
 	var sc scratch[A]
 	for _, st := range s.inits {
 		if !s.insert(s.fingerprint(&sc, st)) {

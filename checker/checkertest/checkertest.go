@@ -16,7 +16,8 @@
 //     every fair group enabled all round it);
 //   - BFS traces of invariants are shortest, and BFS on any number of workers, bounded or not,
 //     gives the same states, counts and traces;
-//   - a state bound of N stops within one state's successors of N distinct states.
+//   - a state bound of N stops within one state's successors of N distinct states, and BFS
+//     explores exactly what a plain sequential BFS with that bound explores.
 package checkertest
 
 import (
@@ -113,12 +114,41 @@ func explore[S, A any](m checker.Model[S, A], props []checker.Property[S], budge
 	return n
 }
 
+// bounded is a plain sequential BFS over encodings that stops after the expansion that makes n
+// states known: what a BFS bounded by Options.MaxStates must explore, on any number of workers.
+func bounded[S, A any](m checker.Model[S, A], n int64) (unique, generated int64, depth int) {
+	level := map[string]int{} // only looked up and counted
+	var queue []S
+	add := func(s S, d int) {
+		generated++
+		if k := string(m.Encode(nil, s)); level[k] == 0 {
+			level[k], queue = d, append(queue, s)
+			depth = max(depth, d)
+		}
+	}
+	for _, s := range m.Init() {
+		add(s, 1)
+	}
+	for len(queue) > 0 && int64(len(level)) < n {
+		s := queue[0]
+		queue = queue[1:]
+		d := level[string(m.Encode(nil, s))]
+		for _, a := range m.Actions(s, nil) {
+			if next, ok := m.Next(s, a); ok {
+				add(next, d+1)
+			}
+		}
+	}
+	return int64(len(level)), generated, depth
+}
+
 // run is one configuration of the checker.
 type run struct {
 	name   string
 	opts   checker.Options
 	sliced bool // through checker.NewRun and Step, a few states at a time
 	cancel bool // with a context cancelled before the start
+	midway bool // with a context cancelled once half the reachable states are known
 	// exhaustive runs must be complete; group names runs that must agree exactly (BFS on
 	// several workers, seeded simulation on several workers).
 	exhaustive bool
@@ -130,7 +160,7 @@ func (r run) stops() []checker.Stop {
 	var s []checker.Stop
 	switch o := r.opts; {
 	case r.exhaustive:
-	case r.cancel:
+	case r.cancel || r.midway:
 		s = append(s, checker.StopInterrupted)
 	case o.Timeout > 0:
 		s = append(s, checker.StopTimeout)
@@ -299,6 +329,8 @@ func (o *oracle[S, A]) runs(cfg Config) []run {
 			run{name: s.String() + "/timeout", opts: with(opts, func(o *checker.Options) { o.Timeout = time.Nanosecond })},
 			run{name: s.String() + "/cancelled", opts: opts, cancel: true},
 			run{name: s.String() + "/sliced/cancelled", opts: opts, cancel: true, sliced: true},
+			run{name: s.String() + "/cancelled-midway", opts: opts, midway: true},
+			run{name: s.String() + "/sliced/cancelled-midway", opts: opts, midway: true, sliced: true},
 		)
 	}
 	return rs
@@ -306,20 +338,32 @@ func (o *oracle[S, A]) runs(cfg Config) []run {
 
 // exec runs one configuration.
 func (o *oracle[S, A]) exec(r run) (checker.Result[S, A], error) {
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	if r.cancel {
-		c, cancel := context.WithCancel(ctx)
 		cancel()
-		ctx = c
+	}
+	half := int64(o.nv.truth.Reachable / 2)
+	opts := r.opts
+	if r.midway && !r.sliced {
+		opts.ProgressEvery = time.Nanosecond
+		opts.Progress = func(p checker.Progress) {
+			if p.Unique >= half {
+				cancel()
+			}
+		}
 	}
 	if !r.sliced {
-		return checker.Check(ctx, o.m, r.opts)
+		return checker.Check(ctx, o.m, opts)
 	}
-	cr, err := checker.NewRun(o.m, r.opts)
+	cr, err := checker.NewRun(o.m, opts)
 	if err != nil {
 		return checker.Result[S, A]{}, err
 	}
 	for !cr.Step(ctx, 7) {
+		if r.midway && cr.Progress().Unique >= half {
+			cancel()
+		}
 	}
 	res := cr.Result()
 	return res, res.Err
@@ -353,6 +397,11 @@ func (o *oracle[S, A]) check(r run) {
 	}
 	if res.Complete && r.opts.Symmetry && (res.Unique > int64(truth.Reachable) || res.Unique == 0) {
 		t.Errorf("%s: complete with %d orbits; %d states are reachable", r.name, res.Unique, truth.Reachable)
+	}
+	if op := r.opts; op.MaxStates > 0 && op.Strategy == checker.BFS && op.KeepGoing && !op.Symmetry && op.MaxDepth == 0 {
+		if u, g, d := bounded(o.m, op.MaxStates); res.Unique != u || res.Generated != g || res.Depth != d {
+			t.Errorf("%s: %d states, %d generated, depth %d; a sequential BFS with that bound: %d, %d, %d", r.name, res.Unique, res.Generated, res.Depth, u, g, d)
+		}
 	}
 	if n := r.opts.MaxStates; n > 0 {
 		// Stopped once n distinct states are known, after the expansion that reached them.
