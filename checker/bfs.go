@@ -48,7 +48,7 @@ type successor[S, A any] struct {
 
 type bfsWorker[S, A any] struct {
 	id    int
-	sc    scratch[A]
+	sc    scratch[S, A]
 	out   *blockList[entry[S]] // the next level, as this worker finds it
 	prev  *blockList[entry[S]] // the level being expanded (last level's out)
 	cands []candidate
@@ -183,8 +183,7 @@ func (b *bfs[S, A]) cutLevel() {
 			if b.depthCut && pend == 0 {
 				continue
 			}
-			sc.acts = b.m.Actions(e.state, sc.acts[:0])
-			if hasSuccessor(b.m, e.state, sc.acts) {
+			if hasSuccessor(b.m, e.state, sc) {
 				b.depthCut = true
 			} else if pend != 0 { // a dead end where the condition never held
 				b.decideAll(pend, b.traceTo(e.fp))
@@ -238,12 +237,10 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		pos := u.pos + uint32(i)
 		// Compute every successor first, then touch their slots, so that the table's cache
 		// misses overlap instead of following one another.
-		w.sc.acts = b.m.Actions(p.state, w.sc.acts[:0])
+		w.sc.steps = expand(b.m, p.state, &w.sc, w.sc.steps[:0])
 		w.next = w.next[:0]
-		for _, a := range w.sc.acts {
-			if next, ok := b.m.Next(p.state, a); ok {
-				w.next = append(w.next, successor[S, A]{state: next, act: a, fp: b.fingerprint(&w.sc, next)})
-			}
+		for _, st := range w.sc.steps {
+			w.next = append(w.next, successor[S, A]{state: st.State, act: st.Action, fp: b.fingerprint(&w.sc, st.State)})
 		}
 		for k := range w.next {
 			w.sink += b.table.peek(w.next[k].fp)

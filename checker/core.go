@@ -44,9 +44,10 @@ type found[S, A any] struct {
 }
 
 // scratch is per-worker reusable memory.
-type scratch[A any] struct {
-	acts []A
-	enc  []byte
+type scratch[S, A any] struct {
+	acts  []A
+	enc   []byte
+	steps []Step[S, A]
 }
 
 func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (*core[S, A], error) {
@@ -112,7 +113,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 }
 
 // fingerprint returns s's fingerprint, using sc's buffer.
-func (c *core[S, A]) fingerprint(sc *scratch[A], s S) uint64 {
+func (c *core[S, A]) fingerprint(sc *scratch[S, A], s S) uint64 {
 	if c.canon != nil {
 		s = c.canon(s)
 	}
@@ -274,7 +275,7 @@ func (c *core[S, A]) progress(depth int, queue int64) Progress {
 // replay rebuilds a trace through the states with fingerprints fps by re-executing the model:
 // the first initial state, then the first action, that reaches each next fingerprint.
 func (c *core[S, A]) replay(fps []uint64) (*Trace[S, A], error) {
-	var sc scratch[A]
+	var sc scratch[S, A]
 	tr := &Trace[S, A]{}
 	ok := false
 	for _, s := range c.m.Init() {
@@ -288,13 +289,12 @@ func (c *core[S, A]) replay(fps []uint64) (*Trace[S, A], error) {
 	}
 	cur := tr.Init
 	for k, want := range fps[1:] {
-		sc.acts = c.m.Actions(cur, sc.acts[:0])
+		sc.steps = expand(c.m, cur, &sc, sc.steps[:0])
 		ok = false
-		for _, a := range sc.acts {
-			next, en := c.m.Next(cur, a)
-			if en && c.fingerprint(&sc, next) == want {
-				tr.Steps = append(tr.Steps, Step[S, A]{Action: a, State: next})
-				cur, ok = next, true
+		for _, st := range sc.steps {
+			if c.fingerprint(&sc, st.State) == want {
+				tr.Steps = append(tr.Steps, st)
+				cur, ok = st.State, true
 				break
 			}
 		}
@@ -365,7 +365,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 
 // expand appends the enabled successors of s, in Actions order, to buf: the successor function
 // every strategy and the liveness pass share (sc holds the actions).
-func expand[S, A any](m Model[S, A], s S, sc *scratch[A], buf []Step[S, A]) []Step[S, A] {
+func expand[S, A any](m Model[S, A], s S, sc *scratch[S, A], buf []Step[S, A]) []Step[S, A] {
 	sc.acts = m.Actions(s, sc.acts[:0])
 	for _, a := range sc.acts {
 		if next, ok := m.Next(s, a); ok {
@@ -375,9 +375,10 @@ func expand[S, A any](m Model[S, A], s S, sc *scratch[A], buf []Step[S, A]) []St
 	return buf
 }
 
-// hasSuccessor reports whether one of acts is enabled in s.
-func hasSuccessor[S, A any](m Model[S, A], s S, acts []A) bool {
-	for _, a := range acts {
+// hasSuccessor reports whether an action is enabled in s (expand, stopping at the first).
+func hasSuccessor[S, A any](m Model[S, A], s S, sc *scratch[S, A]) bool {
+	sc.acts = m.Actions(s, sc.acts[:0])
+	for _, a := range sc.acts {
 		if _, ok := m.Next(s, a); ok {
 			return true
 		}

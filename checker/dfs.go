@@ -2,16 +2,15 @@ package checker
 
 import "context"
 
-// frame is a state on the DFS stack with its actions, arena[acts:acts+n].
+// frame is a state on the DFS stack with its successors, arena[first:first+n].
 type frame[S, A any] struct {
 	state S
 	via   A // the action that led here (unset for an initial state)
 	fp    uint64
 	mask  uint64
-	acts  int
+	first int
 	n     int
-	next  int // next action to try
-	succ  int // enabled actions so far
+	next  int // next successor to visit
 }
 
 // dfs is depth-first search over the visited table. A counterexample is the search stack, so
@@ -19,9 +18,9 @@ type frame[S, A any] struct {
 // when reached shallower: depth-bounded DFS can miss states (its result is then incomplete).
 type dfs[S, A any] struct {
 	*core[S, A]
-	sc    scratch[A]
+	sc    scratch[S, A]
 	stack []frame[S, A]
-	arena []A
+	arena []Step[S, A]
 	inits []S
 	init  int // next initial state
 	done  bool
@@ -77,7 +76,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	} else {
 		mask &^= held
 	}
-	d.stack = append(d.stack, frame[S, A]{state: s, via: via, fp: fp, mask: mask, acts: len(d.arena)})
+	d.stack = append(d.stack, frame[S, A]{state: s, via: via, fp: fp, mask: mask, first: len(d.arena)})
 	d.depth = max(d.depth, len(d.stack))
 	d.decideOn(d.news(held))
 	if d.stopAtViolation() {
@@ -85,8 +84,7 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 	}
 	top := &d.stack[len(d.stack)-1]
 	if d.opts.MaxDepth > 0 && len(d.stack) >= d.opts.MaxDepth {
-		d.sc.acts = d.m.Actions(s, d.sc.acts[:0])
-		if hasSuccessor(d.m, s, d.sc.acts) {
+		if hasSuccessor(d.m, s, &d.sc) {
 			d.depthCut = true
 		} else {
 			d.decideOn(top.mask & d.active & d.eventually) // a dead end
@@ -94,8 +92,8 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 		d.stack = d.stack[:len(d.stack)-1]
 		return !d.stopAtViolation()
 	}
-	d.arena = d.m.Actions(s, d.arena)
-	top.n = len(d.arena) - top.acts
+	d.arena = expand(d.m, s, &d.sc, d.arena)
+	top.n = len(d.arena) - top.first
 	return true
 }
 
@@ -121,26 +119,22 @@ func (d *dfs[S, A]) step(ctx context.Context, budget int) bool {
 		}
 		top := &d.stack[len(d.stack)-1]
 		if top.next == top.n {
-			if top.succ == 0 {
-				d.decideOn(top.mask & d.active & d.eventually)
+			if top.n == 0 {
+				d.decideOn(top.mask & d.active & d.eventually) // a dead end
 			}
-			d.arena = d.arena[:top.acts]
+			clear(d.arena[top.first:]) // let the successors' states go
+			d.arena = d.arena[:top.first]
 			d.stack = d.stack[:len(d.stack)-1]
 			if d.stopAtViolation() {
 				d.done = true
 			}
 			continue
 		}
-		a := d.arena[top.acts+top.next]
+		st := d.arena[top.first+top.next]
 		top.next++
-		next, ok := d.m.Next(top.state, a)
-		if !ok {
-			continue
-		}
-		top.succ++
 		d.generated.Add(1)
 		n++
-		if !d.visit(next, a, top.mask, false) {
+		if !d.visit(st.State, st.Action, top.mask, false) {
 			d.done = true
 		}
 	}

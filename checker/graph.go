@@ -223,14 +223,12 @@ func NeighbourhoodGraph[S, A any](m Model[S, A], tr *Trace[S, A]) *Graph {
 	for i, s := range states {
 		r.node(s, fp(s), i == 0)
 	}
-	var acts []A
+	var sc scratch[S, A]
 	for _, s := range states {
 		from := fp(s)
-		acts = m.Actions(s, acts[:0])
-		for _, a := range acts {
-			if next, ok := m.Next(s, a); ok {
-				r.edge(s, from, a, next, fp(next))
-			}
+		sc.steps = expand(m, s, &sc, sc.steps[:0])
+		for _, st := range sc.steps {
+			r.edge(s, from, st.Action, st.State, fp(st.State))
 		}
 	}
 	return r.g

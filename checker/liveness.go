@@ -182,7 +182,7 @@ func (lb *liveBuilder[S, A]) done() *liveGraph[S, A] {
 
 // numberInits numbers the distinct initial states, in order.
 func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
-	var sc scratch[A]
+	var sc scratch[S, A]
 	for i, s := range c.m.Init() {
 		sc.enc = c.m.Encode(sc.enc[:0], s)
 		if lb.discover(s, fingerprint(sc.enc)) == int32(len(lb.g.inits)) {
@@ -200,7 +200,7 @@ func (c *core[S, A]) numberInits(lb *liveBuilder[S, A]) {
 func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
 	lb := newLiveBuilder[S](checks, c.groups, limit)
 	c.numberInits(lb)
-	workers := make([]scratch[A], max(1, c.opts.Workers))
+	workers := make([]scratch[S, A], max(1, c.opts.Workers))
 	every := c.opts.ProgressEvery
 	if every <= 0 {
 		every = time.Second
@@ -339,14 +339,14 @@ type liveSucc struct {
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)
 // goroutines: it writes their conditions into g's labels and returns their successors, and
 // the states of those not in known (which it only reads; zero for the others).
-func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[A], known map[uint64]int32) ([][]liveSucc, [][]S) {
+func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states []S, first int, workers []scratch[S, A], known map[uint64]int32) ([][]liveSucc, [][]S) {
 	out, outStates := make([][]liveSucc, len(states)), make([][]S, len(states))
 	const chunk = 64
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
-		go func(sc *scratch[A]) {
+		go func(sc *scratch[S, A]) {
 			defer wg.Done()
 			for {
 				start := int(next.Add(chunk)) - chunk
@@ -356,16 +356,11 @@ func (c *core[S, A]) expandLive(checks []liveCheck, g *liveGraph[S, A], states [
 				for j := start; j < min(start+chunk, len(states)); j++ {
 					s, v := states[j], first+j
 					labelState(g.label[v*g.words:(v+1)*g.words], checks, c.props, s)
-					sc.acts = c.m.Actions(s, sc.acts[:0])
-					enabled := int32(0)
-					for _, a := range sc.acts {
-						nx, ok := c.m.Next(s, a)
-						if !ok {
-							continue
-						}
-						sc.enc = c.m.Encode(sc.enc[:0], nx)
-						x := liveSucc{fp: fingerprint(sc.enc), act: enabled, group: c.groups.of(a)}
-						enabled++
+					sc.steps = expand(c.m, s, sc, sc.steps[:0])
+					for k, st := range sc.steps {
+						sc.enc = c.m.Encode(sc.enc[:0], st.State)
+						x := liveSucc{fp: fingerprint(sc.enc), act: int32(k), group: c.groups.of(st.Action)}
+						nx := st.State
 						if _, ok := known[x.fp]; ok {
 							var zero S
 							nx = zero

@@ -8,13 +8,8 @@ import "fmt"
 
 // Enabled returns the enabled actions of s with their successors, in Actions order.
 func Enabled[S, A any](m Model[S, A], s S) []Step[S, A] {
-	var out []Step[S, A]
-	for _, a := range m.Actions(s, nil) {
-		if next, ok := m.Next(s, a); ok {
-			out = append(out, Step[S, A]{Action: a, State: next})
-		}
-	}
-	return out
+	var sc scratch[S, A]
+	return expand(m, s, &sc, nil)
 }
 
 // Replay follows path from the initial state init (an index into Init()), returning the trace.

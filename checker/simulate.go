@@ -48,7 +48,7 @@ func newSimulate[S, A any](c *core[S, A]) *simulate[S, A] {
 		s.limit = defaultWalkDepth
 	}
 	s.exhausted = len(s.inits) == 0 // nothing is reachable
-	var sc scratch[A]
+	var sc scratch[S, A]
 	for _, st := range s.inits {
 		if !s.insert(s.fingerprint(&sc, st)) {
 			break
@@ -82,7 +82,7 @@ type walkResult[S, A any] struct {
 	aborted  bool // the context or the time ended the walk early
 	dead     bool // the walk ended in a state with no successor
 	next     []Step[S, A]
-	sc       scratch[A]
+	sc       scratch[S, A]
 }
 
 // runWalk runs walk i to its end on the calling goroutine, touching nothing shared: the same
