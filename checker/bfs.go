@@ -237,7 +237,8 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		pos := u.pos + uint32(i)
 		// Compute every successor first, then touch their slots, so that the table's cache
 		// misses overlap instead of following one another.
-		w.sc.steps = expand(b.m, p.state, &w.sc, w.sc.steps[:0])
+		var enabled int
+		w.sc.steps, enabled = b.successors(p.state, &w.sc, w.sc.steps[:0])
 		w.next = w.next[:0]
 		for _, st := range w.sc.steps {
 			w.next = append(w.next, successor[S, A]{state: st.State, act: st.Action, fp: b.fingerprint(&w.sc, st.State)})
@@ -271,7 +272,7 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 				b.graph.edge(p.state, p.fp, sx.act, sx.state, sx.fp)
 			}
 		}
-		if succ == 0 {
+		if enabled == 0 { // a dead end
 			for d := p.mask & pending; d != 0; d &= d - 1 {
 				w.cands = append(w.cands, candidate{prop: bits.TrailingZeros64(d), fp: p.fp, pos: pos, terminal: true})
 			}

@@ -22,7 +22,8 @@ type core[S, A any] struct {
 	found  []*found[S, A]
 	table  *table
 	graph  *graphRecorder[S, A]
-	canon  func(S) S // the representative of a state's orbit, under Options.Symmetry
+	canon  func(S) S            // the representative of a state's orbit, under Options.Symmetry
+	cover  func(s, next S) bool // Covering.Covered, unless Options.NoReduction
 
 	start     time.Time
 	deadline  time.Time
@@ -65,6 +66,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	if p, ok := m.(Propertied[S]); ok {
 		c.props = p.Properties()
 	}
+	if cv, ok := m.(Covering[S]); ok && !opts.NoReduction {
+		c.cover = cv.Covered
+	}
 	if len(c.props) > 64 {
 		return nil, fmt.Errorf("a model may declare at most 64 properties, not %d", len(c.props))
 	}
@@ -99,7 +103,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
 	// second exploration; not under symmetry, which merges states whose fairness differs.
 	c.groups = newGroupTable(m)
-	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
+	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry && c.cover == nil {
 		c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
 	}
 	c.found = make([]*found[S, A], len(c.props))
@@ -373,6 +377,27 @@ func expand[S, A any](m Model[S, A], s S, sc *scratch[S, A], buf []Step[S, A]) [
 		}
 	}
 	return buf
+}
+
+// successors appends the successors of s that the search explores to buf: those expand gives,
+// but the ones s covers (see Covering). It also returns how many actions are enabled in s (0: a
+// dead end).
+func (c *core[S, A]) successors(s S, sc *scratch[S, A], buf []Step[S, A]) ([]Step[S, A], int) {
+	from := len(buf)
+	buf = expand(c.m, s, sc, buf)
+	enabled := len(buf) - from
+	if c.cover != nil {
+		keep := from
+		for _, st := range buf[from:] {
+			if !c.cover(s, st.State) {
+				buf[keep] = st
+				keep++
+			}
+		}
+		clear(buf[keep:])
+		buf = buf[:keep]
+	}
+	return buf, enabled
 }
 
 // hasSuccessor reports whether an action is enabled in s (expand, stopping at the first).

@@ -10,7 +10,8 @@ type frame[S, A any] struct {
 	mask  uint64
 	first int
 	n     int
-	next  int // next successor to visit
+	next  int  // next successor to visit
+	dead  bool // no action is enabled
 }
 
 // dfs is depth-first search over the visited table. A counterexample is the search stack, so
@@ -92,8 +93,9 @@ func (d *dfs[S, A]) visit(s S, via A, mask uint64, initial bool) bool {
 		d.stack = d.stack[:len(d.stack)-1]
 		return !d.stopAtViolation()
 	}
-	d.arena = expand(d.m, s, &d.sc, d.arena)
-	top.n = len(d.arena) - top.first
+	var enabled int
+	d.arena, enabled = d.successors(s, &d.sc, d.arena)
+	top.n, top.dead = len(d.arena)-top.first, enabled == 0
 	return true
 }
 
@@ -119,8 +121,8 @@ func (d *dfs[S, A]) step(ctx context.Context, budget int) bool {
 		}
 		top := &d.stack[len(d.stack)-1]
 		if top.next == top.n {
-			if top.n == 0 {
-				d.decideOn(top.mask & d.active & d.eventually) // a dead end
+			if top.dead {
+				d.decideOn(top.mask & d.active & d.eventually)
 			}
 			clear(d.arena[top.first:]) // let the successors' states go
 			d.arena = d.arena[:top.first]

@@ -40,6 +40,26 @@ type Symmetric[S any] interface {
 	Representative(s S) S
 }
 
+// Covering is implemented by models with steps that the safety search may skip: a reduction of
+// the state space that keeps every verdict and the length of every shortest counterexample
+// (Options.NoReduction explores every step). Covered(s, next) reports that s covers next, one of
+// its successors: s R next for a relation R on states such that
+//
+//   - R is reflexive, transitive and a simulation: if t R t' and t' has a successor u', then
+//     t R u', or t has a successor u with u R u';
+//   - every Always property that fails in t' fails in t, and every Sometimes property that
+//     holds in t' holds in t, whenever t R t'.
+//
+// Then every state reachable in n steps is covered by one reachable in at most n steps without
+// covered successors (by induction on the path: a covered step is dropped, any other is matched
+// by the simulation), so the search that skips covered successors finds every violation and
+// witness at the same shortest depth, and its traces are runs of the model. Temporal properties
+// are decided on the whole graph, without the reduction (a covered step can matter to
+// fairness): the liveness pass explores it again.
+type Covering[S any] interface {
+	Covered(s, next S) bool
+}
+
 // Fairness is implemented by models whose actions fall into named groups under weak fairness
 // (ActionGroup returns action a's). Without Fairness, every action is in one fair group of the
 // system: a run stops only where nothing is enabled. At most 64 fair groups.

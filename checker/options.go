@@ -84,6 +84,9 @@ type Options struct {
 	// they are re-executed from the real initial state (a lasso's last step then returns to a
 	// state of the same orbit as the one its cycle starts at).
 	Symmetry bool
+	// NoReduction explores the steps a Covering model says are covered (for differential
+	// tests, and for the whole state space).
+	NoReduction bool
 	// NoLiveness leaves the temporal properties (Eventually, AlwaysEventually, LeadsTo,
 	// EventuallyAlways, Quiesces) undecided but for dead ends met during the search: the
 	// liveness pass, a second exploration after the search, is skipped.

@@ -100,17 +100,15 @@ func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, 
 			r.aborted = true
 			return
 		}
-		r.next = expand(s.m, cur, &r.sc, r.next[:0])
+		var enabled int
+		r.next, enabled = s.successors(cur, &r.sc, r.next[:0])
 		for _, st := range r.next {
 			r.succ = append(r.succ, s.fingerprint(&r.sc, st.State))
 		}
 		r.ends = append(r.ends, len(r.succ))
 		r.expanded++
-		if len(r.next) == 0 {
-			r.dead = true
-			return
-		}
-		if len(r.tr.Steps)+1 >= s.limit {
+		r.dead = enabled == 0
+		if len(r.next) == 0 || len(r.tr.Steps)+1 >= s.limit {
 			return
 		}
 		r.tr.Steps = append(r.tr.Steps, r.next[rng.IntN(len(r.next))])

@@ -1,6 +1,7 @@
 package checker_test
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -100,5 +101,107 @@ func TestSoundnessRandomModels(t *testing.T) {
 	}
 	if models < 300 {
 		t.Fatalf("%d of 300 random models checked", models)
+	}
+}
+
+// counted is a randModel whose states carry a counter k (0..3) that only enables fewer edges as
+// it grows: an edge is enabled while k is at most its threshold, and keeps k or resets it to 0;
+// a bump raises k. (v, k) covers (v, k') for k <= k' (checker.Covering), so the search may skip
+// bumps; the properties read v only.
+type counted struct {
+	*randModel
+	threshold [][]int // per state and edge
+	reset     [][]bool
+}
+
+type countedState struct{ v, k int }
+
+type countedAction struct {
+	edge int // -1: bump
+}
+
+func (g *counted) Init() []countedState {
+	var out []countedState
+	for _, v := range g.randModel.Init() {
+		out = append(out, countedState{v, 0})
+	}
+	return out
+}
+func (g *counted) Actions(s countedState, buf []countedAction) []countedAction {
+	for e := range g.succ[s.v] {
+		buf = append(buf, countedAction{e})
+	}
+	return append(buf, countedAction{-1})
+}
+func (g *counted) Next(s countedState, a countedAction) (countedState, bool) {
+	if a.edge < 0 {
+		return countedState{s.v, s.k + 1}, s.k < 3
+	}
+	e := g.succ[s.v][a.edge]
+	if e.to < 0 || s.k > g.threshold[s.v][a.edge] {
+		return s, false
+	}
+	if g.reset[s.v][a.edge] {
+		return countedState{e.to, 0}, true
+	}
+	return countedState{e.to, s.k}, true
+}
+func (g *counted) Encode(buf []byte, s countedState) []byte {
+	return binary.LittleEndian.AppendUint32(buf, uint32(s.v<<2|s.k))
+}
+func (g *counted) Covered(s, next countedState) bool { return next.v == s.v && next.k > s.k }
+func (g *counted) ActionGroup(a countedAction) checker.ActionGroup {
+	return checker.ActionGroup{Name: "every action", Fair: true}
+}
+func (g *counted) Properties() []checker.Property[countedState] {
+	var out []checker.Property[countedState]
+	for _, p := range g.props {
+		q := checker.Property[countedState]{Name: p.Name, Expect: p.Expect, Per: p.Per}
+		if h := p.Holds; h != nil {
+			q.Holds = func(s countedState) bool { return h(s.v) }
+		}
+		if h := p.Then; h != nil {
+			q.Then = func(s countedState) bool { return h(s.v) }
+		}
+		if h := p.HoldsPer; h != nil {
+			q.HoldsPer = func(s countedState, k int) bool { return h(s.v, k) }
+		}
+		if h := p.ThenPer; h != nil {
+			q.ThenPer = func(s countedState, k int) bool { return h(s.v, k) }
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// A reduction (checker.Covering) keeps every verdict and shortest counterexample: the oracle,
+// whose reference explores every step, on random models whose counter steps are covered.
+func TestSoundnessReduction(t *testing.T) {
+	reduced := 0
+	for seed := uint64(1); seed <= 100; seed++ {
+		base := newRandModel(seed, 3+int(seed%9), 3)
+		r := rand.New(rand.NewPCG(seed, 13))
+		g := &counted{randModel: base}
+		for v := range base.succ {
+			g.threshold = append(g.threshold, nil)
+			g.reset = append(g.reset, nil)
+			for range base.succ[v] {
+				g.threshold[v] = append(g.threshold[v], r.IntN(4))
+				g.reset[v] = append(g.reset[v], r.IntN(3) == 0)
+			}
+		}
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			truth, ok := checkertest.Soundness[countedState, countedAction](t, g, checkertest.Config{Walks: 400, WalkDepth: 40})
+			if !ok {
+				t.Fatal("over the budget")
+			}
+			full, _ := checker.Check(context.Background(), checker.Model[countedState, countedAction](g), checker.Options{KeepGoing: true})
+			if full.Unique < int64(truth.Reachable) {
+				reduced++
+			}
+		})
+	}
+	if reduced < 50 {
+		t.Fatalf("the reduction removed states in only %d of 100 models", reduced)
 	}
 }

@@ -67,6 +67,7 @@ type checkArgs struct {
 	walks     int64
 	keepGoing bool
 	symmetry  bool
+	reduction bool
 	liveness  bool
 	json      bool
 	link      bool
@@ -87,6 +88,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
 	fs.BoolVar(&a.liveness, "liveness", true, "decide the liveness properties after the search (a second pass over its states); --liveness=false leaves them unknown")
+	fs.BoolVar(&a.reduction, "reduction", true, "skip the steps a model says are covered (orchestration: a step that only moves a controller's session forward); the same verdicts and shortest counterexamples, fewer states; --reduction=false explores them")
 	fs.BoolVar(&a.symmetry, "symmetry", false, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas); traces stay concrete")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (docs/cli.md) instead of text")
 	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
@@ -215,7 +217,7 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	opts := checker.Options{
 		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
 		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
-		NoLiveness: !a.liveness,
+		NoLiveness: !a.liveness, NoReduction: !a.reduction,
 	}
 	if !flagSet(fs, "max-states") && entry.MaxStates > 0 {
 		opts.MaxStates = entry.MaxStates
