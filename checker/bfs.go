@@ -44,6 +44,7 @@ type successor[S, A any] struct {
 	state S
 	act   A
 	fp    uint64
+	index int32 // among the enabled actions of the state expanded
 }
 
 type bfsWorker[S, A any] struct {
@@ -240,14 +241,14 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		var enabled int
 		w.sc.steps, enabled = b.successors(p.state, &w.sc, w.sc.steps[:0])
 		w.next = w.next[:0]
-		for _, st := range w.sc.steps {
-			w.next = append(w.next, successor[S, A]{state: st.State, act: st.Action, fp: b.fingerprint(&w.sc, st.State)})
+		for k, st := range w.sc.steps {
+			w.next = append(w.next, successor[S, A]{state: st.State, act: st.Action, fp: b.fingerprint(&w.sc, st.State), index: w.sc.index[k]})
 		}
 		for k := range w.next {
 			w.sink += b.table.peek(w.next[k].fp)
 		}
 		if b.record != nil && j == 0 {
-			b.record.expanded(b.core, pos, p.fp, p.state, w.next)
+			b.record.expanded(b.core, pos, p.fp, p.state, w.next, w.sc.covered)
 		}
 		for ; j < len(w.next); j++ {
 			sx := &w.next[j]

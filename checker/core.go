@@ -46,9 +46,11 @@ type found[S, A any] struct {
 
 // scratch is per-worker reusable memory.
 type scratch[S, A any] struct {
-	acts  []A
-	enc   []byte
-	steps []Step[S, A]
+	acts    []A
+	enc     []byte
+	steps   []Step[S, A]
+	index   []int32 // successors: each kept step's index among the enabled ones
+	covered []A     // successors: the actions of the covered steps
 }
 
 func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (*core[S, A], error) {
@@ -103,7 +105,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
 	// second exploration; not under symmetry, which merges states whose fairness differs.
 	c.groups = newGroupTable(m)
-	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry && c.cover == nil {
+	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
 		c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
 	}
 	c.found = make([]*found[S, A], len(c.props))
@@ -381,23 +383,25 @@ func expand[S, A any](m Model[S, A], s S, sc *scratch[S, A], buf []Step[S, A]) [
 
 // successors appends the successors of s that the search explores to buf: those expand gives,
 // but the ones s covers (see Covering). It also returns how many actions are enabled in s (0: a
-// dead end).
+// dead end), and leaves in sc.index each kept step's index among them and in sc.covered the
+// actions of the covered ones.
 func (c *core[S, A]) successors(s S, sc *scratch[S, A], buf []Step[S, A]) ([]Step[S, A], int) {
 	from := len(buf)
 	buf = expand(c.m, s, sc, buf)
 	enabled := len(buf) - from
-	if c.cover != nil {
-		keep := from
-		for _, st := range buf[from:] {
-			if !c.cover(s, st.State) {
-				buf[keep] = st
-				keep++
-			}
+	sc.index, sc.covered = sc.index[:0], sc.covered[:0]
+	keep := from
+	for k, st := range buf[from:] {
+		if c.cover != nil && c.cover(s, st.State) {
+			sc.covered = append(sc.covered, st.Action)
+			continue
 		}
-		clear(buf[keep:])
-		buf = buf[:keep]
+		buf[keep] = st
+		sc.index = append(sc.index, int32(k))
+		keep++
 	}
-	return buf, enabled
+	clear(buf[keep:])
+	return buf[:keep], enabled
 }
 
 // hasSuccessor reports whether an action is enabled in s (expand, stopping at the first).

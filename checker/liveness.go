@@ -129,12 +129,24 @@ func (lb *liveBuilder[S, A]) discover(s S, fp uint64) int32 {
 }
 
 // expand records the edges of state v, the next to expand, to its successors; states, if not
-// nil, holds the successors' states (those not yet numbered), to expand later.
-func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error {
+// nil, holds the successors' states (those not yet numbered), to expand later. covered are the
+// groups of steps a reduction skipped (Covering): enabled in v (they change the state), with no
+// edge. A fair cycle or a stop found on such a graph is one of the whole graph; its absence
+// proves nothing, so it serves a bounded search only.
+func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S, covered []int16) error {
 	g := lb.g
 	g.expanded++
 	g.first = append(g.first, int32(len(g.to)))
 	var en uint64
+	for _, grp := range covered {
+		b, err := lb.bitOf(grp)
+		if err != nil {
+			return err
+		}
+		if b >= 0 {
+			en |= 1 << b
+		}
+	}
 	for k, x := range succ {
 		var s S
 		if states != nil {
@@ -144,23 +156,14 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 		if w == v {
 			continue // a step that changes nothing is stuttering
 		}
-		grp := lb.groups.list[x.group]
-		b := int8(-1)
-		if grp.Fair {
-			var known bool
-			if b, known = lb.bit[grp.Name]; !known {
-				if len(g.groups) == 64 {
-					return fmt.Errorf("liveness: more than 64 fair action groups")
-				}
-				b = int8(len(g.groups))
-				lb.bit[grp.Name] = b
-				g.groups = append(g.groups, grp.Name)
-				if !grp.Environment {
-					g.system |= 1 << b
-				}
-			}
+		b, err := lb.bitOf(x.group)
+		if err != nil {
+			return err
+		}
+		if b >= 0 {
 			en |= 1 << b
 		}
+		grp := lb.groups.list[x.group]
 		g.act = append(g.act, x.act)
 		g.to = append(g.to, w)
 		g.group = append(g.group, b)
@@ -168,6 +171,30 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S) error 
 	}
 	g.enabled = append(g.enabled, en)
 	return nil
+}
+
+// bitOf returns the bit of a group in the graph's fair groups (numbered as met), or -1 for a
+// group that is not fair.
+func (lb *liveBuilder[S, A]) bitOf(group int16) (int8, error) {
+	grp := lb.groups.list[group]
+	if !grp.Fair {
+		return -1, nil
+	}
+	b, known := lb.bit[grp.Name]
+	if known {
+		return b, nil
+	}
+	g := lb.g
+	if len(g.groups) == 64 {
+		return 0, fmt.Errorf("liveness: more than 64 fair action groups")
+	}
+	b = int8(len(g.groups))
+	lb.bit[grp.Name] = b
+	g.groups = append(g.groups, grp.Name)
+	if !grp.Environment {
+		g.system |= 1 << b
+	}
+	return b, nil
 }
 
 // done closes the graph: the states left unexpanded have no edges.
@@ -233,7 +260,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 			v := int32(lo + j)
 			var zero S
 			lb.queue[v] = zero
-			if err := lb.expand(v, succ[j], states[j]); err != nil {
+			if err := lb.expand(v, succ[j], states[j], nil); err != nil {
 				return nil, err
 			}
 		}
@@ -253,10 +280,13 @@ type liveRecord[S, A any] struct {
 	labels      []uint64        // their conditions
 }
 
-// liveExpansion is one expanded state: its fingerprint and its successors.
+// liveExpansion is one expanded state: its fingerprint, its successors, and the groups of the
+// steps a reduction skipped (see Covering), which are enabled there though their edges are not
+// known.
 type liveExpansion struct {
-	fp   uint64
-	succ []liveSucc
+	fp      uint64
+	succ    []liveSucc
+	covered []int16
 }
 
 // bytes is the record's memory.
@@ -282,11 +312,14 @@ func (r *liveRecord[S, A]) endLevel(keep int) {
 
 // expanded records the expansion of the state at position pos of the level (a worker's call;
 // positions are distinct).
-func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, next []successor[S, A]) {
+func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, next []successor[S, A], covered []A) {
 	e := liveExpansion{fp: fp, succ: make([]liveSucc, len(next))}
 	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, s)
 	for k, x := range next {
-		e.succ[k] = liveSucc{fp: x.fp, act: int32(k), group: c.groups.of(x.act)}
+		e.succ[k] = liveSucc{fp: x.fp, act: x.index, group: c.groups.of(x.act)}
+	}
+	for _, a := range covered {
+		e.covered = append(e.covered, c.groups.of(a))
 	}
 	r.level[pos] = e
 }
@@ -321,7 +354,7 @@ func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph
 			return nil, fmt.Errorf("liveness: the recorded search is not in BFS order")
 		}
 		copy(lb.g.label[int(v)*lb.g.words:], r.labels[int(k)*r.words:int(k+1)*r.words])
-		if err := lb.expand(v, e.succ, nil); err != nil {
+		if err := lb.expand(v, e.succ, nil, e.covered); err != nil {
 			return nil, err
 		}
 	}
@@ -424,9 +457,12 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 	if !undecided {
 		return
 	}
+	// The recorded graph lacks the steps a reduction skipped: it serves a bounded search
+	// (violations only); after a complete one, the whole graph is explored.
+	record := c.record != nil && (c.cover == nil || limit > 0)
 	var g *liveGraph[S, A]
 	var err error
-	if c.record != nil {
+	if record {
 		g, err = c.liveFromRecord(checks, limit)
 	} else {
 		g, err = c.buildLive(checks, limit)
@@ -439,7 +475,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		return // out of time
 	}
 	c.liveBytes = g.bytes()
-	if c.record != nil {
+	if record {
 		c.liveBytes += c.record.bytes()
 	}
 	for u, ch := range checks {
