@@ -10,8 +10,21 @@ import (
 // immutable: With and Without return new snapshots that share the unchanged objects.
 type Cluster struct {
 	objs []Object
+	keys []Key                    // each object's kind and name, in the same order
 	memo atomic.Pointer[sync.Map] // what users derived from the snapshot (see Memo)
 }
+
+// Key is an object's kind and name, which identify it in a snapshot.
+type Key struct {
+	Kind Kind
+	Name string
+}
+
+// Less orders keys by kind, then name (the order of a snapshot's objects).
+func (k Key) Less(o Key) bool { return k.Kind < o.Kind || k.Kind == o.Kind && k.Name < o.Name }
+
+// KeyOf returns o's key.
+func KeyOf(o Object) Key { return Key{o.Kind(), o.Meta().Name} }
 
 // Memo returns the value its users derived from the snapshot under key, computing it with
 // derive the first time. derive must be a pure function of the snapshot and the key (a
@@ -32,26 +45,23 @@ func (c *Cluster) Memo(key any, derive func() any) any {
 
 // New returns a snapshot of the given objects (which it sorts and keeps).
 func New(objs ...Object) *Cluster {
-	sort.Slice(objs, func(i, j int) bool { return less(objs[i], objs[j].Kind(), objs[j].Meta().Name) })
-	return &Cluster{objs: objs}
-}
-
-func less(o Object, k Kind, name string) bool {
-	if o.Kind() != k {
-		return o.Kind() < k
+	sort.Slice(objs, func(i, j int) bool { return KeyOf(objs[i]).Less(KeyOf(objs[j])) })
+	keys := make([]Key, len(objs))
+	for i, o := range objs {
+		keys[i] = KeyOf(o)
 	}
-	return o.Meta().Name < name
+	return &Cluster{objs: objs, keys: keys}
 }
 
-// search returns the position of (k, name), or where it would be inserted.
-func (c *Cluster) search(k Kind, name string) int {
-	return sort.Search(len(c.objs), func(i int) bool { return !less(c.objs[i], k, name) })
+// search returns the position of key, or where it would be inserted.
+func (c *Cluster) search(key Key) int {
+	return sort.Search(len(c.keys), func(i int) bool { return !c.keys[i].Less(key) })
 }
 
 // Get returns the object of kind k named name, or nil.
 func (c *Cluster) Get(k Kind, name string) Object {
-	i := c.search(k, name)
-	if i < len(c.objs) && c.objs[i].Kind() == k && c.objs[i].Meta().Name == name {
+	key := Key{k, name}
+	if i := c.search(key); i < len(c.keys) && c.keys[i] == key {
 		return c.objs[i]
 	}
 	return nil
@@ -60,36 +70,41 @@ func (c *Cluster) Get(k Kind, name string) Object {
 // Objects returns every object, ordered by kind then name. Do not modify.
 func (c *Cluster) Objects() []Object { return c.objs }
 
+// Keys returns every object's key, in the order of Objects. Do not modify.
+func (c *Cluster) Keys() []Key { return c.keys }
+
 // OfKind returns the objects of kind k, ordered by name. Do not modify.
 func (c *Cluster) OfKind(k Kind) []Object {
-	lo := c.search(k, "")
-	hi := sort.Search(len(c.objs), func(i int) bool { return c.objs[i].Kind() > k })
+	lo := c.search(Key{k, ""})
+	hi := lo + sort.Search(len(c.keys)-lo, func(i int) bool { return c.keys[lo+i].Kind > k })
 	return c.objs[lo:hi]
 }
 
 // With returns a snapshot where o replaces the object of its kind and name, or is added.
 func (c *Cluster) With(o Object) *Cluster {
-	i := c.search(o.Kind(), o.Meta().Name)
-	objs := make([]Object, 0, len(c.objs)+1)
-	objs = append(objs, c.objs[:i]...)
-	objs = append(objs, o)
-	if i < len(c.objs) && c.objs[i].Kind() == o.Kind() && c.objs[i].Meta().Name == o.Meta().Name {
-		i++
+	key := KeyOf(o)
+	i := c.search(key)
+	j := i // the rest starts after the object replaced, if any
+	if i < len(c.keys) && c.keys[i] == key {
+		j++
 	}
-	objs = append(objs, c.objs[i:]...)
-	return &Cluster{objs: objs}
+	n := i + 1 + len(c.objs) - j
+	objs, keys := make([]Object, 0, n), make([]Key, 0, n)
+	objs = append(append(append(objs, c.objs[:i]...), o), c.objs[j:]...)
+	keys = append(append(append(keys, c.keys[:i]...), key), c.keys[j:]...)
+	return &Cluster{objs: objs, keys: keys}
 }
 
 // Without returns a snapshot without the object of kind k named name.
 func (c *Cluster) Without(k Kind, name string) *Cluster {
-	i := c.search(k, name)
-	if i == len(c.objs) || c.objs[i].Kind() != k || c.objs[i].Meta().Name != name {
+	key := Key{k, name}
+	i := c.search(key)
+	if i == len(c.keys) || c.keys[i] != key {
 		return c
 	}
-	objs := make([]Object, 0, len(c.objs)-1)
-	objs = append(objs, c.objs[:i]...)
-	objs = append(objs, c.objs[i+1:]...)
-	return &Cluster{objs: objs}
+	objs := append(append(make([]Object, 0, len(c.objs)-1), c.objs[:i]...), c.objs[i+1:]...)
+	keys := append(append(make([]Key, 0, len(c.keys)-1), c.keys[:i]...), c.keys[i+1:]...)
+	return &Cluster{objs: objs, keys: keys}
 }
 
 // Pods returns the pods, ordered by name.

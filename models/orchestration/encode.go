@@ -38,17 +38,10 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	e.reset(buf, s.Store)
 	hist := s.Store.History
 	for _, r := range hist {
-		for _, o := range r.Cluster.Objects() {
-			e.created = append(e.created, o.Meta().CreationRevision)
-			if n, ok := rolloutRevision(o); ok {
-				e.revisions = append(e.revisions, n)
-			}
-		}
+		c := counters(r.Cluster)
+		e.created = mergeSorted(e.created, c.created, &e.merged)
+		e.revisions = mergeSorted(e.revisions, c.revisions, &e.merged)
 	}
-	slices.Sort(e.created)
-	e.created = slices.Compact(e.created)
-	slices.Sort(e.revisions)
-	e.revisions = slices.Compact(e.revisions)
 	e.int(int64(s.Broken))
 	e.int(int64(len(hist)))
 	pos, copies := e.pos[:0], e.copies[:0]
@@ -58,13 +51,14 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	e.pos, e.copies = pos, copies
 	for {
 		// The next object key, in (kind, name) order, across the revisions.
-		var key cluster.Object
+		var key cluster.Key
+		found := false
 		for i, r := range hist {
-			if objs := r.Cluster.Objects(); pos[i] < len(objs) && (key == nil || before(objs[pos[i]], key)) {
-				key = objs[pos[i]]
+			if keys := r.Cluster.Keys(); pos[i] < len(keys) && (!found || keys[pos[i]].Less(key)) {
+				key, found = keys[pos[i]], true
 			}
 		}
-		if key == nil {
+		if !found {
 			break
 		}
 		e.rvs, e.gens = e.rvs[:0], e.gens[:0]
@@ -74,20 +68,19 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		}
 		for i, r := range hist {
 			copies[i] = nil
-			if objs := r.Cluster.Objects(); pos[i] < len(objs) && !before(key, objs[pos[i]]) {
-				copies[i] = objs[pos[i]]
+			if keys := r.Cluster.Keys(); pos[i] < len(keys) && keys[pos[i]] == key {
+				copies[i] = r.Cluster.Objects()[pos[i]]
 				pos[i]++
+				if i > 0 && copies[i] == copies[i-1] {
+					continue // the same counters
+				}
 				m := copies[i].Meta()
-				e.rvs = append(e.rvs, m.ResourceVersion)
-				e.gens = append(e.gens, m.Generation, observedGeneration(copies[i]))
+				e.rvs = insertSorted(e.rvs, m.ResourceVersion)
+				e.gens = insertSorted(insertSorted(e.gens, m.Generation), observedGeneration(copies[i]))
 			}
 		}
-		slices.Sort(e.rvs)
-		e.rvs = slices.Compact(e.rvs)
-		slices.Sort(e.gens)
-		e.gens = slices.Compact(e.gens)
-		e.int(int64(key.Kind()))
-		e.str(key.Meta().Name)
+		e.int(int64(key.Kind))
+		e.str(key.Name)
 		last := e.last[:0] // the previous copy's encoding
 		haveLast := false  // false after an absence
 		for i, c := range copies {
@@ -161,23 +154,72 @@ func (e *encoder) reset(buf []byte, h datastore.Store) {
 	e.rvs, e.gens, e.created, e.uids, e.revisions = e.rvs[:0], e.gens[:0], e.created[:0], e.uids[:0], e.revisions[:0]
 }
 
-// tombstone returns the revision at which the object named like key was deleted, if gone
-// lists it, or 0.
-func tombstone(gone []datastore.Tombstone, key cluster.Object) int64 {
+// tombstone returns the revision at which the object of that key was deleted, if gone lists
+// it, or 0.
+func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 	for _, t := range gone {
-		if t.Kind == key.Kind() && t.Name == key.Meta().Name {
+		if t.Kind == key.Kind && t.Name == key.Name {
 			return t.Revision
 		}
 	}
 	return 0
 }
 
-// before orders objects by kind, then name.
-func before(a, b cluster.Object) bool {
-	if a.Kind() != b.Kind() {
-		return a.Kind() < b.Kind()
+// snapshotCounters are the counters of one snapshot that the encoding ranks over the whole
+// history: its objects' creation revisions and rollout revision numbers, sorted, without
+// repeats (computed once per snapshot).
+type snapshotCounters struct{ created, revisions []int64 }
+
+// countersKey names them among the values memoised on a snapshot.
+type countersKey struct{}
+
+func counters(c *cluster.Cluster) *snapshotCounters {
+	return c.Memo(countersKey{}, func() any {
+		var sc snapshotCounters
+		for _, o := range c.Objects() {
+			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)
+			if n, ok := rolloutRevision(o); ok {
+				sc.revisions = insertSorted(sc.revisions, n)
+			}
+		}
+		return &sc
+	}).(*snapshotCounters)
+}
+
+// insertSorted adds v to the sorted set t (a few values: a linear insertion).
+func insertSorted(t []int64, v int64) []int64 {
+	i := len(t)
+	for i > 0 && t[i-1] > v {
+		i--
 	}
-	return a.Meta().Name < b.Meta().Name
+	if i > 0 && t[i-1] == v {
+		return t
+	}
+	t = append(t, 0)
+	copy(t[i+1:], t[i:])
+	t[i] = v
+	return t
+}
+
+// mergeSorted returns the union of the sorted sets a and b, in a's memory (tmp is scratch).
+func mergeSorted(a, b []int64, tmp *[]int64) []int64 {
+	out := (*tmp)[:0]
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	*tmp = a[:0]
+	return out
 }
 
 // observedGeneration is the generation a status says it observed (the generation itself for
@@ -200,6 +242,7 @@ type encoder struct {
 	// revisions are every rollout revision number, sorted.
 	revisions []int64
 	// Scratch reused across states.
+	merged []int64
 	pos    []int
 	copies []cluster.Object
 	last   []byte
