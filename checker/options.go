@@ -66,7 +66,8 @@ type Options struct {
 	// the number of walks (0: until a bound stops it, or 1000 walks without Timeout).
 	Seed  uint64
 	Walks int64
-	// Progress, if set, is called about every ProgressEvery (default 1s) from Check during the
+	// Progress, if set, is called about every ProgressEvery (default 1s; with several BFS
+	// workers at least a millisecond apart) from Check during the
 	// search (a sliced Run is polled with Run.Progress instead), then by the liveness pass
 	// (Progress.Liveness set), from Check or Run.Result; it must return quickly.
 	Progress      func(Progress)

@@ -97,7 +97,7 @@ func Check[S, A any](ctx context.Context, m Model[S, A], opts Options) (Result[S
 		var wg sync.WaitGroup
 		if opts.Progress != nil {
 			wg.Go(func() {
-				t := time.NewTicker(every)
+				t := time.NewTicker(max(every, time.Millisecond)) // (a finer ticker can keep Go's WebAssembly runtime in its timers)
 				defer t.Stop()
 				for {
 					select {

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"sort"
-	"sync"
 	"sync/atomic"
 )
 
@@ -10,8 +9,26 @@ import (
 // immutable: With and Without return new snapshots that share the unchanged objects.
 type Cluster struct {
 	objs []Object
-	keys []Key                    // each object's kind and name, in the same order
-	memo atomic.Pointer[sync.Map] // what users derived from the snapshot (see Memo)
+	keys []Key                         // each object's kind and name, in the same order
+	memo [memoSlots]atomic.Pointer[any] // what users derived from the snapshot (see Memo)
+}
+
+// MemoSlot names a value users derive from snapshots (see Cluster.Memo).
+type MemoSlot uint8
+
+// memoSlots is how many slots a snapshot has.
+const memoSlots = 4
+
+var slotsTaken atomic.Int32
+
+// NewMemoSlot reserves a slot in every snapshot, for one kind of derived value; call it once,
+// at package initialisation. It panics when none is left.
+func NewMemoSlot() MemoSlot {
+	n := slotsTaken.Add(1) - 1
+	if n >= memoSlots {
+		panic("cluster: no memo slot left")
+	}
+	return MemoSlot(n)
 }
 
 // Key is an object's kind and name, which identify it in a snapshot.
@@ -26,21 +43,20 @@ func (k Key) Less(o Key) bool { return k.Kind < o.Kind || k.Kind == o.Kind && k.
 // KeyOf returns o's key.
 func KeyOf(o Object) Key { return Key{o.Kind(), o.Meta().Name} }
 
-// Memo returns the value its users derived from the snapshot under key, computing it with
-// derive the first time. derive must be a pure function of the snapshot and the key (a
-// reconcile of this view, say): under contention it may run more than once, and one result is
-// kept. Safe for concurrent use; the values live as long as the snapshot.
-func (c *Cluster) Memo(key any, derive func() any) any {
-	m := c.memo.Load()
-	if m == nil {
-		c.memo.CompareAndSwap(nil, &sync.Map{})
-		m = c.memo.Load()
+// Memo returns the value its users derived from the snapshot in slot, computing it with
+// derive the first time. derive must be a pure function of the snapshot (its objects' creation
+// revisions, say, or a table that caches reconciles of this view): under contention it may run
+// more than once, and one result is kept. Safe for concurrent use; the value lives as long as
+// the snapshot.
+func (c *Cluster) Memo(slot MemoSlot, derive func() any) any {
+	if p := c.memo[slot].Load(); p != nil {
+		return *p
 	}
-	if v, ok := m.Load(key); ok {
+	v := derive()
+	if c.memo[slot].CompareAndSwap(nil, &v) {
 		return v
 	}
-	v, _ := m.LoadOrStore(key, derive())
-	return v
+	return *c.memo[slot].Load()
 }
 
 // New returns a snapshot of the given objects (which it sorts and keeps).

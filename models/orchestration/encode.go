@@ -170,11 +170,11 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 // repeats (computed once per snapshot).
 type snapshotCounters struct{ created, revisions []int64 }
 
-// countersKey names them among the values memoised on a snapshot.
-type countersKey struct{}
+// countersSlot keeps them on each snapshot.
+var countersSlot = cluster.NewMemoSlot()
 
 func counters(c *cluster.Cluster) *snapshotCounters {
-	return c.Memo(countersKey{}, func() any {
+	return c.Memo(countersSlot, func() any {
 		var sc snapshotCounters
 		for _, o := range c.Objects() {
 			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)

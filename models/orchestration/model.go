@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/cluster"
@@ -98,6 +99,7 @@ type Model struct {
 	// kind (restart, crash, rejoin, exit), named after it; client is the client's.
 	groups [][5]checker.ActionGroup
 	client checker.ActionGroup
+	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
 }
 
 // New validates cfg and builds the model.
@@ -129,6 +131,12 @@ func New(cfg Config) (*Model, error) {
 		}
 		for i := 1; i <= cfg.Replicas; i++ {
 			m.ctrls = append(m.ctrls, Controller{Kind: k.kind, Name: fmt.Sprintf("%s-%d", k.name, i)})
+		}
+	}
+	for i, c := range m.ctrls {
+		m.shares = append(m.shares, i)
+		if c.Kind != KubeletKind && i > 0 && m.ctrls[i-1].Kind == c.Kind {
+			m.shares[i] = m.shares[i-1]
 		}
 	}
 	m.client = checker.ActionGroup{Name: "client", Fair: slices.Contains(cfg.Fair, "client"), Environment: true}
@@ -207,26 +215,43 @@ func (m *Model) Init() []State {
 }
 
 // intents returns controller i's reconcile of view v (read at revision rev), memoised on the
-// view: replicas of a kind share theirs, a kubelet's also depend on its containers (keyed by
-// the slice, which states share until it changes). Do not modify the result.
+// view: replicas of a kind share theirs; a kubelet's also depend on its containers (the entry
+// is for one slice of them, which states share until it changes). Do not modify the result.
 func (m *Model) intents(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
-	key := intentKey{kind: m.ctrls[i].Kind, rev: rev}
-	if key.kind == KubeletKind {
-		key.ctrl, key.containers = i, len(loc.Containers)
-		if len(loc.Containers) > 0 {
-			key.first = &loc.Containers[0]
-		}
+	t := v.Memo(intentsSlot, func() any { return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))} }).(*intentTable)
+	if t.model != m {
+		return m.reconcile(i, v, loc, rev) // a snapshot another model made (tests)
 	}
-	return v.Memo(key, func() any { return m.reconcile(i, v, loc, rev) }).([]controllers.Intent)
+	var first *controllers.Container
+	if len(loc.Containers) > 0 && m.ctrls[i].Kind == KubeletKind {
+		first = &loc.Containers[0]
+	}
+	slot := &t.entries[m.shares[i]]
+	if e := slot.Load(); e != nil && e.rev == rev && e.first == first && e.n == len(loc.Containers) {
+		return e.in
+	}
+	in := m.reconcile(i, v, loc, rev)
+	slot.Store(&intentEntry{rev: rev, first: first, n: len(loc.Containers), in: in})
+	return in
 }
 
-// intentKey names a reconcile memoised on a view.
-type intentKey struct {
-	kind       ControllerKind
-	ctrl       int   // kubelets only
-	rev        int64 // the revision the view was read at (a snapshot may be the latest at two)
-	first      *controllers.Container
-	containers int
+// intentsSlot keeps on each snapshot the reconciles of it, by controller.
+var intentsSlot = cluster.NewMemoSlot()
+
+// intentTable holds a snapshot's reconciles, one entry per controller (replicas of a kind
+// share the first's).
+type intentTable struct {
+	model   *Model
+	entries []atomic.Pointer[intentEntry]
+}
+
+// intentEntry is a reconcile of a snapshot read at revision rev (a snapshot may be the latest at
+// two), for a kubelet with the containers slice starting at first, of n.
+type intentEntry struct {
+	rev   int64
+	first *controllers.Container
+	n     int
+	in    []controllers.Intent
 }
 
 // reconcile runs controller i's reconcile on view v (read at revision rev).
