@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
 const usage = `themelios: a model checker for orchestration control planes.
@@ -40,6 +41,11 @@ ends in a violation), 2 bad input or usage. "themelios help COMMAND" gives each 
 `
 
 func main() {
+	// A check's garbage is short-lived successors: collecting at 4x the live heap instead of 2x
+	// spends a fifth less time (the headline check) for a sixth more memory. GOGC overrides it.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))

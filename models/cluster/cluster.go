@@ -9,7 +9,7 @@ import (
 // immutable: With and Without return new snapshots that share the unchanged objects.
 type Cluster struct {
 	objs []Object
-	keys []Key                         // each object's kind and name, in the same order
+	keys []Key                          // each object's kind and name, in the same order
 	memo [memoSlots]atomic.Pointer[any] // what users derived from the snapshot (see Memo)
 }
 

@@ -36,3 +36,14 @@ func BenchmarkHeadline(b *testing.B) {
 		b.ReportMetric(float64(r.Unique), "states")
 	}
 }
+
+// BenchmarkHeadlineUnreduced is the same check with every step explored: the per-state cost on
+// the same states as before the reduction.
+func BenchmarkHeadlineUnreduced(b *testing.B) {
+	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
+	for i := 0; i < b.N; i++ {
+		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1, NoReduction: true})
+		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
+		b.ReportMetric(float64(r.Unique), "states")
+	}
+}

@@ -178,8 +178,8 @@ func counters(c *cluster.Cluster) *snapshotCounters {
 		var sc snapshotCounters
 		for _, o := range c.Objects() {
 			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)
-			if n, ok := rolloutRevision(o); ok {
-				sc.revisions = insertSorted(sc.revisions, n)
+			if st := static(o); st.rollout {
+				sc.revisions = insertSorted(sc.revisions, st.revision)
 			}
 		}
 		return &sc
@@ -314,16 +314,33 @@ func (e *encoder) strs(l []string) {
 // object (objects are shared by the snapshots and states that hold them), then the counters
 // written relative to the state (UIDs, ranks, positions).
 func (e *encoder) object(o cluster.Object) {
-	if encodingCache {
-		e.buf = append(e.buf, o.Meta().Memo(func() any { return staticEncoding(o) }).([]byte)...)
-	} else {
-		e.buf = append(e.buf, staticEncoding(o)...)
-	}
+	e.buf = append(e.buf, static(o).encoding...)
 	e.relative(o)
 }
 
-// encodingCache keeps each object's static encoding with the object (tests turn it off to
-// compare).
+// objectFacts is what the encoding derives from an object alone, kept with the object
+// (cluster.ObjectMeta.Memo): its static encoding and rollout revision number.
+type objectFacts struct {
+	encoding []byte
+	revision int64
+	rollout  bool // it has a rollout revision
+}
+
+// static returns o's facts.
+func static(o cluster.Object) *objectFacts {
+	if !encodingCache {
+		return newObjectFacts(o)
+	}
+	return o.Meta().Memo(func() any { return newObjectFacts(o) }).(*objectFacts)
+}
+
+func newObjectFacts(o cluster.Object) *objectFacts {
+	f := &objectFacts{encoding: staticEncoding(o)}
+	f.revision, f.rollout = rolloutRevision(o)
+	return f
+}
+
+// encodingCache keeps each object's facts with the object (tests turn it off to compare).
 var encodingCache = true
 
 // staticEncoding is the encoding of o's fields that do not depend on the rest of the state:

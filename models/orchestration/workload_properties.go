@@ -129,8 +129,9 @@ func runningOwned(c *cluster.Cluster, o cluster.Object) int64 {
 // lowest ordinal is spec.ordinals.start.
 func statefulSetStatus(s State) bool {
 	c := s.Store.Latest().Cluster
-	for _, set := range c.StatefulSets() {
-		if !(controllers.StatefulSetController{}).Stable(c, set) {
+	st := stable(c)
+	for i, set := range c.StatefulSets() {
+		if !st.sets[i] {
 			continue
 		}
 		if view := s.Store.At(set.Status.ObservedRevision); view != nil {
@@ -191,8 +192,9 @@ func ordinalOnce(s State) bool {
 // pods in the revision the status was computed from (when still retained).
 func jobStatus(s State) bool {
 	c := s.Store.Latest().Cluster
-	for _, j := range c.Jobs() {
-		if !(controllers.JobController{}).Stable(c, j) {
+	st := stable(c)
+	for i, j := range c.Jobs() {
+		if !st.jobs[i] {
 			continue
 		}
 		view := s.Store.At(j.Status.ObservedRevision)
@@ -223,4 +225,24 @@ func jobSucceeded(s State) bool {
 		}
 	}
 	return true
+}
+
+// stability says which StatefulSets and Jobs of a snapshot are stable (their controller has
+// nothing left to write for them), by position among the snapshot's StatefulSets and Jobs:
+// computed once per snapshot, for the properties judged on every state whose latest it is.
+type stability struct{ sets, jobs []bool }
+
+var stabilitySlot = cluster.NewMemoSlot()
+
+func stable(c *cluster.Cluster) *stability {
+	return c.Memo(stabilitySlot, func() any {
+		var st stability
+		for _, set := range c.StatefulSets() {
+			st.sets = append(st.sets, controllers.StatefulSetController{}.Stable(c, set))
+		}
+		for _, j := range c.Jobs() {
+			st.jobs = append(st.jobs, controllers.JobController{}.Stable(c, j))
+		}
+		return &st
+	}).(*stability)
 }

@@ -29,6 +29,9 @@ const (
 	MaxMaxStates     = 5000000
 	DefaultTimeout   = 60 * time.Second
 	MaxTimeout       = 10 * time.Minute
+	// MemoryLimit is the worker's soft memory limit (runtime/debug.SetMemoryLimit), in bytes:
+	// the garbage collector works harder past it.
+	MemoryLimit = 768 << 20
 )
 
 // Request asks the worker to check a target.

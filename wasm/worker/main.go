@@ -8,6 +8,7 @@ package main
 
 import (
 	"encoding/json"
+	"runtime/debug"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -19,6 +20,10 @@ import (
 const progressEvery = 100 * time.Millisecond
 
 func main() {
+	// A check's garbage is short-lived successors: collect less often (the playground's
+	// budget keeps the heap far below a tab's memory), but collect hard near the limit.
+	debug.SetGCPercent(300)
+	debug.SetMemoryLimit(protocol.MemoryLimit)
 	self := safejs.Global()
 	post := func(r protocol.Response) {
 		data, err := json.Marshal(r)
