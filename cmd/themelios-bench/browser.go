@@ -29,13 +29,28 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 		return 0, 0, 0, err
 	}
 	native = float64(r.Unique) / r.Duration.Seconds()
+	reps, err := inBrowser(site, map[string]any{"type": "check", "id": 1, "target": "classic/two-phase-commit", "sets": []string{fmt.Sprintf("rms=%d", rms)},
+		"strategy": "bfs", "maxStates": 5000000, "timeoutMs": 600000})
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	rep := reps[0]
+	if rep.Unique != r.Unique || !rep.Complete {
+		return 0, 0, 0, fmt.Errorf("the browser found %d states (complete %v), natively %d", rep.Unique, rep.Complete, r.Unique)
+	}
+	return native, float64(rep.Unique) / (float64(rep.DurationMS) / 1000), rep.Unique, nil
+}
 
+// inBrowser runs each check request (wasm/protocol's JSON) in the playground's Web Worker in
+// headless Chromium (the site must be built: make site), twice in one worker, the first to warm
+// V8 up, and returns the second runs' reports.
+func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
 	if _, err := os.Stat(filepath.Join(site, "web", "worker.wasm")); err != nil {
-		return 0, 0, 0, fmt.Errorf("no built site in %s (make site): %v", site, err)
+		return nil, fmt.Errorf("no built site in %s (make site): %v", site, err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, 0, 0, err
+		return nil, err
 	}
 	srv := &http.Server{Handler: sitehttp.Handler(site)}
 	go srv.Serve(ln)
@@ -46,36 +61,36 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 		Set("disable-background-networking").Set("no-first-run").UserDataDir(dir)
 	u, err := l.Launch()
 	if err != nil {
-		return 0, 0, 0, err
+		return nil, err
 	}
 	defer l.Kill()
 	b := rod.New().ControlURL(u)
 	if err := b.Connect(); err != nil {
-		return 0, 0, 0, err
+		return nil, err
 	}
 	defer b.Close()
-	page := b.MustPage("http://" + ln.Addr().String() + "/").Timeout(5 * time.Minute)
+	page := b.MustPage("http://" + ln.Addr().String() + "/").Timeout(10 * time.Minute)
 	page.MustWaitLoad()
-	// Run twice in one worker, the first to warm V8 up; keep the second report.
-	out := page.MustEval(`(req) => new Promise((resolve, reject) => {
-		const w = new Worker("/web/worker.js");
-		let runs = 0;
-		w.onmessage = (e) => {
-			const m = JSON.parse(e.data);
-			if (m.type === "ready") { w.postMessage(JSON.stringify(req)); return; }
-			if (m.type === "error") { reject(m.error); return; }
-			if (m.type !== "result") return;
-			if (++runs < 2) { w.postMessage(JSON.stringify(req)); return; }
-			resolve(JSON.stringify(m.report));
-		};
-	})`, map[string]any{"type": "check", "id": 1, "target": "classic/two-phase-commit", "sets": []string{fmt.Sprintf("rms=%d", rms)},
-		"strategy": "bfs", "maxStates": 5000000, "timeoutMs": 600000}).String()
-	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		return 0, 0, 0, err
+	var out []checker.Report
+	for _, req := range reqs {
+		text := page.MustEval(`(req) => new Promise((resolve, reject) => {
+			const w = new Worker("/web/worker.js");
+			let runs = 0;
+			w.onmessage = (e) => {
+				const m = JSON.parse(e.data);
+				if (m.type === "ready") { w.postMessage(JSON.stringify(req)); return; }
+				if (m.type === "error") { reject(m.error); return; }
+				if (m.type !== "result") return;
+				if (++runs < 2) { w.postMessage(JSON.stringify(req)); return; }
+				w.terminate();
+				resolve(JSON.stringify(m.report));
+			};
+		})`, req).String()
+		var rep checker.Report
+		if err := json.Unmarshal([]byte(text), &rep); err != nil {
+			return nil, err
+		}
+		out = append(out, rep)
 	}
-	if rep.Unique != r.Unique || !rep.Complete {
-		return 0, 0, 0, fmt.Errorf("the browser found %d states (complete %v), natively %d", rep.Unique, rep.Complete, r.Unique)
-	}
-	return native, float64(rep.Unique) / (float64(rep.DurationMS) / 1000), rep.Unique, nil
+	return out, nil
 }

@@ -49,6 +49,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "themelios-bench:", err)
 		os.Exit(1)
 	}
+	if err := orchestrationTable(*runs); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench:", err)
+		os.Exit(1)
+	}
 	if *site == "" {
 		return
 	}
@@ -62,6 +66,10 @@ func main() {
 	fmt.Println("|---|---:|---:|")
 	fmt.Printf("| native | %.0f | 1.00 |\n", native)
 	fmt.Printf("| Web Worker in headless Chromium (WebAssembly) | %.0f | %.2f |\n", browser, browser/native)
+	if err := headlineInBrowser(*site, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+		os.Exit(1)
+	}
 }
 
 func measure(rms, runs int) ([]row, error) {
