@@ -485,7 +485,12 @@ type effect struct {
 
 // normalize drops unreadable history and moves sessions older than anything readable up.
 func (m *Model) normalize(s *State) {
-	sessions := make([]datastore.Session, len(s.Local))
+	var small [16]datastore.Session
+	sessions := small[:0]
+	if len(s.Local) > len(small) {
+		sessions = make([]datastore.Session, 0, len(s.Local))
+	}
+	sessions = sessions[:len(s.Local)]
 	for i, l := range s.Local {
 		sessions[i] = l.Session
 	}
