@@ -246,8 +246,6 @@ type ReplicaSetStatus struct {
 	ReadyReplicas        int64 `json:"readyReplicas"`
 	AvailableReplicas    int64 `json:"availableReplicas"`
 	ObservedGeneration   int64 `json:"observedGeneration"`
-	// ObservedRevision is the datastore revision the status was computed from.
-	ObservedRevision int64 `json:"observedRevision"`
 }
 
 func (r *ReplicaSet) Kind() Kind        { return KindReplicaSet }

@@ -31,7 +31,6 @@ type DeploymentStatus struct {
 	AvailableReplicas   int64  `json:"availableReplicas"`
 	UnavailableReplicas int64  `json:"unavailableReplicas"`
 	ObservedGeneration  int64  `json:"observedGeneration"`
-	ObservedRevision    int64  `json:"observedRevision"`
 	CollisionCount      int64  `json:"collisionCount,omitempty"`
 	Available           bool   `json:"available"`
 	Progressing         string `json:"progressing,omitempty"`
@@ -83,7 +82,6 @@ type StatefulSetStatus struct {
 	CurrentRevision    string `json:"currentRevision,omitempty"`
 	UpdateRevision     string `json:"updateRevision,omitempty"`
 	ObservedGeneration int64  `json:"observedGeneration"`
-	ObservedRevision   int64  `json:"observedRevision"`
 }
 
 func (s *StatefulSet) Kind() Kind        { return KindStatefulSet }
@@ -178,7 +176,6 @@ type JobStatus struct {
 	// CompletedIndexes are the succeeded indexes of an Indexed Job, ascending.
 	CompletedIndexes   []int64 `json:"completedIndexes,omitempty"`
 	ObservedGeneration int64   `json:"observedGeneration"`
-	ObservedRevision   int64   `json:"observedRevision"`
 }
 
 func (j *Job) Kind() Kind        { return KindJob }

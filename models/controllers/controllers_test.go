@@ -185,27 +185,26 @@ func TestReplicaSet(t *testing.T) {
 	}
 	for _, c := range cases {
 		before := fingerprint(c.view)
-		if got := summarize(ReplicaSetController{}.Reconcile(c.view, 9)); !reflect.DeepEqual(got, c.want) {
+		if got := summarize(ReplicaSetController{}.Reconcile(c.view)); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
 		}
 		if fingerprint(c.view) != before {
 			t.Errorf("%s: the view was modified", c.name)
 		}
 	}
-	in := ReplicaSetController{}.Reconcile(cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)), 9)
-	want := cluster.ReplicaSetStatus{Replicas: 2, FullyLabeledReplicas: 2, ReadyReplicas: 1, AvailableReplicas: 1, ObservedGeneration: 2, ObservedRevision: 9}
+	in := ReplicaSetController{}.Reconcile(cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)))
+	want := cluster.ReplicaSetStatus{Replicas: 2, FullyLabeledReplicas: 2, ReadyReplicas: 1, AvailableReplicas: 1, ObservedGeneration: 2}
 	if got := in[0].Write.Object.(*cluster.ReplicaSet).Status; got != want {
 		t.Errorf("status %+v, want %+v", got, want)
 	}
 	// In sync and status current: nothing to do.
 	synced := rs.DeepCopy().(*cluster.ReplicaSet)
 	synced.Status = want
-	synced.Status.ObservedRevision = 4
-	if got := (ReplicaSetController{}).Reconcile(cluster.New(synced, pod("a", own, on("n1"), running), pod("b", own)), 9); len(got) != 0 {
+	if got := (ReplicaSetController{}).Reconcile(cluster.New(synced, pod("a", own, on("n1"), running), pod("b", own))); len(got) != 0 {
 		t.Errorf("in sync: %+v", summarize(got))
 	}
 	// A created pod carries the template and a controller reference.
-	p := ReplicaSetController{}.Reconcile(cluster.New(rs), 9)[0].Write.Object.(*cluster.Pod)
+	p := ReplicaSetController{}.Reconcile(cluster.New(rs))[0].Write.Object.(*cluster.Pod)
 	if ref, ok := p.ControllerRef(); !ok || ref.UID != 50 || p.GenerateName != "web-" || p.Spec.Image != "web:1" || !rs.Spec.Selector.Matches(p.Labels) {
 		t.Errorf("created pod %+v", p)
 	}

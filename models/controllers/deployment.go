@@ -59,14 +59,14 @@ const (
 type DeploymentController struct{}
 
 // Reconcile lists one intent per Deployment that needs a write.
-func (DeploymentController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
+func (DeploymentController) Reconcile(v *cluster.Cluster) []Intent {
 	var out []Intent
 	sets := v.ReplicaSets()
 	for _, d := range v.Deployments() {
 		if d.Terminating() {
 			continue
 		}
-		if in, ok := syncDeployment(d, sets, v.Pods(), rev); ok {
+		if in, ok := syncDeployment(d, sets, v.Pods()); ok {
 			out = append(out, in)
 		}
 	}
@@ -80,7 +80,6 @@ type rollout struct {
 	old     []*cluster.ReplicaSet // oldest first
 	surge   int64
 	unavail int64
-	rev     int64                 // the revision read
 	sets    []*cluster.ReplicaSet // every ReplicaSet of the view
 }
 
@@ -91,11 +90,11 @@ func (r *rollout) all() []*cluster.ReplicaSet {
 	return append(append([]*cluster.ReplicaSet(nil), r.old...), r.newRS)
 }
 
-func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Intent, bool) {
+func syncDeployment(d *cluster.Deployment, sets []*cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) {
 	if in, ok := claim(d, d.Spec.Selector, sets, nil); ok {
 		return in, true
 	}
-	r := &rollout{d: d, rev: rev, sets: sets}
+	r := &rollout{d: d, sets: sets}
 	r.surge, r.unavail = fenceposts(d)
 	mine := owned(d, sets)
 	slices.SortStableFunc(mine, func(a, b *cluster.ReplicaSet) int { return int(a.CreationRevision - b.CreationRevision) })
@@ -533,7 +532,7 @@ func (r *rollout) cleanup() (Intent, bool) {
 // computeStatus is upstream's calculateStatus plus the Available and Progressing conditions.
 func (r *rollout) computeStatus() cluster.DeploymentStatus {
 	d := r.d
-	st := cluster.DeploymentStatus{ObservedGeneration: d.Generation, ObservedRevision: r.rev, CollisionCount: d.Status.CollisionCount}
+	st := cluster.DeploymentStatus{ObservedGeneration: d.Generation, CollisionCount: d.Status.CollisionCount}
 	var specTotal int64
 	for _, rs := range r.all() {
 		st.Replicas += rs.Status.Replicas
@@ -566,9 +565,7 @@ func DeploymentComplete(d *cluster.Deployment, st cluster.DeploymentStatus) bool
 
 func (r *rollout) status() (Intent, bool) {
 	st := r.computeStatus()
-	old := r.d.Status
-	old.ObservedRevision = st.ObservedRevision
-	if st == old {
+	if st == r.d.Status {
 		return Intent{}, false
 	}
 	q := r.d.DeepCopy().(*cluster.Deployment)

@@ -43,14 +43,14 @@ const (
 type JobController struct{}
 
 // Reconcile lists one intent per Job that needs a write.
-func (JobController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
+func (JobController) Reconcile(v *cluster.Cluster) []Intent {
 	var out []Intent
 	pods := v.Pods()
 	for _, j := range v.Jobs() {
 		if j.Terminating() {
 			continue
 		}
-		if in, ok := syncJob(j, pods, rev); ok {
+		if in, ok := syncJob(j, pods); ok {
 			out = append(out, in)
 		}
 	}
@@ -80,7 +80,7 @@ func JobSucceeded(j *cluster.Job) int64 {
 	return j.Status.Succeeded + int64(len(j.Status.UncountedSucceeded))
 }
 
-func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
+func syncJob(j *cluster.Job, all []*cluster.Pod) (Intent, bool) {
 	if j.Status.Condition != "" {
 		return Intent{}, false // finished (upstream's IsJobFinished)
 	}
@@ -103,7 +103,7 @@ func syncJob(j *cluster.Job, all []*cluster.Pod, rev int64) (Intent, bool) {
 	}
 	// Every status write carries the active and ready pods of the view, as upstream's does.
 	observe := func(st *cluster.JobStatus) {
-		st.Active, st.Ready, st.ObservedGeneration, st.ObservedRevision = 0, 0, j.Generation, rev
+		st.Active, st.Ready, st.ObservedGeneration = 0, 0, j.Generation
 		for _, p := range active {
 			st.Active++
 			if runningAndReady(p) {
@@ -307,6 +307,6 @@ func jobStatusEqual(a, b cluster.JobStatus) bool {
 
 // Stable reports whether the controller has nothing to write for Job j in view v.
 func (JobController) Stable(v *cluster.Cluster, j *cluster.Job) bool {
-	_, pending := syncJob(j, v.Pods(), 0)
+	_, pending := syncJob(j, v.Pods())
 	return !pending
 }

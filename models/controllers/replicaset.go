@@ -21,23 +21,22 @@ import (
 // which stale reads model), slow-start batches, minReadySeconds, and the garbage collector.
 type ReplicaSetController struct{}
 
-// Reconcile lists one intent per ReplicaSet that needs a write. rev is the revision read,
-// recorded in the status.
-func (ReplicaSetController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
+// Reconcile lists one intent per ReplicaSet that needs a write.
+func (ReplicaSetController) Reconcile(v *cluster.Cluster) []Intent {
 	var out []Intent
 	pods := v.Pods()
 	for _, rs := range v.ReplicaSets() {
 		if rs.Terminating() {
 			continue
 		}
-		if in, ok := syncReplicaSet(rs, pods, rev); ok {
+		if in, ok := syncReplicaSet(rs, pods); ok {
 			out = append(out, in)
 		}
 	}
 	return out
 }
 
-func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Intent, bool) {
+func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) {
 	if in, ok := claim(rs, rs.Spec.Selector, pods, nil); ok {
 		return in, true
 	}
@@ -55,8 +54,8 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Int
 	case diff > 0:
 		return deleteObject(podsToDelete(active)[0], why), true
 	}
-	st := calculateStatus(rs, active, rev)
-	if !statusEqual(st, rs.Status) {
+	st := calculateStatus(rs, active)
+	if st != rs.Status {
 		q := rs.DeepCopy().(*cluster.ReplicaSet)
 		q.Status = st
 		return updateStatus(q, why), true
@@ -66,8 +65,8 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod, rev int64) (Int
 
 // calculateStatus is the status of rs given its owned active pods (upstream's calculateStatus;
 // available = ready, as minReadySeconds is not modelled).
-func calculateStatus(rs *cluster.ReplicaSet, active []*cluster.Pod, rev int64) cluster.ReplicaSetStatus {
-	st := cluster.ReplicaSetStatus{Replicas: int64(len(active)), ObservedGeneration: rs.Generation, ObservedRevision: rev}
+func calculateStatus(rs *cluster.ReplicaSet, active []*cluster.Pod) cluster.ReplicaSetStatus {
+	st := cluster.ReplicaSetStatus{Replicas: int64(len(active)), ObservedGeneration: rs.Generation}
 	for _, p := range active {
 		if rs.Spec.Template.Labels.Matches(p.Labels) || len(rs.Spec.Template.Labels) == 0 {
 			st.FullyLabeledReplicas++
@@ -78,12 +77,6 @@ func calculateStatus(rs *cluster.ReplicaSet, active []*cluster.Pod, rev int64) c
 		}
 	}
 	return st
-}
-
-// statusEqual compares statuses, ignoring the revision they were computed from.
-func statusEqual(a, b cluster.ReplicaSetStatus) bool {
-	a.ObservedRevision, b.ObservedRevision = 0, 0
-	return a == b
 }
 
 // podsToDelete orders pods the way upstream deletes them first (ActivePodsWithRanks.Less of

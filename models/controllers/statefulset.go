@@ -42,13 +42,13 @@ const (
 type StatefulSetController struct{}
 
 // Reconcile lists one intent per StatefulSet that needs a write.
-func (StatefulSetController) Reconcile(v *cluster.Cluster, rev int64) []Intent {
+func (StatefulSetController) Reconcile(v *cluster.Cluster) []Intent {
 	var out []Intent
 	for _, s := range v.StatefulSets() {
 		if s.Terminating() {
 			continue
 		}
-		if in, ok := syncStatefulSet(s, v, rev); ok {
+		if in, ok := syncStatefulSet(s, v); ok {
 			out = append(out, in)
 		}
 	}
@@ -79,7 +79,7 @@ type statefulSync struct {
 	current, updated *cluster.ControllerRevision
 }
 
-func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster, rev int64) (Intent, bool) {
+func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster) (Intent, bool) {
 	pods := v.Pods()
 	if in, ok := claim(s, s.Spec.Selector, pods, func(p *cluster.Pod) bool { _, ok := Ordinal(s.Name, p.Name); return ok }); ok {
 		return in, true
@@ -115,7 +115,7 @@ func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster, rev int64) (Int
 	if in, ok := st.pods(replicas, condemned); ok {
 		return in, true
 	}
-	if in, ok := st.status(mine, rev); ok {
+	if in, ok := st.status(mine); ok {
 		return in, true
 	}
 	return truncateHistory(s, revisions, mine, st)
@@ -244,9 +244,9 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 }
 
 // status is upstream's status computation over every owned pod.
-func (st *statefulSync) status(pods []*cluster.Pod, rev int64) (Intent, bool) {
+func (st *statefulSync) status(pods []*cluster.Pod) (Intent, bool) {
 	s := st.s
-	n := cluster.StatefulSetStatus{ObservedGeneration: s.Generation, ObservedRevision: rev,
+	n := cluster.StatefulSetStatus{ObservedGeneration: s.Generation,
 		CurrentRevision: st.current.Name, UpdateRevision: st.updated.Name}
 	for _, p := range pods {
 		if _, ok := Ordinal(s.Name, p.Name); !ok {
@@ -270,7 +270,6 @@ func (st *statefulSync) status(pods []*cluster.Pod, rev int64) (Intent, bool) {
 		n.CurrentRevision, n.CurrentReplicas = n.UpdateRevision, n.UpdatedReplicas
 	}
 	old := s.Status
-	old.ObservedRevision = rev
 	if n == old {
 		return Intent{}, false
 	}
@@ -300,6 +299,6 @@ func truncateHistory(s *cluster.StatefulSet, revisions []*cluster.ControllerRevi
 
 // Stable reports whether the controller has nothing to write for StatefulSet s in view v.
 func (StatefulSetController) Stable(v *cluster.Cluster, s *cluster.StatefulSet) bool {
-	_, pending := syncStatefulSet(s, v, 0)
+	_, pending := syncStatefulSet(s, v)
 	return !pending
 }

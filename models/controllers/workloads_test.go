@@ -79,7 +79,7 @@ func TestDeploymentRollout(t *testing.T) {
 	d := deployment(2, func(d *cluster.Deployment) {
 		d.Annotations = cluster.Labels{{Key: "kubectl.kubernetes.io/last-applied-configuration", Value: "x"}, {Key: "team", Value: "a"}}
 	})
-	w := only(t, ctl.Reconcile(cluster.New(d), 1))
+	w := only(t, ctl.Reconcile(cluster.New(d)))
 	rs := w.Object.(*cluster.ReplicaSet)
 	if w.Verb != datastore.Create || rs.Spec.Replicas != 2 || rs.Name != "web-"+TemplateHash(d.Spec.Template, 0) {
 		t.Fatalf("first write: %v %+v", w.Verb, rs)
@@ -95,7 +95,7 @@ func TestDeploymentRollout(t *testing.T) {
 	// A new template beside an old ReplicaSet of 2 available: surge by one replica.
 	ann := cluster.Labels{{Key: DesiredReplicasAnnotation, Value: "2"}, {Key: MaxReplicasAnnotation, Value: "3"}, {Key: RevisionAnnotation, Value: "1"}}
 	old := replicaSetOf(d, "web:1", 2, 2, 2, ann)
-	w = only(t, ctl.Reconcile(cluster.New(deployment(2), old), 5))
+	w = only(t, ctl.Reconcile(cluster.New(deployment(2), old)))
 	if n := w.Object.(*cluster.ReplicaSet); w.Verb != datastore.Create || n.Spec.Replicas != 1 {
 		t.Fatalf("new template: %v %+v", w.Verb, n.Spec)
 	}
@@ -108,18 +108,18 @@ func TestDeploymentRollout(t *testing.T) {
 		d.Status = cluster.DeploymentStatus{Replicas: 3, UpdatedReplicas: 1, ReadyReplicas: 2, AvailableReplicas: 2, UnavailableReplicas: 1,
 			ObservedGeneration: 1, Available: true, Progressing: ReasonUpdated}
 	})
-	if in := ctl.Reconcile(cluster.New(dep, old, nrs), 6); len(in) != 0 {
+	if in := ctl.Reconcile(cluster.New(dep, old, nrs)); len(in) != 0 {
 		t.Fatalf("waiting on the new pod: %+v", in[0])
 	}
 	// Once it is available, the old one goes down by one.
 	nrs.Status.AvailableReplicas, nrs.Status.ReadyReplicas = 1, 1
-	w = only(t, ctl.Reconcile(cluster.New(dep, old, nrs), 7))
+	w = only(t, ctl.Reconcile(cluster.New(dep, old, nrs)))
 	if o := w.Object.(*cluster.ReplicaSet); o.Name != old.Name || o.Spec.Replicas != 1 {
 		t.Fatalf("scale down: %+v", o)
 	}
 	// Paused: no ReplicaSet for the new template, only the status.
 	paused := deployment(2, func(d *cluster.Deployment) { d.Spec.Paused = true })
-	w = only(t, ctl.Reconcile(cluster.New(paused, old), 8))
+	w = only(t, ctl.Reconcile(cluster.New(paused, old)))
 	if w.Verb != datastore.UpdateStatus || w.Object.(*cluster.Deployment).Status.Progressing != ReasonPaused {
 		t.Fatalf("paused: %v %+v", w.Verb, w.Object)
 	}
@@ -134,12 +134,12 @@ func TestProportionalScaling(t *testing.T) {
 	old := replicaSetOf(d, "web:1", 5, 5, 2, ann)
 	nrs := replicaSetOf(d, "web:2", 8, 4, 3, ann.With(RevisionAnnotation, "2"))
 	d.Annotations = cluster.Labels{{Key: RevisionAnnotation, Value: "2"}}
-	w := only(t, DeploymentController{}.Reconcile(cluster.New(d, old, nrs), 9))
+	w := only(t, DeploymentController{}.Reconcile(cluster.New(d, old, nrs)))
 	if o := w.Object.(*cluster.ReplicaSet); o.Name != nrs.Name || o.Spec.Replicas != 14 {
 		t.Fatalf("first proportional write: %s → %d", o.Name, o.Spec.Replicas)
 	}
 	nrs.Spec.Replicas, nrs.Annotations = 14, ann.With(RevisionAnnotation, "2").With(DesiredReplicasAnnotation, "20").With(MaxReplicasAnnotation, "23")
-	w = only(t, DeploymentController{}.Reconcile(cluster.New(d, old, nrs), 10))
+	w = only(t, DeploymentController{}.Reconcile(cluster.New(d, old, nrs)))
 	if o := w.Object.(*cluster.ReplicaSet); o.Name != old.Name || o.Spec.Replicas != 9 {
 		t.Fatalf("second proportional write: %s → %d", o.Name, o.Spec.Replicas)
 	}
@@ -167,7 +167,7 @@ func ssFirst(t *testing.T, s *cluster.StatefulSet, pods ...*cluster.Pod) *datast
 		p.Spec.Hostname = p.Name
 		objs = append(objs, p)
 	}
-	in := StatefulSetController{}.Reconcile(cluster.New(objs...), 3)
+	in := StatefulSetController{}.Reconcile(cluster.New(objs...))
 	if len(in) == 0 {
 		return nil
 	}
@@ -176,7 +176,7 @@ func ssFirst(t *testing.T, s *cluster.StatefulSet, pods ...*cluster.Pod) *datast
 
 func TestStatefulSetOrdering(t *testing.T) {
 	// The first write is the ControllerRevision of the template.
-	w := only(t, StatefulSetController{}.Reconcile(cluster.New(statefulSet(2)), 1))
+	w := only(t, StatefulSetController{}.Reconcile(cluster.New(statefulSet(2))))
 	if w.Verb != datastore.Create || w.Object.Kind() != cluster.KindControllerRevision || w.Object.(*cluster.ControllerRevision).Revision != 1 {
 		t.Fatalf("first write: %v %s", w.Verb, w.Object.Kind())
 	}
@@ -220,12 +220,12 @@ func TestStatefulSetOrdering(t *testing.T) {
 			p.Labels = p.Labels.With(RevisionLabel, oldRev.Name).With(PodNameLabel, p.Name)
 		}))
 	}
-	w = only(t, StatefulSetController{}.Reconcile(cluster.New(objs...), 4))
+	w = only(t, StatefulSetController{}.Reconcile(cluster.New(objs...)))
 	if w.Verb != datastore.Delete || w.Name != "db-1" {
 		t.Fatalf("rolling update: %v %s", w.Verb, w.Name)
 	}
 	s.Spec.Partition = 2 // nothing below the partition is updated
-	if w := only(t, StatefulSetController{}.Reconcile(cluster.New(objs...), 4)); w.Verb != datastore.UpdateStatus {
+	if w := only(t, StatefulSetController{}.Reconcile(cluster.New(objs...))); w.Verb != datastore.UpdateStatus {
 		t.Fatalf("partition: %v %s", w.Verb, w.Name)
 	}
 }
@@ -254,41 +254,41 @@ func jobPod(j *cluster.Job, name string, uid cluster.UID, phase cluster.PodPhase
 func TestJobTracking(t *testing.T) {
 	ctl := JobController{}
 	// Two pods wanted: the first write creates one, with the tracking finalizer.
-	w := only(t, ctl.Reconcile(cluster.New(job()), 1))
+	w := only(t, ctl.Reconcile(cluster.New(job())))
 	if p := w.Object.(*cluster.Pod); w.Verb != datastore.Create || !p.HasFinalizer(TrackingFinalizer) || p.GenerateName != "pi-" {
 		t.Fatalf("create: %+v", w.Object)
 	}
 	// A finished pod is recorded, then loses its finalizer, then is counted.
 	j := job()
 	done := jobPod(j, "pi-a", 5, cluster.PodSucceeded, true)
-	w = only(t, ctl.Reconcile(cluster.New(j, done), 2))
+	w = only(t, ctl.Reconcile(cluster.New(j, done)))
 	if st := w.Object.(*cluster.Job).Status; w.Verb != datastore.UpdateStatus || len(st.UncountedSucceeded) != 1 || st.Succeeded != 0 {
 		t.Fatalf("record: %+v", st)
 	}
 	j.Status.UncountedSucceeded = []cluster.UID{5}
-	w = only(t, ctl.Reconcile(cluster.New(j, done), 3))
+	w = only(t, ctl.Reconcile(cluster.New(j, done)))
 	if w.Verb != datastore.Update || w.Object.Meta().HasFinalizer(TrackingFinalizer) {
 		t.Fatalf("finalizer removal: %+v", w)
 	}
 	done.Finalizers = nil
-	w = only(t, ctl.Reconcile(cluster.New(j, done), 4))
+	w = only(t, ctl.Reconcile(cluster.New(j, done)))
 	if st := w.Object.(*cluster.Job).Status; len(st.UncountedSucceeded) != 0 || st.Succeeded != 1 {
 		t.Fatalf("count: %+v", st)
 	}
 	// Failures beyond backoffLimit fail the Job: active pods go first, then the condition.
 	failed := job(func(j *cluster.Job) { j.Status.Failed = 2 })
 	active := jobPod(failed, "pi-b", 6, cluster.PodRunning, true)
-	if w := only(t, ctl.Reconcile(cluster.New(failed, active), 5)); w.Verb != datastore.Delete || w.Name != "pi-b" {
+	if w := only(t, ctl.Reconcile(cluster.New(failed, active))); w.Verb != datastore.Delete || w.Name != "pi-b" {
 		t.Fatalf("failed Job: %+v", w)
 	}
-	if w := only(t, ctl.Reconcile(cluster.New(failed), 6)); w.Object.(*cluster.Job).Status.Condition != JobFailed {
+	if w := only(t, ctl.Reconcile(cluster.New(failed))); w.Object.(*cluster.Job).Status.Condition != JobFailed {
 		t.Fatalf("condition: %+v", w.Object)
 	}
 	// Indexed: the lowest missing index, named and annotated.
 	idx := job(func(j *cluster.Job) { j.Spec.CompletionMode = "Indexed" })
 	zero := jobPod(idx, "pi-0-x", 7, cluster.PodRunning, true)
 	zero.Annotations = cluster.Labels{{Key: CompletionIndexAnnotation, Value: "0"}}
-	w = only(t, ctl.Reconcile(cluster.New(idx, zero), 7))
+	w = only(t, ctl.Reconcile(cluster.New(idx, zero)))
 	if p := w.Object.(*cluster.Pod); p.GenerateName != "pi-1-" || p.Spec.Hostname != "pi-1" {
 		t.Fatalf("indexed: %+v", p)
 	}

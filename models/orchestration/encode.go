@@ -476,11 +476,11 @@ func (e *encoder) relative(o cluster.Object) {
 	e.rank(e.created, m.CreationRevision)
 	switch x := o.(type) {
 	case *cluster.ReplicaSet:
-		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+		e.rank(e.gens, x.Status.ObservedGeneration)
 	case *cluster.Deployment:
-		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+		e.rank(e.gens, x.Status.ObservedGeneration)
 	case *cluster.StatefulSet:
-		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+		e.rank(e.gens, x.Status.ObservedGeneration)
 	case *cluster.ControllerRevision:
 		e.rank(e.revisions, x.Revision)
 	case *cluster.Job:
@@ -489,14 +489,8 @@ func (e *encoder) relative(o cluster.Object) {
 				e.uid(u)
 			}
 		}
-		e.observed(x.Status.ObservedGeneration, x.Status.ObservedRevision)
+		e.rank(e.gens, x.Status.ObservedGeneration)
 	}
-}
-
-// observed writes a status's observed generation (a rank) and revision (a position).
-func (e *encoder) observed(generation, revision int64) {
-	e.rank(e.gens, generation)
-	e.position(revision)
 }
 
 func (e *encoder) podSpec(s *cluster.PodSpec) {

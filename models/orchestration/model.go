@@ -60,6 +60,9 @@ const (
 	BrokenOrderCreate                     // a StatefulSet pod was created before its predecessors were Running and Ready
 	BrokenOrderDelete                     // a StatefulSet pod was deleted before its successors were gone
 	BrokenJobCount                        // a Job counted a pod that still carries its tracking finalizer
+	BrokenReplicaSetStatus                // a ReplicaSet's status was written with counts its view does not have
+	BrokenStatefulSetStatus               // a StatefulSet's status was written with counts its view does not have
+	BrokenJobStatus                       // a Job's active or ready count was written that its view does not have
 )
 
 // ActionKind is the kind of an action.
@@ -214,24 +217,24 @@ func (m *Model) Init() []State {
 	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
 }
 
-// intents returns controller i's reconcile of view v (read at revision rev), memoised on the
-// view: replicas of a kind share theirs; a kubelet's also depend on its containers (the entry
-// is for one slice of them, which states share until it changes). Do not modify the result.
-func (m *Model) intents(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
+// intents returns controller i's reconcile of view v, memoised on the view: replicas of a kind
+// share theirs; a kubelet's also depend on its containers (the entry is for one slice of them,
+// which states share until it changes). Do not modify the result.
+func (m *Model) intents(i int, v *cluster.Cluster, loc Local) []controllers.Intent {
 	t := v.Memo(intentsSlot, func() any { return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))} }).(*intentTable)
 	if t.model != m {
-		return m.reconcile(i, v, loc, rev) // a snapshot another model made (tests)
+		return m.reconcile(i, v, loc) // a snapshot another model made (tests)
 	}
 	var first *controllers.Container
 	if len(loc.Containers) > 0 && m.ctrls[i].Kind == KubeletKind {
 		first = &loc.Containers[0]
 	}
 	slot := &t.entries[m.shares[i]]
-	if e := slot.Load(); e != nil && e.rev == rev && e.first == first && e.n == len(loc.Containers) {
+	if e := slot.Load(); e != nil && e.first == first && e.n == len(loc.Containers) {
 		return e.in
 	}
-	in := m.reconcile(i, v, loc, rev)
-	slot.Store(&intentEntry{rev: rev, first: first, n: len(loc.Containers), in: in})
+	in := m.reconcile(i, v, loc)
+	slot.Store(&intentEntry{first: first, n: len(loc.Containers), in: in})
 	return in
 }
 
@@ -245,30 +248,29 @@ type intentTable struct {
 	entries []atomic.Pointer[intentEntry]
 }
 
-// intentEntry is a reconcile of a snapshot read at revision rev (a snapshot may be the latest at
-// two), for a kubelet with the containers slice starting at first, of n.
+// intentEntry is a reconcile of a snapshot, for a kubelet with the containers slice starting at
+// first, of n.
 type intentEntry struct {
-	rev   int64
 	first *controllers.Container
 	n     int
 	in    []controllers.Intent
 }
 
-// reconcile runs controller i's reconcile on view v (read at revision rev).
-func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local, rev int64) []controllers.Intent {
+// reconcile runs controller i's reconcile on view v.
+func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.Intent {
 	switch c := m.ctrls[i]; c.Kind {
 	case KubeletKind:
 		return c.Kubelet.Reconcile(v, loc.Containers)
 	case SchedulerKind:
 		return controllers.Scheduler{}.Reconcile(v)
 	case ReplicaSetKind:
-		return controllers.ReplicaSetController{}.Reconcile(v, rev)
+		return controllers.ReplicaSetController{}.Reconcile(v)
 	case DeploymentKind:
-		return controllers.DeploymentController{}.Reconcile(v, rev)
+		return controllers.DeploymentController{}.Reconcile(v)
 	case StatefulSetKind:
-		return controllers.StatefulSetController{}.Reconcile(v, rev)
+		return controllers.StatefulSetController{}.Reconcile(v)
 	case JobKind:
-		return controllers.JobController{}.Reconcile(v, rev)
+		return controllers.JobController{}.Reconcile(v)
 	default:
 		return controllers.PodGC{}.Reconcile(v)
 	}
@@ -283,7 +285,7 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 			continue
 		}
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			for k := range m.intents(i, s.Store.At(r), loc, r) {
+			for k := range m.intents(i, s.Store.At(r), loc) {
 				buf = append(buf, Action{Kind: Step, Ctrl: i, Read: r, Item: k})
 			}
 		}
@@ -420,7 +422,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if v == nil || loc.Down {
 			return s, ef, false
 		}
-		in := m.intents(a.Ctrl, v, *loc, a.Read)
+		in := m.intents(a.Ctrl, v, *loc)
 		if a.Item < 0 || a.Item >= len(in) {
 			return s, ef, false
 		}

@@ -172,21 +172,15 @@ func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State 
 			for i := range m.OwnerReferences {
 				m.OwnerReferences[i].UID += du
 			}
-			observed := func(gen, rev *int64) {
-				*gen *= 3
-				if *rev != 0 {
-					*rev += dr
-				}
-			}
 			switch x := c.(type) {
 			case *cluster.ReplicaSet:
-				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+				x.Status.ObservedGeneration *= 3
 			case *cluster.Deployment:
-				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+				x.Status.ObservedGeneration *= 3
 			case *cluster.StatefulSet:
-				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+				x.Status.ObservedGeneration *= 3
 			case *cluster.Job:
-				observed(&x.Status.ObservedGeneration, &x.Status.ObservedRevision)
+				x.Status.ObservedGeneration *= 3
 				for _, l := range [][]cluster.UID{x.Status.UncountedSucceeded, x.Status.UncountedFailed} {
 					for i := range l {
 						l[i] += du

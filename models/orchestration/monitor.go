@@ -65,8 +65,20 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 				}
 			}
 		}
+	case k == ReplicaSetKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindReplicaSet:
+		if rs := w.Object.(*cluster.ReplicaSet); rs.Status.Replicas != activeOwned(view, rs) {
+			broken |= BrokenReplicaSetStatus
+		}
+	case k == StatefulSetKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindStatefulSet:
+		set := w.Object.(*cluster.StatefulSet)
+		if replicas, ready := statefulSetPods(view, set); set.Status.Replicas != replicas || set.Status.ReadyReplicas != ready || set.Status.AvailableReplicas != ready {
+			broken |= BrokenStatefulSetStatus
+		}
 	case k == JobKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindJob:
 		j := w.Object.(*cluster.Job)
+		if active, ready := jobPods(view, j); j.Status.Active != active || j.Status.Ready != ready {
+			broken |= BrokenJobStatus
+		}
 		old, ok := view.Get(cluster.KindJob, j.Name).(*cluster.Job)
 		if !ok {
 			break

@@ -10,7 +10,7 @@ import (
 const (
 	UniqueNames         = "names are unique"
 	OneNodePerPod       = "a pod identity runs on at most one node"
-	ReplicaSetStatus    = "a stable ReplicaSet's status is true to its view and spec"
+	ReplicaSetStatus    = "a ReplicaSet's status counts the pods of the view it was written from, and a stable one's spec.replicas"
 	QuiescentReplicaSet = "at quiescence every ReplicaSet runs spec.replicas pods"
 
 	DeploymentAnnotations = "a stable Deployment's ReplicaSets carry its annotations"
@@ -22,10 +22,10 @@ const (
 
 	OrderedCreate    = "StatefulSet pods are created in order, each once its predecessors are Running and Ready"
 	OrderedTerminate = "StatefulSet pods are terminated in reverse order, each once its successors are gone"
-	StatefulSetState = "a stable StatefulSet's status is true to its view and starts at its start ordinal"
+	StatefulSetState = "a StatefulSet's status counts the pods of the view it was written from, and a stable one starts at its start ordinal"
 	OrdinalOnce      = "a StatefulSet ordinal runs at most once"
 
-	JobStatus     = "a stable Job's active and ready counts are true to its view"
+	JobStatus     = "a Job's active and ready counts are those of the view they were written from"
 	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
 	JobSucceeded  = "a Job never succeeds more than completions times"
 )
@@ -97,20 +97,21 @@ func (m *Model) oneNodePerPod(s State) bool {
 	return true
 }
 
-// replicaSetStatus: when a ReplicaSet is stable (its status update is the latest write and
-// its observedGeneration is current), status.replicas equals the active pods it owns in the
-// revision the status was computed from, and equals spec.replicas.
+// replicaSetStatus: every status the ReplicaSet controller writes counts the active pods the
+// ReplicaSet owns in the view it read (a monitor judges each write), and when a ReplicaSet is
+// stable (its status update is the latest write and its observedGeneration is current),
+// status.replicas equals spec.replicas.
 func (m *Model) replicaSetStatus(s State) bool {
+	if s.Broken&BrokenReplicaSetStatus != 0 {
+		return false
+	}
 	latest := s.Store.Latest()
 	for _, o := range latest.Cluster.OfKind(cluster.KindReplicaSet) {
 		rs := o.(*cluster.ReplicaSet)
-		if rs.ResourceVersion != latest.Number || rs.Status.ObservedGeneration != rs.Generation || rs.Status.ObservedRevision == 0 {
+		if rs.ResourceVersion != latest.Number || rs.Status.ObservedGeneration != rs.Generation || rs.Status.ObservedGeneration == 0 {
 			continue
 		}
 		if rs.Status.Replicas != rs.Spec.Replicas {
-			return false
-		}
-		if view := s.Store.At(rs.Status.ObservedRevision); view != nil && activeOwned(view, rs) != rs.Status.Replicas {
 			return false
 		}
 	}
@@ -133,7 +134,7 @@ func activeOwned(c *cluster.Cluster, rs *cluster.ReplicaSet) int64 {
 func (m *Model) Quiescent(s State) bool {
 	latest := s.Store.Latest()
 	for i, l := range s.Local {
-		if l.Down || len(m.intents(i, latest.Cluster, l, latest.Number)) > 0 {
+		if l.Down || len(m.intents(i, latest.Cluster, l)) > 0 {
 			return false
 		}
 	}

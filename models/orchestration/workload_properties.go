@@ -124,31 +124,18 @@ func runningOwned(c *cluster.Cluster, o cluster.Object) int64 {
 	return n
 }
 
-// statefulSetStatus: a stable StatefulSet's replicas, readyReplicas and availableReplicas
-// count its pods in the revision its status was computed from (when still retained), and its
-// lowest ordinal is spec.ordinals.start.
+// statefulSetStatus: every status the StatefulSet controller writes counts, in replicas,
+// readyReplicas and availableReplicas, the set's pods in the view it read (a monitor judges each
+// write), and a stable StatefulSet's lowest ordinal is spec.ordinals.start.
 func statefulSetStatus(s State) bool {
+	if s.Broken&BrokenStatefulSetStatus != 0 {
+		return false
+	}
 	c := s.Store.Latest().Cluster
 	st := stable(c)
 	for i, set := range c.StatefulSets() {
 		if !st.sets[i] {
 			continue
-		}
-		if view := s.Store.At(set.Status.ObservedRevision); view != nil {
-			var replicas, ready int64
-			for _, p := range view.Pods() {
-				if ref, ok := p.ControllerRef(); ok && ref.UID == set.UID {
-					if _, member := controllers.Ordinal(set.Name, p.Name); member {
-						replicas++
-						if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
-							ready++
-						}
-					}
-				}
-			}
-			if set.Status.Replicas != replicas || set.Status.ReadyReplicas != ready || set.Status.AvailableReplicas != ready {
-				return false
-			}
 		}
 		lowest := int64(-1)
 		for _, p := range c.Pods() {
@@ -163,6 +150,21 @@ func statefulSetStatus(s State) bool {
 		}
 	}
 	return true
+}
+
+// statefulSetPods counts the set's pods in view c, and those Running and Ready.
+func statefulSetPods(c *cluster.Cluster, set *cluster.StatefulSet) (replicas, ready int64) {
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == set.UID {
+			if _, member := controllers.Ordinal(set.Name, p.Name); member {
+				replicas++
+				if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
+					ready++
+				}
+			}
+		}
+	}
+	return replicas, ready
 }
 
 // ordinalOnce: no two running containers, on any nodes, are of the same StatefulSet pod name
@@ -188,33 +190,21 @@ func ordinalOnce(s State) bool {
 	return true
 }
 
-// jobStatus: a stable Job's status.active and status.ready count its active and its ready
-// pods in the revision the status was computed from (when still retained).
-func jobStatus(s State) bool {
-	c := s.Store.Latest().Cluster
-	st := stable(c)
-	for i, j := range c.Jobs() {
-		if !st.jobs[i] {
-			continue
-		}
-		view := s.Store.At(j.Status.ObservedRevision)
-		if view == nil {
-			continue
-		}
-		var active, ready int64
-		for _, p := range view.Pods() {
-			if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.Active() {
-				active++
-				if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
-					ready++
-				}
+// jobStatus: every status the Job controller writes counts, in active and ready, the Job's
+// active and ready pods in the view it read (a monitor judges each write).
+func jobStatus(s State) bool { return s.Broken&BrokenJobStatus == 0 }
+
+// jobPods counts the Job's active pods in view c, and those Running and Ready.
+func jobPods(c *cluster.Cluster, j *cluster.Job) (active, ready int64) {
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.Active() {
+			active++
+			if p.Status.Phase == cluster.PodRunning && p.Status.Ready {
+				ready++
 			}
 		}
-		if j.Status.Active != active || j.Status.Ready != ready {
-			return false
-		}
 	}
-	return true
+	return active, ready
 }
 
 // jobSucceeded: no Job's status counts more successes than its completions.
@@ -227,10 +217,10 @@ func jobSucceeded(s State) bool {
 	return true
 }
 
-// stability says which StatefulSets and Jobs of a snapshot are stable (their controller has
-// nothing left to write for them), by position among the snapshot's StatefulSets and Jobs:
-// computed once per snapshot, for the properties judged on every state whose latest it is.
-type stability struct{ sets, jobs []bool }
+// stability says which StatefulSets of a snapshot are stable (their controller has nothing
+// left to write for them), by position among the snapshot's StatefulSets: computed once per
+// snapshot, for the property judged on every state whose latest it is.
+type stability struct{ sets []bool }
 
 var stabilitySlot = cluster.NewMemoSlot()
 
@@ -239,9 +229,6 @@ func stable(c *cluster.Cluster) *stability {
 		var st stability
 		for _, set := range c.StatefulSets() {
 			st.sets = append(st.sets, controllers.StatefulSetController{}.Stable(c, set))
-		}
-		for _, j := range c.Jobs() {
-			st.jobs = append(st.jobs, controllers.JobController{}.Stable(c, j))
 		}
 		return &st
 	}).(*stability)

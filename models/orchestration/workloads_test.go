@@ -246,3 +246,45 @@ func TestControllerSymmetry(t *testing.T) {
 		t.Fatalf("node/restart optimistic with symmetry: %v", p.Status)
 	}
 }
+
+// The status properties are judged at each status write against the view it was computed from:
+// a count the view does not have breaks them, the view's own count does not.
+func TestStatusWritesAreJudgedAgainstTheirView(t *testing.T) {
+	for _, c := range []struct {
+		scenario, property string
+		kind               orchestration.ControllerKind
+		status             func(o cluster.Object, n int64) // sets the counts to n
+		bit                orchestration.Monitor
+	}{
+		{"replicaset/spec-replicas-change", orchestration.ReplicaSetStatus, orchestration.ReplicaSetKind,
+			func(o cluster.Object, n int64) { o.(*cluster.ReplicaSet).Status.Replicas = n }, orchestration.BrokenReplicaSetStatus},
+		{"statefulset/available", orchestration.StatefulSetState, orchestration.StatefulSetKind,
+			func(o cluster.Object, n int64) { o.(*cluster.StatefulSet).Status.Replicas = n }, orchestration.BrokenStatefulSetStatus},
+		{"job/non-parallel", orchestration.JobStatus, orchestration.JobKind,
+			func(o cluster.Object, n int64) { o.(*cluster.Job).Status.Active = n }, orchestration.BrokenJobStatus},
+	} {
+		m := model(t, c.scenario, nil)
+		s := m.Init()[0]
+		view := s.Store.Latest().Cluster
+		var obj cluster.Object
+		for _, o := range view.Objects() {
+			if k := o.Kind(); k == cluster.KindReplicaSet || k == cluster.KindStatefulSet || k == cluster.KindJob {
+				obj = o
+			}
+		}
+		for n, want := range map[int64]orchestration.Monitor{0: 0, 1: c.bit} { // the view has no pods
+			q := obj.DeepCopy()
+			c.status(q, n)
+			if got := m.StatusMonitor(c.kind, view, s, datastore.Write{Verb: datastore.UpdateStatus, Object: q}); got != want {
+				t.Errorf("%s: a status of %d: monitor %b, want %b", c.scenario, n, got, want)
+			}
+		}
+		broken := s
+		broken.Broken = c.bit
+		for _, p := range m.Properties() {
+			if p.Name == c.property && (p.Holds(broken) || !p.Holds(s)) {
+				t.Errorf("%s: %q does not follow the monitor", c.scenario, p.Name)
+			}
+		}
+	}
+}
