@@ -56,13 +56,13 @@ type Monitor uint8
 
 // The transition properties a step can break.
 const (
-	BrokenPaused      Monitor = 1 << iota // a ReplicaSet was created for a paused Deployment
-	BrokenOrderCreate                     // a StatefulSet pod was created before its predecessors were Running and Ready
-	BrokenOrderDelete                     // a StatefulSet pod was deleted before its successors were gone
-	BrokenJobCount                        // a Job counted a pod that still carries its tracking finalizer
-	BrokenReplicaSetStatus                // a ReplicaSet's status was written with counts its view does not have
-	BrokenStatefulSetStatus               // a StatefulSet's status was written with counts its view does not have
-	BrokenJobStatus                       // a Job's active or ready count was written that its view does not have
+	BrokenPaused            Monitor = 1 << iota // a ReplicaSet was created for a paused Deployment
+	BrokenOrderCreate                           // a StatefulSet pod was created before its predecessors were Running and Ready
+	BrokenOrderDelete                           // a StatefulSet pod was deleted before its successors were gone
+	BrokenJobCount                              // a Job counted a pod that still carries its tracking finalizer
+	BrokenReplicaSetStatus                      // a ReplicaSet's status was written with counts its view does not have
+	BrokenStatefulSetStatus                     // a StatefulSet's status was written with counts its view does not have
+	BrokenJobStatus                             // a Job's active or ready count was written that its view does not have
 )
 
 // ActionKind is the kind of an action.
