@@ -18,12 +18,13 @@ type core[S, A any] struct {
 	always, sometimes, eventually uint64
 	// active is the mask of properties still to decide; it changes only between BFS levels (or
 	// at once in DFS and simulation), so that every worker of a level judges the same ones.
-	active uint64
-	found  []*found[S, A]
-	table  *table
-	graph  *graphRecorder[S, A]
-	canon  func(S) S            // the representative of a state's orbit, under Options.Symmetry
-	cover  func(s, next S) bool // Covering.Covered, unless Options.NoReduction
+	active    uint64
+	found     []*found[S, A]
+	table     *table
+	graph     *graphRecorder[S, A]
+	canon     func(S) S            // the representative of a state's orbit, under Options.Symmetry
+	cover     func(s, next S) bool // Covering.Covered, unless Options.NoReduction
+	coverStep func(s S, a A) bool  // StepCovering.CoveredStep, unless Options.NoReduction
 
 	start     time.Time
 	deadline  time.Time
@@ -70,6 +71,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	}
 	if cv, ok := m.(Covering[S]); ok && !opts.NoReduction {
 		c.cover = cv.Covered
+	}
+	if cv, ok := m.(StepCovering[S, A]); ok && !opts.NoReduction {
+		c.coverStep = cv.CoveredStep
 	}
 	if len(c.props) > 64 {
 		return nil, fmt.Errorf("a model may declare at most 64 properties, not %d", len(c.props))
@@ -386,22 +390,37 @@ func expand[S, A any](m Model[S, A], s S, sc *scratch[S, A], buf []Step[S, A]) [
 // dead end), and leaves in sc.index each kept step's index among them and in sc.covered the
 // actions of the covered ones.
 func (c *core[S, A]) successors(s S, sc *scratch[S, A], buf []Step[S, A]) ([]Step[S, A], int) {
-	from := len(buf)
-	buf = expand(c.m, s, sc, buf)
-	enabled := len(buf) - from
+	if c.cover == nil && c.coverStep == nil {
+		from := len(buf)
+		buf = expand(c.m, s, sc, buf)
+		sc.index, sc.covered = sc.index[:0], sc.covered[:0]
+		for k := range len(buf) - from {
+			sc.index = append(sc.index, int32(k))
+		}
+		return buf, len(buf) - from
+	}
+	sc.acts = c.m.Actions(s, sc.acts[:0])
 	sc.index, sc.covered = sc.index[:0], sc.covered[:0]
-	keep := from
-	for k, st := range buf[from:] {
-		if c.cover != nil && c.cover(s, st.State) {
-			sc.covered = append(sc.covered, st.Action)
+	enabled := 0
+	for _, a := range sc.acts {
+		if c.coverStep != nil && c.coverStep(s, a) {
+			sc.covered = append(sc.covered, a)
+			enabled++
 			continue
 		}
-		buf[keep] = st
-		sc.index = append(sc.index, int32(k))
-		keep++
+		next, ok := c.m.Next(s, a)
+		if !ok {
+			continue
+		}
+		enabled++
+		if c.cover != nil && c.cover(s, next) {
+			sc.covered = append(sc.covered, a)
+			continue
+		}
+		buf = append(buf, Step[S, A]{Action: a, State: next})
+		sc.index = append(sc.index, int32(enabled-1))
 	}
-	clear(buf[keep:])
-	return buf[:keep], enabled
+	return buf, enabled
 }
 
 // hasSuccessor reports whether an action is enabled in s (expand, stopping at the first).

@@ -60,6 +60,17 @@ type Covering[S any] interface {
 	Covered(s, next S) bool
 }
 
+// StepCovering is implemented by models that can tell from the action alone that a step is
+// covered by another step of the same state (Options.NoReduction explores them all):
+// CoveredStep(s, a) reports that a is enabled in s, and that another enabled step of s, which
+// StepCovering does not say is covered, leads to a state u with u R next (next being a's
+// successor), for a relation R as Covering's. The search skips a without computing its
+// successor; the argument is Covering's, the covering state being a sibling instead of the
+// parent.
+type StepCovering[S, A any] interface {
+	CoveredStep(s S, a A) bool
+}
+
 // Fairness is implemented by models whose actions fall into named groups under weak fairness
 // (ActionGroup returns action a's). Without Fairness, every action is in one fair group of the
 // system: a run stops only where nothing is enabled. At most 64 fair groups.

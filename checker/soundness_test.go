@@ -106,8 +106,10 @@ func TestSoundnessRandomModels(t *testing.T) {
 
 // counted is a randModel whose states carry a counter k (0..3) that only enables fewer edges as
 // it grows: an edge is enabled while k is at most its threshold, and keeps k or resets it to 0;
-// a bump raises k. (v, k) covers (v, k') for k <= k' (checker.Covering), so the search may skip
-// bumps; the properties read v only.
+// a bump raises k; every edge has a variant that also raises the counter it leaves. (v, k)
+// covers (v, k') for k <= k' (checker.Covering), so the search may skip bumps, and every
+// variant (checker.StepCovering: its edge's successor covers its own); the properties read v
+// only.
 type counted struct {
 	*randModel
 	threshold [][]int // per state and edge
@@ -117,7 +119,8 @@ type counted struct {
 type countedState struct{ v, k int }
 
 type countedAction struct {
-	edge int // -1: bump
+	edge    int  // -1: bump
+	variant bool // the edge, then a bump
 }
 
 func (g *counted) Init() []countedState {
@@ -129,9 +132,9 @@ func (g *counted) Init() []countedState {
 }
 func (g *counted) Actions(s countedState, buf []countedAction) []countedAction {
 	for e := range g.succ[s.v] {
-		buf = append(buf, countedAction{e})
+		buf = append(buf, countedAction{e, false}, countedAction{e, true})
 	}
-	return append(buf, countedAction{-1})
+	return append(buf, countedAction{-1, false})
 }
 func (g *counted) Next(s countedState, a countedAction) (countedState, bool) {
 	if a.edge < 0 {
@@ -141,15 +144,26 @@ func (g *counted) Next(s countedState, a countedAction) (countedState, bool) {
 	if e.to < 0 || s.k > g.threshold[s.v][a.edge] {
 		return s, false
 	}
+	next := countedState{e.to, s.k}
 	if g.reset[s.v][a.edge] {
-		return countedState{e.to, 0}, true
+		next.k = 0
 	}
-	return countedState{e.to, s.k}, true
+	if a.variant {
+		next.k = min(next.k+1, 3)
+	}
+	return next, true
 }
 func (g *counted) Encode(buf []byte, s countedState) []byte {
 	return binary.LittleEndian.AppendUint32(buf, uint32(s.v<<2|s.k))
 }
 func (g *counted) Covered(s, next countedState) bool { return next.v == s.v && next.k > s.k }
+func (g *counted) CoveredStep(s countedState, a countedAction) bool {
+	if !a.variant {
+		return false
+	}
+	_, ok := g.Next(s, countedAction{a.edge, false})
+	return ok
+}
 func (g *counted) ActionGroup(a countedAction) checker.ActionGroup {
 	return checker.ActionGroup{Name: "every action", Fair: true}
 }

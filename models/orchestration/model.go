@@ -91,6 +91,9 @@ type Action struct {
 	On    cluster.Kind // client actions: the object's kind
 	Value int64
 	Image string
+	// covered marks a Step that another read of the same state, of an older revision, covers
+	// (see CoveredStep): set by Actions, for that state only.
+	covered bool
 }
 
 // Model is the orchestration model for one Config.
@@ -103,6 +106,9 @@ type Model struct {
 	groups [][5]checker.ActionGroup
 	client checker.ActionGroup
 	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
+	// siblings says that a read may cover another (CoveredStep): the level's writes land on
+	// the latest revision, whatever revision was read.
+	siblings bool
 }
 
 // New validates cfg and builds the model.
@@ -142,6 +148,7 @@ func New(cfg Config) (*Model, error) {
 			m.shares[i] = m.shares[i-1]
 		}
 	}
+	m.siblings = cfg.Level != datastore.Optimistic && cfg.Level != datastore.Causal
 	m.client = checker.ActionGroup{Name: "client", Fair: slices.Contains(cfg.Fair, "client"), Environment: true}
 	for _, c := range m.ctrls {
 		g := [5]checker.ActionGroup{{Name: c.Name, Fair: true}}
@@ -217,13 +224,22 @@ func (m *Model) Init() []State {
 	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
 }
 
-// intents returns controller i's reconcile of view v, memoised on the view: replicas of a kind
-// share theirs; a kubelet's also depend on its containers (the entry is for one slice of them,
-// which states share until it changes). Do not modify the result.
+// intents returns controller i's reconcile of view v (see reconciled). Do not modify the result.
 func (m *Model) intents(i int, v *cluster.Cluster, loc Local) []controllers.Intent {
+	return m.reconciled(i, v, loc).in
+}
+
+// reconciled returns controller i's reconcile of view v, memoised on the view: replicas of a
+// kind share theirs; a kubelet's also depend on its containers (the entry is for one slice of
+// them, which states share until it changes).
+func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	t := v.Memo(intentsSlot, func() any { return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))} }).(*intentTable)
-	if t.model != m {
-		return m.reconcile(i, v, loc) // a snapshot another model made (tests)
+	if t.model != m { // a snapshot another model made (tests)
+		e := &intentEntry{in: m.reconcile(i, v, loc)}
+		for _, in := range e.in {
+			e.sigs = append(e.sigs, signature(in, v))
+		}
+		return e
 	}
 	var first *controllers.Container
 	if len(loc.Containers) > 0 && m.ctrls[i].Kind == KubeletKind {
@@ -231,11 +247,16 @@ func (m *Model) intents(i int, v *cluster.Cluster, loc Local) []controllers.Inte
 	}
 	slot := &t.entries[m.shares[i]]
 	if e := slot.Load(); e != nil && e.first == first && e.n == len(loc.Containers) {
-		return e.in
+		return e
 	}
-	in := m.reconcile(i, v, loc)
-	slot.Store(&intentEntry{first: first, n: len(loc.Containers), in: in})
-	return in
+	e := &intentEntry{first: first, n: len(loc.Containers), in: m.reconcile(i, v, loc)}
+	if m.siblings {
+		for _, in := range e.in {
+			e.sigs = append(e.sigs, signature(in, v))
+		}
+	}
+	slot.Store(e)
+	return e
 }
 
 // intentsSlot keeps on each snapshot the reconciles of it, by controller.
@@ -254,6 +275,7 @@ type intentEntry struct {
 	first *controllers.Container
 	n     int
 	in    []controllers.Intent
+	sigs  []string // each intent's signature, when reads may cover one another (Model.siblings)
 }
 
 // reconcile runs controller i's reconcile on view v.
@@ -284,9 +306,18 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		if loc.Down {
 			continue
 		}
+		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			for k := range m.intents(i, s.Store.At(r), loc) {
-				buf = append(buf, Action{Kind: Step, Ctrl: i, Read: r, Item: k})
+			e := m.reconciled(i, s.Store.At(r), loc)
+			for k := range e.in {
+				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
+				if m.siblings {
+					a.covered = slices.Contains(seen, e.sigs[k])
+				}
+				buf = append(buf, a)
+			}
+			if m.siblings {
+				seen = append(seen, e.sigs...)
 			}
 		}
 	}

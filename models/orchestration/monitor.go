@@ -65,20 +65,11 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 				}
 			}
 		}
-	case k == ReplicaSetKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindReplicaSet:
-		if rs := w.Object.(*cluster.ReplicaSet); rs.Status.Replicas != activeOwned(view, rs) {
-			broken |= BrokenReplicaSetStatus
-		}
-	case k == StatefulSetKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindStatefulSet:
-		set := w.Object.(*cluster.StatefulSet)
-		if replicas, ready := statefulSetPods(view, set); set.Status.Replicas != replicas || set.Status.ReadyReplicas != ready || set.Status.AvailableReplicas != ready {
-			broken |= BrokenStatefulSetStatus
-		}
+	case k == ReplicaSetKind || k == StatefulSetKind:
+		broken |= statusMiscount(view, *w)
 	case k == JobKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindJob:
+		broken |= statusMiscount(view, *w)
 		j := w.Object.(*cluster.Job)
-		if active, ready := jobPods(view, j); j.Status.Active != active || j.Status.Ready != ready {
-			broken |= BrokenJobStatus
-		}
 		old, ok := view.Get(cluster.KindJob, j.Name).(*cluster.Job)
 		if !ok {
 			break
@@ -91,6 +82,29 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		}
 	}
 	return broken
+}
+
+// statusMiscount returns the status properties that the status write w, computed from view,
+// breaks: counts the view does not have.
+func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {
+	if w.Verb != datastore.UpdateStatus {
+		return 0
+	}
+	switch x := w.Object.(type) {
+	case *cluster.ReplicaSet:
+		if x.Status.Replicas != activeOwned(view, x) {
+			return BrokenReplicaSetStatus
+		}
+	case *cluster.StatefulSet:
+		if replicas, ready := statefulSetPods(view, x); x.Status.Replicas != replicas || x.Status.ReadyReplicas != ready || x.Status.AvailableReplicas != ready {
+			return BrokenStatefulSetStatus
+		}
+	case *cluster.Job:
+		if active, ready := jobPods(view, x); x.Status.Active != active || x.Status.Ready != ready {
+			return BrokenJobStatus
+		}
+	}
+	return 0
 }
 
 func podWithUID(c *cluster.Cluster, u cluster.UID) *cluster.Pod {

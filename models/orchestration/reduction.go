@@ -1,6 +1,10 @@
 package orchestration
 
-import "github.com/themelios/themelios/models/datastore"
+import (
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
+)
 
 // Covered implements checker.Covering: a step that only moves sessions forward — a controller
 // reads a newer revision and acts on nothing (no write, or a rejected one, and no container
@@ -50,4 +54,88 @@ func (m *Model) Covered(s, next State) bool {
 		}
 	}
 	return true
+}
+
+// CoveredStep implements checker.StepCovering: a controller's step reading revision r is
+// covered by its step reading an older revision r0 that it may also read, when the two make the
+// same intent (the same write, byte for byte with every counter, and the same containers
+// started or stopped) and the level's writes land on the latest revision whatever was read
+// (synchronous, monotonic and resettable sessions; under optimistic and causal consistency a
+// write lands on the revision read). The two successors are then the same state but for the
+// controller's session, r0 instead of r, and the history that Normalize keeps for it: the one
+// that read r0 covers the other under Covered's relation. The monitor judges both writes alike:
+// the signature carries which status properties the write breaks against its view. Actions
+// marks those steps, for the state it lists them for.
+func (m *Model) CoveredStep(s State, a Action) bool { return a.covered }
+
+// signature is what an intent does, as bytes (see CoveredStep); view is the one it was
+// computed from.
+func signature(in controllers.Intent, view *cluster.Cluster) string {
+	var e encoder
+	container := func(c *controllers.Container) {
+		if c == nil {
+			e.int(-1)
+			return
+		}
+		e.str(c.Pod)
+		e.int(int64(c.UID))
+		e.int(int64(c.Exit))
+	}
+	container(in.Run)
+	container(in.Stop)
+	if w := in.Write; w == nil {
+		e.int(-1)
+	} else {
+		e.int(int64(w.Verb))
+		e.int(int64(w.Kind))
+		e.str(w.Name)
+		e.int(int64(w.UID))
+		e.str(w.Node)
+		e.bool(w.Force)
+		e.int(int64(statusMiscount(view, *w)))
+		if o := w.Object; o == nil {
+			e.int(-1)
+		} else {
+			e.int(int64(o.Kind()))
+			e.str(o.Meta().Name)
+			e.buf = append(e.buf, staticEncoding(o)...)
+			rawCounters(&e, o)
+		}
+	}
+	return string(e.buf)
+}
+
+// rawCounters writes the values that staticEncoding leaves out (see encoder.relative) as they
+// are: UIDs, generations, resourceVersions, revisions.
+func rawCounters(e *encoder, o cluster.Object) {
+	m := o.Meta()
+	for _, n := range []int64{int64(m.UID), m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp} {
+		e.int(n)
+	}
+	for _, r := range m.OwnerReferences {
+		e.int(int64(r.UID))
+	}
+	for _, kv := range m.Annotations {
+		if n, ok := rolloutAnnotation(kv); ok {
+			e.int(n)
+		}
+	}
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		e.int(x.Status.ObservedGeneration)
+	case *cluster.Deployment:
+		e.int(x.Status.ObservedGeneration)
+	case *cluster.StatefulSet:
+		e.int(x.Status.ObservedGeneration)
+	case *cluster.ControllerRevision:
+		e.int(x.Revision)
+	case *cluster.Job:
+		e.int(x.Status.ObservedGeneration)
+		for _, l := range [][]cluster.UID{x.Status.UncountedSucceeded, x.Status.UncountedFailed} {
+			e.int(int64(len(l)))
+			for _, u := range l {
+				e.int(int64(u))
+			}
+		}
+	}
 }
