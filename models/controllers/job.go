@@ -304,9 +304,3 @@ func jobStatusEqual(a, b cluster.JobStatus) bool {
 		slices.Equal(a.UncountedSucceeded, b.UncountedSucceeded) && slices.Equal(a.UncountedFailed, b.UncountedFailed) &&
 		slices.Equal(a.CompletedIndexes, b.CompletedIndexes)
 }
-
-// Stable reports whether the controller has nothing to write for Job j in view v.
-func (JobController) Stable(v *cluster.Cluster, j *cluster.Job) bool {
-	_, pending := syncJob(j, v.Pods())
-	return !pending
-}

@@ -297,8 +297,9 @@ func truncateHistory(s *cluster.StatefulSet, revisions []*cluster.ControllerRevi
 	return Intent{}, false
 }
 
-// Stable reports whether the controller has nothing to write for StatefulSet s in view v.
-func (StatefulSetController) Stable(v *cluster.Cluster, s *cluster.StatefulSet) bool {
-	_, pending := syncStatefulSet(s, v)
-	return !pending
+// Sync is the controller's sync of StatefulSet s in view v, terminating or not: the write it
+// makes, and false when it has nothing to write (the set is stable in v). Reconcile is Sync of
+// every set that is not terminating.
+func (StatefulSetController) Sync(v *cluster.Cluster, s *cluster.StatefulSet) (Intent, bool) {
+	return syncStatefulSet(s, v)
 }

@@ -46,15 +46,66 @@ func (w Write) Target() (cluster.Kind, string) {
 	return w.Kind, w.Name
 }
 
-// Outcome is the API server's answer to a write.
+// Outcome is the API server's answer to a write. A rejection keeps its cause and operands, not
+// its sentence (Reason writes it): the search rejects hundreds of thousands of writes and prints
+// a few.
 type Outcome struct {
-	Code   int    // 200 OK, 201 Created, 404 Not Found, 409 Conflict, 422 Unprocessable
-	Reason string // for a rejection
-	Name   string // the object's name (the generated one, for a create with generateName)
+	Code int    // 200 OK, 201 Created, 404 Not Found, 409 Conflict, 422 Unprocessable
+	Name string // the object's name (the generated one, for a create with generateName)
+	why  rejection
 }
+
+// rejection is why a write was rejected, with what the sentence names.
+type rejection struct {
+	cause       cause
+	kind        cluster.Kind
+	name, node  string
+	have, found int64 // resourceVersions: the object's, the one the write sent
+}
+
+type cause uint8
+
+const (
+	accepted cause = iota
+	unknownVerb
+	nameRequired
+	alreadyExists
+	notFound
+	uidMismatch
+	modified
+	terminating
+	alreadyBound
+	podDeleting
+)
 
 // OK reports whether the write was accepted.
 func (o Outcome) OK() bool { return o.Code < 300 }
+
+// Reason is the rejection's message, as the API server words it ("" for an accepted write).
+func (o Outcome) Reason() string {
+	w := o.why
+	switch w.cause {
+	case unknownVerb:
+		return "unknown verb"
+	case nameRequired:
+		return "name or generateName is required"
+	case alreadyExists:
+		return fmt.Sprintf("%s %q already exists", w.kind, w.name)
+	case notFound:
+		return fmt.Sprintf("%s %q not found", w.kind, w.name)
+	case uidMismatch:
+		return fmt.Sprintf("UID precondition failed: %s %q was deleted and re-created", w.kind, w.name)
+	case modified:
+		return fmt.Sprintf("the object has been modified (resourceVersion %d, not %d)", w.have, w.found)
+	case terminating:
+		return fmt.Sprintf("%s %q is terminating: only the removal of finalizers is accepted", w.kind, w.name)
+	case alreadyBound:
+		return fmt.Sprintf("pod %q is already assigned to node %q", w.name, w.node)
+	case podDeleting:
+		return fmt.Sprintf("pod %q is being deleted", w.name)
+	}
+	return ""
+}
 
 func (o Outcome) String() string {
 	switch o.Code {
@@ -63,15 +114,15 @@ func (o Outcome) String() string {
 	case 201:
 		return "201 Created"
 	case 404:
-		return "404 Not Found: " + o.Reason
+		return "404 Not Found: " + o.Reason()
 	case 409:
-		return "409 Conflict: " + o.Reason
+		return "409 Conflict: " + o.Reason()
 	}
-	return fmt.Sprintf("%d: %s", o.Code, o.Reason)
+	return fmt.Sprintf("%d: %s", o.Code, o.Reason())
 }
 
-func reject(code int, format string, a ...any) Outcome {
-	return Outcome{Code: code, Reason: fmt.Sprintf(format, a...)}
+func reject(code int, why rejection) Outcome {
+	return Outcome{Code: code, why: why}
 }
 
 // Apply applies w to snapshot c as the API server would, at revision rev, giving a created
@@ -94,7 +145,7 @@ func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cl
 	case Delete:
 		return remove(c, w, rev)
 	}
-	return c, reject(422, "unknown verb")
+	return c, reject(422, rejection{cause: unknownVerb})
 }
 
 // GeneratedName is the name generateName gives for index i: the prefix and five characters
@@ -122,7 +173,7 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*
 	m := o.Meta()
 	if m.Name == "" {
 		if m.GenerateName == "" {
-			return c, reject(422, "name or generateName is required")
+			return c, reject(422, rejection{cause: nameRequired})
 		}
 		for i := 0; ; i++ {
 			if n := GeneratedName(m.GenerateName, i); c.Get(o.Kind(), n) == nil {
@@ -132,7 +183,7 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*
 		}
 	}
 	if c.Get(o.Kind(), m.Name) != nil {
-		return c, reject(409, "%s %q already exists", o.Kind(), m.Name)
+		return c, reject(409, rejection{cause: alreadyExists, kind: o.Kind(), name: m.Name})
 	}
 	m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = uid, 1, rev, rev, 0
 	return c.With(o), Outcome{Code: 201, Name: m.Name}
@@ -142,10 +193,10 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*
 func precondition(c *cluster.Cluster, k cluster.Kind, name string, uid cluster.UID) (cluster.Object, Outcome) {
 	cur := c.Get(k, name)
 	if cur == nil {
-		return nil, reject(404, "%s %q not found", k, name)
+		return nil, reject(404, rejection{cause: notFound, kind: k, name: name})
 	}
 	if uid != 0 && cur.Meta().UID != uid {
-		return nil, reject(409, "UID precondition failed: %s %q was deleted and re-created", k, name)
+		return nil, reject(409, rejection{cause: uidMismatch, kind: k, name: name})
 	}
 	return cur, Outcome{Code: 200, Name: name}
 }
@@ -159,7 +210,7 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 	}
 	cm := cur.Meta()
 	if sm.ResourceVersion != cm.ResourceVersion {
-		return c, reject(409, "the object has been modified (resourceVersion %d, not %d)", cm.ResourceVersion, sm.ResourceVersion)
+		return c, reject(409, rejection{cause: modified, have: cm.ResourceVersion, found: sm.ResourceVersion})
 	}
 	var next cluster.Object
 	if w.Verb == UpdateStatus {
@@ -178,7 +229,7 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 	}
 	if cm.Terminating() && w.Verb == Update {
 		if !next.SpecEqual(cur) || !cluster.OnlyFinalizersRemoved(cm, next.Meta()) {
-			return c, reject(409, "%s %q is terminating: only the removal of finalizers is accepted", cur.Kind(), cm.Name)
+			return c, reject(409, rejection{cause: terminating, kind: cur.Kind(), name: cm.Name})
 		}
 		if len(next.Meta().Finalizers) == 0 {
 			return c.Without(cur.Kind(), cm.Name), out
@@ -196,9 +247,9 @@ func bind(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
 	pod := cur.(*cluster.Pod)
 	switch {
 	case pod.Spec.NodeName != "":
-		return c, reject(409, "pod %q is already assigned to node %q", w.Name, pod.Spec.NodeName)
+		return c, reject(409, rejection{cause: alreadyBound, name: w.Name, node: pod.Spec.NodeName})
 	case pod.Terminating():
-		return c, reject(409, "pod %q is being deleted", w.Name)
+		return c, reject(409, rejection{cause: podDeleting, name: w.Name})
 	}
 	next := pod.DeepCopy().(*cluster.Pod)
 	next.Spec.NodeName = w.Node

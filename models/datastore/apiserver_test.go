@@ -161,3 +161,39 @@ func TestDeleteAndTermination(t *testing.T) {
 		t.Fatal("removing the last finalizer did not delete")
 	}
 }
+
+// TestRejectionSentences checks the message of every kind of rejection, which an Outcome
+// keeps as its cause and writes only when asked.
+func TestRejectionSentences(t *testing.T) {
+	c := cluster.New()
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	stale := c.Pod("a").DeepCopy().(*cluster.Pod)
+	c = mustApply(t, c, Write{Verb: Bind, Name: "a", Node: "node-1"}, 3, 0, 200)
+	withFinalizer := pod("f")
+	withFinalizer.Finalizers = []string{"keep"}
+	c = mustApply(t, c, Write{Verb: Create, Object: withFinalizer}, 4, 8, 201)
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "f"}, 5, 0, 200)
+	terminating := c.Pod("f").DeepCopy().(*cluster.Pod)
+	terminating.Spec.Image = "web:2"
+	for _, tc := range []struct {
+		w    Write
+		want string
+	}{
+		{Write{Verb: Verb(99)}, "422: unknown verb"},
+		{Write{Verb: Create, Object: &cluster.Pod{}}, "422: name or generateName is required"},
+		{Write{Verb: Create, Object: pod("a")}, `409 Conflict: Pod "a" already exists`},
+		{Write{Verb: Delete, Kind: cluster.KindPod, Name: "b"}, `404 Not Found: Pod "b" not found`},
+		{Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 99}, `409 Conflict: UID precondition failed: Pod "a" was deleted and re-created`},
+		{Write{Verb: Update, Object: stale}, "409 Conflict: the object has been modified (resourceVersion 3, not 2)"},
+		{Write{Verb: Update, Object: terminating}, `409 Conflict: Pod "f" is terminating: only the removal of finalizers is accepted`},
+		{Write{Verb: Bind, Name: "a", Node: "node-2"}, `409 Conflict: pod "a" is already assigned to node "node-1"`},
+		{Write{Verb: Bind, Name: "f", Node: "node-2"}, `409 Conflict: pod "f" is being deleted`},
+	} {
+		if _, out := Apply(c, tc.w, 6, 9); out.String() != tc.want {
+			t.Errorf("%v: got %q, want %q", tc.w.Verb, out.String(), tc.want)
+		}
+	}
+	if _, out := Apply(c, Write{Verb: Create, Object: pod("z")}, 6, 9); out.Reason() != "" || out.String() != "201 Created" {
+		t.Errorf("an accepted write: %q %q", out.Reason(), out)
+	}
+}

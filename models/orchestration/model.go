@@ -290,7 +290,7 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 	case DeploymentKind:
 		return controllers.DeploymentController{}.Reconcile(v)
 	case StatefulSetKind:
-		return controllers.StatefulSetController{}.Reconcile(v)
+		return statefulSetReconcile(v)
 	case JobKind:
 		return controllers.JobController{}.Reconcile(v)
 	default:

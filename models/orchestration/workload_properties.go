@@ -132,9 +132,9 @@ func statefulSetStatus(s State) bool {
 		return false
 	}
 	c := s.Store.Latest().Cluster
-	st := stable(c)
+	st := statefulSetSyncs(c)
 	for i, set := range c.StatefulSets() {
-		if !st.sets[i] {
+		if st.pending[i] {
 			continue
 		}
 		lowest := int64(-1)
@@ -217,19 +217,37 @@ func jobSucceeded(s State) bool {
 	return true
 }
 
-// stability says which StatefulSets of a snapshot are stable (their controller has nothing
-// left to write for them), by position among the snapshot's StatefulSets: computed once per
-// snapshot, for the property judged on every state whose latest it is.
-type stability struct{ sets []bool }
+// statefulSyncs is the StatefulSet controller's sync of each StatefulSet of a snapshot, by
+// position among the snapshot's StatefulSets, computed once per snapshot: the controller's
+// reconcile of the snapshot (Model.reconcile) and the property judged on every state whose
+// latest it is (a set is stable when its sync writes nothing) share it.
+type statefulSyncs struct {
+	in      []controllers.Intent
+	pending []bool // the sync writes something: the set is not stable
+}
 
-var stabilitySlot = cluster.NewMemoSlot()
+var statefulSyncsSlot = cluster.NewMemoSlot()
 
-func stable(c *cluster.Cluster) *stability {
-	return c.Memo(stabilitySlot, func() any {
-		var st stability
+func statefulSetSyncs(c *cluster.Cluster) *statefulSyncs {
+	return c.Memo(statefulSyncsSlot, func() any {
+		var st statefulSyncs
 		for _, set := range c.StatefulSets() {
-			st.sets = append(st.sets, controllers.StatefulSetController{}.Stable(c, set))
+			in, pending := controllers.StatefulSetController{}.Sync(c, set)
+			st.in, st.pending = append(st.in, in), append(st.pending, pending)
 		}
 		return &st
-	}).(*stability)
+	}).(*statefulSyncs)
+}
+
+// statefulSetReconcile is the StatefulSet controller's reconcile of view v (its Reconcile:
+// the sync of every set that is not terminating), from the shared syncs.
+func statefulSetReconcile(v *cluster.Cluster) []controllers.Intent {
+	st := statefulSetSyncs(v)
+	var out []controllers.Intent
+	for i, set := range v.StatefulSets() {
+		if st.pending[i] && !set.Terminating() {
+			out = append(out, st.in[i])
+		}
+	}
+	return out
 }
