@@ -356,8 +356,8 @@ func TestBrowserTutorial(t *testing.T) {
 	r := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/03-results").Timeout(time.Minute)
 	r.MustWaitLoad()
 	waitText(t, r, "main", "What breaks, and where", 20*time.Second)
-	if n := r.MustEval(`() => document.querySelectorAll("main table tbody tr").length`).Int(); n != 140 {
-		t.Fatalf("the results table has %d rows, want 140", n)
+	if n := r.MustEval(`() => document.querySelectorAll("main table tbody tr").length`).Int(); n != 150 {
+		t.Fatalf("the results table has %d rows, want 150", n)
 	}
 	waitText(t, r, "main table", "statefulset/stale-reads", time.Second)
 	r.MustElement("main table").MustScrollIntoView()

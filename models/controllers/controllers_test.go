@@ -39,11 +39,12 @@ func ownedBy_(rs *cluster.ReplicaSet) func(*cluster.Pod) {
 
 // summary is an intent reduced to what tables compare.
 type summary struct {
-	Verb datastore.Verb
-	Name string
-	Node string
-	Run  string
-	Stop string
+	Verb   datastore.Verb
+	Name   string
+	Node   string
+	Run    string
+	Stop   string
+	Report string
 }
 
 func summarize(in []Intent) []summary {
@@ -60,6 +61,9 @@ func summarize(in []Intent) []summary {
 		}
 		if i.Stop != nil {
 			s.Stop = i.Stop.Pod
+		}
+		if i.Report != nil {
+			s.Report = i.Report.Pod
 		}
 		out = append(out, s)
 	}
@@ -97,8 +101,17 @@ func TestKubelet(t *testing.T) {
 			[]summary{{Verb: 255, Stop: "a"}, {Verb: 255, Stop: "z"}, {Verb: datastore.UpdateStatus, Name: "a", Run: "a"}}},
 		{"corrects the status of a pod whose containers run", cluster.New(node("n1"), pod("a", on("n1"))), []Container{{Pod: "a", UID: 1}},
 			[]summary{{Verb: datastore.UpdateStatus, Name: "a"}}},
-		{"reports exited containers", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1, Exit: Failed}},
-			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Stop: "a"}}},
+		{"reports exited containers and keeps their record", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1, Exit: Failed}},
+			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Report: "a"}}},
+		// Kubernetes issue 37447: the record of a pod it ran to completion keeps the kubelet
+		// from starting it again, from a view that predates the report...
+		{"does not start again a pod it ran to completion", cluster.New(node("n1"), pod("a", on("n1"), running)),
+			[]Container{{Pod: "a", UID: 1, Exit: Succeeded, Reported: true}}, nil},
+		// ... until it restarts, which forgets the record.
+		{"starts again a finished pod it forgot", cluster.New(node("n1"), pod("a", on("n1"), running)),
+			Restart([]Container{{Pod: "a", UID: 1, Exit: Succeeded, Reported: true}}), []summary{{Verb: 255, Run: "a"}}},
+		{"drops the record once the pod is gone", cluster.New(node("n1")), []Container{{Pod: "a", UID: 1, Exit: Succeeded, Reported: true}},
+			[]summary{{Verb: 255, Stop: "a"}}},
 	}
 	for _, c := range cases {
 		before := fingerprint(c.view)
@@ -230,5 +243,20 @@ func TestPodGC(t *testing.T) {
 				t.Errorf("%s: pod GC deletes without a grace period", c.name)
 			}
 		}
+	}
+}
+
+// TestKubeletRestart: a restart forgets the records of reported exits only; running containers
+// and exits not yet reported stay (the container runtime keeps them).
+func TestKubeletRestart(t *testing.T) {
+	cs := []Container{{Pod: "a", UID: 1}, {Pod: "b", UID: 2, Exit: Failed}, {Pod: "c", UID: 3, Exit: Succeeded, Reported: true}}
+	if got := Restart(cs); !reflect.DeepEqual(got, cs[:2]) {
+		t.Errorf("after a restart: %+v", got)
+	}
+	if got := Restart(cs[:2]); &got[0] != &cs[0] {
+		t.Error("a restart that forgets nothing copies the records")
+	}
+	if cs[2].Pod != "c" {
+		t.Error("Restart modified its argument")
 	}
 }

@@ -15,9 +15,11 @@ import (
 // Intent is one thing a controller would do now.
 type Intent struct {
 	Write *datastore.Write // nil for a step with no write (kubelet container clean-up)
-	// Kubelet only: the containers to start (Run), or whose record to drop (Stop).
-	Run  *Container
-	Stop *Container
+	// Kubelet only: the containers to start (Run), whose record to drop (Stop), or whose exit
+	// is now reported (Report: the record is kept, marked Reported).
+	Run    *Container
+	Stop   *Container
+	Report *Container
 	Why  string // a short reason, for traces: "1 of 2 replicas exist"
 }
 
@@ -27,6 +29,10 @@ type Container struct {
 	Pod  string      `json:"pod"`
 	UID  cluster.UID `json:"uid"`
 	Exit Exit        `json:"exit,omitempty"`
+	// Reported: the containers exited and the kubelet wrote the pod's terminal phase; it keeps
+	// the record so as not to start the pod again, until the pod leaves the node or the
+	// kubelet restarts.
+	Reported bool `json:"reported,omitempty"`
 }
 
 // Exit is how a container ended.

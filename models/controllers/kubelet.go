@@ -12,7 +12,11 @@ import (
 //   - join: create its Node object when there is none (registration);
 //   - drop the record of containers whose pod is gone, re-created or bound elsewhere
 //     (HandlePodRemoves), with no write;
-//   - report the end of exited containers (phase Succeeded or Failed);
+//   - report the end of exited containers (phase Succeeded or Failed); it keeps the record of
+//     a pod it ran to completion, marked reported, while the pod stays bound to it, and so
+//     never starts that pod again from a view that predates the report (upstream's pod
+//     workers remember a terminated pod until it leaves the node's pod config:
+//     pkg/kubelet/pod_workers.go, v1.34); a restart forgets the reported ones (Restart);
 //   - kill the containers of a terminating pod and delete the pod (grace period over); a pod
 //     with finalizers cannot be deleted yet, so its phase becomes Failed instead;
 //   - start the containers of a pod bound to it and mark it Running and Ready;
@@ -51,9 +55,11 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			if c.Exit == Failed {
 				phase = cluster.PodFailed
 			}
-			q := p.DeepCopy().(*cluster.Pod)
-			q.Status = cluster.PodStatus{Phase: phase}
-			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Stop: &c, Why: "its containers exited"})
+			if !c.Reported {
+				q := p.DeepCopy().(*cluster.Pod)
+				q.Status = cluster.PodStatus{Phase: phase}
+				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Report: &c, Why: "its containers exited"})
+			}
 		case p.Terminating() && len(p.Finalizers) > 0:
 			// The API server keeps the pod until its finalizers are gone: stop its containers
 			// and report it Failed (a deleted pod does not succeed).
@@ -91,6 +97,22 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 		}
 	}
 	return out
+}
+
+// Restart is what the kubelet keeps of its containers when it restarts: the records of pods
+// whose end it reported are forgotten (see Kubelet); running and exited containers stay (the
+// container runtime keeps them). It returns running itself when nothing is forgotten.
+func Restart(running []Container) []Container {
+	keep := running[:0:0]
+	for _, c := range running {
+		if !c.Reported {
+			keep = append(keep, c)
+		}
+	}
+	if len(keep) == len(running) {
+		return running
+	}
+	return keep
 }
 
 // find returns the container record of pod p (same name and UID).

@@ -126,6 +126,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.str(c.Pod)
 			e.uid(c.UID)
 			e.int(int64(c.Exit))
+			e.bool(c.Reported)
 		}
 	}
 	out := e.buf

@@ -145,7 +145,10 @@ func (m *Model) FormatState(s State) string {
 		var cs []string
 		for _, ct := range l.Containers {
 			x := ct.Pod
-			if ct.Exit != controllers.Running {
+			switch {
+			case ct.Reported:
+				x += " (exited, reported)"
+			case ct.Exit != controllers.Running:
 				x += " (exited)"
 			}
 			cs = append(cs, x)

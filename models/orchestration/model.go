@@ -459,17 +459,24 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		ef.intent = in[a.Item]
 		loc.Session = datastore.Session(a.Read)
-		loc.Containers = applyContainers(loc.Containers, ef.intent)
+		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
 			ef.wrote = true
 			ns.Store, ef.outcome = m.store.Write(s.Store, a.Read, *w, nextUID(s))
 			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
+			if !ef.outcome.OK() {
+				applied.Report = nil // reported only once the phase is written
+			}
 		}
+		loc.Containers = applyContainers(loc.Containers, applied)
 	case Restart:
 		if !m.cfg.Faults.Restart || loc.Down || loc.Session == datastore.SessionReset {
 			return s, ef, false
 		}
 		loc.Session = datastore.SessionReset
+		if m.ctrls[a.Ctrl].Kind == KubeletKind {
+			loc.Containers = controllers.Restart(loc.Containers)
+		}
 	case Crash, Rejoin:
 		if !m.cfg.Faults.NodeCrash || m.ctrls[a.Ctrl].Kind != KubeletKind || loc.Down != (a.Kind == Rejoin) {
 			return s, ef, false
@@ -535,14 +542,18 @@ func (m *Model) normalize(s *State) {
 
 // applyContainers returns a kubelet's containers after an intent (copying, never modifying).
 func applyContainers(cs []controllers.Container, in controllers.Intent) []controllers.Container {
-	if in.Run == nil && in.Stop == nil {
+	if in.Run == nil && in.Stop == nil && in.Report == nil {
 		return cs
 	}
 	out := make([]controllers.Container, 0, len(cs)+1)
 	for _, c := range cs {
-		if in.Stop == nil || c.Pod != in.Stop.Pod || c.UID != in.Stop.UID {
-			out = append(out, c)
+		if in.Stop != nil && c.Pod == in.Stop.Pod && c.UID == in.Stop.UID {
+			continue
 		}
+		if in.Report != nil && c.Pod == in.Report.Pod && c.UID == in.Report.UID {
+			c.Reported = true
+		}
+		out = append(out, c)
 	}
 	if in.Run != nil {
 		out = append(out, *in.Run)

@@ -25,6 +25,8 @@ const (
 	StatefulSetState = "a StatefulSet's status counts the pods of the view it was written from, and a stable one starts at its start ordinal"
 	OrdinalOnce      = "a StatefulSet ordinal runs at most once"
 
+	TerminalStays = "a pod in a terminal phase never runs again"
+
 	JobStatus     = "a Job's active and ready counts are those of the view they were written from"
 	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
 	JobSucceeded  = "a Job never succeeds more than completions times"
@@ -36,6 +38,9 @@ func (m *Model) Properties() []checker.Property[State] {
 	ps := []checker.Property[State]{
 		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
 		{Name: OneNodePerPod, Expect: checker.Always, Holds: m.oneNodePerPod},
+	}
+	if m.cfg.Faults.ContainerExit || m.has(cluster.KindJob) {
+		ps = append(ps, checker.Property[State]{Name: TerminalStays, Expect: checker.Always, Holds: terminalStays})
 	}
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
 		ps = append(ps,
@@ -92,6 +97,24 @@ func (m *Model) oneNodePerPod(s State) bool {
 				return false
 			}
 			node[c.Pod] = i
+		}
+	}
+	return true
+}
+
+// terminalStays: no kubelet runs the containers of a pod (that name and UID) whose phase is
+// Succeeded or Failed in the latest revision (Kubernetes issue 37447). Listed when pods can
+// reach a terminal phase: containers may exit, or the scenario has Jobs.
+func terminalStays(s State) bool {
+	latest := s.Store.Latest().Cluster
+	for _, l := range s.Local {
+		for _, c := range l.Containers {
+			if c.Exit != controllers.Running {
+				continue
+			}
+			if p := latest.Pod(c.Pod); p != nil && p.UID == c.UID && (p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed) {
+				return false
+			}
 		}
 	}
 	return true

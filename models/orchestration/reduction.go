@@ -80,9 +80,11 @@ func signature(in controllers.Intent, view *cluster.Cluster) string {
 		e.str(c.Pod)
 		e.int(int64(c.UID))
 		e.int(int64(c.Exit))
+		e.bool(c.Reported)
 	}
 	container(in.Run)
 	container(in.Stop)
+	container(in.Report)
 	if w := in.Write; w == nil {
 		e.int(-1)
 	} else {

@@ -78,7 +78,9 @@ func TestWorkloadViolations(t *testing.T) {
 		{"deployment/rolling-update", datastore.Causal, false, orchestration.OldScaledDown, 13, "created replicaset web-", true},
 		{"deployment/paused", datastore.Causal, false, orchestration.PausedNoNewRS, 4, "created replicaset web-", false},
 		{"job/non-parallel", datastore.MonotonicSession, false, orchestration.JobSucceeded, 11, "record 2 finished pods", false},
-		{"job/non-parallel", datastore.Causal, false, orchestration.JobFinalizers, 10, "count finished pods", false},
+		// Once 10 steps, through a kubelet that ran a finished pod again (Kubernetes issue
+		// 37447); the kubelet now remembers the pods it ran to completion.
+		{"job/non-parallel", datastore.Causal, false, orchestration.JobFinalizers, 15, "count finished pods", true},
 		{"deployment/new", datastore.ResettableSession, true, orchestration.OneNodePerPod, 10, "started the containers of pod web-", false},
 	}
 	for _, c := range cases {
@@ -285,6 +287,38 @@ func TestStatusWritesAreJudgedAgainstTheirView(t *testing.T) {
 			if p.Name == c.property && (p.Holds(broken) || !p.Holds(s)) {
 				t.Errorf("%s: %q does not follow the monitor", c.scenario, p.Name)
 			}
+		}
+	}
+}
+
+// TestKubeletRemembersFinishedPods: Kubernetes issue 37447 (bugs/kubelet-restart-reruns-terminated).
+// A kubelet that restarted and read an old revision, where its finished pod still runs, starts
+// it again: 6 steps. Without restarts it remembers the pod it ran to completion, and with fresh
+// reads it sees the pod's terminal phase: the property holds, on a complete search.
+func TestKubeletRemembersFinishedPods(t *testing.T) {
+	const name = "bugs/kubelet-restart-reruns-terminated"
+	m := model(t, name, nil)
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Property(orchestration.TerminalStays)
+	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != 6 {
+		t.Fatalf("%s: %+v", name, p)
+	}
+	last := m.FormatAction(p.Trace.Steps[4].State, p.Trace.Steps[5].Action)
+	restart := m.FormatAction(p.Trace.Steps[3].State, p.Trace.Steps[4].Action)
+	if !strings.Contains(last, "started the containers of pod once") || !strings.Contains(restart, "kubelet/node-1 restarted") {
+		t.Errorf("the last steps: %q, %q", restart, last)
+	}
+	for _, set := range []func(*scenario.Settings){
+		func(s *scenario.Settings) { s.Restart = false },
+		func(s *scenario.Settings) { s.Consistency = datastore.Synchronous },
+	} {
+		m := model(t, name, set)
+		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+		if err != nil || !r.Complete || r.Property(orchestration.TerminalStays).Status != checker.Holds {
+			t.Errorf("%s %+v: complete %v, %+v", name, m.Config().Level, r.Complete, r.Property(orchestration.TerminalStays))
 		}
 	}
 }
