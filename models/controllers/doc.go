@@ -20,7 +20,7 @@ type Intent struct {
 	Run    *Container
 	Stop   *Container
 	Report *Container
-	Why  string // a short reason, for traces: "1 of 2 replicas exist"
+	Why    string // a short reason, for traces: "1 of 2 replicas exist"
 }
 
 // Container is a pod's containers as a kubelet runs them: the pod's name and UID, and whether
