@@ -3,6 +3,7 @@ package cluster
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"sort"
 	"sync/atomic"
 )
@@ -211,4 +212,15 @@ func (l Labels) MarshalJSON() ([]byte, error) {
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// SameContent reports whether next, a copy of cur being edited by its only user, has cur's
+// content: every field equal, the derived values kept aside (Memo).
+func SameContent(cur, next Object) bool {
+	nm := next.Meta()
+	kept := nm.memo
+	nm.memo = cur.Meta().memo
+	same := reflect.DeepEqual(cur, next)
+	nm.memo = kept
+	return same
 }

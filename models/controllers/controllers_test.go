@@ -90,7 +90,7 @@ func TestKubelet(t *testing.T) {
 		{"joins when its Node is missing", cluster.New(pod("a", on("n1"))), nil,
 			[]summary{{Verb: datastore.Create, Name: "n1"}}},
 		{"starts a bound pod and marks it Running", cluster.New(node("n1"), pod("a", on("n1")), pod("b", on("n2")), pod("c")), nil,
-			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Run: "a"}}},
+			[]summary{{Verb: datastore.PatchStatus, Name: "a", Run: "a"}}},
 		{"restarts containers of a Running pod without a write", cluster.New(node("n1"), pod("a", on("n1"), running)), nil,
 			[]summary{{Verb: 255, Run: "a"}}},
 		{"leaves a running pod alone", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1}}, nil},
@@ -98,11 +98,11 @@ func TestKubelet(t *testing.T) {
 			[]summary{{Verb: datastore.Delete, Name: "a", Stop: "a"}}},
 		{"drops containers of a pod that is gone or re-created", cluster.New(node("n1"), pod("a", on("n1"), func(p *cluster.Pod) { p.UID = 9 })),
 			[]Container{{Pod: "a", UID: 1}, {Pod: "z", UID: 5}},
-			[]summary{{Verb: 255, Stop: "a"}, {Verb: 255, Stop: "z"}, {Verb: datastore.UpdateStatus, Name: "a", Run: "a"}}},
+			[]summary{{Verb: 255, Stop: "a"}, {Verb: 255, Stop: "z"}, {Verb: datastore.PatchStatus, Name: "a", Run: "a"}}},
 		{"corrects the status of a pod whose containers run", cluster.New(node("n1"), pod("a", on("n1"))), []Container{{Pod: "a", UID: 1}},
-			[]summary{{Verb: datastore.UpdateStatus, Name: "a"}}},
+			[]summary{{Verb: datastore.PatchStatus, Name: "a"}}},
 		{"reports exited containers and keeps their record", cluster.New(node("n1"), pod("a", on("n1"), running)), []Container{{Pod: "a", UID: 1, Exit: Failed}},
-			[]summary{{Verb: datastore.UpdateStatus, Name: "a", Report: "a"}}},
+			[]summary{{Verb: datastore.PatchStatus, Name: "a", Report: "a"}}},
 		// Kubernetes issue 37447: the record of a pod it ran to completion keeps the kubelet
 		// from starting it again, from a view that predates the report...
 		{"does not start again a pod it ran to completion", cluster.New(node("n1"), pod("a", on("n1"), running)),
@@ -177,9 +177,9 @@ func TestReplicaSet(t *testing.T) {
 		view *cluster.Cluster
 		want []summary
 	}{
-		{"adopts a matching orphan", cluster.New(rs, pod("a")), []summary{{Verb: datastore.Update, Name: "a"}}},
+		{"adopts a matching orphan", cluster.New(rs, pod("a")), []summary{{Verb: datastore.Patch, Name: "a"}}},
 		{"releases a pod that no longer matches", cluster.New(rs, pod("a", own, func(p *cluster.Pod) { p.Labels = nil })),
-			[]summary{{Verb: datastore.Update, Name: "a"}}},
+			[]summary{{Verb: datastore.Patch, Name: "a"}}},
 		{"creates towards spec.replicas", cluster.New(rs, pod("a", own)), []summary{{Verb: datastore.Create, Name: "web-"}}},
 		{"terminating pods do not count", cluster.New(rs, pod("a", own), pod("b", own, terminating)), []summary{{Verb: datastore.Create, Name: "web-"}}},
 		{"deletes unassigned pods first", cluster.New(scaled(1), pod("a", own, on("n1"), running), pod("b", own)),

@@ -3,8 +3,10 @@
 // on. Each intent is at most one write and, for the kubelet, a change to the containers running
 // on its node. No clocks, no randomness, no package state, and no mutation of the view.
 //
-// Controllers follow upstream Kubernetes (v1.30) behaviour one write at a time, without
-// informer caches or expectations; what is left out is said on each controller.
+// Controllers follow upstream Kubernetes behaviour one write at a time, without informer caches
+// or expectations; what is left out is said on each controller. Their writes carry the
+// preconditions of upstream's calls at UpstreamVersion (Writes); their reconcile logic was
+// ported from v1.30.
 package controllers
 
 import (

@@ -85,12 +85,13 @@ func syncJob(j *cluster.Job, all []*cluster.Pod) (Intent, bool) {
 		return Intent{}, false // finished (upstream's IsJobFinished)
 	}
 	if in, ok := claim(j, j.Spec.Selector, all, nil); ok {
-		// An adopted pod gets the tracking finalizer, a released one loses it.
-		q := in.Write.Object.(*cluster.Pod)
-		if ownedBy(q, j) && !q.HasFinalizer(TrackingFinalizer) {
-			q.Finalizers = append(q.Finalizers, TrackingFinalizer)
-		} else if !ownedBy(q, j) {
-			q.Finalizers = slices.DeleteFunc(q.Finalizers, func(f string) bool { return f == TrackingFinalizer })
+		// An adopted pod gets the tracking finalizer in the same patch (upstream's
+		// ownerRefControllerPatch carries the Job controller's finalizers); a released one
+		// loses it.
+		if in.Write.Patch.AddOwner.UID != 0 {
+			in.Write.Patch.AddFinalizer = TrackingFinalizer
+		} else {
+			in.Write.Patch.RemoveFinalizer = TrackingFinalizer
 		}
 		return in, true
 	}
@@ -189,9 +190,7 @@ func trackFinished(j *cluster.Job, pods []*cluster.Pod, observe func(*cluster.Jo
 	// 2. Remove the finalizer of recorded pods, and of pods deleted while suspended.
 	for _, p := range pods {
 		if p.HasFinalizer(TrackingFinalizer) && (recorded(p.UID) || p.Terminating() && j.Spec.Suspend && p.Status.Phase != cluster.PodSucceeded) {
-			q := p.DeepCopy().(*cluster.Pod)
-			q.Finalizers = slices.DeleteFunc(q.Finalizers, func(f string) bool { return f == TrackingFinalizer })
-			return update(q, "its end is recorded: drop the tracking finalizer"), true
+			return removeFinalizer(p, TrackingFinalizer, "its end is recorded: drop the tracking finalizer"), true
 		}
 	}
 	// 3. Count recorded pods whose finalizer is gone.
@@ -224,9 +223,7 @@ func trackFinished(j *cluster.Job, pods []*cluster.Pod, observe func(*cluster.Jo
 // pod the controller removes is not a failure), then the pod.
 func deleteJobPod(p *cluster.Pod, why string) Intent {
 	if p.HasFinalizer(TrackingFinalizer) {
-		q := p.DeepCopy().(*cluster.Pod)
-		q.Finalizers = slices.DeleteFunc(q.Finalizers, func(f string) bool { return f == TrackingFinalizer })
-		return update(q, why+": drop the tracking finalizer before deleting the pod")
+		return removeFinalizer(p, TrackingFinalizer, why+": drop the tracking finalizer before deleting the pod")
 	}
 	return deleteObject(p, why)
 }

@@ -23,6 +23,11 @@ import (
 //   - correct the status of a pod whose containers run but whose status says otherwise (the
 //     status manager).
 //
+// Its writes are upstream's (v1.34): status writes are the status manager's patches
+// (pkg/util/pod: PatchPodStatus), with the pod's UID as their precondition and no
+// resourceVersion, so a status computed from a stale view still lands on the pod it was
+// computed for; the final delete is forced, with the UID as its precondition.
+//
 // Left out: probes, restart back-off, image pulls, eviction, and status fields beyond phase
 // and readiness. A container of a pod with restartPolicy Always that fails is restarted at
 // once, which changes nothing visible here.
@@ -58,7 +63,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			if !c.Reported {
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: phase}
-				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Report: &c, Why: "its containers exited"})
+				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Report: &c, Why: "its containers exited"})
 			}
 		case p.Terminating() && len(p.Finalizers) > 0:
 			// The API server keeps the pod until its finalizers are gone: stop its containers
@@ -70,7 +75,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			if !finished(p) {
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodFailed}
-				in.Write = &datastore.Write{Verb: datastore.UpdateStatus, Object: q}
+				in.Write = &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}
 			}
 			if in.Stop != nil || in.Write != nil {
 				out = append(out, in)
@@ -85,13 +90,13 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			// The status manager: the pod's status says otherwise than its running containers.
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
-			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.UpdateStatus, Object: q}, Why: "its containers run"})
+			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "its containers run"})
 		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
 			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID}, Why: "it is bound to this node"}
 			if p.Status.Phase != cluster.PodRunning || !p.Status.Ready {
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
-				in.Write = &datastore.Write{Verb: datastore.UpdateStatus, Object: q}
+				in.Write = &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}
 			}
 			out = append(out, in)
 		}

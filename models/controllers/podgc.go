@@ -6,7 +6,7 @@ import (
 )
 
 // PodGC force-deletes pods that no kubelet will clean up (after the pod garbage collector of
-// Kubernetes v1.30): pods bound to a node whose Node object is gone (gcOrphaned), and
+// Kubernetes v1.34): pods bound to a node whose Node object is gone (gcOrphaned), and
 // terminating pods that were never scheduled (gcUnscheduledTerminating). One pod per step, the
 // first by name. Left out: the quarantine delay before an orphan is collected, marking pods
 // Failed before deleting them, and the threshold on terminated pods.
@@ -21,7 +21,9 @@ func (PodGC) Reconcile(v *cluster.Cluster) []Intent {
 			if !orphan {
 				why = "it is terminating and was never scheduled"
 			}
-			return []Intent{{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Force: true}, Why: why}}
+			// Force-deleted by name without a precondition (upstream v1.34,
+			// markFailedAndDeletePodWithCondition: DeleteOptions with grace period 0).
+			return []Intent{{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, Force: true}, Why: why}}
 		}
 	}
 	return nil

@@ -16,24 +16,20 @@ import (
 
 // claim is the first write of upstream's ControllerRefManager for owner: adopt an orphan
 // that is not terminating and matches the selector, or release an owned object that no
-// longer matches. candidates are in name order; member further restricts adoption.
+// longer matches. candidates are in name order; member further restricts adoption. Both are
+// strategic-merge patches with the object's UID as their precondition and no resourceVersion
+// (upstream v1.34, pkg/controller/controller_ref_manager.go: AdoptPod, ReleasePod, and the
+// same for ReplicaSets).
 func claim[T cluster.Object](owner cluster.Object, sel cluster.Labels, candidates []T, member func(T) bool) (Intent, bool) {
 	for _, o := range candidates {
 		m := o.Meta()
 		if _, has := m.ControllerRef(); !has && !m.Terminating() && sel.Matches(m.Labels) && (member == nil || member(o)) {
-			q := o.DeepCopy()
-			q.Meta().OwnerReferences = append(q.Meta().OwnerReferences, controllerRef(owner))
-			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "adopt an orphan " + strings.ToLower(o.Kind().String())}, true
+			w := &datastore.Write{Verb: datastore.Patch, Kind: o.Kind(), Name: m.Name, UID: m.UID, Patch: datastore.MetaPatch{AddOwner: controllerRef(owner)}}
+			return Intent{Write: w, Why: "adopt an orphan " + strings.ToLower(o.Kind().String())}, true
 		}
 		if ownedBy(o, owner) && !sel.Matches(m.Labels) {
-			q := o.DeepCopy()
-			q.Meta().OwnerReferences = nil
-			for _, r := range m.OwnerReferences {
-				if r.UID != owner.Meta().UID {
-					q.Meta().OwnerReferences = append(q.Meta().OwnerReferences, r)
-				}
-			}
-			return Intent{Write: &datastore.Write{Verb: datastore.Update, Object: q}, Why: "release a " + strings.ToLower(o.Kind().String()) + " that no longer matches"}, true
+			w := &datastore.Write{Verb: datastore.Patch, Kind: o.Kind(), Name: m.Name, UID: m.UID, Patch: datastore.MetaPatch{RemoveOwner: owner.Meta().UID}}
+			return Intent{Write: w, Why: "release a " + strings.ToLower(o.Kind().String()) + " that no longer matches"}, true
 		}
 	}
 	return Intent{}, false
@@ -80,8 +76,16 @@ func updateStatus(o cluster.Object, why string) Intent {
 }
 
 func deleteObject(o cluster.Object, why string) Intent {
-	m := o.Meta()
-	return Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: o.Kind(), Name: m.Name, UID: m.UID}, Why: why}
+	// By name, with no precondition, as upstream's controllers delete (v1.34: the pod control's
+	// DeletePod, the StatefulSet's DeleteStatefulPod, the Deployment's cleanup, the history's
+	// DeleteControllerRevision all send empty DeleteOptions).
+	return Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: o.Kind(), Name: o.Meta().Name}, Why: why}
+}
+
+// removeFinalizer is upstream's patch that drops finalizer f from pod p, by name, without
+// preconditions (v1.34, pkg/controller/job: removeTrackingFinalizerPatch).
+func removeFinalizer(p *cluster.Pod, f, why string) Intent {
+	return Intent{Write: &datastore.Write{Verb: datastore.Patch, Kind: cluster.KindPod, Name: p.Name, Patch: datastore.MetaPatch{RemoveFinalizer: f}}, Why: why}
 }
 
 // runningAndReady is upstream's isRunningAndReady (available too: minReadySeconds is not

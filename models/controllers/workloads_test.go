@@ -267,7 +267,8 @@ func TestJobTracking(t *testing.T) {
 	}
 	j.Status.UncountedSucceeded = []cluster.UID{5}
 	w = only(t, ctl.Reconcile(cluster.New(j, done)))
-	if w.Verb != datastore.Update || w.Object.Meta().HasFinalizer(TrackingFinalizer) {
+	// A patch by name, with no precondition (upstream's removeTrackingFinalizerPatch).
+	if w.Verb != datastore.Patch || w.Name != "pi-a" || w.UID != 0 || w.Patch != (datastore.MetaPatch{RemoveFinalizer: TrackingFinalizer}) {
 		t.Fatalf("finalizer removal: %+v", w)
 	}
 	done.Finalizers = nil

@@ -2,6 +2,7 @@ package datastore
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -10,28 +11,48 @@ import (
 // Verb is the kind of a write.
 type Verb uint8
 
-// The writes a client can make.
+// The writes a client can make. Preconditions are what the request carries: a UID (Write.UID,
+// or the sent object's for Update and UpdateStatus) and, for Update and UpdateStatus, the sent
+// object's resourceVersion; patches carry no resourceVersion, as upstream's controllers send
+// them.
 const (
 	Create       Verb = iota // create Object (Name, or GenerateName for a generated name)
 	Update                   // replace Object's metadata and spec; checks UID and resourceVersion
 	UpdateStatus             // replace Object's status; checks UID and resourceVersion
-	Bind                     // set pod Name's spec.nodeName to Node; checks UID, fails if bound
-	Delete                   // delete Kind/Name; checks UID; graceful unless Force
+	Bind                     // set pod Name's spec.nodeName to Node; checks UID (if set), fails if bound
+	Delete                   // delete Kind/Name; checks UID (if set); graceful unless Force
+	Patch                    // patch Kind/Name's metadata (Write.Patch); checks UID (if set)
+	PatchStatus              // patch Object's status onto the object; checks UID (if set)
 )
 
-var verbNames = [...]string{"create", "update", "update status of", "bind", "delete"}
+var verbNames = [...]string{"create", "update", "update status of", "bind", "delete", "patch", "patch the status of"}
 
-func (v Verb) String() string { return verbNames[v] }
+func (v Verb) String() string {
+	if int(v) < len(verbNames) {
+		return verbNames[v]
+	}
+	return "verb " + strconv.Itoa(int(v))
+}
 
 // Write is one request to the API server.
 type Write struct {
 	Verb   Verb
-	Object cluster.Object // Create, Update, UpdateStatus: the object as the client sends it
-	Kind   cluster.Kind   // Bind, Delete
-	Name   string         // Bind, Delete
-	UID    cluster.UID    // Bind, Delete: precondition (0: none)
+	Object cluster.Object // Create, Update, UpdateStatus, PatchStatus: the object as the client sends it
+	Kind   cluster.Kind   // Bind, Delete, Patch
+	Name   string         // Bind, Delete, Patch
+	UID    cluster.UID    // Bind, Delete, Patch, PatchStatus: precondition (0: none)
 	Node   string         // Bind: the node
 	Force  bool           // Delete: no grace period (remove the object at once)
+	Patch  MetaPatch      // Patch: the change
+}
+
+// MetaPatch is a strategic-merge patch of an object's metadata, as upstream's controllers send
+// them: owner references are merged by UID, finalizers as a set.
+type MetaPatch struct {
+	AddOwner        cluster.OwnerReference // added unless one with its UID is there (UID 0: none)
+	RemoveOwner     cluster.UID            // the owner reference with this UID is removed (0: none)
+	AddFinalizer    string                 // added unless there ("": none)
+	RemoveFinalizer string                 // removed if there ("": none)
 }
 
 // Target returns the kind and name the write is about (before a generated name is chosen).
@@ -128,12 +149,14 @@ func reject(code int, why rejection) Outcome {
 // Apply applies w to snapshot c as the API server would, at revision rev, giving a created
 // object the UID uid. A rejected write returns c unchanged.
 //
-// Rules (after the Kubernetes API server, v1.3x): names are unique per kind; create assigns
-// the UID, resolves generateName, sets generation 1 and the resourceVersion; update and status
-// update fail on a missing object (404), a UID mismatch or a stale resourceVersion (409); a
-// spec change bumps the generation; a terminating object accepts status updates and, as
-// updates, only the removal of finalizers, and is removed once it has none; delete is UID-checked, and soft (it sets
-// deletionTimestamp) for pods bound to a node (unless forced) and for objects with finalizers.
+// Rules (after the Kubernetes API server, v1.34): names are unique per kind; create assigns
+// the UID, resolves generateName, sets generation 1 and the resourceVersion; every other write
+// fails on a missing object (404) and on a UID precondition the object does not meet (409);
+// update and status update also fail on a stale resourceVersion (409), patches do not check
+// it; a spec change bumps the generation; a terminating object accepts status writes, patches
+// and, as updates, only the removal of finalizers, and is removed once it has none; delete is
+// soft (it sets deletionTimestamp) for pods bound to a node (unless forced) and for objects
+// with finalizers.
 func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
 	switch w.Verb {
 	case Create:
@@ -144,6 +167,10 @@ func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cl
 		return bind(c, w, rev)
 	case Delete:
 		return remove(c, w, rev)
+	case Patch:
+		return patchMeta(c, w, rev)
+	case PatchStatus:
+		return patchStatus(c, w, rev)
 	}
 	return c, reject(422, rejection{cause: unknownVerb})
 }
@@ -234,6 +261,57 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 		if len(next.Meta().Finalizers) == 0 {
 			return c.Without(cur.Kind(), cm.Name), out
 		}
+	}
+	return changed(c, cur, next, rev, out)
+}
+
+// patchMeta applies a metadata patch to the current object, whatever its resourceVersion: a
+// terminating object left without finalizers is removed.
+func patchMeta(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
+	cur, out := precondition(c, w.Kind, w.Name, w.UID)
+	if !out.OK() {
+		return c, out
+	}
+	next := cur.DeepCopy()
+	m, p := next.Meta(), w.Patch
+	if p.AddOwner.UID != 0 && !slices.ContainsFunc(m.OwnerReferences, func(r cluster.OwnerReference) bool { return r.UID == p.AddOwner.UID }) {
+		m.OwnerReferences = append(m.OwnerReferences, p.AddOwner)
+	}
+	if p.RemoveOwner != 0 {
+		m.OwnerReferences = slices.DeleteFunc(m.OwnerReferences, func(r cluster.OwnerReference) bool { return r.UID == p.RemoveOwner })
+	}
+	if p.AddFinalizer != "" && !slices.Contains(m.Finalizers, p.AddFinalizer) {
+		m.Finalizers = append(m.Finalizers, p.AddFinalizer)
+	}
+	if p.RemoveFinalizer != "" {
+		m.Finalizers = slices.DeleteFunc(m.Finalizers, func(f string) bool { return f == p.RemoveFinalizer })
+	}
+	if m.Terminating() && len(m.Finalizers) == 0 {
+		return c.Without(w.Kind, w.Name), out
+	}
+	return changed(c, cur, next, rev, out)
+}
+
+// patchStatus sets the current object's status to the sent object's, whatever its
+// resourceVersion (the kubelet's status manager patches the status it computed).
+func patchStatus(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
+	sent := w.Object
+	cur, out := precondition(c, sent.Kind(), sent.Meta().Name, w.UID)
+	if !out.OK() {
+		return c, out
+	}
+	next := cur.DeepCopy()
+	next.CopyStatus(sent)
+	return changed(c, cur, next, rev, out)
+}
+
+// changed stores next, the new copy of cur, at revision rev, unless it equals cur: a write
+// that changes nothing is accepted and stored nowhere (the API server's GuaranteedUpdate skips
+// the storage write, and the resourceVersion stays), and c itself is returned.
+func changed(c *cluster.Cluster, cur, next cluster.Object, rev int64, out Outcome) (*cluster.Cluster, Outcome) {
+	next.Meta().ResourceVersion = cur.Meta().ResourceVersion
+	if cluster.SameContent(cur, next) {
+		return c, out
 	}
 	next.Meta().ResourceVersion = rev
 	return c.With(next), out

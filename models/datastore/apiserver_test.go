@@ -197,3 +197,74 @@ func TestRejectionSentences(t *testing.T) {
 		t.Errorf("an accepted write: %q %q", out.Reason(), out)
 	}
 }
+
+// TestPatches: metadata and status patches carry no resourceVersion (a patch from a stale
+// read lands), check the UID when given, merge owner references by UID and finalizers as a
+// set; a write that changes nothing is accepted and stored nowhere.
+func TestPatches(t *testing.T) {
+	c := cluster.New()
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	stale := c.Pod("a").DeepCopy().(*cluster.Pod)
+	c = mustApply(t, c, Write{Verb: Bind, Name: "a", UID: 7, Node: "n1"}, 3, 0, 200)
+
+	owner := cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: "web", UID: 40, Controller: true}
+	adopt := Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 7, Patch: MetaPatch{AddOwner: owner, AddFinalizer: "keep"}}
+	c = mustApply(t, c, adopt, 4, 0, 200)
+	p := c.Pod("a")
+	if ref, ok := p.ControllerRef(); !ok || ref != owner || !p.HasFinalizer("keep") || p.ResourceVersion != 4 || p.Spec.NodeName != "n1" {
+		t.Fatalf("adopted pod %+v", p.ObjectMeta)
+	}
+	// The same patch again changes nothing: accepted, no new copy.
+	if next, out := Apply(c, adopt, 5, 0); !out.OK() || next != c {
+		t.Fatalf("a patch that changes nothing: %v, same cluster %v", out, next == c)
+	}
+	// A UID precondition the object does not meet.
+	mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 8, Patch: MetaPatch{RemoveOwner: 40}}, 5, 0, 409)
+	mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "b", Patch: MetaPatch{RemoveOwner: 40}}, 5, 0, 404)
+
+	// A status patch computed from the stale copy (resourceVersion 2) lands on the current one.
+	st := stale.DeepCopy().(*cluster.Pod)
+	st.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
+	c = mustApply(t, c, Write{Verb: PatchStatus, Object: st, UID: 7}, 5, 0, 200)
+	if p := c.Pod("a"); p.Status.Phase != cluster.PodRunning || p.Spec.NodeName != "n1" || p.ResourceVersion != 5 {
+		t.Fatalf("status patch: %+v %+v", p.Status, p.ObjectMeta)
+	}
+	// ... where an update of the status from it conflicts.
+	mustApply(t, c, Write{Verb: UpdateStatus, Object: st}, 6, 0, 409)
+	// The same status again: accepted, stored nowhere; so is a second delete request.
+	if next, out := Apply(c, Write{Verb: PatchStatus, Object: st, UID: 7}, 6, 0); !out.OK() || next != c {
+		t.Fatalf("a status patch that changes nothing: %v", out)
+	}
+
+	// Release, and the removal of the last finalizer of a terminating pod removes it.
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a"}, 6, 0, 200)
+	if next, out := Apply(c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a"}, 7, 0); !out.OK() || next != c {
+		t.Fatalf("a second delete request: %v", out)
+	}
+	c = mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", Patch: MetaPatch{RemoveOwner: 40}}, 7, 0, 200)
+	if p := c.Pod("a"); len(p.OwnerReferences) != 0 || !p.Terminating() {
+		t.Fatalf("released pod %+v", p.ObjectMeta)
+	}
+	c = mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", Patch: MetaPatch{RemoveFinalizer: "keep"}}, 8, 0, 200)
+	if c.Pod("a") != nil {
+		t.Fatal("a terminating pod without finalizers is still there")
+	}
+}
+
+// TestNoOpWritesAddNoRevision: the store adds no revision for an accepted write that changes
+// nothing in the latest revision.
+func TestNoOpWritesAddNoRevision(t *testing.T) {
+	cfg := Config{Level: MonotonicSession, Staleness: 2}
+	s := NewStore(cluster.New(pod("a")))
+	p := s.Latest().Cluster.Pod("a")
+	same := p.DeepCopy().(*cluster.Pod)
+	s2, out := cfg.Write(s, 1, Write{Verb: PatchStatus, Object: same, UID: p.UID}, 0)
+	if !out.OK() || len(s2.History) != len(s.History) {
+		t.Fatalf("a no-op status patch: %v, %d revisions", out, len(s2.History))
+	}
+	running := p.DeepCopy().(*cluster.Pod)
+	running.Status.Phase = cluster.PodRunning
+	if s3, out := cfg.Write(s, 1, Write{Verb: PatchStatus, Object: running, UID: p.UID}, 0); !out.OK() || len(s3.History) != len(s.History)+1 {
+		t.Fatalf("a status patch: %v, %d revisions", out, len(s3.History))
+	}
+}

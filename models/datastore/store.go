@@ -166,7 +166,9 @@ func (c Config) Readable(s Store, sess Session) []int64 {
 }
 
 // Write applies w for a controller that read revision read, creating objects with UID uid.
-// Accepted writes add a revision; rejected ones leave the store as it was.
+// Accepted writes add a revision, but for one that changes nothing in the latest revision
+// (the API server stores nothing: the resourceVersion stays); rejected ones leave the store as
+// it was.
 func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Outcome) {
 	base := s.Latest().Cluster
 	if c.Level == Optimistic || c.Level == Causal {
@@ -174,8 +176,8 @@ func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Out
 	}
 	rev := s.Latest().Number + 1
 	next, out := Apply(base, w, rev, uid)
-	if !out.OK() {
-		return s, out
+	if !out.OK() || next == base && base == s.Latest().Cluster {
+		return s, out // rejected, or accepted with nothing to store: no new revision
 	}
 	r := Revision{Number: rev, Cluster: next}
 	if c.Level == Causal {

@@ -91,8 +91,10 @@ func describeWrite(w datastore.Write, out datastore.Outcome) string {
 		if !w.Force {
 			did = fmt.Sprintf("asked to delete %s %s", strings.ToLower(kind.String()), name)
 		}
-	case datastore.UpdateStatus:
+	case datastore.UpdateStatus, datastore.PatchStatus:
 		did = fmt.Sprintf("updated the status of %s %s%s", strings.ToLower(kind.String()), name, statusSummary(w.Object))
+	case datastore.Patch:
+		did = fmt.Sprintf("patched %s %s (%s)", strings.ToLower(kind.String()), name, patchSummary(w.Patch))
 	default:
 		did = fmt.Sprintf("updated %s %s", strings.ToLower(kind.String()), name)
 	}
@@ -100,6 +102,24 @@ func describeWrite(w datastore.Write, out datastore.Outcome) string {
 		return fmt.Sprintf("tried to %s %s %s: %s", w.Verb, strings.ToLower(kind.String()), name, out)
 	}
 	return did
+}
+
+// patchSummary says what a metadata patch changes.
+func patchSummary(p datastore.MetaPatch) string {
+	var parts []string
+	if p.AddOwner.UID != 0 {
+		parts = append(parts, fmt.Sprintf("owner %s %s added", strings.ToLower(p.AddOwner.Kind.String()), p.AddOwner.Name))
+	}
+	if p.RemoveOwner != 0 {
+		parts = append(parts, "owner removed")
+	}
+	if p.AddFinalizer != "" {
+		parts = append(parts, "finalizer "+p.AddFinalizer+" added")
+	}
+	if p.RemoveFinalizer != "" {
+		parts = append(parts, "finalizer "+p.RemoveFinalizer+" removed")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func statusSummary(o cluster.Object) string {

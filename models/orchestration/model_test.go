@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -322,6 +324,63 @@ func TestEncodingCacheIsTheFreshEncoding(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestWritesAreUpstreams: every write the controllers make, in random walks through every
+// built-in scenario under every level with every fault, is one of controllers.Writes, with
+// exactly its preconditions; every entry of the table is met; and the README's table is the
+// table.
+func TestWritesAreUpstreams(t *testing.T) {
+	met := make([]bool, len(controllers.Writes))
+	for _, b := range scenario.Builtins() {
+		for _, level := range datastore.Levels() {
+			m := model(t, b.Name, func(s *scenario.Settings) {
+				s.Consistency, s.Restart, s.NodeCrash, s.ContainerExit = level, true, true, true
+			})
+			for seed := range uint64(6) {
+				walk(m, seed, 120, func(s orchestration.State, _ orchestration.Action) {
+					for _, a := range m.Actions(s, nil) {
+						name, w := m.StepWrite(s, a)
+						if w == nil {
+							continue
+						}
+						site := controllers.SiteOf(name, *w)
+						i := slices.IndexFunc(controllers.Writes, site.Same)
+						if i < 0 {
+							t.Fatalf("%s: %s makes a write the table lacks: %+v", b.Name, m.FormatAction(s, a), site)
+						}
+						met[i] = true
+					}
+				})
+			}
+		}
+	}
+	// The writes the scenarios do not reach, which the controllers package's
+	// TestWriteTableViews makes on views built for them.
+	views := []controllers.WriteSite{
+		{Controller: "replicaset-controller", Verb: datastore.Patch, Kind: cluster.KindPod, UID: true},
+		{Controller: "deployment-controller", Verb: datastore.Patch, Kind: cluster.KindReplicaSet, UID: true},
+		{Controller: "deployment-controller", Verb: datastore.Delete, Kind: cluster.KindReplicaSet},
+		{Controller: "statefulset-controller", Verb: datastore.Patch, Kind: cluster.KindPod, UID: true},
+		{Controller: "statefulset-controller", Verb: datastore.Update, Kind: cluster.KindPod, UID: true, RV: true},
+		{Controller: "statefulset-controller", Verb: datastore.Update, Kind: cluster.KindControllerRevision, UID: true, RV: true},
+		{Controller: "statefulset-controller", Verb: datastore.Delete, Kind: cluster.KindControllerRevision},
+		{Controller: "job-controller", Verb: datastore.Patch, Kind: cluster.KindPod, UID: true},
+	}
+	for i, ok := range met {
+		if !ok && !slices.ContainsFunc(views, controllers.Writes[i].Same) {
+			t.Errorf("no walk made the write %+v", controllers.Writes[i])
+		}
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range controllers.Writes {
+		if !strings.Contains(string(readme), w.MarkdownRow()+"\n") {
+			t.Errorf("the README's table of writes lacks the row\n%s", w.MarkdownRow())
 		}
 	}
 }

@@ -94,6 +94,13 @@ func signature(in controllers.Intent, view *cluster.Cluster) string {
 		e.int(int64(w.UID))
 		e.str(w.Node)
 		e.bool(w.Force)
+		e.int(int64(w.Patch.AddOwner.Kind))
+		e.str(w.Patch.AddOwner.Name)
+		e.int(int64(w.Patch.AddOwner.UID))
+		e.bool(w.Patch.AddOwner.Controller)
+		e.int(int64(w.Patch.RemoveOwner))
+		e.str(w.Patch.AddFinalizer)
+		e.str(w.Patch.RemoveFinalizer)
 		e.int(int64(statusMiscount(view, *w)))
 		if o := w.Object; o == nil {
 			e.int(-1)
