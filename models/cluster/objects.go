@@ -177,6 +177,9 @@ func (s *PodSpec) equal(o *PodSpec) bool {
 type PodStatus struct {
 	Phase PodPhase `json:"phase"`
 	Ready bool     `json:"ready"`
+	// Reason is a brief word on why the pod is in its phase: the kubelet's admission
+	// rejection ("OutOfcpu", "OutOfpods").
+	Reason string `json:"reason,omitempty"`
 }
 
 // Pod is a group of containers bound to one node.

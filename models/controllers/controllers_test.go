@@ -260,3 +260,43 @@ func TestKubeletRestart(t *testing.T) {
 		t.Error("Restart modified its argument")
 	}
 }
+
+// TestKubeletAdmission: a bound pod that does not fit beside the pods the kubelet runs fails
+// with upstream's reason (OutOfcpu, OutOfpods) instead of starting; one that fits starts, its
+// CPU request in its record.
+func TestKubeletAdmission(t *testing.T) {
+	small := func(n *cluster.Node) { n.Status.AllocatableCPU, n.Status.AllocatablePods = 1000, 2 }
+	k := Kubelet{Template: node("n1", small)}
+	cpu := func(m int64) func(*cluster.Pod) { return func(p *cluster.Pod) { p.Spec.CPU = m } }
+	runs := []Container{{Pod: "a", UID: 1, CPU: 800}}
+	view := cluster.New(node("n1", small), pod("a", on("n1"), running, cpu(800)), pod("bb", on("n1"), cpu(500)), pod("c", on("n1"), cpu(200)))
+	in := k.Reconcile(view, runs)
+	if len(in) != 2 {
+		t.Fatalf("intents %+v", summarize(in))
+	}
+	rejected, started := in[0], in[1]
+	st := rejected.Write.Object.(*cluster.Pod).Status
+	if rejected.Write.Verb != datastore.PatchStatus || rejected.Run != nil || st.Phase != cluster.PodFailed || st.Reason != "OutOfcpu" ||
+		rejected.Why != "Pod was rejected: Node didn't have enough resource: cpu, requested: 500, used: 800, capacity: 1000" {
+		t.Errorf("bb: %+v %+v", st, rejected)
+	}
+	if started.Run == nil || started.Run.Pod != "c" || started.Run.CPU != 200 {
+		t.Errorf("c: %+v", started)
+	}
+	// The pod count: two run already.
+	in = k.Reconcile(view, append(runs, Container{Pod: "z", UID: 9}))
+	reason := ""
+	for _, i := range in {
+		if i.Write != nil && i.Write.Object != nil && i.Write.Object.Meta().Name == "c" {
+			reason = i.Write.Object.(*cluster.Pod).Status.Reason
+		}
+	}
+	if reason != "OutOfpods" {
+		t.Errorf("c with two pods running: %q, intents %+v", reason, summarize(in))
+	}
+	// Without limits every pod starts.
+	free := Kubelet{Template: node("n1")}
+	if in := free.Reconcile(cluster.New(node("n1"), pod("bb", on("n1"), cpu(5000))), nil); len(in) != 1 || in[0].Run == nil {
+		t.Errorf("no limit: %+v", summarize(in))
+	}
+}

@@ -31,6 +31,7 @@ type Container struct {
 	Pod  string      `json:"pod"`
 	UID  cluster.UID `json:"uid"`
 	Exit Exit        `json:"exit,omitempty"`
+	CPU  int64       `json:"cpu,omitempty"` // the pod's CPU request, millicores
 	// Reported: the containers exited and the kubelet wrote the pod's terminal phase; it keeps
 	// the record so as not to start the pod again, until the pod leaves the node or the
 	// kubelet restarts.

@@ -19,7 +19,9 @@ import (
 //     pkg/kubelet/pod_workers.go, v1.34); a restart forgets the reported ones (Restart);
 //   - kill the containers of a terminating pod and delete the pod (grace period over); a pod
 //     with finalizers cannot be deleted yet, so its phase becomes Failed instead;
-//   - start the containers of a pod bound to it and mark it Running and Ready;
+//   - start the containers of a pod bound to it and mark it Running and Ready, if it fits:
+//     admission (admit) fails a pod whose CPU request or count does not fit the node's
+//     allocatable beside the pods it runs, with upstream's reason (OutOfcpu, OutOfpods);
 //   - correct the status of a pod whose containers run but whose status says otherwise (the
 //     status manager).
 //
@@ -92,7 +94,14 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
 			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "its containers run"})
 		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
-			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID}, Why: "it is bound to this node"}
+			if reason, why, ok := k.admit(v, running, p); !ok {
+				// Rejected by admission: the pod fails, as upstream's rejectPod reports it.
+				q := p.DeepCopy().(*cluster.Pod)
+				q.Status = cluster.PodStatus{Phase: cluster.PodFailed, Reason: reason}
+				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "Pod was rejected: " + why})
+				continue
+			}
+			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID, CPU: p.Spec.CPU}, Why: "it is bound to this node"}
 			if p.Status.Phase != cluster.PodRunning || !p.Status.Ready {
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
@@ -102,6 +111,28 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 		}
 	}
 	return out
+}
+
+// admit is the kubelet's admission of pod p (upstream v1.34, pkg/kubelet/lifecycle/predicate.go,
+// the resource part of GeneralPredicates): the CPU requests and the number of the pods whose
+// containers it runs, with p's, fit its Node's allocatable in view v (a zero allocatable means
+// no limit). It returns upstream's reason and message when they do not.
+func (k Kubelet) admit(v *cluster.Cluster, running []Container, p *cluster.Pod) (reason, why string, ok bool) {
+	n := v.Node(k.Template.Name)
+	var cpu, count int64
+	for _, c := range running {
+		if c.Exit == Running {
+			cpu += c.CPU
+			count++
+		}
+	}
+	if a := n.Status.AllocatableCPU; a > 0 && cpu+p.Spec.CPU > a {
+		return "OutOfcpu", fmt.Sprintf("Node didn't have enough resource: cpu, requested: %d, used: %d, capacity: %d", p.Spec.CPU, cpu, a), false
+	}
+	if a := n.Status.AllocatablePods; a > 0 && count+1 > a {
+		return "OutOfpods", fmt.Sprintf("Node didn't have enough resource: pods, requested: 1, used: %d, capacity: %d", count, a), false
+	}
+	return "", "", true
 }
 
 // Restart is what the kubelet keeps of its containers when it restarts: the records of pods

@@ -31,7 +31,7 @@ func (Scheduler) Reconcile(v *cluster.Cluster) []Intent {
 		var best *cluster.Node
 		var bestCPU, bestPods int64
 		for _, n := range v.Nodes() {
-			cpu, count := load(pods, n.Name)
+			cpu, count := NodeLoad(pods, n.Name)
 			if !feasible(v, p, n, cpu, count) {
 				continue
 			}
@@ -47,8 +47,20 @@ func (Scheduler) Reconcile(v *cluster.Cluster) []Intent {
 	return nil
 }
 
-// load sums the CPU requests and counts the pods bound to node that still hold resources.
-func load(pods []*cluster.Pod, node string) (cpu, count int64) {
+// Schedulable reports whether some node of view v can take pod p: the scheduler's filters.
+func Schedulable(v *cluster.Cluster, p *cluster.Pod) bool {
+	for _, n := range v.Nodes() {
+		cpu, count := NodeLoad(v.Pods(), n.Name)
+		if feasible(v, p, n, cpu, count) {
+			return true
+		}
+	}
+	return false
+}
+
+// NodeLoad sums the CPU requests and counts the pods bound to node that still hold resources
+// (every pod not in a terminal phase, terminating ones included).
+func NodeLoad(pods []*cluster.Pod, node string) (cpu, count int64) {
 	for _, p := range pods {
 		if p.Spec.NodeName == node && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed {
 			cpu += p.Spec.CPU

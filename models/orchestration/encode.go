@@ -127,6 +127,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.uid(c.UID)
 			e.int(int64(c.Exit))
 			e.bool(c.Reported)
+			e.int(c.CPU)
 		}
 	}
 	out := e.buf
@@ -382,6 +383,7 @@ func staticEncoding(o cluster.Object) []byte {
 		e.podSpec(&x.Spec)
 		e.str(string(x.Status.Phase))
 		e.bool(x.Status.Ready)
+		e.str(x.Status.Reason)
 	case *cluster.ReplicaSet:
 		e.int(x.Spec.Replicas)
 		e.labels(x.Spec.Selector)

@@ -125,6 +125,9 @@ func patchSummary(p datastore.MetaPatch) string {
 func statusSummary(o cluster.Object) string {
 	switch x := o.(type) {
 	case *cluster.Pod:
+		if x.Status.Reason != "" {
+			return fmt.Sprintf(" to %s (%s)", x.Status.Phase, x.Status.Reason)
+		}
 		return fmt.Sprintf(" to %s", x.Status.Phase)
 	case *cluster.ReplicaSet:
 		return fmt.Sprintf(" to replicas=%d ready=%d", x.Status.Replicas, x.Status.ReadyReplicas)
@@ -202,6 +205,9 @@ func writeTables(b *strings.Builder, c *cluster.Cluster) {
 			}
 			if phase == "" {
 				phase = string(cluster.PodPending)
+			}
+			if p.Status.Reason != "" {
+				phase += " (" + p.Status.Reason + ")"
 			}
 			if p.Terminating() {
 				phase = "Terminating"

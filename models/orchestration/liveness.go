@@ -23,7 +23,7 @@ func (m *Model) liveness() []checker.Property[State] {
 			ThenPer: func(s State, k int) bool { return !m.waitsToRun(s, k) }},
 	}
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
-		ps = append(ps, checker.Property[State]{Name: ReplicaSetsConverge, Expect: checker.EventuallyAlways, Holds: replicaSetsConverged})
+		ps = append(ps, checker.Property[State]{Name: ReplicaSetsConverge, Expect: checker.EventuallyAlways, Holds: m.replicaSetsConverged})
 	}
 	// Controllers come to rest: a state where no controller step would change anything.
 	return append(ps, checker.Property[State]{Name: ControllersRest, Expect: checker.Quiesces})
@@ -59,11 +59,13 @@ func (m *Model) waitsToRun(s State, k int) bool {
 }
 
 // replicaSetsConverged: in the latest revision every ReplicaSet that is not being deleted owns
-// exactly spec.replicas running pods (phase Running, not terminating).
-func replicaSetsConverged(s State) bool {
+// exactly spec.replicas active pods, each Running or waiting, unbound, for a node with room
+// (settledOwned).
+func (m *Model) replicaSetsConverged(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, o := range c.OfKind(cluster.KindReplicaSet) {
-		if rs := o.(*cluster.ReplicaSet); !rs.Terminating() && runningOwned(c, rs) != rs.Spec.Replicas {
+		rs := o.(*cluster.ReplicaSet)
+		if active, settled := settledOwned(c, rs, m.wholeCluster(c)); !rs.Terminating() && (active != rs.Spec.Replicas || settled != active) {
 			return false
 		}
 	}

@@ -26,6 +26,8 @@ const (
 	OrdinalOnce      = "a StatefulSet ordinal runs at most once"
 
 	TerminalStays = "a pod in a terminal phase never runs again"
+	BoundFit      = "the pods bound to a node fit its allocatable"
+	KubeletFit    = "the pods a kubelet runs fit its node's allocatable"
 
 	JobStatus     = "a Job's active and ready counts are those of the view they were written from"
 	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
@@ -38,6 +40,11 @@ func (m *Model) Properties() []checker.Property[State] {
 	ps := []checker.Property[State]{
 		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
 		{Name: OneNodePerPod, Expect: checker.Always, Holds: m.oneNodePerPod},
+	}
+	if m.limited() {
+		ps = append(ps,
+			checker.Property[State]{Name: BoundFit, Expect: checker.Always, Holds: boundFit},
+			checker.Property[State]{Name: KubeletFit, Expect: checker.Always, Holds: m.kubeletFit})
 	}
 	if m.cfg.Faults.ContainerExit || m.has(cluster.KindJob) {
 		ps = append(ps, checker.Property[State]{Name: TerminalStays, Expect: checker.Always, Holds: terminalStays})
@@ -97,6 +104,55 @@ func (m *Model) oneNodePerPod(s State) bool {
 				return false
 			}
 			node[c.Pod] = i
+		}
+	}
+	return true
+}
+
+// limited reports whether some node has a limit on its allocatable CPU or pods: the fit
+// properties are listed then.
+func (m *Model) limited() bool {
+	for _, n := range m.cfg.Kubelets {
+		if n.Status.AllocatableCPU > 0 || n.Status.AllocatablePods > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// fits reports whether cpu millicores and count pods fit allocatable st (0: no limit).
+func fits(st cluster.NodeStatus, cpu, count int64) bool {
+	return (st.AllocatableCPU == 0 || cpu <= st.AllocatableCPU) && (st.AllocatablePods == 0 || count <= st.AllocatablePods)
+}
+
+// boundFit: in the latest revision, the pods bound to each node and not in a terminal phase
+// (terminating ones included) fit its allocatable CPU and pod count, as the scheduler counts
+// them (Kubernetes issue 45220: a scheduler on a stale cache binds a pod to a full node).
+func boundFit(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, n := range c.Nodes() {
+		if cpu, count := controllers.NodeLoad(c.Pods(), n.Name); !fits(n.Status, cpu, count) {
+			return false
+		}
+	}
+	return true
+}
+
+// kubeletFit: the containers each kubelet runs fit its node's allocatable (its admission's
+// promise).
+func (m *Model) kubeletFit(s State) bool {
+	for i, l := range s.Local {
+		if m.ctrls[i].Kind != KubeletKind {
+			continue
+		}
+		var cpu, count int64
+		for _, c := range l.Containers {
+			if c.Exit == controllers.Running {
+				cpu, count = cpu+c.CPU, count+1
+			}
+		}
+		if !fits(m.ctrls[i].Kubelet.Template.Status, cpu, count) {
+			return false
 		}
 	}
 	return true
@@ -165,12 +221,13 @@ func (m *Model) Quiescent(s State) bool {
 }
 
 // quiescentReplicaSets: at every quiescent state, every ReplicaSet that is not being deleted
-// has exactly spec.replicas pods that it owns running (phase Running, not terminating).
+// owns exactly spec.replicas active pods, each Running or waiting, unbound, for a node with
+// room (settledOwned: a cluster too small for its pods is not a controller's failure).
 func (m *Model) quiescentReplicaSets(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, o := range c.OfKind(cluster.KindReplicaSet) {
 		rs := o.(*cluster.ReplicaSet)
-		if !rs.Terminating() && runningOwned(c, rs) != rs.Spec.Replicas {
+		if active, settled := settledOwned(c, rs, m.wholeCluster(c)); !rs.Terminating() && (active != rs.Spec.Replicas || settled != active) {
 			return !m.Quiescent(s) // the costly check only when the cheap one fails
 		}
 	}

@@ -81,6 +81,7 @@ func signature(in controllers.Intent, view *cluster.Cluster) string {
 		e.int(int64(c.UID))
 		e.int(int64(c.Exit))
 		e.bool(c.Reported)
+		e.int(c.CPU)
 	}
 	container(in.Run)
 	container(in.Stop)

@@ -113,6 +113,33 @@ func (m *Model) quiescentDeployments(s State) bool {
 	return true
 }
 
+// settledOwned counts the active pods that o owns in c, and among them those that are settled:
+// Running, or, when every node is in the cluster (full, say whole), pending, unbound, with no
+// node that has room for them: a cluster too small for its pods is not a controller's failure,
+// while a lost node stays one of the environment's (see fairness).
+func settledOwned(c *cluster.Cluster, o cluster.Object, whole bool) (active, settled int64) {
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); !ok || ref.UID != o.Meta().UID || !p.Active() {
+			continue
+		}
+		active++
+		if p.Status.Phase == cluster.PodRunning || whole && p.Spec.NodeName == "" && !controllers.Schedulable(c, p) {
+			settled++
+		}
+	}
+	return active, settled
+}
+
+// wholeCluster reports whether every node's Node object is in c, Ready.
+func (m *Model) wholeCluster(c *cluster.Cluster) bool {
+	for _, k := range m.cfg.Kubelets {
+		if n := c.Node(k.Name); n == nil || !n.Status.Ready {
+			return false
+		}
+	}
+	return true
+}
+
 // runningOwned counts the active, Running pods that o owns in c.
 func runningOwned(c *cluster.Cluster, o cluster.Object) int64 {
 	var n int64

@@ -3,6 +3,7 @@ package orchestration_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -319,6 +320,96 @@ func TestKubeletRemembersFinishedPods(t *testing.T) {
 		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
 		if err != nil || !r.Complete || r.Property(orchestration.TerminalStays).Status != checker.Holds {
 			t.Errorf("%s %+v: complete %v, %+v", name, m.Config().Level, r.Complete, r.Property(orchestration.TerminalStays))
+		}
+	}
+}
+
+// fullNodes is a ReplicaSet of 2 pods of 1 CPU on nodes with room for one pod each.
+const fullNodes = `
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: full-nodes
+spec:
+  consistency: synchronous
+  staleness: 3
+  controllers: 1
+  nodes: 2
+  node: {cpu: "1", pods: 1}
+  objects:
+  - apiVersion: apps/v1
+    kind: ReplicaSet
+    metadata: {name: web}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers: [{name: web, image: "web:1", resources: {requests: {cpu: "1"}}}]
+`
+
+// TestNodeFit: the pods bound to a node fit it, and those a kubelet runs fit it, judged both
+// ways; a cluster too small for its pods is not a controller failure.
+func TestNodeFit(t *testing.T) {
+	parsed, err := scenario.Parse([]byte(fullNodes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(set func(*scenario.Settings)) *orchestration.Model {
+		s := parsed.Settings
+		set(&s)
+		cfg, err := parsed.Config(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := orchestration.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	// A causal store merges a stale create into a second pod of the same name, bound to the
+	// full node: the kubelet rejects one (OutOfcpu), and the scheduler, on a merged view,
+	// binds another pod to that node.
+	m := build(func(s *scenario.Settings) { s.Consistency = datastore.Causal })
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Property(orchestration.BoundFit)
+	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != 9 {
+		t.Fatalf("causal: %+v", p)
+	}
+	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+	if !strings.Contains(steps[6].Action, "updated the status of pod web-f5hbb to Failed (OutOfcpu) (Pod was rejected: Node didn't have enough resource: cpu") {
+		t.Errorf("step 6: %s", steps[6].Action)
+	}
+	// Fresh reads: every property holds, with one node too small for the second pod as well
+	// (it waits for room: not a failure of the ReplicaSet at quiescence).
+	for _, nodes := range []int{2, 1} {
+		m := build(func(s *scenario.Settings) { s.Nodes = nodes })
+		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true})
+		if err != nil || !r.Complete {
+			t.Fatalf("synchronous, %d nodes: %v, complete %v", nodes, err, r.Complete)
+		}
+		for _, p := range r.Properties {
+			if p.Status != checker.Holds {
+				t.Errorf("synchronous, %d nodes: %s: %v", nodes, p.Name, p.Status)
+			}
+		}
+	}
+	// The kubelet's property on a state its admission never lets happen: two pods of 1 CPU
+	// run on a node of 1.
+	s := m.Init()[0]
+	s.Local = slices.Clone(s.Local)
+	s.Local[0].Containers = []controllers.Container{{Pod: "x", UID: 90, CPU: 1000}, {Pod: "y", UID: 91, CPU: 1000}}
+	for _, prop := range m.Properties() {
+		if prop.Name == orchestration.KubeletFit && prop.Holds(s) {
+			t.Error("two pods of 1 CPU on a node of 1 fit")
+		}
+		if prop.Name == orchestration.KubeletFit && !prop.Holds(m.Init()[0]) {
+			t.Error("no pod does not fit")
 		}
 	}
 }
