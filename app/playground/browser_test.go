@@ -275,26 +275,28 @@ func TestBrowserLasso(t *testing.T) {
 	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
 	p.MustElement("#run").MustClick()
 	props := waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
-	if !strings.Contains(props, "violated after 4 steps, then steps 3–4 repeat forever") {
+	if !strings.Contains(props, "violated after 5 steps, then steps 4–5 repeat forever") {
 		t.Fatalf("properties:\n%s", props)
 	}
-	waitText(t, p, "#trace-title", "pods that a node can take are eventually all scheduled: 4 steps, then steps 3–4 repeat forever", 5*time.Second)
-	waitText(t, p, "#loop-back", "↻ back to the state of step 2: steps 3–4 repeat forever", time.Second)
+	waitText(t, p, "#trace-title", "pods that a node can take are eventually all scheduled: 5 steps, then steps 4–5 repeat forever", 5*time.Second)
+	waitText(t, p, "#loop-back", "↻ back to the state of step 3: steps 4–5 repeat forever", time.Second)
 	if n := len(p.MustElements("ol#trace li.cycle")); n != 2 {
 		t.Fatalf("%d steps marked as the cycle, want 2", n)
 	}
 	p.MustElement("#step-4 button").MustClick()
-	waitText(t, p, "#position", "step 4 of 4 · in the cycle (steps 3–4, forever)", 5*time.Second)
+	waitText(t, p, "#position", "step 4 of 5 · in the cycle (steps 4–5, forever)", 5*time.Second)
 	waitText(t, p, "#step-action", "4. scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict", time.Second)
+	p.MustElement("#step-5 button").MustClick()
+	waitText(t, p, "#position", "step 5 of 5 · in the cycle", 5*time.Second)
 	waitText(t, p, "#next", "↻ Again", time.Second)
 	screenshot(t, p, "lasso.png")
 	// Stepping on from the last step goes round the cycle again.
 	p.Keyboard.MustType(input.ArrowRight)
-	waitText(t, p, "#position", "step 3 of 4 · in the cycle", 5*time.Second)
+	waitText(t, p, "#position", "step 4 of 5 · in the cycle", 5*time.Second)
 	p.MustElement("#next").MustClick()
-	waitText(t, p, "#position", "step 4 of 4", 5*time.Second)
+	waitText(t, p, "#position", "step 5 of 5", 5*time.Second)
 	p.MustElement("#loop-back button").MustClick()
-	waitText(t, p, "#position", "step 3 of 4", 5*time.Second)
+	waitText(t, p, "#position", "step 4 of 5", 5*time.Second)
 
 	// The graph draws the cycle in its own colour.
 	p.MustElement("#draw-graph").MustClick()
@@ -309,12 +311,12 @@ func TestBrowserLasso(t *testing.T) {
 	// The permalink keeps the lasso.
 	p.MustElement("#copy-link").MustClick()
 	link := p.MustElement("#permalink").MustProperty("value").String()
-	if !strings.HasSuffix(link, "&l=2") {
+	if !strings.HasSuffix(link, "&l=3") {
 		t.Fatalf("permalink %q", link)
 	}
 	q := open(t, b, link)
-	waitText(t, q, "#trace-title", "Trace from a link: 4 steps, then steps 3–4 repeat forever", 10*time.Second)
-	waitText(t, q, "#loop-back", "↻ back to the state of step 2", time.Second)
+	waitText(t, q, "#trace-title", "Trace from a link: 5 steps, then steps 4–5 repeat forever", 10*time.Second)
+	waitText(t, q, "#loop-back", "↻ back to the state of step 3", time.Second)
 	q.MustClose()
 
 	// Symmetry reduction: two-phase commit with 3 resource managers (the default), 80 states
@@ -356,8 +358,8 @@ func TestBrowserTutorial(t *testing.T) {
 	r := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/03-results").Timeout(time.Minute)
 	r.MustWaitLoad()
 	waitText(t, r, "main", "What breaks, and where", 20*time.Second)
-	if n := r.MustEval(`() => document.querySelectorAll("main table tbody tr").length`).Int(); n != 150 {
-		t.Fatalf("the results table has %d rows, want 150", n)
+	if n := r.MustEval(`() => document.querySelectorAll("main table tbody tr").length`).Int(); n != 160 {
+		t.Fatalf("the results table has %d rows, want 160", n)
 	}
 	waitText(t, r, "main table", "statefulset/stale-reads", time.Second)
 	r.MustElement("main table").MustScrollIntoView()

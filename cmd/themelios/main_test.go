@@ -284,7 +284,7 @@ func TestMatrix(t *testing.T) {
 	got, _ := os.ReadFile(file)
 	if !strings.HasPrefix(string(got), "# Results\n\n<!-- matrix:begin -->\n| scenario |") || strings.Contains(string(got), "old table") ||
 		!strings.HasSuffix(string(got), "|\n<!-- matrix:end -->\n\nProse.\n") ||
-		!strings.Contains(string(got), "| statefulset/available | causal | 1 | ✗ violated | StatefulSet pods are created in order, each once its predecessors are Running and Ready | 6 |") {
+		!strings.Contains(string(got), "| statefulset/available | causal | 1 | ✗ violated | a pod identity runs on at most one node | 10 |") {
 		t.Fatalf("matrix --out wrote:\n%s", got)
 	}
 }
@@ -618,9 +618,9 @@ func TestLassoText(t *testing.T) {
 func TestLassoEndToEnd(t *testing.T) {
 	code, out, _ := runCLI("check", "pod/restart-loop")
 	for _, want := range []string{
-		"✗ pods that a node can take are eventually all scheduled (leads to): violated after 4 steps, then steps 3–4 repeat forever",
+		"✗ pods that a node can take are eventually all scheduled (leads to): violated after 5 steps, then steps 4–5 repeat forever",
 		"  4. scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict",
-		"     …then steps 3–4 repeat forever (the last step returns to the state of step 2).",
+		"     …then steps 4–5 repeat forever (the last step returns to the state of step 3).",
 		"✓ once the environment stops, the controllers come to rest (they do not fight) (quiesces): holds",
 	} {
 		if code != exitViolation || !strings.Contains(out, want) {
@@ -633,15 +633,15 @@ func TestLassoEndToEnd(t *testing.T) {
 		t.Fatalf("--json: exit %d %v", code, err)
 	}
 	p := rep.Properties[2]
-	if p.Expectation != "leads to" || p.Loop == nil || *p.Loop != 2 || len(p.Trace) != 5 || !strings.HasSuffix(strings.TrimSpace(link), "&l=2") {
+	if p.Expectation != "leads to" || p.Loop == nil || *p.Loop != 3 || len(p.Trace) != 6 || !strings.HasSuffix(strings.TrimSpace(link), "&l=3") {
 		t.Fatalf("JSON %+v, link %q", p, link)
 	}
 	code, replayed, _ := runCLI("replay", strings.TrimSpace(link))
-	if code != exitOK || !strings.Contains(replayed, "a trace of 4 steps") || !strings.Contains(replayed, "…then steps 3–4 repeat forever") {
+	if code != exitOK || !strings.Contains(replayed, "a trace of 5 steps") || !strings.Contains(replayed, "…then steps 4–5 repeat forever") {
 		t.Fatalf("replay: exit %d\n%s", code, replayed)
 	}
 	code, dot, errOut := runCLI("graph", "pod/restart-loop", "--trace", "--format", "dot")
-	if code != exitOK || strings.Count(dot, `class="trace cycle"`) < 4 || !strings.Contains(errOut, "steps 3–4 repeating forever (in purple)") {
+	if code != exitOK || strings.Count(dot, `class="trace cycle"`) < 4 || !strings.Contains(errOut, "steps 4–5 repeating forever (in purple)") {
 		t.Fatalf("graph --trace: exit %d %s\n%s", code, errOut, dot)
 	}
 	// A finite liveness counterexample: the run may stop where nothing fair is left to do.

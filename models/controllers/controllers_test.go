@@ -300,3 +300,52 @@ func TestKubeletAdmission(t *testing.T) {
 		t.Errorf("no limit: %+v", summarize(in))
 	}
 }
+
+// TestSchedulerQueue: a pod whose bind failed waits behind the others; a pod the scheduler
+// bound counts on its node until its cache shows it bound; a restart (an empty state) forgets
+// both, which is how Kubernetes issue 45220 overcommits a node.
+func TestSchedulerQueue(t *testing.T) {
+	small := func(n *cluster.Node) { n.Status.AllocatablePods = 1 }
+	view := cluster.New(node("n1", small), node("n2", small), pod("a", created(1)), pod("bb", created(2)))
+	a, bb := view.Pod("a"), view.Pod("bb")
+	bind := func(st SchedulerState) summary {
+		w := only(t, Scheduler{}.ReconcileQueue(view, st))
+		return summary{Verb: w.Verb, Name: w.Name, Node: w.Node}
+	}
+	if got := bind(SchedulerState{}); got != (summary{Verb: datastore.Bind, Name: "a", Node: "n1"}) {
+		t.Fatalf("oldest first: %+v", got)
+	}
+	// a's bind failed: bb comes first.
+	in := Scheduler{}.ReconcileQueue(view, SchedulerState{})[0]
+	st := SchedulerState{}.Next(view, in, false, 0)
+	if !reflect.DeepEqual(st.Backoff, []cluster.UID{a.UID}) || len(st.Assumed) != 0 {
+		t.Fatalf("after a failed bind: %+v", st)
+	}
+	if got := bind(st); got.Name != "bb" {
+		t.Fatalf("with a in back-off: %+v", got)
+	}
+	// a's bind succeeded: a is assumed on n1, which is full for bb even in a view where a is
+	// still pending.
+	st = SchedulerState{}.Next(view, in, true, 5)
+	if !reflect.DeepEqual(st.Assumed, []Assumed{{UID: a.UID, Node: "n1", Rev: 5}}) {
+		t.Fatalf("after a bind: %+v", st)
+	}
+	if got := bind(st); got != (summary{Verb: datastore.Bind, Name: "bb", Node: "n2"}) {
+		t.Fatalf("with a assumed on n1: %+v", got)
+	}
+	// Forgotten (a restart): bb goes to n1 too, which has no room left.
+	if got := bind(SchedulerState{Backoff: []cluster.UID{a.UID}}); got != (summary{Verb: datastore.Bind, Name: "bb", Node: "n1"}) {
+		t.Fatalf("after a restart: %+v", got)
+	}
+	// Pruned once no readable revision shows a queued pod pending, or predates a binding.
+	bound := cluster.New(node("n1"), pod("a", on("n1")), pod("bb", on("n2")))
+	if p := st.Prune(4, []*cluster.Cluster{view, bound}); len(p.Assumed) != 1 {
+		t.Errorf("pruned while a readable revision predates the binding: %+v", p)
+	}
+	if p := st.At(5); len(p.Assumed) != 0 || len(st.Assumed) != 1 {
+		t.Errorf("a view of the binding's revision still assumes: %+v", p)
+	}
+	if p := (SchedulerState{Backoff: []cluster.UID{bb.UID}, Assumed: st.Assumed}).Prune(5, []*cluster.Cluster{bound}); p.Backoff != nil || p.Assumed != nil {
+		t.Errorf("not pruned: %+v", p)
+	}
+}

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -13,25 +14,80 @@ import (
 // the pod's CPU request and the pod count fit its allocatable resources (a zero allocatable
 // means no limit), and every PersistentVolumeClaim the pod names exists.
 //
-// Left out: priorities and preemption, affinity, topology spread, and the scheduling queue's
-// back-off; an unschedulable pod is simply left pending (no PodScheduled condition).
+// A pod whose bind failed waits behind the others (ReconcileQueue). Left out: priorities and
+// preemption, affinity, topology spread, the back-off's timing; an unschedulable pod is simply
+// left pending (no PodScheduled condition).
 type Scheduler struct{}
 
 // Reconcile returns at most one intent: bind the oldest pending pod that fits somewhere.
-func (Scheduler) Reconcile(v *cluster.Cluster) []Intent {
+func (s Scheduler) Reconcile(v *cluster.Cluster) []Intent {
+	return s.ReconcileQueue(v, SchedulerState{})
+}
+
+// SchedulerState is what a scheduler keeps besides its cache (upstream v1.34): its queue's
+// back-off, the pods whose bind failed (by UID, in the order they failed), which come after
+// every other pending pod; and the pods it assumed, bound by itself and not yet seen bound in
+// its cache, which it counts on their nodes (the scheduler cache's AssumePod). A restart loses
+// both (Kubernetes issue 45220: a restarted scheduler, on a cache that has not caught up with
+// its own bindings, binds a pod to a full node).
+type SchedulerState struct {
+	Backoff []cluster.UID
+	Assumed []Assumed
+}
+
+// Assumed is a pod the scheduler bound: its UID, node and CPU request, and the revision its
+// binding made. It stands in for the binding in views older than that revision (the cache's
+// assumed pod, until its informer delivers the binding); a view at or after it is taken as it
+// is (SchedulerState.At).
+type Assumed struct {
+	UID  cluster.UID `json:"uid"`
+	Node string      `json:"node"`
+	CPU  int64       `json:"cpu,omitempty"`
+	Rev  int64       `json:"rev"`
+}
+
+// At is st for a view of revision rev: the assumed pods whose binding it predates.
+func (st SchedulerState) At(rev int64) SchedulerState {
+	if !slices.ContainsFunc(st.Assumed, func(a Assumed) bool { return a.Rev <= rev }) {
+		return st
+	}
+	st.Assumed = slices.DeleteFunc(slices.Clone(st.Assumed), func(a Assumed) bool { return a.Rev <= rev })
+	return st
+}
+
+// ReconcileQueue is Reconcile with the scheduler's queue and assumed pods (SchedulerState).
+func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Intent {
 	pods := v.Pods()
+	assumed := func(p *cluster.Pod) bool {
+		return slices.ContainsFunc(st.Assumed, func(a Assumed) bool { return a.UID == p.UID })
+	}
 	var pending []*cluster.Pod
 	for _, p := range pods {
-		if p.Spec.NodeName == "" && !p.Terminating() && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed {
+		if p.Spec.NodeName == "" && !p.Terminating() && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed && !assumed(p) {
 			pending = append(pending, p)
 		}
 	}
+	backoff := st.Backoff
 	sort.SliceStable(pending, func(i, j int) bool { return pending[i].CreationRevision < pending[j].CreationRevision })
+	if len(backoff) > 0 {
+		rank := func(p *cluster.Pod) int {
+			if k := slices.Index(backoff, p.UID); k >= 0 {
+				return k + 1
+			}
+			return 0
+		}
+		sort.SliceStable(pending, func(i, j int) bool { return rank(pending[i]) < rank(pending[j]) })
+	}
 	for _, p := range pending {
 		var best *cluster.Node
 		var bestCPU, bestPods int64
 		for _, n := range v.Nodes() {
 			cpu, count := NodeLoad(pods, n.Name)
+			for _, a := range st.Assumed {
+				if q := podWithUID(v, a.UID); a.Node == n.Name && (q == nil || q.Spec.NodeName == "") {
+					cpu, count = cpu+a.CPU, count+1
+				}
+			}
 			if !feasible(v, p, n, cpu, count) {
 				continue
 			}
@@ -98,4 +154,75 @@ func feasible(v *cluster.Cluster, p *cluster.Pod, n *cluster.Node, cpu, count in
 		}
 	}
 	return true
+}
+
+// Next is the scheduler's state after it acted on intent in from view v, the write accepted
+// (ok, making revision rev) or not: a pod whose bind was rejected goes to the back of the
+// queue, one bound joins the assumed pods; a queued pod v shows bound, terminal or
+// terminating, or no longer has, leaves the queue. It returns st's slices themselves where nothing changes.
+func (st SchedulerState) Next(v *cluster.Cluster, in Intent, ok bool, rev int64) SchedulerState {
+	w := in.Write
+	bind := w != nil && w.Verb == datastore.Bind
+	settled := func(u cluster.UID) bool {
+		p := podWithUID(v, u)
+		return p == nil || p.Spec.NodeName != "" || !p.Active()
+	}
+	backoff, changed := st.Backoff[:0:0], false
+	for _, u := range st.Backoff {
+		if settled(u) || bind && w.UID == u {
+			changed = true
+			continue
+		}
+		backoff = append(backoff, u)
+	}
+	if bind && !ok {
+		backoff, changed = append(backoff, w.UID), true
+	}
+	if changed {
+		st.Backoff = backoff
+	}
+	if bind && ok {
+		var cpu int64
+		if p := podWithUID(v, w.UID); p != nil {
+			cpu = p.Spec.CPU
+		}
+		st.Assumed = append(slices.Clone(st.Assumed), Assumed{UID: w.UID, Node: w.Node, CPU: cpu, Rev: rev})
+	}
+	return st
+}
+
+func podWithUID(v *cluster.Cluster, u cluster.UID) *cluster.Pod {
+	for _, p := range v.Pods() {
+		if p.UID == u {
+			return p
+		}
+	}
+	return nil
+}
+
+// Prune drops what no longer matters to the scheduler, whose oldest readable revision is
+// oldest and views the revisions it may read (later ones follow from the newest): a queued pod
+// that none shows pending (a pod once bound, finished or deleted never becomes so again), and
+// an assumed pod whose binding every view includes. It returns st's slices themselves where
+// nothing changes.
+func (st SchedulerState) Prune(oldest int64, views []*cluster.Cluster) SchedulerState {
+	pending := func(u cluster.UID) bool {
+		for _, v := range views {
+			if p := podWithUID(v, u); p != nil && p.Spec.NodeName == "" && p.Active() {
+				return true
+			}
+		}
+		return false
+	}
+	if slices.ContainsFunc(st.Backoff, func(u cluster.UID) bool { return !pending(u) }) {
+		st.Backoff = slices.DeleteFunc(slices.Clone(st.Backoff), func(u cluster.UID) bool { return !pending(u) })
+	}
+	st = st.At(oldest)
+	if len(st.Backoff) == 0 {
+		st.Backoff = nil
+	}
+	if len(st.Assumed) == 0 {
+		st.Assumed = nil
+	}
+	return st
 }

@@ -36,6 +36,13 @@ func TestWriteTableViews(t *testing.T) {
 	// A dead revision beyond revisionHistoryLimit 0.
 	limited := statefulSet(0, func(s *cluster.StatefulSet) { s.Spec.RevisionHistoryLimit = 0 })
 	live, dead := revision(limited, limited.Spec.Template, 2), revision(limited, template("db:0"), 1)
+	// A set scaled to 0 with its pod 0.
+	scaledDown := statefulSet(0)
+	current0 := revision(scaledDown, scaledDown.Spec.Template, 1)
+	surplus := pod("db-0", owned(scaledDown), on("n1"), running, func(p *cluster.Pod) {
+		p.Labels = p.Labels.With(RevisionLabel, current0.Name).With(PodNameLabel, p.Name)
+		p.Spec.Hostname = p.Name
+	})
 	// An old ReplicaSet scaled to 0 beyond revisionHistoryLimit 0.
 	d0 := deployment(1, func(d *cluster.Deployment) { d.Spec.RevisionHistoryLimit = 0 })
 	newRS, oldRS := replicaSetOf(d0, "web:2", 1, 1, 5, nil), replicaSetOf(d0, "web:1", 0, 0, 3, nil)
@@ -63,6 +70,8 @@ func TestWriteTableViews(t *testing.T) {
 			WriteSite{Verb: datastore.Delete, Kind: cluster.KindControllerRevision}},
 		{"deployment-controller", DeploymentController{}.Reconcile, []cluster.Object{d0, newRS, oldRS},
 			WriteSite{Verb: datastore.Delete, Kind: cluster.KindReplicaSet}},
+		{"statefulset-controller", StatefulSetController{}.Reconcile, []cluster.Object{scaledDown, current0, surplus},
+			WriteSite{Verb: datastore.Delete, Kind: cluster.KindPod}},
 	} {
 		c.want.Controller = c.controller
 		in, ok := runUntil(c.reconcile, c.view, func(in Intent) bool {

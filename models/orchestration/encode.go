@@ -129,6 +129,17 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.bool(c.Reported)
 			e.int(c.CPU)
 		}
+		e.int(int64(len(l.Scheduler.Backoff)))
+		for _, u := range l.Scheduler.Backoff {
+			e.uid(u)
+		}
+		e.int(int64(len(l.Scheduler.Assumed)))
+		for _, a := range l.Scheduler.Assumed {
+			e.uid(a.UID)
+			e.str(a.Node)
+			e.int(a.CPU)
+			e.position(a.Rev)
+		}
 	}
 	out := e.buf
 	e.buf = nil // the caller's buffer is not the pool's

@@ -176,6 +176,12 @@ func (m *Model) FormatState(s State) string {
 			}
 			cs = append(cs, x)
 		}
+		for _, a := range l.Scheduler.Assumed {
+			cs = append(cs, "assumed: "+podNameOf(s, a.UID)+" on "+a.Node)
+		}
+		for _, u := range l.Scheduler.Backoff {
+			cs = append(cs, "back-off: "+podNameOf(s, u))
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, read, strings.Join(cs, ", "))
 	}
 	tw.Flush()
@@ -294,4 +300,16 @@ func (m *Model) FormatObjects(s State) string {
 		docs = append(docs, fmt.Sprintf("kind: %s\n%s", o.Kind(), y))
 	}
 	return strings.Join(docs, "---\n")
+}
+
+// podNameOf names the pod of UID u from the newest retained revision that has it.
+func podNameOf(s State, u cluster.UID) string {
+	for i := len(s.Store.History) - 1; i >= 0; i-- {
+		for _, p := range s.Store.History[i].Cluster.Pods() {
+			if p.UID == u {
+				return p.Name
+			}
+		}
+	}
+	return fmt.Sprintf("uid %d", u)
 }

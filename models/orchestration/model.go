@@ -39,6 +39,8 @@ type Local struct {
 	Session    datastore.Session
 	Containers []controllers.Container // a kubelet's running (or exited) containers, by pod name
 	Down       bool                    // a kubelet whose node has crashed
+	// Scheduler is a scheduler's queue back-off and assumed pods (controllers.SchedulerState).
+	Scheduler controllers.SchedulerState
 }
 
 // State is a state of the model. States share their history and snapshots: Next copies what
@@ -224,9 +226,17 @@ func (m *Model) Init() []State {
 	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
 }
 
-// intents returns controller i's reconcile of view v (see reconciled). Do not modify the result.
-func (m *Model) intents(i int, v *cluster.Cluster, loc Local) []controllers.Intent {
-	return m.reconciled(i, v, loc).in
+// intents returns controller i's reconcile of revision r, whose snapshot is v (see
+// reconciled). Do not modify the result.
+func (m *Model) intents(i int, r int64, v *cluster.Cluster, loc Local) []controllers.Intent {
+	return m.reconciled(i, v, localAt(loc, r)).in
+}
+
+// localAt is a controller's local state as it reads revision r: a scheduler's assumed pods are
+// those whose binding r predates (controllers.SchedulerState.At).
+func localAt(loc Local, r int64) Local {
+	loc.Scheduler = loc.Scheduler.At(r)
+	return loc
 }
 
 // reconciled returns controller i's reconcile of view v, memoised on the view: replicas of a
@@ -245,11 +255,12 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	if len(loc.Containers) > 0 && m.ctrls[i].Kind == KubeletKind {
 		first = &loc.Containers[0]
 	}
+	sched := schedulerKey(loc.Scheduler)
 	slot := &t.entries[m.shares[i]]
-	if e := slot.Load(); e != nil && e.first == first && e.n == len(loc.Containers) {
+	if e := slot.Load(); e != nil && e.first == first && e.n == len(loc.Containers) && e.sched == sched {
 		return e
 	}
-	e := &intentEntry{first: first, n: len(loc.Containers), in: m.reconcile(i, v, loc)}
+	e := &intentEntry{first: first, n: len(loc.Containers), sched: sched, in: m.reconcile(i, v, loc)}
 	if m.siblings {
 		for _, in := range e.in {
 			e.sigs = append(e.sigs, signature(in, v))
@@ -257,6 +268,25 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	}
 	slot.Store(e)
 	return e
+}
+
+// schedulerSlices identifies a scheduler's state by its slices (states share them until they
+// change).
+type schedulerSlices struct {
+	backoff       *cluster.UID
+	assumed       *controllers.Assumed
+	nBack, nAssum int
+}
+
+func schedulerKey(st controllers.SchedulerState) schedulerSlices {
+	k := schedulerSlices{nBack: len(st.Backoff), nAssum: len(st.Assumed)}
+	if len(st.Backoff) > 0 {
+		k.backoff = &st.Backoff[0]
+	}
+	if len(st.Assumed) > 0 {
+		k.assumed = &st.Assumed[0]
+	}
+	return k
 }
 
 // intentsSlot keeps on each snapshot the reconciles of it, by controller.
@@ -270,10 +300,11 @@ type intentTable struct {
 }
 
 // intentEntry is a reconcile of a snapshot, for a kubelet with the containers slice starting at
-// first, of n.
+// first, of n, or a scheduler with the state whose slices sched identifies.
 type intentEntry struct {
 	first *controllers.Container
 	n     int
+	sched schedulerSlices
 	in    []controllers.Intent
 	sigs  []string // each intent's signature, when reads may cover one another (Model.siblings)
 }
@@ -284,7 +315,7 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 	case KubeletKind:
 		return c.Kubelet.Reconcile(v, loc.Containers)
 	case SchedulerKind:
-		return controllers.Scheduler{}.Reconcile(v)
+		return controllers.Scheduler{}.ReconcileQueue(v, loc.Scheduler)
 	case ReplicaSetKind:
 		return controllers.ReplicaSetController{}.Reconcile(v)
 	case DeploymentKind:
@@ -308,7 +339,7 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		}
 		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			e := m.reconciled(i, s.Store.At(r), loc)
+			e := m.reconciled(i, s.Store.At(r), localAt(loc, r))
 			for k := range e.in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
 				if m.siblings {
@@ -453,7 +484,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if v == nil || loc.Down {
 			return s, ef, false
 		}
-		in := m.intents(a.Ctrl, v, *loc)
+		in := m.intents(a.Ctrl, a.Read, v, *loc)
 		if a.Item < 0 || a.Item >= len(in) {
 			return s, ef, false
 		}
@@ -469,11 +500,14 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 			}
 		}
 		loc.Containers = applyContainers(loc.Containers, applied)
+		if m.ctrls[a.Ctrl].Kind == SchedulerKind {
+			loc.Scheduler = loc.Scheduler.Next(v, ef.intent, ef.outcome.OK(), ns.Store.Latest().Number)
+		}
 	case Restart:
 		if !m.cfg.Faults.Restart || loc.Down || loc.Session == datastore.SessionReset {
 			return s, ef, false
 		}
-		loc.Session = datastore.SessionReset
+		loc.Session, loc.Scheduler = datastore.SessionReset, controllers.SchedulerState{} // a restarted scheduler starts empty
 		if m.ctrls[a.Ctrl].Kind == KubeletKind {
 			loc.Containers = controllers.Restart(loc.Containers)
 		}
@@ -523,7 +557,8 @@ type effect struct {
 	outcome datastore.Outcome
 }
 
-// normalize drops unreadable history and moves sessions older than anything readable up.
+// normalize drops unreadable history, moves sessions older than anything readable up, and
+// drops from a scheduler's queue and assumed pods what no revision it may read makes matter.
 func (m *Model) normalize(s *State) {
 	var small [16]datastore.Session
 	sessions := small[:0]
@@ -537,6 +572,14 @@ func (m *Model) normalize(s *State) {
 	s.Store = m.store.Normalize(s.Store, sessions)
 	for i := range s.Local {
 		s.Local[i].Session = sessions[i]
+		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
+			var views []*cluster.Cluster
+			readable := m.store.Readable(s.Store, sessions[i])
+			for _, r := range readable {
+				views = append(views, s.Store.At(r))
+			}
+			s.Local[i].Scheduler = st.Prune(readable[0], views)
+		}
 	}
 }
 
@@ -596,12 +639,18 @@ func nextUID(s State) cluster.UID {
 		for _, c := range l.Containers {
 			u = max(u, c.UID)
 		}
+		for _, b := range l.Scheduler.Backoff {
+			u = max(u, b)
+		}
+		for _, a := range l.Scheduler.Assumed {
+			u = max(u, a.UID)
+		}
 	}
 	return u + 1
 }
 
-// Representative orders the replicas of each controller kind by their session (the only local
-// state a controller other than a kubelet has): replicas of a kind run the same reconcile and
+// Representative orders the replicas of each controller kind by their session and, for
+// schedulers, their back-off queue (the only local state a controller other than a kubelet has): replicas of a kind run the same reconcile and
 // no property names one, so they are interchangeable. Kubelets are never permuted: each is
 // bound to its node's name, which objects carry, so nodes are interchangeable only by renaming
 // them in every object too, and only in scenarios that treat them alike (a pod bound to node-1
@@ -613,7 +662,17 @@ func (m *Model) Representative(s State) State {
 		for j < len(m.ctrls) && m.ctrls[j].Kind == m.ctrls[i].Kind {
 			j++
 		}
-		bySession := func(a, b Local) int { return cmp.Compare(a.Session, b.Session) }
+		bySession := func(a, b Local) int {
+			if c := cmp.Compare(a.Session, b.Session); c != 0 {
+				return c
+			}
+			if c := slices.Compare(a.Scheduler.Backoff, b.Scheduler.Backoff); c != 0 {
+				return c
+			}
+			return slices.CompareFunc(a.Scheduler.Assumed, b.Scheduler.Assumed, func(x, y controllers.Assumed) int {
+				return cmp.Or(cmp.Compare(x.UID, y.UID), cmp.Compare(x.Node, y.Node), cmp.Compare(x.CPU, y.CPU), cmp.Compare(x.Rev, y.Rev))
+			})
+		}
 		if m.ctrls[i].Kind != KubeletKind && !slices.IsSortedFunc(out.Local[i:j], bySession) {
 			if &out.Local[0] == &s.Local[0] {
 				out.Local = slices.Clone(s.Local)

@@ -87,7 +87,7 @@ func TestWeakLevelsBreakProperties(t *testing.T) {
 	}
 	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
 	last := steps[len(steps)-1].Action
-	if !strings.Contains(last, "started the containers of pod cache") || !strings.Contains(steps[3].Action, "(2 behind latest)") {
+	if !strings.Contains(last, "started the containers of pod cache") || !strings.Contains(steps[4].Action, "(2 behind latest)") {
 		t.Fatalf("trace:\n%v", steps)
 	}
 	// Monotonic reads alone do not break the pod identity in this scenario: the search is
@@ -213,6 +213,16 @@ func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State 
 		l.Containers = append(l.Containers[:0:0], l.Containers...)
 		for j := range l.Containers {
 			l.Containers[j].UID += du
+		}
+		st := &l.Scheduler
+		st.Backoff = slices.Clone(st.Backoff)
+		for j := range st.Backoff {
+			st.Backoff[j] += du
+		}
+		st.Assumed = slices.Clone(st.Assumed)
+		for j := range st.Assumed {
+			st.Assumed[j].UID += du
+			st.Assumed[j].Rev += dr
 		}
 	}
 	return out
@@ -367,6 +377,7 @@ func TestWritesAreUpstreams(t *testing.T) {
 		{Controller: "statefulset-controller", Verb: datastore.Update, Kind: cluster.KindPod, UID: true, RV: true},
 		{Controller: "statefulset-controller", Verb: datastore.Update, Kind: cluster.KindControllerRevision, UID: true, RV: true},
 		{Controller: "statefulset-controller", Verb: datastore.Delete, Kind: cluster.KindControllerRevision},
+		{Controller: "statefulset-controller", Verb: datastore.Delete, Kind: cluster.KindPod},
 		{Controller: "job-controller", Verb: datastore.Patch, Kind: cluster.KindPod, UID: true},
 	}
 	for i, ok := range met {

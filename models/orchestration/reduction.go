@@ -46,7 +46,8 @@ func (m *Model) Covered(s, next State) bool {
 	for i, l := range s.Local {
 		n := next.Local[i]
 		if n.Down != l.Down || len(n.Containers) != len(l.Containers) ||
-			len(l.Containers) > 0 && &n.Containers[0] != &l.Containers[0] {
+			len(l.Containers) > 0 && &n.Containers[0] != &l.Containers[0] ||
+			schedulerKey(n.Scheduler) != schedulerKey(l.Scheduler) {
 			return false
 		}
 		if n.Session != l.Session && (l.Session <= datastore.SessionNew || n.Session < l.Session) {
