@@ -149,10 +149,10 @@ func TestRunLasso(t *testing.T) {
 		t.Fatalf("last message %+v", last)
 	}
 	p := last.Report.Properties[2]
-	if p.Loop == nil || *p.Loop != 2 || len(p.Trace) != 5 || !strings.Contains(p.Trace[4].Action, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict") {
+	if p.Loop == nil || *p.Loop != 3 || len(p.Trace) != 6 || !strings.Contains(p.Trace[4].Action, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict") {
 		t.Fatalf("lasso %+v", p)
 	}
-	if o := Outcome(last.Report); o != "violated: pods that a node can take are eventually all scheduled after 4 steps, then steps 3–4 repeat forever" {
+	if o := Outcome(last.Report); o != "violated: pods that a node can take are eventually all scheduled after 5 steps, then steps 4–5 repeat forever" {
 		t.Fatalf("outcome %q", o)
 	}
 	liveness := false
