@@ -18,26 +18,31 @@ import (
 	"github.com/themelios/themelios/models/scenario"
 )
 
+// build makes scenario sc's model with its settings changed by set (nil: as they are).
+func build(t testing.TB, sc *scenario.Scenario, set func(*scenario.Settings)) *orchestration.Model {
+	t.Helper()
+	s := sc.Settings
+	if set != nil {
+		set(&s)
+	}
+	cfg, err := sc.Config(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := orchestration.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // model builds a built-in scenario's model with settings changed by set.
 func model(t testing.TB, name string, set func(*scenario.Settings)) *orchestration.Model {
 	t.Helper()
 	for _, b := range scenario.Builtins() {
-		if b.Name != name {
-			continue
+		if b.Name == name {
+			return build(t, b.Scenario, set)
 		}
-		s := b.Settings
-		if set != nil {
-			set(&s)
-		}
-		cfg, err := b.Config(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := orchestration.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
 	}
 	t.Fatalf("no scenario %s", name)
 	return nil

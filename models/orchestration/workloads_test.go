@@ -298,17 +298,8 @@ func TestStatusWritesAreJudgedAgainstTheirView(t *testing.T) {
 // reads it sees the pod's terminal phase: the property holds, on a complete search.
 func TestKubeletRemembersFinishedPods(t *testing.T) {
 	const name = "bugs/kubelet-restart-reruns-terminated"
-	m := model(t, name, nil)
-	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := r.Property(orchestration.TerminalStays)
-	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != 6 {
-		t.Fatalf("%s: %+v", name, p)
-	}
-	last := m.FormatAction(p.Trace.Steps[4].State, p.Trace.Steps[5].Action)
-	restart := m.FormatAction(p.Trace.Steps[3].State, p.Trace.Steps[4].Action)
+	steps := violation(t, model(t, name, nil), orchestration.TerminalStays, 6)
+	last, restart := steps[6].Action, steps[5].Action
 	if !strings.Contains(last, "started the containers of pod once") || !strings.Contains(restart, "kubelet/node-1 restarted") {
 		t.Errorf("the last steps: %q, %q", restart, last)
 	}
@@ -356,19 +347,6 @@ func TestNodeFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	build := func(set func(*scenario.Settings)) *orchestration.Model {
-		s := parsed.Settings
-		set(&s)
-		cfg, err := parsed.Config(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := orchestration.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
 	// After the overcommit of Kubernetes issue 45220, the kubelet's admission fails the pod
 	// that does not fit, with upstream's reason: some random walk gets there.
 	bug := model(t, "bugs/scheduler-restart-overcommit", nil)
@@ -386,7 +364,7 @@ func TestNodeFit(t *testing.T) {
 	// Fresh reads: every property holds, with one node too small for the second pod as well
 	// (it waits for room: not a failure of the ReplicaSet at quiescence).
 	for _, nodes := range []int{2, 1} {
-		m := build(func(s *scenario.Settings) { s.Nodes = nodes })
+		m := build(t, parsed, func(s *scenario.Settings) { s.Nodes = nodes })
 		r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true})
 		if err != nil || !r.Complete {
 			t.Fatalf("synchronous, %d nodes: %v, complete %v", nodes, err, r.Complete)
@@ -399,7 +377,7 @@ func TestNodeFit(t *testing.T) {
 	}
 	// The kubelet's property on a state its admission never lets happen: two pods of 1 CPU
 	// run on a node of 1.
-	m := build(func(*scenario.Settings) {})
+	m := build(t, parsed, nil)
 	s := m.Init()[0]
 	s.Local = slices.Clone(s.Local)
 	s.Local[0].Containers = []controllers.Container{{Pod: "x", UID: 90, CPU: 1000}, {Pod: "y", UID: 91, CPU: 1000}}
@@ -419,16 +397,7 @@ func TestNodeFit(t *testing.T) {
 // restarts it counts the pod it assumed, and the property holds on a complete search.
 func TestSchedulerRestartOvercommit(t *testing.T) {
 	const name = "bugs/scheduler-restart-overcommit"
-	m := model(t, name, nil)
-	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := r.Property(orchestration.BoundFit)
-	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != 6 {
-		t.Fatalf("%s: %+v", name, p)
-	}
-	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+	steps := violation(t, model(t, name, nil), orchestration.BoundFit, 6)
 	for i, want := range map[int]string{
 		4: "scheduler-1 restarted",
 		5: "tried to bind pod web-f5hbb: 409 Conflict",
@@ -438,9 +407,24 @@ func TestSchedulerRestartOvercommit(t *testing.T) {
 			t.Errorf("step %d: %q lacks %q", i, steps[i].Action, want)
 		}
 	}
-	m = model(t, name, func(s *scenario.Settings) { s.Restart = false })
-	r, err = checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	m := model(t, name, func(s *scenario.Settings) { s.Restart = false })
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
 	if err != nil || !r.Complete || r.Property(orchestration.BoundFit).Status != checker.Holds {
 		t.Errorf("without restarts: complete %v, %+v", r.Complete, r.Property(orchestration.BoundFit))
 	}
+}
+
+// violation checks m to its first violation, which must be of property after steps steps, and
+// returns the trace as rendered (step 0 the initial state).
+func violation(t *testing.T, m *orchestration.Model, property string, steps int) []checker.TraceStep {
+	t.Helper()
+	r, err := checker.Check(context.Background(), m, checker.Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Property(property)
+	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != steps {
+		t.Fatalf("%s: %+v", property, p)
+	}
+	return checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
 }
