@@ -7,14 +7,18 @@ import (
 )
 
 // Covered implements checker.Covering: a step that only moves sessions forward — a controller
-// reads a newer revision and acts on nothing (no write, or a rejected one, and no container
-// change) — is covered by the state it leaves, which the safety search then need not leave that
-// way. (With the switch off, checker.Options.NoReduction, every such step is explored.)
+// reads a newer revision and acts on nothing (no write, a rejected one or one that changes
+// nothing, no container change, and no change to a scheduler's queue or assumed pods) — is
+// covered by the state it leaves, which the safety search then need not leave that way. (With
+// the switch off, checker.Options.NoReduction, every such step is explored.)
 //
 // The relation: t R t' when t' is t but for sessions that moved forward from a revision (a
-// positive session, never a fresh or reset one) and the history Normalize then drops (t' keeps
-// a suffix of t's revisions, and of the latest revision's tombstones under causal consistency);
-// the latest revision, the monitor, every controller's containers and node are the same.
+// positive session, never a fresh or reset one) and what Normalize then drops: the history
+// (t' keeps a suffix of t's revisions, and of the latest revision's tombstones under causal
+// consistency) and a scheduler's queued and assumed pods that no revision t' may read makes
+// matter (controllers.SchedulerState.Prune: at every revision t' may read, t's scheduler
+// state and t''s give the same reconcile); the latest revision, the monitor, every
+// controller's containers and node are the same.
 //
 //   - R is a simulation. Every step of t' is a step of t by the same action to a state R-related
 //     to its target: a controller reads any revision of [max(session, oldest readable), latest],
