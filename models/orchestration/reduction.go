@@ -17,7 +17,7 @@ import (
 // (t' keeps a suffix of t's revisions, and of the latest revision's tombstones under causal
 // consistency) and a scheduler's queued and assumed pods that no revision t' may read makes
 // matter (controllers.SchedulerState.Prune: at every revision t' may read, t's scheduler
-// state and t''s give the same reconcile); the latest revision, the monitor, every
+// state and that of t' give the same reconcile); the latest revision, the monitor, every
 // controller's containers and node are the same.
 //
 //   - R is a simulation. Every step of t' is a step of t by the same action to a state R-related
