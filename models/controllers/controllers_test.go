@@ -276,7 +276,8 @@ func TestKubeletAdmission(t *testing.T) {
 	}
 	rejected, started := in[0], in[1]
 	st := rejected.Write.Object.(*cluster.Pod).Status
-	if rejected.Write.Verb != datastore.PatchStatus || rejected.Run != nil || st.Phase != cluster.PodFailed || st.Reason != "OutOfcpu" ||
+	if rejected.Write.Verb != datastore.PatchStatus || rejected.Run == nil || *rejected.Run != (Container{Pod: "bb", UID: 2, Exit: Failed, Reported: true}) ||
+		st.Phase != cluster.PodFailed || st.Reason != "OutOfcpu" ||
 		rejected.Why != "Pod was rejected: Node didn't have enough resource: cpu, requested: 500, used: 800, capacity: 1000" {
 		t.Errorf("bb: %+v %+v", st, rejected)
 	}

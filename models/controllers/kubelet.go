@@ -98,7 +98,10 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 				// Rejected by admission: the pod fails, as upstream's rejectPod reports it.
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodFailed, Reason: reason}
-				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "Pod was rejected: " + why})
+				// Like a pod it ran to completion, a pod it rejected is remembered (as reported)
+				// and not started again from an older view.
+				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID},
+					Run: &Container{Pod: p.Name, UID: p.UID, Exit: Failed, Reported: true}, Why: "Pod was rejected: " + why})
 				continue
 			}
 			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID, CPU: p.Spec.CPU}, Why: "it is bound to this node"}

@@ -286,6 +286,12 @@ func patchMeta(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcom
 	if p.RemoveFinalizer != "" {
 		m.Finalizers = slices.DeleteFunc(m.Finalizers, func(f string) bool { return f == p.RemoveFinalizer })
 	}
+	if len(m.OwnerReferences) == 0 {
+		m.OwnerReferences = nil // as a copy has it (cluster.SameContent compares them)
+	}
+	if len(m.Finalizers) == 0 {
+		m.Finalizers = nil
+	}
 	if m.Terminating() && len(m.Finalizers) == 0 {
 		return c.Without(w.Kind, w.Name), out
 	}

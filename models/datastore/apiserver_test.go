@@ -268,3 +268,20 @@ func TestNoOpWritesAddNoRevision(t *testing.T) {
 		t.Fatalf("a status patch: %v, %d revisions", out, len(s3.History))
 	}
 }
+
+// TestNoOpAfterRelease: a patch that empties a list leaves the object as a copy would have it,
+// so that writing the same again is still seen to change nothing.
+func TestNoOpAfterRelease(t *testing.T) {
+	owner := cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: "web", UID: 40, Controller: true}
+	c := mustApply(t, cluster.New(), Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	c = mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", Patch: MetaPatch{AddOwner: owner}}, 3, 0, 200)
+	release := Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", Patch: MetaPatch{RemoveOwner: 40}}
+	c = mustApply(t, c, release, 4, 0, 200)
+	if next, out := Apply(c, release, 5, 0); !out.OK() || next != c {
+		t.Fatalf("a repeated release stored a new copy: resourceVersion %d", next.Pod("a").ResourceVersion)
+	}
+	st := c.Pod("a").DeepCopy().(*cluster.Pod)
+	if next, out := Apply(c, Write{Verb: PatchStatus, Object: st, UID: 7}, 5, 0); !out.OK() || next != c {
+		t.Fatal("an identical status patch after a release stored a new copy")
+	}
+}

@@ -59,7 +59,7 @@ func (m *Model) node(i int) string { return m.ctrls[i].Kubelet.Template.Name }
 func describeIntent(ef effect) string {
 	in := ef.intent
 	var parts []string
-	if in.Run != nil {
+	if in.Run != nil && in.Run.Exit == controllers.Running { // else a rejected pod's record
 		parts = append(parts, "started the containers of pod "+in.Run.Pod)
 	}
 	if in.Stop != nil {

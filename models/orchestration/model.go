@@ -65,6 +65,7 @@ const (
 	BrokenReplicaSetStatus                      // a ReplicaSet's status was written with counts its view does not have
 	BrokenStatefulSetStatus                     // a StatefulSet's status was written with counts its view does not have
 	BrokenJobStatus                             // a Job's active or ready count was written that its view does not have
+	BrokenTerminalRun                           // a kubelet started a pod whose phase was Succeeded or Failed
 )
 
 // ActionKind is the kind of an action.
@@ -490,6 +491,11 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		ef.intent = in[a.Item]
 		loc.Session = datastore.Session(a.Read)
+		if run := ef.intent.Run; run != nil && run.Exit == controllers.Running {
+			if p := latest.Pod(run.Pod); p != nil && p.UID == run.UID && (p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed) {
+				ns.Broken |= BrokenTerminalRun // judged against the truth before the step
+			}
+		}
 		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
 			ef.wrote = true
@@ -650,7 +656,8 @@ func nextUID(s State) cluster.UID {
 }
 
 // Representative orders the replicas of each controller kind by their session and, for
-// schedulers, their back-off queue (the only local state a controller other than a kubelet has): replicas of a kind run the same reconcile and
+// schedulers, their back-off queue and assumed pods (the only local state a controller other
+// than a kubelet has; compared by raw UID, so that equivalent states may keep two orders): replicas of a kind run the same reconcile and
 // no property names one, so they are interchangeable. Kubelets are never permuted: each is
 // bound to its node's name, which objects carry, so nodes are interchangeable only by renaming
 // them in every object too, and only in scenarios that treat them alike (a pod bound to node-1

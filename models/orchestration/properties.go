@@ -46,7 +46,7 @@ func (m *Model) Properties() []checker.Property[State] {
 			checker.Property[State]{Name: BoundFit, Expect: checker.Always, Holds: boundFit},
 			checker.Property[State]{Name: KubeletFit, Expect: checker.Always, Holds: m.kubeletFit})
 	}
-	if m.cfg.Faults.ContainerExit || m.has(cluster.KindJob) {
+	if m.cfg.Faults.ContainerExit || m.has(cluster.KindJob) || m.limited() {
 		ps = append(ps, checker.Property[State]{Name: TerminalStays, Expect: checker.Always, Holds: terminalStays})
 	}
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
@@ -158,10 +158,14 @@ func (m *Model) kubeletFit(s State) bool {
 	return true
 }
 
-// terminalStays: no kubelet runs the containers of a pod (that name and UID) whose phase is
-// Succeeded or Failed in the latest revision (Kubernetes issue 37447). Listed when pods can
-// reach a terminal phase: containers may exit, or the scenario has Jobs.
+// terminalStays: no kubelet starts the containers of a pod (that name and UID) whose phase is
+// Succeeded or Failed in the latest revision before the step (a monitor), nor runs them while
+// the latest revision says so (Kubernetes issue 37447). Listed when pods can reach a terminal
+// phase: containers may exit, the scenario has Jobs, or admission may fail a pod.
 func terminalStays(s State) bool {
+	if s.Broken&BrokenTerminalRun != 0 {
+		return false
+	}
 	latest := s.Store.Latest().Cluster
 	for _, l := range s.Local {
 		for _, c := range l.Containers {

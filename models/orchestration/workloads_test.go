@@ -428,3 +428,62 @@ func violation(t *testing.T, m *orchestration.Model, property string, steps int)
 	}
 	return checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
 }
+
+// rejectedRerun is one node with room for one pod and two pods bound to it, which run to
+// completion: the kubelet rejects the second while the first runs.
+const rejectedRerun = `
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata:
+  name: rejected-rerun
+spec:
+  consistency: monotonic-session
+  staleness: 3
+  controllers: 1
+  nodes: 1
+  node: {pods: 1}
+  containerExit: true
+  objects:
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: a}
+    spec: {nodeName: node-1, restartPolicy: Never, containers: [{name: a, image: "a:1"}]}
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: b}
+    spec: {nodeName: node-1, restartPolicy: Never, containers: [{name: b, image: "b:1"}]}
+`
+
+// TestRejectedPodStaysFailed: a pod the kubelet's admission failed is not started again from an
+// older view where it is still Pending (the kubelet remembers it, as a pod it ran to
+// completion), until the kubelet restarts; a start from a view older than the terminal phase
+// is judged against the store before the step, even when the start's own status patch then
+// makes the pod Running again.
+func TestRejectedPodStaysFailed(t *testing.T) {
+	parsed, err := scenario.Parse([]byte(rejectedRerun))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := checker.Check(context.Background(), build(t, parsed, func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession }),
+		checker.Options{Workers: 2, KeepGoing: true})
+	if err != nil || !r.Complete || r.Property(orchestration.TerminalStays).Status != checker.Holds {
+		t.Fatalf("without restarts: complete %v, %+v", r.Complete, r.Property(orchestration.TerminalStays))
+	}
+	// A kubelet that restarts onto a cache from before its rejection starts b: 5 steps. (The
+	// scenario binds two pods to a node of one: the bound pods do not fit from the start, hence
+	// KeepGoing.)
+	m := build(t, parsed, func(s *scenario.Settings) { s.Restart, s.Consistency = true, datastore.ResettableSession })
+	r, err = checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true, MaxStates: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Property(orchestration.TerminalStays)
+	if p == nil || p.Status != checker.Violated || len(p.Trace.Steps) != 5 {
+		t.Fatalf("with restarts: %+v", p)
+	}
+	steps := checker.RenderTrace[orchestration.State, orchestration.Action](m, p.Trace)
+	if !strings.Contains(steps[2].Action, "to Failed (OutOfpods)") || !strings.Contains(steps[3].Action, "restarted") ||
+		!strings.Contains(steps[5].Action, "started the containers of pod b, then updated the status of pod b to Running") {
+		t.Errorf("trace: %q, %q, %q", steps[2].Action, steps[3].Action, steps[5].Action)
+	}
+}
