@@ -158,9 +158,14 @@ func reject(code int, why rejection) Outcome {
 // soft (it sets deletionTimestamp) for pods bound to a node (unless forced) and for objects
 // with finalizers.
 func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
+	return apply(c, w, rev, uid, nil)
+}
+
+// apply is Apply; a generated name also avoids the names taken says are taken.
+func apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID, taken func(cluster.Kind, string) bool) (*cluster.Cluster, Outcome) {
 	switch w.Verb {
 	case Create:
-		return create(c, w.Object, rev, uid)
+		return create(c, w.Object, rev, uid, taken)
 	case Update, UpdateStatus:
 		return update(c, w, rev)
 	case Bind:
@@ -195,7 +200,7 @@ func GeneratedName(prefix string, i int) string {
 	return prefix + string(suffix)
 }
 
-func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
+func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID, taken func(cluster.Kind, string) bool) (*cluster.Cluster, Outcome) {
 	o = o.DeepCopy()
 	m := o.Meta()
 	if m.Name == "" {
@@ -203,7 +208,7 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID) (*
 			return c, reject(422, rejection{cause: nameRequired})
 		}
 		for i := 0; ; i++ {
-			if n := GeneratedName(m.GenerateName, i); c.Get(o.Kind(), n) == nil {
+			if n := GeneratedName(m.GenerateName, i); c.Get(o.Kind(), n) == nil && (taken == nil || !taken(o.Kind(), n)) {
 				m.Name = n
 				break
 			}

@@ -170,12 +170,32 @@ func (c Config) Readable(s Store, sess Session) []int64 {
 // (the API server stores nothing: the resourceVersion stays); rejected ones leave the store as
 // it was.
 func (c Config) Write(s Store, read int64, w Write, uid cluster.UID) (Store, Outcome) {
+	return c.WriteAvoiding(s, read, w, uid, nil)
+}
+
+// WriteAvoiding is Write where a generated name also avoids the pod names in running, the pods
+// some kubelet still runs (nil: none).
+func (c Config) WriteAvoiding(s Store, read int64, w Write, uid cluster.UID, running func(string) bool) (Store, Outcome) {
 	base := s.Latest().Cluster
 	if c.Level == Optimistic || c.Level == Causal {
 		base = s.At(read)
 	}
 	rev := s.Latest().Number + 1
-	next, out := Apply(base, w, rev, uid)
+	// A generated name is one no retained revision has, nor a pod a kubelet still runs
+	// (upstream's random suffixes make a name's reuse all but impossible: a write by name from
+	// any view the store can still serve never meets a pod re-created under a generated name).
+	taken := func(k cluster.Kind, name string) bool {
+		if k == cluster.KindPod && running != nil && running(name) {
+			return true
+		}
+		for _, r := range s.History {
+			if r.Cluster.Get(k, name) != nil {
+				return true
+			}
+		}
+		return false
+	}
+	next, out := apply(base, w, rev, uid, taken)
 	if !out.OK() || next == base && base == s.Latest().Cluster {
 		return s, out // rejected, or accepted with nothing to store: no new revision
 	}

@@ -499,7 +499,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
 			ef.wrote = true
-			ns.Store, ef.outcome = m.store.Write(s.Store, a.Read, *w, nextUID(s))
+			ns.Store, ef.outcome = m.store.WriteAvoiding(s.Store, a.Read, *w, nextUID(s), runningPod(s))
 			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
 			if !ef.outcome.OK() {
 				applied.Report = nil // reported only once the phase is written
@@ -554,6 +554,18 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	}
 	m.normalize(&ns)
 	return ns, ef, true
+}
+
+// runningPod reports whether some kubelet of s holds containers of a pod of that name.
+func runningPod(s State) func(string) bool {
+	return func(name string) bool {
+		for _, l := range s.Local {
+			if containerIndex(l.Containers, name) >= 0 {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // effect is what a step did: the intent acted on and the write's outcome.
