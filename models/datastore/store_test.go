@@ -233,3 +233,32 @@ func TestLinearizability(t *testing.T) {
 		t.Logf("%v: %d of %d histories linearizable", level, lin, total)
 	}
 }
+
+// TestGeneratedNamesAreNotReused: a generated name is free in every retained revision and among
+// the pods kubelets still run, so that a write by name from any view the store can serve never
+// meets a pod re-created under that name.
+func TestGeneratedNamesAreNotReused(t *testing.T) {
+	cfg := Config{Level: MonotonicSession, Staleness: 3}
+	gen := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{GenerateName: "web-"}}
+	s := NewStore(cluster.New())
+	s, out := cfg.Write(s, 1, Write{Verb: Create, Object: gen}, 5)
+	first := out.Name
+	s, _ = cfg.Write(s, 2, Write{Verb: Delete, Kind: cluster.KindPod, Name: first}, 0)
+	if s.Latest().Cluster.Pod(first) != nil {
+		t.Fatal("the pod was not deleted")
+	}
+	// The name is free in the latest revision, but an older retained one holds it.
+	_, out = cfg.Write(s, 3, Write{Verb: Create, Object: gen}, 6)
+	if out.Name == first || out.Name != GeneratedName("web-", 1) {
+		t.Fatalf("re-created as %q (first %q)", out.Name, first)
+	}
+	// Once no retained revision holds it, a name a kubelet still runs is avoided too.
+	fresh := NewStore(cluster.New())
+	_, out = cfg.WriteAvoiding(fresh, 1, Write{Verb: Create, Object: gen}, 7, func(name string) bool { return name == first })
+	if out.Name == first {
+		t.Fatalf("took the name of a running pod: %q", out.Name)
+	}
+	if _, out = cfg.Write(fresh, 1, Write{Verb: Create, Object: gen}, 7); out.Name != first {
+		t.Fatalf("a free name not taken: %q", out.Name)
+	}
+}
