@@ -175,3 +175,13 @@ func (c *Cluster) Pod(name string) *Pod {
 	}
 	return nil
 }
+
+// PodWithUID returns the pod of UID u, or nil.
+func (c *Cluster) PodWithUID(u UID) *Pod {
+	for _, p := range c.Pods() {
+		if p.UID == u {
+			return p
+		}
+	}
+	return nil
+}

@@ -207,9 +207,10 @@ func (p *Pod) SpecEqual(o Object) bool {
 
 // Active reports whether the pod counts towards its controller: not terminating and not
 // finished (upstream's controller.IsPodActive).
-func (p *Pod) Active() bool {
-	return !p.Terminating() && p.Status.Phase != PodSucceeded && p.Status.Phase != PodFailed
-}
+func (p *Pod) Active() bool { return !p.Terminating() && !p.Finished() }
+
+// Finished reports whether the pod is in a terminal phase, Succeeded or Failed.
+func (p *Pod) Finished() bool { return p.Status.Phase == PodSucceeded || p.Status.Phase == PodFailed }
 
 // PodTemplate is the pod a controller stamps out.
 type PodTemplate struct {

@@ -389,7 +389,7 @@ func (r *rollout) oldPodsRunning(pods []*cluster.Pod) bool {
 			return true
 		}
 		for _, p := range owned(rs, pods) {
-			if !finished(p) {
+			if !p.Finished() {
 				return true
 			}
 		}

@@ -74,7 +74,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			if runs {
 				in.Stop = &c
 			}
-			if !finished(p) {
+			if !p.Finished() {
 				q := p.DeepCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodFailed}
 				in.Write = &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}
@@ -93,7 +93,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
 			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "its containers run"})
-		case !runs && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed:
+		case !runs && !p.Finished():
 			if reason, why, ok := k.admit(v, running, p); !ok {
 				// Rejected by admission: the pod fails, as upstream's rejectPod reports it.
 				q := p.DeepCopy().(*cluster.Pod)
@@ -122,13 +122,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 // no limit). It returns upstream's reason and message when they do not.
 func (k Kubelet) admit(v *cluster.Cluster, running []Container, p *cluster.Pod) (reason, why string, ok bool) {
 	n := v.Node(k.Template.Name)
-	var cpu, count int64
-	for _, c := range running {
-		if c.Exit == Running {
-			cpu += c.CPU
-			count++
-		}
-	}
+	cpu, count := RunningLoad(running)
 	if a := n.Status.AllocatableCPU; a > 0 && cpu+p.Spec.CPU > a {
 		return "OutOfcpu", fmt.Sprintf("Node didn't have enough resource: cpu, requested: %d, used: %d, capacity: %d", p.Spec.CPU, cpu, a), false
 	}
@@ -136,6 +130,17 @@ func (k Kubelet) admit(v *cluster.Cluster, running []Container, p *cluster.Pod) 
 		return "OutOfpods", fmt.Sprintf("Node didn't have enough resource: pods, requested: 1, used: %d, capacity: %d", count, a), false
 	}
 	return "", "", true
+}
+
+// RunningLoad sums the CPU requests and counts the containers in running that have not exited:
+// what a kubelet's admission counts on its node.
+func RunningLoad(running []Container) (cpu, count int64) {
+	for _, c := range running {
+		if c.Exit == Running {
+			cpu, count = cpu+c.CPU, count+1
+		}
+	}
+	return cpu, count
 }
 
 // Restart is what the kubelet keeps of its containers when it restarts: the records of pods

@@ -63,15 +63,14 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 	}
 	var pending []*cluster.Pod
 	for _, p := range pods {
-		if p.Spec.NodeName == "" && !p.Terminating() && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed && !assumed(p) {
+		if unbound(p) && !assumed(p) {
 			pending = append(pending, p)
 		}
 	}
-	backoff := st.Backoff
 	sort.SliceStable(pending, func(i, j int) bool { return pending[i].CreationRevision < pending[j].CreationRevision })
-	if len(backoff) > 0 {
+	if len(st.Backoff) > 0 {
 		rank := func(p *cluster.Pod) int {
-			if k := slices.Index(backoff, p.UID); k >= 0 {
+			if k := slices.Index(st.Backoff, p.UID); k >= 0 {
 				return k + 1
 			}
 			return 0
@@ -84,7 +83,7 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 		for _, n := range v.Nodes() {
 			cpu, count := NodeLoad(pods, n.Name)
 			for _, a := range st.Assumed {
-				if q := podWithUID(v, a.UID); a.Node == n.Name && (q == nil || q.Spec.NodeName == "") {
+				if q := v.PodWithUID(a.UID); a.Node == n.Name && (q == nil || q.Spec.NodeName == "") {
 					cpu, count = cpu+a.CPU, count+1
 				}
 			}
@@ -118,7 +117,7 @@ func Schedulable(v *cluster.Cluster, p *cluster.Pod) bool {
 // (every pod not in a terminal phase, terminating ones included).
 func NodeLoad(pods []*cluster.Pod, node string) (cpu, count int64) {
 	for _, p := range pods {
-		if p.Spec.NodeName == node && p.Status.Phase != cluster.PodSucceeded && p.Status.Phase != cluster.PodFailed {
+		if p.Spec.NodeName == node && !p.Finished() {
 			cpu += p.Spec.CPU
 			count++
 		}
@@ -142,10 +141,7 @@ func feasible(v *cluster.Cluster, p *cluster.Pod, n *cluster.Node, cpu, count in
 			return false
 		}
 	}
-	if a := n.Status.AllocatableCPU; a > 0 && cpu+p.Spec.CPU > a {
-		return false
-	}
-	if a := n.Status.AllocatablePods; a > 0 && count+1 > a {
+	if !Fits(n.Status, cpu+p.Spec.CPU, count+1) {
 		return false
 	}
 	for _, c := range p.Spec.Claims {
@@ -164,8 +160,8 @@ func (st SchedulerState) Next(v *cluster.Cluster, in Intent, ok bool, rev int64)
 	w := in.Write
 	bind := w != nil && w.Verb == datastore.Bind
 	settled := func(u cluster.UID) bool {
-		p := podWithUID(v, u)
-		return p == nil || p.Spec.NodeName != "" || !p.Active()
+		p := v.PodWithUID(u)
+		return p == nil || !unbound(p)
 	}
 	backoff, changed := st.Backoff[:0:0], false
 	for _, u := range st.Backoff {
@@ -183,7 +179,7 @@ func (st SchedulerState) Next(v *cluster.Cluster, in Intent, ok bool, rev int64)
 	}
 	if bind && ok {
 		var cpu int64
-		if p := podWithUID(v, w.UID); p != nil {
+		if p := v.PodWithUID(w.UID); p != nil {
 			cpu = p.Spec.CPU
 		}
 		st.Assumed = append(slices.Clone(st.Assumed), Assumed{UID: w.UID, Node: w.Node, CPU: cpu, Rev: rev})
@@ -191,13 +187,13 @@ func (st SchedulerState) Next(v *cluster.Cluster, in Intent, ok bool, rev int64)
 	return st
 }
 
-func podWithUID(v *cluster.Cluster, u cluster.UID) *cluster.Pod {
-	for _, p := range v.Pods() {
-		if p.UID == u {
-			return p
-		}
-	}
-	return nil
+// unbound reports whether p waits for a node: not bound, and active.
+func unbound(p *cluster.Pod) bool { return p.Spec.NodeName == "" && p.Active() }
+
+// Fits reports whether cpu millicores and count pods fit a node's allocatable st (a zero
+// allocatable means no limit).
+func Fits(st cluster.NodeStatus, cpu, count int64) bool {
+	return (st.AllocatableCPU == 0 || cpu <= st.AllocatableCPU) && (st.AllocatablePods == 0 || count <= st.AllocatablePods)
 }
 
 // Prune drops what no longer matters to the scheduler, whose oldest readable revision is
@@ -208,7 +204,7 @@ func podWithUID(v *cluster.Cluster, u cluster.UID) *cluster.Pod {
 func (st SchedulerState) Prune(oldest int64, views []*cluster.Cluster) SchedulerState {
 	pending := func(u cluster.UID) bool {
 		for _, v := range views {
-			if p := podWithUID(v, u); p != nil && p.Spec.NodeName == "" && p.Active() {
+			if p := v.PodWithUID(u); p != nil && unbound(p) {
 				return true
 			}
 		}

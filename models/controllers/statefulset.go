@@ -178,7 +178,7 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 	for i, p := range replicas {
 		o := s.Spec.StartOrdinal + int64(i)
 		switch {
-		case p != nil && finished(p) && !p.Terminating():
+		case p != nil && p.Finished() && !p.Terminating():
 			return deleteObject(p, fmt.Sprintf("pod %s %s: re-create it", p.Name, strings.ToLower(string(p.Status.Phase)))), true
 		case p == nil:
 			for _, c := range s.Spec.VolumeClaimTemplates {
@@ -194,7 +194,7 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 			return create(st.newPod(o, r), fmt.Sprintf("ordinal %d of %d is missing", o, s.Spec.Replicas)), true
 		case ordered && (p.Terminating() || !runningAndReady(p)):
 			return Intent{}, false // wait for this pod
-		case !p.Terminating() && !finished(p) && !identityMatches(p):
+		case !p.Terminating() && !p.Finished() && !identityMatches(p):
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Spec.Hostname = p.Name
 			q.Labels = q.Labels.With(PodNameLabel, p.Name)

@@ -94,11 +94,6 @@ func runningAndReady(p *cluster.Pod) bool {
 	return p.Status.Phase == cluster.PodRunning && p.Status.Ready
 }
 
-// finished reports whether the pod's phase is terminal.
-func finished(p *cluster.Pod) bool {
-	return p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed
-}
-
 // TemplateHash is the pod-template-hash of a template with a collision count (after upstream
 // ComputeHash, v1.30): FNV-32a of the template's rendering and the count, the decimal digits
 // of the sum mapped onto the alphabet of generated names. The rendering is this model's own

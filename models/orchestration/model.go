@@ -492,7 +492,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		ef.intent = in[a.Item]
 		loc.Session = datastore.Session(a.Read)
 		if run := ef.intent.Run; run != nil && run.Exit == controllers.Running {
-			if p := latest.Pod(run.Pod); p != nil && p.UID == run.UID && (p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed) {
+			if p := latest.Pod(run.Pod); p != nil && p.UID == run.UID && p.Finished() {
 				ns.Broken |= BrokenTerminalRun // judged against the truth before the step
 			}
 		}

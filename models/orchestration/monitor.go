@@ -76,7 +76,7 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		}
 		for _, u := range append(slices.Clone(old.Status.UncountedSucceeded), old.Status.UncountedFailed...) {
 			counted := !slices.Contains(j.Status.UncountedSucceeded, u) && !slices.Contains(j.Status.UncountedFailed, u)
-			if p := podWithUID(ns.Store.Latest().Cluster, u); counted && p != nil && p.HasFinalizer(controllers.TrackingFinalizer) {
+			if p := ns.Store.Latest().Cluster.PodWithUID(u); counted && p != nil && p.HasFinalizer(controllers.TrackingFinalizer) {
 				broken |= BrokenJobCount
 			}
 		}
@@ -105,15 +105,6 @@ func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {
 		}
 	}
 	return 0
-}
-
-func podWithUID(c *cluster.Cluster, u cluster.UID) *cluster.Pod {
-	for _, p := range c.Pods() {
-		if p.UID == u {
-			return p
-		}
-	}
-	return nil
 }
 
 func podName(set string, ordinal int64) string { return fmt.Sprintf("%s-%d", set, ordinal) }

@@ -120,18 +120,13 @@ func (m *Model) limited() bool {
 	return false
 }
 
-// fits reports whether cpu millicores and count pods fit allocatable st (0: no limit).
-func fits(st cluster.NodeStatus, cpu, count int64) bool {
-	return (st.AllocatableCPU == 0 || cpu <= st.AllocatableCPU) && (st.AllocatablePods == 0 || count <= st.AllocatablePods)
-}
-
 // boundFit: in the latest revision, the pods bound to each node and not in a terminal phase
 // (terminating ones included) fit its allocatable CPU and pod count, as the scheduler counts
 // them (Kubernetes issue 45220: a scheduler on a stale cache binds a pod to a full node).
 func boundFit(s State) bool {
 	c := s.Store.Latest().Cluster
 	for _, n := range c.Nodes() {
-		if cpu, count := controllers.NodeLoad(c.Pods(), n.Name); !fits(n.Status, cpu, count) {
+		if cpu, count := controllers.NodeLoad(c.Pods(), n.Name); !controllers.Fits(n.Status, cpu, count) {
 			return false
 		}
 	}
@@ -145,13 +140,7 @@ func (m *Model) kubeletFit(s State) bool {
 		if m.ctrls[i].Kind != KubeletKind {
 			continue
 		}
-		var cpu, count int64
-		for _, c := range l.Containers {
-			if c.Exit == controllers.Running {
-				cpu, count = cpu+c.CPU, count+1
-			}
-		}
-		if !fits(m.ctrls[i].Kubelet.Template.Status, cpu, count) {
+		if cpu, count := controllers.RunningLoad(l.Containers); !controllers.Fits(m.ctrls[i].Kubelet.Template.Status, cpu, count) {
 			return false
 		}
 	}
@@ -172,7 +161,7 @@ func terminalStays(s State) bool {
 			if c.Exit != controllers.Running {
 				continue
 			}
-			if p := latest.Pod(c.Pod); p != nil && p.UID == c.UID && (p.Status.Phase == cluster.PodSucceeded || p.Status.Phase == cluster.PodFailed) {
+			if p := latest.Pod(c.Pod); p != nil && p.UID == c.UID && p.Finished() {
 				return false
 			}
 		}
