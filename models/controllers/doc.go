@@ -3,8 +3,9 @@
 // on. Each intent is at most one write and, for the kubelet, a change to the containers running
 // on its node. No clocks, no randomness, no package state, and no mutation of the view.
 //
-// Controllers follow upstream Kubernetes behaviour one write at a time, without informer caches
-// or expectations; what is left out is said on each controller. Their writes carry the
+// Controllers follow upstream Kubernetes behaviour one write at a time, without informer caches;
+// the ReplicaSet and Job controllers' expectations are Expectations, which the model applies
+// (Expectations.Gated); what is left out is said on each controller. Their writes carry the
 // preconditions of upstream's calls at UpstreamVersion (Writes); their reconcile logic was
 // ported from v1.30.
 package controllers
@@ -23,6 +24,17 @@ type Intent struct {
 	Stop   *Container
 	Report *Container
 	Why    string // a short reason, for traces: "1 of 2 replicas exist"
+	// Gate, if set, is the owner whose expectations the intent waits for (see Expectations):
+	// it is part of the owner's manageReplicas or manageJob, which a sync skips while the
+	// owner has a create or delete its view has not observed; Instead, if not nil, is what the
+	// sync does then. Expects: once its write succeeds, the controller expects to observe it
+	// (the write counts among Gate's expectations).
+	// Waiting marks an Instead: the sync's write while its owner's expectations are not
+	// satisfied.
+	Gate    cluster.UID
+	Expects bool
+	Instead *Intent
+	Waiting bool
 }
 
 // Container is a pod's containers as a kubelet runs them: the pod's name and UID, and whether

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/datastore"
 )
 
 // Job controller names (upstream).
@@ -35,8 +36,12 @@ const (
 //     the completion-index annotation) and deletes pods of an index that is done or taken;
 //   - the status: active and ready pods.
 //
+// manageJob's creates and deletes (those of a suspended Job included) wait for the Job's
+// expectations (Expectations), and so does the Failed condition; the deletes of a failed
+// Job's active pods do not, as upstream's deleteActivePods sets none.
+//
 // Left out: pod failure policies, backoff delays, activeDeadlineSeconds, TTL after finished,
-// completions left unset (work queues), and expectations. Writes come in this order (tracking
+// completions left unset (work queues), and the expectations of finalizer removals. Writes come in this order (tracking
 // first, in three writes), where upstream computes the counts and manages pods first and
 // batches the tracking writes; Indexed successes are tracked by UID like NonIndexed ones, and
 // duplicate indexes keep the first pod by name.
@@ -123,9 +128,11 @@ func syncJob(j *cluster.Job, all []*cluster.Pod) (Intent, bool) {
 	case JobSucceeded(j) >= j.Spec.Completions:
 		condition = JobComplete
 	}
+	var manage *Intent // manageJob's write, which waits for the Job's expectations
 	switch {
 	case condition == JobFailed:
-		// upstream's deleteActivePods: the finalizers stay, so the deleted pods count as failed
+		// upstream's deleteActivePods (no expectations): the finalizers stay, so the deleted
+		// pods count as failed
 		if len(active) > 0 {
 			return deleteObject(active[0], "the Job has failed"), true
 		}
@@ -134,28 +141,54 @@ func syncJob(j *cluster.Job, all []*cluster.Pod) (Intent, bool) {
 		// them: removing the finalizer first would let a pod that finishes in between stay
 		// forever, neither counted nor deleted.
 		if len(active) > 0 {
-			return deleteObject(active[0], "the Job is suspended"), true
+			in := deleteObject(active[0], "the Job is suspended")
+			manage = &in
 		}
 	default:
 		if in, ok := manageJob(j, pods, active); ok {
-			return in, true
+			manage = &in
 		}
 	}
-	st := j.Status.Clone()
-	observe(&st)
-	if condition != "" && len(active) == 0 && len(st.UncountedSucceeded)+len(st.UncountedFailed) == 0 {
-		st.Condition = condition
+	status := func(cond string) *Intent {
+		st := j.Status.Clone()
+		observe(&st)
+		if cond != "" && len(active) == 0 && len(st.UncountedSucceeded)+len(st.UncountedFailed) == 0 {
+			st.Condition = cond
+		}
+		if jobStatusEqual(st, j.Status) {
+			return nil
+		}
+		q := j.DeepCopy().(*cluster.Job)
+		q.Status = st
+		why := fmt.Sprintf("%d active, %d ready", st.Active, st.Ready)
+		if st.Condition != j.Status.Condition {
+			why = "the Job is " + st.Condition
+		}
+		in := updateStatus(q, why)
+		return &in
 	}
-	if jobStatusEqual(st, j.Status) {
-		return Intent{}, false
+	switch {
+	case manage != nil:
+		// Upstream's manageJob: skipped while the Job's expectations are not satisfied; the
+		// status is written then.
+		manage.Gate, manage.Instead = j.UID, waiting(status(""))
+		manage.Expects = manage.Write.Verb == datastore.Create || manage.Write.Verb == datastore.Delete
+		return *manage, true
+	case condition == JobFailed:
+		// Upstream declares the Job Failed only once its expectations are satisfied.
+		in := status(condition)
+		if in == nil {
+			return Intent{}, false
+		}
+		if in.Write.Object.(*cluster.Job).Status.Condition != "" {
+			in.Gate, in.Instead = j.UID, waiting(status(""))
+		}
+		return *in, true
 	}
-	q := j.DeepCopy().(*cluster.Job)
-	q.Status = st
-	why := fmt.Sprintf("%d active, %d ready", st.Active, st.Ready)
-	if st.Condition != j.Status.Condition {
-		why = "the Job is " + st.Condition
+	if in := status(condition); in != nil {
+		return *in, true
 	}
-	return updateStatus(q, why), true
+	return Intent{}, false
 }
 
 // trackFinished is the finalizer protocol that counts each finished pod exactly once.
@@ -249,9 +282,18 @@ func sortedUIDs(u []cluster.UID) []cluster.UID {
 	return slices.Compact(u)
 }
 
+// JobWants is the number of active pods manageJob keeps for j: min(parallelism, completions
+// left), none once the Job has finished or while it is suspended.
+func JobWants(j *cluster.Job) int64 {
+	if j.Status.Condition != "" || j.Spec.Suspend {
+		return 0
+	}
+	return max(0, min(j.Spec.Parallelism, j.Spec.Completions-JobSucceeded(j)))
+}
+
 // manageJob creates or deletes one pod towards the wanted number of active pods.
 func manageJob(j *cluster.Job, pods, active []*cluster.Pod) (Intent, bool) {
-	want := max(0, min(j.Spec.Parallelism, j.Spec.Completions-JobSucceeded(j)))
+	want := JobWants(j)
 	why := fmt.Sprintf("%d of %d pods active", len(active), want)
 	template := j.Spec.Template
 	if j.Spec.CompletionMode != "Indexed" {

@@ -17,8 +17,9 @@ import (
 //   - write the status computed from the owned active pods in the view, when it differs.
 //
 // Each ReplicaSet with a write to make is one intent: which one a step syncs is a choice, as
-// the work queue's order is. Left out: expectations (a sync after creates may not yet see them,
-// which stale reads model), slow-start batches, minReadySeconds, and the garbage collector.
+// the work queue's order is. Creates and deletes wait for the ReplicaSet's expectations
+// (Expectations: manageReplicas runs only when they are satisfied). Left out: slow-start
+// batches (one create per step), minReadySeconds, and the garbage collector.
 type ReplicaSetController struct{}
 
 // Reconcile lists one intent per ReplicaSet that needs a write.
@@ -48,19 +49,26 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) 
 	}
 	diff := int64(len(active)) - rs.Spec.Replicas
 	why := fmt.Sprintf("%d of %d replicas exist", len(active), rs.Spec.Replicas)
-	switch {
-	case diff < 0:
-		return create(newPod(rs, rs.Spec.Template, "", rs.Name+"-"), why), true
-	case diff > 0:
-		return deleteObject(podsToDelete(active)[0], why), true
-	}
-	st := calculateStatus(rs, active)
-	if st != rs.Status {
+	var status *Intent
+	if st := calculateStatus(rs, active); st != rs.Status {
 		q := rs.DeepCopy().(*cluster.ReplicaSet)
 		q.Status = st
-		return updateStatus(q, why), true
+		in := updateStatus(q, why)
+		status = &in
 	}
-	return Intent{}, false
+	var manage Intent
+	switch {
+	case diff < 0:
+		manage = create(newPod(rs, rs.Spec.Template, "", rs.Name+"-"), why)
+	case diff > 0:
+		manage = deleteObject(podsToDelete(active)[0], why)
+	case status != nil:
+		return *status, true
+	default:
+		return Intent{}, false
+	}
+	manage.Gate, manage.Expects, manage.Instead = rs.UID, true, waiting(status)
+	return manage, true
 }
 
 // calculateStatus is the status of rs given its owned active pods (upstream's calculateStatus;

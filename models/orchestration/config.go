@@ -23,7 +23,10 @@ type Config struct {
 	Level     datastore.Level
 	Staleness int // revisions behind the latest a read may be; datastore.Unbounded for any
 	Faults    Faults
-	Client    Client
+	// Expectations says how the ReplicaSet and Job controllers' expectations behave (on by
+	// default, as upstream).
+	Expectations ExpectationsMode
+	Client       Client
 	// Fair names the kinds of environment actions that are weakly fair too (EnvironmentGroups);
 	// controllers always are. See Model.ActionGroup.
 	Fair []string
@@ -31,7 +34,45 @@ type Config struct {
 
 // EnvironmentGroups are the kinds of environment actions a configuration may declare fair: a
 // controller's restart, a node's crash or rejoin, a container's exit, the client's actions.
-var EnvironmentGroups = []string{"restart", "crash", "rejoin", "exit", "client"}
+var EnvironmentGroups = []string{"restart", "crash", "rejoin", "exit", "expire", "client"}
+
+// ExpectationsMode is how the ReplicaSet and Job controllers' expectations behave
+// (controllers.Expectations).
+type ExpectationsMode uint8
+
+// The expectations modes.
+const (
+	// ExpectationsOn: upstream's; a controller waits to observe its own creates and deletes,
+	// and they do not expire within a run.
+	ExpectationsOn ExpectationsMode = iota
+	// ExpectationsExpiring: upstream's, and their time-to-live (five minutes) may pass at any
+	// moment: an environment action (Expire) drops an owner's expectations.
+	ExpectationsExpiring
+	// ExpectationsOff: none; a sync never waits for its own writes (for teaching what they
+	// prevent).
+	ExpectationsOff
+)
+
+var expectationsNames = []string{"on", "expiring", "off"}
+
+// String is the mode's name: on, expiring or off.
+func (e ExpectationsMode) String() string {
+	if int(e) < len(expectationsNames) {
+		return expectationsNames[e]
+	}
+	return fmt.Sprintf("ExpectationsMode(%d)", e)
+}
+
+// ParseExpectations reads an expectations mode by name.
+func ParseExpectations(s string) (ExpectationsMode, error) {
+	if i := slices.Index(expectationsNames, s); i >= 0 {
+		return ExpectationsMode(i), nil
+	}
+	return 0, fmt.Errorf("expectations must be on, expiring or off, not %q", s)
+}
+
+// ExpectationsModes lists the modes' names, in order.
+func ExpectationsModes() []string { return slices.Clone(expectationsNames) }
 
 // Faults are the fault switches.
 type Faults struct {
@@ -82,6 +123,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Staleness < datastore.Unbounded {
 		bad = append(bad, "staleness: must be >= 0 or unbounded")
+	}
+	if c.Expectations > ExpectationsOff {
+		bad = append(bad, "expectations: unknown mode")
 	}
 	if c.Level > datastore.Causal {
 		bad = append(bad, "consistency: unknown level")

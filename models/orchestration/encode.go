@@ -140,6 +140,11 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.int(a.CPU)
 			e.position(a.Rev)
 		}
+		e.int(int64(len(l.Expect)))
+		for _, x := range l.Expect {
+			e.uid(x.Owner)
+			e.position(x.Rev)
+		}
 	}
 	out := e.buf
 	e.buf = nil // the caller's buffer is not the pool's

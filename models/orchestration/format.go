@@ -48,6 +48,8 @@ func (m *Model) FormatAction(s State, a Action) string {
 		return fmt.Sprintf("a user %s Deployment %s", map[int64]string{0: "resumed", 1: "paused"}[a.Value], a.Name)
 	case Suspend:
 		return fmt.Sprintf("a user %s Job %s", map[int64]string{0: "resumed", 1: "suspended"}[a.Value], a.Name)
+	case Expire:
+		return fmt.Sprintf("the expectations of %s for %s expired (upstream's five-minute time-to-live): it no longer waits to observe its own creates and deletes", m.ctrls[a.Ctrl].Name, objectNameOf(s, cluster.UID(a.Value)))
 	}
 	return "(unknown action)"
 }
@@ -182,6 +184,9 @@ func (m *Model) FormatState(s State) string {
 		for _, u := range l.Scheduler.Backoff {
 			cs = append(cs, "back-off: "+podNameOf(s, u))
 		}
+		for _, x := range l.Expect {
+			cs = append(cs, fmt.Sprintf("expects: its write of rev %d for %s", x.Rev, objectNameOf(s, x.Owner)))
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Name, read, strings.Join(cs, ", "))
 	}
 	tw.Flush()
@@ -308,6 +313,19 @@ func podNameOf(s State, u cluster.UID) string {
 		for _, p := range s.Store.History[i].Cluster.Pods() {
 			if p.UID == u {
 				return p.Name
+			}
+		}
+	}
+	return fmt.Sprintf("uid %d", u)
+}
+
+// objectNameOf is the kind and name of the object with UID u in the latest revision that has
+// it, for traces: "ReplicaSet web".
+func objectNameOf(s State, u cluster.UID) string {
+	for i := len(s.Store.History) - 1; i >= 0; i-- {
+		for _, o := range s.Store.History[i].Cluster.Objects() {
+			if o.Meta().UID == u {
+				return o.Kind().String() + " " + o.Meta().Name
 			}
 		}
 	}

@@ -156,11 +156,20 @@ func TestStaleChurn(t *testing.T) {
 	if deletes != 2 || creates != 2 {
 		t.Errorf("the cycle deletes %d and creates %d pods, want 2 and 2", deletes, creates)
 	}
-	// Reading the latest revision, the controller converges and rests (a complete search).
-	sync := check(t, model(t, "replicaset/stale-churn", func(s *scenario.Settings) { s.Consistency = datastore.Synchronous }))
-	for _, p := range sync.Properties {
-		if p.Status != checker.Holds {
-			t.Errorf("synchronous: %s %v", p.Name, p.Status)
+	// Reading the latest revision, or keeping upstream's expectations, the controller
+	// converges and rests (complete searches).
+	for name, set := range map[string]func(*scenario.Settings){
+		"synchronous":     func(s *scenario.Settings) { s.Consistency = datastore.Synchronous },
+		"expectations on": func(s *scenario.Settings) { s.Expectations = orchestration.ExpectationsOn },
+	} {
+		r := check(t, model(t, "replicaset/stale-churn", set))
+		if !r.Complete {
+			t.Errorf("%s: not complete after %d states", name, r.Unique)
+		}
+		for _, p := range r.Properties {
+			if p.Status != checker.Holds {
+				t.Errorf("%s: %s %v", name, p.Name, p.Status)
+			}
 		}
 	}
 }

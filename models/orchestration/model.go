@@ -41,6 +41,9 @@ type Local struct {
 	Down       bool                    // a kubelet whose node has crashed
 	// Scheduler is a scheduler's queue back-off and assumed pods (controllers.SchedulerState).
 	Scheduler controllers.SchedulerState
+	// Expect is a ReplicaSet or Job controller's expectations: its creates and deletes not
+	// yet observed in every view it may read (controllers.Expectations).
+	Expect controllers.Expectations
 }
 
 // State is a state of the model. States share their history and snapshots: Next copies what
@@ -54,7 +57,7 @@ type State struct {
 }
 
 // Monitor is a set of transition properties, one bit each.
-type Monitor uint8
+type Monitor uint16
 
 // The transition properties a step can break.
 const (
@@ -66,6 +69,8 @@ const (
 	BrokenStatefulSetStatus                     // a StatefulSet's status was written with counts its view does not have
 	BrokenJobStatus                             // a Job's active or ready count was written that its view does not have
 	BrokenTerminalRun                           // a kubelet started a pod whose phase was Succeeded or Failed
+	BrokenReplicaSetCreate                      // the ReplicaSet controller created a pod for a ReplicaSet with spec.replicas active pods or more
+	BrokenJobCreate                             // the Job controller created a pod for a Job with as many active pods as it wants or more
 )
 
 // ActionKind is the kind of an action.
@@ -82,6 +87,7 @@ const (
 	Image                     // the client sets a workload's image to Image
 	Pause                     // the client pauses (Value 1) or resumes (0) a Deployment
 	Suspend                   // the client suspends (Value 1) or resumes (0) a Job
+	Expire                    // a controller's expectations of one owner (Value: its UID) expire
 )
 
 // Action is a transition of the model.
@@ -92,7 +98,7 @@ type Action struct {
 	Item  int          // Step: which of the controller's intents
 	Name  string       // Exit: the pod; client actions: the object
 	On    cluster.Kind // client actions: the object's kind
-	Value int64
+	Value int64        // Exit: how; Scale: replicas; Pause, Suspend: 1 or 0; Expire: the owner's UID
 	Image string
 	// covered marks a Step that another read of the same state, of an older revision, covers
 	// (see CoveredStep): set by Actions, for that state only.
@@ -105,8 +111,8 @@ type Model struct {
 	store datastore.Config
 	ctrls []Controller
 	// groups are each controller's action groups for fairness: its steps, then one per fault
-	// kind (restart, crash, rejoin, exit), named after it; client is the client's.
-	groups [][5]checker.ActionGroup
+	// kind (restart, crash, rejoin, exit, expire), named after it; client is the client's.
+	groups [][6]checker.ActionGroup
 	client checker.ActionGroup
 	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
@@ -154,8 +160,8 @@ func New(cfg Config) (*Model, error) {
 	m.siblings = cfg.Level != datastore.Optimistic && cfg.Level != datastore.Causal
 	m.client = checker.ActionGroup{Name: "client", Fair: slices.Contains(cfg.Fair, "client"), Environment: true}
 	for _, c := range m.ctrls {
-		g := [5]checker.ActionGroup{{Name: c.Name, Fair: true}}
-		for k, kind := range EnvironmentGroups[:4] { // restart, crash, rejoin, exit
+		g := [6]checker.ActionGroup{{Name: c.Name, Fair: true}}
+		for k, kind := range EnvironmentGroups[:5] { // restart, crash, rejoin, exit, expire
 			g[k+1] = checker.ActionGroup{Name: kind + " " + c.Name, Fair: slices.Contains(cfg.Fair, kind), Environment: true}
 		}
 		g[4].Name = "exit on " + c.Name
@@ -167,7 +173,7 @@ func New(cfg Config) (*Model, error) {
 // ActionGroup implements checker.Fairness: each controller replica's steps are a weakly fair
 // group of their own (a controller that could act does act, on some view it may read); faults
 // are grouped by kind and component ("restart scheduler-1", "crash kubelet/node-1", "exit on
-// kubelet/node-1") and the client's actions form one group, "client": these are the
+// kubelet/node-1", "expire replicaset-controller-1") and the client's actions form one group, "client": these are the
 // environment, fair only when Config.Fair names their kind.
 func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 	k := 0
@@ -181,6 +187,8 @@ func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 		k = 3
 	case Exit:
 		k = 4
+	case Expire:
+		k = 5
 	default:
 		return m.client
 	}
@@ -230,7 +238,28 @@ func (m *Model) Init() []State {
 // intents returns controller i's reconcile of revision r, whose snapshot is v (see
 // reconciled). Do not modify the result.
 func (m *Model) intents(i int, r int64, v *cluster.Cluster, loc Local) []controllers.Intent {
-	return m.reconciled(i, v, localAt(loc, r)).in
+	in, _ := m.stepIntents(i, r, v, loc)
+	return in
+}
+
+// stepIntents returns controller i's intents on revision r, whose snapshot is v, and their
+// signatures when reads may cover one another: its reconcile, with the intents that wait for
+// expectations not satisfied at r replaced by what the sync does instead (controllers.
+// Expectations.Gated). Do not modify the results.
+func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local) ([]controllers.Intent, []string) {
+	e := m.reconciled(i, v, localAt(loc, r))
+	if m.cfg.Expectations == ExpectationsOff || len(loc.Expect) == 0 {
+		return e.in, e.sigs
+	}
+	in := loc.Expect.Gated(e.in, r)
+	if len(in) == len(e.in) && (len(in) == 0 || &in[0] == &e.in[0]) || !m.siblings {
+		return in, e.sigs
+	}
+	sigs := make([]string, len(in))
+	for k := range in {
+		sigs[k] = signature(in[k], v)
+	}
+	return in, sigs
 }
 
 // localAt is a controller's local state as it reads revision r: a scheduler's assumed pods are
@@ -340,16 +369,16 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		}
 		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			e := m.reconciled(i, s.Store.At(r), localAt(loc, r))
-			for k := range e.in {
+			in, sigs := m.stepIntents(i, r, s.Store.At(r), loc)
+			for k := range in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
 				if m.siblings {
-					a.covered = slices.Contains(seen, e.sigs[k])
+					a.covered = slices.Contains(seen, sigs[k])
 				}
 				buf = append(buf, a)
 			}
 			if m.siblings {
-				seen = append(seen, e.sigs...)
+				seen = append(seen, sigs...)
 			}
 		}
 	}
@@ -359,6 +388,11 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		loc := s.Local[i]
 		if f.Restart && !loc.Down && loc.Session != datastore.SessionReset {
 			buf = append(buf, Action{Kind: Restart, Ctrl: i})
+		}
+		if m.cfg.Expectations == ExpectationsExpiring {
+			for _, o := range loc.Expect.Owners() {
+				buf = append(buf, Action{Kind: Expire, Ctrl: i, Value: int64(o)})
+			}
 		}
 		if c.Kind != KubeletKind {
 			continue
@@ -506,6 +540,9 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 			}
 		}
 		loc.Containers = applyContainers(loc.Containers, applied)
+		if ef.intent.Expects && ef.outcome.OK() && m.cfg.Expectations != ExpectationsOff && ns.Store.Latest().Number != s.Store.Latest().Number {
+			loc.Expect = loc.Expect.Add(ef.intent.Gate, ns.Store.Latest().Number)
+		}
 		if m.ctrls[a.Ctrl].Kind == SchedulerKind {
 			loc.Scheduler = loc.Scheduler.Next(v, ef.intent, ef.outcome.OK(), ns.Store.Latest().Number)
 		}
@@ -513,7 +550,8 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if !m.cfg.Faults.Restart || loc.Down || loc.Session == datastore.SessionReset {
 			return s, ef, false
 		}
-		loc.Session, loc.Scheduler = datastore.SessionReset, controllers.SchedulerState{} // a restarted scheduler starts empty
+		// a restarted scheduler starts empty, and a workload controller without expectations
+		loc.Session, loc.Scheduler, loc.Expect = datastore.SessionReset, controllers.SchedulerState{}, nil
 		if m.ctrls[a.Ctrl].Kind == KubeletKind {
 			loc.Containers = controllers.Restart(loc.Containers)
 		}
@@ -539,6 +577,11 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		loc.Containers = append([]controllers.Container(nil), loc.Containers...)
 		loc.Containers[i].Exit = controllers.Exit(a.Value)
+	case Expire:
+		if m.cfg.Expectations != ExpectationsExpiring || !slices.Contains(loc.Expect.Owners(), cluster.UID(a.Value)) {
+			return s, ef, false
+		}
+		loc.Expect = loc.Expect.Expire(cluster.UID(a.Value))
 	case Scale, Image, Pause, Suspend:
 		if !m.cfg.Client.Anytime && !m.Quiescent(s) {
 			return s, ef, false
@@ -590,6 +633,9 @@ func (m *Model) normalize(s *State) {
 	s.Store = m.store.Normalize(s.Store, sessions)
 	for i := range s.Local {
 		s.Local[i].Session = sessions[i]
+		if len(s.Local[i].Expect) > 0 {
+			s.Local[i].Expect = s.Local[i].Expect.Prune(m.store.Readable(s.Store, sessions[i])[0])
+		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
 			var views []*cluster.Cluster
 			readable := m.store.Readable(s.Store, sessions[i])
@@ -663,12 +709,15 @@ func nextUID(s State) cluster.UID {
 		for _, a := range l.Scheduler.Assumed {
 			u = max(u, a.UID)
 		}
+		for _, x := range l.Expect {
+			u = max(u, x.Owner)
+		}
 	}
 	return u + 1
 }
 
-// Representative orders the replicas of each controller kind by their session and, for
-// schedulers, their back-off queue and assumed pods (the only local state a controller other
+// Representative orders the replicas of each controller kind by their session, their
+// expectations and, for schedulers, their back-off queue and assumed pods (the only local state a controller other
 // than a kubelet has; compared by raw UID, so that equivalent states may keep two orders): replicas of a kind run the same reconcile and
 // no property names one, so they are interchangeable. Kubelets are never permuted: each is
 // bound to its node's name, which objects carry, so nodes are interchangeable only by renaming
@@ -686,6 +735,11 @@ func (m *Model) Representative(s State) State {
 				return c
 			}
 			if c := slices.Compare(a.Scheduler.Backoff, b.Scheduler.Backoff); c != 0 {
+				return c
+			}
+			if c := slices.CompareFunc(a.Expect, b.Expect, func(x, y controllers.Expected) int {
+				return cmp.Or(cmp.Compare(x.Owner, y.Owner), cmp.Compare(x.Rev, y.Rev))
+			}); c != 0 {
 				return c
 			}
 			return slices.CompareFunc(a.Scheduler.Assumed, b.Scheduler.Assumed, func(x, y controllers.Assumed) int {

@@ -229,6 +229,11 @@ func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State 
 			st.Assumed[j].UID += du
 			st.Assumed[j].Rev += dr
 		}
+		l.Expect = slices.Clone(l.Expect)
+		for j := range l.Expect {
+			l.Expect[j].Owner += du
+			l.Expect[j].Rev += dr
+		}
 	}
 	return out
 }

@@ -65,8 +65,29 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 				}
 			}
 		}
+	case k == ReplicaSetKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
+		// Kubernetes issue 129795: a sync on a pod cache that lags its own creates, once its
+		// expectations expired, creates pods the ReplicaSet already has.
+		ref, _ := w.Object.Meta().ControllerRef()
+		if rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet); !ok || rs.UID != ref.UID || activeOwned(before, rs) >= rs.Spec.Replicas {
+			broken |= BrokenReplicaSetCreate
+		}
+	case k == JobKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
+		// Kubernetes issue 130683: a second pod for parallelism 1.
+		ref, _ := w.Object.Meta().ControllerRef()
+		if j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job); !ok || j.UID != ref.UID || jobActive(before, j) >= controllers.JobWants(j) {
+			broken |= BrokenJobCreate
+		}
 	case k == ReplicaSetKind || k == StatefulSetKind:
 		broken |= statusMiscount(view, *w)
+		// A sync that found the pods it wants wrote this status: at the ReplicaSet's current
+		// generation it must say spec.replicas.
+		if rs, ok := w.Object.(*cluster.ReplicaSet); ok && w.Verb == datastore.UpdateStatus && !ef.intent.Waiting {
+			if now, ok := ns.Store.Latest().Cluster.Get(cluster.KindReplicaSet, rs.Name).(*cluster.ReplicaSet); ok &&
+				now.ResourceVersion == ns.Store.Latest().Number && now.Status.ObservedGeneration == now.Generation && now.Status.Replicas != now.Spec.Replicas {
+				broken |= BrokenReplicaSetStatus
+			}
+		}
 	case k == JobKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindJob:
 		broken |= statusMiscount(view, *w)
 		j := w.Object.(*cluster.Job)
@@ -108,3 +129,14 @@ func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {
 }
 
 func podName(set string, ordinal int64) string { return fmt.Sprintf("%s-%d", set, ordinal) }
+
+// jobActive counts the active pods j owns in c.
+func jobActive(c *cluster.Cluster, j *cluster.Job) int64 {
+	var n int64
+	for _, p := range c.Pods() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.Active() {
+			n++
+		}
+	}
+	return n
+}

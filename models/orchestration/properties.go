@@ -12,6 +12,7 @@ const (
 	OneNodePerPod       = "a pod identity runs on at most one node"
 	ReplicaSetStatus    = "a ReplicaSet's status counts the pods of the view it was written from, and a stable one's spec.replicas"
 	QuiescentReplicaSet = "at quiescence every ReplicaSet runs spec.replicas pods"
+	ReplicaSetCreates   = "the ReplicaSet controller creates a pod only when the ReplicaSet has fewer active pods than spec.replicas"
 
 	DeploymentAnnotations = "a stable Deployment's ReplicaSets carry its annotations"
 	TemplateHash          = "a ReplicaSet's pod-template-hash agrees in its name, labels, selector and template"
@@ -32,6 +33,7 @@ const (
 	JobStatus     = "a Job's active and ready counts are those of the view they were written from"
 	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
 	JobSucceeded  = "a Job never succeeds more than completions times"
+	JobCreates    = "the Job controller creates a pod only when the Job has fewer active pods than it wants"
 )
 
 // Properties are the model's properties: the first two always, the others when the initial
@@ -52,7 +54,8 @@ func (m *Model) Properties() []checker.Property[State] {
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
 		ps = append(ps,
 			checker.Property[State]{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
-			checker.Property[State]{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets})
+			checker.Property[State]{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
+			checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenReplicaSetCreate == 0 }})
 	}
 	if m.has(cluster.KindDeployment) {
 		ps = append(ps,
@@ -74,7 +77,8 @@ func (m *Model) Properties() []checker.Property[State] {
 		ps = append(ps,
 			checker.Property[State]{Name: JobStatus, Expect: checker.Always, Holds: jobStatus},
 			checker.Property[State]{Name: JobFinalizers, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCount == 0 }},
-			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded})
+			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded},
+			checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCreate == 0 }})
 	}
 	return append(ps, m.liveness()...)
 }
@@ -170,25 +174,10 @@ func terminalStays(s State) bool {
 }
 
 // replicaSetStatus: every status the ReplicaSet controller writes counts the active pods the
-// ReplicaSet owns in the view it read (a monitor judges each write), and when a ReplicaSet is
-// stable (its status update is the latest write and its observedGeneration is current),
-// status.replicas equals spec.replicas.
-func (m *Model) replicaSetStatus(s State) bool {
-	if s.Broken&BrokenReplicaSetStatus != 0 {
-		return false
-	}
-	latest := s.Store.Latest()
-	for _, o := range latest.Cluster.OfKind(cluster.KindReplicaSet) {
-		rs := o.(*cluster.ReplicaSet)
-		if rs.ResourceVersion != latest.Number || rs.Status.ObservedGeneration != rs.Generation || rs.Status.ObservedGeneration == 0 {
-			continue
-		}
-		if rs.Status.Replicas != rs.Spec.Replicas {
-			return false
-		}
-	}
-	return true
-}
+// ReplicaSet owns in the view it read, and one written by a sync that had nothing to create or
+// delete (not one waiting for its expectations) at the ReplicaSet's current generation says
+// spec.replicas (a monitor judges each write).
+func (m *Model) replicaSetStatus(s State) bool { return s.Broken&BrokenReplicaSetStatus == 0 }
 
 // activeOwned counts the active pods rs owns in c.
 func activeOwned(c *cluster.Cluster, rs *cluster.ReplicaSet) int64 {

@@ -1,6 +1,8 @@
 package orchestration
 
 import (
+	"slices"
+
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
@@ -8,7 +10,8 @@ import (
 
 // Covered implements checker.Covering: a step that only moves sessions forward — a controller
 // reads a newer revision and acts on nothing (no write, a rejected one or one that changes
-// nothing, no container change, and no change to a scheduler's queue or assumed pods) — is
+// nothing, no container change, no change to a scheduler's queue or assumed pods, nor to a
+// controller's expectations but those observed in every view it may still read) — is
 // covered by the state it leaves, which the safety search then need not leave that way. (With
 // the switch off, checker.Options.NoReduction, every such step is explored.)
 //
@@ -17,7 +20,8 @@ import (
 // (t' keeps a suffix of t's revisions, and of the latest revision's tombstones under causal
 // consistency) and a scheduler's queued and assumed pods that no revision t' may read makes
 // matter (controllers.SchedulerState.Prune: at every revision t' may read, t's scheduler
-// state and that of t' give the same reconcile); the latest revision, the monitor, every
+// state and that of t' give the same reconcile), and expectations every revision t' may read
+// has observed (controllers.Expectations.Prune: they gate nothing there); the latest revision, the monitor, every
 // controller's containers and node are the same.
 //
 //   - R is a simulation. Every step of t' is a step of t by the same action to a state R-related
@@ -52,6 +56,9 @@ func (m *Model) Covered(s, next State) bool {
 		if n.Down != l.Down || len(n.Containers) != len(l.Containers) ||
 			len(l.Containers) > 0 && &n.Containers[0] != &l.Containers[0] ||
 			schedulerKey(n.Scheduler) != schedulerKey(l.Scheduler) {
+			return false
+		}
+		if !slices.Equal(n.Expect, l.Expect) && !slices.Equal(n.Expect, l.Expect.Prune(m.store.Readable(next.Store, n.Session)[0])) {
 			return false
 		}
 		if n.Session != l.Session && (l.Session <= datastore.SessionNew || n.Session < l.Session) {

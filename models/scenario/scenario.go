@@ -51,6 +51,8 @@ type Settings struct {
 	Restart       bool
 	NodeCrash     bool
 	ContainerExit bool
+	// Expectations is how the ReplicaSet and Job controllers' expectations behave.
+	Expectations orchestration.ExpectationsMode
 	// Scale is the client's scaling: "scenario" (the file's client.scale), "off", or "MIN..MAX"
 	// for every ReplicaSet, Deployment and StatefulSet of the scenario.
 	Scale string
@@ -77,8 +79,9 @@ var Params = []Param{
 	{Name: "restart", Help: "a controller may restart, losing its session and cache", Choices: []string{"false", "true"}},
 	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
 	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
+	{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)", Choices: orchestration.ExpectationsModes()},
 	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
-	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, client (liveness only)"},
+	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, expire, client (liveness only)"},
 }
 
 func levelNames() []string {
@@ -109,6 +112,8 @@ func (s Settings) Get(name string) string {
 		return strconv.FormatBool(s.NodeCrash)
 	case "container-exit":
 		return strconv.FormatBool(s.ContainerExit)
+	case "expectations":
+		return s.Expectations.String()
 	case "scale":
 		if s.Scale == "" {
 			return "scenario"
@@ -161,6 +166,8 @@ func (s *Settings) Set(name, value string) error {
 		boolean(&s.ContainerExit)
 	case "fair":
 		s.Fair, err = parseFair(value)
+	case "expectations":
+		s.Expectations, err = orchestration.ParseExpectations(value)
 	case "scale":
 		if _, _, ok := scaleRange(value); !ok && value != "off" && value != "scenario" {
 			err = fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", value)
@@ -358,7 +365,7 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	cfg := orchestration.Config{
 		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
-		Fair:   set.Fair,
+		Fair:   set.Fair, Expectations: set.Expectations,
 	}
 	cfg.Client.Scale = append([]orchestration.ScaleRange(nil), s.Client.Scale...)
 	if set.Scale == "off" {

@@ -1,0 +1,97 @@
+package orchestration_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scenario"
+)
+
+func expectations(mode orchestration.ExpectationsMode) func(*scenario.Settings) {
+	return func(s *scenario.Settings) { s.Expectations = mode }
+}
+
+// Kubernetes issues 129795 and 130683: a controller whose expectations expire syncs on a pod
+// cache without its own create and creates a second pod, 3 steps (create, expire, create);
+// without expectations in 2; with expectations that do not expire the check is complete and
+// every property holds.
+func TestExpectationsExpire(t *testing.T) {
+	for _, c := range []struct {
+		scenario, property, expire string
+		unique                     int64 // with expectations on
+	}{
+		{"bugs/rs-expectations-expire", orchestration.ReplicaSetCreates, "the expectations of replicaset-controller-1 for ReplicaSet web expired", 26},
+		{"bugs/job-duplicate-pod", orchestration.JobCreates, "the expectations of job-controller-1 for Job pi expired", 516},
+	} {
+		steps := violation(t, model(t, c.scenario, nil), c.property, 3)
+		if !strings.Contains(steps[2].Action, c.expire) || !strings.Contains(steps[3].Action, "read revision 1 (1 behind latest) and created pod") {
+			t.Errorf("%s: %q then %q", c.scenario, steps[2].Action, steps[3].Action)
+		}
+		steps = violation(t, model(t, c.scenario, expectations(orchestration.ExpectationsOff)), c.property, 2)
+		if !strings.Contains(steps[2].Action, "read revision 1 (1 behind latest) and created pod") {
+			t.Errorf("%s off: %q", c.scenario, steps[2].Action)
+		}
+		r := check(t, model(t, c.scenario, expectations(orchestration.ExpectationsOn)))
+		if r.Unique != c.unique {
+			t.Errorf("%s on: %d states, want %d", c.scenario, r.Unique, c.unique)
+		}
+		for _, p := range r.Properties {
+			if p.Status != checker.Holds {
+				t.Errorf("%s on: %s %v", c.scenario, p.Name, p.Status)
+			}
+		}
+	}
+}
+
+// Expectations make the weak-level checks of one Job complete where, without them, the pods
+// pile up (job/non-parallel: two pods succeed for one completion, TestWorkloadViolations).
+func TestExpectationsBoundJobs(t *testing.T) {
+	for level, unique := range map[datastore.Level]int64{datastore.MonotonicSession: 181, datastore.Causal: 547} {
+		r := check(t, model(t, "job/non-parallel", func(s *scenario.Settings) { s.Consistency = level }))
+		if r.Unique != unique {
+			t.Errorf("%s: %d states, want %d", level, r.Unique, unique)
+		}
+		for _, p := range r.Properties {
+			if p.Status != checker.Holds {
+				t.Errorf("%s: %s %v", level, p.Name, p.Status)
+			}
+		}
+	}
+}
+
+// Expiry is an action only when the configuration lets expectations expire, and only for an
+// owner with expectations; a restart loses them (Kubernetes issue 45220's scenario: a
+// restarted ReplicaSet controller, on a cache without its pods, creates a third).
+func TestExpectationsActions(t *testing.T) {
+	for mode, want := range map[orchestration.ExpectationsMode]int{orchestration.ExpectationsOn: 0, orchestration.ExpectationsExpiring: 1, orchestration.ExpectationsOff: 0} {
+		m := model(t, "bugs/rs-expectations-expire", expectations(mode))
+		s := m.Init()[0]
+		if n := countKind(m.Actions(s, nil), orchestration.Expire); n != 0 {
+			t.Errorf("%s: %d expiries before any write", mode, n)
+		}
+		s, ok := m.Next(s, m.Actions(s, nil)[0])
+		if !ok {
+			t.Fatal("the create is not enabled")
+		}
+		if n := countKind(m.Actions(s, nil), orchestration.Expire); n != want {
+			t.Errorf("%s: %d expiries after the create, want %d", mode, n, want)
+		}
+	}
+	steps := violation(t, model(t, "bugs/scheduler-restart-overcommit", nil), orchestration.ReplicaSetCreates, 4)
+	if !strings.Contains(steps[3].Action, "replicaset-controller-1 restarted") || !strings.Contains(steps[4].Action, "created pod") {
+		t.Errorf("%q then %q", steps[3].Action, steps[4].Action)
+	}
+}
+
+func countKind(acts []orchestration.Action, k orchestration.ActionKind) int {
+	n := 0
+	for _, a := range acts {
+		if a.Kind == k {
+			n++
+		}
+	}
+	return n
+}
