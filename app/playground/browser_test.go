@@ -126,12 +126,14 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	p.MustSetViewport(1280, 1000, 1, false)
 	screenshot(t, p, "playground.png")
 
-	// Two ReplicaSet controllers under the causal level: a pod identity runs on two nodes.
+	// Two ReplicaSet controllers under the causal level, without expectations: a pod identity
+	// runs on two nodes.
 	choose(p, "#target", "replicaset/spec-replicas-change")
 	choose(p, "#param-consistency", "causal")
 	p.MustElement("#param-controllers").MustSelectAllText().MustInput("2")
+	choose(p, "#param-expectations", "off")
 	p.MustElement("#max-states").MustSelectAllText().MustInput("400000")
-	waitText(t, p, "#cli", "--set consistency=causal --set controllers=2", 5*time.Second)
+	waitText(t, p, "#cli", "--set consistency=causal --set controllers=2 --set expectations=off", 5*time.Second)
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#properties", "a pod identity runs on at most one node", 4*time.Minute)
 	props := p.MustElement("#properties").MustText()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
 )
 
@@ -227,7 +228,7 @@ func TestGroup(t *testing.T) {
 func TestCheckScenarios(t *testing.T) {
 	code, out, _ := runCLI("check", "replicaset/spec-replicas-change", "--json")
 	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 8 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 9 {
 		t.Fatalf("spec-replicas-change: exit %d %+v", code, rep)
 	}
 	code, out, _ = runCLI("check", "node/restart", "--set", "consistency=optimistic", "--workers", "1")
@@ -258,15 +259,16 @@ func TestCheckScenarios(t *testing.T) {
 }
 
 func TestMatrix(t *testing.T) {
-	code, out, _ := runCLI("matrix", "--scenarios", "replicaset/spec-replicas-change", "--max-states", "3000", "--workers", "1")
+	code, out, _ := runCLI("matrix", "--scenarios", "replicaset/spec-replicas-change", "--max-states", "300", "--workers", "1")
 	if code != exitOK || strings.Count(out, "\n") != 2+10 {
 		t.Fatalf("matrix: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
 		"| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 74 | complete |",
-		"| replicaset/spec-replicas-change | monotonic-session | 2 | ? none found |",
-		"| 3,00", // exactly the bound, or a state's successors more
-		"| stopped at the state bound (3,000) |",
+		"| replicaset/spec-replicas-change | monotonic-session | 1 | ? none found |",
+		"| replicaset/spec-replicas-change | monotonic-session | 2 | ✗ violated | " + orchestration.ReplicaSetCreates + " | 3 |",
+		"| 30", // exactly the bound, or a state's successors more
+		"| stopped at the state bound (300) |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("matrix lacks %q:\n%s", want, out)

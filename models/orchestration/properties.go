@@ -37,7 +37,11 @@ const (
 )
 
 // Properties are the model's properties: the first two always, the others when the initial
-// cluster has objects of the kind they are about, then the liveness properties.
+// cluster has objects of the kind they are about, then the liveness properties. The
+// ReplicaSet and Job controllers' create properties are listed when the controllers keep
+// expectations (on or expiring): they check what expectations promise; without them (off) a
+// controller creates again on any pod cache that lags its own create, and the other
+// properties show what follows (two completions, churn).
 func (m *Model) Properties() []checker.Property[State] {
 	ps := []checker.Property[State]{
 		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
@@ -54,8 +58,10 @@ func (m *Model) Properties() []checker.Property[State] {
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
 		ps = append(ps,
 			checker.Property[State]{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
-			checker.Property[State]{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
-			checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenReplicaSetCreate == 0 }})
+			checker.Property[State]{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets})
+		if m.cfg.Expectations != ExpectationsOff {
+			ps = append(ps, checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenReplicaSetCreate == 0 }})
+		}
 	}
 	if m.has(cluster.KindDeployment) {
 		ps = append(ps,
@@ -77,8 +83,10 @@ func (m *Model) Properties() []checker.Property[State] {
 		ps = append(ps,
 			checker.Property[State]{Name: JobStatus, Expect: checker.Always, Holds: jobStatus},
 			checker.Property[State]{Name: JobFinalizers, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCount == 0 }},
-			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded},
-			checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCreate == 0 }})
+			checker.Property[State]{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded})
+		if m.cfg.Expectations != ExpectationsOff {
+			ps = append(ps, checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCreate == 0 }})
+		}
 	}
 	return append(ps, m.liveness()...)
 }

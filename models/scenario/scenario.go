@@ -232,6 +232,10 @@ func decodeScenario(n node) *Scenario {
 		switch x := f.v.(type) {
 		case string:
 			text = x
+		case bool: // YAML 1.1 reads a bare on or off as a boolean
+			if p.Name == "expectations" {
+				text = map[bool]string{true: "on", false: "off"}[x]
+			}
 		case []any: // a list setting (fair), as its comma list
 			var items []string
 			for _, it := range x {

@@ -1,9 +1,11 @@
 package scenario
 
 import (
-	"github.com/themelios/themelios/models/cluster"
 	"strings"
 	"testing"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/orchestration"
 )
 
 func TestBuiltinsParse(t *testing.T) {
@@ -349,4 +351,35 @@ func FuzzParseManifests(f *testing.F) {
 		s, _, err := ParseManifests(data, "fuzz.yaml")
 		checkParsed(t, s, err)
 	})
+}
+
+// The expectations setting: on by default; a bare on or off in YAML (a boolean to YAML 1.1)
+// reads as the mode; a bad value names the field.
+func TestExpectationsSetting(t *testing.T) {
+	doc := func(v string) string {
+		return "apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n" + v + "  objects: []\n"
+	}
+	for v, want := range map[string]orchestration.ExpectationsMode{
+		"": orchestration.ExpectationsOn, "  expectations: on\n": orchestration.ExpectationsOn, "  expectations: off\n": orchestration.ExpectationsOff,
+		"  expectations: \"off\"\n": orchestration.ExpectationsOff, "  expectations: expiring\n": orchestration.ExpectationsExpiring,
+	} {
+		s, err := Parse([]byte(doc(v)))
+		if err != nil || s.Settings.Expectations != want {
+			t.Errorf("%q: %v, %v; want %v", v, err, s, want)
+			continue
+		}
+		if cfg, err := s.Config(s.Settings); err != nil || cfg.Expectations != want {
+			t.Errorf("%q: config %v, %v", v, cfg.Expectations, err)
+		}
+	}
+	if _, err := Parse([]byte(doc("  expectations: sometimes\n"))); err == nil || !strings.Contains(err.Error(), `line 5: spec.expectations: expectations must be on, expiring or off, not "sometimes"`) {
+		t.Errorf("bad value: %v", err)
+	}
+	var set Settings
+	if err := set.Set("expectations", "expiring"); err != nil || set.Get("expectations") != "expiring" {
+		t.Errorf("--set expectations=expiring: %v, %q", err, set.Get("expectations"))
+	}
+	if err := set.Set("expectations", "true"); err == nil {
+		t.Error("--set expectations=true accepted")
+	}
 }
