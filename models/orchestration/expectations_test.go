@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
@@ -96,4 +97,51 @@ func countKind(acts []orchestration.Action, k orchestration.ActionKind) int {
 		}
 	}
 	return n
+}
+
+// The create properties judge a create against the latest revision before it: a pod the owner
+// still wants breaks nothing, one beyond spec.replicas (or what a Job wants) does, and one for
+// an owner that is gone (another object of that name, or none) is left to the garbage
+// collector.
+func TestCreateMonitors(t *testing.T) {
+	for _, c := range []struct {
+		scenario string
+		kind     orchestration.ControllerKind
+		bit      orchestration.Monitor
+		wants    int // active pods the owner wants at the start
+	}{
+		{"replicaset/spec-replicas-change", orchestration.ReplicaSetKind, orchestration.BrokenReplicaSetCreate, 2},
+		{"job/non-parallel", orchestration.JobKind, orchestration.BrokenJobCreate, 1},
+	} {
+		m := model(t, c.scenario, nil)
+		s := m.Init()[0]
+		var owner cluster.Object
+		for _, o := range s.Store.Latest().Cluster.Objects() {
+			if o.Kind() == cluster.KindReplicaSet || o.Kind() == cluster.KindJob {
+				owner = o
+			}
+		}
+		create := func(uid cluster.UID) datastore.Write {
+			ref := cluster.OwnerReference{Kind: owner.Kind(), Name: owner.Meta().Name, UID: uid, Controller: true}
+			return datastore.Write{Verb: datastore.Create, Object: &cluster.Pod{ObjectMeta: cluster.ObjectMeta{GenerateName: "x-", OwnerReferences: []cluster.OwnerReference{ref}}}}
+		}
+		if got := m.StatusMonitor(c.kind, s.Store.Latest().Cluster, s, create(owner.Meta().UID)); got != 0 {
+			t.Errorf("%s: a wanted create: monitor %b", c.scenario, got)
+		}
+		// Give the owner as many active pods as it wants: one more create breaks the property.
+		full := s
+		for i := 0; i < c.wants; i++ {
+			var out datastore.Outcome
+			full.Store, out = datastore.Config{}.Write(full.Store, full.Store.Latest().Number, create(owner.Meta().UID), cluster.UID(100+i))
+			if !out.OK() {
+				t.Fatal(out)
+			}
+		}
+		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID)); got != c.bit {
+			t.Errorf("%s: a create beyond what the owner wants: monitor %b, want %b", c.scenario, got, c.bit)
+		}
+		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID+50)); got != 0 {
+			t.Errorf("%s: a create for an owner that is gone: monitor %b", c.scenario, got)
+		}
+	}
 }

@@ -69,13 +69,15 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		// Kubernetes issue 129795: a sync on a pod cache that lags its own creates, once its
 		// expectations expired, creates pods the ReplicaSet already has.
 		ref, _ := w.Object.Meta().ControllerRef()
-		if rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet); !ok || rs.UID != ref.UID || activeOwned(before, rs) >= rs.Spec.Replicas {
+		// A create for a ReplicaSet that is gone (its UID no longer in the store) is a stale
+		// cache's usual race, which the garbage collector cleans up: not judged here.
+		if rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet); ok && rs.UID == ref.UID && activeOwned(before, rs) >= rs.Spec.Replicas {
 			broken |= BrokenReplicaSetCreate
 		}
 	case k == JobKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
 		// Kubernetes issue 130683: a second pod for parallelism 1.
 		ref, _ := w.Object.Meta().ControllerRef()
-		if j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job); !ok || j.UID != ref.UID || jobActive(before, j) >= controllers.JobWants(j) {
+		if j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job); ok && j.UID == ref.UID && jobActive(before, j) >= controllers.JobWants(j) {
 			broken |= BrokenJobCreate
 		}
 	case k == ReplicaSetKind || k == StatefulSetKind:
