@@ -13,6 +13,7 @@ const (
 	PodsRun             = "pods bound to a live node eventually all run"
 	ReplicaSetsConverge = "once the environment stops, every ReplicaSet reaches spec.replicas running pods and stays there"
 	ControllersRest     = "once the environment stops, the controllers come to rest (they do not fight)"
+	JobsReleasePods     = "once the environment stops, a finished Job leaves no pod with its tracking finalizer"
 )
 
 // liveness returns the liveness properties for the model's kinds.
@@ -24,6 +25,9 @@ func (m *Model) liveness() []checker.Property[State] {
 	}
 	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
 		ps = append(ps, checker.Property[State]{Name: ReplicaSetsConverge, Expect: checker.EventuallyAlways, Holds: m.replicaSetsConverged})
+	}
+	if m.has(cluster.KindJob) {
+		ps = append(ps, checker.Property[State]{Name: JobsReleasePods, Expect: checker.EventuallyAlways, Holds: finishedJobsReleased})
 	}
 	// Controllers come to rest: a state where no controller step would change anything.
 	return append(ps, checker.Property[State]{Name: ControllersRest, Expect: checker.Quiesces})
@@ -67,6 +71,26 @@ func (m *Model) replicaSetsConverged(s State) bool {
 		rs := o.(*cluster.ReplicaSet)
 		if active, settled := settledOwned(c, rs, m.wholeCluster(c)); !rs.Terminating() && (active != rs.Spec.Replicas || settled != active) {
 			return false
+		}
+	}
+	return true
+}
+
+// finishedJobsReleased: in the latest revision no pod that a finished Job (Complete or Failed)
+// controls still carries the Job's tracking finalizer (Kubernetes issue 109485: a Job declared
+// Failed before its controller saw every pod it had created is never synced again, and those
+// pods keep the finalizer forever; upstream's fix waits for the Job's expectations before
+// declaring it finished).
+func finishedJobsReleased(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, j := range c.Jobs() {
+		if j.Status.Condition == "" {
+			continue
+		}
+		for _, p := range c.Pods() {
+			if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.HasFinalizer(controllers.TrackingFinalizer) {
+				return false
+			}
 		}
 	}
 	return true
