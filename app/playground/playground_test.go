@@ -18,7 +18,7 @@ func TestPlaygroundRendersWithTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.ConsumeAll()
-	if p.target != DefaultTarget || len(p.values) != 10 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
+	if p.target != DefaultTarget || len(p.values) != 11 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
 		t.Fatalf("defaults: %q %v %q", p.target, p.values, p.CLI())
 	}
 }

@@ -35,6 +35,9 @@ type Intent struct {
 	Expects bool
 	Instead *Intent
 	Waiting bool
+	// GoneNode, if set, names the node whose absence the write relies on: pod GC confirms it
+	// with a live read before deleting the node's pods (see PodGC).
+	GoneNode string
 }
 
 // Container is a pod's containers as a kubelet runs them: the pod's name and UID, and whether

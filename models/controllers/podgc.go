@@ -8,8 +8,12 @@ import (
 // PodGC force-deletes pods that no kubelet will clean up (after the pod garbage collector of
 // Kubernetes v1.34): pods bound to a node whose Node object is gone (gcOrphaned), and
 // terminating pods that were never scheduled (gcUnscheduledTerminating). One pod per step, the
-// first by name. Left out: the quarantine delay before an orphan is collected, marking pods
-// Failed before deleting them, and the threshold on terminated pods.
+// first by name. Upstream deletes an orphan only once a live read of its node (Nodes().Get,
+// discoverDeletedNodes) says the node is gone, after a quarantine of 40 seconds (PR 82365,
+// Kubernetes 1.17): an orphan's intent names the node (Intent.GoneNode), and the model takes it
+// only when the latest revision has no such node, the live read and the delete as one step
+// (unless the configuration turns the check off). Left out: the quarantine's delay (no clock),
+// marking pods Failed before deleting them, and the threshold on terminated pods.
 type PodGC struct{}
 
 // Reconcile returns at most one intent.
@@ -23,7 +27,11 @@ func (PodGC) Reconcile(v *cluster.Cluster) []Intent {
 			}
 			// Force-deleted by name without a precondition (upstream v1.34,
 			// markFailedAndDeletePodWithCondition: DeleteOptions with grace period 0).
-			return []Intent{{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, Force: true}, Why: why}}
+			in := Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, Force: true}, Why: why}
+			if orphan {
+				in.GoneNode = p.Spec.NodeName
+			}
+			return []Intent{in}
 		}
 	}
 	return nil

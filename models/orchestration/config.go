@@ -26,7 +26,11 @@ type Config struct {
 	// Expectations says how the ReplicaSet and Job controllers' expectations behave (on by
 	// default, as upstream).
 	Expectations ExpectationsMode
-	Client       Client
+	// NoPodGCLiveCheck: pod GC deletes the pods of a node its view lacks without confirming,
+	// by a read of the latest revision, that the node is gone (upstream before its fix, PR
+	// 82365 of Kubernetes 1.17; controllers.PodGC).
+	NoPodGCLiveCheck bool
+	Client           Client
 	// Fair names the kinds of environment actions that are weakly fair too (EnvironmentGroups);
 	// controllers always are. See Model.ActionGroup.
 	Fair []string

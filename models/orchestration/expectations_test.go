@@ -6,6 +6,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
@@ -142,6 +143,67 @@ func TestCreateMonitors(t *testing.T) {
 		}
 		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID+50)); got != 0 {
 			t.Errorf("%s: a create for an owner that is gone: monitor %b", c.scenario, got)
+		}
+	}
+}
+
+// Kubernetes issue 109485's property: a finished Job that still controls a pod with its
+// tracking finalizer breaks it; once the pod has lost the finalizer, or while the Job runs, it
+// holds.
+func TestFinishedJobsReleasePods(t *testing.T) {
+	m := model(t, "job/non-parallel", nil)
+	s := m.Init()[0]
+	var prop *checker.Property[orchestration.State]
+	for _, p := range m.Properties() {
+		if p.Name == orchestration.JobsReleasePods {
+			prop = &p
+		}
+	}
+	if prop == nil || prop.Expect != checker.EventuallyAlways {
+		t.Fatalf("%s not listed as eventually always: %+v", orchestration.JobsReleasePods, prop)
+	}
+	job := s.Store.Latest().Cluster.Jobs()[0]
+	with := func(condition string, finalizers ...string) orchestration.State {
+		j := job.DeepCopy().(*cluster.Job)
+		j.Status.Condition = condition
+		p := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: "pi-x", UID: 99, Finalizers: finalizers,
+			OwnerReferences: []cluster.OwnerReference{{Kind: cluster.KindJob, Name: j.Name, UID: j.UID, Controller: true}}}}
+		out := s
+		out.Store = datastore.NewStore(cluster.New(append(s.Store.Latest().Cluster.Objects()[:0:0], j, p)...))
+		return out
+	}
+	for _, c := range []struct {
+		condition string
+		finalizer bool
+		want      bool
+	}{{"Failed", true, false}, {"Complete", true, false}, {"Failed", false, true}, {"", true, true}} {
+		var fs []string
+		if c.finalizer {
+			fs = []string{controllers.TrackingFinalizer}
+		}
+		if got := prop.Holds(with(c.condition, fs...)); got != c.want {
+			t.Errorf("condition %q, finalizer %v: %v, want %v", c.condition, c.finalizer, got, c.want)
+		}
+	}
+}
+
+// Kubernetes PR 68071's race (bugs/podgc-stale-node-cache): pod GC, on a cache without the
+// re-registered node, force-deletes db-0 running there, and db-0 runs twice on the node
+// (17 steps). With upstream's live check of the node (PR 82365) the check is complete and every
+// property holds.
+func TestPodGCLiveCheck(t *testing.T) {
+	const name = "bugs/podgc-stale-node-cache"
+	steps := violation(t, model(t, name, nil), orchestration.OrdinalOnce, 17)
+	if got := steps[14].Action; !strings.Contains(got, "podgc-1 read revision 10 (2 behind latest) and deleted pod db-0 (its node is gone)") {
+		t.Errorf("step 14: %q", got)
+	}
+	r := check(t, model(t, name, func(s *scenario.Settings) { s.PodGCLiveCheck = true }))
+	if r.Unique != 677 {
+		t.Errorf("with the live check: %d states, want 677", r.Unique)
+	}
+	for _, p := range r.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("with the live check: %s %v", p.Name, p.Status)
 		}
 	}
 }

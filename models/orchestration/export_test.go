@@ -23,7 +23,7 @@ func (m *Model) StepWrite(s State, a Action) (string, *datastore.Write) {
 	if a.Kind != Step {
 		return "", nil
 	}
-	in := m.intents(a.Ctrl, a.Read, s.Store.At(a.Read), s.Local[a.Ctrl])[a.Item]
+	in := m.intents(a.Ctrl, a.Read, s.Store.At(a.Read), s.Local[a.Ctrl], s.Store.Latest().Cluster)[a.Item]
 	name := m.ctrls[a.Ctrl].Name
 	if m.ctrls[a.Ctrl].Kind == KubeletKind {
 		name = "kubelet"

@@ -237,21 +237,25 @@ func (m *Model) Init() []State {
 
 // intents returns controller i's reconcile of revision r, whose snapshot is v (see
 // reconciled). Do not modify the result.
-func (m *Model) intents(i int, r int64, v *cluster.Cluster, loc Local) []controllers.Intent {
-	in, _ := m.stepIntents(i, r, v, loc)
+func (m *Model) intents(i int, r int64, v *cluster.Cluster, loc Local, latest *cluster.Cluster) []controllers.Intent {
+	in, _ := m.stepIntents(i, r, v, loc, latest)
 	return in
 }
 
 // stepIntents returns controller i's intents on revision r, whose snapshot is v, and their
 // signatures when reads may cover one another: its reconcile, with the intents that wait for
 // expectations not satisfied at r replaced by what the sync does instead (controllers.
-// Expectations.Gated). Do not modify the results.
-func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local) ([]controllers.Intent, []string) {
+// Expectations.Gated), and pod GC's deletes of a node's pods dropped while the latest revision,
+// which its live read sees, still has the node (controllers.PodGC). Do not modify the results.
+func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, latest *cluster.Cluster) ([]controllers.Intent, []string) {
 	e := m.reconciled(i, v, localAt(loc, r))
-	if m.cfg.Expectations == ExpectationsOff || len(loc.Expect) == 0 {
-		return e.in, e.sigs
+	in := e.in
+	if m.cfg.Expectations != ExpectationsOff && len(loc.Expect) > 0 {
+		in = loc.Expect.Gated(in, r)
 	}
-	in := loc.Expect.Gated(e.in, r)
+	if !m.cfg.NoPodGCLiveCheck && m.ctrls[i].Kind == PodGCKind && slices.ContainsFunc(in, func(x controllers.Intent) bool { return x.GoneNode != "" && latest.Node(x.GoneNode) != nil }) {
+		in = slices.DeleteFunc(slices.Clone(in), func(x controllers.Intent) bool { return x.GoneNode != "" && latest.Node(x.GoneNode) != nil })
+	}
 	if len(in) == len(e.in) && (len(in) == 0 || &in[0] == &e.in[0]) || !m.siblings {
 		return in, e.sigs
 	}
@@ -362,6 +366,7 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 // Actions lists, in order: controller steps (by controller, revision read, intent), faults,
 // then client actions.
 func (m *Model) Actions(s State, buf []Action) []Action {
+	latest := s.Store.Latest().Cluster
 	for i := range m.ctrls {
 		loc := s.Local[i]
 		if loc.Down {
@@ -369,7 +374,7 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		}
 		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			in, sigs := m.stepIntents(i, r, s.Store.At(r), loc)
+			in, sigs := m.stepIntents(i, r, s.Store.At(r), loc, latest)
 			for k := range in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
 				if m.siblings {
@@ -382,7 +387,6 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 			}
 		}
 	}
-	latest := s.Store.Latest().Cluster
 	f := m.cfg.Faults
 	for i, c := range m.ctrls {
 		loc := s.Local[i]
@@ -519,7 +523,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if v == nil || loc.Down {
 			return s, ef, false
 		}
-		in := m.intents(a.Ctrl, a.Read, v, *loc)
+		in := m.intents(a.Ctrl, a.Read, v, *loc, latest)
 		if a.Item < 0 || a.Item >= len(in) {
 			return s, ef, false
 		}

@@ -31,7 +31,8 @@ import (
 //     the same) and writes the same object to the same latest revision (or, under optimistic and
 //     causal consistency, to the revision read, retained by both; a causal merge meets in t only
 //     tombstones of objects no revision t' retains holds a stale copy of, which change no merge);
-//     faults and the client read only the latest revision, the containers and nodes. A created
+//     faults, the client and pod GC's live read of a node read only the latest revision, the
+//     containers and nodes. A created
 //     object's UID may differ (nextUID scans the longer history), but UIDs are only compared for
 //     equality, and the encoding numbers them by first appearance.
 //   - Every safety property reads the latest revision, the containers, the monitor, and the

@@ -37,7 +37,7 @@ func IsScenario(data []byte) bool {
 // returned as warnings ("line 12: Deployment/web.spec.progressDeadlineSeconds: not modelled,
 // ignored"), never silently dropped; wrong values of the fields it uses are errors.
 func ParseManifests(data []byte, name string) (*Scenario, []string, error) {
-	s := &Scenario{Name: name, Description: "Kubernetes manifests from " + name, Settings: Settings{Controllers: 1, Nodes: 2, Staleness: 2}}
+	s := &Scenario{Name: name, Description: "Kubernetes manifests from " + name, Settings: DefaultSettings()}
 	var errs, warns []string
 	dec := yaml3.NewDecoder(bytes.NewReader(data))
 	for doc := 1; ; doc++ {

@@ -53,12 +53,21 @@ type Settings struct {
 	ContainerExit bool
 	// Expectations is how the ReplicaSet and Job controllers' expectations behave.
 	Expectations orchestration.ExpectationsMode
+	// PodGCLiveCheck: pod GC re-reads a vanished node from the API server before deleting its
+	// pods (upstream's fix, on by default).
+	PodGCLiveCheck bool
 	// Scale is the client's scaling: "scenario" (the file's client.scale), "off", or "MIN..MAX"
 	// for every ReplicaSet, Deployment and StatefulSet of the scenario.
 	Scale string
 	// Fair lists the environment's actions that are weakly fair (orchestration.EnvironmentGroups),
 	// in that order; none by default.
 	Fair []string
+}
+
+// DefaultSettings are the settings a scenario has unless its file or the command line says
+// otherwise.
+func DefaultSettings() Settings {
+	return Settings{Controllers: 1, Nodes: 2, Staleness: 2, PodGCLiveCheck: true}
 }
 
 // Param describes a setting for the catalog and the playground.
@@ -80,6 +89,7 @@ var Params = []Param{
 	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
 	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
 	{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)", Choices: orchestration.ExpectationsModes()},
+	{Name: "podgc-live-check", Help: "pod GC confirms that a node is gone with a read of the latest revision before deleting its pods (upstream's fix since Kubernetes 1.17), or trusts its cache (false)", Choices: []string{"false", "true"}},
 	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
 	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, expire, client (liveness only)"},
 }
@@ -114,6 +124,8 @@ func (s Settings) Get(name string) string {
 		return strconv.FormatBool(s.ContainerExit)
 	case "expectations":
 		return s.Expectations.String()
+	case "podgc-live-check":
+		return strconv.FormatBool(s.PodGCLiveCheck)
 	case "scale":
 		if s.Scale == "" {
 			return "scenario"
@@ -168,6 +180,8 @@ func (s *Settings) Set(name, value string) error {
 		s.Fair, err = parseFair(value)
 	case "expectations":
 		s.Expectations, err = orchestration.ParseExpectations(value)
+	case "podgc-live-check":
+		boolean(&s.PodGCLiveCheck)
 	case "scale":
 		if _, _, ok := scaleRange(value); !ok && value != "off" && value != "scenario" {
 			err = fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", value)
@@ -221,7 +235,7 @@ func decodeScenario(n node) *Scenario {
 	}
 	meta.done()
 	spec := o.field("spec").object()
-	s.Settings = Settings{Controllers: 1, Nodes: 2, Staleness: 2}
+	s.Settings = DefaultSettings()
 	for _, p := range Params {
 		key := FieldName(p.Name)
 		if !spec.has(key) {
@@ -369,7 +383,7 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	cfg := orchestration.Config{
 		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
-		Fair:   set.Fair, Expectations: set.Expectations,
+		Fair:   set.Fair, Expectations: set.Expectations, NoPodGCLiveCheck: !set.PodGCLiveCheck,
 	}
 	cfg.Client.Scale = append([]orchestration.ScaleRange(nil), s.Client.Scale...)
 	if set.Scale == "off" {
