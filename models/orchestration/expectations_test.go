@@ -207,3 +207,43 @@ func TestPodGCLiveCheck(t *testing.T) {
 		}
 	}
 }
+
+// Kubernetes issue 80698's property: two ControllerRevisions of one StatefulSet with the same
+// template break it; two templates, or the same template for two StatefulSets, do not.
+func TestOneRevisionPerTemplate(t *testing.T) {
+	m := model(t, "statefulset/available", nil)
+	s := m.Init()[0]
+	var prop *checker.Property[orchestration.State]
+	for _, p := range m.Properties() {
+		if p.Name == orchestration.OneRevision {
+			prop = &p
+		}
+	}
+	if prop == nil {
+		t.Fatalf("%s not listed", orchestration.OneRevision)
+	}
+	set := s.Store.Latest().Cluster.StatefulSets()[0]
+	other := set.DeepCopy().(*cluster.StatefulSet)
+	other.Name, other.UID = "other", 77
+	rev := func(name string, owner *cluster.StatefulSet, image string) *cluster.ControllerRevision {
+		tmpl := owner.Spec.Template
+		tmpl.Spec.Image = image
+		return &cluster.ControllerRevision{ObjectMeta: cluster.ObjectMeta{Name: name, UID: cluster.UID(len(name) + 80),
+			OwnerReferences: []cluster.OwnerReference{{Kind: cluster.KindStatefulSet, Name: owner.Name, UID: owner.UID, Controller: true}}},
+			Template: tmpl, Revision: 1}
+	}
+	for _, c := range []struct {
+		revs []cluster.Object
+		want bool
+	}{
+		{[]cluster.Object{rev("a", set, "x:1"), rev("bb", set, "x:1")}, false},
+		{[]cluster.Object{rev("a", set, "x:1"), rev("bb", set, "x:2")}, true},
+		{[]cluster.Object{rev("a", set, "x:1"), rev("bb", other, "x:1")}, true},
+	} {
+		st := s
+		st.Store = datastore.NewStore(cluster.New(append([]cluster.Object{set, other}, c.revs...)...))
+		if got := prop.Holds(st); got != c.want {
+			t.Errorf("%d revisions: %v, want %v", len(c.revs), got, c.want)
+		}
+	}
+}

@@ -25,6 +25,7 @@ const (
 	OrderedTerminate = "StatefulSet pods are terminated in reverse order, each once its successors are gone"
 	StatefulSetState = "a StatefulSet's status counts the pods of the view it was written from, and a stable one starts at its start ordinal"
 	OrdinalOnce      = "a StatefulSet ordinal runs at most once"
+	OneRevision      = "a StatefulSet has one ControllerRevision per distinct template"
 
 	TerminalStays = "a pod in a terminal phase never runs again"
 	BoundFit      = "the pods bound to a node fit its allocatable"
@@ -77,7 +78,8 @@ func (m *Model) Properties() []checker.Property[State] {
 			checker.Property[State]{Name: OrderedCreate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderCreate == 0 }},
 			checker.Property[State]{Name: OrderedTerminate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderDelete == 0 }},
 			checker.Property[State]{Name: StatefulSetState, Expect: checker.Always, Holds: statefulSetStatus},
-			checker.Property[State]{Name: OrdinalOnce, Expect: checker.Always, Holds: ordinalOnce})
+			checker.Property[State]{Name: OrdinalOnce, Expect: checker.Always, Holds: ordinalOnce},
+			checker.Property[State]{Name: OneRevision, Expect: checker.Always, Holds: oneRevisionPerTemplate})
 	}
 	if m.has(cluster.KindJob) {
 		ps = append(ps,

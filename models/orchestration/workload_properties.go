@@ -194,6 +194,29 @@ func statefulSetPods(c *cluster.Cluster, set *cluster.StatefulSet) (replicas, re
 	return replicas, ready
 }
 
+// oneRevisionPerTemplate: in the latest revision, the ControllerRevisions a StatefulSet
+// controls have pairwise different templates (Kubernetes issue 80698: a controller on a
+// revision cache without its own revision took the name's AlreadyExists for a hash collision,
+// bumped collisionCount and recorded the same template twice; upstream's fix, kept in v1.34's
+// history.CreateControllerRevision, reads the existing revision and keeps it when equal).
+func oneRevisionPerTemplate(s State) bool {
+	c := s.Store.Latest().Cluster
+	for _, set := range c.StatefulSets() {
+		var mine []*cluster.ControllerRevision
+		for _, r := range c.Revisions() {
+			if ref, ok := r.ControllerRef(); ok && ref.UID == set.UID {
+				for _, o := range mine {
+					if o.Template.Equal(&r.Template) {
+						return false
+					}
+				}
+				mine = append(mine, r)
+			}
+		}
+	}
+	return true
+}
+
 // ordinalOnce: no two running containers, on any nodes, are of the same StatefulSet pod name
 // (Kubernetes issue 59848: a pod identity running twice).
 func ordinalOnce(s State) bool {
