@@ -60,7 +60,7 @@ func settingsReference() string {
 	b.WriteString("#   node: {cpu: \"2\", pods: 10}: allocatable resources of each node (default: no limit)\n")
 	b.WriteString("#   maxStates: N: the state bound of a check that gives no --max-states (for a space too large to explore)\n")
 	b.WriteString("# What the user may do, at quiescence (client.anytime: true for always):\n")
-	b.WriteString("#   client.scale: [{deployment: NAME, min: 0, max: 3}] (or replicaSet:, statefulSet:)\n")
+	b.WriteString("#   client.scale: [{deployment: NAME, min: 0, max: 3}] (or replicaSet:, statefulSet:, replicaSetsOf: a Deployment's)\n")
 	b.WriteString("#   client.image: [{deployment: NAME, images: [web:1, web:2]}]\n")
 	b.WriteString("#   client.pause: [DEPLOYMENT], client.suspend: [JOB]\n")
 	b.WriteString("# Objects are Kubernetes manifests: Node, Pod, PersistentVolumeClaim, ReplicaSet, Deployment,\n")

@@ -100,10 +100,13 @@ type Client struct {
 }
 
 // ScaleRange lets the client scale a ReplicaSet, Deployment or StatefulSet between Min and
-// Max replicas.
+// Max replicas; with OwnedBy (a Deployment's name) instead of Name, every ReplicaSet that
+// Deployment controls, as a user or an autoscaler scaling a Deployment's ReplicaSet directly
+// does (Kubernetes PR 138840's race).
 type ScaleRange struct {
 	Kind     cluster.Kind
 	Name     string
+	OwnedBy  string
 	Min, Max int64
 }
 
@@ -151,7 +154,11 @@ func (c *Config) Validate() error {
 	}
 	has := func(k cluster.Kind, name string) bool { return seen[k.String()+"/"+name] }
 	for _, sc := range c.Client.Scale {
-		if !Scalable(sc.Kind) || !has(sc.Kind, sc.Name) {
+		if sc.OwnedBy != "" {
+			if sc.Kind != cluster.KindReplicaSet || !has(cluster.KindDeployment, sc.OwnedBy) {
+				bad = append(bad, fmt.Sprintf("client.scale: no Deployment %q whose ReplicaSets to scale", sc.OwnedBy))
+			}
+		} else if !Scalable(sc.Kind) || !has(sc.Kind, sc.Name) {
 			bad = append(bad, fmt.Sprintf("client.scale: no ReplicaSet, Deployment or StatefulSet %s/%s", sc.Kind, sc.Name))
 		}
 		if sc.Min < 0 || sc.Max < sc.Min {

@@ -1,6 +1,7 @@
 package orchestration_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -245,5 +246,35 @@ func TestOneRevisionPerTemplate(t *testing.T) {
 		if got := prop.Holds(st); got != c.want {
 			t.Errorf("%d revisions: %v, want %v", len(c.revs), got, c.want)
 		}
+	}
+}
+
+// Kubernetes PR 138840's race (bugs/deployment-stale-annotation): the user scales the
+// Deployment and then its ReplicaSet directly before the Deployment controller syncs; the
+// ReplicaSet keeps a stale desired-replicas annotation and the rollout of a new image never
+// starts (9 steps).
+func TestDeploymentStaleAnnotation(t *testing.T) {
+	m := model(t, "bugs/deployment-stale-annotation", nil)
+	steps := violation(t, m, orchestration.QuiescentDeployment, 9)
+	for i, want := range map[int]string{5: "a user scaled Deployment web to 1 replicas", 6: "a user scaled ReplicaSet web-", 8: "a user set the image of Deployment web to web:2",
+		9: "0 of 1 replicas updated"} {
+		if !strings.Contains(steps[i].Action, want) {
+			t.Errorf("step %d: %q, want %q", i, steps[i].Action, want)
+		}
+	}
+	// The client scales only the ReplicaSets the Deployment controls, within the range.
+	s := m.Init()[0]
+	if n := countKind(m.Actions(s, nil), orchestration.Scale); n != 1 {
+		t.Errorf("%d scale actions before any ReplicaSet exists, want 1 (the Deployment to 1)", n)
+	}
+	s, _ = m.Next(s, m.Actions(s, nil)[0]) // the Deployment controller creates the ReplicaSet
+	var rs []string
+	for _, a := range m.Actions(s, nil) {
+		if a.Kind == orchestration.Scale && a.On == cluster.KindReplicaSet {
+			rs = append(rs, fmt.Sprintf("%s to %d", a.Name, a.Value))
+		}
+	}
+	if len(rs) != 1 || !strings.HasPrefix(rs[0], "web-") || !strings.HasSuffix(rs[0], " to 1") {
+		t.Errorf("ReplicaSet scale actions %v, want the Deployment's ReplicaSet to 1", rs)
 	}
 }

@@ -427,14 +427,24 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 func (m *Model) clientActions(c *cluster.Cluster) []Action {
 	var out []Action
 	cl := m.cfg.Client
+	scale := func(sc ScaleRange, o cluster.Workload) {
+		n := o.DesiredReplicas()
+		for _, v := range []int64{n - 1, n + 1} {
+			if v >= sc.Min && v <= sc.Max {
+				out = append(out, Action{Kind: Scale, On: o.Kind(), Name: o.Meta().Name, Value: v})
+			}
+		}
+	}
 	for _, sc := range cl.Scale {
-		if o, ok := c.Get(sc.Kind, sc.Name).(cluster.Workload); ok {
-			n := o.DesiredReplicas()
-			for _, v := range []int64{n - 1, n + 1} {
-				if v >= sc.Min && v <= sc.Max {
-					out = append(out, Action{Kind: Scale, On: sc.Kind, Name: sc.Name, Value: v})
+		if sc.OwnedBy != "" {
+			d, ok := c.Get(cluster.KindDeployment, sc.OwnedBy).(*cluster.Deployment)
+			for _, rs := range c.ReplicaSets() {
+				if ref, owned := rs.ControllerRef(); ok && owned && ref.UID == d.UID {
+					scale(sc, rs)
 				}
 			}
+		} else if o, ok := c.Get(sc.Kind, sc.Name).(cluster.Workload); ok {
+			scale(sc, o)
 		}
 	}
 	for _, im := range cl.Image {

@@ -271,8 +271,16 @@ func decodeScenario(n node) *Scenario {
 	client := spec.field("client").object()
 	for _, sc := range client.field("scale").list() {
 		so := sc.object()
-		k, name := target(so)
-		s.Client.Scale = append(s.Client.Scale, orchestration.ScaleRange{Kind: k, Name: name, Min: so.field("min").integer(0), Max: so.field("max").integer(0)})
+		r := orchestration.ScaleRange{Kind: cluster.KindReplicaSet}
+		if so.has("replicaSetsOf") { // the ReplicaSets a Deployment controls
+			if r.OwnedBy = so.field("replicaSetsOf").str(""); r.OwnedBy == "" {
+				so.d.fail(so.at("replicaSetsOf"), "name a Deployment")
+			}
+		} else {
+			r.Kind, r.Name = target(so)
+		}
+		r.Min, r.Max = so.field("min").integer(0), so.field("max").integer(0)
+		s.Client.Scale = append(s.Client.Scale, r)
 		so.done()
 	}
 	for _, x := range client.field("image").list() {

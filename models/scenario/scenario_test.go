@@ -17,7 +17,7 @@ func TestBuiltinsParse(t *testing.T) {
 			t.Errorf("%s: %v", s.Name, err)
 		}
 	}
-	if got := strings.Join(names, " "); got != "bugs/job-duplicate-pod bugs/kubelet-restart-reruns-terminated bugs/podgc-stale-node-cache bugs/rs-expectations-expire bugs/scheduler-restart-overcommit deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
+	if got := strings.Join(names, " "); got != "bugs/deployment-stale-annotation bugs/job-duplicate-pod bugs/kubelet-restart-reruns-terminated bugs/podgc-stale-node-cache bugs/rs-expectations-expire bugs/scheduler-restart-overcommit deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
 		"node/restart pod/restart-loop replicaset/node-loss replicaset/overlapping replicaset/spec-replicas-change replicaset/stale-churn "+
 		"statefulset/available statefulset/spec-replicas-change statefulset/stale-reads" {
 		t.Fatalf("built-ins: %s", got)
@@ -381,5 +381,25 @@ func TestExpectationsSetting(t *testing.T) {
 	}
 	if err := set.Set("expectations", "true"); err == nil {
 		t.Error("--set expectations=true accepted")
+	}
+}
+
+// client.scale's replicaSetsOf names a Deployment whose ReplicaSets the client scales.
+func TestScaleReplicaSetsOf(t *testing.T) {
+	doc := func(entry string) string {
+		return "apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n  client:\n    scale: [" + entry + "]\n" +
+			"  objects:\n  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: 'web:1'}]}}}}\n"
+	}
+	s, err := Parse([]byte(doc("{replicaSetsOf: web, min: 0, max: 2}")))
+	if err != nil || len(s.Client.Scale) != 1 || s.Client.Scale[0] != (orchestration.ScaleRange{Kind: cluster.KindReplicaSet, OwnedBy: "web", Min: 0, Max: 2}) {
+		t.Fatalf("%v %+v", err, s)
+	}
+	for entry, want := range map[string]string{
+		"{replicaSetsOf: db, min: 0, max: 2}": `client.scale: no Deployment "db" whose ReplicaSets to scale`,
+		"{replicaSetsOf: '', min: 0, max: 2}": "replicaSetsOf: name a Deployment",
+	} {
+		if _, err := Parse([]byte(doc(entry))); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", entry, err, want)
+		}
 	}
 }
