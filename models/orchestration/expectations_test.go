@@ -278,3 +278,20 @@ func TestDeploymentStaleAnnotation(t *testing.T) {
 		t.Errorf("ReplicaSet scale actions %v, want the Deployment's ReplicaSet to 1", rs)
 	}
 }
+
+// Kubernetes issue 41889 (bugs/sts-ordered-stale-ready): the StatefulSet controller, on a view
+// with the scale-up and a healthy web-0, creates web-1 after web-0's node crashed and pod GC
+// removed it (9 steps); without crashes the check is complete and every property holds.
+func TestStatefulSetOrderedStaleReady(t *testing.T) {
+	const name = "bugs/sts-ordered-stale-ready"
+	steps := violation(t, model(t, name, nil), orchestration.OrderedCreate, 9)
+	if got := steps[9].Action; !strings.Contains(got, "(2 behind latest) and created pod web-1") || !strings.Contains(steps[7].Action, "crashed") {
+		t.Errorf("steps 7 and 9: %q, %q", steps[7].Action, got)
+	}
+	r := check(t, model(t, name, func(s *scenario.Settings) { s.NodeCrash = false }))
+	for _, p := range r.Properties {
+		if p.Status != checker.Holds {
+			t.Errorf("without crashes: %s %v", p.Name, p.Status)
+		}
+	}
+}

@@ -17,7 +17,7 @@ func TestBuiltinsParse(t *testing.T) {
 			t.Errorf("%s: %v", s.Name, err)
 		}
 	}
-	if got := strings.Join(names, " "); got != "bugs/deployment-stale-annotation bugs/job-duplicate-pod bugs/kubelet-restart-reruns-terminated bugs/podgc-stale-node-cache bugs/rs-expectations-expire bugs/scheduler-restart-overcommit deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
+	if got := strings.Join(names, " "); got != "bugs/deployment-stale-annotation bugs/job-duplicate-pod bugs/kubelet-restart-reruns-terminated bugs/podgc-stale-node-cache bugs/rs-expectations-expire bugs/scheduler-restart-overcommit bugs/sts-ordered-stale-ready deployment/new deployment/paused deployment/rolling-update job/non-parallel job/parallel "+
 		"node/restart pod/restart-loop replicaset/node-loss replicaset/overlapping replicaset/spec-replicas-change replicaset/stale-churn "+
 		"statefulset/available statefulset/spec-replicas-change statefulset/stale-reads" {
 		t.Fatalf("built-ins: %s", got)
