@@ -74,8 +74,7 @@ func (w *RunWidget) run(ctx app.Context) {
 		w.runner = newRunner()
 	}
 	w.running, w.outcome, w.err = true, "", ""
-	req := protocol.Request{Type: protocol.TypeCheck, ID: 1, Target: w.Widget.Target, Sets: w.Widget.Sets, Strategy: "bfs", MaxStates: w.Widget.MaxStates}
-	w.runner.start(ctx, req, func(_ app.Context, r protocol.Response) {
+	w.runner.start(ctx, w.Widget.Request(1), func(_ app.Context, r protocol.Response) {
 		switch r.Type {
 		case protocol.TypeResult:
 			w.running, w.outcome = false, protocol.Outcome(r.Report)

@@ -70,6 +70,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
 		os.Exit(1)
 	}
+	if err := tutorialWidgets(*site, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench: tutorial widgets:", err)
+		os.Exit(1)
+	}
 }
 
 func measure(rms, runs int) ([]row, error) {

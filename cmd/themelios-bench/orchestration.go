@@ -10,6 +10,8 @@ import (
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/classic"
+	"github.com/themelios/themelios/tutorials"
+	"github.com/themelios/themelios/wasm/protocol"
 )
 
 // modelCheck is one check of the orchestration table.
@@ -131,5 +133,61 @@ func headlineInBrowser(site string, runs int) error {
 	fmt.Println("|---|---:|---:|")
 	fmt.Printf("| native | %.2f | 1.00 |\n", seconds)
 	fmt.Printf("| Web Worker in headless Chromium (WebAssembly) | %.2f | %.2f |\n", browser, browser/seconds)
+	return nil
+}
+
+// tutorialWidgets times every tutorial's scenario blocks as the playground runs them (the
+// widget's request, in the browser's worker) beside the same check natively on one worker,
+// and prints a table.
+func tutorialWidgets(site string, runs int) error {
+	all, err := tutorials.All()
+	if err != nil {
+		return err
+	}
+	type widget struct {
+		tutorial string
+		w        protocol.RunWidget
+		native   float64
+		unique   int64
+	}
+	var ws []widget
+	var reqs []map[string]any
+	for _, tu := range all {
+		for _, b := range tu.Blocks {
+			if b.Run == nil {
+				continue
+			}
+			req := b.Run.Request(1)
+			e, _ := catalog.Lookup(req.Target)
+			m, err := e.Make(req.Sets)
+			if err != nil {
+				return err
+			}
+			opts := req.Options()
+			opts.Workers = 1
+			rep, seconds, err := fastest(runs, func() (checker.Report, error) { return m.Check(context.Background(), req.Target, opts) })
+			if err != nil {
+				return err
+			}
+			ws = append(ws, widget{tutorial: tu.Slug, w: *b.Run, native: seconds, unique: rep.Unique})
+			reqs = append(reqs, map[string]any{"type": req.Type, "id": req.ID, "target": req.Target, "sets": req.Sets, "strategy": req.Strategy, "maxStates": req.MaxStates})
+		}
+	}
+	reps, err := inBrowser(site, reqs...)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nEvery tutorial widget, as the playground runs it (BFS, the widget's bound), in one run:\n\n")
+	fmt.Println("| tutorial | check | outcome | distinct states | browser's worker, s | native, one worker, s | ratio |")
+	fmt.Println("|---|---|---|---:|---:|---:|---:|")
+	for i, w := range ws {
+		rep := reps[i]
+		if rep.Unique != w.unique {
+			return fmt.Errorf("%s %s: %d states in the browser, %d natively", w.tutorial, w.w.Target, rep.Unique, w.unique)
+		}
+		browser := float64(rep.DurationMS) / 1000
+		check := strings.TrimSpace(w.w.Target + " " + strings.Join(w.w.Sets, " "))
+		fmt.Printf("| %s | %s | %s | %s | %.2f | %.2f | %.1f |\n", w.tutorial, check, protocol.Outcome(&rep), checker.Thousands(rep.Unique), browser, w.native, browser/w.native)
+	}
 	return nil
 }

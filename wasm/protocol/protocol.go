@@ -219,6 +219,12 @@ type RunWidget struct {
 	Expect string `json:"expect"`
 }
 
+// Request is the check the widget runs, as request id: BFS, with the widget's state bound (the
+// worker's default when it has none).
+func (w RunWidget) Request(id int) Request {
+	return Request{Type: TypeCheck, ID: id, Target: w.Target, Sets: w.Sets, Strategy: "bfs", MaxStates: w.MaxStates}
+}
+
 // Outcome words a report the way RunWidget.Expect does.
 func Outcome(r *checker.Report) string {
 	for _, p := range r.Properties {
