@@ -70,28 +70,99 @@ func DefaultSettings() Settings {
 	return Settings{Controllers: 1, Nodes: 2, Staleness: 2, PodGCLiveCheck: true}
 }
 
-// Param describes a setting for the catalog and the playground.
+// Param is a setting: its name on the command line (--set name=value; in a scenario file, the
+// camelCase field, FieldName), its help and allowed values for the catalog and the playground,
+// and how it reads and writes Settings. One row of Params per setting: adding a setting is a
+// field of Settings and a row.
 type Param struct {
 	Name    string
 	Help    string
 	Choices []string // for enumerations
 	Min     int      // for integers
 	Max     int
+	get     func(*Settings) string
+	set     func(*Settings, string) error // validates
 }
 
 // Params lists the settings of every scenario, in order.
 var Params = []Param{
-	{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: levelNames()},
-	{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)"},
-	{Name: "controllers", Help: "replicas of each controller (scheduler, workload controllers, pod GC), without leader election", Min: 1, Max: 4},
-	{Name: "nodes", Help: "number of nodes, each with a kubelet", Min: 1, Max: 6},
-	{Name: "restart", Help: "a controller may restart, losing its session and cache", Choices: []string{"false", "true"}},
-	{Name: "node-crash", Help: "a node may crash (its containers die, its Node object is deleted) and rejoin", Choices: []string{"false", "true"}},
-	{Name: "container-exit", Help: "a container of a pod that is not always restarted may exit, successfully or not", Choices: []string{"false", "true"}},
-	{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)", Choices: orchestration.ExpectationsModes()},
-	{Name: "podgc-live-check", Help: "pod GC confirms that a node is gone with a read of the latest revision before deleting its pods (upstream's fix since Kubernetes 1.17), or trusts its cache (false)", Choices: []string{"false", "true"}},
-	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"},
-	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, expire, client (liveness only)"},
+	{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: levelNames(),
+		get: func(s *Settings) string { return s.Consistency.String() },
+		set: func(s *Settings, v string) (err error) { s.Consistency, err = datastore.ParseLevel(v); return err }},
+	{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)",
+		get: func(s *Settings) string {
+			if s.Staleness == datastore.Unbounded {
+				return "unbounded"
+			}
+			return strconv.Itoa(s.Staleness)
+		},
+		set: func(s *Settings, v string) (err error) { s.Staleness, err = datastore.ParseStaleness(v); return err }},
+	intParam("controllers", "replicas of each controller (scheduler, workload controllers, pod GC), without leader election", 1, 4,
+		func(s *Settings) *int { return &s.Controllers }),
+	intParam("nodes", "number of nodes, each with a kubelet", 1, 6, func(s *Settings) *int { return &s.Nodes }),
+	boolParam("restart", "a controller may restart, losing its session and cache", func(s *Settings) *bool { return &s.Restart }),
+	boolParam("node-crash", "a node may crash (its containers die, its Node object is deleted) and rejoin", func(s *Settings) *bool { return &s.NodeCrash }),
+	boolParam("container-exit", "a container of a pod that is not always restarted may exit, successfully or not",
+		func(s *Settings) *bool { return &s.ContainerExit }),
+	{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)",
+		Choices: orchestration.ExpectationsModes(),
+		get:     func(s *Settings) string { return s.Expectations.String() },
+		set: func(s *Settings, v string) (err error) {
+			s.Expectations, err = orchestration.ParseExpectations(v)
+			return err
+		}},
+	boolParam("podgc-live-check", "pod GC confirms that a node is gone with a read of the latest revision before deleting its pods (upstream's fix since Kubernetes 1.17), or trusts its cache (false)",
+		func(s *Settings) *bool { return &s.PodGCLiveCheck }),
+	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)",
+		get: func(s *Settings) string {
+			if s.Scale == "" {
+				return "scenario"
+			}
+			return s.Scale
+		},
+		set: func(s *Settings, v string) error {
+			if _, _, ok := scaleRange(v); !ok && v != "off" && v != "scenario" {
+				return fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", v)
+			}
+			s.Scale = v
+			return nil
+		}},
+	{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of " + strings.Join(orchestration.EnvironmentGroups, ", ") + " (liveness only)",
+		get: func(s *Settings) string {
+			if len(s.Fair) == 0 {
+				return "none"
+			}
+			return strings.Join(s.Fair, ",")
+		},
+		set: func(s *Settings, v string) (err error) { s.Fair, err = parseFair(v); return err }},
+}
+
+// boolParam is a true/false setting stored in the field f returns.
+func boolParam(name, help string, f func(*Settings) *bool) Param {
+	return Param{Name: name, Help: help, Choices: []string{"false", "true"},
+		get: func(s *Settings) string { return strconv.FormatBool(*f(s)) },
+		set: func(s *Settings, v string) error {
+			switch v {
+			case "true", "false":
+				*f(s) = v == "true"
+				return nil
+			}
+			return fmt.Errorf("%s must be true or false, not %q", name, v)
+		}}
+}
+
+// intParam is an integer setting from lo to hi stored in the field f returns.
+func intParam(name, help string, lo, hi int, f func(*Settings) *int) Param {
+	return Param{Name: name, Help: help, Min: lo, Max: hi,
+		get: func(s *Settings) string { return strconv.Itoa(*f(s)) },
+		set: func(s *Settings, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				return fmt.Errorf("%s must be an integer from %d to %d, not %q", name, lo, hi, v)
+			}
+			*f(s) = n
+			return nil
+		}}
 }
 
 func levelNames() []string {
@@ -102,100 +173,35 @@ func levelNames() []string {
 	return n
 }
 
-// Get returns a setting's value as text.
+// param is the setting of that name.
+func param(name string) (Param, bool) {
+	for _, p := range Params {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Param{}, false
+}
+
+// Get returns a setting's value as text ("" for no such setting).
 func (s Settings) Get(name string) string {
-	switch name {
-	case "consistency":
-		return s.Consistency.String()
-	case "staleness":
-		if s.Staleness == datastore.Unbounded {
-			return "unbounded"
-		}
-		return strconv.Itoa(s.Staleness)
-	case "controllers":
-		return strconv.Itoa(s.Controllers)
-	case "nodes":
-		return strconv.Itoa(s.Nodes)
-	case "restart":
-		return strconv.FormatBool(s.Restart)
-	case "node-crash":
-		return strconv.FormatBool(s.NodeCrash)
-	case "container-exit":
-		return strconv.FormatBool(s.ContainerExit)
-	case "expectations":
-		return s.Expectations.String()
-	case "podgc-live-check":
-		return strconv.FormatBool(s.PodGCLiveCheck)
-	case "scale":
-		if s.Scale == "" {
-			return "scenario"
-		}
-		return s.Scale
-	case "fair":
-		if len(s.Fair) == 0 {
-			return "none"
-		}
-		return strings.Join(s.Fair, ",")
+	if p, ok := param(name); ok {
+		return p.get(&s)
 	}
 	return ""
 }
 
 // Set changes a setting from text, validating it.
 func (s *Settings) Set(name, value string) error {
-	var err error
-	boolean := func(p *bool) {
-		switch value {
-		case "true":
-			*p = true
-		case "false":
-			*p = false
-		default:
-			err = fmt.Errorf("%s must be true or false, not %q", name, value)
-		}
-	}
-	integer := func(p *int, lo, hi int) {
-		n, e := strconv.Atoi(value)
-		if e != nil || n < lo || n > hi {
-			err = fmt.Errorf("%s must be an integer from %d to %d, not %q", name, lo, hi, value)
-			return
-		}
-		*p = n
-	}
-	switch name {
-	case "consistency":
-		s.Consistency, err = datastore.ParseLevel(value)
-	case "staleness":
-		s.Staleness, err = datastore.ParseStaleness(value)
-	case "controllers":
-		integer(&s.Controllers, 1, 4)
-	case "nodes":
-		integer(&s.Nodes, 1, 6)
-	case "restart":
-		boolean(&s.Restart)
-	case "node-crash":
-		boolean(&s.NodeCrash)
-	case "container-exit":
-		boolean(&s.ContainerExit)
-	case "fair":
-		s.Fair, err = parseFair(value)
-	case "expectations":
-		s.Expectations, err = orchestration.ParseExpectations(value)
-	case "podgc-live-check":
-		boolean(&s.PodGCLiveCheck)
-	case "scale":
-		if _, _, ok := scaleRange(value); !ok && value != "off" && value != "scenario" {
-			err = fmt.Errorf("scale must be MIN..MAX (0 <= MIN <= MAX <= 10), off or scenario, not %q", value)
-		} else {
-			s.Scale = value
-		}
-	default:
+	p, ok := param(name)
+	if !ok {
 		var names []string
 		for _, p := range Params {
 			names = append(names, p.Name)
 		}
-		err = fmt.Errorf("no parameter %q (there are: %s)", name, strings.Join(names, ", "))
+		return fmt.Errorf("no parameter %q (there are: %s)", name, strings.Join(names, ", "))
 	}
-	return err
+	return p.set(s, value)
 }
 
 // Parse reads a scenario from YAML or JSON, reporting every problem with its field.
