@@ -36,9 +36,34 @@ type Config struct {
 	Fair []string
 }
 
+// fault is a kind of fault.
+type fault struct {
+	kind  ActionKind
+	name  string
+	group func(ctrl string) string
+}
+
+// faults are the kinds of fault, one row each: the action kind, its name in Config.Fair, and its
+// fairness group's name for a controller (faults are grouped by kind and component). Adding a
+// fault kind is a row here, its enabling in Actions, its effect in Next and its sentence.
+var faults = []fault{
+	{Restart, "restart", func(c string) string { return "restart " + c }},
+	{Crash, "crash", func(c string) string { return "crash " + c }},
+	{Rejoin, "rejoin", func(c string) string { return "rejoin " + c }},
+	{Exit, "exit", func(c string) string { return "exit on " + c }},
+	{Expire, "expire", func(c string) string { return "expire " + c }},
+}
+
 // EnvironmentGroups are the kinds of environment actions a configuration may declare fair: a
-// controller's restart, a node's crash or rejoin, a container's exit, the client's actions.
-var EnvironmentGroups = []string{"restart", "crash", "rejoin", "exit", "expire", "client"}
+// controller's restart, a node's crash or rejoin, a container's exit, a controller's
+// expectations expiring, the client's actions.
+var EnvironmentGroups = func() []string {
+	var out []string
+	for _, f := range faults {
+		out = append(out, f.name)
+	}
+	return append(out, "client")
+}()
 
 // ExpectationsMode is how the ReplicaSet and Job controllers' expectations behave
 // (controllers.Expectations).

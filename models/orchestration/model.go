@@ -112,7 +112,7 @@ type Model struct {
 	ctrls []Controller
 	// groups are each controller's action groups for fairness: its steps, then one per fault
 	// kind (restart, crash, rejoin, exit, expire), named after it; client is the client's.
-	groups [][6]checker.ActionGroup
+	groups [][]checker.ActionGroup
 	client checker.ActionGroup
 	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
@@ -160,11 +160,10 @@ func New(cfg Config) (*Model, error) {
 	m.siblings = cfg.Level != datastore.Optimistic && cfg.Level != datastore.Causal
 	m.client = checker.ActionGroup{Name: "client", Fair: slices.Contains(cfg.Fair, "client"), Environment: true}
 	for _, c := range m.ctrls {
-		g := [6]checker.ActionGroup{{Name: c.Name, Fair: true}}
-		for k, kind := range EnvironmentGroups[:5] { // restart, crash, rejoin, exit, expire
-			g[k+1] = checker.ActionGroup{Name: kind + " " + c.Name, Fair: slices.Contains(cfg.Fair, kind), Environment: true}
+		g := []checker.ActionGroup{{Name: c.Name, Fair: true}}
+		for _, f := range faults {
+			g = append(g, checker.ActionGroup{Name: f.group(c.Name), Fair: slices.Contains(cfg.Fair, f.name), Environment: true})
 		}
-		g[4].Name = "exit on " + c.Name
 		m.groups = append(m.groups, g)
 	}
 	return m, nil
@@ -173,24 +172,16 @@ func New(cfg Config) (*Model, error) {
 // ActionGroup implements checker.Fairness: each controller replica's steps are a weakly fair
 // group of their own (a controller that could act does act, on some view it may read); faults
 // are grouped by kind and component ("restart scheduler-1", "crash kubelet/node-1", "exit on
-// kubelet/node-1", "expire replicaset-controller-1") and the client's actions form one group, "client": these are the
-// environment, fair only when Config.Fair names their kind.
+// kubelet/node-1", "expire replicaset-controller-1": the faults table) and the client's actions
+// form one group, "client": these are the environment, fair only when Config.Fair names their
+// kind.
 func (m *Model) ActionGroup(a Action) checker.ActionGroup {
-	k := 0
-	switch a.Kind {
-	case Step:
-	case Restart:
-		k = 1
-	case Crash:
-		k = 2
-	case Rejoin:
-		k = 3
-	case Exit:
-		k = 4
-	case Expire:
-		k = 5
-	default:
-		return m.client
+	k := 0 // a controller step
+	if a.Kind != Step {
+		k = slices.IndexFunc(faults, func(f fault) bool { return f.kind == a.Kind }) + 1
+		if k == 0 {
+			return m.client
+		}
 	}
 	if a.Ctrl < 0 || a.Ctrl >= len(m.groups) {
 		return checker.ActionGroup{Environment: true}
