@@ -3,6 +3,7 @@ package controllers
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -243,6 +244,19 @@ func TestPodGC(t *testing.T) {
 				t.Errorf("%s: pod GC deletes without a grace period", c.name)
 			}
 		}
+	}
+}
+
+// Pod GC's orphan deletes name their node and chain the next pods to collect, for when a live
+// read finds the node: here a, b on vanished nodes, then the unscheduled terminating c.
+func TestPodGCNextCandidates(t *testing.T) {
+	got := PodGC{}.Reconcile(cluster.New(pod("a", on("n2")), pod("b", on("n3")), pod("c", terminating), pod("d", on("n4"))))
+	var chain []string
+	for in := &got[0]; in != nil; in = in.Instead {
+		chain = append(chain, in.Write.Name+"@"+in.GoneNode)
+	}
+	if len(got) != 1 || strings.Join(chain, " ") != "a@n2 b@n3 c@" {
+		t.Errorf("chain %v", chain)
 	}
 }
 

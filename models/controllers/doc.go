@@ -25,9 +25,10 @@ type Intent struct {
 	Report *Container
 	Why    string // a short reason, for traces: "1 of 2 replicas exist"
 	// Gate, if set, is the owner whose expectations the intent waits for (see Expectations):
-	// it is part of the owner's manageReplicas or manageJob, which a sync skips while the
-	// owner has a create or delete its view has not observed; Instead, if not nil, is what the
-	// sync does then. Expects: once its write succeeds, the controller expects to observe it
+	// it is part of the owner's manageReplicas or manageJob (or the Job's Failed condition),
+	// which a sync skips while the owner has a create or delete its view has not observed;
+	// Instead, if not nil, is what the sync does then. Pod GC uses Instead too: for a delete
+	// whose node a live read finds (GoneNode), it is the next pod to collect. Expects: once its write succeeds, the controller expects to observe it
 	// (the write counts among Gate's expectations).
 	// Waiting marks an Instead: the sync's write while its owner's expectations are not
 	// satisfied.

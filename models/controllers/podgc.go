@@ -16,23 +16,38 @@ import (
 // marking pods Failed before deleting them, and the threshold on terminated pods.
 type PodGC struct{}
 
-// Reconcile returns at most one intent.
+// Reconcile returns at most one intent: the first pod to collect, by name. An orphan's intent
+// names its node (GoneNode) and, as Instead, the next pod to collect after it, for when a live
+// read finds the node (upstream checks each orphan's node and collects the others).
 func (PodGC) Reconcile(v *cluster.Cluster) []Intent {
+	var first, last *Intent
 	for _, p := range v.Pods() {
 		orphan := p.Spec.NodeName != "" && v.Node(p.Spec.NodeName) == nil
-		if orphan || p.Spec.NodeName == "" && p.Terminating() {
-			why := "its node is gone"
-			if !orphan {
-				why = "it is terminating and was never scheduled"
-			}
-			// Force-deleted by name without a precondition (upstream v1.34,
-			// markFailedAndDeletePodWithCondition: DeleteOptions with grace period 0).
-			in := Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, Force: true}, Why: why}
-			if orphan {
-				in.GoneNode = p.Spec.NodeName
-			}
-			return []Intent{in}
+		if !orphan && (p.Spec.NodeName != "" || !p.Terminating()) {
+			continue
 		}
+		why := "its node is gone"
+		if !orphan {
+			why = "it is terminating and was never scheduled"
+		}
+		// Force-deleted by name without a precondition (upstream v1.34,
+		// markFailedAndDeletePodWithCondition: DeleteOptions with grace period 0).
+		in := &Intent{Write: &datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: p.Name, Force: true}, Why: why}
+		if orphan {
+			in.GoneNode = p.Spec.NodeName
+		}
+		if first == nil {
+			first = in
+		} else {
+			last.Instead = in
+		}
+		if !orphan {
+			break // nothing a live read can turn down comes after it
+		}
+		last = in
 	}
-	return nil
+	if first == nil {
+		return nil
+	}
+	return []Intent{*first}
 }

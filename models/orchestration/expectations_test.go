@@ -101,10 +101,11 @@ func countKind(acts []orchestration.Action, k orchestration.ActionKind) int {
 	return n
 }
 
-// The create properties judge a create against the latest revision before it: a pod the owner
-// still wants breaks nothing, one beyond spec.replicas (or what a Job wants) does, and one for
-// an owner that is gone (another object of that name, or none) is left to the garbage
-// collector.
+// The create properties judge a create by the active pods of the latest revision before it
+// against the spec the controller read: a pod the owner still wants breaks nothing, one beyond
+// spec.replicas (or what a Job wants) does, one its view's spec wants is a stale read of the
+// spec, and one for an owner that is gone (another object of that name, or none) is left to
+// the garbage collector.
 func TestCreateMonitors(t *testing.T) {
 	for _, c := range []struct {
 		scenario string
@@ -144,6 +145,20 @@ func TestCreateMonitors(t *testing.T) {
 		}
 		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID+50)); got != 0 {
 			t.Errorf("%s: a create for an owner that is gone: monitor %b", c.scenario, got)
+		}
+		// A view whose spec wants one more pod (a scale-down the controller has not seen yet, a
+		// stale read of the spec that expectations do not guard against): not judged a
+		// controller's over-create.
+		more := owner.DeepCopy()
+		switch x := more.(type) {
+		case *cluster.ReplicaSet:
+			x.Spec.Replicas++
+		case *cluster.Job:
+			x.Spec.Parallelism++
+			x.Spec.Completions++
+		}
+		if got := m.StatusMonitor(c.kind, cluster.New(more), full, create(owner.Meta().UID)); got != 0 {
+			t.Errorf("%s: a create its view's spec wants: monitor %b", c.scenario, got)
 		}
 	}
 }

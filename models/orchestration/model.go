@@ -245,7 +245,18 @@ func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, lates
 		in = loc.Expect.Gated(in, r)
 	}
 	if !m.cfg.NoPodGCLiveCheck && m.ctrls[i].Kind == PodGCKind && slices.ContainsFunc(in, func(x controllers.Intent) bool { return x.GoneNode != "" && latest.Node(x.GoneNode) != nil }) {
-		in = slices.DeleteFunc(slices.Clone(in), func(x controllers.Intent) bool { return x.GoneNode != "" && latest.Node(x.GoneNode) != nil })
+		var out []controllers.Intent
+		for _, x := range in {
+			// A delete whose node the live read finds gives way to the next pod to collect.
+			y := &x
+			for y != nil && y.GoneNode != "" && latest.Node(y.GoneNode) != nil {
+				y = y.Instead
+			}
+			if y != nil {
+				out = append(out, *y)
+			}
+		}
+		in = out
 	}
 	if len(in) == len(e.in) && (len(in) == 0 || &in[0] == &e.in[0]) || !m.siblings {
 		return in, e.sigs

@@ -67,29 +67,32 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		}
 	case k == ReplicaSetKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
 		// Kubernetes issue 129795: a sync on a pod cache that lags its own creates, once its
-		// expectations expired, creates pods the ReplicaSet already has.
+		// expectations expired, creates pods the ReplicaSet already has. The pods are counted
+		// in the truth, the wanted number is the spec.replicas the controller read: a spec
+		// changed since (a scale-down it has not seen) is a stale read of the spec, which
+		// expectations do not guard against and upstream shares; a create for a ReplicaSet
+		// that is gone (its UID no longer in the store) is left to the garbage collector.
 		ref, _ := w.Object.Meta().ControllerRef()
-		// A create for a ReplicaSet that is gone (its UID no longer in the store) is a stale
-		// cache's usual race, which the garbage collector cleans up: not judged here.
-		if rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet); ok && rs.UID == ref.UID && activeOwned(before, rs) >= rs.Spec.Replicas {
+		rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
+		read, seen := view.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
+		if ok && seen && rs.UID == ref.UID && read.UID == ref.UID && activeOwned(before, rs) >= read.Spec.Replicas {
 			broken |= BrokenReplicaSetCreate
 		}
 	case k == JobKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
-		// Kubernetes issue 130683: a second pod for parallelism 1.
+		// Kubernetes issue 130683: a second pod for parallelism 1. As for ReplicaSets: the
+		// truth's active pods and succeeded count against the spec the controller read.
 		ref, _ := w.Object.Meta().ControllerRef()
-		if j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job); ok && j.UID == ref.UID && jobActive(before, j) >= controllers.JobWants(j) {
-			broken |= BrokenJobCreate
+		j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job)
+		read, seen := view.Get(cluster.KindJob, ref.Name).(*cluster.Job)
+		if ok && seen && j.UID == ref.UID && read.UID == ref.UID {
+			wants := *read
+			wants.Status = j.Status
+			if jobActive(before, j) >= controllers.JobWants(&wants) {
+				broken |= BrokenJobCreate
+			}
 		}
 	case k == ReplicaSetKind || k == StatefulSetKind:
 		broken |= statusMiscount(view, *w)
-		// A sync that found the pods it wants wrote this status: at the ReplicaSet's current
-		// generation it must say spec.replicas.
-		if rs, ok := w.Object.(*cluster.ReplicaSet); ok && w.Verb == datastore.UpdateStatus && !ef.intent.Waiting {
-			if now, ok := ns.Store.Latest().Cluster.Get(cluster.KindReplicaSet, rs.Name).(*cluster.ReplicaSet); ok &&
-				now.ResourceVersion == ns.Store.Latest().Number && now.Status.ObservedGeneration == now.Generation && now.Status.Replicas != now.Spec.Replicas {
-				broken |= BrokenReplicaSetStatus
-			}
-		}
 	case k == JobKind && w.Verb == datastore.UpdateStatus && w.Object.Kind() == cluster.KindJob:
 		broken |= statusMiscount(view, *w)
 		j := w.Object.(*cluster.Job)
@@ -131,6 +134,31 @@ func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {
 }
 
 func podName(set string, ordinal int64) string { return fmt.Sprintf("%s-%d", set, ordinal) }
+
+// createRead is what the create monitors read of the view for the pod create w: its owner's
+// UID and the spec fields that say how many pods the owner wants (a ReplicaSet's replicas; a
+// Job's parallelism, completions and suspension), or nothing for another write. Sibling reads
+// that make the same create are judged alike only if these agree (signature).
+func createRead(view *cluster.Cluster, w datastore.Write) []int64 {
+	if w.Verb != datastore.Create || w.Object == nil || w.Object.Kind() != cluster.KindPod {
+		return nil
+	}
+	ref, ok := w.Object.Meta().ControllerRef()
+	if !ok {
+		return nil
+	}
+	switch o := view.Get(ref.Kind, ref.Name).(type) {
+	case *cluster.ReplicaSet:
+		return []int64{int64(o.UID), o.Spec.Replicas}
+	case *cluster.Job:
+		suspend := int64(0)
+		if o.Spec.Suspend {
+			suspend = 1
+		}
+		return []int64{int64(o.UID), o.Spec.Parallelism, o.Spec.Completions, suspend}
+	}
+	return []int64{-1}
+}
 
 // jobActive counts the active pods j owns in c.
 func jobActive(c *cluster.Cluster, j *cluster.Job) int64 {

@@ -10,9 +10,9 @@ import (
 const (
 	UniqueNames         = "names are unique"
 	OneNodePerPod       = "a pod identity runs on at most one node"
-	ReplicaSetStatus    = "a ReplicaSet's status counts the pods of the view it was written from, and a stable one's spec.replicas"
+	ReplicaSetStatus    = "a ReplicaSet's status counts the pods of the view it was written from"
 	QuiescentReplicaSet = "at quiescence every ReplicaSet runs spec.replicas pods"
-	ReplicaSetCreates   = "the ReplicaSet controller creates a pod only when the ReplicaSet has fewer active pods than spec.replicas"
+	ReplicaSetCreates   = "the ReplicaSet controller creates a pod only when the ReplicaSet has fewer active pods than the spec.replicas it read"
 
 	DeploymentAnnotations = "a stable Deployment's ReplicaSets carry its annotations"
 	TemplateHash          = "a ReplicaSet's pod-template-hash agrees in its name, labels, selector and template"
@@ -34,7 +34,7 @@ const (
 	JobStatus     = "a Job's active and ready counts are those of the view they were written from"
 	JobFinalizers = "a Job counts a finished pod only once its tracking finalizer is gone"
 	JobSucceeded  = "a Job never succeeds more than completions times"
-	JobCreates    = "the Job controller creates a pod only when the Job has fewer active pods than it wants"
+	JobCreates    = "the Job controller creates a pod only when the Job has fewer active pods than its spec, as read, wants"
 )
 
 // Properties are the model's properties: the first two always, the others when the initial
@@ -184,9 +184,10 @@ func terminalStays(s State) bool {
 }
 
 // replicaSetStatus: every status the ReplicaSet controller writes counts the active pods the
-// ReplicaSet owns in the view it read, and one written by a sync that had nothing to create or
-// delete (not one waiting for its expectations) at the ReplicaSet's current generation says
-// spec.replicas (a monitor judges each write).
+// ReplicaSet owns in the view it read (a monitor judges each write). (A clause that a stable
+// ReplicaSet's status says spec.replicas was dropped: a status write that does not wait for
+// expectations comes from a view whose active pods are its spec.replicas, and its
+// resourceVersion precondition keeps that spec, so the clause could not fail.)
 func (m *Model) replicaSetStatus(s State) bool { return s.Broken&BrokenReplicaSetStatus == 0 }
 
 // activeOwned counts the active pods rs owns in c.

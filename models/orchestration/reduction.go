@@ -99,6 +99,9 @@ func signature(in controllers.Intent, view *cluster.Cluster) string {
 	container(in.Run)
 	container(in.Stop)
 	container(in.Report)
+	e.int(int64(in.Gate))
+	e.bool(in.Expects) // the successor's expectations
+	e.bool(in.Waiting)
 	if w := in.Write; w == nil {
 		e.int(-1)
 	} else {
@@ -116,6 +119,9 @@ func signature(in controllers.Intent, view *cluster.Cluster) string {
 		e.str(w.Patch.AddFinalizer)
 		e.str(w.Patch.RemoveFinalizer)
 		e.int(int64(statusMiscount(view, *w)))
+		for _, n := range createRead(view, *w) {
+			e.int(n)
+		}
 		if o := w.Object; o == nil {
 			e.int(-1)
 		} else {

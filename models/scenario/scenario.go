@@ -253,7 +253,11 @@ func decodeScenario(n node) *Scenario {
 		case string:
 			text = x
 		case bool: // YAML 1.1 reads a bare on or off as a boolean
-			if p.Name == "expectations" {
+			switch {
+			case slices.Contains(p.Choices, "true"):
+			case p.Name == "fair" && !x:
+				text = "none"
+			default:
 				text = map[bool]string{true: "on", false: "off"}[x]
 			}
 		case []any: // a list setting (fair), as its comma list
@@ -281,6 +285,12 @@ func decodeScenario(n node) *Scenario {
 		if so.has("replicaSetsOf") { // the ReplicaSets a Deployment controls
 			if r.OwnedBy = so.field("replicaSetsOf").str(""); r.OwnedBy == "" {
 				so.d.fail(so.at("replicaSetsOf"), "name a Deployment")
+			}
+			for _, t := range targetKeys {
+				if so.has(t.key) {
+					so.field(t.key)
+					so.d.fail(so.at(t.key), "name either replicaSetsOf or one of replicaSet, deployment and statefulSet, not both")
+				}
 			}
 		} else {
 			r.Kind, r.Name = target(so)

@@ -362,6 +362,7 @@ func TestExpectationsSetting(t *testing.T) {
 	for v, want := range map[string]orchestration.ExpectationsMode{
 		"": orchestration.ExpectationsOn, "  expectations: on\n": orchestration.ExpectationsOn, "  expectations: off\n": orchestration.ExpectationsOff,
 		"  expectations: \"off\"\n": orchestration.ExpectationsOff, "  expectations: expiring\n": orchestration.ExpectationsExpiring,
+		"  scale: off\n  fair: off\n": orchestration.ExpectationsOn,
 	} {
 		s, err := Parse([]byte(doc(v)))
 		if err != nil || s.Settings.Expectations != want {
@@ -370,6 +371,9 @@ func TestExpectationsSetting(t *testing.T) {
 		}
 		if cfg, err := s.Config(s.Settings); err != nil || cfg.Expectations != want {
 			t.Errorf("%q: config %v, %v", v, cfg.Expectations, err)
+		}
+		if strings.Contains(v, "scale") && (s.Settings.Get("scale") != "off" || s.Settings.Get("fair") != "none") {
+			t.Errorf("%q: scale %s, fair %s", v, s.Settings.Get("scale"), s.Settings.Get("fair"))
 		}
 	}
 	if _, err := Parse([]byte(doc("  expectations: sometimes\n"))); err == nil || !strings.Contains(err.Error(), `line 5: spec.expectations: expectations must be on, expiring or off, not "sometimes"`) {
@@ -397,6 +401,7 @@ func TestScaleReplicaSetsOf(t *testing.T) {
 	for entry, want := range map[string]string{
 		"{replicaSetsOf: db, min: 0, max: 2}": `client.scale: no Deployment "db" whose ReplicaSets to scale`,
 		"{replicaSetsOf: '', min: 0, max: 2}": "replicaSetsOf: name a Deployment",
+		"{replicaSetsOf: web, replicaSet: web, min: 0, max: 2}": "name either replicaSetsOf or one of replicaSet, deployment and statefulSet, not both",
 	} {
 		if _, err := Parse([]byte(doc(entry))); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", entry, err, want)
