@@ -169,12 +169,7 @@ func TestCreateMonitors(t *testing.T) {
 func TestFinishedJobsReleasePods(t *testing.T) {
 	m := model(t, "job/non-parallel", nil)
 	s := m.Init()[0]
-	var prop *checker.Property[orchestration.State]
-	for _, p := range m.Properties() {
-		if p.Name == orchestration.JobsReleasePods {
-			prop = &p
-		}
-	}
+	prop := propertyNamed(m, orchestration.JobsReleasePods)
 	if prop == nil || prop.Expect != checker.EventuallyAlways {
 		t.Fatalf("%s not listed as eventually always: %+v", orchestration.JobsReleasePods, prop)
 	}
@@ -229,12 +224,7 @@ func TestPodGCLiveCheck(t *testing.T) {
 func TestOneRevisionPerTemplate(t *testing.T) {
 	m := model(t, "statefulset/available", nil)
 	s := m.Init()[0]
-	var prop *checker.Property[orchestration.State]
-	for _, p := range m.Properties() {
-		if p.Name == orchestration.OneRevision {
-			prop = &p
-		}
-	}
+	prop := propertyNamed(m, orchestration.OneRevision)
 	if prop == nil {
 		t.Fatalf("%s not listed", orchestration.OneRevision)
 	}
@@ -309,4 +299,14 @@ func TestStatefulSetOrderedStaleReady(t *testing.T) {
 			t.Errorf("without crashes: %s %v", p.Name, p.Status)
 		}
 	}
+}
+
+// propertyNamed is m's property of that name, or nil.
+func propertyNamed(m *orchestration.Model, name string) *checker.Property[orchestration.State] {
+	for _, p := range m.Properties() {
+		if p.Name == name {
+			return &p
+		}
+	}
+	return nil
 }

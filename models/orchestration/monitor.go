@@ -75,7 +75,7 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		ref, _ := w.Object.Meta().ControllerRef()
 		rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
 		read, seen := view.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
-		if ok && seen && rs.UID == ref.UID && read.UID == ref.UID && activeOwned(before, rs) >= read.Spec.Replicas {
+		if ok && seen && rs.UID == ref.UID && read.UID == ref.UID && activeOwned(before, rs.UID) >= read.Spec.Replicas {
 			broken |= BrokenReplicaSetCreate
 		}
 	case k == JobKind && w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
@@ -87,7 +87,7 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		if ok && seen && j.UID == ref.UID && read.UID == ref.UID {
 			wants := *read
 			wants.Status = j.Status
-			if jobActive(before, j) >= controllers.JobWants(&wants) {
+			if activeOwned(before, j.UID) >= controllers.JobWants(&wants) {
 				broken |= BrokenJobCreate
 			}
 		}
@@ -118,7 +118,7 @@ func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {
 	}
 	switch x := w.Object.(type) {
 	case *cluster.ReplicaSet:
-		if x.Status.Replicas != activeOwned(view, x) {
+		if x.Status.Replicas != activeOwned(view, x.UID) {
 			return BrokenReplicaSetStatus
 		}
 	case *cluster.StatefulSet:
@@ -158,15 +158,4 @@ func createRead(view *cluster.Cluster, w datastore.Write) []int64 {
 		return []int64{int64(o.UID), o.Spec.Parallelism, o.Spec.Completions, suspend}
 	}
 	return []int64{-1}
-}
-
-// jobActive counts the active pods j owns in c.
-func jobActive(c *cluster.Cluster, j *cluster.Job) int64 {
-	var n int64
-	for _, p := range c.Pods() {
-		if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.Active() {
-			n++
-		}
-	}
-	return n
 }

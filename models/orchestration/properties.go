@@ -190,11 +190,11 @@ func terminalStays(s State) bool {
 // resourceVersion precondition keeps that spec, so the clause could not fail.)
 func (m *Model) replicaSetStatus(s State) bool { return s.Broken&BrokenReplicaSetStatus == 0 }
 
-// activeOwned counts the active pods rs owns in c.
-func activeOwned(c *cluster.Cluster, rs *cluster.ReplicaSet) int64 {
+// activeOwned counts the active pods in c whose controller is the object with UID owner.
+func activeOwned(c *cluster.Cluster, owner cluster.UID) int64 {
 	var n int64
 	for _, p := range c.Pods() {
-		if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() {
+		if ref, ok := p.ControllerRef(); ok && ref.UID == owner && p.Active() {
 			n++
 		}
 	}

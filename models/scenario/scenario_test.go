@@ -399,8 +399,8 @@ func TestScaleReplicaSetsOf(t *testing.T) {
 		t.Fatalf("%v %+v", err, s)
 	}
 	for entry, want := range map[string]string{
-		"{replicaSetsOf: db, min: 0, max: 2}": `client.scale: no Deployment "db" whose ReplicaSets to scale`,
-		"{replicaSetsOf: '', min: 0, max: 2}": "replicaSetsOf: name a Deployment",
+		"{replicaSetsOf: db, min: 0, max: 2}":                   `client.scale: no Deployment "db" whose ReplicaSets to scale`,
+		"{replicaSetsOf: '', min: 0, max: 2}":                   "replicaSetsOf: name a Deployment",
 		"{replicaSetsOf: web, replicaSet: web, min: 0, max: 2}": "name either replicaSetsOf or one of replicaSet, deployment and statefulSet, not both",
 	} {
 		if _, err := Parse([]byte(doc(entry))); err == nil || !strings.Contains(err.Error(), want) {
