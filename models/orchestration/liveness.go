@@ -9,25 +9,23 @@ import (
 // Liveness property names. They are judged over fair runs (see ActionGroup and the checker's
 // Fairness): every controller replica is weakly fair, the environment is not.
 const (
-	PodsScheduled       = "pods that a node can take are eventually all scheduled"
-	PodsRun             = "pods bound to a live node eventually all run"
-	ReplicaSetsConverge = "once the environment stops, every ReplicaSet reaches spec.replicas running pods and stays there"
-	ControllersRest     = "once the environment stops, the controllers come to rest (they do not fight)"
-	JobsReleasePods     = "once the environment stops, a finished Job leaves no pod with its tracking finalizer"
+	PodsScheduled   = "pods that a node can take are eventually all scheduled"
+	PodsRun         = "pods bound to a live node eventually all run"
+	ControllersRest = "once the environment stops, the controllers come to rest (they do not fight)"
 )
 
-// liveness returns the liveness properties for the model's kinds.
+// liveness returns the liveness properties: scheduling and running, each workload
+// controller's where it runs, and rest.
 func (m *Model) liveness() []checker.Property[State] {
 	ps := []checker.Property[State]{
 		{Name: PodsScheduled, Expect: checker.LeadsTo, Holds: waitsForNode, Then: not(waitsForNode)},
 		{Name: PodsRun, Expect: checker.LeadsTo, Per: len(m.cfg.Kubelets), HoldsPer: m.waitsToRun,
 			ThenPer: func(s State, k int) bool { return !m.waitsToRun(s, k) }},
 	}
-	if m.has(cluster.KindReplicaSet, cluster.KindDeployment) {
-		ps = append(ps, checker.Property[State]{Name: ReplicaSetsConverge, Expect: checker.EventuallyAlways, Holds: m.replicaSetsConverged})
-	}
-	if m.has(cluster.KindJob) {
-		ps = append(ps, checker.Property[State]{Name: JobsReleasePods, Expect: checker.EventuallyAlways, Holds: finishedJobsReleased})
+	for _, w := range m.workloads {
+		if w.liveness != nil && m.has(w.runsWith...) {
+			ps = append(ps, w.liveness(m)...)
+		}
 	}
 	// Controllers come to rest: a state where no controller step would change anything.
 	return append(ps, checker.Property[State]{Name: ControllersRest, Expect: checker.Quiesces})
@@ -60,38 +58,4 @@ func (m *Model) waitsToRun(s State, k int) bool {
 		}
 	}
 	return false
-}
-
-// replicaSetsConverged: in the latest revision every ReplicaSet that is not being deleted owns
-// exactly spec.replicas active pods, each Running or waiting, unbound, for a node with room
-// (settledOwned).
-func (m *Model) replicaSetsConverged(s State) bool {
-	c := s.Store.Latest().Cluster
-	for _, o := range c.OfKind(cluster.KindReplicaSet) {
-		rs := o.(*cluster.ReplicaSet)
-		if active, settled := settledOwned(c, rs, m.wholeCluster(c)); !rs.Terminating() && (active != rs.Spec.Replicas || settled != active) {
-			return false
-		}
-	}
-	return true
-}
-
-// finishedJobsReleased: in the latest revision no pod that a finished Job (Complete or Failed)
-// controls still carries the Job's tracking finalizer (Kubernetes issue 109485: a Job declared
-// Failed before its controller saw every pod it had created is never synced again, and those
-// pods keep the finalizer forever; upstream's fix waits for the Job's expectations before
-// declaring it finished).
-func finishedJobsReleased(s State) bool {
-	c := s.Store.Latest().Cluster
-	for _, j := range c.Jobs() {
-		if j.Status.Condition == "" {
-			continue
-		}
-		for _, p := range c.Pods() {
-			if ref, ok := p.ControllerRef(); ok && ref.UID == j.UID && p.HasFinalizer(controllers.TrackingFinalizer) {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -118,6 +118,8 @@ type Model struct {
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
 	// the latest revision, whatever revision was read.
 	siblings bool
+	// workloads are the workload controllers (newWorkloads), running or not.
+	workloads []workload
 }
 
 // New validates cfg and builds the model.
@@ -125,25 +127,24 @@ func New(cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, store: datastore.Config{Level: cfg.Level, Staleness: cfg.Staleness, Restarts: cfg.Faults.Restart || cfg.Faults.NodeCrash}}
+	m := &Model{cfg: cfg, store: datastore.Config{Level: cfg.Level, Staleness: cfg.Staleness, Restarts: cfg.Faults.Restart || cfg.Faults.NodeCrash},
+		workloads: newWorkloads()}
 	kubelets := append([]*cluster.Node(nil), cfg.Kubelets...)
 	sort.Slice(kubelets, func(i, j int) bool { return kubelets[i].Name < kubelets[j].Name })
 	for _, n := range kubelets {
 		k := controllers.Kubelet{Template: n}
 		m.ctrls = append(m.ctrls, Controller{Kind: KubeletKind, Name: k.String(), Kubelet: k})
 	}
-	for _, k := range []struct {
+	type kind struct {
 		kind ControllerKind
 		name string
 		when []cluster.Kind // the controller runs when the cluster starts with one of these
-	}{
-		{SchedulerKind, "scheduler", nil},
-		{ReplicaSetKind, "replicaset-controller", []cluster.Kind{cluster.KindReplicaSet, cluster.KindDeployment}},
-		{DeploymentKind, "deployment-controller", []cluster.Kind{cluster.KindDeployment}},
-		{StatefulSetKind, "statefulset-controller", []cluster.Kind{cluster.KindStatefulSet}},
-		{JobKind, "job-controller", []cluster.Kind{cluster.KindJob}},
-		{PodGCKind, "podgc", nil},
-	} {
+	}
+	kinds := []kind{{SchedulerKind, "scheduler", nil}}
+	for _, w := range m.workloads {
+		kinds = append(kinds, kind{w.kind, w.name, w.runsWith})
+	}
+	for _, k := range append(kinds, kind{PodGCKind, "podgc", nil}) {
 		if k.when != nil && !m.has(k.when...) {
 			continue
 		}
@@ -352,16 +353,10 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 		return c.Kubelet.Reconcile(v, loc.Containers)
 	case SchedulerKind:
 		return controllers.Scheduler{}.ReconcileQueue(v, loc.Scheduler)
-	case ReplicaSetKind:
-		return controllers.ReplicaSetController{}.Reconcile(v)
-	case DeploymentKind:
-		return controllers.DeploymentController{}.Reconcile(v)
-	case StatefulSetKind:
-		return statefulSetReconcile(v)
-	case JobKind:
-		return controllers.JobController{}.Reconcile(v)
-	default:
+	case PodGCKind:
 		return controllers.PodGC{}.Reconcile(v)
+	default:
+		return m.workload(c.Kind).reconcile(v)
 	}
 }
 
