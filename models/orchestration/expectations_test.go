@@ -310,3 +310,33 @@ func propertyNamed(m *orchestration.Model, name string) *checker.Property[orches
 	}
 	return nil
 }
+
+// Overlapping client entries (two scale ranges of one ReplicaSet, an image listed twice) give
+// each client action once.
+func TestClientActionsOnce(t *testing.T) {
+	parsed, err := scenario.Parse([]byte(`
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata: {name: overlap}
+spec:
+  client:
+    anytime: true
+    scale: [{replicaSet: web, min: 0, max: 3}, {replicaSet: web, min: 1, max: 2}]
+    image: [{replicaSet: web, images: ["web:1", "web:2", "web:2"]}]
+  objects:
+  - {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: web}, spec: {replicas: 2, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: "web:1"}]}}}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := build(t, parsed, func(s *scenario.Settings) { s.Controllers = 1 })
+	var got []string
+	for _, a := range m.Actions(m.Init()[0], nil) {
+		if a.Kind == orchestration.Scale || a.Kind == orchestration.Image {
+			got = append(got, fmt.Sprintf("%d %d %s", a.Kind, a.Value, a.Image))
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("client actions %v, want scale to 1, to 3 and image web:2, once each", got)
+	}
+}

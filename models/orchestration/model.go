@@ -420,15 +420,16 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 	return append(buf, m.clientActions(latest)...)
 }
 
-// clientActions lists what the client may do to the latest cluster c.
+// clientActions lists what the client may do to the latest cluster c, each action once (client
+// entries may overlap: two scale ranges of one object).
 func (m *Model) clientActions(c *cluster.Cluster) []Action {
 	var out []Action
 	cl := m.cfg.Client
 	scale := func(sc ScaleRange, o cluster.Workload) {
 		n := o.DesiredReplicas()
 		for _, v := range []int64{n - 1, n + 1} {
-			if v >= sc.Min && v <= sc.Max {
-				out = append(out, Action{Kind: Scale, On: o.Kind(), Name: o.Meta().Name, Value: v})
+			if a := (Action{Kind: Scale, On: o.Kind(), Name: o.Meta().Name, Value: v}); v >= sc.Min && v <= sc.Max && !slices.Contains(out, a) {
+				out = append(out, a)
 			}
 		}
 	}
@@ -447,8 +448,8 @@ func (m *Model) clientActions(c *cluster.Cluster) []Action {
 	for _, im := range cl.Image {
 		if o, ok := c.Get(im.Kind, im.Name).(cluster.Workload); ok {
 			for _, img := range im.Images {
-				if img != o.PodTemplate().Spec.Image {
-					out = append(out, Action{Kind: Image, On: im.Kind, Name: im.Name, Image: img})
+				if a := (Action{Kind: Image, On: im.Kind, Name: im.Name, Image: img}); img != o.PodTemplate().Spec.Image && !slices.Contains(out, a) {
+					out = append(out, a)
 				}
 			}
 		}
