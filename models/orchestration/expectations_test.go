@@ -143,6 +143,12 @@ func TestCreateMonitors(t *testing.T) {
 		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID)); got != c.bit {
 			t.Errorf("%s: a create beyond what the owner wants: monitor %b, want %b", c.scenario, got, c.bit)
 		}
+		// Without expectations the property is not listed, and its bit is not recorded (it
+		// would split states for nothing).
+		off := model(t, c.scenario, expectations(orchestration.ExpectationsOff))
+		if got := off.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID)); got != 0 {
+			t.Errorf("%s, expectations off: monitor %b, want none", c.scenario, got)
+		}
 		if got := m.StatusMonitor(c.kind, full.Store.Latest().Cluster, full, create(owner.Meta().UID+50)); got != 0 {
 			t.Errorf("%s: a create for an owner that is gone: monitor %b", c.scenario, got)
 		}

@@ -120,6 +120,9 @@ type Model struct {
 	siblings bool
 	// workloads are the workload controllers (newWorkloads), running or not.
 	workloads []workload
+	// unlisted are the monitor's bits of properties the configuration does not list (the
+	// create properties with expectations off): not recorded, so that they split no states.
+	unlisted Monitor
 }
 
 // New validates cfg and builds the model.
@@ -129,6 +132,9 @@ func New(cfg Config) (*Model, error) {
 	}
 	m := &Model{cfg: cfg, store: datastore.Config{Level: cfg.Level, Staleness: cfg.Staleness, Restarts: cfg.Faults.Restart || cfg.Faults.NodeCrash},
 		workloads: newWorkloads()}
+	if cfg.Expectations == ExpectationsOff {
+		m.unlisted = BrokenReplicaSetCreate | BrokenJobCreate
+	}
 	kubelets := append([]*cluster.Node(nil), cfg.Kubelets...)
 	sort.Slice(kubelets, func(i, j int) bool { return kubelets[i].Name < kubelets[j].Name })
 	for _, n := range kubelets {
@@ -264,7 +270,7 @@ func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, lates
 	}
 	sigs := make([]string, len(in))
 	for k := range in {
-		sigs[k] = signature(in[k], v)
+		sigs[k] = m.signature(in[k], v)
 	}
 	return in, sigs
 }
@@ -284,7 +290,7 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	if t.model != m { // a snapshot another model made (tests)
 		e := &intentEntry{in: m.reconcile(i, v, loc)}
 		for _, in := range e.in {
-			e.sigs = append(e.sigs, signature(in, v))
+			e.sigs = append(e.sigs, m.signature(in, v))
 		}
 		return e
 	}
@@ -300,7 +306,7 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	e := &intentEntry{first: first, n: len(loc.Containers), sched: sched, in: m.reconcile(i, v, loc)}
 	if m.siblings {
 		for _, in := range e.in {
-			e.sigs = append(e.sigs, signature(in, v))
+			e.sigs = append(e.sigs, m.signature(in, v))
 		}
 	}
 	slot.Store(e)

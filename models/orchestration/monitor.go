@@ -18,7 +18,7 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 		return 0
 	}
 	if wl := m.workload(k); wl != nil {
-		return wl.monitor(view, s, ns, *w)
+		return wl.monitor(view, s, ns, *w) &^ m.unlisted
 	}
 	return 0
 }
