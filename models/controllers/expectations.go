@@ -63,14 +63,7 @@ func (e Expectations) Add(owner cluster.UID, rev int64) Expectations {
 // Expire returns e without owner's entries (their time-to-live passed), or e itself when it
 // has none.
 func (e Expectations) Expire(owner cluster.UID) Expectations {
-	if !slices.ContainsFunc(e, func(x Expected) bool { return x.Owner == owner }) {
-		return e
-	}
-	out := slices.DeleteFunc(slices.Clone(e), func(x Expected) bool { return x.Owner == owner })
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return e.without(func(x Expected) bool { return x.Owner == owner })
 }
 
 // Owners lists the owners with entries, in order, once each.
@@ -87,14 +80,19 @@ func (e Expectations) Owners() []cluster.UID {
 // Prune drops the entries every view of revision oldest or later has observed: no view the
 // controller may read makes them count. It returns e itself when nothing is dropped.
 func (e Expectations) Prune(oldest int64) Expectations {
-	if !slices.ContainsFunc(e, func(x Expected) bool { return x.Rev <= oldest }) {
+	return e.without(func(x Expected) bool { return x.Rev <= oldest })
+}
+
+// without returns e without the entries drop selects (a new slice, nil when none is left), or
+// e itself when drop selects none.
+func (e Expectations) without(drop func(Expected) bool) Expectations {
+	if !slices.ContainsFunc(e, drop) {
 		return e
 	}
-	out := slices.DeleteFunc(slices.Clone(e), func(x Expected) bool { return x.Rev <= oldest })
-	if len(out) == 0 {
-		return nil
+	if out := slices.DeleteFunc(slices.Clone(e), drop); len(out) > 0 {
+		return out
 	}
-	return out
+	return nil
 }
 
 func compareExpected(a, b Expected) int {

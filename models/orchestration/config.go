@@ -54,6 +54,15 @@ var faults = []fault{
 	{Expire, "expire", func(c string) string { return "expire " + c }},
 }
 
+// faultGroups is, by action kind, the index of a fault's fairness group among a controller's
+// groups (its row in faults, after the controller's steps), or 0 for a kind that is no fault.
+var faultGroups = func() (g [Expire + 1]int) {
+	for i, f := range faults {
+		g[f.kind] = i + 1
+	}
+	return g
+}()
+
 // EnvironmentGroups are the kinds of environment actions a configuration may declare fair: a
 // controller's restart, a node's crash or rejoin, a container's exit, a controller's
 // expectations expiring, the client's actions.

@@ -33,7 +33,7 @@ func deploymentWorkload() workload {
 				{Name: DeploymentAnnotations, Expect: checker.Always, Holds: m.deploymentAnnotations},
 				{Name: TemplateHash, Expect: checker.Always, Holds: templateHash},
 				{Name: OldScaledDown, Expect: checker.Always, Holds: m.oldScaledDown},
-				{Name: PausedNoNewRS, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenPaused == 0 }},
+				{Name: PausedNoNewRS, Expect: checker.Always, Holds: unbroken(BrokenPaused)},
 				{Name: RolloutCompletes, Expect: checker.Sometimes, Holds: rolloutComplete},
 				{Name: QuiescentDeployment, Expect: checker.Always, Holds: m.quiescentDeployments},
 			}

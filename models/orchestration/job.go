@@ -28,12 +28,12 @@ func jobWorkload() workload {
 		reconcile: controllers.JobController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{
-				{Name: JobStatus, Expect: checker.Always, Holds: jobStatus},
-				{Name: JobFinalizers, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCount == 0 }},
+				{Name: JobStatus, Expect: checker.Always, Holds: unbroken(BrokenJobStatus)},
+				{Name: JobFinalizers, Expect: checker.Always, Holds: unbroken(BrokenJobCount)},
 				{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded},
 			}
 			if m.cfg.Expectations != ExpectationsOff {
-				ps = append(ps, checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenJobCreate == 0 }})
+				ps = append(ps, checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: unbroken(BrokenJobCreate)})
 			}
 			return ps
 		},
@@ -54,11 +54,10 @@ func jobMonitor(view *cluster.Cluster, s, ns State, w datastore.Write) Monitor {
 	case w.Verb == datastore.Create && w.Object.Kind() == cluster.KindPod:
 		// Kubernetes issue 130683: a second pod for parallelism 1. As for ReplicaSets: the
 		// truth's active pods and succeeded count against the spec the controller read.
-		ref, _ := w.Object.Meta().ControllerRef()
-		j, ok := before.Get(cluster.KindJob, ref.Name).(*cluster.Job)
-		read, seen := view.Get(cluster.KindJob, ref.Name).(*cluster.Job)
-		if ok && seen && j.UID == ref.UID && read.UID == ref.UID {
-			wants := *read
+		truth, read, ok := createdFor(view, before, w)
+		j, isJob := truth.(*cluster.Job)
+		if r, readJob := read.(*cluster.Job); ok && isJob && readJob {
+			wants := *r // the spec read, with the truth's status
 			wants.Status = j.Status
 			if activeOwned(before, j.UID) >= controllers.JobWants(&wants) {
 				broken |= BrokenJobCreate
@@ -80,10 +79,6 @@ func jobMonitor(view *cluster.Cluster, s, ns State, w datastore.Write) Monitor {
 	}
 	return broken
 }
-
-// jobStatus: every status the Job controller writes counts, in active and ready, the Job's
-// active and ready pods in the view it read (a monitor judges each write).
-func jobStatus(s State) bool { return s.Broken&BrokenJobStatus == 0 }
 
 // jobPods counts the Job's active pods in view c, and those Running and Ready.
 func jobPods(c *cluster.Cluster, j *cluster.Job) (active, ready int64) {

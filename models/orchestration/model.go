@@ -185,10 +185,10 @@ func New(cfg Config) (*Model, error) {
 func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 	k := 0 // a controller step
 	if a.Kind != Step {
-		k = slices.IndexFunc(faults, func(f fault) bool { return f.kind == a.Kind }) + 1
-		if k == 0 {
+		if int(a.Kind) >= len(faultGroups) || faultGroups[a.Kind] == 0 {
 			return m.client
 		}
+		k = faultGroups[a.Kind]
 	}
 	if a.Ctrl < 0 || a.Ctrl >= len(m.groups) {
 		return checker.ActionGroup{Environment: true}

@@ -23,6 +23,27 @@ func (m *Model) monitor(k ControllerKind, view *cluster.Cluster, s, ns State, ef
 	return 0
 }
 
+// createdFor returns the owner of the pod that create w makes, as the truth before the write
+// has it and as the view read it, when both are the object the pod names (the same kind, name
+// and UID): a create for an owner that is gone is a stale cache's usual race, left to the
+// garbage collector.
+func createdFor(view, before *cluster.Cluster, w datastore.Write) (truth, read cluster.Object, ok bool) {
+	ref, owned := w.Object.Meta().ControllerRef()
+	if !owned {
+		return nil, nil, false
+	}
+	truth, read = before.Get(ref.Kind, ref.Name), view.Get(ref.Kind, ref.Name)
+	if truth == nil || read == nil || truth.Meta().UID != ref.UID || read.Meta().UID != ref.UID {
+		return nil, nil, false
+	}
+	return truth, read, true
+}
+
+// unbroken is the property that no step has broken the transition property bit.
+func unbroken(bit Monitor) func(State) bool {
+	return func(s State) bool { return s.Broken&bit == 0 }
+}
+
 // statusMiscount returns the status properties that the status write w, computed from view,
 // breaks: counts the view does not have.
 func statusMiscount(view *cluster.Cluster, w datastore.Write) Monitor {

@@ -28,11 +28,11 @@ func replicaSetWorkload() workload {
 		reconcile: controllers.ReplicaSetController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{
-				{Name: ReplicaSetStatus, Expect: checker.Always, Holds: m.replicaSetStatus},
+				{Name: ReplicaSetStatus, Expect: checker.Always, Holds: unbroken(BrokenReplicaSetStatus)},
 				{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
 			}
 			if m.cfg.Expectations != ExpectationsOff {
-				ps = append(ps, checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenReplicaSetCreate == 0 }})
+				ps = append(ps, checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: unbroken(BrokenReplicaSetCreate)})
 			}
 			return ps
 		},
@@ -45,7 +45,9 @@ func replicaSetWorkload() workload {
 
 // replicaSetMonitor judges the ReplicaSet controller's accepted write w, made from view in the
 // step from s to ns: a pod create beyond what the ReplicaSet wants, a status that miscounts
-// its view.
+// its view. (A clause that a stable ReplicaSet's status says spec.replicas was dropped: a
+// status write that does not wait for expectations comes from a view whose active pods are its
+// spec.replicas, and its resourceVersion precondition keeps that spec, so it could not fail.)
 func replicaSetMonitor(view *cluster.Cluster, s, ns State, w datastore.Write) Monitor {
 	if w.Verb != datastore.Create || w.Object.Kind() != cluster.KindPod {
 		return statusMiscount(view, w)
@@ -57,21 +59,13 @@ func replicaSetMonitor(view *cluster.Cluster, s, ns State, w datastore.Write) Mo
 	// not guard against and upstream shares; a create for a ReplicaSet that is gone (its UID
 	// no longer in the store) is left to the garbage collector.
 	before := s.Store.Latest().Cluster
-	ref, _ := w.Object.Meta().ControllerRef()
-	rs, ok := before.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
-	read, seen := view.Get(cluster.KindReplicaSet, ref.Name).(*cluster.ReplicaSet)
-	if ok && seen && rs.UID == ref.UID && read.UID == ref.UID && activeOwned(before, rs.UID) >= read.Spec.Replicas {
-		return BrokenReplicaSetCreate
+	if truth, read, ok := createdFor(view, before, w); ok {
+		if rs, isRS := read.(*cluster.ReplicaSet); isRS && activeOwned(before, truth.Meta().UID) >= rs.Spec.Replicas {
+			return BrokenReplicaSetCreate
+		}
 	}
 	return 0
 }
-
-// replicaSetStatus: every status the ReplicaSet controller writes counts the active pods the
-// ReplicaSet owns in the view it read (a monitor judges each write). (A clause that a stable
-// ReplicaSet's status says spec.replicas was dropped: a status write that does not wait for
-// expectations comes from a view whose active pods are its spec.replicas, and its
-// resourceVersion precondition keeps that spec, so the clause could not fail.)
-func (m *Model) replicaSetStatus(s State) bool { return s.Broken&BrokenReplicaSetStatus == 0 }
 
 // quiescentReplicaSets: at every quiescent state, every ReplicaSet that is not being deleted
 // owns exactly spec.replicas active pods, each Running or waiting, unbound, for a node with

@@ -27,8 +27,8 @@ func statefulSetWorkload() workload {
 		reconcile: statefulSetReconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			return []checker.Property[State]{
-				{Name: OrderedCreate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderCreate == 0 }},
-				{Name: OrderedTerminate, Expect: checker.Always, Holds: func(s State) bool { return s.Broken&BrokenOrderDelete == 0 }},
+				{Name: OrderedCreate, Expect: checker.Always, Holds: unbroken(BrokenOrderCreate)},
+				{Name: OrderedTerminate, Expect: checker.Always, Holds: unbroken(BrokenOrderDelete)},
 				{Name: StatefulSetState, Expect: checker.Always, Holds: statefulSetStatus},
 				{Name: OrdinalOnce, Expect: checker.Always, Holds: ordinalOnce},
 				{Name: OneRevision, Expect: checker.Always, Holds: oneRevisionPerTemplate},
