@@ -96,6 +96,58 @@ func (c *Cluster) OfKind(k Kind) []Object {
 	return c.objs[lo:hi]
 }
 
+// SameKind reports whether c and d hold the same objects of kind k (the same shared copies:
+// snapshots of one history share the objects a write did not change).
+func SameKind(c, d *Cluster, k Kind) bool {
+	if c == d {
+		return true
+	}
+	a, b := c.OfKind(k), d.OfKind(k)
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Composed returns c with its objects of each kind kinds[i] replaced by those of from[i] (a
+// view read through one cache per kind); c itself when every from[i] holds the same objects
+// of its kind as c.
+func (c *Cluster) Composed(kinds []Kind, from []*Cluster) *Cluster {
+	if len(kinds) != len(from) {
+		panic("cluster: Composed needs one snapshot per kind")
+	}
+	same := true
+	for i, k := range kinds {
+		same = same && SameKind(c, from[i], k)
+	}
+	if same {
+		return c
+	}
+	source := func(k Kind) *Cluster {
+		for i, x := range kinds {
+			if x == k {
+				return from[i]
+			}
+		}
+		return c
+	}
+	var objs []Object
+	var keys []Key
+	for k := Kind(0); k < numKinds; k++ {
+		src := source(k)
+		lo := src.search(Key{k, ""})
+		hi := lo + sort.Search(len(src.keys)-lo, func(i int) bool { return src.keys[lo+i].Kind > k })
+		objs = append(objs, src.objs[lo:hi]...)
+		keys = append(keys, src.keys[lo:hi]...)
+	}
+	return &Cluster{objs: objs, keys: keys}
+}
+
 // With returns a snapshot where o replaces the object of its kind and name, or is added.
 func (c *Cluster) With(o Object) *Cluster {
 	key := KeyOf(o)

@@ -28,6 +28,17 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
 
+// Resource returns the kind's API resource name, lower-case and plural ("pods",
+// "replicasets"), as in a URL path or an informer's name.
+func (k Kind) Resource() string {
+	if k < numKinds {
+		return resourceNames[k]
+	}
+	return k.String()
+}
+
+var resourceNames = [...]string{"nodes", "pods", "replicasets", "deployments", "statefulsets", "controllerrevisions", "persistentvolumeclaims", "jobs"}
+
 // MarshalText writes the kind name.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 

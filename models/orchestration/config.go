@@ -22,7 +22,10 @@ type Config struct {
 	Replicas  int
 	Level     datastore.Level
 	Staleness int // revisions behind the latest a read may be; datastore.Unbounded for any
-	Faults    Faults
+	// Cache says whether a step reads one revision for every kind (CacheSnapshot, the default)
+	// or each kind through a cache of its own (CacheInformer).
+	Cache  CacheMode
+	Faults Faults
 	// Expectations says how the ReplicaSet and Job controllers' expectations behave (on by
 	// default, as upstream).
 	Expectations ExpectationsMode
@@ -164,6 +167,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Staleness < datastore.Unbounded {
 		bad = append(bad, "staleness: must be >= 0 or unbounded")
+	}
+	if c.Cache > CacheInformer {
+		bad = append(bad, "cache: unknown mode")
 	}
 	if c.Expectations > ExpectationsOff {
 		bad = append(bad, "expectations: unknown mode")

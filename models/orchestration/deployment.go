@@ -27,6 +27,7 @@ const (
 func deploymentWorkload() workload {
 	return workload{
 		kind: DeploymentKind, name: "deployment-controller", runsWith: []cluster.Kind{cluster.KindDeployment},
+		watches:   []cluster.Kind{cluster.KindDeployment, cluster.KindReplicaSet},
 		reconcile: controllers.DeploymentController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			return []checker.Property[State]{

@@ -114,11 +114,10 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			e.int(-1)
 		}
 	}
-	for _, l := range s.Local {
-		if l.Session == datastore.SessionReset {
-			e.int(-2)
-		} else {
-			e.position(int64(l.Session))
+	for i, l := range s.Local {
+		e.session(l.Session)
+		for _, c := range l.Caches[:len(m.watch[i])] {
+			e.session(c)
 		}
 		e.bool(l.Down)
 		e.int(int64(len(l.Containers)))
@@ -283,6 +282,15 @@ func (e *encoder) str(s string) {
 
 // position writes a revision as its position in the retained history: 0 for none, -1 for
 // one no longer retained.
+// session writes a cache's position: restarted, or its position in the history.
+func (e *encoder) session(s datastore.Session) {
+	if s == datastore.SessionReset {
+		e.int(-2)
+	} else {
+		e.position(int64(s))
+	}
+}
+
 func (e *encoder) position(rev int64) {
 	switch first := e.history.History[0].Number; {
 	case rev <= 0:

@@ -23,7 +23,7 @@ func (m *Model) StepWrite(s State, a Action) (string, *datastore.Write) {
 	if a.Kind != Step {
 		return "", nil
 	}
-	in := m.intents(a.Ctrl, a.Read, s.Store.At(a.Read), s.Local[a.Ctrl], s.Store.Latest().Cluster)[a.Item]
+	in := m.intents(a.Ctrl, a.Read, m.view(a.Ctrl, s.Store, a.Read, a.Caches), s.Local[a.Ctrl], s.Store.Latest().Cluster)[a.Item]
 	name := m.ctrls[a.Ctrl].Name
 	if m.ctrls[a.Ctrl].Kind == KubeletKind {
 		name = "kubelet"
@@ -32,3 +32,30 @@ func (m *Model) StepWrite(s State, a Action) (string, *datastore.Write) {
 	}
 	return name, in.Write
 }
+
+// StepView is the view step a reads in s (its caches' kinds composed).
+func (m *Model) StepView(s State, a Action) *cluster.Cluster {
+	return m.view(a.Ctrl, s.Store, a.Read, a.Caches)
+}
+
+// ControllerName is controller i's name.
+func (m *Model) ControllerName(i int) string { return m.ctrls[i].Name }
+
+// Watched lists the kinds controller i reads: pods and those it watches (Model.watches).
+func (m *Model) Watched(i int) []cluster.Kind {
+	return append([]cluster.Kind{cluster.KindPod}, m.watches(m.ctrls[i].Kind)...)
+}
+
+// ReconcileSignatures are the signatures of controller i's intents on view v with local state
+// loc (its reconcile, not memoised).
+func (m *Model) ReconcileSignatures(i int, v *cluster.Cluster, loc Local) []string {
+	var out []string
+	for _, in := range m.reconcile(i, v, loc) {
+		out = append(out, m.signature(in, v))
+	}
+	return out
+}
+
+// NoCacheReductions turns off the reductions of CacheInformer (reads grouped by their kind's
+// objects, caches moved to the end of their run), for the differential tests.
+func (m *Model) NoCacheReductions() { m.noCacheRuns = true }

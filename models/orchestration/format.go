@@ -21,13 +21,7 @@ func (m *Model) FormatAction(s State, a Action) string {
 	}
 	switch a.Kind {
 	case Step:
-		c := m.ctrls[a.Ctrl]
-		behind := s.Store.Latest().Number - a.Read
-		read := fmt.Sprintf("read revision %d (latest)", a.Read)
-		if behind > 0 {
-			read = fmt.Sprintf("read revision %d (%d behind latest)", a.Read, behind)
-		}
-		return fmt.Sprintf("%s %s and %s", c.Name, read, describeIntent(ef))
+		return fmt.Sprintf("%s %s and %s", m.ctrls[a.Ctrl].Name, formatReads(m.reads(a), s.Store.Latest().Number), describeIntent(ef))
 	case Restart:
 		return fmt.Sprintf("%s restarted: its session and cache are gone", m.ctrls[a.Ctrl].Name)
 	case Crash:
@@ -166,6 +160,9 @@ func (m *Model) FormatState(s State) string {
 			read = "restarted"
 		case l.Session > 0:
 			read = fmt.Sprintf("rev %d", l.Session)
+			if len(m.watch[i]) > 0 {
+				read = m.cachePositions(i, l)
+			}
 		}
 		var cs []string
 		for _, ct := range l.Containers {

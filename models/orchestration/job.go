@@ -25,6 +25,7 @@ const (
 func jobWorkload() workload {
 	return workload{
 		kind: JobKind, name: "job-controller", runsWith: []cluster.Kind{cluster.KindJob},
+		watches:   []cluster.Kind{cluster.KindJob},
 		reconcile: controllers.JobController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{

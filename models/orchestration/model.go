@@ -36,7 +36,13 @@ type Controller struct {
 
 // Local is a controller's own state.
 type Local struct {
-	Session    datastore.Session
+	// Session is the revision of its last read (CacheSnapshot), or of its pod cache
+	// (CacheInformer): datastore.SessionNew before its first read, SessionReset after a
+	// restart.
+	Session datastore.Session
+	// Caches are, under CacheInformer, the positions of its caches of the other kinds it
+	// watches, in the order Model.watches gives (the rest are unused).
+	Caches     [moreCaches]datastore.Session
 	Containers []controllers.Container // a kubelet's running (or exited) containers, by pod name
 	Down       bool                    // a kubelet whose node has crashed
 	// Scheduler is a scheduler's queue back-off and assumed pods (controllers.SchedulerState).
@@ -92,14 +98,17 @@ const (
 
 // Action is a transition of the model.
 type Action struct {
-	Kind  ActionKind
-	Ctrl  int          // Step, Restart; the kubelet for Crash, Rejoin, Exit
-	Read  int64        // Step: the revision read
-	Item  int          // Step: which of the controller's intents
-	Name  string       // Exit: the pod; client actions: the object
-	On    cluster.Kind // client actions: the object's kind
-	Value int64        // Exit: how; Scale: replicas; Pause, Suspend: 1 or 0; Expire: the owner's UID
-	Image string
+	Kind ActionKind
+	Ctrl int   // Step, Restart; the kubelet for Crash, Rejoin, Exit
+	Read int64 // Step: the revision read (under CacheInformer, by the pod cache)
+	// Caches are, for a Step under CacheInformer, the revisions its caches of the other kinds
+	// it watches read (Model.reads).
+	Caches [moreCaches]int64
+	Item   int          // Step: which of the controller's intents
+	Name   string       // Exit: the pod; client actions: the object
+	On     cluster.Kind // client actions: the object's kind
+	Value  int64        // Exit: how; Scale: replicas; Pause, Suspend: 1 or 0; Expire: the owner's UID
+	Image  string
 	// covered marks a Step that another read of the same state, of an older revision, covers
 	// (see CoveredStep): set by Actions, for that state only.
 	covered bool
@@ -118,6 +127,11 @@ type Model struct {
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
 	// the latest revision, whatever revision was read.
 	siblings bool
+	// watch are, per controller under CacheInformer, the kinds it watches besides pods, one
+	// cache each (Model.watches); nil under CacheSnapshot.
+	watch [][]cluster.Kind
+	// noCacheRuns turns off the reductions of CacheInformer (cacheReads, toRunEnds): for tests.
+	noCacheRuns bool
 	// workloads are the workload controllers (newWorkloads), running or not.
 	workloads []workload
 	// unlisted are the monitor's bits of properties the configuration does not list (the
@@ -159,6 +173,11 @@ func New(cfg Config) (*Model, error) {
 		}
 	}
 	for i, c := range m.ctrls {
+		var w []cluster.Kind
+		if cfg.Cache == CacheInformer {
+			w = m.watches(c.Kind)
+		}
+		m.watch = append(m.watch, w)
 		m.shares = append(m.shares, i)
 		if c.Kind != KubeletKind && i > 0 && m.ctrls[i-1].Kind == c.Kind {
 			m.shares[i] = m.shares[i-1]
@@ -375,6 +394,10 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		if loc.Down {
 			continue
 		}
+		if m.cfg.Cache == CacheInformer {
+			buf = m.informerSteps(buf, i, s, latest)
+			continue
+		}
 		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
 			in, sigs := m.stepIntents(i, r, s.Store.At(r), loc, latest)
@@ -533,7 +556,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	latest := s.Store.Latest().Cluster
 	switch a.Kind {
 	case Step:
-		v := s.Store.At(a.Read)
+		v := m.view(a.Ctrl, s.Store, a.Read, a.Caches)
 		if v == nil || loc.Down {
 			return s, ef, false
 		}
@@ -543,6 +566,9 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		ef.intent = in[a.Item]
 		loc.Session = datastore.Session(a.Read)
+		for j := range m.watch[a.Ctrl] {
+			loc.Caches[j] = datastore.Session(a.Caches[j])
+		}
 		if run := ef.intent.Run; run != nil && run.Exit == controllers.Running {
 			if p := latest.Pod(run.Pod); p != nil && p.UID == run.UID && p.Finished() {
 				ns.Broken |= BrokenTerminalRun // judged against the truth before the step
@@ -551,7 +577,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
 			ef.wrote = true
-			ns.Store, ef.outcome = m.store.WriteAvoiding(s.Store, a.Read, *w, nextUID(s), runningPod(s))
+			ns.Store, ef.outcome = m.store.WriteAvoiding(s.Store, m.newest(a), *w, nextUID(s), runningPod(s))
 			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
 			if !ef.outcome.OK() {
 				applied.Report = nil // reported only once the phase is written
@@ -570,6 +596,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		// a restarted scheduler starts empty, and a workload controller without expectations
 		loc.Session, loc.Scheduler, loc.Expect = datastore.SessionReset, controllers.SchedulerState{}, nil
+		loc.resetCaches(len(m.watch[a.Ctrl]))
 		if m.ctrls[a.Ctrl].Kind == KubeletKind {
 			loc.Containers = controllers.Restart(loc.Containers)
 		}
@@ -578,6 +605,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 			return s, ef, false
 		}
 		loc.Down, loc.Session, loc.Containers = a.Kind == Crash, datastore.SessionReset, nil
+		loc.resetCaches(len(m.watch[a.Ctrl]))
 		if a.Kind == Crash {
 			node := m.ctrls[a.Ctrl].Kubelet.Template.Name
 			if n := latest.Node(node); n != nil {
@@ -617,6 +645,13 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	return ns, ef, true
 }
 
+// resetCaches marks a controller's n caches besides its pod cache as restarted.
+func (l *Local) resetCaches(n int) {
+	for j := range n {
+		l.Caches[j] = datastore.SessionReset
+	}
+}
+
 // runningPod reports whether some kubelet of s holds containers of a pod of that name.
 func runningPod(s State) func(string) bool {
 	return func(name string) bool {
@@ -639,24 +674,21 @@ type effect struct {
 // normalize drops unreadable history, moves sessions older than anything readable up, and
 // drops from a scheduler's queue and assumed pods what no revision it may read makes matter.
 func (m *Model) normalize(s *State) {
-	var small [16]datastore.Session
-	sessions := small[:0]
-	if len(s.Local) > len(small) {
-		sessions = make([]datastore.Session, 0, len(s.Local))
-	}
-	sessions = sessions[:len(s.Local)]
-	for i, l := range s.Local {
-		sessions[i] = l.Session
-	}
+	var small [32]datastore.Session
+	sessions := m.positions(s, small[:0])
 	s.Store = m.store.Normalize(s.Store, sessions)
+	m.setPositions(s, sessions)
+	if m.cfg.Cache == CacheInformer && m.siblings && !m.noCacheRuns {
+		m.toRunEnds(s)
+		s.Store = m.store.Normalize(s.Store, m.positions(s, sessions[:0]))
+	}
 	for i := range s.Local {
-		s.Local[i].Session = sessions[i]
 		if len(s.Local[i].Expect) > 0 {
-			s.Local[i].Expect = s.Local[i].Expect.Prune(m.store.Readable(s.Store, sessions[i])[0])
+			s.Local[i].Expect = s.Local[i].Expect.Prune(m.store.Readable(s.Store, s.Local[i].Session)[0])
 		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
 			var views []*cluster.Cluster
-			readable := m.store.Readable(s.Store, sessions[i])
+			readable := m.store.Readable(s.Store, s.Local[i].Session)
 			for _, r := range readable {
 				views = append(views, s.Store.At(r))
 			}
@@ -750,6 +782,9 @@ func (m *Model) Representative(s State) State {
 		}
 		bySession := func(a, b Local) int {
 			if c := cmp.Compare(a.Session, b.Session); c != 0 {
+				return c
+			}
+			if c := slices.Compare(a.Caches[:], b.Caches[:]); c != 0 {
 				return c
 			}
 			if c := slices.Compare(a.Scheduler.Backoff, b.Scheduler.Backoff); c != 0 {

@@ -62,11 +62,22 @@ func (m *Model) Covered(s, next State) bool {
 		if !slices.Equal(n.Expect, l.Expect) && !slices.Equal(n.Expect, l.Expect.Prune(m.store.Readable(next.Store, n.Session)[0])) {
 			return false
 		}
-		if n.Session != l.Session && (l.Session <= datastore.SessionNew || n.Session < l.Session) {
+		if !forward(l.Session, n.Session) {
 			return false
+		}
+		for j := range l.Caches {
+			if !forward(l.Caches[j], n.Caches[j]) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// forward reports whether a session (a cache's position) is the same, or moved forward from
+// a revision.
+func forward(from, to datastore.Session) bool {
+	return to == from || from > datastore.SessionNew && to > from
 }
 
 // CoveredStep implements checker.StepCovering: a controller's step reading revision r is

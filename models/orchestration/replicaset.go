@@ -25,6 +25,7 @@ const (
 func replicaSetWorkload() workload {
 	return workload{
 		kind: ReplicaSetKind, name: "replicaset-controller", runsWith: []cluster.Kind{cluster.KindReplicaSet, cluster.KindDeployment},
+		watches:   []cluster.Kind{cluster.KindReplicaSet},
 		reconcile: controllers.ReplicaSetController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{

@@ -24,6 +24,7 @@ const (
 func statefulSetWorkload() workload {
 	return workload{
 		kind: StatefulSetKind, name: "statefulset-controller", runsWith: []cluster.Kind{cluster.KindStatefulSet},
+		watches:   []cluster.Kind{cluster.KindStatefulSet, cluster.KindControllerRevision, cluster.KindPersistentVolumeClaim},
 		reconcile: statefulSetReconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			return []checker.Property[State]{

@@ -11,11 +11,14 @@ import (
 // file (replicaset.go, deployment.go, statefulset.go, job.go): its kind and name, the kinds of
 // object whose presence in the initial cluster makes it run, its reconcile of a view, its
 // properties and liveness properties, and the monitor of its accepted writes (made from view,
-// in the step from s to ns). Adding a workload controller is a file and a row of newWorkloads.
+// in the step from s to ns), and the kinds it watches. Adding a workload controller is a file and a row of newWorkloads.
 type workload struct {
-	kind       ControllerKind
-	name       string
-	runsWith   []cluster.Kind
+	kind     ControllerKind
+	name     string
+	runsWith []cluster.Kind
+	// watches are the kinds it watches besides pods (its informers, Kubernetes v1.34), one
+	// cache each under CacheInformer.
+	watches    []cluster.Kind
 	reconcile  func(v *cluster.Cluster) []controllers.Intent
 	properties func(m *Model) []checker.Property[State]
 	liveness   func(m *Model) []checker.Property[State] // nil for none

@@ -44,8 +44,11 @@ type Scenario struct {
 
 // Settings are the parameters a user may change (--set name=value).
 type Settings struct {
-	Consistency   datastore.Level
-	Staleness     int
+	Consistency datastore.Level
+	Staleness   int
+	// Cache is whether a controller reads one revision for every kind, or each kind through a
+	// cache of its own (per-kind informers).
+	Cache         orchestration.CacheMode
 	Controllers   int
 	Nodes         int
 	Restart       bool
@@ -97,6 +100,10 @@ var Params = []Param{
 			return strconv.Itoa(s.Staleness)
 		},
 		set: func(s *Settings, v string) (err error) { s.Staleness, err = datastore.ParseStaleness(v); return err }},
+	{Name: "cache", Help: "how a controller reads: one revision for every kind (snapshot), or each kind it watches through an informer cache of its own, each as stale as the level allows on its own (informer: a fresh Job with stale pods)",
+		Choices: orchestration.CacheModes(),
+		get:     func(s *Settings) string { return s.Cache.String() },
+		set:     func(s *Settings, v string) (err error) { s.Cache, err = orchestration.ParseCache(v); return err }},
 	intParam("controllers", "replicas of each controller (scheduler, workload controllers, pod GC), without leader election", 1, 4,
 		func(s *Settings) *int { return &s.Controllers }),
 	intParam("nodes", "number of nodes, each with a kubelet", 1, 6, func(s *Settings) *int { return &s.Nodes }),
@@ -405,7 +412,7 @@ func NodeName(i int) string { return fmt.Sprintf("node-%d", i) }
 // joined and with a kubelet, then the scenario's objects.
 func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	cfg := orchestration.Config{
-		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Client: s.Client,
+		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Cache: set.Cache, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
 		Fair:   set.Fair, Expectations: set.Expectations, NoPodGCLiveCheck: !set.PodGCLiveCheck,
 	}
