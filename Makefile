@@ -35,6 +35,7 @@ test: vet unit wasm race fuzz browser
 # results table of tutorials/03-results.md (about five minutes on two cores).
 matrix:
 	$(GO) run ./cmd/themelios matrix --out tutorials/03-results.md
+	$(GO) run ./cmd/themelios matrix --caches --out README.md
 
 vet:
 	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

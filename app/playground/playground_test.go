@@ -18,7 +18,7 @@ func TestPlaygroundRendersWithTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.ConsumeAll()
-	if p.target != DefaultTarget || len(p.values) != 11 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
+	if p.target != DefaultTarget || len(p.values) != 12 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
 		t.Fatalf("defaults: %q %v %q", p.target, p.values, p.CLI())
 	}
 }
@@ -26,14 +26,14 @@ func TestPlaygroundRendersWithTheEngine(t *testing.T) {
 func TestRequestFromControls(t *testing.T) {
 	p := &Playground{}
 	p.OnInit()
-	p.values[0], p.values[2] = "causal", "2"
+	p.values[0], p.values[3] = "causal", "2"
 	p.strategy, p.seed, p.maxDepth = "simulate", "7", "30"
 	req, err := p.request()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if req.Target != DefaultTarget || req.Strategy != "simulate" || req.Seed != 7 || req.MaxDepth != 30 || req.TimeoutMS != 60000 ||
-		!strings.Contains(strings.Join(req.Sets, " "), "consistency=causal staleness=2 controllers=2") {
+		!strings.Contains(strings.Join(req.Sets, " "), "consistency=causal staleness=2 cache=snapshot controllers=2") {
 		t.Fatalf("request %+v", req)
 	}
 	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30" {
@@ -54,7 +54,7 @@ func TestRequestFromControls(t *testing.T) {
 	if !q.keepGoing || !q.symmetry {
 		t.Fatalf("the link lost keep going or symmetry: %q", p.Link())
 	}
-	p.values[3], p.maxStates = "99", "lots"
+	p.values[4], p.maxStates = "99", "lots"
 	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {
 		t.Fatalf("bad controls: %v", err)
 	}

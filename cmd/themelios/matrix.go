@@ -15,6 +15,7 @@ import (
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
 )
 
@@ -30,6 +31,13 @@ With --out FILE, the table replaces what lies between the lines
 <!-- matrix:begin --> and <!-- matrix:end --> of FILE (or the whole file, if it has no such
 lines): "make matrix" refreshes tutorials/03-results.md that way.
 
+With --caches, it compares instead the two ways a controller reads (cache=snapshot, one
+revision for every kind; cache=informer, one cache per kind it watches): every built-in
+scenario under each level but synchronous (where both read the latest revision and explore the
+same states), one replica of each controller, the outcome and distinct states of each side by
+side. Its markers are <!-- caches:begin --> and <!-- caches:end -->; "make matrix" refreshes
+the README's table that way.
+
 Exit status: 0 the table was made (whatever the verdicts), 2 bad input or usage.
 
 Flags:
@@ -40,6 +48,7 @@ type matrixCell struct {
 	scenario    string
 	level       string
 	controllers int
+	cache       string // with --caches
 	rep         checker.Report
 	err         error
 }
@@ -52,6 +61,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
 	only := fs.String("scenarios", "", "comma-separated scenario `names` (default: every built-in one)")
+	caches := fs.Bool("caches", false, "compare cache=snapshot and cache=informer instead (every level but synchronous, one controller each)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, matrixUsage)
@@ -72,46 +82,59 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(names) == 0 {
 		return fail(stderr, "matrix: no built-in scenario named %q", *only)
 	}
+	opts := checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout}
 	var cells []matrixCell
+	run := func(c matrixCell, set ...string) {
+		entry, _ := catalog.Lookup(c.scenario)
+		m, err := entry.Make(append([]string{"consistency=" + c.level, fmt.Sprintf("controllers=%d", c.controllers)}, set...))
+		if err == nil {
+			c.rep, err = m.Check(ctx, c.scenario, opts)
+		}
+		c.err = err
+		cells = append(cells, c)
+		fmt.Fprintf(stderr, "%s %s controllers=%d %s: %s\n", c.scenario, c.level, c.controllers, strings.Join(set, " "), outcome(c))
+	}
 	for _, name := range names {
-		entry, _ := catalog.Lookup(name)
 		for _, level := range datastore.Levels() {
-			for _, n := range []int{1, 2} {
-				c := matrixCell{scenario: name, level: level.String(), controllers: n}
-				m, err := entry.Make([]string{"consistency=" + level.String(), fmt.Sprintf("controllers=%d", n)})
-				if err == nil {
-					c.rep, err = m.Check(ctx, name, checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout})
+			switch {
+			case !*caches:
+				for _, n := range []int{1, 2} {
+					run(matrixCell{scenario: name, level: level.String(), controllers: n})
 				}
-				c.err = err
-				cells = append(cells, c)
-				fmt.Fprintf(stderr, "%s %s controllers=%d: %s\n", name, level, n, outcome(c))
+			case level != datastore.Synchronous:
+				for _, cache := range orchestration.CacheModes() {
+					run(matrixCell{scenario: name, level: level.String(), controllers: 1, cache: cache}, "cache="+cache)
+				}
 			}
 		}
 	}
-	table := matrixTable(cells, *maxStates, *timeout)
+	table, marker := matrixTable(cells, *maxStates, *timeout), "matrix"
+	if *caches {
+		table, marker = cachesTable(cells, *maxStates, *timeout), "caches"
+	}
 	fmt.Fprint(stdout, table)
 	if *out != "" {
-		if err := writeBetweenMarkers(*out, table); err != nil {
+		if err := writeBetweenMarkers(*out, marker, table); err != nil {
 			return fail(stderr, "matrix: %v", err)
 		}
 	}
 	return exitOK
 }
 
-// Markers delimit the generated table in a Markdown file.
-const (
-	beginMarker = "<!-- matrix:begin -->\n"
-	endMarker   = "<!-- matrix:end -->"
-)
+// Markers delimit a generated table in a Markdown file: <!-- NAME:begin --> and
+// <!-- NAME:end -->, NAME matrix or caches.
+func beginMarker(name string) string { return "<!-- " + name + ":begin -->\n" }
+func endMarker(name string) string   { return "<!-- " + name + ":end -->" }
 
-// writeBetweenMarkers writes table into file between its markers, or as the whole file when
-// it does not exist or has no markers.
-func writeBetweenMarkers(file, table string) error {
+// writeBetweenMarkers writes table into file between its markers of that name, or as the
+// whole file when it does not exist or has no markers.
+func writeBetweenMarkers(file, name, table string) error {
 	old, err := os.ReadFile(file)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
 	text := string(old)
+	beginMarker, endMarker := beginMarker(name), endMarker(name)
 	b, e := strings.Index(text, beginMarker), strings.Index(text, endMarker)
 	if b < 0 || e < b {
 		return os.WriteFile(file, []byte(table), 0o644)
@@ -169,6 +192,43 @@ func matrixTable(cells []matrixCell, maxStates int64, timeout time.Duration) str
 		}
 		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %s |\n", c.scenario, c.level, c.controllers, result, prop, trace,
 			checker.Thousands(c.rep.Unique), search, duration(c.rep.DurationMS))
+	}
+	return b.String()
+}
+
+// cachesTable renders the cells of --caches as Markdown: per scenario and level, the snapshot
+// cell then the informer cell, side by side.
+func cachesTable(cells []matrixCell, maxStates int64, timeout time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| scenario | consistency | snapshot: outcome | states | informer: outcome | states |\n")
+	fmt.Fprintf(&b, "|---|---|---|---:|---|---:|\n")
+	short := func(c matrixCell) string {
+		if c.err != nil {
+			return "error"
+		}
+		for _, p := range c.rep.Properties {
+			if p.Status == "violated" {
+				return fmt.Sprintf("✗ %s (%d)", p.Name, len(p.Trace)-1)
+			}
+		}
+		if c.rep.Complete {
+			return "✓ all hold"
+		}
+		if c.rep.Stopped == "timeout" {
+			return fmt.Sprintf("? none found (%v)", timeout)
+		}
+		return "? none found"
+	}
+	states := func(c matrixCell) string {
+		n := checker.Thousands(c.rep.Unique)
+		if c.rep.Stopped == "max-states" {
+			n = "≥ " + checker.Thousands(maxStates)
+		}
+		return n
+	}
+	for i := 0; i+1 < len(cells); i += 2 {
+		a, z := cells[i], cells[i+1]
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", a.scenario, a.level, short(a), states(a), short(z), states(z))
 	}
 	return b.String()
 }

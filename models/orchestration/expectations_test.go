@@ -290,14 +290,20 @@ func TestDeploymentStaleAnnotation(t *testing.T) {
 	}
 }
 
-// Kubernetes issue 41889 (bugs/sts-ordered-stale-ready): the StatefulSet controller, on a view
-// with the scale-up and a healthy web-0, creates web-1 after web-0's node crashed and pod GC
-// removed it (9 steps); without crashes the check is complete and every property holds.
+// Kubernetes issue 41889 (bugs/sts-ordered-stale-ready): the StatefulSet controller, reading
+// the scale-up from a fresh StatefulSet cache and a healthy web-0 from a stale pod cache, as
+// reported, creates web-1 after web-0's node crashed and pod GC removed it (9 steps; with one
+// snapshot per step, from a revision that has both); without crashes the check is complete and
+// every property holds.
 func TestStatefulSetOrderedStaleReady(t *testing.T) {
 	const name = "bugs/sts-ordered-stale-ready"
 	steps := violation(t, model(t, name, nil), orchestration.OrderedCreate, 9)
-	if got := steps[9].Action; !strings.Contains(got, "(2 behind latest) and created pod web-1") || !strings.Contains(steps[7].Action, "crashed") {
+	if got := steps[9].Action; !strings.Contains(got, "read pods at revision 8 (1 behind latest), statefulsets, controllerrevisions and persistentvolumeclaims at revision 9 (latest) and created pod web-1") || !strings.Contains(steps[7].Action, "crashed") {
 		t.Errorf("steps 7 and 9: %q, %q", steps[7].Action, got)
+	}
+	snapshot := violation(t, model(t, name, func(s *scenario.Settings) { s.Cache = orchestration.CacheSnapshot }), orchestration.OrderedCreate, 9)
+	if got := snapshot[9].Action; !strings.Contains(got, "read revision 7 (2 behind latest) and created pod web-1") {
+		t.Errorf("with one snapshot per step, step 9: %q", got)
 	}
 	r := check(t, model(t, name, func(s *scenario.Settings) { s.NodeCrash = false }))
 	for _, p := range r.Properties {

@@ -395,16 +395,18 @@ func TestNodeFit(t *testing.T) {
 }
 
 // TestSchedulerRestartOvercommit: Kubernetes issue 45220 (bugs/scheduler-restart-overcommit).
-// The scheduler binds one pod, restarts onto a cache without that binding, fails to bind the
-// same pod again (409, back-off), and binds the other to the full node: 6 steps. Without
-// restarts it counts the pod it assumed, and the property holds on a complete search.
+// The scheduler binds one pod, restarts onto a pod cache without that binding (its node cache
+// fresh, as reported), fails to bind the same pod again (409, back-off), and binds the other to
+// the full node: 6 steps, also with one snapshot per step. Without restarts it counts the pod
+// it assumed, and the property holds on a complete search.
 func TestSchedulerRestartOvercommit(t *testing.T) {
 	const name = "bugs/scheduler-restart-overcommit"
 	steps := violation(t, model(t, name, nil), orchestration.BoundFit, 6)
+	violation(t, model(t, name, func(s *scenario.Settings) { s.Cache = orchestration.CacheSnapshot }), orchestration.BoundFit, 6)
 	for i, want := range map[int]string{
 		4: "scheduler-1 restarted",
-		5: "tried to bind pod web-f5hbb: 409 Conflict",
-		6: "scheduler-1 read revision 3 (1 behind latest) and bound pod web-pxvbb to node node-1",
+		5: "scheduler-1 read pods at revision 2 (2 behind latest), nodes and persistentvolumeclaims at revision 4 (latest) and tried to bind pod web-f5hbb: 409 Conflict",
+		6: "scheduler-1 read pods at revision 3 (1 behind latest), nodes and persistentvolumeclaims at revision 4 (latest) and bound pod web-pxvbb to node node-1",
 	} {
 		if !strings.Contains(steps[i].Action, want) {
 			t.Errorf("step %d: %q lacks %q", i, steps[i].Action, want)
