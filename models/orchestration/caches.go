@@ -164,14 +164,14 @@ type composedTable struct {
 // first. Where the level's writes land on the latest revision (Model.siblings), consecutive
 // revisions with the same objects of kind k give the same successor (runEnd makes the cache's
 // new position the same), so only the newest of each run is listed.
-func (m *Model) cacheReads(st datastore.Store, sess datastore.Session, k cluster.Kind) []int64 {
+func (m *Model) cacheReads(st datastore.Store, sess datastore.Session, kinds ...cluster.Kind) []int64 {
 	revs := m.store.Readable(st, sess)
 	if !m.siblings || m.noCacheRuns || len(revs) < 2 {
 		return revs
 	}
 	out := revs[:0]
 	for x, r := range revs {
-		if x+1 < len(revs) && cluster.SameKind(st.At(r), st.At(revs[x+1]), k) {
+		if x+1 < len(revs) && sameKinds(st.At(r), st.At(revs[x+1]), kinds) {
 			continue
 		}
 		out = append(out, r)
@@ -183,13 +183,13 @@ func (m *Model) cacheReads(st datastore.Store, sess datastore.Session, k cluster
 // reads what a cache at runEnd reads (the same objects of its kind, at any revision it may
 // read), so Normalize moves it there. Only where writes land on the latest revision: under
 // optimistic and causal consistency the revision read is where a write applies.
-func runEnd(st datastore.Store, p int64, k cluster.Kind) int64 {
+func runEnd(st datastore.Store, p int64, kinds ...cluster.Kind) int64 {
 	c := st.At(p)
 	if c == nil {
 		return p
 	}
 	for q := p + 1; q <= st.Latest().Number; q++ {
-		if !cluster.SameKind(c, st.At(q), k) {
+		if !sameKinds(c, st.At(q), kinds) {
 			return q - 1
 		}
 	}
@@ -247,6 +247,16 @@ func (m *Model) informerSteps(buf []Action, i int, s State, latest *cluster.Clus
 			return buf
 		}
 	}
+}
+
+// sameKinds reports whether c and d hold the same objects of every kind of kinds.
+func sameKinds(c, d *cluster.Cluster, kinds []cluster.Kind) bool {
+	for _, k := range kinds {
+		if !cluster.SameKind(c, d, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // olderOrSame reports whether every revision of a is at most b's.
