@@ -24,7 +24,9 @@ const (
 	// kinds): it moves forward monotonically and on its own, never further behind the latest
 	// revision than the staleness bound, and a restart re-lists every cache (from the latest
 	// revision, or under resettable-session from any retained one). A step reads each kind
-	// from its cache, so a view may hold a fresh Job and stale pods.
+	// from its cache, so a view may hold a fresh Job and stale pods. (Any retained revision,
+	// after a restart under resettable-session, is one within the staleness bound: restarts
+	// make the store keep no more.)
 	CacheInformer
 )
 
@@ -160,11 +162,15 @@ type composedTable struct {
 	views map[composeKey]*cluster.Cluster // only looked up
 }
 
-// cacheReads lists the revisions a cache of kind k at position sess may read in st, oldest
-// first. Where the level's writes land on the latest revision (Model.siblings), consecutive
-// revisions with the same objects of kind k give the same successor (runEnd makes the cache's
-// new position the same), so only the newest of each run is listed.
+// cacheReads lists the revisions a cache of the given kinds (at least one) at position sess
+// may read in st, oldest first. Where the level's writes land on the latest revision
+// (Model.siblings), consecutive revisions with the same objects of those kinds give the same
+// successor (runEnd makes the cache's new position the same), so only the newest of each run
+// is listed.
 func (m *Model) cacheReads(st datastore.Store, sess datastore.Session, kinds ...cluster.Kind) []int64 {
+	if len(kinds) == 0 {
+		panic("orchestration: a cache of no kind")
+	}
 	revs := m.store.Readable(st, sess)
 	if !m.siblings || m.noCacheRuns || len(revs) < 2 {
 		return revs
@@ -179,11 +185,14 @@ func (m *Model) cacheReads(st datastore.Store, sess datastore.Session, kinds ...
 	return out
 }
 
-// runEnd is the newest revision from p on with the same objects of kind k as p: a cache at p
-// reads what a cache at runEnd reads (the same objects of its kind, at any revision it may
-// read), so Normalize moves it there. Only where writes land on the latest revision: under
+// runEnd is the newest revision from p on with the same objects of the given kinds (at least
+// one) as p: a cache at p reads what a cache at runEnd reads (the same objects of its kinds, at
+// any revision it may read), so Normalize moves it there. Only where writes land on the latest revision: under
 // optimistic and causal consistency the revision read is where a write applies.
 func runEnd(st datastore.Store, p int64, kinds ...cluster.Kind) int64 {
+	if len(kinds) == 0 {
+		panic("orchestration: a cache of no kind")
+	}
 	c := st.At(p)
 	if c == nil {
 		return p
@@ -345,8 +354,8 @@ func formatReads(r Reads, latest int64) string {
 	return "read " + strings.Join(parts, ", ")
 }
 
-// cachePositions says where each cache of controller i stands, grouped by revision: "pods rev
-// 4, jobs rev 6" ("-" for a cache that has not read, "restarted" for one re-listing).
+// cachePositions says where each cache of controller i stands, kind by kind: "pods rev 4,
+// jobs rev 6" ("-" for a cache that has not read, "restarted" for one re-listing).
 func (m *Model) cachePositions(i int, l Local) string {
 	at := func(s datastore.Session) string {
 		switch {

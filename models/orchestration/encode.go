@@ -280,9 +280,7 @@ func (e *encoder) str(s string) {
 	e.buf = append(e.buf, s...)
 }
 
-// position writes a revision as its position in the retained history: 0 for none, -1 for
-// one no longer retained.
-// session writes a cache's position: restarted, or its position in the history.
+// session writes a session (a cache's position): restarted, or its position in the history.
 func (e *encoder) session(s datastore.Session) {
 	if s == datastore.SessionReset {
 		e.int(-2)
@@ -291,6 +289,8 @@ func (e *encoder) session(s datastore.Session) {
 	}
 }
 
+// position writes a revision as its position in the retained history: 0 for none, -1 for
+// one no longer retained.
 func (e *encoder) position(rev int64) {
 	switch first := e.history.History[0].Number; {
 	case rev <= 0:

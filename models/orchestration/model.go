@@ -175,7 +175,9 @@ func New(cfg Config) (*Model, error) {
 	for i, c := range m.ctrls {
 		var w []cluster.Kind
 		if cfg.Cache == CacheInformer {
-			w = m.watches(c.Kind)
+			if w = m.watches(c.Kind); len(w) > moreCaches {
+				return nil, fmt.Errorf("%s watches %d kinds besides pods; the model keeps at most %d caches more", c.Name, len(w), moreCaches)
+			}
 		}
 		m.watch = append(m.watch, w)
 		m.shares = append(m.shares, i)
@@ -385,8 +387,9 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 	}
 }
 
-// Actions lists, in order: controller steps (by controller, revision read, intent), faults,
-// then client actions.
+// Actions lists, in order: controller steps (by controller, revision read, intent; under
+// CacheInformer by controller, combination of its caches' reads, intent: informerSteps),
+// faults, then client actions.
 func (m *Model) Actions(s State, buf []Action) []Action {
 	latest := s.Store.Latest().Cluster
 	for i := range m.ctrls {
@@ -680,7 +683,9 @@ func (m *Model) normalize(s *State) {
 	m.setPositions(s, sessions)
 	if m.cfg.Cache == CacheInformer && m.siblings && !m.noCacheRuns {
 		m.toRunEnds(s)
-		s.Store = m.store.Normalize(s.Store, m.positions(s, sessions[:0]))
+		sessions = m.positions(s, sessions[:0])
+		s.Store = m.store.Normalize(s.Store, sessions)
+		m.setPositions(s, sessions)
 	}
 	for i := range s.Local {
 		if len(s.Local[i].Expect) > 0 {
@@ -766,8 +771,8 @@ func nextUID(s State) cluster.UID {
 	return u + 1
 }
 
-// Representative orders the replicas of each controller kind by their session, their
-// expectations and, for schedulers, their back-off queue and assumed pods (the only local state a controller other
+// Representative orders the replicas of each controller kind by their session (and the
+// positions of their other caches, CacheInformer), their expectations and, for schedulers, their back-off queue and assumed pods (the only local state a controller other
 // than a kubelet has; compared by raw UID, so that equivalent states may keep two orders): replicas of a kind run the same reconcile and
 // no property names one, so they are interchangeable. Kubelets are never permuted: each is
 // bound to its node's name, which objects carry, so nodes are interchangeable only by renaming

@@ -25,8 +25,10 @@ import (
 // controller's containers and node are the same.
 //
 //   - R is a simulation. Every step of t' is a step of t by the same action to a state R-related
-//     to its target: a controller reads any revision of [max(session, oldest readable), latest],
-//     and in t both bounds are at most those of t' (the same revisions, the same snapshots), so
+//     to its target: a controller reads any revision of [max(session, oldest readable), latest]
+//     (under CacheInformer each of its caches does, from its own position: the argument holds
+//     cache by cache, positions compared componentwise), and in t both bounds are at most those
+//     of t' (the same revisions, the same snapshots), so
 //     it reads the same view, makes the same intents (a kubelet's also depend on its containers,
 //     the same) and writes the same object to the same latest revision (or, under optimistic and
 //     causal consistency, to the revision read, retained by both; a causal merge meets in t only
@@ -81,8 +83,9 @@ func forward(from, to datastore.Session) bool {
 }
 
 // CoveredStep implements checker.StepCovering: a controller's step reading revision r is
-// covered by its step reading an older revision r0 that it may also read, when the two make the
-// same intent (the same write, byte for byte with every counter, and the same containers
+// covered by its step reading an older revision r0 that it may also read (under CacheInformer:
+// a combination of its caches' reads none of which is newer, informerSteps), when the two make
+// the same intent (the same write, byte for byte with every counter, and the same containers
 // started or stopped) and the level's writes land on the latest revision whatever was read
 // (synchronous, monotonic and resettable sessions; under optimistic and causal consistency a
 // write lands on the revision read). The two successors are then the same state but for the
