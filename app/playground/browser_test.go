@@ -375,3 +375,31 @@ func TestBrowserTutorial(t *testing.T) {
 		t.Fatalf("the results page is %dpx wider than a phone's screen", w)
 	}
 }
+
+// Per-kind caches in the playground: a scenario that reads through informer caches says so in
+// its controls, each step says what each cache read, and the state lists where each cache
+// stands (Kubernetes issue 41889: a fresh StatefulSet and a stale pod cache).
+func TestBrowserInformerCaches(t *testing.T) {
+	url := site(t)
+	b := browser(t)
+	p := open(t, b, url)
+	p.MustSetViewport(1280, 1000, 1, false)
+	choose(p, "#target", "bugs/sts-ordered-stale-ready")
+	waitText(t, p, "#cli", "themelios check bugs/sts-ordered-stale-ready", 5*time.Second)
+	if v := p.MustElement("#param-cache").MustProperty("value").String(); v != "informer" {
+		t.Fatalf("the cache control shows %q", v)
+	}
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#trace-title", "StatefulSet pods are created in order, each once its predecessors are Running and Ready: 9 steps", time.Minute)
+	p.MustElement("#step-9 button").MustClick()
+	waitText(t, p, "#step-action", "9. statefulset-controller-1 read pods at revision 8 (1 behind latest), statefulsets, controllerrevisions and persistentvolumeclaims at revision 9 (latest) and created pod web-1", 5*time.Second)
+	waitText(t, p, "#state", "pods rev 8, statefulsets rev 10, controllerrevisions rev 10, persistentvolumeclaims rev 10", time.Second)
+	screenshot(t, p, "informer.png")
+	// The same scenario with one snapshot per step reads one revision for every kind.
+	choose(p, "#param-cache", "snapshot")
+	waitText(t, p, "#cli", "--set cache=snapshot", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#trace-title", ": 9 steps", time.Minute)
+	p.MustElement("#step-9 button").MustClick()
+	waitText(t, p, "#step-action", "9. statefulset-controller-1 read revision 7 (2 behind latest) and created pod web-1", 5*time.Second)
+}
