@@ -32,6 +32,13 @@ type StateFormatter[S any] interface {
 	FormatState(s S) string
 }
 
+// SceneDescriber is implemented by models that describe a state as structured data for a
+// picture (the playground draws it): any value that encodes to JSON. The checker only carries
+// it (TraceStep.Scene).
+type SceneDescriber[S any] interface {
+	Scene(s S) any
+}
+
 // Symmetric is implemented by models whose states are interchangeable under some
 // permutations of their components (Options.Symmetry). Representative returns the canonical
 // member of s's orbit: a state that behaves like s up to the permutation, and is the same for

@@ -62,6 +62,9 @@ type TraceStep struct {
 	Action    string   `json:"action"`
 	State     string   `json:"state"`
 	Violating []string `json:"violating,omitempty"`
+	// Scene is the state as the model describes it for a picture (SceneDescriber), as JSON;
+	// empty when the model has none.
+	Scene json.RawMessage `json:"scene,omitempty"`
 }
 
 // InitAction is the action of a rendered trace's first step.
@@ -138,10 +141,18 @@ func RenderTrace[S, A any](m Model[S, A], tr *Trace[S, A]) []TraceStep {
 		}
 		return out
 	}
-	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init), Violating: violating(tr.Init)}}
+	scene := func(s S) json.RawMessage {
+		if d, ok := m.(SceneDescriber[S]); ok {
+			if b, err := json.Marshal(d.Scene(s)); err == nil {
+				return b
+			}
+		}
+		return nil
+	}
+	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init), Violating: violating(tr.Init), Scene: scene(tr.Init)}}
 	prev := tr.Init
 	for _, st := range tr.Steps {
-		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State), Violating: violating(st.State)})
+		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State), Violating: violating(st.State), Scene: scene(st.State)})
 		prev = st.State
 	}
 	return steps

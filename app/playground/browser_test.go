@@ -162,6 +162,17 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	// Click a step.
 	p.MustElement("#step-12 button").MustClick()
 	waitText(t, p, "#step-action", "12. kubelet/node-2", 5*time.Second)
+	// The picture of the cluster: the pod identity that runs twice is red on both nodes, and
+	// the step's change is outlined; the kubectl tables are one click away.
+	p.MustElement("#cluster")
+	if n := len(p.MustElements("#cluster g.pod.twice")); n != 2 {
+		t.Fatalf("%d pods drawn as running twice, want 2", n)
+	}
+	if n := len(p.MustElements("#cluster g.node[data-node] g.pod.twice")); n != 2 || len(p.MustElements("#cluster .changed")) == 0 {
+		t.Fatalf("the identity running twice is not drawn in two node boxes (%d), or the change is not marked", n)
+	}
+	screenshot(t, p, "picture.png")
+	p.MustElement("#tables summary").MustClick()
 	waitText(t, p, "#state", "web-", time.Second)
 	waitText(t, p, "#step-properties", "✗ violated here: a pod identity runs on at most one node", time.Second)
 	p.MustElement("#step-3 button").MustClick()
@@ -393,6 +404,10 @@ func TestBrowserInformerCaches(t *testing.T) {
 	waitText(t, p, "#trace-title", "StatefulSet pods are created in order, each once its predecessors are Running and Ready: 9 steps", time.Minute)
 	p.MustElement("#step-9 button").MustClick()
 	waitText(t, p, "#step-action", "9. statefulset-controller-1 read pods at revision 8 (1 behind latest), statefulsets, controllerrevisions and persistentvolumeclaims at revision 9 (latest) and created pod web-1", 5*time.Second)
+	if text := p.MustElement(`#cluster g.node[data-node="node-1"]`).MustProperty("textContent").String(); !strings.Contains(text, "crashed") {
+		t.Fatalf("node-1 is not drawn as crashed: %q", text)
+	}
+	p.MustElement("#tables summary").MustClick()
 	waitText(t, p, "#state", "pods rev 8, statefulsets rev 10, controllerrevisions rev 10, persistentvolumeclaims rev 10", time.Second)
 	screenshot(t, p, "informer.png")
 	// The same scenario with one snapshot per step reads one revision for every kind.
@@ -400,6 +415,6 @@ func TestBrowserInformerCaches(t *testing.T) {
 	waitText(t, p, "#cli", "--set cache=snapshot", 5*time.Second)
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#trace-title", ": 9 steps", time.Minute)
-	p.MustElement("#step-9 button").MustClick()
+	p.MustElement("#step-9 button").MustEval("() => this.click()")
 	waitText(t, p, "#step-action", "9. statefulset-controller-1 read revision 7 (2 behind latest) and created pod web-1", 5*time.Second)
 }

@@ -38,6 +38,7 @@ type Playground struct {
 	shown       *shown // the trace on display, from a check or explored by hand
 	step        int    // selected step of it
 	changesOnly bool
+	tablesOpen  bool   // the kubectl tables under the cluster picture are shown
 	link        string // the last copied permalink
 
 	graph      bool   // capture the state graph in the next check

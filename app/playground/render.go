@@ -10,6 +10,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -249,7 +250,14 @@ func (p *Playground) renderTrace() app.UI {
 			app.Div().Class("state").Body(
 				app.P().ID("step-action").Class("action").Text(fmt.Sprintf("%d. %s", p.step, step.Action)),
 				p.renderStepProperties(step),
-				app.Pre().ID("state").Body(lines...),
+				p.renderScene(tr),
+				app.Details().ID("tables").Open(p.tablesOpen || decodeScene(step.Scene) == nil).Body(
+					app.Summary().Text("kubectl tables").OnClick(func(ctx app.Context, e app.Event) {
+						e.PreventDefault()
+						p.tablesOpen = !p.tablesOpen
+					}),
+					app.Pre().ID("state").Body(lines...),
+				),
 				p.renderNext(),
 			),
 		),
@@ -354,4 +362,18 @@ func joinLines(l []string) string {
 		s += x
 	}
 	return s
+}
+
+// renderScene draws the picture of the cluster at the selected step, its change from the
+// previous step outlined (nothing for a model without scenes).
+func (p *Playground) renderScene(tr []checker.TraceStep) app.UI {
+	cur := decodeScene(tr[p.step].Scene)
+	if cur == nil {
+		return app.Text("")
+	}
+	var prev *orchestration.Scene
+	if p.step > 0 {
+		prev = decodeScene(tr[p.step-1].Scene)
+	}
+	return app.Div().Class("scene").Body(app.Raw(sceneSVG(cur, prev, tr[p.step].Action)))
 }

@@ -374,3 +374,17 @@ func (m *Model) cachePositions(i int, l Local) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// readOf says what controller i with local state l last read: "rev 4" (under CacheInformer,
+// each cache: cachePositions), "restarted", or "-" before its first read.
+func (m *Model) readOf(i int, l Local) string {
+	switch {
+	case l.Session == datastore.SessionReset:
+		return "restarted"
+	case l.Session <= 0:
+		return "-"
+	case len(m.watch[i]) > 0:
+		return m.cachePositions(i, l)
+	}
+	return fmt.Sprintf("rev %d", l.Session)
+}

@@ -152,17 +152,9 @@ func (m *Model) FormatState(s State) string {
 	fmt.Fprintln(tw, "CONTROLLER\tREAD\tCONTAINERS")
 	for i, c := range m.ctrls {
 		l := s.Local[i]
-		read := "-"
-		switch {
-		case l.Down:
+		read := m.readOf(i, l)
+		if l.Down {
 			read = "node down"
-		case l.Session == datastore.SessionReset:
-			read = "restarted"
-		case l.Session > 0:
-			read = fmt.Sprintf("rev %d", l.Session)
-			if len(m.watch[i]) > 0 {
-				read = m.cachePositions(i, l)
-			}
 		}
 		var cs []string
 		for _, ct := range l.Containers {
