@@ -39,6 +39,14 @@ type SceneDescriber[S any] interface {
 	Scene(s S) any
 }
 
+// ReadDescriber is implemented by models that describe what an action read, as structured data
+// (the playground draws what a controller saw beside the latest state, and a timeline of the
+// reads): any value that encodes to JSON, or nil for an action that reads nothing. The
+// checker only carries it (TraceStep.Read).
+type ReadDescriber[S, A any] interface {
+	DescribeRead(s S, a A) any
+}
+
 // Symmetric is implemented by models whose states are interchangeable under some
 // permutations of their components (Options.Symmetry). Representative returns the canonical
 // member of s's orbit: a state that behaves like s up to the permutation, and is the same for

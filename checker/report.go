@@ -65,6 +65,9 @@ type TraceStep struct {
 	// Scene is the state as the model describes it for a picture (SceneDescriber), as JSON;
 	// empty when the model has none.
 	Scene json.RawMessage `json:"scene,omitempty"`
+	// Read is what the step's action read, as the model describes it (ReadDescriber), as
+	// JSON; empty for the initial step, an action that reads nothing, or a model without it.
+	Read json.RawMessage `json:"read,omitempty"`
 }
 
 // InitAction is the action of a rendered trace's first step.
@@ -149,10 +152,21 @@ func RenderTrace[S, A any](m Model[S, A], tr *Trace[S, A]) []TraceStep {
 		}
 		return nil
 	}
+	read := func(s S, a A) json.RawMessage {
+		if d, ok := m.(ReadDescriber[S, A]); ok {
+			if v := d.DescribeRead(s, a); v != nil {
+				if b, err := json.Marshal(v); err == nil {
+					return b
+				}
+			}
+		}
+		return nil
+	}
 	steps := []TraceStep{{Action: InitAction, State: StateString(m, tr.Init), Violating: violating(tr.Init), Scene: scene(tr.Init)}}
 	prev := tr.Init
 	for _, st := range tr.Steps {
-		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State), Violating: violating(st.State), Scene: scene(st.State)})
+		steps = append(steps, TraceStep{Action: ActionString(m, prev, st.Action), State: StateString(m, st.State), Violating: violating(st.State),
+			Scene: scene(st.State), Read: read(prev, st.Action)})
 		prev = st.State
 	}
 	return steps

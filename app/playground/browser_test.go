@@ -172,6 +172,14 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 		t.Fatalf("the identity running twice is not drawn in two node boxes (%d), or the change is not marked", n)
 	}
 	screenshot(t, p, "picture.png")
+	// What kubelet/node-2 saw beside the latest, and the timeline of the reads with the
+	// selected step shaded.
+	waitText(t, p, "#saw summary", "What kubelet/node-2 saw (revision 12) beside the latest (revision 12)", time.Second)
+	p.MustElement("#saw-view")
+	p.MustElement("#saw-latest")
+	if n := len(p.MustElements("#timeline g.lane")); n < 4 || len(p.MustElements("#timeline circle.read.stale")) == 0 {
+		t.Fatalf("the timeline has %d lanes and no stale read", n)
+	}
 	p.MustElement("#tables summary").MustClick()
 	waitText(t, p, "#state", "web-", time.Second)
 	waitText(t, p, "#step-properties", "✗ violated here: a pod identity runs on at most one node", time.Second)
@@ -406,6 +414,13 @@ func TestBrowserInformerCaches(t *testing.T) {
 	waitText(t, p, "#step-action", "9. statefulset-controller-1 read pods at revision 8 (1 behind latest), statefulsets, controllerrevisions and persistentvolumeclaims at revision 9 (latest) and created pod web-1", 5*time.Second)
 	if text := p.MustElement(`#cluster g.node[data-node="node-1"]`).MustProperty("textContent").String(); !strings.Contains(text, "crashed") {
 		t.Fatalf("node-1 is not drawn as crashed: %q", text)
+	}
+	waitText(t, p, "#saw summary", "What statefulset-controller-1 saw (pods at 8, statefulsets at 9, controllerrevisions at 9, persistentvolumeclaims at 9) beside the latest (revision 9)", time.Second)
+	if text := p.MustElement(`#saw-view g.node[data-node="node-1"]`).MustProperty("textContent").String(); !strings.Contains(text, "web-0") {
+		t.Fatalf("the StatefulSet controller's pod cache still has web-0 on node-1: %q", text)
+	}
+	if n := len(p.MustElements(`#timeline g.lane[data-controller="statefulset-controller-1"] circle[data-step="9"]`)); n != 4 {
+		t.Fatalf("%d marks for step 9's four caches", n)
 	}
 	p.MustElement("#tables summary").MustClick()
 	waitText(t, p, "#state", "pods rev 8, statefulsets rev 10, controllerrevisions rev 10, persistentvolumeclaims rev 10", time.Second)

@@ -233,6 +233,7 @@ func (p *Playground) renderTrace() app.UI {
 				app.Text(" changes only"),
 			),
 		),
+		p.renderTimeline(tr),
 		app.Div().Class("columns").Body(
 			app.Ol().ID("trace").Start(0).Body(
 				app.Range(tr).Slice(func(i int) app.UI {
@@ -375,5 +376,47 @@ func (p *Playground) renderScene(tr []checker.TraceStep) app.UI {
 	if p.step > 0 {
 		prev = decodeScene(tr[p.step-1].Scene)
 	}
-	return app.Div().Class("scene").Body(app.Raw(sceneSVG(cur, prev, tr[p.step].Action)))
+	scene := app.Div().Class("scene").Body(app.Raw(sceneSVG("cluster", cur, prev, tr[p.step].Action)))
+	read := decodeRead(tr[p.step].Read)
+	if read == nil || prev == nil {
+		return scene
+	}
+	// What the controller saw beside the latest revision before its step, each picture
+	// outlining where it differs from the other.
+	latest := storeOnly(prev)
+	return app.Div().Body(
+		app.Details().ID("saw").Open(true).Body(
+			app.Summary().Text(fmt.Sprintf("What %s saw (%s) beside the latest (revision %d)", read.Controller, describeReads(read), read.Latest)),
+			app.Div().Class("saw-columns").Body(
+				app.Div().Class("scene").Body(app.H3().Text("What it saw"), app.Raw(sceneSVG("saw-view", &read.Saw, &latest, ""))),
+				app.Div().Class("scene").Body(app.H3().Text("The latest"), app.Raw(sceneSVG("saw-latest", &latest, &read.Saw, ""))),
+			),
+		),
+		app.H3().Text("After the step"),
+		scene,
+	)
+}
+
+// describeReads says what a step read: "revision 4", or each cache's "pods at 4, jobs at 6".
+func describeReads(r *orchestration.StepRead) string {
+	var parts []string
+	for _, k := range r.Reads {
+		if k.Kind == "*" {
+			return fmt.Sprintf("revision %d", k.Rev)
+		}
+		parts = append(parts, fmt.Sprintf("%s at %d", k.Kind, k.Rev))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// renderTimeline draws the trace's reads (timelineSVG), the selected step shaded.
+func (p *Playground) renderTimeline(tr []checker.TraceStep) app.UI {
+	svg := timelineSVG(tr, p.step)
+	if svg == "" {
+		return app.Text("")
+	}
+	return app.Details().ID("timeline-box").Class("timeline").Open(true).Body(
+		app.Summary().Text("Timeline: what each controller read (dots) against the latest revision (line); stale reads in red"),
+		app.Div().Class("timeline-scroll").Body(app.Raw(svg)),
+	)
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 
+	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/orchestration"
 )
 
@@ -40,7 +42,7 @@ const (
 // desired counts, and each controller with what it read. What differs from prev (the previous
 // step's picture, nil for none) is outlined: the step's change, and the controller that took
 // the step (action, the step's sentence, starts with its name).
-func sceneSVG(cur, prev *orchestration.Scene, action string) string {
+func sceneSVG(id string, cur, prev *orchestration.Scene, action string) string {
 	var b strings.Builder
 	y := 0
 	// Nodes, perRow to a row.
@@ -90,8 +92,10 @@ func sceneSVG(cur, prev *orchestration.Scene, action string) string {
 		}
 		y += rowHeight + nodeGap
 	}
-	text(&body, 0, y+14, "title", fmt.Sprintf("Controllers (latest revision %d)", cur.Revision))
-	y += 22
+	if len(cur.Controllers) > 0 {
+		text(&body, 0, y+14, "title", fmt.Sprintf("Controllers (latest revision %d)", cur.Revision))
+		y += 22
+	}
 	for _, c := range cur.Controllers {
 		cls := "controller"
 		if c.Down {
@@ -110,7 +114,7 @@ func sceneSVG(cur, prev *orchestration.Scene, action string) string {
 		body.WriteString(`</g>`)
 		y += rowHeight
 	}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" id="cluster" role="img" aria-label="The cluster at this step" viewBox="-2 -2 %d %d" width="100%%" style="max-width:%dpx">`, sceneWidth+4, y+4, sceneWidth+4)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" id="%s" role="img" aria-label="The cluster" viewBox="-2 -2 %d %d" width="100%%" style="max-width:%dpx">`, id, sceneWidth+4, y+4, sceneWidth+4)
 	b.WriteString(body.String())
 	b.WriteString(`</svg>`)
 	return b.String()
@@ -229,4 +233,121 @@ func containsWorkload(ws []orchestration.SceneWorkload, w orchestration.SceneWor
 		}
 	}
 	return false
+}
+
+// decodeRead reads a trace step's read (checker.TraceStep.Read), or nil.
+func decodeRead(raw json.RawMessage) *orchestration.StepRead {
+	if len(raw) == 0 {
+		return nil
+	}
+	var r orchestration.StepRead
+	if json.Unmarshal(raw, &r) != nil {
+		return nil
+	}
+	return &r
+}
+
+// Timeline layout.
+const (
+	laneHeight = 44
+	laneLabel  = 190 // the controller's name
+	stepWidth  = 34
+)
+
+// timelineSVG draws the reads of a trace: one lane per controller that read, time (the step)
+// from left to right, the latest revision as a line in every lane and each read as a mark at
+// the revision it read (one per cache under per-kind caches), a stale read in red with its
+// distance to the line; the selected step is shaded.
+func timelineSVG(tr []checker.TraceStep, selected int) string {
+	type mark struct {
+		step   int
+		rev    int64
+		latest int64
+		kind   string
+	}
+	var lanes []string
+	marks := map[string][]mark{} // only looked up
+	latest := make([]int64, len(tr))
+	lo, hi := int64(1), int64(1)
+	for i := range tr {
+		if sc := decodeScene(tr[i].Scene); sc != nil {
+			latest[i] = sc.Revision
+			hi = max(hi, sc.Revision)
+		}
+		r := decodeRead(tr[i].Read)
+		if r == nil {
+			continue
+		}
+		if !slices.Contains(lanes, r.Controller) {
+			lanes = append(lanes, r.Controller)
+		}
+		for _, k := range r.Reads {
+			marks[r.Controller] = append(marks[r.Controller], mark{i, k.Rev, r.Latest, k.Kind})
+			lo = min(lo, k.Rev)
+		}
+	}
+	if len(lanes) == 0 {
+		return ""
+	}
+	slices.Sort(lanes)
+	width := laneLabel + stepWidth*len(tr) + 10
+	height := 24 + laneHeight*len(lanes)
+	yOf := func(lane int, rev int64) float64 { // the lane's band, revisions lo..hi from bottom to top
+		top := float64(24 + lane*laneHeight + 6)
+		span := float64(laneHeight - 14)
+		if hi == lo {
+			return top + span/2
+		}
+		return top + span*float64(hi-rev)/float64(hi-lo)
+	}
+	xOf := func(step int) float64 { return float64(laneLabel + step*stepWidth + stepWidth/2) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" id="timeline" role="img" aria-label="Timeline of the reads" viewBox="0 0 %d %d" width="%d" height="%d">`, width, height, width, height)
+	fmt.Fprintf(&b, `<rect class="selected-step" x="%d" y="0" width="%d" height="%d"/>`, laneLabel+selected*stepWidth, stepWidth, height)
+	for i := range tr {
+		text(&b, int(xOf(i))-4, 14, "step", fmt.Sprint(i))
+	}
+	for l, name := range lanes {
+		y := 24 + l*laneHeight
+		fmt.Fprintf(&b, `<g class="lane" data-controller="%s"><line class="lane-rule" x1="0" y1="%d" x2="%d" y2="%d"/>`, html.EscapeString(name), y+laneHeight, width, y+laneHeight)
+		text(&b, 4, y+laneHeight/2+4, "", name)
+		var pts []string
+		for i := range tr {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", xOf(i), yOf(l, latest[i])))
+		}
+		fmt.Fprintf(&b, `<polyline class="latest" points="%s"/>`, strings.Join(pts, " "))
+		for _, mk := range marks[name] {
+			cls := "read"
+			title := fmt.Sprintf("step %d: read %s at revision %d (latest %d)", mk.step, mk.kind, mk.rev, mk.latest)
+			if mk.kind == "*" {
+				title = fmt.Sprintf("step %d: read revision %d (latest %d)", mk.step, mk.rev, mk.latest)
+			}
+			x, yr := xOf(mk.step), yOf(l, mk.rev)
+			if mk.rev < mk.latest {
+				cls += " stale"
+				fmt.Fprintf(&b, `<line class="lag" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x, yOf(l, mk.latest), x, yr)
+			}
+			fmt.Fprintf(&b, `<circle class="%s" data-step="%d" cx="%.1f" cy="%.1f" r="4"><title>%s</title></circle>`, cls, mk.step, x, yr, html.EscapeString(title))
+		}
+		b.WriteString(`</g>`)
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+// storeOnly is the part of a picture a controller's view can show, to compare with what it
+// saw: the store's objects, without the containers the kubelets run and the controllers.
+func storeOnly(sc *orchestration.Scene) orchestration.Scene {
+	out := orchestration.Scene{Revision: sc.Revision, Unbound: sc.Unbound, Workloads: sc.Workloads}
+	for _, n := range sc.Nodes {
+		m := orchestration.SceneNode{Name: n.Name, Ready: n.Ready}
+		for _, p := range n.Pods {
+			if p.Bound {
+				p.Running, p.Twice = false, false
+				m.Pods = append(m.Pods, p)
+			}
+		}
+		out.Nodes = append(out.Nodes, m)
+	}
+	return out
 }

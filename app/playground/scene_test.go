@@ -53,17 +53,35 @@ func TestSceneOfTheHeadline(t *testing.T) {
 	if twice != 2 || len(last.Controllers) == 0 || len(last.Workloads) != 1 {
 		t.Fatalf("scene: %+v", last)
 	}
-	svg := sceneSVG(last, prev, tr[10].Action)
+	svg := sceneSVG("cluster", last, prev, tr[10].Action)
 	if !strings.HasPrefix(svg, `<svg xmlns="http://www.w3.org/2000/svg" id="cluster"`) || strings.Count(svg, " twice") != 2 || !strings.Contains(svg, `class="note">no longer in the store, runs on two nodes</text>`) ||
 		strings.Count(svg, `class="controller changed"`) != 1 || !strings.Contains(changedController(svg), ">kubelet/node-1<") || !strings.Contains(svg, "StatefulSet db: ") || !strings.Contains(svg, "read: rev ") {
 		t.Fatalf("svg:\n%s", svg)
 	}
 	// The first step has nothing to compare with: nothing is marked as changed.
-	if first := sceneSVG(decodeScene(tr[0].Scene), nil, tr[0].Action); strings.Contains(first, "changed") {
+	if first := sceneSVG("cluster", decodeScene(tr[0].Scene), nil, tr[0].Action); strings.Contains(first, "changed") {
 		t.Fatalf("the initial picture marks a change:\n%s", first)
 	}
+	// Step 10: kubelet/node-1 read revision 4 (the latest was 9): it saw db-0 bound to node-1;
+	// the store had re-created it on node-2. Each picture outlines what the other lacks.
+	read := decodeRead(tr[10].Read)
+	if read == nil || read.Controller != "kubelet/node-1" || read.Latest != 9 || len(read.Reads) != 1 || read.Reads[0] != (orchestration.KindRead{Kind: "*", Rev: 4}) {
+		t.Fatalf("read: %+v", read)
+	}
+	latest := storeOnly(prev)
+	saw, now := sceneSVG("saw-view", &read.Saw, &latest, ""), sceneSVG("saw-latest", &latest, &read.Saw, "")
+	if !strings.Contains(nodeDrawing(saw, "node-1"), `class="pod pending changed" data-pod="db-0"`) || strings.Contains(nodeDrawing(saw, "node-2"), "db-0") ||
+		!strings.Contains(nodeDrawing(now, "node-2"), `data-pod="db-0"`) || !strings.Contains(nodeDrawing(now, "node-2"), "changed") {
+		t.Fatalf("saw:\n%s\nlatest:\n%s", saw, now)
+	}
+	// The timeline: one lane per controller that read, kubelet/node-1's read of step 10 stale.
+	tl := timelineSVG(tr, 10)
+	if !strings.Contains(tl, `data-controller="kubelet/node-1"`) || !strings.Contains(tl, `<circle class="read stale" data-step="10"`) ||
+		!strings.Contains(tl, "step 10: read revision 4 (latest 9)") {
+		t.Fatalf("timeline:\n%s", tl)
+	}
 	// Names are escaped.
-	if svg := sceneSVG(&orchestration.Scene{Nodes: []orchestration.SceneNode{{Name: "<n>"}}}, nil, ""); strings.Contains(svg, "<n>") {
+	if svg := sceneSVG("cluster", &orchestration.Scene{Nodes: []orchestration.SceneNode{{Name: "<n>"}}}, nil, ""); strings.Contains(svg, "<n>") {
 		t.Fatalf("unescaped: %s", svg)
 	}
 }
@@ -72,5 +90,12 @@ func TestSceneOfTheHeadline(t *testing.T) {
 func changedController(svg string) string {
 	_, g, _ := strings.Cut(svg, `class="controller changed"`)
 	g, _, _ = strings.Cut(g, "</g>")
+	return g
+}
+
+// nodeDrawing is the drawing of one node box.
+func nodeDrawing(svg, node string) string {
+	_, g, _ := strings.Cut(svg, `data-node="`+node+`"`)
+	g, _, _ = strings.Cut(g, `<g class="node`)
 	return g
 }

@@ -60,11 +60,57 @@ type SceneController struct {
 
 // Scene describes s for a picture (checker.SceneDescriber).
 func (m *Model) Scene(s State) any {
-	latest := s.Store.Latest()
-	c := latest.Cluster
-	sc := Scene{Revision: latest.Number}
+	return m.scene(s, s.Store.Latest().Cluster, s.Store.Latest().Number, true)
+}
+
+// StepRead is what a controller step read (checker.ReadDescriber): the controller, the latest
+// revision when it stepped, each cache's read (one for every kind under CacheSnapshot), and the
+// cluster as it saw it (Saw: the view, without what the controllers hold locally).
+type StepRead struct {
+	Controller string     `json:"controller"`
+	Latest     int64      `json:"latest"`
+	Reads      []KindRead `json:"reads"`
+	Saw        Scene      `json:"saw"`
+}
+
+// KindRead is the revision a step read objects of a kind at ("*" under CacheSnapshot: every
+// kind).
+type KindRead struct {
+	Kind string `json:"kind"`
+	Rev  int64  `json:"rev"`
+}
+
+// DescribeRead says what step a read in s (checker.ReadDescriber); nil for an action that is
+// not a controller step, or is not enabled.
+func (m *Model) DescribeRead(s State, a Action) any {
+	if a.Kind != Step || a.Ctrl < 0 || a.Ctrl >= len(m.ctrls) {
+		return nil
+	}
+	v := m.view(a.Ctrl, s.Store, a.Read, a.Caches)
+	if v == nil {
+		return nil
+	}
+	r := StepRead{Controller: m.ctrls[a.Ctrl].Name, Latest: s.Store.Latest().Number, Saw: m.scene(s, v, a.Read, false)}
+	if len(m.watch[a.Ctrl]) == 0 {
+		r.Reads = []KindRead{{Kind: "*", Rev: a.Read}}
+	} else {
+		rd := m.reads(a)
+		for j, k := range rd.Kind {
+			r.Reads = append(r.Reads, KindRead{Kind: k.Resource(), Rev: rd.Rev[j]})
+		}
+	}
+	return r
+}
+
+// scene describes cluster c (of revision rev) with s's controllers: with local, also what
+// the kubelets run and what each controller read.
+func (m *Model) scene(s State, c *cluster.Cluster, rev int64, local bool) Scene {
+	sc := Scene{Revision: rev}
 	running := map[string]int{} // pod name → how many kubelets run its containers; only looked up
 	for _, l := range s.Local {
+		if !local {
+			break
+		}
 		for _, ct := range l.Containers {
 			if ct.Exit == controllers.Running {
 				running[ct.Pod]++
@@ -81,6 +127,9 @@ func (m *Model) Scene(s State) any {
 		}
 		name := ctl.Kubelet.Template.Name
 		l := s.Local[i]
+		if !local {
+			l = Local{}
+		}
 		n := SceneNode{Name: name, Down: l.Down}
 		if o := c.Node(name); o != nil {
 			n.Ready = o.Status.Ready
@@ -136,6 +185,9 @@ func (m *Model) Scene(s State) any {
 		sc.Workloads = append(sc.Workloads, w)
 	}
 	for i, ctl := range m.ctrls {
+		if !local {
+			break
+		}
 		l := s.Local[i]
 		sc.Controllers = append(sc.Controllers, SceneController{Name: ctl.Name, Read: m.readOf(i, l), Down: l.Down})
 	}
