@@ -131,7 +131,14 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	// Two ReplicaSet controllers under the causal level, without expectations: a pod identity
 	// runs on two nodes.
 	choose(p, "#target", "replicaset/spec-replicas-change")
+	// The settings are under Advanced; those that do not apply are hidden (staleness and caches
+	// under synchronous consistency).
+	p.MustElement("#advanced summary").MustClick()
+	if has, _, _ := p.Has("#param-staleness"); has {
+		t.Fatal("the staleness is shown under synchronous consistency")
+	}
 	choose(p, "#param-consistency", "causal")
+	p.MustElement("#param-staleness")
 	p.MustElement("#param-controllers").MustSelectAllText().MustInput("2")
 	choose(p, "#param-expectations", "off")
 	p.MustElement("#max-states").MustSelectAllText().MustInput("400000")
@@ -345,6 +352,7 @@ func TestBrowserLasso(t *testing.T) {
 	// Symmetry reduction: two-phase commit with 3 resource managers (the default), 80 states
 	// instead of 288.
 	choose(p, "#target", "classic/two-phase-commit")
+	p.MustElement("#advanced summary").MustClick()
 	p.MustElement("#symmetry").MustClick()
 	waitText(t, p, "#cli", "themelios check classic/two-phase-commit --symmetry", 5*time.Second)
 	p.MustElement("#run").MustClick()
@@ -403,12 +411,13 @@ func TestBrowserInformerCaches(t *testing.T) {
 	b := browser(t)
 	p := open(t, b, url)
 	p.MustSetViewport(1280, 1000, 1, false)
-	choose(p, "#target", "bugs/sts-ordered-stale-ready")
+	// A card on the home page sets the scenario and runs its check in one click.
+	p.MustElement("#card-stale-pod-cache").MustClick()
 	waitText(t, p, "#cli", "themelios check bugs/sts-ordered-stale-ready", 5*time.Second)
+	p.MustElement("#advanced summary").MustClick()
 	if v := p.MustElement("#param-cache").MustProperty("value").String(); v != "informer" {
 		t.Fatalf("the cache control shows %q", v)
 	}
-	p.MustElement("#run").MustClick()
 	waitText(t, p, "#trace-title", "StatefulSet pods are created in order, each once its predecessors are Running and Ready: 9 steps", time.Minute)
 	p.MustElement("#step-9 button").MustClick()
 	waitText(t, p, "#step-action", "9. statefulset-controller-1 read pods at revision 8 (1 behind latest), statefulsets, controllerrevisions and persistentvolumeclaims at revision 9 (latest) and created pod web-1", 5*time.Second)
@@ -429,7 +438,20 @@ func TestBrowserInformerCaches(t *testing.T) {
 	choose(p, "#param-cache", "snapshot")
 	waitText(t, p, "#cli", "--set cache=snapshot", 5*time.Second)
 	p.MustElement("#run").MustClick()
-	waitText(t, p, "#trace-title", ": 9 steps", time.Minute)
-	p.MustElement("#step-9 button").MustEval("() => this.click()")
-	waitText(t, p, "#step-action", "9. statefulset-controller-1 read revision 7 (2 behind latest) and created pod web-1", 5*time.Second)
+	// Both traces have 9 steps: select step 9 until the new trace shows (the old one may still
+	// be on the page when the click lands).
+	want := "9. statefulset-controller-1 read revision 7 (2 behind latest) and created pod web-1"
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		if el, err := p.Sleeper(rod.NotFoundSleeper).Element("#step-9 button"); err == nil {
+			el.Eval("() => this.click()")
+		}
+		if el, err := p.Sleeper(rod.NotFoundSleeper).Element("#step-action"); err == nil {
+			if text, _ := el.Text(); strings.Contains(text, want) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("step 9 of the snapshot trace never showed %q", want)
+		}
+	}
 }

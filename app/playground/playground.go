@@ -39,6 +39,7 @@ type Playground struct {
 	step        int    // selected step of it
 	changesOnly bool
 	tablesOpen  bool   // the kubectl tables under the cluster picture are shown
+	advanced    bool   // the settings, strategy and bounds are shown
 	link        string // the last copied permalink
 
 	graph      bool   // capture the state graph in the next check
@@ -283,6 +284,28 @@ func (p *Playground) Link() string {
 
 // open restores the page from a permalink fragment: the controls, and the trace it carries.
 // A bad link leaves the default scenario and says why.
+// setParams sets the target's parameters from name=value settings; it reports a name the
+// target does not have (the others are set).
+func (p *Playground) setParams(sets []string) error {
+	var unknown []string
+	for _, s := range sets {
+		name, v, _ := strings.Cut(s, "=")
+		found := false
+		for i, par := range p.entry().Params {
+			if par.Name == name {
+				p.values[i], found = v, true
+			}
+		}
+		if !found {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("%s has no setting %s", p.target, strings.Join(unknown, ", "))
+	}
+	return nil
+}
+
 func (p *Playground) open(fragment string) {
 	l, err := catalog.ParseLink(fragment)
 	if err != nil {
@@ -291,13 +314,7 @@ func (p *Playground) open(fragment string) {
 		return
 	}
 	p.selectTarget(l.Target)
-	for i, par := range p.entry().Params {
-		for _, s := range l.Sets {
-			if name, v, _ := strings.Cut(s, "="); name == par.Name {
-				p.values[i] = v
-			}
-		}
-	}
+	p.setParams(l.Sets)
 	if l.Strategy != "" {
 		p.strategy = l.Strategy
 	}

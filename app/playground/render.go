@@ -25,6 +25,7 @@ func (p *Playground) Render() app.UI {
 			})),
 		),
 		app.Main().Body(
+			p.renderStart(),
 			p.renderControls(),
 			p.renderStatus(),
 			p.renderResults(),
@@ -38,7 +39,9 @@ func (p *Playground) renderControls() app.UI {
 	e := p.entry()
 	var params []app.UI
 	for i, par := range e.Params {
-		params = append(params, p.renderParam(i, par))
+		if p.applies(par.Name) {
+			params = append(params, p.renderParam(i, par))
+		}
 	}
 	return app.Section().Class("controls").Aria("label", "Scenario").Body(
 		app.Div().Class("field").Body(
@@ -51,39 +54,47 @@ func (p *Playground) renderControls() app.UI {
 			})),
 			app.Small().Text(e.Summary),
 		),
-		app.Div().Class("params").Body(params...),
-		app.Div().Class("field").Body(
-			app.Label().For("strategy").Text("Strategy"),
-			app.Select().ID("strategy").OnChange(p.bind(&p.strategy)).Body(
-				app.Option().Value("bfs").Text("breadth-first (shortest counterexample)").Selected(p.strategy == "bfs"),
-				app.Option().Value("dfs").Text("depth-first").Selected(p.strategy == "dfs"),
-				app.Option().Value("simulate").Text("random simulation").Selected(p.strategy == "simulate"),
+		app.Details().ID("advanced").Open(p.advanced).Body(
+			app.Summary().Text("Advanced: consistency, caches, faults, controllers, strategy and bounds").OnClick(func(_ app.Context, ev app.Event) {
+				ev.PreventDefault()
+				p.advanced = !p.advanced
+			}),
+			app.Div().Class("advanced-grid").Body(
+				app.Div().Class("params").Body(params...),
+				app.Div().Class("field").Body(
+					app.Label().For("strategy").Text("Strategy"),
+					app.Select().ID("strategy").OnChange(p.bind(&p.strategy)).Body(
+						app.Option().Value("bfs").Text("breadth-first (shortest counterexample)").Selected(p.strategy == "bfs"),
+						app.Option().Value("dfs").Text("depth-first").Selected(p.strategy == "dfs"),
+						app.Option().Value("simulate").Text("random simulation").Selected(p.strategy == "simulate"),
+					),
+				),
+				p.numberField("seed", "Seed (simulation)", &p.seed),
+				p.numberField("max-states", "Max distinct states", &p.maxStates),
+				p.numberField("max-depth", "Max depth (0: none)", &p.maxDepth),
+				p.numberField("timeout", "Time limit (s)", &p.timeout),
+				app.Div().Class("field").Body(
+					app.Label().Class("toggle").Body(
+						app.Input().ID("capture-graph").Type("checkbox").Checked(p.graph).OnChange(func(app.Context, app.Event) { p.graph = !p.graph }),
+						app.Text(" capture the state graph"),
+					),
+					app.Small().Text(fmt.Sprintf("the first %d states, for drawing", protocol.GraphNodes)),
+				),
+				app.Div().Class("field").Body(
+					app.Label().Class("toggle").Body(
+						app.Input().ID("symmetry").Type("checkbox").Checked(p.symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry }),
+						app.Text(" symmetry reduction"),
+					),
+					app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
+				),
+				app.Div().Class("field").Body(
+					app.Label().Class("toggle").Body(
+						app.Input().ID("keep-going").Type("checkbox").Checked(p.keepGoing).OnChange(func(app.Context, app.Event) { p.keepGoing = !p.keepGoing }),
+						app.Text(" keep going after a violation"),
+					),
+					app.Small().Text("explore every state, so that every property gets a verdict (by default the search stops at the first violation)"),
+				),
 			),
-		),
-		p.numberField("seed", "Seed (simulation)", &p.seed),
-		p.numberField("max-states", "Max distinct states", &p.maxStates),
-		p.numberField("max-depth", "Max depth (0: none)", &p.maxDepth),
-		p.numberField("timeout", "Time limit (s)", &p.timeout),
-		app.Div().Class("field").Body(
-			app.Label().Class("toggle").Body(
-				app.Input().ID("capture-graph").Type("checkbox").Checked(p.graph).OnChange(func(app.Context, app.Event) { p.graph = !p.graph }),
-				app.Text(" capture the state graph"),
-			),
-			app.Small().Text(fmt.Sprintf("the first %d states, for drawing", protocol.GraphNodes)),
-		),
-		app.Div().Class("field").Body(
-			app.Label().Class("toggle").Body(
-				app.Input().ID("symmetry").Type("checkbox").Checked(p.symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry }),
-				app.Text(" symmetry reduction"),
-			),
-			app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
-		),
-		app.Div().Class("field").Body(
-			app.Label().Class("toggle").Body(
-				app.Input().ID("keep-going").Type("checkbox").Checked(p.keepGoing).OnChange(func(app.Context, app.Event) { p.keepGoing = !p.keepGoing }),
-				app.Text(" keep going after a violation"),
-			),
-			app.Small().Text("explore every state, so that every property gets a verdict (by default the search stops at the first violation)"),
 		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
@@ -103,6 +114,21 @@ func (p *Playground) renderControls() app.UI {
 			)
 		}),
 	)
+}
+
+// applies reports whether the setting named name means anything with the others as they are:
+// the staleness bound and the caches do not under synchronous consistency (every read is of
+// the latest revision), so the page hides them then (their values stay).
+func (p *Playground) applies(name string) bool {
+	if name != "staleness" && name != "cache" {
+		return true
+	}
+	for i, par := range p.entry().Params {
+		if par.Name == "consistency" && i < len(p.values) {
+			return p.values[i] != "synchronous"
+		}
+	}
+	return true
 }
 
 // bind returns a change handler that stores the element's value in v. (Handlers close over

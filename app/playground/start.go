@@ -1,0 +1,63 @@
+package playground
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// A card is a story on the home page: one click sets a scenario and runs its check, which
+// fails for the reason the story tells.
+type card struct {
+	ID     string   // the button's id: card-ID
+	Title  string   // what breaks
+	Story  string   // why, in a Kubernetes user's words
+	Target string   // the scenario
+	Sets   []string // its settings, name=value
+}
+
+// Cards are the home page's stories; each is pinned by a test (the check fails as told).
+var Cards = []card{
+	{ID: "59848", Title: "A pod runs on two nodes (Kubernetes 59848)",
+		Story:  "A kubelet that restarts onto an old watch cache still sees db-0 bound to it, while the store has re-created db-0 on the other node: the StatefulSet's one identity runs twice.",
+		Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"}},
+	{ID: "two-controllers", Title: "Two ReplicaSet controllers, one lagging cache",
+		Story:  "Two replicas of the ReplicaSet controller run without leader election on a watch cache that lags: each waits only for its own creates, so together they create more pods than the ReplicaSet wants.",
+		Target: "replicaset/spec-replicas-change", Sets: []string{"consistency=monotonic-session", "controllers=2"}},
+	{ID: "job-twice", Title: "A Job of parallelism 1 runs two pods (Kubernetes 130683)",
+		Story:  "The Job controller's expectations expire before its cache shows its own create: it reads a view without the pod and creates another.",
+		Target: "bugs/job-duplicate-pod"},
+	{ID: "stale-pod-cache", Title: "A scale-up on a stale pod cache (Kubernetes 41889)",
+		Story:  "The StatefulSet controller reads the scale-up from a fresh StatefulSet cache and a healthy web-0 from a stale pod cache, and creates web-1 while web-0 is gone.",
+		Target: "bugs/sts-ordered-stale-ready"},
+	{ID: "starved", Title: "A scheduler that starves a pod forever",
+		Story:  "A scheduler and a kubelet that keep restarting onto a cache two revisions old never get a pod running: a run that repeats forever (a lasso).",
+		Target: "pod/restart-loop"},
+}
+
+// renderStart draws the cards.
+func (p *Playground) renderStart() app.UI {
+	return app.Section().ID("start").Class("cards").Aria("label", "Start here").Body(
+		app.H2().Text("Start here: pick a story, see it break"),
+		app.Div().Class("card-grid").Body(app.Range(Cards).Slice(func(i int) app.UI {
+			c := Cards[i]
+			return app.Article().Class("card").Body(
+				app.H3().Text(c.Title),
+				app.P().Text(c.Story),
+				app.Button().ID("card-"+c.ID).Text("Check it").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.startCard(ctx, i) }),
+			)
+		})),
+	)
+}
+
+// startCard sets card i's scenario and settings and runs its check.
+func (p *Playground) startCard(ctx app.Context, i int) {
+	if i < 0 || i >= len(Cards) {
+		return
+	}
+	c := Cards[i]
+	p.selectTarget(c.Target)
+	if err := p.setParams(c.Sets); err != nil {
+		p.err = err.Error()
+		return
+	}
+	p.run(ctx)
+}
