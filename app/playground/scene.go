@@ -13,15 +13,23 @@ import (
 
 // decodeScene reads a trace step's scene (checker.TraceStep.Scene), or nil when the model gave
 // none or it does not parse.
-func decodeScene(raw json.RawMessage) *orchestration.Scene {
+func decodeScene(raw json.RawMessage) *orchestration.Scene { return decode[orchestration.Scene](raw) }
+
+// decodeRead reads a trace step's read (checker.TraceStep.Read), or nil.
+func decodeRead(raw json.RawMessage) *orchestration.StepRead {
+	return decode[orchestration.StepRead](raw)
+}
+
+// decode reads JSON into a new T, or gives nil for none or bad JSON.
+func decode[T any](raw json.RawMessage) *T {
 	if len(raw) == 0 {
 		return nil
 	}
-	var sc orchestration.Scene
-	if json.Unmarshal(raw, &sc) != nil {
+	v := new(T)
+	if json.Unmarshal(raw, v) != nil {
 		return nil
 	}
-	return &sc
+	return v
 }
 
 // Layout of the cluster picture, in SVG user units (pixels at 100%).
@@ -233,18 +241,6 @@ func containsWorkload(ws []orchestration.SceneWorkload, w orchestration.SceneWor
 		}
 	}
 	return false
-}
-
-// decodeRead reads a trace step's read (checker.TraceStep.Read), or nil.
-func decodeRead(raw json.RawMessage) *orchestration.StepRead {
-	if len(raw) == 0 {
-		return nil
-	}
-	var r orchestration.StepRead
-	if json.Unmarshal(raw, &r) != nil {
-		return nil
-	}
-	return &r
 }
 
 // Timeline layout.

@@ -30,26 +30,19 @@ const (
 	CacheInformer
 )
 
-var cacheNames = []string{"snapshot", "informer"}
+var cacheNames = modeNames{setting: "cache", names: []string{"snapshot", "informer"}}
 
 // String is the mode's name: snapshot or informer.
-func (c CacheMode) String() string {
-	if int(c) < len(cacheNames) {
-		return cacheNames[c]
-	}
-	return fmt.Sprintf("CacheMode(%d)", c)
-}
+func (c CacheMode) String() string { return cacheNames.name(uint8(c), "CacheMode") }
 
 // ParseCache reads a cache mode by name.
 func ParseCache(s string) (CacheMode, error) {
-	if i := slices.Index(cacheNames, s); i >= 0 {
-		return CacheMode(i), nil
-	}
-	return 0, fmt.Errorf("cache must be snapshot or informer, not %q", s)
+	i, err := cacheNames.parse(s)
+	return CacheMode(i), err
 }
 
 // CacheModes lists the modes' names, in order.
-func CacheModes() []string { return slices.Clone(cacheNames) }
+func CacheModes() []string { return slices.Clone(cacheNames.names) }
 
 // moreCaches is the most caches a controller has besides its pod cache (the StatefulSet
 // controller's StatefulSets, ControllerRevisions and PersistentVolumeClaims).

@@ -94,26 +94,48 @@ const (
 	ExpectationsOff
 )
 
-var expectationsNames = []string{"on", "expiring", "off"}
+var expectationsNames = modeNames{setting: "expectations", names: []string{"on", "expiring", "off"}}
 
 // String is the mode's name: on, expiring or off.
 func (e ExpectationsMode) String() string {
-	if int(e) < len(expectationsNames) {
-		return expectationsNames[e]
-	}
-	return fmt.Sprintf("ExpectationsMode(%d)", e)
+	return expectationsNames.name(uint8(e), "ExpectationsMode")
 }
 
 // ParseExpectations reads an expectations mode by name.
 func ParseExpectations(s string) (ExpectationsMode, error) {
-	if i := slices.Index(expectationsNames, s); i >= 0 {
-		return ExpectationsMode(i), nil
-	}
-	return 0, fmt.Errorf("expectations must be on, expiring or off, not %q", s)
+	i, err := expectationsNames.parse(s)
+	return ExpectationsMode(i), err
 }
 
 // ExpectationsModes lists the modes' names, in order.
-func ExpectationsModes() []string { return slices.Clone(expectationsNames) }
+func ExpectationsModes() []string { return slices.Clone(expectationsNames.names) }
+
+// modeNames are the names of a setting's modes, by value.
+type modeNames struct {
+	setting string
+	names   []string
+}
+
+// name is mode v's name, or typ(v) for a value without one.
+func (n modeNames) name(v uint8, typ string) string {
+	if int(v) < len(n.names) {
+		return n.names[v]
+	}
+	return fmt.Sprintf("%s(%d)", typ, v)
+}
+
+// parse reads a mode by name; the error lists the names ("cache must be snapshot or
+// informer, not \"x\"").
+func (n modeNames) parse(s string) (uint8, error) {
+	if i := slices.Index(n.names, s); i >= 0 {
+		return uint8(i), nil
+	}
+	list := n.names[len(n.names)-1]
+	if len(n.names) > 1 {
+		list = strings.Join(n.names[:len(n.names)-1], ", ") + " or " + list
+	}
+	return 0, fmt.Errorf("%s must be %s, not %q", n.setting, list, s)
+}
 
 // Faults are the fault switches.
 type Faults struct {
