@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"slices"
 	"sort"
 	"sync/atomic"
 )
@@ -91,9 +92,14 @@ func (c *Cluster) Keys() []Key { return c.keys }
 
 // OfKind returns the objects of kind k, ordered by name. Do not modify.
 func (c *Cluster) OfKind(k Kind) []Object {
-	lo := c.search(Key{k, ""})
-	hi := lo + sort.Search(len(c.keys)-lo, func(i int) bool { return c.keys[lo+i].Kind > k })
+	lo, hi := c.kindRange(k)
 	return c.objs[lo:hi]
+}
+
+// kindRange is where the objects of kind k lie in the snapshot: objs[lo:hi].
+func (c *Cluster) kindRange(k Kind) (lo, hi int) {
+	lo = c.search(Key{k, ""})
+	return lo, lo + sort.Search(len(c.keys)-lo, func(i int) bool { return c.keys[lo+i].Kind > k })
 }
 
 // SameKind reports whether c and d hold the same objects of kind k (the same shared copies:
@@ -102,16 +108,7 @@ func SameKind(c, d *Cluster, k Kind) bool {
 	if c == d {
 		return true
 	}
-	a, b := c.OfKind(k), d.OfKind(k)
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(c.OfKind(k), d.OfKind(k))
 }
 
 // Composed returns c with its objects of each kind kinds[i] replaced by those of from[i] (a
@@ -140,8 +137,7 @@ func (c *Cluster) Composed(kinds []Kind, from []*Cluster) *Cluster {
 	var keys []Key
 	for k := Kind(0); k < numKinds; k++ {
 		src := source(k)
-		lo := src.search(Key{k, ""})
-		hi := lo + sort.Search(len(src.keys)-lo, func(i int) bool { return src.keys[lo+i].Kind > k })
+		lo, hi := src.kindRange(k)
 		objs = append(objs, src.objs[lo:hi]...)
 		keys = append(keys, src.keys[lo:hi]...)
 	}
