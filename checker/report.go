@@ -183,28 +183,51 @@ func (r Report) Violated() bool {
 }
 
 // ChangedLines returns the lines of cur that prev does not have (all of cur when prev is
-// empty), to show what a step changed in a rendered state.
+// empty), to show what a step changed in a rendered state; "(no change)" when there are none.
+// Lines are compared as ChangedRows compares them.
 func ChangedLines(prev, cur string) []string {
-	if prev == "" {
-		return strings.Split(cur, "\n")
-	}
-	had := map[string]int{} // only looked up
-	for _, l := range strings.Split(prev, "\n") {
-		had[l]++
-	}
+	lines := strings.Split(cur, "\n")
 	var out []string
-	for _, l := range strings.Split(cur, "\n") {
-		if had[l] > 0 {
-			had[l]--
-			continue
+	for i, changed := range ChangedRows(prev, cur) {
+		if changed {
+			out = append(out, lines[i])
 		}
-		out = append(out, l)
 	}
 	if len(out) == 0 {
 		out = []string{"(no change)"}
 	}
 	return out
 }
+
+// ChangedRows reports, for each line of cur, whether prev lacks it (every line when prev is
+// empty). Lines are compared without their padding: a table row whose cells are the same is
+// unchanged though a wider cell in another row moved its columns. Each line of prev accounts
+// for one equal line of cur.
+func ChangedRows(prev, cur string) []bool {
+	lines := strings.Split(cur, "\n")
+	out := make([]bool, len(lines))
+	if prev == "" {
+		for i := range out {
+			out[i] = true
+		}
+		return out
+	}
+	had := map[string]int{}
+	for _, l := range strings.Split(prev, "\n") {
+		had[unpadded(l)]++
+	}
+	for i, l := range lines {
+		if k := unpadded(l); had[k] > 0 {
+			had[k]--
+		} else {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// unpadded is a line with each run of spaces as one space, and none at its ends.
+func unpadded(l string) string { return strings.Join(strings.Fields(l), " ") }
 
 // StopReason is Result.Stopped as a report gives it: "violation", "max-states", "max-depth",
 // "timeout", "interrupted" or "walks" (see Stop), and "" for a complete search, which JSON

@@ -432,7 +432,7 @@ func TestBrowserInformerCaches(t *testing.T) {
 		t.Fatalf("%d marks for step 9's four caches", n)
 	}
 	p.MustElement("#tables summary").MustClick()
-	waitText(t, p, "#state", "pods rev 8, statefulsets rev 10, controllerrevisions rev 10, persistentvolumeclaims rev 10", time.Second)
+	waitText(t, p, "#state", "pods rev 8, statefulsets rev 9, controllerrevisions rev 9, persistentvolumeclaims rev 9", time.Second)
 	screenshot(t, p, "informer.png")
 	// The same scenario with one snapshot per step reads one revision for every kind.
 	choose(p, "#param-cache", "snapshot")

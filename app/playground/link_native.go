@@ -9,3 +9,9 @@ func (p *Playground) copyLink(app.Context) { p.link = "/#" + p.Link() }
 
 // fragment is empty natively.
 func fragment() string { return "" }
+
+// setFragment does nothing natively.
+func setFragment(string) {}
+
+// onFragment does nothing natively: there is no address bar.
+func onFragment(app.Context, func(app.Context, string)) {}

@@ -17,3 +17,15 @@ func (p *Playground) copyLink(ctx app.Context) {
 
 // fragment returns the page URL's fragment.
 func fragment() string { return app.Window().URL().Fragment }
+
+// setFragment replaces the address bar's fragment (no new history entry, no hashchange).
+func setFragment(f string) { app.Window().Get("history").Call("replaceState", nil, "", "#"+f) }
+
+// onFragment calls f with the new fragment whenever the address bar's changes (a link pasted
+// into an open tab, back and forward).
+func onFragment(ctx app.Context, f func(ctx app.Context, fragment string)) {
+	app.Window().Call("addEventListener", "hashchange", app.FuncOf(func(app.Value, []app.Value) any {
+		ctx.Dispatch(func(ctx app.Context) { f(ctx, fragment()) })
+		return nil
+	}))
+}

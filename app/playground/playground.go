@@ -83,6 +83,14 @@ func (p *Playground) OnMount(ctx app.Context) {
 	if f := fragment(); f != "" {
 		p.open(f)
 	}
+	// A permalink pasted into the open tab (or back and forward through them) opens as a new
+	// visit would; the page's own address updates (syncAddress) make no such event.
+	onFragment(ctx, func(_ app.Context, f string) {
+		if f != "" && f != p.Link() {
+			p.stop()
+			p.open(f)
+		}
+	})
 	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
 		if len(args) == 0 {
 			return nil
@@ -116,7 +124,28 @@ func (p *Playground) selectTarget(name string) {
 	if e.MaxStates > 0 {
 		p.maxStates = strconv.FormatInt(e.MaxStates, 10)
 	}
-	p.report, p.progress, p.err = nil, nil, ""
+	p.settingsChanged()
+}
+
+// settingsChanged drops what was found with the previous scenario or settings: the results,
+// the trace on display (which need not be a run of the new model: a link made from it could
+// not be replayed) and the graph. A check still running is stopped. (The controls' handlers
+// then sync the address bar; not here: the page's first selection must not overwrite the link
+// it opens with.)
+func (p *Playground) settingsChanged() {
+	p.stop()
+	p.report, p.progress, p.err, p.shown, p.step, p.link = nil, nil, "", nil, 0, ""
+	p.graphState, p.graphNode, p.svg = "", -1, ""
+}
+
+// syncAddress keeps a permalink in the address bar true to the page: once the page's address
+// carries one (the page was opened from a link, or Copy link put one there), it follows the
+// settings and the trace on display, so that it never keeps a trace (&t=) the page no longer
+// shows.
+func (p *Playground) syncAddress() {
+	if fragment() != "" {
+		setFragment(p.Link())
+	}
 }
 
 // request builds the check request from the controls, or says what is wrong with them.
@@ -183,10 +212,17 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 
 func (p *Playground) cancel() {
 	if p.running {
-		p.runner.cancel()
-		p.running = false
+		p.stop()
 		p.err = "cancelled"
 	}
+}
+
+// stop ends the check that is running, if any; its messages are then ignored.
+func (p *Playground) stop() {
+	if p.running && p.runner != nil {
+		p.runner.cancel()
+	}
+	p.running = false
 }
 
 // showProperty displays property i's trace.
@@ -194,6 +230,7 @@ func (p *Playground) showProperty(i int) {
 	pr := p.report.Properties[i]
 	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
 	p.setStep(0)
+	p.syncAddress()
 }
 
 // trace returns the steps on display.
@@ -225,6 +262,7 @@ func (p *Playground) explore(path []int, title string) error {
 	}
 	p.shown = &shown{title: title, steps: steps, path: path, loop: -1}
 	p.setStep(len(path))
+	p.syncAddress()
 	return nil
 }
 
@@ -333,6 +371,7 @@ func (p *Playground) open(fragment string) {
 			p.shown.loop, p.shown.title = *l.Loop, lassoTitle("Trace from a link", len(l.Trace), *l.Loop)
 		}
 	}
+	p.syncAddress()
 }
 
 // CLI returns the equivalent themelios command line.

@@ -48,6 +48,7 @@ func (p *Playground) renderControls() app.UI {
 			app.Label().For("target").Text("Scenario"),
 			app.Select().ID("target").OnChange(func(ctx app.Context, ev app.Event) {
 				p.selectTarget(ctx.JSSrc().Get("value").String())
+				p.syncAddress()
 			}).Body(app.Range(catalog.All()).Slice(func(i int) app.UI {
 				n := catalog.All()[i].Name
 				return app.Option().Value(n).Text(n).Selected(n == p.target)
@@ -82,14 +83,14 @@ func (p *Playground) renderControls() app.UI {
 				),
 				app.Div().Class("field").Body(
 					app.Label().Class("toggle").Body(
-						app.Input().ID("symmetry").Type("checkbox").Checked(p.symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry }),
+						app.Input().ID("symmetry").Type("checkbox").Checked(p.symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry; p.syncAddress() }),
 						app.Text(" symmetry reduction"),
 					),
 					app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
 				),
 				app.Div().Class("field").Body(
 					app.Label().Class("toggle").Body(
-						app.Input().ID("keep-going").Type("checkbox").Checked(p.keepGoing).OnChange(func(app.Context, app.Event) { p.keepGoing = !p.keepGoing }),
+						app.Input().ID("keep-going").Type("checkbox").Checked(p.keepGoing).OnChange(func(app.Context, app.Event) { p.keepGoing = !p.keepGoing; p.syncAddress() }),
 						app.Text(" keep going after a violation"),
 					),
 					app.Small().Text("explore every state, so that every property gets a verdict (by default the search stops at the first violation)"),
@@ -134,7 +135,10 @@ func (p *Playground) applies(name string) bool {
 // bind returns a change handler that stores the element's value in v. (Handlers close over
 // the component, never over its slices: go-app may keep a handler across renders.)
 func (p *Playground) bind(v *string) app.EventHandler {
-	return func(ctx app.Context, _ app.Event) { *v = ctx.JSSrc().Get("value").String() }
+	return func(ctx app.Context, _ app.Event) {
+		*v = ctx.JSSrc().Get("value").String()
+		p.syncAddress()
+	}
 }
 
 // bindParam returns a change handler that stores the element's value as parameter i.
@@ -142,6 +146,8 @@ func (p *Playground) bindParam(i int) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
 		if i < len(p.values) {
 			p.values[i] = ctx.JSSrc().Get("value").String()
+			p.settingsChanged()
+			p.syncAddress()
 		}
 	}
 }
@@ -230,17 +236,15 @@ func (p *Playground) renderTrace() app.UI {
 	if p.changesOnly && p.step > 0 {
 		lines = append(lines, app.Text(joinLines(checker.ChangedLines(tr[p.step-1].State, step.State))))
 	} else {
-		changed := map[string]bool{} // only looked up
+		var changed []bool
 		if p.step > 0 {
-			for _, l := range checker.ChangedLines(tr[p.step-1].State, step.State) {
-				changed[l] = true
-			}
+			changed = checker.ChangedRows(tr[p.step-1].State, step.State)
 		}
 		for i, l := range strings.Split(step.State, "\n") {
 			if i > 0 {
 				lines = append(lines, app.Text("\n"))
 			}
-			if changed[l] {
+			if changed != nil && changed[i] {
 				lines = append(lines, app.Mark().Text(l))
 			} else {
 				lines = append(lines, app.Text(l))

@@ -103,7 +103,7 @@ func (w *RunWidget) Render() app.UI {
 		result = app.P().Class("error").Text(w.err)
 	}
 	return app.Div().ID(id).Class("run-widget").Body(
-		app.Code().Text(strings.TrimSpace("themelios check "+w.Widget.Target+" --set "+strings.Join(w.Widget.Sets, " --set "))),
+		app.Code().Class("command").Text(w.Widget.Command()),
 		app.Div().Class("buttons").Body(
 			app.Button().Class("run").Text("Run").Disabled(w.running).OnClick(func(ctx app.Context, _ app.Event) { w.run(ctx) }),
 			app.A().Href(link).Text("Open in the playground"),

@@ -348,28 +348,29 @@ func formatReads(r Reads, latest int64) string {
 }
 
 // cachePositions says where each cache of controller i stands, kind by kind: "pods rev 4,
-// jobs rev 6" ("-" for a cache that has not read, "restarted" for one re-listing).
+// jobs rev 6" (the revision it last read, Local.LastRead; "-" for a cache that has not read,
+// "restarted" for one re-listing).
 func (m *Model) cachePositions(i int, l Local) string {
-	at := func(s datastore.Session) string {
+	at := func(s datastore.Session, read int64) string {
 		switch {
 		case s == datastore.SessionReset:
 			return "restarted"
 		case s <= 0:
 			return "-"
 		}
-		return fmt.Sprintf("rev %d", s)
+		return fmt.Sprintf("rev %d", read)
 	}
 	kinds := append([]cluster.Kind{cluster.KindPod}, m.watch[i]...)
 	pos := append([]datastore.Session{l.Session}, l.Caches[:len(m.watch[i])]...)
 	var parts []string
 	for x := range kinds {
-		parts = append(parts, kinds[x].Resource()+" "+at(pos[x]))
+		parts = append(parts, kinds[x].Resource()+" "+at(pos[x], l.LastRead[x]))
 	}
 	return strings.Join(parts, ", ")
 }
 
-// readOf says what controller i with local state l last read: "rev 4" (under CacheInformer,
-// each cache: cachePositions), "restarted", or "-" before its first read.
+// readOf says what controller i with local state l last read: "rev 4" (Local.LastRead; under
+// CacheInformer, each cache: cachePositions), "restarted", or "-" before its first read.
 func (m *Model) readOf(i int, l Local) string {
 	switch {
 	case l.Session == datastore.SessionReset:
@@ -379,5 +380,5 @@ func (m *Model) readOf(i int, l Local) string {
 	case len(m.watch[i]) > 0:
 		return m.cachePositions(i, l)
 	}
-	return fmt.Sprintf("rev %d", l.Session)
+	return fmt.Sprintf("rev %d", l.LastRead[0])
 }

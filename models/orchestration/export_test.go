@@ -59,3 +59,6 @@ func (m *Model) ReconcileSignatures(i int, v *cluster.Cluster, loc Local) []stri
 // NoCacheReductions turns off the reductions of CacheInformer (reads grouped by their kind's
 // objects, caches moved to the end of their run), for the differential tests.
 func (m *Model) NoCacheReductions() { m.noCacheRuns = true }
+
+// ReadOf is the READ column of controller i with local state l in the state table.
+func (m *Model) ReadOf(i int, l Local) string { return m.readOf(i, l) }

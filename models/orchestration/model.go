@@ -50,6 +50,15 @@ type Local struct {
 	// Expect is a ReplicaSet or Job controller's expectations: its creates and deletes not
 	// yet observed in every view it may read (controllers.Expectations).
 	Expect controllers.Expectations
+	// LastRead is, for people, the revision each cache last read (the pod cache first, then
+	// Caches' order; one under CacheSnapshot), 0 before the first read: Session may have been
+	// moved up since (history no controller can read any more is dropped, and under
+	// CacheInformer a cache moves to the end of its run), which is the same state but would
+	// read as a step the controller did not take. It is not part of the state: Encode leaves
+	// it out, and nothing the model decides reads it, so states equal but for it are one
+	// state, shown with the value of the path that reached it (a trace is replayed along its
+	// path).
+	LastRead [1 + moreCaches]int64
 }
 
 // State is a state of the model. States share their history and snapshots: Next copies what
@@ -568,9 +577,9 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 			return s, ef, false
 		}
 		ef.intent = in[a.Item]
-		loc.Session = datastore.Session(a.Read)
+		loc.Session, loc.LastRead[0] = datastore.Session(a.Read), a.Read
 		for j := range m.watch[a.Ctrl] {
-			loc.Caches[j] = datastore.Session(a.Caches[j])
+			loc.Caches[j], loc.LastRead[1+j] = datastore.Session(a.Caches[j]), a.Caches[j]
 		}
 		if run := ef.intent.Run; run != nil && run.Exit == controllers.Running {
 			if p := latest.Pod(run.Pod); p != nil && p.UID == run.UID && p.Finished() {

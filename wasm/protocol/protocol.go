@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -223,6 +224,19 @@ type RunWidget struct {
 // worker's default when it has none).
 func (w RunWidget) Request(id int) Request {
 	return Request{Type: TypeCheck, ID: id, Target: w.Target, Sets: w.Sets, Strategy: "bfs", MaxStates: w.MaxStates}
+}
+
+// Command is the themelios command line of the widget's check: "themelios check TARGET", a
+// --set per setting and the state bound when the widget has one.
+func (w RunWidget) Command() string {
+	parts := []string{"themelios check", w.Target}
+	for _, s := range w.Sets {
+		parts = append(parts, "--set "+s)
+	}
+	if w.MaxStates > 0 {
+		parts = append(parts, "--max-states "+strconv.FormatInt(w.MaxStates, 10))
+	}
+	return strings.Join(parts, " ")
 }
 
 // Outcome words a report the way RunWidget.Expect does.

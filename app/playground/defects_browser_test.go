@@ -1,0 +1,117 @@
+//go:build browser
+
+package playground_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The defects found on the tour of the playground (issue 15, item 8), each as the page shows
+// it: the change marks of a step, a setting changed under a trace, a permalink pasted into an
+// open tab, the address bar after exploring on from a link, a tutorial's command lines, and
+// the results table's width.
+func TestBrowserTourDefects(t *testing.T) {
+	base := site(t)
+	b := browser(t)
+	p := open(t, b, base)
+	p.MustSetViewport(1280, 1000, 1, false)
+
+	// Change marks: at 59848's step 10 only kubelet/node-1's row changed (its READ column is
+	// wider than the one before, which used to mark every controller row), and a controller that
+	// did not act keeps the revision it read though older history was dropped.
+	p.MustElement("#card-59848").MustClick()
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	p.MustElement("#step-10 button").MustClick()
+	waitText(t, p, "#step-action", "10. kubelet/node-1 read revision 4", 5*time.Second)
+	marked := p.MustEval(`() => [...document.querySelectorAll("#state mark")].map(m => m.textContent.trim().split(/\s+/).join(" "))`).Arr()
+	var rows []string
+	for _, m := range marked {
+		rows = append(rows, m.String())
+	}
+	if len(rows) != 1 || rows[0] != "kubelet/node-1 rev 4 db-0" {
+		t.Fatalf("step 10 marks %q, want only kubelet/node-1's row", rows)
+	}
+	p.MustElement("#step-8 button").MustClick()
+	waitText(t, p, "#step-action", "8. kubelet/node-2", 5*time.Second)
+	p.MustElement("#tables summary").MustClick()
+	// It last read revision 2, which is no longer kept.
+	if text := waitText(t, p, "#state", "statefulset-controller-1  rev 2", 5*time.Second); !strings.Contains(text, "history kept from 4") {
+		t.Fatalf("step 8's state:\n%s", text)
+	}
+
+	// A permalink with the trace; then a setting changes: the trace and the results go (they
+	// are not runs of the new settings), and Copy link no longer carries a trace.
+	p.MustElement("#copy-link").MustClick()
+	withTrace := p.MustElement("#permalink").MustProperty("value").String()
+	if !strings.Contains(withTrace, "&t=") {
+		t.Fatalf("permalink %q has no trace", withTrace)
+	}
+	p.MustElement("#advanced summary").MustClick()
+	choose(p, "#param-consistency", "synchronous")
+	waitText(t, p, "#cli", "themelios check statefulset/stale-reads", 5*time.Second)
+	if has, _, _ := p.Has("#trace-title"); has {
+		t.Fatal("the trace of resettable-session is still shown under synchronous")
+	}
+	if has, _, _ := p.Has("#properties"); has {
+		t.Fatal("the results of resettable-session are still shown under synchronous")
+	}
+	if h := p.MustEval(`() => location.hash`).String(); strings.Contains(h, "&t=") {
+		t.Fatalf("the address bar keeps a trace after the setting changed: %q", h)
+	}
+	p.MustElement("#copy-link").MustClick()
+	if l := p.MustElement("#permalink").MustProperty("value").String(); strings.Contains(l, "&t=") {
+		t.Fatalf("the link after the change: %q", l)
+	}
+
+	// The link with the trace, pasted into this open tab: it opens as in a new one.
+	u, err := url.Parse(withTrace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.MustEval(`f => { location.hash = f }`, u.Fragment)
+	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	waitText(t, p, "#cli", "--set consistency=resettable-session", time.Second)
+
+	// Exploring on from the link: the address bar follows the trace on display.
+	waitText(t, p, "#enabled", "read revision", 5*time.Second)
+	p.MustElement("#take-0").MustClick()
+	waitText(t, p, "#trace-title", "Exploring by hand: 11 steps", 5*time.Second)
+	h := p.MustEval(`() => location.hash`).String()
+	if strings.TrimPrefix(h, "#") == u.Fragment || !strings.Contains(h, "&t=") {
+		t.Fatalf("the address bar after exploring on: %q (the link was %q)", h, u.Fragment)
+	}
+	q := open(t, b, base+h)
+	waitText(t, q, "#trace-title", "Trace from a link: 11 steps", 10*time.Second)
+	q.MustClose()
+
+	// Tutorial 4's command lines run as pasted: no bare --set.
+	tu := b.MustPage(strings.TrimSuffix(base, "/") + "/tutorials/04-liveness").Timeout(time.Minute)
+	tu.MustWaitLoad()
+	tu.MustElement(".run-widget code")
+	for _, c := range tu.MustElements(".run-widget code") {
+		cmd := c.MustText()
+		if !strings.HasPrefix(cmd, "themelios check ") || strings.HasSuffix(cmd, "--set") || strings.Contains(cmd, "--set --") {
+			t.Errorf("tutorial 4 shows the command %q", cmd)
+		}
+	}
+	tu.MustClose()
+
+	// Tutorial 3's results table uses the width of the window, not only the text column's.
+	r := b.MustPage(strings.TrimSuffix(base, "/") + "/tutorials/03-results").Timeout(time.Minute)
+	r.MustSetViewport(1900, 1000, 1, false)
+	r.MustWaitLoad()
+	waitText(t, r, "main table", "statefulset/stale-reads", 20*time.Second)
+	m := r.MustEval(`() => { const t = document.querySelector("main table"), m = document.querySelector("main");
+		return {table: t.getBoundingClientRect().width, right: t.getBoundingClientRect().right, text: m.clientWidth,
+			scroll: t.scrollWidth, client: t.clientWidth, window: document.documentElement.clientWidth} }`)
+	table, text, right, win := m.Get("table").Num(), m.Get("text").Num(), m.Get("right").Num(), m.Get("window").Num()
+	clipped := m.Get("scroll").Num() > m.Get("client").Num()
+	if table <= text || right > win || clipped && right < win-60 {
+		t.Fatalf("results table %.0fpx wide (text column %.0fpx), right edge at %.0f of %.0f, clipped %v", table, text, right, win, clipped)
+	}
+	r.MustElement("main table").MustScrollIntoView()
+	screenshot(t, r, "results-wide.png")
+}
