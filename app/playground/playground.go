@@ -48,6 +48,11 @@ type Playground struct {
 	graphState string // drawing: "", "drawing", "drawn", or an error
 	graphNode  int    // the node clicked, -1 for none
 	svg        string // the drawn graph's SVG, for download
+
+	cmp     comparison // the side-by-side check
+	autoRun bool       // a link opened a comparison: check it once mounted
+	// keepShown keeps the trace a link replayed on display while its comparison is checked.
+	keepShown bool
 }
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
@@ -82,6 +87,7 @@ func (p *Playground) OnInit() {
 func (p *Playground) OnMount(ctx app.Context) {
 	if f := fragment(); f != "" {
 		p.open(f)
+		p.runOpened(ctx)
 	}
 	// A permalink pasted into the open tab (or back and forward through them) opens as a new
 	// visit would; the page's own address updates (syncAddress) make no such event.
@@ -89,6 +95,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 		if f != "" && f != p.Link() {
 			p.stop()
 			p.open(f)
+			p.runOpened(ctx)
 		}
 	})
 	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
@@ -134,6 +141,12 @@ func (p *Playground) selectTarget(name string) {
 // it opens with.)
 func (p *Playground) settingsChanged() {
 	p.stop()
+	p.keepShown = false
+	p.stopCompare()
+	p.cmp.report, p.cmp.err = nil, ""
+	if i := p.paramIndex(p.cmp.param); p.comparing() && (i < 0 || i >= len(p.values) || p.values[i] == p.cmp.value) {
+		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
+	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link = nil, nil, "", nil, 0, ""
 	p.graphState, p.graphNode, p.svg = "", -1, ""
 }
@@ -181,9 +194,22 @@ func (p *Playground) run(ctx app.Context) {
 		return
 	}
 	p.runID = req.ID
-	p.running, p.progress, p.report, p.err, p.shown, p.step = true, nil, nil, "", nil, 0
+	p.running, p.progress, p.report, p.err = true, nil, nil, ""
+	if !p.keepShown {
+		p.shown, p.step = nil, 0
+	}
 	p.graphState, p.graphNode, p.svg = "", -1, ""
 	p.runner.start(ctx, req, p.receive)
+	p.startCompare(ctx, req)
+}
+
+// runOpened checks the comparison a link opened (a link to a trace is replayed instead).
+func (p *Playground) runOpened(ctx app.Context) {
+	if p.autoRun {
+		p.autoRun = false
+		p.keepShown = p.shown != nil
+		p.run(ctx)
+	}
 }
 
 // receive handles a message from the worker.
@@ -202,7 +228,7 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 				best = i
 			}
 		}
-		if best >= 0 {
+		if best >= 0 && !p.keepShown {
 			p.showProperty(best)
 		}
 	case protocol.TypeError:
@@ -211,8 +237,9 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 }
 
 func (p *Playground) cancel() {
-	if p.running {
+	if p.running || p.cmp.running {
 		p.stop()
+		p.stopCompare()
 		p.err = "cancelled"
 	}
 }
@@ -310,7 +337,7 @@ func (p *Playground) key(k string) {
 func (p *Playground) Link() string {
 	req, _ := p.request()
 	l := catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
-		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing}
+		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing, Compare: p.rightSets(req.Sets)}
 	if p.shown != nil && p.shown.path != nil {
 		l.Trace = p.shown.path[:min(len(p.shown.path), len(p.shown.steps)-1)]
 		if loop := p.shown.loop; loop >= 0 {
@@ -357,6 +384,14 @@ func (p *Playground) open(fragment string) {
 		p.strategy = l.Strategy
 	}
 	p.symmetry, p.keepGoing = l.Symmetry, l.KeepGoing
+	p.setCompare("")
+	if l.Compare != nil {
+		if err := p.compareFromLink(l.Sets, l.Compare); err != nil {
+			p.err = "This link's comparison cannot be opened: " + err.Error()
+		} else {
+			p.autoRun = true
+		}
+	}
 	p.maxStates, p.maxDepth, p.seed = strconv.FormatInt(l.MaxStates, 10), strconv.Itoa(l.MaxDepth), strconv.FormatUint(l.Seed, 10)
 	if l.TimeoutS > 0 {
 		p.timeout = strconv.FormatInt(l.TimeoutS, 10)

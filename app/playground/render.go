@@ -29,6 +29,7 @@ func (p *Playground) Render() app.UI {
 			p.renderControls(),
 			p.renderStatus(),
 			p.renderResults(),
+			p.renderCompare(),
 			p.renderTrace(),
 			p.renderGraph(),
 		),
@@ -55,6 +56,7 @@ func (p *Playground) renderControls() app.UI {
 			})),
 			app.Small().Text(e.Summary),
 		),
+		p.renderCompareControl(),
 		app.Details().ID("advanced").Open(p.advanced).Body(
 			app.Summary().Text("Advanced: consistency, caches, faults, controllers, strategy and bounds").OnClick(func(_ app.Context, ev app.Event) {
 				ev.PreventDefault()
@@ -98,7 +100,7 @@ func (p *Playground) renderControls() app.UI {
 			),
 		),
 		app.Div().Class("buttons").Body(
-			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.run(ctx) }),
+			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
 			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
 				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {

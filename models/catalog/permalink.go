@@ -39,8 +39,11 @@ type Link struct {
 	Seed      uint64   `json:"seed,omitempty"`
 	Symmetry  bool     `json:"symmetry,omitempty"`
 	KeepGoing bool     `json:"keepGoing,omitempty"`
-	Trace     []int    `json:"-"`
-	Loop      *int     `json:"-"` // with Trace, for a lasso
+	// Compare, for a side-by-side check, is the second side's settings (the first side's are
+	// Sets); the playground compares sides that differ in one setting.
+	Compare []string `json:"compare,omitempty"`
+	Trace   []int    `json:"-"`
+	Loop    *int     `json:"-"` // with Trace, for a lasso
 }
 
 // Fragment encodes the link as a URL fragment (without the '#').
@@ -136,6 +139,11 @@ func (l Link) validate() error {
 	}
 	if _, err := e.Resolve(l.Sets); err != nil {
 		return fmt.Errorf("the link's settings are invalid: %v", err)
+	}
+	if l.Compare != nil {
+		if _, err := e.Resolve(l.Compare); err != nil {
+			return fmt.Errorf("the link's second side's settings are invalid: %v", err)
+		}
 	}
 	if l.Strategy != "" {
 		if _, err := checker.ParseStrategy(l.Strategy); err != nil {

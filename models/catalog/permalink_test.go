@@ -11,7 +11,7 @@ import (
 
 func TestLinkRoundTrip(t *testing.T) {
 	l := Link{Target: "replicaset/overlapping", Sets: []string{"consistency=causal", "controllers=2"}, Strategy: "bfs",
-		MaxStates: 1000, MaxDepth: 9, TimeoutS: 30, Seed: 4, Trace: []int{0, 3, 1}}
+		MaxStates: 1000, MaxDepth: 9, TimeoutS: 30, Seed: 4, Compare: []string{"consistency=synchronous", "controllers=2"}, Trace: []int{0, 3, 1}}
 	f := l.Fragment()
 	if !strings.HasPrefix(f, "s=") || !strings.HasSuffix(f, "&t=0.3.1") {
 		t.Fatalf("fragment %q", f)
@@ -55,6 +55,7 @@ func TestBadLinks(t *testing.T) {
 		deflated(`{"v":1,"target":"nope"}`):                                          "unknown scenario",
 		deflated(`{"v":1,"target":"classic/two-phase-commit","sets":["rms=0"]}`):     "settings are invalid",
 		deflated(`{"v":1,"target":"classic/die-hard","strategy":"astar"}`):           "strategy is invalid",
+		deflated(`{"v":1,"target":"classic/two-phase-commit","compare":["rms=0"]}`):  "second side's settings are invalid",
 		deflated(`{"v":1,"target":"classic/die-hard","maxDepth":-1}`):                "negative",
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=1.x":                   "bad step",
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + "&t=-1":                    "bad step",

@@ -1,0 +1,273 @@
+package playground
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// comparison is the side-by-side check: the scenario as the controls set it (the left side)
+// and with one setting changed (the right side), checked together in two workers, their
+// verdicts in two columns and their traces next to each other.
+type comparison struct {
+	param   string // the setting compared; "" when there is no comparison
+	value   string // its value on the right side
+	runner  runner
+	running bool
+	report  *checker.Report
+	err     string
+}
+
+// comparing reports whether a comparison is set.
+func (p *Playground) comparing() bool { return p.cmp.param != "" }
+
+// paramIndex is the index of the target's setting named name, or -1.
+func (p *Playground) paramIndex(name string) int {
+	for i, par := range p.entry().Params {
+		if par.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// rightSets are the right side's settings: the controls' with the compared one changed (nil
+// when there is no comparison).
+func (p *Playground) rightSets(left []string) []string {
+	if !p.comparing() {
+		return nil
+	}
+	out := make([]string, 0, len(left))
+	for _, s := range left {
+		if name, _, _ := strings.Cut(s, "="); name == p.cmp.param {
+			s = name + "=" + p.cmp.value
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// setCompare compares setting name (none for ""), its right-side value defaulting to the
+// first choice other than the controls' value.
+func (p *Playground) setCompare(name string) {
+	p.stopCompare()
+	p.cmp.param, p.cmp.value, p.cmp.report, p.cmp.err = "", "", nil, ""
+	i := p.paramIndex(name)
+	if i < 0 || len(p.entry().Params[i].Choices) < 2 {
+		return
+	}
+	p.cmp.param = name
+	for _, c := range p.entry().Params[i].Choices {
+		if c != p.values[i] {
+			p.cmp.value = c
+			break
+		}
+	}
+}
+
+// startCompare checks the right side of req (the left side's request).
+func (p *Playground) startCompare(ctx app.Context, req protocol.Request) {
+	if !p.comparing() {
+		return
+	}
+	req.Sets = p.rightSets(req.Sets)
+	if _, err := p.entry().Resolve(req.Sets); err != nil {
+		p.cmp.err = err.Error()
+		return
+	}
+	if p.cmp.runner == nil {
+		p.cmp.runner = newRunner()
+	}
+	req.Graph = false
+	p.cmp.running, p.cmp.report, p.cmp.err = true, nil, ""
+	p.cmp.runner.start(ctx, req, func(_ app.Context, r protocol.Response) {
+		if r.ID != p.runID {
+			return
+		}
+		switch r.Type {
+		case protocol.TypeResult:
+			p.cmp.running, p.cmp.report = false, r.Report
+		case protocol.TypeError:
+			p.cmp.running, p.cmp.err = false, r.Error
+		}
+	})
+}
+
+// stopCompare ends the right side's check, if it runs.
+func (p *Playground) stopCompare() {
+	if p.cmp.running && p.cmp.runner != nil {
+		p.cmp.runner.cancel()
+	}
+	p.cmp.running = false
+}
+
+// compareFromLink sets the comparison a link carries: the one setting whose value differs
+// between its two sides.
+func (p *Playground) compareFromLink(left, right []string) error {
+	var differ []string
+	value := ""
+	for _, r := range right {
+		if !contains(left, r) {
+			name, v, _ := strings.Cut(r, "=")
+			differ, value = append(differ, name), v
+		}
+	}
+	if len(differ) != 1 {
+		return fmt.Errorf("its two sides differ in %d settings (%s); the playground compares one", len(differ), strings.Join(differ, ", "))
+	}
+	p.setCompare(differ[0])
+	if !p.comparing() {
+		return fmt.Errorf("%s has no setting %s with choices to compare", p.target, differ[0])
+	}
+	p.cmp.value = value
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// renderCompareControl offers the comparison: a setting with choices, and its right-side value.
+func (p *Playground) renderCompareControl() app.UI {
+	e := p.entry()
+	var names []string
+	for i, par := range e.Params {
+		if len(par.Choices) > 1 && p.applies(par.Name) && i < len(p.values) {
+			names = append(names, par.Name)
+		}
+	}
+	field := app.Div().Class("field", "compare-control").Body(
+		app.Label().For("compare-param").Text("Side by side: also check with"),
+		app.Div().Class("compare-pick").Body(
+			app.Select().ID("compare-param").OnChange(func(ctx app.Context, _ app.Event) {
+				p.setCompare(ctx.JSSrc().Get("value").String())
+				p.syncAddress()
+			}).Body(
+				app.Option().Value("").Text("(nothing: one check)").Selected(!p.comparing()),
+				app.Range(names).Slice(func(k int) app.UI {
+					return app.Option().Value(names[k]).Text(names[k]).Selected(names[k] == p.cmp.param)
+				}),
+			),
+			app.If(p.comparing(), func() app.UI {
+				i := p.paramIndex(p.cmp.param)
+				var choices []string
+				for _, c := range e.Params[i].Choices {
+					if c != p.values[i] {
+						choices = append(choices, c)
+					}
+				}
+				return app.Select().ID("compare-value").OnChange(func(ctx app.Context, _ app.Event) {
+					p.cmp.value, p.cmp.report, p.cmp.err = ctx.JSSrc().Get("value").String(), nil, ""
+					p.syncAddress()
+				}).Body(app.Range(choices).Slice(func(k int) app.UI {
+					return app.Option().Value(choices[k]).Text("= " + choices[k]).Selected(choices[k] == p.cmp.value)
+				}))
+			}),
+		),
+		app.Small().Text("the same scenario under a second value of one setting, checked together: verdicts in two columns, traces next to each other"),
+	)
+	return field
+}
+
+// sideLabel names a side by its value of the compared setting: "consistency=synchronous".
+func (p *Playground) sideLabel(right bool) string {
+	if right {
+		return p.cmp.param + "=" + p.cmp.value
+	}
+	if i := p.paramIndex(p.cmp.param); i >= 0 {
+		return p.cmp.param + "=" + p.values[i]
+	}
+	return p.cmp.param
+}
+
+// renderCompare draws the two sides: a row per property with each side's verdict, then each
+// side's counterexample, its steps listed, with a link that opens it in the stepper.
+func (p *Playground) renderCompare() app.UI {
+	if !p.comparing() || p.report == nil && p.cmp.report == nil && !p.cmp.running && p.cmp.err == "" {
+		return app.Section().Class("side-by-side")
+	}
+	reports := [2]*checker.Report{p.report, p.cmp.report}
+	var names []string
+	for _, r := range reports {
+		if r == nil {
+			continue
+		}
+		for _, pr := range r.Properties {
+			if !contains(names, pr.Name) {
+				names = append(names, pr.Name)
+			}
+		}
+	}
+	cell := func(side int, name string) app.UI {
+		r := reports[side]
+		switch {
+		case r == nil && (side == 0 && p.running || side == 1 && p.cmp.running):
+			return app.Td().Class("pending").Text("checking…")
+		case r == nil:
+			return app.Td().Class("pending").Text("—")
+		}
+		for _, pr := range r.Properties {
+			if pr.Name == name {
+				mark := map[string]string{"holds": "✓", "violated": "✗", "unknown": "?"}[pr.Status]
+				return app.Td().Class("side", pr.Status).Body(app.Span().Class("mark").Text(mark), app.Text(" "+pr.Verdict(*r)))
+			}
+		}
+		return app.Td().Class("pending").Text("not a property under these settings")
+	}
+	left, right := p.sideLabel(false), p.sideLabel(true)
+	return app.Section().ID("side-by-side").Class("side-by-side").Aria("label", "Side by side").Body(
+		app.H2().Text("Side by side: "+left+" and "+right),
+		app.If(p.cmp.err != "", func() app.UI { return app.P().ID("compare-error").Class("error").Text(right + ": " + p.cmp.err) }),
+		app.Div().Class("compare-scroll").Body(
+			app.Table().ID("compare-table").Body(
+				app.THead().Body(app.Tr().Body(app.Th().Text("property"), app.Th().Text(left), app.Th().Text(right))),
+				app.TBody().Body(app.Range(names).Slice(func(i int) app.UI {
+					return app.Tr().Body(app.Th().Scope("row").Text(names[i]), cell(0, names[i]), cell(1, names[i]))
+				})),
+			),
+		),
+		app.Div().Class("compare-traces").Body(p.renderSideTrace(0, left), p.renderSideTrace(1, right)),
+	)
+}
+
+// renderSideTrace lists a side's counterexample (its first violated property with a trace),
+// with a link that opens it in the stepper, the comparison kept with the sides swapped.
+func (p *Playground) renderSideTrace(side int, label string) app.UI {
+	r := [2]*checker.Report{p.report, p.cmp.report}[side]
+	id := []string{"compare-left", "compare-right"}[side]
+	if r == nil {
+		return app.Div().ID(id).Class("side-trace").Body(app.H3().Text(label))
+	}
+	var pr *checker.PropertyReport
+	for i := range r.Properties {
+		if q := &r.Properties[i]; q.Status == "violated" && q.Trace != nil {
+			pr = q
+			break
+		}
+	}
+	body := []app.UI{app.H3().Text(label + ": " + protocol.Outcome(r))}
+	if pr != nil {
+		req, _ := p.request()
+		sets := [2][]string{req.Sets, p.rightSets(req.Sets)}
+		l := catalog.Link{Target: p.target, Sets: sets[side], Compare: sets[1-side], Strategy: p.strategy, MaxStates: req.MaxStates,
+			MaxDepth: req.MaxDepth, TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing,
+			Trace: pr.Path, Loop: pr.Loop}
+		body = append(body,
+			app.Ol().Class("side-steps").Start(0).Body(app.Range(pr.Trace).Slice(func(i int) app.UI {
+				return app.Li().Class(map[bool]string{true: "bad"}[len(pr.Trace[i].Violating) > 0]).Text(pr.Trace[i].Action)
+			})),
+			app.A().Class("open-side").Href("#"+l.Fragment()).Text("Step through this trace"),
+		)
+	}
+	return app.Div().ID(id).Class("side-trace").Body(body...)
+}
