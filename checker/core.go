@@ -365,7 +365,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 	}
 	for i, p := range c.props {
 		st, tr := c.verdict(i, complete)
-		r.Properties = append(r.Properties, PropertyResult[S, A]{Name: p.Name, Expect: p.Expect, Status: st, Trace: tr})
+		r.Properties = append(r.Properties, PropertyResult[S, A]{Name: p.Name, Doc: p.Doc, Expect: p.Expect, Status: st, Trace: tr})
 	}
 	if c.graph != nil {
 		r.Graph = c.graph.g

@@ -170,7 +170,10 @@ func (e Expectation) String() string {
 
 // Property is a named condition over states, judged according to its Expectation.
 type Property[S any] struct {
-	Name   string
+	Name string
+	// Doc defines the property for people who meet it in a report: what it asks and why it
+	// matters (the playground shows it on hover and focus). Optional.
+	Doc    string
 	Expect Expectation
 	Holds  func(s S) bool
 	Then   func(s S) bool // LeadsTo only: what must follow

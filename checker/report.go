@@ -39,6 +39,7 @@ type GraphReport struct {
 // trace as action indices (see Replay), for permalinks.
 type PropertyReport struct {
 	Name        string      `json:"name"`
+	Doc         string      `json:"doc,omitempty"` // Property.Doc
 	Expectation string      `json:"expectation"`
 	Status      string      `json:"status"`
 	Trace       []TraceStep `json:"trace"`
@@ -93,7 +94,7 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		rep.Graph = graphReport(m, r)
 	}
 	for _, p := range r.Properties {
-		pr := PropertyReport{Name: p.Name, Expectation: p.Expect.String(), Status: p.Status.String()}
+		pr := PropertyReport{Name: p.Name, Doc: p.Doc, Expectation: p.Expect.String(), Status: p.Status.String()}
 		if p.Trace != nil {
 			pr.Trace = RenderTrace(m, p.Trace)
 			if p.Trace.Cycle {

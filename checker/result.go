@@ -31,6 +31,7 @@ func (t *Trace[S, A]) Last() S {
 // for Sometimes, a witness).
 type PropertyResult[S, A any] struct {
 	Name   string
+	Doc    string // Property.Doc
 	Expect Expectation
 	Status Status
 	Trace  *Trace[S, A] // nil when there is nothing to show

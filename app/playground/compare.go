@@ -2,6 +2,7 @@ package playground
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -198,13 +199,14 @@ func (p *Playground) renderCompare() app.UI {
 	}
 	reports := [2]*checker.Report{p.report, p.cmp.report}
 	var names []string
+	docs := map[string]string{} // only looked up
 	for _, r := range reports {
 		if r == nil {
 			continue
 		}
 		for _, pr := range r.Properties {
 			if !contains(names, pr.Name) {
-				names = append(names, pr.Name)
+				names, docs[pr.Name] = append(names, pr.Name), pr.Doc
 			}
 		}
 	}
@@ -232,7 +234,9 @@ func (p *Playground) renderCompare() app.UI {
 			app.Table().ID("compare-table").Body(
 				app.THead().Body(app.Tr().Body(app.Th().Text("property"), app.Th().Text(left), app.Th().Text(right))),
 				app.TBody().Body(app.Range(names).Slice(func(i int) app.UI {
-					return app.Tr().Body(app.Th().Scope("row").Text(names[i]), cell(0, names[i]), cell(1, names[i]))
+					id := "cmp-def-" + strconv.Itoa(i)
+					return app.Tr().Body(app.Th().Scope("row").Body(term(id, docs[names[i]], app.Span().Attr("tabindex", "0").Aria("describedby", id).Text(names[i]))),
+						cell(0, names[i]), cell(1, names[i]))
 				})),
 			),
 		),

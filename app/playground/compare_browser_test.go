@@ -58,3 +58,38 @@ func TestBrowserSideBySide(t *testing.T) {
 	waitText(t, q, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
 	q.MustClose()
 }
+
+// A property's name has its definition on hover and focus (issue 15, item 4).
+func TestBrowserPropertyDefinitions(t *testing.T) {
+	base := site(t)
+	b := browser(t)
+	p := open(t, b, base)
+	p.MustSetViewport(1280, 1000, 1, false)
+	p.MustElement("#card-59848").MustClick()
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	name := p.MustElementR("#properties button.show", "a pod identity runs on at most one node")
+	id := name.MustAttribute("aria-describedby")
+	if id == nil {
+		t.Fatal("the property's name is described by nothing")
+	}
+	def := p.MustElement("#" + *id)
+	shown := func() string { return def.MustEval(`() => getComputedStyle(this).display`).String() }
+	if d := shown(); d != "none" {
+		t.Fatalf("the definition shows before focus (%s)", d)
+	}
+	name.MustFocus()
+	if d := shown(); d == "none" {
+		t.Fatal("the definition is hidden while its name has focus")
+	}
+	if text := def.MustText(); !strings.Contains(text, "59848") || !strings.Contains(text, "two kubelets") {
+		t.Fatalf("definition %q", text)
+	}
+	screenshot(t, p, "definition.png")
+	// Hover, on a property without a trace.
+	other := p.MustElementR("#properties .term .name", "names are unique")
+	other.MustHover()
+	otherDef := p.MustElement("#" + *other.MustAttribute("aria-describedby"))
+	if d := otherDef.MustEval(`() => getComputedStyle(this).display`).String(); d == "none" || !strings.Contains(otherDef.MustText(), "409 AlreadyExists") {
+		t.Fatalf("hovering %q shows %s %q", "names are unique", d, otherDef.MustText())
+	}
+}

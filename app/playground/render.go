@@ -213,12 +213,12 @@ func (p *Playground) renderResults() app.UI {
 			pr := r.Properties[i]
 			item := app.Li().Class("property", pr.Status).Body(
 				app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]+map[bool]string{true: "?"}[pr.Status == "unknown"]),
-				app.Span().Class("name").Text(pr.Name),
+				term("def-"+strconv.Itoa(i), pr.Doc, app.Span().Class("name").Attr("tabindex", "0").Aria("describedby", "def-"+strconv.Itoa(i)).Text(pr.Name)),
 				app.Span().Class("verdict").Text(pr.Verdict(*r)),
 			)
 			if pr.Trace != nil {
 				item = app.Li().Class("property", pr.Status).Body(
-					app.Button().Class("show").Text(pr.Name).OnClick(func(app.Context, app.Event) { p.showProperty(i) }),
+					term("def-"+strconv.Itoa(i), pr.Doc, app.Button().Class("show").Aria("describedby", "def-"+strconv.Itoa(i)).Text(pr.Name).OnClick(func(app.Context, app.Event) { p.showProperty(i) })),
 					app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]),
 					app.Span().Class("verdict").Text(pr.Verdict(*r)),
 				)
@@ -226,6 +226,15 @@ func (p *Playground) renderResults() app.UI {
 			return item
 		})),
 	)
+}
+
+// term shows a property's name (an element that takes focus, described by the definition) with
+// its definition, doc, shown on hover and focus as a tooltip; the name alone when there is none.
+func term(id, doc string, name app.UI) app.UI {
+	if doc == "" {
+		return name
+	}
+	return app.Span().Class("term").Body(name, app.Span().ID(id).Class("def").Attr("role", "tooltip").Text(doc))
 }
 
 func (p *Playground) renderTrace() app.UI {

@@ -118,3 +118,36 @@ func TestTraceGraph(t *testing.T) {
 		t.Fatal("a bad path gave a graph")
 	}
 }
+
+// Every property of every entry has a definition for people (the playground shows it on hover
+// and focus), with the default settings and with the settings that add properties.
+func TestEveryPropertyHasADefinition(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range All() {
+		for _, sets := range [][]string{nil, {"consistency=causal", "expectations=on"}} {
+			var ok []string
+			for _, s := range sets {
+				if _, err := e.Resolve([]string{s}); err == nil {
+					ok = append(ok, s)
+				}
+			}
+			m, err := e.Make(ok)
+			if err != nil {
+				t.Fatalf("%s: %v", e.Name, err)
+			}
+			rep, err := m.Check(context.Background(), e.Name, checker.Options{MaxStates: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range rep.Properties {
+				seen[p.Name] = true
+				if len(p.Doc) < 40 || !strings.HasSuffix(p.Doc, ".") && !strings.HasSuffix(p.Doc, ")") {
+					t.Errorf("%s: %q has no definition, or half of one: %q", e.Name, p.Name, p.Doc)
+				}
+			}
+		}
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d properties met", len(seen))
+	}
+}

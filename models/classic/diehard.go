@@ -67,8 +67,8 @@ func (DieHard) Encode(buf []byte, s Jugs) []byte { return append(buf, s.Big, s.S
 // Properties: the invariant "big ≠ 4", whose violation solves the puzzle, and TypeOK.
 func (DieHard) Properties() []checker.Property[Jugs] {
 	return []checker.Property[Jugs]{
-		{Name: "TypeOK", Expect: checker.Always, Holds: func(s Jugs) bool { return s.Big <= 5 && s.Small <= 3 }},
-		{Name: "big ≠ 4", Expect: checker.Always, Holds: func(s Jugs) bool { return s.Big != 4 }},
+		{Name: "TypeOK", Doc: "The big jug holds at most 5 gallons and the small one at most 3: every state is well typed.", Expect: checker.Always, Holds: func(s Jugs) bool { return s.Big <= 5 && s.Small <= 3 }},
+		{Name: "big ≠ 4", Doc: "The big jug never holds exactly 4 gallons. The puzzle asks for 4 gallons, so a violation is a solution.", Expect: checker.Always, Holds: func(s Jugs) bool { return s.Big != 4 }},
 	}
 }
 

@@ -173,8 +173,8 @@ func (m *TwoPhase) Encode(buf []byte, s TPState) []byte {
 // TCCommitted, a witness that some run commits.
 func (m *TwoPhase) Properties() []checker.Property[TPState] {
 	return []checker.Property[TPState]{
-		{Name: "TCConsistent", Expect: checker.Always, Holds: m.Consistent},
-		{Name: "TCCommitted", Expect: checker.Sometimes, Holds: m.AllCommitted},
+		{Name: "TCConsistent", Doc: "No resource manager has committed while another has aborted: the transaction commits everywhere or nowhere.", Expect: checker.Always, Holds: m.Consistent},
+		{Name: "TCCommitted", Doc: "Some run commits on every resource manager (a witness that committing is possible).", Expect: checker.Sometimes, Holds: m.AllCommitted},
 	}
 }
 

@@ -31,12 +31,12 @@ func deploymentWorkload() workload {
 		reconcile: controllers.DeploymentController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			return []checker.Property[State]{
-				{Name: DeploymentAnnotations, Expect: checker.Always, Holds: m.deploymentAnnotations},
-				{Name: TemplateHash, Expect: checker.Always, Holds: templateHash},
-				{Name: OldScaledDown, Expect: checker.Always, Holds: m.oldScaledDown},
-				{Name: PausedNoNewRS, Expect: checker.Always, Holds: unbroken(BrokenPaused)},
-				{Name: RolloutCompletes, Expect: checker.Sometimes, Holds: rolloutComplete},
-				{Name: QuiescentDeployment, Expect: checker.Always, Holds: m.quiescentDeployments},
+				{Name: DeploymentAnnotations, Doc: "When a Deployment is stable, its ReplicaSets carry its annotations (the Deployment controller copies them over): a stale read can leave an old one behind.", Expect: checker.Always, Holds: m.deploymentAnnotations},
+				{Name: TemplateHash, Doc: "A ReplicaSet's pod-template-hash is the same in its name, its labels, its selector and its pod template: the Deployment controller derives all four from one hash.", Expect: checker.Always, Holds: templateHash},
+				{Name: OldScaledDown, Doc: "When a Deployment is stable (its rollout done), every ReplicaSet of an older template has 0 replicas.", Expect: checker.Always, Holds: m.oldScaledDown},
+				{Name: PausedNoNewRS, Doc: "While a Deployment is paused, the Deployment controller creates no ReplicaSet for it: pausing stops rollouts.", Expect: checker.Always, Holds: unbroken(BrokenPaused)},
+				{Name: RolloutCompletes, Doc: "Some reachable state has a complete rollout: the new ReplicaSet has all replicas available and the old ones none (a witness that the scenario can succeed).", Expect: checker.Sometimes, Holds: rolloutComplete},
+				{Name: QuiescentDeployment, Doc: "When no controller has anything left to do, every Deployment that is not paused has completed its rollout.", Expect: checker.Always, Holds: m.quiescentDeployments},
 			}
 		},
 		monitor: deploymentMonitor,

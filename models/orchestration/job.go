@@ -29,17 +29,17 @@ func jobWorkload() workload {
 		reconcile: controllers.JobController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{
-				{Name: JobStatus, Expect: checker.Always, Holds: unbroken(BrokenJobStatus)},
-				{Name: JobFinalizers, Expect: checker.Always, Holds: unbroken(BrokenJobCount)},
-				{Name: JobSucceeded, Expect: checker.Always, Holds: jobSucceeded},
+				{Name: JobStatus, Doc: "A Job's status.active and status.ready are written with the counts of the view they were written from.", Expect: checker.Always, Holds: unbroken(BrokenJobStatus)},
+				{Name: JobFinalizers, Doc: "A Job counts a finished pod (succeeded or failed) only once it has removed the pod's batch.kubernetes.io/job-tracking finalizer: otherwise a pod could be counted twice.", Expect: checker.Always, Holds: unbroken(BrokenJobCount)},
+				{Name: JobSucceeded, Doc: "A Job never records more successes than spec.completions: each completion is counted once.", Expect: checker.Always, Holds: jobSucceeded},
 			}
 			if m.cfg.Expectations != ExpectationsOff {
-				ps = append(ps, checker.Property[State]{Name: JobCreates, Expect: checker.Always, Holds: unbroken(BrokenJobCreate)})
+				ps = append(ps, checker.Property[State]{Name: JobCreates, Doc: "The Job controller creates a pod only when the latest revision has fewer active pods than the Job it read wants (parallelism, and completions left): its expectations exist to keep this.", Expect: checker.Always, Holds: unbroken(BrokenJobCreate)})
 			}
 			return ps
 		},
 		liveness: func(m *Model) []checker.Property[State] {
-			return []checker.Property[State]{{Name: JobsReleasePods, Expect: checker.EventuallyAlways, Holds: finishedJobsReleased}}
+			return []checker.Property[State]{{Name: JobsReleasePods, Doc: "Once faults and users stop, every finished Job eventually leaves no pod with its tracking finalizer (Kubernetes 109485).", Expect: checker.EventuallyAlways, Holds: finishedJobsReleased}}
 		},
 		monitor: jobMonitor,
 	}

@@ -18,8 +18,8 @@ const (
 // controller's where it runs, and rest.
 func (m *Model) liveness() []checker.Property[State] {
 	ps := []checker.Property[State]{
-		{Name: PodsScheduled, Expect: checker.LeadsTo, Holds: waitsForNode, Then: not(waitsForNode)},
-		{Name: PodsRun, Expect: checker.LeadsTo, Per: len(m.cfg.Kubelets), HoldsPer: m.waitsToRun,
+		{Name: PodsScheduled, Doc: "Whenever a pod waits for a node that can take it, it is eventually bound (on every fair run): the scheduler does not starve it.", Expect: checker.LeadsTo, Holds: waitsForNode, Then: not(waitsForNode)},
+		{Name: PodsRun, Doc: "Whenever a pod is bound to a live node, that node's kubelet eventually runs its containers (on every fair run).", Expect: checker.LeadsTo, Per: len(m.cfg.Kubelets), HoldsPer: m.waitsToRun,
 			ThenPer: func(s State, k int) bool { return !m.waitsToRun(s, k) }},
 	}
 	for _, w := range m.workloads {
@@ -28,7 +28,7 @@ func (m *Model) liveness() []checker.Property[State] {
 		}
 	}
 	// Controllers come to rest: a state where no controller step would change anything.
-	return append(ps, checker.Property[State]{Name: ControllersRest, Expect: checker.Quiesces})
+	return append(ps, checker.Property[State]{Name: ControllersRest, Doc: "Once faults and users stop acting, the controllers stop writing: no two of them keep undoing each other's writes forever.", Expect: checker.Quiesces})
 }
 
 func not(f func(State) bool) func(State) bool { return func(s State) bool { return !f(s) } }

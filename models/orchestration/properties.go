@@ -20,16 +20,16 @@ const (
 // it runs for (in the order of the workloads table), then the liveness properties.
 func (m *Model) Properties() []checker.Property[State] {
 	ps := []checker.Property[State]{
-		{Name: UniqueNames, Expect: checker.Always, Holds: m.uniqueNames},
-		{Name: OneNodePerPod, Expect: checker.Always, Holds: m.oneNodePerPod},
+		{Name: UniqueNames, Doc: "No retained revision holds two objects of one kind with the same name: the API server refuses a create of a name that exists (409 AlreadyExists).", Expect: checker.Always, Holds: m.uniqueNames},
+		{Name: OneNodePerPod, Doc: "No pod name (a StatefulSet identity such as db-0) has containers running on two kubelets at once. StatefulSets promise at most one pod per identity; Kubernetes issue 59848 broke it with a kubelet reading a stale cache.", Expect: checker.Always, Holds: m.oneNodePerPod},
 	}
 	if m.limited() {
 		ps = append(ps,
-			checker.Property[State]{Name: BoundFit, Expect: checker.Always, Holds: boundFit},
-			checker.Property[State]{Name: KubeletFit, Expect: checker.Always, Holds: m.kubeletFit})
+			checker.Property[State]{Name: BoundFit, Doc: "The pods bound to each node fit its allocatable: their CPU requests and their number. This is the scheduler's promise when it binds a pod.", Expect: checker.Always, Holds: boundFit},
+			checker.Property[State]{Name: KubeletFit, Doc: "The pods whose containers a kubelet runs fit its node's allocatable (CPU and pod count): kubelet admission rejects a pod that does not fit.", Expect: checker.Always, Holds: m.kubeletFit})
 	}
 	if m.cfg.Faults.ContainerExit || m.has(cluster.KindJob) || m.limited() {
-		ps = append(ps, checker.Property[State]{Name: TerminalStays, Expect: checker.Always, Holds: terminalStays})
+		ps = append(ps, checker.Property[State]{Name: TerminalStays, Doc: "A pod whose phase is Succeeded or Failed is never started again: those phases are final in Kubernetes (a kubelet must not re-run a finished pod).", Expect: checker.Always, Holds: terminalStays})
 	}
 	for _, w := range m.workloads {
 		if m.has(w.runsWith...) {

@@ -29,16 +29,16 @@ func replicaSetWorkload() workload {
 		reconcile: controllers.ReplicaSetController{}.Reconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			ps := []checker.Property[State]{
-				{Name: ReplicaSetStatus, Expect: checker.Always, Holds: unbroken(BrokenReplicaSetStatus)},
-				{Name: QuiescentReplicaSet, Expect: checker.Always, Holds: m.quiescentReplicaSets},
+				{Name: ReplicaSetStatus, Doc: "A ReplicaSet's status (replicas, ready, available) is written with the counts of the pods the controller saw in the view it read, not invented ones.", Expect: checker.Always, Holds: unbroken(BrokenReplicaSetStatus)},
+				{Name: QuiescentReplicaSet, Doc: "When no controller has anything left to do, every ReplicaSet has exactly spec.replicas active pods.", Expect: checker.Always, Holds: m.quiescentReplicaSets},
 			}
 			if m.cfg.Expectations != ExpectationsOff {
-				ps = append(ps, checker.Property[State]{Name: ReplicaSetCreates, Expect: checker.Always, Holds: unbroken(BrokenReplicaSetCreate)})
+				ps = append(ps, checker.Property[State]{Name: ReplicaSetCreates, Doc: "The ReplicaSet controller creates a pod only when the latest revision has fewer active pods than the spec.replicas of the ReplicaSet it read: its expectations exist to keep this (upstream's ControllerExpectations).", Expect: checker.Always, Holds: unbroken(BrokenReplicaSetCreate)})
 			}
 			return ps
 		},
 		liveness: func(m *Model) []checker.Property[State] {
-			return []checker.Property[State]{{Name: ReplicaSetsConverge, Expect: checker.EventuallyAlways, Holds: m.replicaSetsConverged}}
+			return []checker.Property[State]{{Name: ReplicaSetsConverge, Doc: "Once faults and users stop, every ReplicaSet eventually runs spec.replicas pods and stays there (on every fair run).", Expect: checker.EventuallyAlways, Holds: m.replicaSetsConverged}}
 		},
 		monitor: replicaSetMonitor,
 	}

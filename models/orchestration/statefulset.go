@@ -28,11 +28,11 @@ func statefulSetWorkload() workload {
 		reconcile: statefulSetReconcile,
 		properties: func(m *Model) []checker.Property[State] {
 			return []checker.Property[State]{
-				{Name: OrderedCreate, Expect: checker.Always, Holds: unbroken(BrokenOrderCreate)},
-				{Name: OrderedTerminate, Expect: checker.Always, Holds: unbroken(BrokenOrderDelete)},
-				{Name: StatefulSetState, Expect: checker.Always, Holds: statefulSetStatus},
-				{Name: OrdinalOnce, Expect: checker.Always, Holds: ordinalOnce},
-				{Name: OneRevision, Expect: checker.Always, Holds: oneRevisionPerTemplate},
+				{Name: OrderedCreate, Doc: "Under OrderedReady pod management, the StatefulSet controller creates pod N only once pods 0..N-1 are Running and Ready (Kubernetes issue 41889 broke this with a stale pod cache).", Expect: checker.Always, Holds: unbroken(BrokenOrderCreate)},
+				{Name: OrderedTerminate, Doc: "Scaling down, the StatefulSet controller deletes pod N only once every pod above N is gone.", Expect: checker.Always, Holds: unbroken(BrokenOrderDelete)},
+				{Name: StatefulSetState, Doc: "A StatefulSet's status counts the pods of the view it was written from, and a stable StatefulSet's pods start at its start ordinal.", Expect: checker.Always, Holds: statefulSetStatus},
+				{Name: OrdinalOnce, Doc: "Each StatefulSet pod name (one per ordinal) has at most one running copy of its containers, on any kubelet: one identity, one running copy.", Expect: checker.Always, Holds: ordinalOnce},
+				{Name: OneRevision, Doc: "A StatefulSet has one ControllerRevision per distinct pod template, never two for the same template (Kubernetes 80698).", Expect: checker.Always, Holds: oneRevisionPerTemplate},
 			}
 		},
 		monitor: statefulSetMonitor,
