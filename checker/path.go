@@ -56,3 +56,36 @@ func PathOf[S, A any](m Model[S, A], tr *Trace[S, A]) ([]int, error) {
 	}
 	return path, nil
 }
+
+// Choice is an action enabled in a state, described for a person exploring by hand.
+type Choice struct {
+	Action string `json:"action"` // as ActionString words it
+	// Group is the action's group (Fairness: for the orchestration model, the controller whose
+	// step it is, or a fault's group), "" for a model without groups; Environment marks the
+	// groups of faults and clients.
+	Group       string `json:"group,omitempty"`
+	Environment bool   `json:"environment,omitempty"`
+	// Idle marks a step that changes nothing a property or a later step can tell: it leads back
+	// to the same state, or to one the state it leaves covers (Covering; for the orchestration
+	// model, a controller that read a newer revision and wrote nothing, or had its write
+	// rejected).
+	Idle bool `json:"idle,omitempty"`
+}
+
+// Choices describes the actions enabled in s, in Actions order (the indices of a path).
+func Choices[S, A any](m Model[S, A], s S) []Choice {
+	fair, _ := m.(Fairness[A])
+	cover, _ := m.(Covering[S])
+	here := string(m.Encode(nil, s))
+	var out []Choice
+	for _, st := range Enabled(m, s) {
+		c := Choice{Action: ActionString(m, s, st.Action)}
+		if fair != nil {
+			g := fair.ActionGroup(st.Action)
+			c.Group, c.Environment = g.Name, g.Environment
+		}
+		c.Idle = string(m.Encode(nil, st.State)) == here || cover != nil && cover.Covered(s, st.State)
+		out = append(out, c)
+	}
+	return out
+}

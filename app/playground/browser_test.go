@@ -292,6 +292,11 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if !p.MustElement("#run").MustProperty("disabled").Bool() == false {
 		t.Fatal("Run stays disabled after cancel")
 	}
+	// The verdicts the search reached arrive after, marked partial.
+	waitText(t, p, "#partial", "Partial: the check was cancelled", 3*time.Second)
+	waitText(t, p, "#progress", "Partial, cancelled: the verdicts below are those reached so far.", time.Second)
+	waitText(t, p, "#progress", ", interrupted, ", time.Second)
+	waitText(t, p, "#properties", "unknown: not checked to the end: the search was interrupted after", time.Second)
 }
 
 // A liveness counterexample is a lasso: the stepper marks its cycle and wraps round it, the

@@ -49,6 +49,9 @@ type Playground struct {
 	graphNode  int    // the node clicked, -1 for none
 	svg        string // the drawn graph's SVG, for download
 
+	undo    []*shown // the traces on display before each step taken by hand, newest last
+	partial bool     // the check was cancelled: its report has the verdicts reached so far
+
 	cmp     comparison // the side-by-side check
 	autoRun bool       // a link opened a comparison: check it once mounted
 	// keepShown keeps the trace a link replayed on display while its comparison is checked.
@@ -61,8 +64,9 @@ type shown struct {
 	title string
 	steps []checker.TraceStep
 	path  []int
-	next  []string
+	next  []checker.Choice
 	loop  int // for a lasso, the step whose state the last step returns to; -1 for none
+	step  int // the step selected when it was left (for Undo)
 }
 
 // lassoTitle titles a trace, saying which steps repeat forever for a lasso.
@@ -147,7 +151,7 @@ func (p *Playground) settingsChanged() {
 	if i := p.paramIndex(p.cmp.param); p.comparing() && (i < 0 || i >= len(p.values) || p.values[i] == p.cmp.value) {
 		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
 	}
-	p.report, p.progress, p.err, p.shown, p.step, p.link = nil, nil, "", nil, 0, ""
+	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo = nil, nil, "", nil, 0, "", nil
 	p.graphState, p.graphNode, p.svg = "", -1, ""
 }
 
@@ -194,9 +198,9 @@ func (p *Playground) run(ctx app.Context) {
 		return
 	}
 	p.runID = req.ID
-	p.running, p.progress, p.report, p.err = true, nil, nil, ""
+	p.running, p.progress, p.report, p.err, p.partial = true, nil, nil, "", false
 	if !p.keepShown {
-		p.shown, p.step = nil, 0
+		p.shown, p.step, p.undo = nil, 0, nil
 	}
 	p.graphState, p.graphNode, p.svg = "", -1, ""
 	p.runner.start(ctx, req, p.receive)
@@ -236,12 +240,20 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 	}
 }
 
-func (p *Playground) cancel() {
-	if p.running || p.cmp.running {
-		p.stop()
-		p.stopCompare()
-		p.err = "cancelled"
+// cancel interrupts the running check (and the side-by-side one): the page is free at once,
+// and the verdicts the search reached arrive after, marked partial.
+func (p *Playground) cancel(ctx app.Context) {
+	if !p.running && !p.cmp.running {
+		return
 	}
+	if p.running && p.runner != nil {
+		p.runner.interrupt(ctx)
+	}
+	if p.cmp.running && p.cmp.runner != nil {
+		p.cmp.runner.interrupt(ctx)
+	}
+	p.running, p.cmp.running, p.partial = false, false, true
+	p.err = "cancelled"
 }
 
 // stop ends the check that is running, if any; its messages are then ignored.
@@ -256,6 +268,7 @@ func (p *Playground) stop() {
 func (p *Playground) showProperty(i int) {
 	pr := p.report.Properties[i]
 	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
+	p.undo = nil
 	p.setStep(0)
 	p.syncAddress()
 }
@@ -311,9 +324,25 @@ func (p *Playground) take(j int) {
 		return
 	}
 	path := append(append([]int(nil), p.shown.path[:p.step]...), j)
+	before := *p.shown
+	before.step = p.step
 	if err := p.explore(path, fmt.Sprintf("Exploring by hand: %d steps", len(path))); err != nil {
 		p.err = err.Error()
+		return
 	}
+	p.undo = append(p.undo, &before)
+}
+
+// undoStep goes back to the trace and step on display before the last step taken by hand.
+func (p *Playground) undoStep() {
+	if len(p.undo) == 0 {
+		return
+	}
+	prev := p.undo[len(p.undo)-1]
+	p.undo = p.undo[:len(p.undo)-1]
+	p.shown = prev
+	p.setStep(prev.step)
+	p.syncAddress()
 }
 
 // key moves through the trace: ←/k back, →/j forward.
@@ -399,6 +428,7 @@ func (p *Playground) open(fragment string) {
 	if l.MaxStates == 0 {
 		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
 	}
+	p.undo = nil
 	if l.Trace != nil {
 		if err := p.explore(l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1)); err != nil {
 			p.err = "This link's trace cannot be replayed: " + err.Error()

@@ -85,8 +85,8 @@ func TestReceiveAndStep(t *testing.T) {
 	}
 	p.running = true
 	p.runner = newRunner()
-	p.cancel()
-	if p.running || p.err != "cancelled" {
+	p.cancel(app.Context{})
+	if p.running || p.err != "cancelled" || !p.partial {
 		t.Fatal("cancel")
 	}
 }

@@ -101,8 +101,9 @@ func (p *Playground) renderControls() app.UI {
 		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
-			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(app.Context, app.Event) { p.cancel() }),
+			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
 			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
+				p.undo = nil
 				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {
 					p.err = err.Error()
 				}
@@ -195,6 +196,9 @@ func (p *Playground) renderStatus() app.UI {
 	}
 	if r := p.report; r != nil && !p.running {
 		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
+		if p.partial {
+			text = "Partial, cancelled: the verdicts below are those reached so far. " + text
+		}
 	}
 	return app.Section().Class("status").Aria("live", "polite").Body(
 		app.P().ID("progress").Text(text),
@@ -209,6 +213,9 @@ func (p *Playground) renderResults() app.UI {
 	}
 	return app.Section().Class("results").Aria("label", "Properties").Body(
 		app.H2().Text("Properties"),
+		app.If(p.partial, func() app.UI {
+			return app.P().ID("partial").Class("partial").Text("Partial: the check was cancelled. A ✗ stands (its trace is real); a ? was not checked to the end.")
+		}),
 		app.Ul().ID("properties").Body(app.Range(r.Properties).Slice(func(i int) app.UI {
 			pr := r.Properties[i]
 			item := app.Li().Class("property", pr.Status).Body(
@@ -279,7 +286,12 @@ func (p *Playground) renderTrace() app.UI {
 			app.Ol().ID("trace").Start(0).Body(
 				app.Range(tr).Slice(func(i int) app.UI {
 					return app.Li().ID("step-"+strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == p.step], map[bool]string{true: "cycle"}[p.shown.loop >= 0 && i > p.shown.loop]).Body(
-						app.Button().Text(tr[i].Action).OnClick(func(app.Context, app.Event) { p.setStep(i) }),
+						app.Button().Body(
+							app.Span().Class("step-mark", map[bool]string{true: "bad", false: "good"}[len(tr[i].Violating) > 0]).
+								Title(map[bool]string{true: "violates an invariant here", false: "no invariant violated here"}[len(tr[i].Violating) > 0]).
+								Text(map[bool]string{true: "✗", false: "✓"}[len(tr[i].Violating) > 0]),
+							app.Text(" "+tr[i].Action),
+						).OnClick(func(app.Context, app.Event) { p.setStep(i) }),
 					)
 				}),
 				app.If(p.shown.loop >= 0, func() app.UI {
@@ -381,16 +393,66 @@ func (p *Playground) renderStepProperties(step checker.TraceStep) app.UI {
 	return app.P().ID("step-properties").Class(map[bool]string{true: "bad", false: "good"}[len(step.Violating) > 0]).Text(text)
 }
 
-// renderNext lists the actions enabled at the selected step: taking one continues the run by
-// hand from there (dropping the steps after it).
+// renderNext lists the actions enabled at the selected step, grouped by controller (faults and
+// the users' actions last), each step that changes nothing marked: taking one continues the
+// run by hand from there (dropping the steps after it); Undo goes back.
 func (p *Playground) renderNext() app.UI {
 	if p.shown == nil || p.shown.next == nil {
 		return app.Div()
 	}
+	next := p.shown.next
+	var groups []string // in order of first appearance, the environment's last
+	members := map[string][]int{}
+	idle := 0
+	for _, env := range []bool{false, true} {
+		for j, c := range next {
+			if c.Environment != env {
+				continue
+			}
+			g := c.Group
+			if env {
+				g = "faults and users"
+			}
+			if g == "" {
+				g = "actions"
+			}
+			if _, ok := members[g]; !ok {
+				groups = append(groups, g)
+			}
+			members[g] = append(members[g], j)
+		}
+	}
+	for _, c := range next {
+		if c.Idle {
+			idle++
+		}
+	}
+	title := fmt.Sprintf("Enabled actions here (%d)", len(next))
+	if idle > 0 {
+		title = fmt.Sprintf("Enabled actions here (%d, of which %d change nothing)", len(next), idle)
+	}
 	return app.Div().Class("next").Body(
-		app.H3().Text(fmt.Sprintf("Enabled actions here (%d)", len(p.shown.next))),
-		app.Ul().ID("enabled").Body(app.Range(p.shown.next).Slice(func(j int) app.UI {
-			return app.Li().Body(app.Button().ID("take-" + strconv.Itoa(j)).Text(p.shown.next[j]).OnClick(func(app.Context, app.Event) { p.take(j) }))
+		app.Div().Class("next-head").Body(
+			app.H3().Text(title),
+			app.Button().ID("undo").Text("↶ Undo").Title("go back to before the last step taken by hand").Disabled(len(p.undo) == 0).
+				OnClick(func(app.Context, app.Event) { p.undoStep() }),
+		),
+		app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
+		app.Div().ID("enabled").Body(app.Range(groups).Slice(func(k int) app.UI {
+			g := groups[k]
+			return app.Section().Class("next-group").Attr("data-group", g).Body(
+				app.H4().Text(g),
+				app.Ul().Body(app.Range(members[g]).Slice(func(x int) app.UI {
+					j := members[g][x]
+					c := next[j]
+					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle]).OnClick(func(app.Context, app.Event) { p.take(j) })
+					if c.Idle {
+						return app.Li().Body(b.Title("changes nothing another step or a property can tell: at most what the controller has read").Body(
+							app.Text(c.Action), app.Span().Class("badge").Text("changes nothing")))
+					}
+					return app.Li().Body(b.Text(c.Action))
+				})),
+			)
 		})),
 	)
 }

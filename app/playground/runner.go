@@ -10,5 +10,9 @@ import (
 // goroutine.
 type runner interface {
 	start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response))
+	// cancel stops the check at once: nothing more is delivered.
 	cancel()
+	// interrupt asks the check to stop and deliver what it found so far (a result whose report
+	// says the search was interrupted); a check that does not answer soon is cancelled.
+	interrupt(ctx app.Context)
 }

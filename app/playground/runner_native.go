@@ -3,6 +3,7 @@
 package playground
 
 import (
+	"context"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -14,20 +15,32 @@ import (
 // goroutine and its messages are dispatched to the UI goroutine.
 func newRunner() runner { return &goroutineRunner{} }
 
-type goroutineRunner struct{ gen int }
+type goroutineRunner struct {
+	gen  int
+	stop context.CancelFunc
+}
 
 func (r *goroutineRunner) start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
 	r.gen++
 	gen := r.gen
+	run, stop := context.WithCancel(context.Background())
+	r.stop = stop
 	ctx.Async(func() {
-		protocol.Run(req, 100*time.Millisecond, func(resp protocol.Response) {
+		protocol.RunContext(run, req, 100*time.Millisecond, func(resp protocol.Response) {
 			ctx.Dispatch(func(ctx app.Context) {
 				if gen == r.gen {
 					on(ctx, resp)
 				}
 			})
-		})
+		}, nil)
 	})
+}
+
+// interrupt stops the check, which delivers its report.
+func (r *goroutineRunner) interrupt(app.Context) {
+	if r.stop != nil {
+		r.stop()
+	}
 }
 
 // cancel forgets the running check's messages (the goroutine finishes on its own).

@@ -4,6 +4,7 @@ package playground
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/hack-pad/safejs"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -19,6 +20,28 @@ type workerRunner struct {
 	worker safejs.Value
 	live   bool
 	handle safejs.Func
+	gen    int // counts the workers started, so that a late fallback spares a newer one
+}
+
+// interruptWait is how long an interrupted check has to deliver its report before its worker
+// is terminated.
+const interruptWait = time.Second
+
+// interrupt asks the worker to stop the check and post what it found so far; a worker that
+// does not answer within interruptWait (a long step of the liveness pass) is terminated.
+func (r *workerRunner) interrupt(ctx app.Context) {
+	if !r.live {
+		return
+	}
+	r.worker.Call("postMessage", `{"type":"`+protocol.TypeCancel+`"}`)
+	gen := r.gen
+	time.AfterFunc(interruptWait, func() {
+		ctx.Dispatch(func(app.Context) {
+			if r.gen == gen {
+				r.cancel()
+			}
+		})
+	})
 }
 
 func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
@@ -32,6 +55,7 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		return
 	}
 	r.live = true
+	r.gen++
 	data, _ := json.Marshal(req)
 	r.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""

@@ -137,8 +137,9 @@ type Checkable interface {
 	// NewRun prepares a sliced check (see checker.Run).
 	NewRun(target string, opts checker.Options) (Run, error)
 	// Explore follows a path of action indices from the first initial state (see
-	// checker.Replay) and returns the rendered trace and the actions enabled at its end.
-	Explore(path []int) (trace []checker.TraceStep, next []string, err error)
+	// checker.Replay) and returns the rendered trace and the actions enabled at its end
+	// (checker.Choices).
+	Explore(path []int) (trace []checker.TraceStep, next []checker.Choice, err error)
 	// TraceGraph is the DOT of the trace that path follows and its one-step neighbourhood,
 	// the trace highlighted and every node with its whole state as a tooltip; loop, for a
 	// lasso, is the index of the state the last step returns to (-1 for none).
@@ -170,17 +171,12 @@ func (a adapter[S, A]) NewRun(target string, opts checker.Options) (Run, error) 
 	return &run[S, A]{m: a.m, r: r, target: target}, nil
 }
 
-func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []string, error) {
+func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []checker.Choice, error) {
 	tr, err := checker.Replay(a.m, 0, path)
 	if err != nil {
 		return nil, nil, err
 	}
-	var next []string
-	last := tr.Last()
-	for _, st := range checker.Enabled(a.m, last) {
-		next = append(next, checker.ActionString(a.m, last, st.Action))
-	}
-	return checker.RenderTrace(a.m, tr), next, nil
+	return checker.RenderTrace(a.m, tr), checker.Choices(a.m, tr.Last()), nil
 }
 
 func (a adapter[S, A]) TraceGraph(path []int, loop int) (string, int, error) {

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,5 +150,41 @@ func TestEveryPropertyHasADefinition(t *testing.T) {
 	}
 	if len(seen) < 30 {
 		t.Errorf("only %d properties met", len(seen))
+	}
+}
+
+// Exploring by hand describes each enabled action: its controller (the fairness group), whether
+// a fault or a user takes it, and whether it changes nothing (a self-loop, or a step the state it
+// leaves covers: a rejected write).
+func TestChoices(t *testing.T) {
+	e, _ := Lookup("classic/die-hard")
+	m, _ := e.Build(Values{})
+	_, next, _ := m.Explore([]int{1, 5}) // big = 2, small = 3
+	if len(next) != 6 || next[0].Action != "FillSmallJug" || !next[0].Idle || next[1].Idle || next[0].Group != "" {
+		t.Fatalf("die-hard: %+v", next)
+	}
+	e, _ = Lookup("statefulset/stale-reads")
+	o, err := e.Make([]string{"consistency=resettable-session"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, next, err = o.Explore([]int{0}) // the ControllerRevision is created
+	if err != nil {
+		t.Fatal(err)
+	}
+	var idle, env []string
+	for _, c := range next {
+		if c.Idle {
+			idle = append(idle, c.Group+": "+c.Action)
+		}
+		if c.Environment {
+			env = append(env, c.Group)
+		}
+	}
+	if len(idle) != 1 || !strings.HasPrefix(idle[0], "statefulset-controller-1: statefulset-controller-1 read revision 1 (1 behind latest) and tried to create controllerrevision") {
+		t.Fatalf("the idle steps after the first: %q", idle)
+	}
+	if !slices.Contains(env, "crash kubelet/node-1") {
+		t.Fatalf("environment groups %q", env)
 	}
 }

@@ -22,7 +22,18 @@ const (
 	TypeProgress = "progress" // worker → page: a progress snapshot
 	TypeResult   = "result"   // worker → page: the check's report
 	TypeError    = "error"    // worker → page: the request was refused
+	// TypeCancel, page → worker: stop the running check and report what it found so far (a
+	// result whose report says the search was interrupted).
+	TypeCancel = "cancel"
 )
+
+// IsCancel reports whether a message to the worker asks it to stop the running check.
+func IsCancel(data []byte) bool {
+	var m struct {
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(data, &m) == nil && m.Type == TypeCancel
+}
 
 // Limits that keep a browser tab responsive and under 1 GiB.
 const (
@@ -159,9 +170,16 @@ func DecodeResponse(data []byte) (Response, error) {
 }
 
 // Run executes a request to the end, posting progress about every interval and then the
-// result. It runs the check in slices on the calling goroutine (one thread in a Web Worker);
-// it is stopped by terminating the worker.
+// result. It runs the check in slices on the calling goroutine (one thread in a Web Worker).
 func Run(r Request, interval time.Duration, post func(Response)) {
+	RunContext(context.Background(), r, interval, post, nil)
+}
+
+// RunContext is Run until ctx is done: then the search stops at its last whole expansion and
+// its report (interrupted, the verdicts reached so far) is posted as the result. yield, when
+// not nil, is called after each progress message, to let the caller take messages meanwhile
+// (in a Web Worker, Go's WebAssembly takes none while it computes).
+func RunContext(ctx context.Context, r Request, interval time.Duration, post func(Response), yield func()) {
 	fail := func(err error) { post(Response{Type: TypeError, ID: r.ID, Error: err.Error()}) }
 	entry, _ := catalog.Lookup(r.Target)
 	m, err := entry.Make(r.Sets)
@@ -182,9 +200,12 @@ func Run(r Request, interval time.Duration, post func(Response)) {
 		return
 	}
 	last := time.Now()
-	for !run.Step(context.Background(), 2048) {
+	for !run.Step(ctx, 2048) {
 		if time.Since(last) >= interval {
 			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(run.Progress())})
+			if yield != nil {
+				yield()
+			}
 			last = time.Now()
 		}
 	}

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"context"
 	"encoding/json"
 	"github.com/themelios/themelios/checker"
 	"strings"
@@ -176,5 +177,26 @@ func TestRunSymmetry(t *testing.T) {
 		if last.Type != TypeResult || last.Report.Unique != c.unique || !last.Report.Complete {
 			t.Fatalf("symmetry %v: %+v", c.symmetry, last)
 		}
+	}
+}
+
+// A cancelled check posts the verdicts it reached, its report saying it was interrupted; the
+// yield hook runs with each progress message.
+func TestRunContextCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var last Response
+	yields := 0
+	RunContext(ctx, Request{Type: TypeCheck, ID: 3, Target: "classic/two-phase-commit", Sets: []string{"rms=7"}, Strategy: "bfs"}, time.Nanosecond,
+		func(r Response) {
+			last = r
+			if r.Type == TypeProgress && r.Progress.Unique > 1000 {
+				cancel()
+			}
+		}, func() { yields++ })
+	if last.Type != TypeResult || last.Report.Complete || last.Report.Stopped != "interrupted" || last.Report.Unique < 1000 || yields == 0 {
+		t.Fatalf("after cancel: %+v (yields %d)", last, yields)
+	}
+	if !IsCancel([]byte(`{"type":"cancel"}`)) || IsCancel([]byte(`{"type":"check"}`)) || IsCancel([]byte(`nope`)) {
+		t.Fatal("IsCancel")
 	}
 }

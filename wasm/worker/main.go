@@ -2,11 +2,13 @@
 
 // Command worker is the checker as a WebAssembly program for a dedicated Web Worker (loaded by
 // static/worker.js). It posts "ready", then runs each check request it receives (JSON, see
-// wasm/protocol) in slices on the worker's thread, posting progress and the result. The page
-// cancels a check by terminating the worker.
+// wasm/protocol) in slices on the worker's thread, posting progress and the result. A cancel
+// message stops the running check, which then posts what it found so far (the page terminates
+// the worker if that takes too long).
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"runtime/debug"
 	"time"
@@ -32,6 +34,7 @@ func main() {
 		}
 		self.Call("postMessage", string(data))
 	}
+	stop := func() {} // cancels the running check; set and called on the JS thread only
 	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""
 		if len(args) > 0 {
@@ -39,6 +42,12 @@ func main() {
 				text, _ = data.String()
 			}
 		}
+		if protocol.IsCancel([]byte(text)) {
+			stop()
+			return nil
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		stop = cancel
 		// Never block inside a JS callback: the check runs on its own goroutine.
 		go func() {
 			req, err := protocol.DecodeRequest([]byte(text))
@@ -46,7 +55,8 @@ func main() {
 				post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
 				return
 			}
-			protocol.Run(req, progressEvery, post)
+			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
+			protocol.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
 		}()
 		return nil
 	})

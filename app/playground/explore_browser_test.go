@@ -1,0 +1,65 @@
+//go:build browser
+
+package playground_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Exploring by hand (issue 15, item 7): the enabled actions are grouped by controller, faults
+// and users last, the steps that change nothing marked; Undo goes back; each step of the list
+// says whether its state violates an invariant.
+func TestBrowserExploreByHand(t *testing.T) {
+	base := site(t)
+	b := browser(t)
+	p := open(t, b, base)
+	p.MustSetViewport(1280, 1000, 1, false)
+	p.MustElement("#card-59848").MustClick()
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	if m := p.MustElement("#step-10 .step-mark").MustText(); m != "✗" {
+		t.Fatalf("step 10 is marked %q", m)
+	}
+	if m := p.MustElement("#step-9 .step-mark").MustText(); m != "✓" {
+		t.Fatalf("step 9 is marked %q", m)
+	}
+	// At step 2, the StatefulSet controller may still read revision 1 and try to create the
+	// ControllerRevision again: rejected, it changes nothing.
+	p.MustElement("#step-2 button").MustClick()
+	waitText(t, p, "#step-action", "2. statefulset-controller-1", 5*time.Second)
+	groups := p.MustEval(`() => [...document.querySelectorAll("#enabled .next-group")].map(g => g.dataset.group)`).Arr()
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.String())
+	}
+	if len(names) < 3 || names[len(names)-1] != "faults and users" || !strings.Contains(strings.Join(names, ","), "statefulset-controller-1") {
+		t.Fatalf("groups %q", names)
+	}
+	idle := p.MustElements("#enabled button.idle")
+	if len(idle) == 0 {
+		t.Fatal("no step is marked as changing nothing")
+	}
+	if text := idle[0].MustText(); !strings.Contains(text, "409 Conflict") || !strings.Contains(text, "changes nothing") {
+		t.Fatalf("the idle step %q", text)
+	}
+	waitText(t, p, ".next h3", "of which", time.Second)
+	screenshot(t, p, "explore.png")
+	// Take a step by hand, then another; Undo twice comes back to the check's trace at step 2.
+	if !p.MustElement("#undo").MustProperty("disabled").Bool() {
+		t.Fatal("Undo is enabled before any step was taken by hand")
+	}
+	p.MustElement("#take-0").MustClick()
+	waitText(t, p, "#trace-title", "Exploring by hand: 3 steps", 5*time.Second)
+	p.MustElement("#take-0").MustClick()
+	waitText(t, p, "#trace-title", "Exploring by hand: 4 steps", 5*time.Second)
+	p.MustElement("#undo").MustClick()
+	waitText(t, p, "#trace-title", "Exploring by hand: 3 steps", 5*time.Second)
+	waitText(t, p, "#position", "step 3 of 3", time.Second)
+	p.MustElement("#undo").MustClick()
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", 5*time.Second)
+	waitText(t, p, "#position", "step 2 of 10", time.Second)
+	if !p.MustElement("#undo").MustProperty("disabled").Bool() {
+		t.Fatal("Undo is still enabled with nothing to undo")
+	}
+}
