@@ -48,6 +48,12 @@ type Playground struct {
 	graphState string // drawing: "", "drawing", "drawn", or an error
 	graphNode  int    // the node clicked, -1 for none
 	svg        string // the drawn graph's SVG, for download
+	// graphMode is the graph drawn: "explored" (the states the check captured) or "trace" (the
+	// trace on display and its neighbourhood: traceDOT, of traceNodes states).
+	graphMode   string
+	traceDOT    string
+	traceNodes  int
+	graphDetail string // the clicked node's state, in "trace" mode
 
 	undo    []*shown // the traces on display before each step taken by hand, newest last
 	partial bool     // the check was cancelled: its report has the verdicts reached so far
@@ -152,7 +158,13 @@ func (p *Playground) settingsChanged() {
 		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
 	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo = nil, nil, "", nil, 0, "", nil
-	p.graphState, p.graphNode, p.svg = "", -1, ""
+	p.resetGraph()
+}
+
+// resetGraph forgets the drawn graph and takes it off the page.
+func (p *Playground) resetGraph() {
+	p.graphState, p.graphNode, p.svg, p.graphMode, p.traceDOT, p.graphDetail = "", -1, "", "", "", ""
+	clearGraph()
 }
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
@@ -202,7 +214,7 @@ func (p *Playground) run(ctx app.Context) {
 	if !p.keepShown {
 		p.shown, p.step, p.undo = nil, 0, nil
 	}
-	p.graphState, p.graphNode, p.svg = "", -1, ""
+	p.resetGraph()
 	p.runner.start(ctx, req, p.receive)
 	p.startCompare(ctx, req)
 }
@@ -269,6 +281,9 @@ func (p *Playground) showProperty(i int) {
 	pr := p.report.Properties[i]
 	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
 	p.undo = nil
+	if p.graphMode == "trace" {
+		p.resetGraph()
+	}
 	p.setStep(0)
 	p.syncAddress()
 }
@@ -301,6 +316,9 @@ func (p *Playground) explore(path []int, title string) error {
 		return err
 	}
 	p.shown = &shown{title: title, steps: steps, path: path, loop: -1}
+	if p.graphMode == "trace" {
+		p.resetGraph() // it was of the trace that was on display
+	}
 	p.setStep(len(path))
 	p.syncAddress()
 	return nil

@@ -2,6 +2,7 @@ package orchestration
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -268,18 +269,104 @@ func dash(s string) string {
 	return s
 }
 
-// LabelState is a one-line summary for graph nodes: the revision and each pod's node and phase.
+// LabelState is a graph node's label, lines that tell most states apart: the latest revision
+// (and the oldest kept, when older) with each pod's node and phase; what each kubelet runs, and
+// the nodes down; where each controller's session stands, in controller order ("-" before its
+// first read, "r" for a restart's re-list; per-kind caches joined by "/"); and the monitor's
+// broken step properties, if any.
 func (m *Model) LabelState(s State) string {
 	latest := s.Store.Latest()
-	var parts []string
-	for _, p := range latest.Cluster.Pods() {
-		where := p.Spec.NodeName
-		if where == "" {
-			where = "-"
-		}
-		parts = append(parts, fmt.Sprintf("%s@%s", p.Name, where))
+	head := fmt.Sprintf("r%d", latest.Number)
+	if first := s.Store.History[0].Number; first != latest.Number {
+		head += fmt.Sprintf(" (from r%d)", first)
 	}
-	return fmt.Sprintf("r%d %s", latest.Number, strings.Join(parts, " "))
+	var pods []string
+	for _, p := range latest.Cluster.Pods() {
+		pods = append(pods, fmt.Sprintf("%s@%s %s", p.Name, dash(p.Spec.NodeName), p.Status.Phase))
+	}
+	lines := []string{strings.Join(append([]string{head}, pods...), " · ")}
+	var run, reads []string
+	at := func(x datastore.Session) string {
+		switch {
+		case x == datastore.SessionReset:
+			return "r"
+		case x <= 0:
+			return "-"
+		}
+		return strconv.FormatInt(int64(x), 10)
+	}
+	for i, c := range m.ctrls {
+		l := s.Local[i]
+		pos := []string{at(l.Session)}
+		for _, x := range l.Caches[:len(m.watch[i])] {
+			pos = append(pos, at(x))
+		}
+		reads = append(reads, strings.Join(pos, "/"))
+		if c.Kind != KubeletKind {
+			continue
+		}
+		node := c.Kubelet.Template.Name
+		if l.Down {
+			run = append(run, node+" down")
+			continue
+		}
+		var names []string
+		for _, ct := range l.Containers {
+			if ct.Exit == controllers.Running {
+				names = append(names, ct.Pod)
+			}
+		}
+		if len(names) > 0 {
+			run = append(run, node+" runs "+strings.Join(names, ","))
+		}
+	}
+	if len(run) > 0 {
+		lines = append(lines, strings.Join(run, " · "))
+	}
+	lines = append(lines, "reads "+strings.Join(reads, " "))
+	if h := historyLine(s.Store); h != "" {
+		lines = append(lines, h)
+	}
+	if s.Broken != 0 {
+		lines = append(lines, fmt.Sprintf("broken %#x", uint16(s.Broken)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// historyLine says what each retained revision after the oldest wrote: "r3 +db-0 r4 ~db-0"
+// (+ created, ~ changed, - deleted; names cut to 10 characters), so that states with the same
+// present and different pasts have different labels.
+func historyLine(st datastore.Store) string {
+	var parts []string
+	for i := 1; i < len(st.History); i++ {
+		a, b := st.History[i-1].Cluster, st.History[i].Cluster
+		ka, kb := a.Keys(), b.Keys()
+		var ch []string
+		short := func(n string) string {
+			if len(n) > 10 {
+				return n[:10]
+			}
+			return n
+		}
+		x, y := 0, 0
+		for x < len(ka) || y < len(kb) {
+			switch {
+			case y == len(kb) || x < len(ka) && ka[x].Less(kb[y]):
+				ch = append(ch, "-"+short(ka[x].Name))
+				x++
+			case x == len(ka) || kb[y].Less(ka[x]):
+				ch = append(ch, "+"+short(kb[y].Name))
+				y++
+			default:
+				if a.Objects()[x] != b.Objects()[y] {
+					ch = append(ch, "~"+short(kb[y].Name))
+				}
+				x, y = x+1, y+1
+			}
+		}
+		parts = append(parts, fmt.Sprintf("r%d %s", st.History[i].Number, strings.Join(ch, ",")))
+	}
+	return strings.Join(parts, " ")
 }
 
 // FormatObjects renders every object of the latest revision as YAML documents, in kind and
