@@ -10,8 +10,11 @@
 //	expect: violated: a pod identity runs on at most one node after 16 steps
 //	```
 //
-// with one "set:" line per setting, an optional "max-states:", and the outcome the text
-// claims ("all hold", or "violated: PROPERTY after N steps"); the tests check every claim.
+// with one "set:" line per setting, an optional "max-states:", the outcome the text claims
+// ("all hold", or "violated: PROPERTY after N steps"; the tests check every claim), and an
+// optional "ask:", a question the reader answers before running the check (does some run break
+// a property, or does every property hold?). The text after an asking block, up to the next
+// heading or block, explains it: the page shows it once the reader has run the check.
 package tutorials
 
 import (
@@ -64,6 +67,7 @@ func Render(slug string, src []byte) (protocol.Tutorial, error) {
 	doc := md.Parser().Parse(text.NewReader(src))
 	t := protocol.Tutorial{Slug: slug}
 	var pending []ast.Node
+	asking := 0 // 1 + the block index of the asking widget whose explanation is pending
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -74,13 +78,19 @@ func Render(slug string, src []byte) (protocol.Tutorial, error) {
 				return err
 			}
 		}
-		t.Blocks = append(t.Blocks, protocol.Block{HTML: b.String()})
+		t.Blocks = append(t.Blocks, protocol.Block{HTML: b.String(), After: asking})
 		pending = nil
 		return nil
 	}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok && t.Title == "" {
-			t.Title = string(h.Lines().Value(src))
+		if h, ok := n.(*ast.Heading); ok {
+			if t.Title == "" {
+				t.Title = string(h.Lines().Value(src))
+			}
+			if err := flush(); err != nil { // a heading ends an explanation
+				return t, err
+			}
+			asking = 0
 		}
 		fence, ok := n.(*ast.FencedCodeBlock)
 		if !ok || string(fence.Language(src)) != "themelios" {
@@ -90,6 +100,7 @@ func Render(slug string, src []byte) (protocol.Tutorial, error) {
 		if err := flush(); err != nil {
 			return t, err
 		}
+		asking = 0
 		var body bytes.Buffer
 		for i := 0; i < fence.Lines().Len(); i++ {
 			seg := fence.Lines().At(i)
@@ -100,6 +111,9 @@ func Render(slug string, src []byte) (protocol.Tutorial, error) {
 			return t, fmt.Errorf("scenario block %d: %v", len(t.Blocks)+1, err)
 		}
 		t.Blocks = append(t.Blocks, protocol.Block{Run: &w})
+		if w.Ask != "" {
+			asking = len(t.Blocks)
+		}
 	}
 	if err := flush(); err != nil {
 		return t, err
@@ -136,8 +150,10 @@ func parseWidget(body string) (protocol.RunWidget, error) {
 			w.MaxStates = n
 		case "expect":
 			w.Expect = value
+		case "ask":
+			w.Ask = value
 		default:
-			return w, fmt.Errorf("unknown key %q (want target, set, max-states or expect)", key)
+			return w, fmt.Errorf("unknown key %q (want target, set, max-states, expect or ask)", key)
 		}
 	}
 	e, ok := catalog.Lookup(w.Target)

@@ -378,18 +378,55 @@ func TestBrowserTutorial(t *testing.T) {
 	p.MustElement("#tutorial-02-kubernetes-59848").MustClick()
 	waitText(t, p, "main", "Kubernetes 59848: two pods, one identity", 20*time.Second)
 	// The first scenario block: a kubelet back from a crash with a stale cache runs db-0 twice.
+	// It asks for a prediction first: Run waits for one, the explanation is hidden, and the
+	// claim is not shown before the check.
 	w := p.MustElement(".run-widget button.run")
 	id := w.MustEval(`() => this.closest(".run-widget").id`).String()
+	if !w.MustProperty("disabled").Bool() {
+		t.Fatal("Run is enabled before a prediction")
+	}
+	waitText(t, p, "#"+id+" .question", "Can the identity db-0 run on two nodes at once?", time.Second)
+	if text := p.MustElement("main").MustText(); strings.Contains(text, "Step through the run") || !strings.Contains(text, "The explanation shows here once you have made your prediction") {
+		t.Fatal("the explanation shows before the check")
+	}
+	if strings.Contains(p.MustElement("#"+id).MustText(), "after 10 steps") {
+		t.Fatal("the widget tells the outcome before the check")
+	}
+	p.MustElement("#" + id + " button.predict-holds").MustClick()
 	w.MustClick()
-	got := waitText(t, p, "#"+id+" .outcome", "✓ as the text says", 60*time.Second)
+	got := waitText(t, p, "#"+id+" .outcome", "✓ as the text claims", 60*time.Second)
 	if !strings.Contains(got, "violated: a pod identity runs on at most one node after 10 steps") {
 		t.Fatalf("widget outcome %q", got)
 	}
+	waitText(t, p, "#"+id+" .prediction", "Your prediction was wrong: read on to see why.", time.Second)
+	waitText(t, p, "main", "Step through the run", 5*time.Second)
 	p.MustSetViewport(1280, 1000, 1, false)
 	screenshot(t, p, "tutorial.png")
-	// Opening the scenario in the playground carries its settings.
-	p.MustElement("#" + id + " a").MustClick()
+	// Opening the scenario in the playground carries its settings and the counterexample,
+	// replayed without a second check.
+	p.MustElement("#" + id + " a.open").MustClick()
 	waitText(t, p, "#cli", "themelios check statefulset/stale-reads --set consistency=resettable-session", 20*time.Second)
+	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	if text := p.MustElement("#progress").MustText(); text != "Ready." {
+		t.Fatalf("the playground checked again: %q", text)
+	}
+	// A long widget shows its progress and can be cancelled: its partial outcome says so.
+	c := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/05-kubernetes-41889").Timeout(2 * time.Minute)
+	c.MustWaitLoad()
+	c.MustElement(".run-widget")
+	widgets := c.MustElements(".run-widget")
+	fix := widgets[len(widgets)-1] // the fix: 29,357 states
+	fixID := "#" + fix.MustProperty("id").String()
+	fix.MustElement("button.predict-holds").MustClick()
+	fix.MustElement("button.run").MustClick()
+	waitText(t, c, fixID+" .outcome", "Checking…", 10*time.Second)
+	waitText(t, c, fixID+" .outcome", " states, depth ", 10*time.Second) // the worker is checking
+	c.MustElement(fixID + " button.cancel").MustClick()
+	waitText(t, c, fixID+" .outcome", "Cancelled: none found: interrupted after", 5*time.Second)
+	if text := c.MustElement("main").MustText(); !strings.Contains(text, "The explanation shows here once you have made your prediction and run the check above.") {
+		t.Fatal("a cancelled check revealed its explanation")
+	}
+	c.MustClose()
 	// The results page shows the committed matrix: a row per scenario, level and controller count.
 	r := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/03-results").Timeout(time.Minute)
 	r.MustWaitLoad()

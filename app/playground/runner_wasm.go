@@ -21,16 +21,25 @@ type workerRunner struct {
 	live   bool
 	handle safejs.Func
 	gen    int // counts the workers started, so that a late fallback spares a newer one
+	// started: the worker took the request (it was ready); until then a cancel message would
+	// be lost.
+	started bool
+	abort   func() // tells the caller that its check was cancelled before it started
 }
 
 // interruptWait is how long an interrupted check has to deliver its report before its worker
 // is terminated.
-const interruptWait = time.Second
+const interruptWait = 2 * time.Second
 
 // interrupt asks the worker to stop the check and post what it found so far; a worker that
 // does not answer within interruptWait (a long step of the liveness pass) is terminated.
 func (r *workerRunner) interrupt(ctx app.Context) {
 	if !r.live {
+		return
+	}
+	if !r.started {
+		r.cancel()
+		r.abort()
 		return
 	}
 	r.worker.Call("postMessage", `{"type":"`+protocol.TypeCancel+`"}`)
@@ -54,7 +63,10 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
 		return
 	}
-	r.live = true
+	r.live, r.started = true, false
+	r.abort = func() {
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cancelled before the check started"})
+	}
 	r.gen++
 	data, _ := json.Marshal(req)
 	r.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
@@ -70,6 +82,7 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		}
 		if resp.Type == protocol.TypeReady {
 			r.worker.Call("postMessage", string(data))
+			r.started = true
 			return nil
 		}
 		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })

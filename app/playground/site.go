@@ -19,4 +19,8 @@ var Tutorials = []Tutorial{
 	{Slug: "02-kubernetes-59848", Title: "Kubernetes 59848: two pods, one identity"},
 	{Slug: "03-results", Title: "What breaks, and where: every scenario under every consistency level"},
 	{Slug: "04-liveness", Title: "Liveness: runs that never get there"},
+	{Slug: "05-kubernetes-41889", Title: "Kubernetes 41889: a scale-up on a stale pod cache"},
+	{Slug: "06-podgc-stale-node-cache", Title: "Pod GC and a node that came back"},
+	{Slug: "07-kubernetes-45220", Title: "Kubernetes 45220: a scheduler that restarts onto an old cache"},
+	{Slug: "08-kubernetes-37447", Title: "Kubernetes 37447: a kubelet that runs a finished pod again"},
 }

@@ -175,6 +175,9 @@ func Run(r Request, interval time.Duration, post func(Response)) {
 	RunContext(context.Background(), r, interval, post, nil)
 }
 
+// sliceTime is how long RunContext aims to compute between two looks at the clock.
+const sliceTime = 50 * time.Millisecond
+
 // RunContext is Run until ctx is done: then the search stops at its last whole expansion and
 // its report (interrupted, the verdicts reached so far) is posted as the result. yield, when
 // not nil, is called after each progress message, to let the caller take messages meanwhile
@@ -200,7 +203,20 @@ func RunContext(ctx context.Context, r Request, interval time.Duration, post fun
 		return
 	}
 	last := time.Now()
-	for !run.Step(ctx, 2048) {
+	// Slices of about sliceTime each, whatever a state costs, so that progress and a cancel
+	// message (taken at yield) wait at most about a slice.
+	budget := 256
+	for {
+		start := time.Now()
+		if run.Step(ctx, budget) {
+			break
+		}
+		switch took := time.Since(start); {
+		case took < sliceTime/4 && budget < 1<<16:
+			budget *= 2
+		case took > sliceTime && budget > 16:
+			budget /= 2
+		}
 		if time.Since(last) >= interval {
 			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(run.Progress())})
 			if yield != nil {
@@ -229,6 +245,10 @@ type Tutorial struct {
 type Block struct {
 	HTML string     `json:"html,omitempty"`
 	Run  *RunWidget `json:"run,omitempty"`
+	// After, for text that explains a widget that asks for a prediction, is 1 + the index of
+	// that widget's block: the page shows the text once the reader has run that check (0: always
+	// shown).
+	After int `json:"after,omitempty"`
 }
 
 // RunWidget is a scenario embedded in a tutorial, with the outcome its text predicts.
@@ -239,7 +259,13 @@ type RunWidget struct {
 	// Expect is "all hold", or "violated: PROPERTY after N steps" (for a lasso, followed by
 	// ", then steps K–N repeat forever").
 	Expect string `json:"expect"`
+	// Ask, when set, is the question the reader answers before the check may run: will some run
+	// break a property, or will every property hold? (Expect says which is right.)
+	Ask string `json:"ask,omitempty"`
 }
+
+// Breaks reports whether the widget's claim is that some run breaks a property.
+func (w RunWidget) Breaks() bool { return strings.HasPrefix(w.Expect, "violated") }
 
 // Request is the check the widget runs, as request id: BFS, with the widget's state bound (the
 // worker's default when it has none).
