@@ -42,10 +42,11 @@ type Playground struct {
 	advanced    bool   // the settings, strategy and bounds are shown
 	link        string // the last copied permalink
 
-	graph      bool   // capture the state graph in the next check
-	symmetry   bool   // explore one state per orbit of the model's symmetry
-	keepGoing  bool   // explore on after a violation
-	graphState string // drawing: "", "drawing", "drawn", or an error
+	graph      bool // capture the state graph in the next check
+	symmetry   bool // explore one state per orbit of the model's symmetry
+	keepGoing  bool // explore on after a violation
+	graphState graphStatus
+	graphErr   string // why the graph could not be drawn (graphFailed)
 	graphNode  int    // the node clicked, -1 for none
 	svg        string // the drawn graph's SVG, for download
 	// graphMode is the graph drawn: "explored" (the states the check captured) or "trace" (the
@@ -55,14 +56,26 @@ type Playground struct {
 	traceNodes  int
 	graphDetail string // the clicked node's state, in "trace" mode
 
-	undo    []*shown // the traces on display before each step taken by hand, newest last
-	partial bool     // the check was cancelled: its report has the verdicts reached so far
+	undo     []*shown          // the traces on display before each step taken by hand, newest last
+	built    catalog.Checkable // the model of builtKey's target and settings (model)
+	builtKey string
+	partial  bool // the check was cancelled: its report has the verdicts reached so far
 
 	cmp     comparison // the side-by-side check
 	autoRun bool       // a link opened a comparison: check it once mounted
 	// keepShown keeps the trace a link replayed on display while its comparison is checked.
 	keepShown bool
 }
+
+// graphStatus is where the drawing of the state graph stands.
+type graphStatus uint8
+
+const (
+	graphNone    graphStatus = iota // nothing drawn
+	graphDrawing                    // Graphviz is laying it out
+	graphDrawn                      // on the page
+	graphFailed                     // it could not be drawn (graphErr says why)
+)
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
 // the selected step (for exploring by hand).
@@ -163,7 +176,7 @@ func (p *Playground) settingsChanged() {
 
 // resetGraph forgets the drawn graph and takes it off the page.
 func (p *Playground) resetGraph() {
-	p.graphState, p.graphNode, p.svg, p.graphMode, p.traceDOT, p.graphDetail = "", -1, "", "", "", ""
+	p.graphState, p.graphErr, p.graphNode, p.svg, p.graphMode, p.traceDOT, p.graphDetail = graphNone, "", -1, "", "", "", ""
 	clearGraph()
 }
 
@@ -296,13 +309,23 @@ func (p *Playground) trace() []checker.TraceStep {
 	return p.shown.steps
 }
 
-// model builds the selected target with the controls' settings.
+// model builds the selected target with the controls' settings, once per target and settings
+// (stepping through a trace asks for it at every step).
 func (p *Playground) model() (catalog.Checkable, error) {
 	req, err := p.request()
 	if err != nil {
 		return nil, err
 	}
-	return p.entry().Make(req.Sets)
+	key := p.target + "\x00" + strings.Join(req.Sets, "\x00")
+	if p.built != nil && p.builtKey == key {
+		return p.built, nil
+	}
+	m, err := p.entry().Make(req.Sets)
+	if err != nil {
+		return nil, err
+	}
+	p.built, p.builtKey = m, key
+	return m, nil
 }
 
 // explore displays the run along path (from the initial state), at its last step.

@@ -138,3 +138,24 @@ func TestExploreAndLinks(t *testing.T) {
 func catalogLink(target string, trace []int) string {
 	return catalog.Link{Target: target, Trace: trace}.Fragment()
 }
+
+// Stepping through a trace builds the model once (it used to rebuild it at every arrow key);
+// other settings build another.
+func TestModelBuiltOncePerSettings(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	if err := p.explore([]int{0, 0}, "x"); err != nil {
+		t.Fatal(err)
+	}
+	first := p.built
+	for _, k := range []string{"ArrowLeft", "ArrowLeft", "ArrowRight"} {
+		p.key(k)
+	}
+	if p.built != first || first == nil {
+		t.Fatal("the model was rebuilt while stepping")
+	}
+	p.values[p.paramIndex("consistency")] = "causal"
+	if m, err := p.model(); err != nil || m == first {
+		t.Fatalf("other settings gave the same model: %v", err)
+	}
+}

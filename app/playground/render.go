@@ -358,33 +358,33 @@ func (p *Playground) renderGraph() app.UI {
 		state = app.Pre().ID("graph-state").Text(g.States[p.graphNode])
 	}
 	draw := func(ctx app.Context, mode, dot string) {
-		p.graphState, p.graphMode, p.graphNode, p.graphDetail = "drawing", mode, -1, ""
+		p.graphState, p.graphErr, p.graphMode, p.graphNode, p.graphDetail = graphDrawing, "", mode, -1, ""
 		drawGraph(ctx, dot, func(_ app.Context, svg, err string) {
-			p.graphState, p.svg = "drawn", svg
+			p.graphState, p.svg = graphDrawn, svg
 			if err != "" {
-				p.graphState = err
+				p.graphState, p.graphErr = graphFailed, err
 			}
 		}, func(_ app.Context, node int, detail string) { p.graphNode, p.graphDetail = node, detail })
 	}
-	drawn := p.graphState == "drawn"
+	drawn := p.graphState == graphDrawn
 	return app.Section().Class("graph").Aria("label", "State graph").Body(
 		app.H2().Text("State graph"),
 		app.If(note != "", func() app.UI { return app.P().ID("graph-note").Text(note) }),
 		app.Div().Class("buttons").Body(
 			app.If(g != nil, func() app.UI {
-				return app.Button().ID("draw-graph").Text("Draw the explored states").Disabled(p.graphState == "drawing").OnClick(func(ctx app.Context, _ app.Event) {
+				return app.Button().ID("draw-graph").Text("Draw the explored states").Disabled(p.graphState == graphDrawing).OnClick(func(ctx app.Context, _ app.Event) {
 					draw(ctx, "explored", g.DOT)
 				})
 			}),
 			app.If(hasTrace, func() app.UI {
-				return app.Button().ID("draw-trace-graph").Text("Draw the trace and its neighbourhood").Disabled(p.graphState == "drawing").OnClick(func(ctx app.Context, _ app.Event) {
+				return app.Button().ID("draw-trace-graph").Text("Draw the trace and its neighbourhood").Disabled(p.graphState == graphDrawing).OnClick(func(ctx app.Context, _ app.Event) {
 					m, err := p.model()
 					if err == nil {
 						n := min(len(p.shown.path), len(p.shown.steps)-1)
 						p.traceDOT, p.traceNodes, err = m.TraceGraph(p.shown.path[:n], p.shown.loop)
 					}
 					if err != nil {
-						p.graphState = "the trace's graph cannot be drawn: " + err.Error()
+						p.graphState, p.graphErr = graphFailed, "the trace's graph cannot be drawn: "+err.Error()
 						return
 					}
 					draw(ctx, "trace", p.traceDOT)
@@ -404,8 +404,8 @@ func (p *Playground) renderGraph() app.UI {
 				return app.A().ID("download-svg").Href("data:image/svg+xml;charset=utf-8,"+url.PathEscape(p.svg)).Attr("download", "states.svg").Text("Download SVG")
 			}),
 		),
-		app.If(p.graphState != "" && p.graphState != "drawing" && p.graphState != "drawn", func() app.UI {
-			return app.P().Class("error").Text(p.graphState)
+		app.If(p.graphState == graphFailed, func() app.UI {
+			return app.P().Class("error").Text(p.graphErr)
 		}),
 		app.Div().ID("graph").Class("graph-box", map[bool]string{true: "drawn"}[drawn]),
 		state,

@@ -13,18 +13,24 @@ import (
 )
 
 // newRunner returns a runner that checks in a dedicated Web Worker (static/worker.js), so that
-// the page stays responsive: Go's WebAssembly runs on one thread without preemption.
+// the page stays responsive: Go's WebAssembly runs on one thread without preemption. The
+// worker stays alive between checks (loading and compiling it takes the better part of a
+// second); a cancelled one is terminated and the next check starts a fresh one.
 func newRunner() runner { return &workerRunner{} }
 
 type workerRunner struct {
 	worker safejs.Value
-	live   bool
+	live   bool // a worker exists
+	ready  bool // it has loaded (it posted "ready")
+	busy   bool // it is running a check
 	handle safejs.Func
-	gen    int // counts the workers started, so that a late fallback spares a newer one
-	// started: the worker took the request (it was ready); until then a cancel message would
-	// be lost.
-	started bool
-	abort   func() // tells the caller that its check was cancelled before it started
+	runs   int // counts the checks started, so that a late fallback spares a newer one
+
+	// The check in progress: its request, and where its messages go.
+	ctx  app.Context
+	req  protocol.Request
+	data []byte
+	on   func(app.Context, protocol.Response)
 }
 
 // interruptWait is how long an interrupted check has to deliver its report before its worker
@@ -34,19 +40,20 @@ const interruptWait = 2 * time.Second
 // interrupt asks the worker to stop the check and post what it found so far; a worker that
 // does not answer within interruptWait (a long step of the liveness pass) is terminated.
 func (r *workerRunner) interrupt(ctx app.Context) {
-	if !r.live {
+	if !r.live || !r.busy {
 		return
 	}
-	if !r.started {
+	if !r.ready { // it has not taken the request: a cancel message would be lost
+		on, req := r.on, r.req
 		r.cancel()
-		r.abort()
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cancelled before the check started"})
 		return
 	}
 	r.worker.Call("postMessage", `{"type":"`+protocol.TypeCancel+`"}`)
-	gen := r.gen
+	run := r.runs
 	time.AfterFunc(interruptWait, func() {
 		ctx.Dispatch(func(app.Context) {
-			if r.gen == gen {
+			if r.runs == run && r.busy {
 				r.cancel()
 			}
 		})
@@ -54,21 +61,28 @@ func (r *workerRunner) interrupt(ctx app.Context) {
 }
 
 func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
-	r.cancel()
+	if r.busy {
+		r.cancel() // a check still runs there: start afresh
+	}
+	r.ctx, r.req, r.on, r.busy = ctx, req, on, true
+	r.data, _ = json.Marshal(req)
+	r.runs++
+	if r.live {
+		if r.ready {
+			r.worker.Call("postMessage", string(r.data))
+		}
+		return // a loading worker takes the request when ready
+	}
 	ctor, err := safejs.Global().Get("Worker")
 	if err == nil {
 		r.worker, err = ctor.New("/web/worker.js")
 	}
 	if err != nil {
+		r.busy = false
 		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
 		return
 	}
-	r.live, r.started = true, false
-	r.abort = func() {
-		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cancelled before the check started"})
-	}
-	r.gen++
-	data, _ := json.Marshal(req)
+	r.live, r.ready = true, false
 	r.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""
 		if len(args) > 0 {
@@ -78,13 +92,22 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		}
 		resp, err := protocol.DecodeResponse([]byte(text))
 		if err != nil {
-			resp = protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()}
+			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: err.Error()}
 		}
 		if resp.Type == protocol.TypeReady {
-			r.worker.Call("postMessage", string(data))
-			r.started = true
+			r.ready = true
+			if r.busy {
+				r.worker.Call("postMessage", string(r.data))
+			}
 			return nil
 		}
+		if resp.ID != r.req.ID {
+			return nil // a message of an earlier check
+		}
+		if resp.Type == protocol.TypeResult || resp.Type == protocol.TypeError {
+			r.busy = false
+		}
+		ctx, on := r.ctx, r.on
 		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
 		return nil
 	})
@@ -96,6 +119,6 @@ func (r *workerRunner) cancel() {
 	if r.live {
 		r.worker.Call("terminate")
 		r.handle.Release()
-		r.live = false
 	}
+	r.live, r.ready, r.busy = false, false, false
 }

@@ -87,6 +87,7 @@ type RunWidget struct {
 
 	predicted string // "breaks" or "holds", once the reader has chosen
 	runner    runner
+	runs      int // the checks started (their request IDs)
 	running   bool
 	progress  *protocol.Progress
 	report    *checker.Report
@@ -99,7 +100,8 @@ func (w *RunWidget) run(ctx app.Context) {
 		w.runner = newRunner()
 	}
 	w.running, w.report, w.progress, w.err, w.partial = true, nil, nil, "", false
-	w.runner.start(ctx, w.Widget.Request(1), func(_ app.Context, r protocol.Response) {
+	w.runs++
+	w.runner.start(ctx, w.Widget.Request(w.runs), func(_ app.Context, r protocol.Response) {
 		switch r.Type {
 		case protocol.TypeProgress:
 			w.progress = r.Progress

@@ -9,12 +9,20 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // Handler serves a built site as Netlify does: files as they are (WebAssembly as
-// application/wasm), the site's pages without their .html, and index.html for any other path
+// application/wasm), gzip-compressed for a client that accepts it (Netlify also offers brotli;
+// this does not), the site's pages without their .html, and index.html for any other path
 // without an extension (the single-page app's routes). Nothing is cached across builds.
 func Handler(dir string) http.Handler {
+	return gzhttp.GzipHandler(handler(dir))
+}
+
+// handler is Handler without the compression.
+func handler(dir string) http.Handler {
 	mime.AddExtensionType(".wasm", "application/wasm")
 	files := http.FileServer(http.Dir(dir))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
