@@ -29,6 +29,10 @@ type TutorialPage struct {
 func (t *TutorialPage) OnNav(ctx app.Context) {
 	t.ctx = ctx
 	slug := strings.TrimPrefix(ctx.Page().URL().Path, TutorialPath)
+	if tu, ok := preloaded(slug); ok {
+		t.tutorial, t.ran = &tu, map[int]bool{}
+		return
+	}
 	ctx.Async(func() {
 		tu, err := fetchTutorial(slug)
 		ctx.Dispatch(func(app.Context) {

@@ -11,11 +11,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/app/playground"
 	"github.com/themelios/themelios/tutorials"
+	"github.com/themelios/themelios/wasm/protocol"
 )
 
 func main() {
@@ -40,7 +42,34 @@ func handler(version string) *app.Handler {
 		Styles:       []string{"/web/playground.css"},
 		Version:      version,
 		LoadingLabel: "Loading the playground…",
+		// go-app's service worker, but for the WebAssembly: the page fetches app.wasm while the
+		// worker installs, so precaching it too would fetch it twice on a first visit; it is
+		// cached when next fetched through the worker instead.
+		ServiceWorkerTemplate: serviceWorker(),
 	}
+}
+
+// serviceWorker is go-app's app-worker.js template with the WebAssembly left out of the
+// install-time cache and cached at its first fetch through the worker. It panics if go-app's
+// template no longer has the lines it changes (a test builds the site).
+func serviceWorker() string {
+	s := app.DefaultAppWorkerJS
+	for _, r := range [][2]string{
+		{"await cache.addAll(resourcesToCache);", `await cache.addAll(resourcesToCache.filter((r) => !r.endsWith(".wasm")));`},
+		{"  return await fetch(request);\n}", `  const response = await fetch(request);
+  if (request.method === "GET" && response.ok && new URL(request.url).pathname.endsWith(".wasm")) {
+    const cache = await caches.open(cacheName);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}`},
+	} {
+		if !strings.Contains(s, r[0]) {
+			panic("themelios-site: go-app's service worker template changed: no " + r[0])
+		}
+		s = strings.Replace(s, r[0], r[1], 1)
+	}
+	return s
 }
 
 func generate(out, static, version string) error {
@@ -50,8 +79,17 @@ func generate(out, static, version string) error {
 		return err
 	}
 	var pages []string
+	bySlug := map[string]protocol.Tutorial{}
 	for _, t := range all {
 		pages = append(pages, playground.TutorialPath+t.Slug)
+		bySlug[t.Slug] = t
+	}
+	// Each tutorial page is prerendered with its text.
+	playground.TutorialSource = func(slug string) (protocol.Tutorial, error) {
+		if t, ok := bySlug[slug]; ok {
+			return t, nil
+		}
+		return protocol.Tutorial{}, fmt.Errorf("no tutorial %q", slug)
 	}
 	if err := app.GenerateStaticWebsite(out, handler(version), pages...); err != nil {
 		return err

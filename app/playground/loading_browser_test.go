@@ -1,0 +1,69 @@
+//go:build browser
+
+package playground_test
+
+import (
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	sitehttp "github.com/themelios/themelios/app/site"
+)
+
+// Loading (issue 15, item 9): a tutorial's text shows before the WebAssembly has loaded (the
+// page is prerendered), and a first visit fetches app.wasm once (the service worker does not
+// precache it while the page loads it).
+func TestBrowserLoading(t *testing.T) {
+	dir := os.Getenv("THEMELIOS_SITE")
+	if dir == "" {
+		dir = "../../site"
+	}
+	var fetches atomic.Int32
+	var hold atomic.Bool
+	hold.Store(true)
+	h := sitehttp.Handler(dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/app.wasm") {
+			fetches.Add(1)
+			for hold.Load() {
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		h.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { hold.Store(false); srv.Close() })
+	base := "http://" + ln.Addr().String()
+
+	b := browser(t)
+	p := b.MustPage(base + "/tutorials/05-kubernetes-41889").Timeout(time.Minute)
+	// app.wasm is held back: what shows is the prerendered page.
+	waitText(t, p, "main", "A StatefulSet with OrderedReady pod management promises order", 10*time.Second)
+	waitText(t, p, "main", "Can the controller create web-1 while web-0 is gone?", time.Second)
+	if n := fetches.Load(); n != 1 {
+		t.Fatalf("app.wasm requested %d times while held", n)
+	}
+	hold.Store(false)
+	// Once loaded, the page works: a prediction enables Run.
+	enabled := `() => { const b = document.querySelector(".run-widget button.predict-breaks"); if (b) b.click();
+		const r = document.querySelector(".run-widget button.run"); return !!r && !r.disabled }`
+	for deadline := time.Now().Add(time.Minute); !p.MustEval(enabled).Bool(); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the page never became interactive")
+		}
+	}
+	// The service worker has installed by now; it fetched no second copy.
+	p.MustWaitIdle()
+	time.Sleep(2 * time.Second)
+	if n := fetches.Load(); n != 1 {
+		t.Fatalf("a first visit fetched app.wasm %d times", n)
+	}
+}
