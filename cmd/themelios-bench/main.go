@@ -70,6 +70,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
 		os.Exit(1)
 	}
+	if err := pageWeight(*site); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench: page weight:", err)
+		os.Exit(1)
+	}
 	if err := tutorialWidgets(*site, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "themelios-bench: tutorial widgets:", err)
 		os.Exit(1)
