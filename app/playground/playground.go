@@ -45,16 +45,6 @@ type Playground struct {
 	graph      bool // capture the state graph in the next check
 	symmetry   bool // explore one state per orbit of the model's symmetry
 	keepGoing  bool // explore on after a violation
-	graphState graphStatus
-	graphErr   string // why the graph could not be drawn (graphFailed)
-	graphNode  int    // the node clicked, -1 for none
-	svg        string // the drawn graph's SVG, for download
-	// graphMode is the graph drawn: "explored" (the states the check captured) or "trace" (the
-	// trace on display and its neighbourhood: traceDOT, of traceNodes states).
-	graphMode   string
-	traceDOT    string
-	traceNodes  int
-	graphDetail string // the clicked node's state, in "trace" mode
 
 	undo     []*shown          // the traces on display before each step taken by hand, newest last
 	built    catalog.Checkable // the model of builtKey's target and settings (model)
@@ -66,16 +56,6 @@ type Playground struct {
 	// keepShown keeps the trace a link replayed on display while its comparison is checked.
 	keepShown bool
 }
-
-// graphStatus is where the drawing of the state graph stands.
-type graphStatus uint8
-
-const (
-	graphNone    graphStatus = iota // nothing drawn
-	graphDrawing                    // Graphviz is laying it out
-	graphDrawn                      // on the page
-	graphFailed                     // it could not be drawn (graphErr says why)
-)
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
 // the selected step (for exploring by hand).
@@ -100,7 +80,7 @@ func lassoTitle(name string, steps, loop int) string {
 // OnInit sets the defaults.
 func (p *Playground) OnInit() {
 	p.strategy, p.maxStates, p.maxDepth, p.timeout, p.seed = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "60", "0"
-	p.graph, p.graphNode = true, -1
+	p.graph = true
 	p.selectTarget(DefaultTarget)
 	p.runner = newRunner()
 }
@@ -171,14 +151,8 @@ func (p *Playground) settingsChanged() {
 		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
 	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo = nil, nil, "", nil, 0, "", nil
-	p.resetGraph()
 }
 
-// resetGraph forgets the drawn graph and takes it off the page.
-func (p *Playground) resetGraph() {
-	p.graphState, p.graphErr, p.graphNode, p.svg, p.graphMode, p.traceDOT, p.graphDetail = graphNone, "", -1, "", "", "", ""
-	clearGraph()
-}
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
 // carries one (the page was opened from a link, or Copy link put one there), it follows the
@@ -227,7 +201,6 @@ func (p *Playground) run(ctx app.Context) {
 	if !p.keepShown {
 		p.shown, p.step, p.undo = nil, 0, nil
 	}
-	p.resetGraph()
 	p.runner.start(ctx, req, p.receive)
 	p.startCompare(ctx, req)
 }
@@ -294,9 +267,6 @@ func (p *Playground) showProperty(i int) {
 	pr := p.report.Properties[i]
 	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
 	p.undo = nil
-	if p.graphMode == "trace" {
-		p.resetGraph()
-	}
 	p.setStep(0)
 	p.syncAddress()
 }
@@ -339,9 +309,6 @@ func (p *Playground) explore(path []int, title string) error {
 		return err
 	}
 	p.shown = &shown{title: title, steps: steps, path: path, loop: -1}
-	if p.graphMode == "trace" {
-		p.resetGraph() // it was of the trace that was on display
-	}
 	p.setStep(len(path))
 	p.syncAddress()
 	return nil

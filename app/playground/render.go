@@ -2,7 +2,6 @@ package playground
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -315,100 +314,6 @@ func (p *Playground) renderTrace() app.UI {
 				p.renderNext(),
 			),
 		),
-	)
-}
-
-// renderGraph offers to draw the state graph: the states the check explored (captured by the
-// worker), or the trace on display and every state one step from it (as the CLI's graph
-// --trace); the drawing opens fitted to its box, zooms and pans, and a click on a node shows its
-// state.
-func (p *Playground) renderGraph() app.UI {
-	var g *checker.GraphReport
-	if p.report != nil {
-		g = p.report.Graph
-	}
-	hasTrace := p.shown != nil && p.shown.path != nil
-	if g == nil && !hasTrace {
-		return app.Section().Class("graph")
-	}
-	note := ""
-	dot := ""
-	switch {
-	case p.graphMode == "trace":
-		dot = p.traceDOT
-		note = fmt.Sprintf("The trace on display and every state one step from it: %d states, the trace in red.", p.traceNodes)
-	case g != nil:
-		dot = g.DOT
-		note = fmt.Sprintf("%d states.", len(g.States))
-		if g.Truncated {
-			note = fmt.Sprintf("Capped at the first %d states explored (of %s).", len(g.States), checker.Thousands(p.report.Unique))
-		}
-		switch {
-		case strings.Contains(g.DOT, `class="trace cycle"`):
-			note += " The trace in red, its cycle in purple."
-		case strings.Contains(g.DOT, `class="trace"`):
-			note += " The trace in red."
-		}
-	}
-	var state app.UI = app.P().Class("hint").Text("Click a state to see it; the wheel zooms, a drag pans.")
-	switch {
-	case p.graphMode == "trace" && p.graphDetail != "":
-		state = app.Pre().ID("graph-state").Text(p.graphDetail)
-	case p.graphMode != "trace" && g != nil && p.graphNode >= 0 && p.graphNode < len(g.States):
-		state = app.Pre().ID("graph-state").Text(g.States[p.graphNode])
-	}
-	draw := func(ctx app.Context, mode, dot string) {
-		p.graphState, p.graphErr, p.graphMode, p.graphNode, p.graphDetail = graphDrawing, "", mode, -1, ""
-		drawGraph(ctx, dot, func(_ app.Context, svg, err string) {
-			p.graphState, p.svg = graphDrawn, svg
-			if err != "" {
-				p.graphState, p.graphErr = graphFailed, err
-			}
-		}, func(_ app.Context, node int, detail string) { p.graphNode, p.graphDetail = node, detail })
-	}
-	drawn := p.graphState == graphDrawn
-	return app.Section().Class("graph").Aria("label", "State graph").Body(
-		app.H2().Text("State graph"),
-		app.If(note != "", func() app.UI { return app.P().ID("graph-note").Text(note) }),
-		app.Div().Class("buttons").Body(
-			app.If(g != nil, func() app.UI {
-				return app.Button().ID("draw-graph").Text("Draw the explored states").Disabled(p.graphState == graphDrawing).OnClick(func(ctx app.Context, _ app.Event) {
-					draw(ctx, "explored", g.DOT)
-				})
-			}),
-			app.If(hasTrace, func() app.UI {
-				return app.Button().ID("draw-trace-graph").Text("Draw the trace and its neighbourhood").Disabled(p.graphState == graphDrawing).OnClick(func(ctx app.Context, _ app.Event) {
-					m, err := p.model()
-					if err == nil {
-						n := min(len(p.shown.path), len(p.shown.steps)-1)
-						p.traceDOT, p.traceNodes, err = m.TraceGraph(p.shown.path[:n], p.shown.loop)
-					}
-					if err != nil {
-						p.graphState, p.graphErr = graphFailed, "the trace's graph cannot be drawn: "+err.Error()
-						return
-					}
-					draw(ctx, "trace", p.traceDOT)
-				})
-			}),
-			app.If(drawn, func() app.UI {
-				return app.Span().Class("zoom").Body(
-					app.Button().ID("graph-fit").Text("Fit").Title("show the whole graph").OnClick(func(app.Context, app.Event) { graphFit() }),
-					app.Button().ID("graph-zoom-in").Text("+").Title("zoom in").OnClick(func(app.Context, app.Event) { graphZoom(1 / 1.5) }),
-					app.Button().ID("graph-zoom-out").Text("−").Title("zoom out").OnClick(func(app.Context, app.Event) { graphZoom(1.5) }),
-				)
-			}),
-			app.If(dot != "", func() app.UI {
-				return app.A().ID("download-dot").Href("data:text/vnd.graphviz;charset=utf-8,"+url.PathEscape(dot)).Attr("download", "states.dot").Text("Download DOT")
-			}),
-			app.If(p.svg != "", func() app.UI {
-				return app.A().ID("download-svg").Href("data:image/svg+xml;charset=utf-8,"+url.PathEscape(p.svg)).Attr("download", "states.svg").Text("Download SVG")
-			}),
-		),
-		app.If(p.graphState == graphFailed, func() app.UI {
-			return app.P().Class("error").Text(p.graphErr)
-		}),
-		app.Div().ID("graph").Class("graph-box", map[bool]string{true: "drawn"}[drawn]),
-		state,
 	)
 }
 
