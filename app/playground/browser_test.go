@@ -79,6 +79,24 @@ func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
 	return p
 }
 
+// desktop starts a browser on the served site and opens the playground at 1280×1000; it returns
+// the site's URL, the browser and the page.
+func desktop(t *testing.T) (string, *rod.Browser, *rod.Page) {
+	t.Helper()
+	base := site(t)
+	b := browser(t)
+	p := open(t, b, base)
+	p.MustSetViewport(1280, 1000, 1, false)
+	return base, b, p
+}
+
+// headline clicks the 59848 card and waits for its 10-step counterexample.
+func headline(t *testing.T, p *rod.Page) {
+	t.Helper()
+	p.MustElement("#card-59848").MustClick()
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+}
+
 func choose(p *rod.Page, selector, value string) {
 	p.MustElement(selector).MustSelect(value)
 }
@@ -302,10 +320,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 // A liveness counterexample is a lasso: the stepper marks its cycle and wraps round it, the
 // graph draws the cycle, and the permalink keeps it.
 func TestBrowserLasso(t *testing.T) {
-	url := site(t)
-	b := browser(t)
-	p := open(t, b, url)
-	p.MustSetViewport(1280, 1000, 1, false)
+	_, b, p := desktop(t)
 	choose(p, "#target", "pod/restart-loop")
 	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
 	p.MustElement("#run").MustClick()
@@ -449,10 +464,7 @@ func TestBrowserTutorial(t *testing.T) {
 // its controls, each step says what each cache read, and the state lists where each cache
 // stands (Kubernetes issue 41889: a fresh StatefulSet and a stale pod cache).
 func TestBrowserInformerCaches(t *testing.T) {
-	url := site(t)
-	b := browser(t)
-	p := open(t, b, url)
-	p.MustSetViewport(1280, 1000, 1, false)
+	_, _, p := desktop(t)
 	// A card on the home page sets the scenario and runs its check in one click.
 	p.MustElement("#card-stale-pod-cache").MustClick()
 	waitText(t, p, "#cli", "themelios check bugs/sts-ordered-stale-ready", 5*time.Second)

@@ -13,10 +13,7 @@ import (
 // one node", the 10-step trace beside none, and one permalink that opens the pair and checks it
 // again.
 func TestBrowserSideBySide(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := open(t, b, base)
-	p.MustSetViewport(1280, 1000, 1, false)
+	_, b, p := desktop(t)
 	choose(p, "#target", "statefulset/stale-reads")
 	p.MustElement("#advanced summary").MustClick()
 	choose(p, "#param-consistency", "resettable-session")
@@ -61,12 +58,8 @@ func TestBrowserSideBySide(t *testing.T) {
 
 // A property's name has its definition on hover and focus (issue 15, item 4).
 func TestBrowserPropertyDefinitions(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := open(t, b, base)
-	p.MustSetViewport(1280, 1000, 1, false)
-	p.MustElement("#card-59848").MustClick()
-	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	_, _, p := desktop(t)
+	headline(t, p)
 	name := p.MustElementR("#properties button.show", "a pod identity runs on at most one node")
 	id := name.MustAttribute("aria-describedby")
 	if id == nil {

@@ -14,16 +14,12 @@ import (
 // open tab, the address bar after exploring on from a link, a tutorial's command lines, and
 // the results table's width.
 func TestBrowserTourDefects(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := open(t, b, base)
-	p.MustSetViewport(1280, 1000, 1, false)
+	base, b, p := desktop(t)
 
 	// Change marks: at 59848's step 10 only kubelet/node-1's row changed (its READ column is
 	// wider than the one before, which used to mark every controller row), and a controller that
 	// did not act keeps the revision it read though older history was dropped.
-	p.MustElement("#card-59848").MustClick()
-	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	headline(t, p)
 	p.MustElement("#step-10 button").MustClick()
 	waitText(t, p, "#step-action", "10. kubelet/node-1 read revision 4", 5*time.Second)
 	marked := p.MustEval(`() => [...document.querySelectorAll("#state mark")].map(m => m.textContent.trim().split(/\s+/).join(" "))`).Arr()

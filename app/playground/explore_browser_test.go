@@ -12,12 +12,8 @@ import (
 // and users last, the steps that change nothing marked; Undo goes back; each step of the list
 // says whether its state violates an invariant.
 func TestBrowserExploreByHand(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := open(t, b, base)
-	p.MustSetViewport(1280, 1000, 1, false)
-	p.MustElement("#card-59848").MustClick()
-	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	_, _, p := desktop(t)
+	headline(t, p)
 	if m := p.MustElement("#step-10 .step-mark").MustText(); m != "✗" {
 		t.Fatalf("step 10 is marked %q", m)
 	}

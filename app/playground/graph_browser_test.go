@@ -15,10 +15,7 @@ import (
 // box, zoomed and panned; a node opens its state; labels differ; the note mentions a trace only
 // when there is one; in dark mode the drawing takes the page's colours.
 func TestBrowserGraph(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := open(t, b, base)
-	p.MustSetViewport(1280, 1000, 1, false)
+	_, _, p := desktop(t)
 	// A check where every property holds, with no witness to show: no trace to mention.
 	p.MustElement("#run").MustClick()
 	note := waitText(t, p, "#graph-note", "states", time.Minute)
@@ -28,8 +25,7 @@ func TestBrowserGraph(t *testing.T) {
 
 	// Dark mode, then 59848's trace and its neighbourhood.
 	proto.EmulationSetEmulatedMedia{Features: []*proto.EmulationMediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}.Call(p)
-	p.MustElement("#card-59848").MustClick()
-	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Minute)
+	headline(t, p)
 	waitText(t, p, "#graph-note", "The trace in red.", time.Second)
 	p.MustElement("#draw-trace-graph").MustClick()
 	p.MustElement("#graph svg")

@@ -42,9 +42,9 @@ type Playground struct {
 	advanced    bool   // the settings, strategy and bounds are shown
 	link        string // the last copied permalink
 
-	graph      bool // capture the state graph in the next check
-	symmetry   bool // explore one state per orbit of the model's symmetry
-	keepGoing  bool // explore on after a violation
+	graph     bool // capture the state graph in the next check
+	symmetry  bool // explore one state per orbit of the model's symmetry
+	keepGoing bool // explore on after a violation
 
 	undo     []*shown          // the traces on display before each step taken by hand, newest last
 	built    catalog.Checkable // the model of builtKey's target and settings (model)
@@ -152,7 +152,6 @@ func (p *Playground) settingsChanged() {
 	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo = nil, nil, "", nil, 0, "", nil
 }
-
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
 // carries one (the page was opened from a link, or Copy link put one there), it follows the

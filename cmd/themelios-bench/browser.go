@@ -48,28 +48,12 @@ func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
 	if _, err := os.Stat(filepath.Join(site, "web", "worker.wasm")); err != nil {
 		return nil, fmt.Errorf("no built site in %s (make site): %v", site, err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, b, done, err := chromium(site)
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: sitehttp.Handler(site)}
-	go srv.Serve(ln)
-	defer srv.Close()
-	dir, _ := os.MkdirTemp("", "themelios-chromium")
-	defer os.RemoveAll(dir)
-	l := launcher.New().Bin("/usr/bin/chromium").Headless(true).NoSandbox(true).Set("disable-gpu").
-		Set("disable-background-networking").Set("no-first-run").UserDataDir(dir)
-	u, err := l.Launch()
-	if err != nil {
-		return nil, err
-	}
-	defer l.Kill()
-	b := rod.New().ControlURL(u)
-	if err := b.Connect(); err != nil {
-		return nil, err
-	}
-	defer b.Close()
-	page := b.MustPage("http://" + ln.Addr().String() + "/").Timeout(10 * time.Minute)
+	defer done()
+	page := b.MustPage(base + "/").Timeout(10 * time.Minute)
 	page.MustWaitLoad()
 	var out []checker.Report
 	for _, req := range reqs {
@@ -93,4 +77,31 @@ func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
 		out = append(out, rep)
 	}
 	return out, nil
+}
+
+// chromium serves the built site on a loopback port and starts headless Chromium with a fresh
+// profile; it returns the site's URL, the browser, and a function that stops both.
+func chromium(site string) (base string, b *rod.Browser, done func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	srv := &http.Server{Handler: sitehttp.Handler(site)}
+	go srv.Serve(ln)
+	dir, _ := os.MkdirTemp("", "themelios-chromium")
+	l := launcher.New().Bin("/usr/bin/chromium").Headless(true).NoSandbox(true).Set("disable-gpu").
+		Set("disable-background-networking").Set("no-first-run").UserDataDir(dir)
+	stop := func() { srv.Close(); os.RemoveAll(dir) }
+	u, err := l.Launch()
+	if err != nil {
+		stop()
+		return "", nil, nil, err
+	}
+	b = rod.New().ControlURL(u)
+	if err := b.Connect(); err != nil {
+		l.Kill()
+		stop()
+		return "", nil, nil, err
+	}
+	return "http://" + ln.Addr().String(), b, func() { b.Close(); l.Kill(); stop() }, nil
 }

@@ -4,18 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"github.com/go-rod/rod"
-	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
-
-	sitehttp "github.com/themelios/themelios/app/site"
 )
 
 // throughput is the emulated download bandwidth of the page-weight measurement: 20 Mbit/s.
@@ -41,27 +35,11 @@ func pageWeight(site string) error {
 		w.Close()
 		fmt.Printf("| %s | %.1f | %.1f |\n", f, float64(len(data))/1e6, float64(z.Len())/1e6)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, b, done, err := chromium(site)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: sitehttp.Handler(site)}
-	go srv.Serve(ln)
-	defer srv.Close()
-	dir, _ := os.MkdirTemp("", "themelios-chromium")
-	defer os.RemoveAll(dir)
-	l := launcher.New().Bin("/usr/bin/chromium").Headless(true).NoSandbox(true).Set("disable-gpu").
-		Set("disable-background-networking").Set("no-first-run").UserDataDir(dir)
-	u, err := l.Launch()
-	if err != nil {
-		return err
-	}
-	defer l.Kill()
-	b := rod.New().ControlURL(u)
-	if err := b.Connect(); err != nil {
-		return err
-	}
-	defer b.Close()
+	defer done()
 	page := b.MustPage("").Timeout(5 * time.Minute)
 	if err := (proto.NetworkEnable{}).Call(page); err != nil {
 		return err
@@ -77,7 +55,7 @@ func pageWeight(site string) error {
 		mu.Unlock()
 	})()
 	start := time.Now()
-	page.MustNavigate("http://" + ln.Addr().String() + "/")
+	page.MustNavigate(base + "/")
 	for !page.MustEval(`() => !document.getElementById("app-wasm-loader") && !!document.querySelector("#card-59848")`).Bool() {
 		time.Sleep(20 * time.Millisecond)
 	}
