@@ -190,11 +190,14 @@ func (c *core[S, A]) violationStop() bool {
 }
 
 // verdict decides a property from what was found and whether the search was complete.
-func (c *core[S, A]) verdict(i int, complete bool) (Status, *Trace[S, A]) {
+// verdict is property i's status: a violation or witness found, or, after a search that
+// explored every reachable state (searched), an Always property holds and a Sometimes one is
+// violated; a temporal property the liveness pass did not decide is unknown.
+func (c *core[S, A]) verdict(i int, searched bool) (Status, *Trace[S, A]) {
 	if f := c.found[i]; f != nil {
 		return f.status, f.trace
 	}
-	if !complete {
+	if !searched {
 		return Unknown, nil
 	}
 	switch c.props[i].Expect {
@@ -345,6 +348,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 		}
 		c.liveVerdicts(max(limit, 1))
 	}
+	searched := stop == Exhausted
 	if h := c.halted(); h != Exhausted && stop == Exhausted {
 		stop = h // the liveness pass ran out of time or was interrupted
 	}
@@ -356,6 +360,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 		Unique:     c.table.count.Load(),
 		Depth:      c.depth,
 		Complete:   complete,
+		Searched:   searched,
 		Stopped:    stop,
 		Duration:   time.Since(c.start),
 		TableBytes: c.table.bytes(),
@@ -364,7 +369,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 		canon:      c.canon,
 	}
 	for i, p := range c.props {
-		st, tr := c.verdict(i, complete)
+		st, tr := c.verdict(i, searched)
 		r.Properties = append(r.Properties, PropertyResult[S, A]{Name: p.Name, Doc: p.Doc, Expect: p.Expect, Status: st, Trace: tr})
 	}
 	if c.graph != nil {

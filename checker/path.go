@@ -65,11 +65,14 @@ type Choice struct {
 	// groups of faults and clients.
 	Group       string `json:"group,omitempty"`
 	Environment bool   `json:"environment,omitempty"`
-	// Idle marks a step that changes nothing a property or a later step can tell: it leads back
-	// to the same state, or to one the state it leaves covers (Covering; for the orchestration
-	// model, a controller that read a newer revision and wrote nothing, or had its write
-	// rejected).
+	// Idle marks a step that leads back to the same state: it changes nothing.
 	Idle bool `json:"idle,omitempty"`
+	// Narrowing marks a step to a state that the state it leaves covers (Covering): the other
+	// runs from there are runs from here too, so it adds no behaviour, but it may rule some out.
+	// For the orchestration model: a controller that read a newer revision and wrote nothing,
+	// or had its write rejected; the cluster stays as it is, and that controller can no longer
+	// read the older revisions.
+	Narrowing bool `json:"narrowing,omitempty"`
 }
 
 // Choices describes the actions enabled in s, in Actions order (the indices of a path).
@@ -84,7 +87,8 @@ func Choices[S, A any](m Model[S, A], s S) []Choice {
 			g := fair.ActionGroup(st.Action)
 			c.Group, c.Environment = g.Name, g.Environment
 		}
-		c.Idle = string(m.Encode(nil, st.State)) == here || cover != nil && cover.Covered(s, st.State)
+		c.Idle = string(m.Encode(nil, st.State)) == here
+		c.Narrowing = !c.Idle && cover != nil && cover.Covered(s, st.State)
 		out = append(out, c)
 	}
 	return out

@@ -39,14 +39,18 @@ type PropertyResult[S, A any] struct {
 
 // Result is the outcome of a check.
 type Result[S, A any] struct {
-	Strategy   Strategy
-	Workers    int
-	Generated  int64 // states generated, counting initial states (TLC's "states generated")
-	Unique     int64 // distinct states
-	Depth      int   // deepest BFS level (initial states at 1), DFS stack or simulation walk
-	Walks      int64 // walks completed (simulation only)
-	Complete   bool  // every reachable state was explored: Stopped is Exhausted
-	Stopped    Stop  // why the search ended before it had explored every reachable state
+	Strategy  Strategy
+	Workers   int
+	Generated int64 // states generated, counting initial states (TLC's "states generated")
+	Unique    int64 // distinct states
+	Depth     int   // deepest BFS level (initial states at 1), DFS stack or simulation walk
+	Walks     int64 // walks completed (simulation only)
+	Complete  bool  // every reachable state was explored: Stopped is Exhausted
+	// Searched: the search itself explored every reachable state, so the Always and Sometimes
+	// properties are decided, though the liveness pass after it may have been cut (a timeout,
+	// a cancel: then Complete is false and the temporal properties not violated are unknown).
+	Searched   bool
+	Stopped    Stop // why the search ended before it had explored every reachable state
 	Duration   time.Duration
 	TableBytes int64 // memory of the visited-state table
 	LiveBytes  int64 // memory of the state graph the temporal properties were decided on, and of its record by BFS (0: none)

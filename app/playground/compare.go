@@ -21,6 +21,7 @@ type comparison struct {
 	runner  runner
 	running bool
 	report  *checker.Report
+	partial bool // its check was cancelled: the report has the verdicts reached so far
 	err     string
 }
 
@@ -85,7 +86,7 @@ func (p *Playground) startCompare(ctx app.Context, req protocol.Request) {
 		p.cmp.runner = newRunner()
 	}
 	req.Graph = false
-	p.cmp.running, p.cmp.report, p.cmp.err = true, nil, ""
+	p.cmp.running, p.cmp.report, p.cmp.err, p.cmp.partial = true, nil, "", false
 	p.cmp.runner.start(ctx, req, func(_ app.Context, r protocol.Response) {
 		if r.ID != p.runID {
 			return
@@ -99,9 +100,9 @@ func (p *Playground) startCompare(ctx app.Context, req protocol.Request) {
 	})
 }
 
-// stopCompare ends the right side's check, if it runs.
+// stopCompare ends the right side's check, if any (a cancelled one still delivering too).
 func (p *Playground) stopCompare() {
-	if p.cmp.running && p.cmp.runner != nil {
+	if p.cmp.runner != nil {
 		p.cmp.runner.cancel()
 	}
 	p.cmp.running = false
@@ -168,6 +169,7 @@ func (p *Playground) renderCompareControl() app.UI {
 					}
 				}
 				return app.Select().ID("compare-value").OnChange(func(ctx app.Context, _ app.Event) {
+					p.stopCompare() // its check was of the old value
 					p.cmp.value, p.cmp.report, p.cmp.err = ctx.JSSrc().Get("value").String(), nil, ""
 					p.syncAddress()
 				}).Body(app.Range(choices).Slice(func(k int) app.UI {
@@ -259,7 +261,11 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 			break
 		}
 	}
-	body := []app.UI{app.H3().Text(label + ": " + protocol.Outcome(r))}
+	outcome := protocol.Outcome(r)
+	if side == 0 && p.partial || side == 1 && p.cmp.partial {
+		outcome += " (partial: cancelled)"
+	}
+	body := []app.UI{app.H3().Text(label + ": " + outcome)}
 	if pr != nil {
 		req, _ := p.request()
 		sets := [2][]string{req.Sets, p.rightSets(req.Sets)}
@@ -270,7 +276,16 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 			app.Ol().Class("side-steps").Start(0).Body(app.Range(pr.Trace).Slice(func(i int) app.UI {
 				return app.Li().Class(map[bool]string{true: "bad"}[len(pr.Trace[i].Violating) > 0]).Text(pr.Trace[i].Action)
 			})),
-			app.A().Class("open-side").Href("#"+l.Fragment()).Text("Step through this trace"),
+			app.A().Class("open-side").Href("#"+l.Fragment()).Text("Step through this trace").OnClick(func(ctx app.Context, e app.Event) {
+				// Opened here (go-app would only push the address: no hashchange).
+				e.PreventDefault()
+				f := l.Fragment()
+				setFragment(f)
+				p.stop()
+				p.stopCompare()
+				p.open(f)
+				p.runOpened(ctx)
+			}),
 		)
 	}
 	return app.Div().ID(id).Class("side-trace").Body(body...)

@@ -50,10 +50,45 @@ func TestBrowserSideBySide(t *testing.T) {
 	q := open(t, b, link)
 	waitText(t, q, "#compare-right h3", "consistency=synchronous: all hold", time.Minute)
 	waitText(t, q, "#compare-left h3", "after 10 steps", time.Minute)
-	// Step through the right-hand trace of the pair, swapped: the stepper shows it.
-	q.MustElement("#compare-left a.open-side").MustClick()
-	waitText(t, q, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
 	q.MustClose()
+
+	// The sides the other way round: stepping through the right side's trace opens it in the
+	// stepper with the right side's settings, the sides swapped.
+	choose(p, "#param-consistency", "synchronous")
+	choose(p, "#compare-value", "= resettable-session")
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#compare-left h3", "consistency=synchronous: all hold", time.Minute)
+	waitText(t, p, "#compare-right h3", "consistency=resettable-session: violated: a pod identity runs on at most one node after 10 steps", time.Minute)
+	if has, _, _ := p.Has("#trace-title"); has {
+		t.Fatal("a trace on display where every property holds")
+	}
+	p.MustElement("#compare-right a.open-side").MustClick()
+	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	waitText(t, p, "#cli", "themelios check statefulset/stale-reads --set consistency=resettable-session", time.Second)
+	waitText(t, p, "#side-by-side h2", "Side by side: consistency=resettable-session and consistency=synchronous", time.Minute)
+	if h := p.MustEval(`() => location.hash`).String(); !strings.Contains(h, "&t=") {
+		t.Fatalf("the address bar after stepping through: %q", h)
+	}
+}
+
+// Cancel, then a setting changed at once: the cancelled check's partial verdicts, of the old
+// setting, never show.
+func TestBrowserCancelThenChange(t *testing.T) {
+	_, _, p := desktop(t)
+	choose(p, "#target", "bugs/sts-ordered-stale-ready")
+	p.MustElement("#advanced summary").MustClick()
+	choose(p, "#param-consistency", "synchronous")
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "unique", 30*time.Second)
+	p.MustElement("#cancel").MustClick()
+	choose(p, "#param-consistency", "resettable-session")
+	time.Sleep(3 * time.Second)
+	if has, _, _ := p.Has("#properties"); has {
+		t.Fatalf("results shown after the setting changed: %s", p.MustElement("#properties").MustText())
+	}
+	if text := p.MustElement("#progress").MustText(); strings.Contains(text, "Partial") || strings.Contains(text, "distinct states") {
+		t.Fatalf("status after the setting changed: %q", text)
+	}
 }
 
 // A property's name has its definition on hover and focus (issue 15, item 4).

@@ -17,6 +17,8 @@ import (
 // about the pointer, a drag pans (graphView).
 func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err string), clicked func(ctx app.Context, node int, detail string)) {
 	g := safejs.Global()
+	drawings++
+	gen := drawings
 	fail := func(msg string) { ctx.Dispatch(func(ctx app.Context) { done(ctx, "", msg) }) }
 	ctor, err := g.Get("Worker")
 	var w safejs.Value
@@ -31,6 +33,9 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 	onMessage, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		defer onMessage.Release()
 		defer w.Call("terminate")
+		if gen != drawings {
+			return nil // the graph was taken down, or another drawn, meanwhile
+		}
 		data, _ := args[0].Get("data")
 		if e, _ := data.Get("error"); !e.IsUndefined() {
 			msg, _ := e.String()
@@ -239,8 +244,13 @@ func graphFit() {
 	}
 }
 
-// clearGraph takes the drawing off the page.
+// drawings counts the drawings started and taken down: a layout that finishes after its graph
+// was taken down (or another was asked for) is dropped.
+var drawings int
+
+// clearGraph takes the drawing off the page (and drops a layout still running).
 func clearGraph() {
+	drawings++
 	if view != nil {
 		view.release()
 		view = nil

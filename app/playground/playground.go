@@ -204,7 +204,7 @@ func (p *Playground) run(ctx app.Context) {
 	p.startCompare(ctx, req)
 }
 
-// runOpened checks the comparison a link opened (a link to a trace is replayed instead).
+// runOpened checks the comparison a link opened (a trace it carries stays on display).
 func (p *Playground) runOpened(ctx app.Context) {
 	if p.autoRun {
 		p.autoRun = false
@@ -245,20 +245,24 @@ func (p *Playground) cancel(ctx app.Context) {
 	}
 	if p.running && p.runner != nil {
 		p.runner.interrupt(ctx)
+		p.partial = true
 	}
 	if p.cmp.running && p.cmp.runner != nil {
 		p.cmp.runner.interrupt(ctx)
+		p.cmp.partial = true
 	}
-	p.running, p.cmp.running, p.partial = false, false, true
+	p.running, p.cmp.running = false, false
 	p.err = "cancelled"
 }
 
-// stop ends the check that is running, if any; its messages are then ignored.
+// stop ends the check in progress, if any (one cancelled and still delivering its partial
+// verdicts too), and ignores its messages from now on.
 func (p *Playground) stop() {
-	if p.running && p.runner != nil {
+	if p.runner != nil {
 		p.runner.cancel()
 	}
 	p.running = false
+	p.runID++ // a message of the old check has the old ID
 }
 
 // showProperty displays property i's trace.

@@ -100,7 +100,7 @@ func (p *Playground) renderControls() app.UI {
 		),
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
-			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
+			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running && !p.cmp.running).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
 			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
 				p.undo = nil
 				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {
@@ -377,13 +377,13 @@ func (p *Playground) renderNext() app.UI {
 		}
 	}
 	for _, c := range next {
-		if c.Idle {
+		if c.Idle || c.Narrowing {
 			idle++
 		}
 	}
 	title := fmt.Sprintf("Enabled actions here (%d)", len(next))
 	if idle > 0 {
-		title = fmt.Sprintf("Enabled actions here (%d, of which %d change nothing)", len(next), idle)
+		title = fmt.Sprintf("Enabled actions here (%d, of which %d leave the cluster as it is)", len(next), idle)
 	}
 	return app.Div().Class("next").Body(
 		app.Div().Class("next-head").Body(
@@ -399,10 +399,14 @@ func (p *Playground) renderNext() app.UI {
 				app.Ul().Body(app.Range(members[g]).Slice(func(x int) app.UI {
 					j := members[g][x]
 					c := next[j]
-					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle]).OnClick(func(app.Context, app.Event) { p.take(j) })
-					if c.Idle {
-						return app.Li().Body(b.Title("changes nothing another step or a property can tell: at most what the controller has read").Body(
+					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle || c.Narrowing]).OnClick(func(app.Context, app.Event) { p.take(j) })
+					switch {
+					case c.Idle:
+						return app.Li().Body(b.Title("leads back to this very state").Body(
 							app.Text(c.Action), app.Span().Class("badge").Text("changes nothing")))
+					case c.Narrowing:
+						return app.Li().Body(b.Title("the cluster stays as it is; only what this controller may read next moves forward (it can no longer read the older revisions), so it adds no behaviour but may rule some out").Body(
+							app.Text(c.Action), app.Span().Class("badge").Text("writes nothing")))
 					}
 					return app.Li().Body(b.Text(c.Action))
 				})),

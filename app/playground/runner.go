@@ -10,7 +10,7 @@ import (
 // goroutine.
 type runner interface {
 	start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response))
-	// cancel stops the check at once: nothing more is delivered.
+	// cancel stops the check in progress at once, if any: nothing more of it is delivered.
 	cancel()
 	// interrupt asks the check to stop and deliver what it found so far (a result whose report
 	// says the search was interrupted); a check that does not answer soon is cancelled.

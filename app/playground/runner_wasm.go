@@ -114,8 +114,12 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 	r.worker.Set("onmessage", r.handle.Value())
 }
 
-// cancel terminates the worker at once (the next check starts a fresh one).
+// cancel stops the check in progress at once, terminating its worker (the next check starts
+// a fresh one); an idle worker is kept.
 func (r *workerRunner) cancel() {
+	if !r.busy {
+		return
+	}
 	if r.live {
 		r.worker.Call("terminate")
 		r.handle.Release()

@@ -381,8 +381,8 @@ func (o *oracle[S, A]) check(r run) {
 		return
 	}
 	truth := o.nv.truth
-	if res.Complete != (res.Stopped == checker.Exhausted) {
-		t.Errorf("%s: complete %v, stopped %q", r.name, res.Complete, res.Stopped)
+	if res.Complete != (res.Stopped == checker.Exhausted) || res.Complete && !res.Searched {
+		t.Errorf("%s: complete %v, searched %v, stopped %q", r.name, res.Complete, res.Searched, res.Stopped)
 	}
 	if r.exhaustive && !res.Complete {
 		t.Errorf("%s: not complete (%d states of %d), stopped %q", r.name, res.Unique, truth.Reachable, res.Stopped)
@@ -421,7 +421,9 @@ func (o *oracle[S, A]) check(r run) {
 			t.Errorf("%s: %q %v; it is %v", r.name, p.Name, got.Status, want)
 		case got.Status == checker.Unknown && res.Complete && !temporalOff:
 			t.Errorf("%s: %q unknown after a complete search; it is %v", r.name, p.Name, want)
-		case got.Status == checker.Holds && !res.Complete && !(p.Expect == checker.Sometimes && got.Trace != nil):
+		case got.Status == checker.Unknown && res.Searched && !p.Expect.Temporal():
+			t.Errorf("%s: %q unknown after an exhaustive search (the liveness pass cut); it is %v", r.name, p.Name, want)
+		case got.Status == checker.Holds && !res.Complete && !(res.Searched && !p.Expect.Temporal()) && !(p.Expect == checker.Sometimes && got.Trace != nil):
 			t.Errorf("%s: %q holds, yet the search was not complete", r.name, p.Name)
 		}
 		if got.Status == checker.Violated && p.Expect != checker.Sometimes || got.Status == checker.Holds && p.Expect == checker.Sometimes {

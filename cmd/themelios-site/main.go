@@ -56,10 +56,13 @@ func serviceWorker() string {
 	s := app.DefaultAppWorkerJS
 	for _, r := range [][2]string{
 		{"await cache.addAll(resourcesToCache);", `await cache.addAll(resourcesToCache.filter((r) => !r.endsWith(".wasm")));`},
+		{"event.respondWith(fetchWithCache(event.request));", "event.respondWith(fetchWithCache(event.request, event));"},
+		{"async function fetchWithCache(request) {", "async function fetchWithCache(request, event) {"},
 		{"  return await fetch(request);\n}", `  const response = await fetch(request);
   if (request.method === "GET" && response.ok && new URL(request.url).pathname.endsWith(".wasm")) {
-    const cache = await caches.open(cacheName);
-    await cache.put(request, response.clone());
+    // cached in the background: the page streams the response meanwhile
+    const copy = response.clone();
+    event.waitUntil(caches.open(cacheName).then((cache) => cache.put(request, copy)));
   }
   return response;
 }`},

@@ -33,7 +33,7 @@ func TestGenerate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(sw), `resourcesToCache.filter((r) => !r.endsWith(".wasm"))`) || !strings.Contains(string(sw), "cache.put(request, response.clone())") {
+	if !strings.Contains(string(sw), `resourcesToCache.filter((r) => !r.endsWith(".wasm"))`) || !strings.Contains(string(sw), "event.waitUntil(caches.open(cacheName).then((cache) => cache.put(request, copy)))") {
 		t.Errorf("app-worker.js precaches the WebAssembly:\n%.600s", sw)
 	}
 }

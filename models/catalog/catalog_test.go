@@ -154,14 +154,21 @@ func TestEveryPropertyHasADefinition(t *testing.T) {
 }
 
 // Exploring by hand describes each enabled action: its controller (the fairness group), whether
-// a fault or a user takes it, and whether it changes nothing (a self-loop, or a step the state it
-// leaves covers: a rejected write).
+// a fault or a user takes it, whether it changes nothing (a self-loop: the same enabled actions
+// after it), and whether it only narrows what may follow (a step the state it leaves covers: a
+// rejected write, which leaves the latest revision as it is).
 func TestChoices(t *testing.T) {
 	e, _ := Lookup("classic/die-hard")
 	m, _ := e.Build(Values{})
 	_, next, _ := m.Explore([]int{1, 5}) // big = 2, small = 3
-	if len(next) != 6 || next[0].Action != "FillSmallJug" || !next[0].Idle || next[1].Idle || next[0].Group != "" {
+	if len(next) != 6 || next[0].Action != "FillSmallJug" || !next[0].Idle || next[1].Idle || next[0].Narrowing || next[0].Group != "" {
 		t.Fatalf("die-hard: %+v", next)
+	}
+	// A self-loop changes nothing: the state after it is the state before, the same trace end.
+	after, again, _ := m.Explore([]int{1, 5, 0})
+	before, _, _ := m.Explore([]int{1, 5})
+	if after[3].State != before[2].State || len(again) != len(next) {
+		t.Fatalf("FillSmallJug at small = 3 changed the state: %q → %q", before[2].State, after[3].State)
 	}
 	e, _ = Lookup("statefulset/stale-reads")
 	o, err := e.Make([]string{"consistency=resettable-session"})
@@ -177,12 +184,32 @@ func TestChoices(t *testing.T) {
 		if c.Idle {
 			idle = append(idle, c.Group+": "+c.Action)
 		}
+		if c.Narrowing {
+			t.Errorf("a narrowing step after the first: %+v", c)
+		}
 		if c.Environment {
 			env = append(env, c.Group)
 		}
 	}
+	// Reading revision 1 again, its create rejected: the controller's session was already 1.
 	if len(idle) != 1 || !strings.HasPrefix(idle[0], "statefulset-controller-1: statefulset-controller-1 read revision 1 (1 behind latest) and tried to create controllerrevision") {
 		t.Fatalf("the idle steps after the first: %q", idle)
+	}
+	// At 59848's step 6 the controller may read revision 6, newer than its session, and have its
+	// create rejected: the cluster stays as it is (the same latest revision), the step narrows.
+	path := []int{0, 1, 0, 4, 4, 0}
+	b6, next, err := o.Explore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := slices.IndexFunc(next, func(c checker.Choice) bool { return c.Narrowing })
+	if k < 0 || !strings.Contains(next[k].Action, "read revision 6 (1 behind latest) and tried to create pod db-0: 409 Conflict") || next[k].Idle {
+		t.Fatalf("step 6's choices: %+v", next)
+	}
+	a6, _, _ := o.Explore(append(path, k))
+	first := func(s string) string { return strings.SplitN(s, "\n", 2)[0] }
+	if first(a6[len(a6)-1].State) != first(b6[len(b6)-1].State) {
+		t.Fatalf("a narrowing step changed the latest revision: %q → %q", first(b6[len(b6)-1].State), first(a6[len(a6)-1].State))
 	}
 	if !slices.Contains(env, "crash kubelet/node-1") {
 		t.Fatalf("environment groups %q", env)

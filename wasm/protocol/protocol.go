@@ -195,6 +195,9 @@ func RunContext(ctx context.Context, r Request, interval time.Duration, post fun
 	opts.Progress, opts.ProgressEvery = func(p checker.Progress) {
 		if p.Liveness > 0 {
 			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(p)})
+			if yield != nil {
+				yield() // a cancel during the liveness pass stops it (checker: interrupted)
+			}
 		}
 	}, interval
 	run, err := m.NewRun(r.Target, opts)

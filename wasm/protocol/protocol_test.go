@@ -200,3 +200,39 @@ func TestRunContextCancelled(t *testing.T) {
 		t.Fatal("IsCancel")
 	}
 }
+
+// A cancel during the liveness pass stops it: the safety verdicts the search reached stand,
+// the temporal ones are unknown, the report says interrupted (the worker takes the message at
+// the yield after each liveness progress message).
+func TestRunContextCancelledDuringLiveness(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var last Response
+	yields := 0
+	RunContext(ctx, Request{Type: TypeCheck, ID: 4, Target: "replicaset/spec-replicas-change", Sets: []string{"controllers=2"}, Strategy: "bfs"}, time.Nanosecond,
+		func(r Response) { last = r }, func() {
+			yields++
+			if last.Type == TypeProgress && last.Progress.Liveness > 0 {
+				cancel()
+			}
+		})
+	if last.Type != TypeResult || last.Report.Stopped != "interrupted" {
+		t.Fatalf("after a cancel during liveness: %+v", last)
+	}
+	temporal, safe := 0, 0
+	for _, p := range last.Report.Properties {
+		switch {
+		case p.Temporal() && p.Status == "unknown":
+			temporal++
+		case !p.Temporal() && p.Status != "unknown":
+			safe++
+		}
+	}
+	if temporal == 0 || safe == 0 || yields == 0 {
+		t.Fatalf("%d safety verdicts kept, %d temporal unknown, %d yields: %+v", safe, temporal, yields, last.Report.Properties)
+	}
+	for _, p := range last.Report.Properties {
+		if !p.Temporal() && p.Status != "holds" {
+			t.Errorf("%q is %s after an exhaustive search", p.Name, p.Status)
+		}
+	}
+}
