@@ -74,7 +74,32 @@ func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
 	t.Helper()
 	p := b.MustPage(url).Timeout(5 * time.Minute) // the whole test's budget on this page
 	p.MustWaitLoad()
+	// The page is prerendered: wait until the WebAssembly UI runs it (go-app's loader gone).
+	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never loaded", url)
+		}
+	}
 	p.MustElement("button#run")
+	p.MustWaitStable()
+	return p
+}
+
+// tutorialPage opens a tutorial and waits until the WebAssembly UI has replaced the prerendered
+// page (go-app's loader gone, the tutorial fetched and rendered): elements found before that
+// are replaced.
+func tutorialPage(t *testing.T, b *rod.Browser, url string) *rod.Page {
+	t.Helper()
+	p := b.MustPage(url).Timeout(2 * time.Minute)
+	p.MustWaitLoad()
+	deadline := time.Now().Add(time.Minute)
+	for !p.MustEval(`() => !document.getElementById("app-wasm-loader") && !!document.querySelector(".run-widget") &&
+		!document.querySelector("main").textContent.includes("Loading the tutorial")`).Bool() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never loaded", url)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	p.MustWaitStable()
 	return p
 }
@@ -426,9 +451,7 @@ func TestBrowserTutorial(t *testing.T) {
 		t.Fatalf("the playground checked again: %q", text)
 	}
 	// A long widget shows its progress and can be cancelled: its partial outcome says so.
-	c := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/05-kubernetes-41889").Timeout(2 * time.Minute)
-	c.MustWaitLoad()
-	c.MustElement(".run-widget")
+	c := tutorialPage(t, b, strings.TrimSuffix(url, "/")+"/tutorials/05-kubernetes-41889")
 	widgets := c.MustElements(".run-widget")
 	fix := widgets[len(widgets)-1] // the fix: 29,357 states
 	fixID := "#" + fix.MustProperty("id").String()
@@ -443,8 +466,7 @@ func TestBrowserTutorial(t *testing.T) {
 	}
 	c.MustClose()
 	// The results page shows the committed matrix: a row per scenario, level and controller count.
-	r := b.MustPage(strings.TrimSuffix(url, "/") + "/tutorials/03-results").Timeout(time.Minute)
-	r.MustWaitLoad()
+	r := tutorialPage(t, b, strings.TrimSuffix(url, "/")+"/tutorials/03-results")
 	waitText(t, r, "main", "What breaks, and where", 20*time.Second)
 	if n, want := r.MustEval(`() => document.querySelectorAll("main table tbody tr").length`).Int(), len(scenario.Builtins())*len(datastore.Levels())*2; n != want {
 		t.Fatalf("the results table has %d rows, want %d", n, want)

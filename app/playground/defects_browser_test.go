@@ -84,9 +84,7 @@ func TestBrowserTourDefects(t *testing.T) {
 	q.MustClose()
 
 	// Tutorial 4's command lines run as pasted: no bare --set.
-	tu := b.MustPage(strings.TrimSuffix(base, "/") + "/tutorials/04-liveness").Timeout(time.Minute)
-	tu.MustWaitLoad()
-	tu.MustElement(".run-widget code")
+	tu := tutorialPage(t, b, strings.TrimSuffix(base, "/")+"/tutorials/04-liveness")
 	for _, c := range tu.MustElements(".run-widget code") {
 		cmd := c.MustText()
 		if !strings.HasPrefix(cmd, "themelios check ") || strings.HasSuffix(cmd, "--set") || strings.Contains(cmd, "--set --") {
@@ -96,9 +94,9 @@ func TestBrowserTourDefects(t *testing.T) {
 	tu.MustClose()
 
 	// Tutorial 3's results table uses the width of the window, not only the text column's.
-	r := b.MustPage(strings.TrimSuffix(base, "/") + "/tutorials/03-results").Timeout(time.Minute)
+	r := tutorialPage(t, b, strings.TrimSuffix(base, "/")+"/tutorials/03-results")
 	r.MustSetViewport(1900, 1000, 1, false)
-	r.MustWaitLoad()
+	r.MustWaitStable()
 	waitText(t, r, "main table", "statefulset/stale-reads", 20*time.Second)
 	m := r.MustEval(`() => { const t = document.querySelector("main table"), m = document.querySelector("main");
 		return {table: t.getBoundingClientRect().width, right: t.getBoundingClientRect().right, text: m.clientWidth,
