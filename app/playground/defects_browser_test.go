@@ -22,6 +22,10 @@ func TestBrowserTourDefects(t *testing.T) {
 	headline(t, p)
 	p.MustElement("#step-10 button").MustClick()
 	waitText(t, p, "#step-action", "10. kubelet/node-1 read revision 4", 5*time.Second)
+	// The README's picture of the headline's last step: the timeline, what the kubelet saw
+	// beside the latest, and the cluster after the step.
+	p.MustElement("#timeline-box").MustScrollIntoView()
+	screenshot(t, p, "headline-step-10.png")
 	marked := p.MustEval(`() => [...document.querySelectorAll("#state mark")].map(m => m.textContent.trim().split(/\s+/).join(" "))`).Arr()
 	var rows []string
 	for _, m := range marked {
