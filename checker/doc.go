@@ -6,7 +6,8 @@
 // search, or seeded random simulation, and evaluates [Property] values over them. A search is
 // complete only when it has explored every reachable state; one that stops early (at the first
 // violation, a bound, a timeout, a cancellation) says why ([Stop]) and never claims that a
-// property holds, but for a witness it found.
+// property holds, but for a witness it found, and for an Always property after an exhaustive
+// search whose liveness pass was cut ([Result].Searched).
 //
 // Visited states are kept as 63-bit xxhash fingerprints of the model's canonical encoding in a
 // compact open-addressing table; counterexample traces are rebuilt from parent links by

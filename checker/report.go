@@ -16,7 +16,10 @@ type Report struct {
 	Unique   int64  `json:"unique"`
 	Depth    int    `json:"depth"`
 	// Complete is true when every reachable state was explored; Stopped then is "".
-	Complete      bool             `json:"complete"`
+	Complete bool `json:"complete"`
+	// Searched is true when the search itself explored every reachable state (Result.Searched):
+	// the invariants are decided though the liveness pass after it was cut.
+	Searched      bool             `json:"searched"`
 	Stopped       StopReason       `json:"stopped"`
 	DurationMS    int64            `json:"duration_ms"`
 	Workers       int              `json:"workers"`
@@ -83,6 +86,7 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		Unique:        r.Unique,
 		Depth:         r.Depth,
 		Complete:      r.Complete,
+		Searched:      r.Searched,
 		Stopped:       StopReason(r.Stopped.String()),
 		DurationMS:    r.Duration.Milliseconds(),
 		Workers:       r.Workers,
@@ -303,8 +307,8 @@ func (r Report) unchecked(p PropertyReport) string {
 }
 
 // Verdict words a property's verdict for people, honestly: a search that was not complete
-// never claims that a property holds (but for a witness it found), and says why it left a
-// property unknown.
+// never claims that a property holds (but for a witness it found, or an invariant after an
+// exhaustive search whose liveness pass was cut), and says why it left a property unknown.
 func (p PropertyReport) Verdict(r Report) string {
 	steps := func(n int) string {
 		if n == 1 {

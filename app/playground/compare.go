@@ -279,8 +279,9 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 			app.A().Class("open-side").Href("#"+l.Fragment()).Text("Step through this trace").OnClick(func(ctx app.Context, e app.Event) {
 				// Opened here (go-app would only push the address: no hashchange).
 				e.PreventDefault()
+				e.Call("stopPropagation") // go-app's own anchor handler would push the address again
 				f := l.Fragment()
-				setFragment(f)
+				pushFragment(f) // Back returns to the comparison (hashchange)
 				p.stop()
 				p.stopCompare()
 				p.open(f)

@@ -69,6 +69,12 @@ func TestBrowserSideBySide(t *testing.T) {
 	if h := p.MustEval(`() => location.hash`).String(); !strings.Contains(h, "&t=") {
 		t.Fatalf("the address bar after stepping through: %q", h)
 	}
+	// Back returns to the comparison as it was.
+	p.MustEval(`() => history.back()`)
+	waitText(t, p, "#side-by-side h2", "Side by side: consistency=synchronous and consistency=resettable-session", time.Minute)
+	if cli := p.MustElement("#cli").MustText(); cli != "themelios check statefulset/stale-reads" {
+		t.Fatalf("after Back the command line is %q", cli)
+	}
 }
 
 // Cancel, then a setting changed at once: the cancelled check's partial verdicts, of the old

@@ -23,6 +23,14 @@ func TestBrowserGraph(t *testing.T) {
 		t.Fatalf("the note of a check without a trace: %q", note)
 	}
 
+	// Exploring by hand before any check: the trace's graph draws, and the zoom controls come.
+	p.MustElement("#explore").MustClick()
+	p.MustElement("#take-0").MustClick()
+	waitText(t, p, "#trace-title", "Exploring by hand: 1 steps", 5*time.Second)
+	p.MustElement("#draw-trace-graph").MustClick()
+	p.MustElement("#graph-fit")
+	p.MustElement("#graph svg")
+
 	// Dark mode, then 59848's trace and its neighbourhood.
 	proto.EmulationSetEmulatedMedia{Features: []*proto.EmulationMediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}.Call(p)
 	headline(t, p)

@@ -23,8 +23,9 @@ type GraphPanel struct {
 	Unique int64                // the check's distinct states (the graph is capped)
 	Path   []int                // the trace on display, as a path; nil for none
 	Loop   int                  // for a lasso, the state its last step returns to; -1 for none
-	// Model builds the model the trace is a run of.
-	Model func() (catalog.Checkable, error)
+	// Model builds the model the trace is a run of; ModelKey names it (target and settings).
+	Model    func() (catalog.Checkable, error)
+	ModelKey string
 
 	status graphStatus
 	err    string // why the graph could not be drawn (graphFailed)
@@ -50,7 +51,7 @@ const (
 // drawnKey names what a drawing in mode is of: the explored graph, or the trace's path.
 func (g *GraphPanel) drawnKey(mode string) string {
 	if mode == "trace" {
-		return fmt.Sprintf("trace %v %d", g.Path, g.Loop)
+		return fmt.Sprintf("trace %t %v %d %s", g.Path != nil, g.Path, g.Loop, g.ModelKey)
 	}
 	return fmt.Sprintf("explored %p", g.Graph)
 }
@@ -133,7 +134,9 @@ func (g *GraphPanel) Render() app.UI {
 	}
 	return app.Section().Class("graph").Aria("label", "State graph").Body(
 		app.H2().Text("State graph"),
-		app.If(note != "", func() app.UI { return app.P().ID("graph-note").Text(note) }),
+		// Always there, empty or not: go-app matches children by position, and a note that
+		// appeared would rebuild the buttons, dropping the drawing's callbacks.
+		app.P().ID("graph-note").Text(note),
 		app.Div().Class("buttons").Body(
 			app.If(g.Graph != nil, func() app.UI {
 				return app.Button().ID("draw-graph").Text("Draw the explored states").Disabled(g.status == graphDrawing).OnClick(func(ctx app.Context, _ app.Event) {
@@ -166,7 +169,7 @@ func (g *GraphPanel) Render() app.UI {
 
 // renderGraph is the graph panel with what the page has on display.
 func (p *Playground) renderGraph() app.UI {
-	gp := &GraphPanel{Loop: -1, Model: p.model}
+	gp := &GraphPanel{Loop: -1, Model: p.model, ModelKey: p.modelKey()}
 	if p.report != nil {
 		gp.Graph, gp.Unique = p.report.Graph, p.report.Unique
 	}

@@ -10,6 +10,9 @@ func (p *Playground) copyLink(app.Context) { p.link = "/#" + p.Link() }
 // fragment is empty natively.
 func fragment() string { return "" }
 
+// pushFragment does nothing natively.
+func pushFragment(string) {}
+
 // setFragment does nothing natively.
 func setFragment(string) {}
 

@@ -18,6 +18,10 @@ func (p *Playground) copyLink(ctx app.Context) {
 // fragment returns the page URL's fragment.
 func fragment() string { return app.Window().URL().Fragment }
 
+// pushFragment puts a new fragment in the address bar as a new history entry (no hashchange:
+// Back then makes one).
+func pushFragment(f string) { app.Window().Get("history").Call("pushState", nil, "", "#"+f) }
+
 // setFragment replaces the address bar's fragment (no new history entry, no hashchange).
 func setFragment(f string) { app.Window().Get("history").Call("replaceState", nil, "", "#"+f) }
 

@@ -251,8 +251,10 @@ func (p *Playground) cancel(ctx app.Context) {
 		p.cmp.runner.interrupt(ctx)
 		p.cmp.partial = true
 	}
+	if p.running {
+		p.err = "cancelled"
+	}
 	p.running, p.cmp.running = false, false
-	p.err = "cancelled"
 }
 
 // stop ends the check in progress, if any (one cancelled and still delivering its partial
@@ -282,6 +284,12 @@ func (p *Playground) trace() []checker.TraceStep {
 	return p.shown.steps
 }
 
+// modelKey names the model of the selected target and the controls' settings.
+func (p *Playground) modelKey() string {
+	req, _ := p.request()
+	return p.target + "\x00" + strings.Join(req.Sets, "\x00")
+}
+
 // model builds the selected target with the controls' settings, once per target and settings
 // (stepping through a trace asks for it at every step).
 func (p *Playground) model() (catalog.Checkable, error) {
@@ -289,7 +297,7 @@ func (p *Playground) model() (catalog.Checkable, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := p.target + "\x00" + strings.Join(req.Sets, "\x00")
+	key := p.modelKey()
 	if p.built != nil && p.builtKey == key {
 		return p.built, nil
 	}

@@ -91,8 +91,12 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 			}
 		}
 		resp, err := protocol.DecodeResponse([]byte(text))
-		if err != nil {
+		if err != nil { // the worker cannot be trusted with the next check
 			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: err.Error()}
+			ctx, on := r.ctx, r.on
+			r.cancel()
+			ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
+			return nil
 		}
 		if resp.Type == protocol.TypeReady {
 			r.ready = true
@@ -100,6 +104,9 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 				r.worker.Call("postMessage", string(r.data))
 			}
 			return nil
+		}
+		if resp.Type == protocol.TypeError && resp.ID == 0 {
+			resp.ID = r.req.ID // the worker itself failed (it could not load)
 		}
 		if resp.ID != r.req.ID {
 			return nil // a message of an earlier check

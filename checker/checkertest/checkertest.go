@@ -396,7 +396,7 @@ func (o *oracle[S, A]) check(r run) {
 	}
 	_, covering := o.m.(checker.Covering[S])
 	reduced := covering && !r.opts.NoReduction // fewer states, the same verdicts
-	if res.Complete && !r.opts.Symmetry && !reduced && res.Unique != int64(truth.Reachable) {
+	if (res.Complete || res.Searched) && !r.opts.Symmetry && !reduced && res.Unique != int64(truth.Reachable) {
 		t.Errorf("%s: complete with %d states; %d are reachable", r.name, res.Unique, truth.Reachable)
 	}
 	if res.Complete && (r.opts.Symmetry || reduced) && (res.Unique > int64(truth.Reachable) || res.Unique == 0) {

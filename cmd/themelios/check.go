@@ -31,7 +31,9 @@ is a lasso ("...then steps K-N repeat forever") or a run that stops where no fai
 enabled.
 
 A search is complete when it has explored every reachable state; only then does it say that a
-property holds (a Sometimes property also holds once its witness is found). A search that stops
+property holds (a Sometimes property also holds once its witness is found; and an invariant
+holds once the search itself was exhaustive, though a timeout or a cancel cut the liveness pass
+after it). A search that stops
 early says why, on its summary line and in the JSON "stopped" field: at the first violation (by
 default BFS stops at the end of the level where an invariant or an Eventually property first
 fails; --keep-going explores on), at the state bound (--max-states), at the depth bound
