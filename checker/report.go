@@ -187,6 +187,16 @@ func (r Report) Violated() bool {
 	return false
 }
 
+// Counterexample is the first violated property that has a trace, in property order, or nil.
+func (r *Report) Counterexample() *PropertyReport {
+	for i := range r.Properties {
+		if p := &r.Properties[i]; p.Status == Violated.String() && p.Trace != nil {
+			return p
+		}
+	}
+	return nil
+}
+
 // ChangedLines returns the lines of cur that prev does not have (all of cur when prev is
 // empty), to show what a step changed in a rendered state; "(no change)" when there are none.
 // Lines are compared as ChangedRows compares them.

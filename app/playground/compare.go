@@ -2,13 +2,13 @@ package playground
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -114,7 +114,7 @@ func (p *Playground) compareFromLink(left, right []string) error {
 	var differ []string
 	value := ""
 	for _, r := range right {
-		if !contains(left, r) {
+		if !slices.Contains(left, r) {
 			name, v, _ := strings.Cut(r, "=")
 			differ, value = append(differ, name), v
 		}
@@ -128,15 +128,6 @@ func (p *Playground) compareFromLink(left, right []string) error {
 	}
 	p.cmp.value = value
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // renderCompareControl offers the comparison: a setting with choices, and its right-side value.
@@ -207,7 +198,7 @@ func (p *Playground) renderCompare() app.UI {
 			continue
 		}
 		for _, pr := range r.Properties {
-			if !contains(names, pr.Name) {
+			if !slices.Contains(names, pr.Name) {
 				names, docs[pr.Name] = append(names, pr.Name), pr.Doc
 			}
 		}
@@ -254,24 +245,18 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 	if r == nil {
 		return app.Div().ID(id).Class("side-trace").Body(app.H3().Text(label))
 	}
-	var pr *checker.PropertyReport
-	for i := range r.Properties {
-		if q := &r.Properties[i]; q.Status == "violated" && q.Trace != nil {
-			pr = q
-			break
-		}
-	}
+	pr := r.Counterexample()
 	outcome := protocol.Outcome(r)
 	if side == 0 && p.partial || side == 1 && p.cmp.partial {
 		outcome += " (partial: cancelled)"
 	}
 	body := []app.UI{app.H3().Text(label + ": " + outcome)}
 	if pr != nil {
-		req, _ := p.request()
-		sets := [2][]string{req.Sets, p.rightSets(req.Sets)}
-		l := catalog.Link{Target: p.target, Sets: sets[side], Compare: sets[1-side], Strategy: p.strategy, MaxStates: req.MaxStates,
-			MaxDepth: req.MaxDepth, TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing,
-			Trace: pr.Path, Loop: pr.Loop}
+		l := p.baseLink()
+		if side == 1 {
+			l.Sets, l.Compare = l.Compare, l.Sets
+		}
+		l.Trace, l.Loop = pr.Path, pr.Loop
 		body = append(body,
 			app.Ol().Class("side-steps").Start(0).Body(app.Range(pr.Trace).Slice(func(i int) app.UI {
 				return app.Li().Class(map[bool]string{true: "bad"}[len(pr.Trace[i].Violating) > 0]).Text(pr.Trace[i].Action)
@@ -282,10 +267,7 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 				e.Call("stopPropagation") // go-app's own anchor handler would push the address again
 				f := l.Fragment()
 				pushFragment(f) // Back returns to the comparison (hashchange)
-				p.stop()
-				p.stopCompare()
-				p.open(f)
-				p.runOpened(ctx)
+				p.openLink(ctx, f)
 			}),
 		)
 	}

@@ -169,7 +169,8 @@ func (g *GraphPanel) Render() app.UI {
 
 // renderGraph is the graph panel with what the page has on display.
 func (p *Playground) renderGraph() app.UI {
-	gp := &GraphPanel{Loop: -1, Model: p.model, ModelKey: p.modelKey()}
+	req, _ := p.request()
+	gp := &GraphPanel{Loop: -1, Model: p.model, ModelKey: modelKey(p.target, req.Sets)}
 	if p.report != nil {
 		gp.Graph, gp.Unique = p.report.Graph, p.report.Unique
 	}

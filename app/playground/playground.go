@@ -89,16 +89,13 @@ func (p *Playground) OnInit() {
 // trace stepper (←/→ and j/k).
 func (p *Playground) OnMount(ctx app.Context) {
 	if f := fragment(); f != "" {
-		p.open(f)
-		p.runOpened(ctx)
+		p.openLink(ctx, f)
 	}
 	// A permalink pasted into the open tab (or back and forward through them) opens as a new
 	// visit would; the page's own address updates (syncAddress) make no such event.
 	onFragment(ctx, func(_ app.Context, f string) {
 		if f != "" && f != p.Link() {
-			p.stop()
-			p.open(f)
-			p.runOpened(ctx)
+			p.openLink(ctx, f)
 		}
 	})
 	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(_ app.Value, args []app.Value) any {
@@ -204,6 +201,13 @@ func (p *Playground) run(ctx app.Context) {
 	p.startCompare(ctx, req)
 }
 
+// openLink opens a permalink (open; a check running with the old settings is stopped there) and
+// checks the comparison it carries.
+func (p *Playground) openLink(ctx app.Context, fragment string) {
+	p.open(fragment)
+	p.runOpened(ctx)
+}
+
 // runOpened checks the comparison a link opened (a trace it carries stays on display).
 func (p *Playground) runOpened(ctx app.Context) {
 	if p.autoRun {
@@ -284,10 +288,9 @@ func (p *Playground) trace() []checker.TraceStep {
 	return p.shown.steps
 }
 
-// modelKey names the model of the selected target and the controls' settings.
-func (p *Playground) modelKey() string {
-	req, _ := p.request()
-	return p.target + "\x00" + strings.Join(req.Sets, "\x00")
+// modelKey names the model of a target and its settings.
+func modelKey(target string, sets []string) string {
+	return target + "\x00" + strings.Join(sets, "\x00")
 }
 
 // model builds the selected target with the controls' settings, once per target and settings
@@ -297,7 +300,7 @@ func (p *Playground) model() (catalog.Checkable, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := p.modelKey()
+	key := modelKey(p.target, req.Sets)
 	if p.built != nil && p.builtKey == key {
 		return p.built, nil
 	}
@@ -381,11 +384,16 @@ func (p *Playground) key(k string) {
 	}
 }
 
+// baseLink is the permalink of the controls (and the comparison), without a trace.
+func (p *Playground) baseLink() catalog.Link {
+	req, _ := p.request()
+	return catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
+		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing, Compare: p.rightSets(req.Sets)}
+}
+
 // Link returns the permalink fragment of the controls and the trace on display.
 func (p *Playground) Link() string {
-	req, _ := p.request()
-	l := catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
-		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing, Compare: p.rightSets(req.Sets)}
+	l := p.baseLink()
 	if p.shown != nil && p.shown.path != nil {
 		l.Trace = p.shown.path[:min(len(p.shown.path), len(p.shown.steps)-1)]
 		if loop := p.shown.loop; loop >= 0 {
@@ -447,7 +455,6 @@ func (p *Playground) open(fragment string) {
 	if l.MaxStates == 0 {
 		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
 	}
-	p.undo = nil
 	if l.Trace != nil {
 		if err := p.explore(l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1)); err != nil {
 			p.err = "This link's trace cannot be replayed: " + err.Error()

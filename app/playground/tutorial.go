@@ -131,12 +131,9 @@ func (w *RunWidget) cancel(ctx app.Context) {
 // link is the playground link of the widget's check, with its counterexample once there is one.
 func (w *RunWidget) link() string {
 	l := catalog.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates}
-	if r := w.report; r != nil {
-		for _, p := range r.Properties {
-			if p.Status == checker.Violated.String() && p.Trace != nil && p.Path != nil {
-				l.Trace, l.Loop = p.Path, p.Loop
-				break
-			}
+	if w.report != nil {
+		if p := w.report.Counterexample(); p != nil && p.Path != nil {
+			l.Trace, l.Loop = p.Path, p.Loop
 		}
 	}
 	return "/#" + l.Fragment()
@@ -147,6 +144,7 @@ func (w *RunWidget) link() string {
 func (w *RunWidget) Render() app.UI {
 	id := fmt.Sprintf("widget-%d", w.Index)
 	asks := w.Widget.Ask != ""
+	link := w.link()
 	var result app.UI = app.Text("")
 	switch {
 	case w.err != "":
@@ -201,7 +199,7 @@ func (w *RunWidget) Render() app.UI {
 			app.If(w.running, func() app.UI {
 				return app.Button().Class("cancel").Text("Cancel").OnClick(func(ctx app.Context, _ app.Event) { w.cancel(ctx) })
 			}),
-			app.A().Class("open").Href(w.link()).Text(map[bool]string{true: "Open the counterexample in the playground", false: "Open in the playground"}[w.report != nil && strings.Contains(w.link(), "&t=")]),
+			app.A().Class("open").Href(link).Text(map[bool]string{true: "Open the counterexample in the playground", false: "Open in the playground"}[strings.Contains(link, "&t=")]),
 		),
 		result,
 	)

@@ -291,14 +291,12 @@ func (w RunWidget) Command() string {
 
 // Outcome words a report the way RunWidget.Expect does.
 func Outcome(r *checker.Report) string {
-	for _, p := range r.Properties {
-		if p.Status == checker.Violated.String() && p.Trace != nil {
-			out := fmt.Sprintf("violated: %s after %d steps", p.Name, len(p.Trace)-1)
-			if p.Loop != nil {
-				out += fmt.Sprintf(", then steps %d–%d repeat forever", *p.Loop+1, len(p.Trace)-1)
-			}
-			return out
+	if p := r.Counterexample(); p != nil {
+		out := fmt.Sprintf("violated: %s after %d steps", p.Name, len(p.Trace)-1)
+		if p.Loop != nil {
+			out += fmt.Sprintf(", then steps %d–%d repeat forever", *p.Loop+1, len(p.Trace)-1)
 		}
+		return out
 	}
 	if r.Complete {
 		return "all hold"
