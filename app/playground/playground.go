@@ -64,6 +64,8 @@ type shown struct {
 	steps []checker.TraceStep
 	path  []int
 	next  []checker.Choice
+	// choices memoises next by step: stepping back and forth replays the path once per step.
+	choices map[int][]checker.Choice
 	loop  int // for a lasso, the step whose state the last step returns to; -1 for none
 	step  int // the step selected when it was left (for Undo)
 }
@@ -318,25 +320,36 @@ func (p *Playground) explore(path []int, title string) error {
 	if err != nil {
 		return err
 	}
-	steps, _, err := m.Explore(path)
+	steps, next, err := m.Explore(path)
 	if err != nil {
 		return err
 	}
-	p.shown = &shown{title: title, steps: steps, path: path, loop: -1}
+	p.shown = &shown{title: title, steps: steps, path: path, loop: -1, choices: map[int][]checker.Choice{len(path): next}}
 	p.setStep(len(path))
 	p.syncAddress()
 	return nil
 }
 
-// setStep selects step i and lists the actions enabled there.
+// setStep selects step i and lists the actions enabled there, replaying the path to step i
+// (not rendering it) the first time the step is selected.
 func (p *Playground) setStep(i int) {
 	p.step = i
 	if p.shown == nil || p.shown.path == nil && i > 0 {
 		return
 	}
 	p.shown.next = nil
+	if next, ok := p.shown.choices[i]; ok {
+		p.shown.next = next
+		return
+	}
 	if m, err := p.model(); err == nil && i <= len(p.shown.path) {
-		_, p.shown.next, _ = m.Explore(p.shown.path[:i])
+		if next, err := m.Choices(p.shown.path[:i]); err == nil {
+			p.shown.next = next
+			if p.shown.choices == nil {
+				p.shown.choices = map[int][]checker.Choice{}
+			}
+			p.shown.choices[i] = next
+		}
 	}
 }
 

@@ -159,3 +159,60 @@ func TestModelBuiltOncePerSettings(t *testing.T) {
 		t.Fatalf("other settings gave the same model: %v", err)
 	}
 }
+
+// counting is a model that counts the replays the playground asks of it.
+type counting struct {
+	catalog.Checkable
+	explores, choices int
+}
+
+func (c *counting) Explore(path []int) ([]checker.TraceStep, []checker.Choice, error) {
+	c.explores++
+	return c.Checkable.Explore(path)
+}
+
+func (c *counting) Choices(path []int) ([]checker.Choice, error) {
+	c.choices++
+	return c.Checkable.Choices(path)
+}
+
+// Stepping through a trace with the arrow keys neither renders the trace again nor replays a
+// step twice: the actions enabled at a step are replayed once, then remembered.
+func TestSteppingReplaysEachStepOnce(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	if _, err := p.model(); err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{Checkable: p.built}
+	p.built = c
+	if err := p.explore([]int{0, 0, 0}, "by hand"); err != nil {
+		t.Fatal(err)
+	}
+	if c.explores != 1 || c.choices != 0 || p.step != 3 || len(p.shown.next) == 0 {
+		t.Fatalf("explore: %d renders, %d replays, step %d, %d actions", c.explores, c.choices, p.step, len(p.shown.next))
+	}
+	want := map[int]int{}
+	for range 2 {
+		for i := 0; i < 3; i++ {
+			p.key("ArrowLeft")
+			want[p.step] = len(p.shown.next)
+		}
+		for i := 0; i < 3; i++ {
+			p.key("ArrowRight")
+			if n, ok := want[p.step]; ok && n != len(p.shown.next) {
+				t.Fatalf("step %d lists %d actions, %d before", p.step, len(p.shown.next), n)
+			}
+		}
+	}
+	if c.explores != 1 || c.choices != 3 {
+		t.Fatalf("six steps back and forth twice: %d renders, %d replays; want 1 and 3", c.explores, c.choices)
+	}
+	// The memo gives what a fresh replay gives.
+	for i := 0; i <= 3; i++ {
+		_, fresh, _ := c.Checkable.Explore(p.shown.path[:i])
+		if got := p.shown.choices[i]; len(got) != len(fresh) || len(got) > 0 && got[0] != fresh[0] {
+			t.Fatalf("step %d: remembered %v, replayed %v", i, got, fresh)
+		}
+	}
+}

@@ -140,6 +140,9 @@ type Checkable interface {
 	// checker.Replay) and returns the rendered trace and the actions enabled at its end
 	// (checker.Choices).
 	Explore(path []int) (trace []checker.TraceStep, next []checker.Choice, err error)
+	// Choices is Explore's next alone: the actions enabled at the end of path, without
+	// rendering the trace (what stepping through a trace needs at each step).
+	Choices(path []int) ([]checker.Choice, error)
 	// TraceGraph is the DOT of the trace that path follows and its one-step neighbourhood,
 	// the trace highlighted and every node with its whole state as a tooltip; loop, for a
 	// lasso, is the index of the state the last step returns to (-1 for none).
@@ -177,6 +180,14 @@ func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []checker.Choic
 		return nil, nil, err
 	}
 	return checker.RenderTrace(a.m, tr), checker.Choices(a.m, tr.Last()), nil
+}
+
+func (a adapter[S, A]) Choices(path []int) ([]checker.Choice, error) {
+	tr, err := checker.Replay(a.m, 0, path)
+	if err != nil {
+		return nil, err
+	}
+	return checker.Choices(a.m, tr.Last()), nil
 }
 
 func (a adapter[S, A]) TraceGraph(path []int, loop int) (string, int, error) {
