@@ -193,6 +193,14 @@ func TestReplicaSet(t *testing.T) {
 			[]summary{{Verb: datastore.Delete, Name: "a"}}},
 		{"writes the status when in sync", cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)),
 			[]summary{{Verb: datastore.UpdateStatus, Name: "web"}}},
+		// Upstream claims active pods only (syncReplicaSet filters them first): a terminating
+		// or finished pod is neither released nor adopted, and does not count.
+		{"a terminating pod that no longer matches is not released", cluster.New(rs, pod("a", own, on("n1"), running),
+			pod("b", own, terminating, func(p *cluster.Pod) { p.Labels = nil })), []summary{{Verb: datastore.Create, Name: "web-"}}},
+		{"a finished pod that no longer matches is not released", cluster.New(scaled(1), pod("a", own, on("n1"), running),
+			pod("b", own, func(p *cluster.Pod) { p.Labels = nil; p.Status.Phase = cluster.PodSucceeded })), []summary{{Verb: datastore.UpdateStatus, Name: "web"}}},
+		{"a finished orphan is not adopted", cluster.New(scaled(1), pod("a", own, on("n1"), running),
+			pod("b", func(p *cluster.Pod) { p.Status.Phase = cluster.PodFailed })), []summary{{Verb: datastore.UpdateStatus, Name: "web"}}},
 		{"pods of another owner are left alone", cluster.New(rs, pod("a", func(p *cluster.Pod) {
 			p.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: "x", UID: 7, Controller: true}}
 		})), []summary{{Verb: datastore.Create, Name: "web-"}}},

@@ -10,8 +10,9 @@ import (
 // ReplicaSetController keeps spec.replicas pods of each ReplicaSet (after syncReplicaSet of
 // Kubernetes v1.30, one write per step). For each ReplicaSet that is not terminating, the next
 // write of its sync is, in order:
-//   - adopt a matching orphan pod (claimPods: set the controller reference);
-//   - release an owned pod whose labels no longer match the selector;
+//   - adopt a matching active orphan pod (claimPods: set the controller reference);
+//   - release an owned active pod whose labels no longer match the selector (a terminating or
+//     finished pod is neither adopted nor released);
 //   - create a pod from the template when fewer active pods than spec.replicas are owned, or
 //     delete one when more, chosen by upstream's ranking (getPodsToDelete);
 //   - write the status computed from the owned active pods in the view, when it differs.
@@ -38,15 +39,18 @@ func (ReplicaSetController) Reconcile(v *cluster.Cluster) []Intent {
 }
 
 func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) {
-	if in, ok := claim(rs, rs.Spec.Selector, pods, nil); ok {
-		return in, true
-	}
-	var active []*cluster.Pod
-	for _, p := range owned(rs, pods) {
+	// Only active pods are claimed (upstream v1.34.3 syncReplicaSet: FilterActivePods, then
+	// claimPods): a terminating or finished pod is neither adopted nor released.
+	var candidates []*cluster.Pod
+	for _, p := range pods {
 		if p.Active() {
-			active = append(active, p)
+			candidates = append(candidates, p)
 		}
 	}
+	if in, ok := claim(rs, rs.Spec.Selector, candidates, nil); ok {
+		return in, true
+	}
+	active := owned(rs, candidates)
 	diff := int64(len(active)) - rs.Spec.Replicas
 	why := fmt.Sprintf("%d of %d replicas exist", len(active), rs.Spec.Replicas)
 	var status *Intent

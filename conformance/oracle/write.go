@@ -1,0 +1,152 @@
+// Package oracle runs upstream Kubernetes controllers (k8s.io/kubernetes v1.34.3) on views of
+// the model and compares what they write with what the model's controllers intend on the same
+// view.
+//
+// A view is a *cluster.Cluster (what a controller reads). Upstream's side: a fresh controller
+// (no expectations, as after a restart) whose informer caches hold the view's objects, converted
+// by package convert, and a fake clientset holding the same objects; one sync of one key; the
+// writes are the fake clientset's recorded create, update, patch and delete actions. The
+// model's side: the controller's Reconcile on the same view, without its expectations gate.
+//
+// Upstream makes every write a sync needs in one sync, in phases (for a ReplicaSet: adopt and
+// release pods, then create or delete pods, then write the status); the model makes one write
+// per step. A view agrees when both write nothing, or when the model's write is one of the
+// writes of upstream's first phase that has any (Compare).
+package oracle
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Write is one write, as a comparable signature: verb ("create", "update", "update/status",
+// "patch", "delete", "bind"), resource ("pods", "replicasets", ...), name (for a create with
+// generateName: the prefix and "*"), and Detail, the content compared (a created object's
+// fields the model has, a status, a patch's change), empty where the name says it all.
+type Write struct {
+	Verb, Resource, Name, Detail string
+}
+
+func (w Write) String() string {
+	s := w.Verb + " " + w.Resource + "/" + w.Name
+	if w.Detail != "" {
+		s += " {" + w.Detail + "}"
+	}
+	return s
+}
+
+// Kind is the write's verb and resource: "create pods".
+func (w Write) Kind() string { return w.Verb + " " + w.Resource }
+
+// Phase is a group of upstream writes made by one step of a sync (all pod creates, or all
+// deletes, of manageReplicas), in which the model's one write may be any.
+type Phase []Write
+
+// Outcome is the comparison of one view.
+type Outcome struct {
+	Model    *Write  // nil: the model writes nothing
+	Upstream []Phase // upstream's writes by phase, empty phases dropped
+	Agree    bool
+	// Deviation, when they disagree, names the kind of difference: "model: create pods;
+	// upstream: nothing", "update/status replicasets: readyReplicas", ...
+	Deviation string
+}
+
+// Compare decides a view: both write nothing, or the model's write is among the writes of
+// upstream's first phase.
+func Compare(model *Write, upstream []Phase) Outcome {
+	var ph []Phase
+	for _, p := range upstream {
+		if len(p) > 0 {
+			ph = append(ph, p)
+		}
+	}
+	o := Outcome{Model: model, Upstream: ph}
+	switch {
+	case model == nil && len(ph) == 0:
+		o.Agree = true
+	case model == nil:
+		o.Deviation = "model: nothing; upstream: " + ph[0][0].Kind()
+	case len(ph) == 0:
+		o.Deviation = "model: " + model.Kind() + "; upstream: nothing"
+	default:
+		first := ph[0]
+		for _, w := range first {
+			if w == *model {
+				o.Agree = true
+				return o
+			}
+		}
+		var same []Write
+		for _, w := range first {
+			if w.Kind() == model.Kind() {
+				same = append(same, w)
+			}
+		}
+		switch {
+		case len(same) == 0:
+			o.Deviation = "model: " + model.Kind() + "; upstream: " + first[0].Kind()
+		case same[0].Name != model.Name && !sameNames(same, model.Name):
+			o.Deviation = model.Kind() + ": another object"
+		default:
+			o.Deviation = model.Kind() + ": " + fieldsDiffering(model.Detail, same[0].Detail)
+		}
+	}
+	return o
+}
+
+func sameNames(ws []Write, name string) bool {
+	for _, w := range ws {
+		if w.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldsDiffering names the fields of two details ("a=1 b=2") whose values differ.
+func fieldsDiffering(a, b string) string {
+	fa, fb := fields(a), fields(b)
+	var keys []string
+	for k, v := range fa {
+		if fb[k] != v {
+			keys = append(keys, k)
+		}
+	}
+	for k := range fb {
+		if _, ok := fa[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return "detail"
+	}
+	return strings.Join(keys, ",")
+}
+
+func fields(d string) map[string]string {
+	m := map[string]string{}
+	for _, f := range strings.Fields(d) {
+		k, v, _ := strings.Cut(f, "=")
+		m[k] = v
+	}
+	return m
+}
+
+// detail writes key=value pairs in the order given, leaving out empty values.
+func detail(kv ...any) string {
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		v := fmt.Sprint(kv[i+1])
+		if v == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%v=%s", kv[i], strings.ReplaceAll(v, " ", "_"))
+	}
+	return b.String()
+}
