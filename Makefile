@@ -34,7 +34,7 @@ test: vet unit wasm race fuzz browser
 # Every built-in scenario under every consistency level, 1 and 2 controllers of each kind: the
 # results table of tutorials/03-results.md (about five minutes on two cores).
 matrix:
-	$(GO) run ./cmd/themelios matrix --out tutorials/03-results.md
+	$(GO) run ./cmd/themelios matrix --out tutorials/03-results.md --traces conformance/testdata/matrix-traces.json
 	$(GO) run ./cmd/themelios matrix --caches --out README.md
 
 vet:

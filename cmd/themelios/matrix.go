@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -61,6 +62,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
 	only := fs.String("scenarios", "", "comma-separated scenario `names` (default: every built-in one)")
+	traces := fs.String("traces", "", "also write every counterexample's path to this JSON `file` (replayed by the API rules' conformance check)")
 	caches := fs.Bool("caches", false, "compare cache=snapshot and cache=informer instead (every level but synchronous, one controller each)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -113,12 +115,59 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		table, marker = cachesTable(cells, *maxStates, *timeout), "caches"
 	}
 	fmt.Fprint(stdout, table)
+	if *traces != "" {
+		if err := writeTraces(*traces, cells); err != nil {
+			return fail(stderr, "matrix: %v", err)
+		}
+	}
 	if *out != "" {
 		if err := writeBetweenMarkers(*out, marker, table); err != nil {
 			return fail(stderr, "matrix: %v", err)
 		}
 	}
 	return exitOK
+}
+
+// MatrixTrace is one counterexample of the matrix, as --traces writes it: the scenario, the
+// settings (`--set` values), the property it breaks, its path of action indices from the first
+// initial state (checker.Replay) and, for a lasso, the index of the state the last step returns
+// to (-1 for none).
+type MatrixTrace struct {
+	Scenario string   `json:"scenario"`
+	Sets     []string `json:"sets"`
+	Property string   `json:"property"`
+	Path     []int    `json:"path"`
+	Loop     int      `json:"loop"`
+}
+
+// writeTraces writes the paths of every violated property of cells with a path, as a JSON
+// array of MatrixTrace, one per line.
+func writeTraces(file string, cells []matrixCell) error {
+	var b strings.Builder
+	b.WriteString("[\n")
+	first := true
+	for _, c := range cells {
+		sets := []string{"consistency=" + c.level, fmt.Sprintf("controllers=%d", c.controllers)}
+		if c.cache != "" {
+			sets = append(sets, "cache="+c.cache)
+		}
+		for _, p := range c.rep.Properties {
+			if p.Path == nil || p.Status != checker.Violated.String() {
+				continue
+			}
+			line, err := json.Marshal(MatrixTrace{Scenario: c.scenario, Sets: sets, Property: p.Name, Path: p.Path, Loop: p.LoopIndex()})
+			if err != nil {
+				return err
+			}
+			if !first {
+				b.WriteString(",\n")
+			}
+			first = false
+			b.Write(line)
+		}
+	}
+	b.WriteString("\n]\n")
+	return os.WriteFile(file, []byte(b.String()), 0o644)
 }
 
 // Markers delimit a generated table in a Markdown file: <!-- NAME:begin --> and

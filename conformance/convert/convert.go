@@ -205,6 +205,16 @@ func Object(o cluster.Object) runtime.Object {
 		return Node(o)
 	case *cluster.ReplicaSet:
 		return ReplicaSet(o)
+	case *cluster.Deployment:
+		return Deployment(o)
+	case *cluster.StatefulSet:
+		return StatefulSet(o)
+	case *cluster.ControllerRevision:
+		return ControllerRevision(o)
+	case *cluster.PersistentVolumeClaim:
+		return PersistentVolumeClaim(o)
+	case *cluster.Job:
+		return Job(o)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -75,6 +76,23 @@ func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 		"conditions", conditions(conds...))
 }
 
+// jobStatus leaves out status.terminating (JobPodReplacementPolicy), which the model does
+// not have.
+func jobStatus(st batchv1.JobStatus) string {
+	var conds []string
+	for _, c := range st.Conditions {
+		conds = append(conds, string(c.Type)+":"+string(c.Status))
+	}
+	var us, uf int
+	if u := st.UncountedTerminatedPods; u != nil {
+		us, uf = len(u.Succeeded), len(u.Failed)
+	}
+	return detail("active", st.Active, "ready", deref(st.Ready), "succeeded", st.Succeeded, "failed", st.Failed,
+		"uncountedSucceeded", us, "uncountedFailed", uf,
+		"completedIndexes", st.CompletedIndexes, "conditions", conditions(conds...),
+		"startTime", st.StartTime != nil, "completionTime", st.CompletionTime != nil)
+}
+
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
@@ -89,6 +107,11 @@ func objectDetail(o runtime.Object, status bool) string {
 			return detail("phase", o.Status.Phase)
 		}
 		return podDetail(o)
+	case *batchv1.Job:
+		if status {
+			return jobStatus(o.Status)
+		}
+		return detail("parallelism", deref(o.Spec.Parallelism), "completions", deref(o.Spec.Completions), "owner", owners(o.OwnerReferences))
 	case *appsv1.ReplicaSet:
 		if status {
 			return replicaSetStatus(o.Status)
@@ -221,4 +244,14 @@ func FromModel(w *datastore.Write) Write {
 	return Write{Verb: "unknown", Resource: res, Name: name}
 }
 
-var _ = cluster.KindPod
+// viewDetail gives the detail of a write's object as view v has it, converted.
+func viewDetail(v *cluster.Cluster) func(Write) (string, bool) {
+	return func(w Write) (string, bool) {
+		for _, o := range v.Objects() {
+			if o.Kind().Resource() == w.Resource && o.Meta().Name == w.Name {
+				return objectDetail(convert.Object(o), strings.HasSuffix(w.Verb, "/status")), true
+			}
+		}
+		return "", false
+	}
+}

@@ -3,12 +3,11 @@ package oracle
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	_ "unsafe" // for go:linkname
 
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
@@ -61,11 +60,22 @@ func newFakeCluster(v *cluster.Cluster) *fakeCluster {
 }
 
 // fill adds the view's objects to the informers' caches (after the controller has added its
-// indexers).
+// indexers). A Job's status.terminating, which the model does not have, is what upstream
+// would have written last: the number of its terminating pods.
 func (f *fakeCluster) fill(v *cluster.Cluster) error {
 	for _, o := range v.Objects() {
 		var err error
-		switch u := convert.Object(o).(type) {
+		u := convert.Object(o)
+		if j, ok := u.(*batchv1.Job); ok {
+			n := int32(0)
+			for _, p := range v.Pods() {
+				if ref, ok := p.ControllerRef(); ok && ref.UID == o.Meta().UID && p.Terminating() {
+					n++
+				}
+			}
+			j.Status.Terminating = &n
+		}
+		switch u := u.(type) {
 		case *corev1.Pod:
 			err = f.factory.Core().V1().Pods().Informer().GetIndexer().Add(u)
 		case *corev1.Node:
@@ -96,9 +106,9 @@ func (f *fakeCluster) writes() []Write {
 
 // ReplicaSet compares the sync of ReplicaSet name on view v: upstream's syncReplicaSet with no
 // expectations, against controllers.ReplicaSetController on the view without the other
-// ReplicaSets (a sync reads only its own). Upstream's phases: adopt and release (patches of
-// pods), create or delete pods (manageReplicas, up to 500 at once: burstReplicas of
-// kube-controller-manager's default), the status update.
+// ReplicaSets (a sync reads only its own). Upstream's phases (Runs): adopt and release
+// (patches of pods), create or delete pods (manageReplicas, up to 500 at once:
+// kube-controller-manager's default burstReplicas), the status update.
 func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 	rs, ok := v.Get(cluster.KindReplicaSet, name).(*cluster.ReplicaSet)
 	if !ok {
@@ -132,58 +142,45 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 	if err := syncReplicaSet(rsc, ctx, convert.Namespace+"/"+name); err != nil {
 		return Outcome{}, fmt.Errorf("upstream syncReplicaSet: %v", err)
 	}
-	o := Compare(model, phases(f.writes(), "patch pods", "create pods|delete pods", "update/status replicasets"))
-	if o.Deviation == "delete pods: another object" && tiedForDeletion(v, rs, model.Name, o.Upstream[0]) {
-		o.Deviation = "delete pods: another pod of the same rank"
+	o := Compare(model, Runs(f.writes()), viewDetail(v))
+	if o.Deviation == "delete pods: another object" && tied(v, model.Name, o.Upstream[0], replicaSetRank(v, rs)) {
+		o.Agree, o.Tie, o.Deviation = true, true, ""
 	}
 	return o, nil
 }
 
-// tiedForDeletion says whether the pod the model deletes ranks with one upstream deletes on
-// every criterion of upstream's ActivePodsWithRanks.Less before the age ones (assigned or not,
-// phase, readiness, pods of the same owner on its node): upstream then orders pods by ready
-// time and creation time on a logarithmic scale from now, then by UID, which the model, with
-// no clock and sequential UIDs, cannot mirror.
-func tiedForDeletion(v *cluster.Cluster, rs *cluster.ReplicaSet, model string, upstream Phase) bool {
+// replicaSetRank ranks a pod by upstream's ActivePodsWithRanks.Less (v1.34.3) up to the age
+// criteria: assigned or not, phase, readiness, and how many active pods of rs share its node.
+// Past them upstream compares ready and creation times on a logarithmic scale from now, then
+// UIDs: with random UIDs, any pod of the same rank may go first.
+func replicaSetRank(v *cluster.Cluster, rs *cluster.ReplicaSet) func(*cluster.Pod) any {
 	onNode := map[string]int{}
 	for _, p := range v.Pods() {
 		if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() && p.Spec.NodeName != "" {
 			onNode[p.Spec.NodeName]++
 		}
 	}
-	rank := func(name string) [4]any {
-		p := v.Pod(name)
-		if p == nil {
-			return [4]any{}
-		}
+	return func(p *cluster.Pod) any {
 		n := 0
 		if p.Spec.NodeName != "" {
 			n = onNode[p.Spec.NodeName]
 		}
 		return [4]any{p.Spec.NodeName == "", p.Status.Phase, p.Status.Ready, n}
 	}
-	for _, w := range upstream {
-		if w.Kind() == "delete pods" && rank(w.Name) == rank(model) {
+}
+
+// tied says whether the pod the model writes to ranks with a pod upstream writes to in its
+// first phase: upstream's order among pods of equal rank is arbitrary (random UIDs, or the
+// order of an informer's list), so the model's choice is one upstream can make.
+func tied(v *cluster.Cluster, model string, first Phase, rank func(*cluster.Pod) any) bool {
+	mp := v.Pod(model)
+	if mp == nil {
+		return false
+	}
+	for _, w := range first {
+		if p := v.Pod(w.Name); w.Resource == "pods" && p != nil && rank(p) == rank(mp) {
 			return true
 		}
 	}
 	return false
 }
-
-// phases groups writes by the phase their kind belongs to, in the order given ("a|b": either).
-func phases(ws []Write, order ...string) []Phase {
-	out := make([]Phase, len(order)+1)
-	for _, w := range ws {
-		i := len(order)
-		for j, kinds := range order {
-			if containsKind(kinds, w.Kind()) {
-				i = j
-				break
-			}
-		}
-		out[i] = append(out[i], w)
-	}
-	return out
-}
-
-func containsKind(kinds, k string) bool { return slices.Contains(strings.Split(kinds, "|"), k) }

@@ -48,14 +48,47 @@ type Outcome struct {
 	Model    *Write  // nil: the model writes nothing
 	Upstream []Phase // upstream's writes by phase, empty phases dropped
 	Agree    bool
+	// Tie marks an agreement where the model writes to another pod than upstream did, of the
+	// same rank in upstream's order (whose choice among them is arbitrary).
+	Tie bool
+	// LeftOut counts upstream writes the comparison leaves out as a documented omission of
+	// the model (pod GC's status patches before its deletes).
+	LeftOut int
 	// Deviation, when they disagree, names the kind of difference: "model: create pods;
 	// upstream: nothing", "update/status replicasets: readyReplicas", ...
 	Deviation string
 }
 
+// Runs groups upstream's writes, in the order made, into runs of the same kind: each run is a
+// phase (the creates of manageReplicas, the deletes that follow, the status update).
+func Runs(ws []Write) []Phase { return RunsOf(ws, nil) }
+
+// RunsOf is Runs where kinds that together says go together (made by the same concurrent
+// batch, in any order) share a run.
+func RunsOf(ws []Write, together func(a, b string) bool) []Phase {
+	var out []Phase
+	for _, w := range ws {
+		if n := len(out); n > 0 && (out[n-1][0].Kind() == w.Kind() || together != nil && together(out[n-1][0].Kind(), w.Kind())) {
+			out[n-1] = append(out[n-1], w)
+			continue
+		}
+		out = append(out, Phase{w})
+	}
+	return out
+}
+
+// sorted is p in a fixed order (writes made by concurrent goroutines come in any order).
+func sorted(p Phase) Phase {
+	sort.Slice(p, func(i, j int) bool { return p[i].String() < p[j].String() })
+	return p
+}
+
 // Compare decides a view: both write nothing, or the model's write is among the writes of
 // upstream's first phase.
-func Compare(model *Write, upstream []Phase) Outcome {
+//
+// before, if not nil, gives the detail of a write's object as the view has it (false if it has
+// none), to name the fields upstream changes where the model writes nothing.
+func Compare(model *Write, upstream []Phase, before func(Write) (string, bool)) Outcome {
 	var ph []Phase
 	for _, p := range upstream {
 		if len(p) > 0 {
@@ -68,6 +101,11 @@ func Compare(model *Write, upstream []Phase) Outcome {
 		o.Agree = true
 	case model == nil:
 		o.Deviation = "model: nothing; upstream: " + ph[0][0].Kind()
+		if before != nil {
+			if d, ok := before(ph[0][0]); ok {
+				o.Deviation += " (" + fieldsDiffering(d, ph[0][0].Detail) + ")"
+			}
+		}
 	case len(ph) == 0:
 		o.Deviation = "model: " + model.Kind() + "; upstream: nothing"
 	default:

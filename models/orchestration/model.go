@@ -557,6 +557,23 @@ func (m *Model) Next(s State, a Action) (State, bool) {
 	return ns, ok
 }
 
+// StepWrite is what action a does to the datastore from state s, for the conformance oracle of
+// the API rules: the next state, the write the action sends (nil for a step that writes
+// nothing), the revision whose snapshot the write applies to (the latest one but under
+// optimistic and causal levels, where it is the one read), and the model API server's outcome.
+// ok is false for an action not enabled in s.
+func (m *Model) StepWrite(s State, a Action) (next State, w *datastore.Write, on int64, out datastore.Outcome, ok bool) {
+	next, ef, ok := m.next(s, a)
+	if !ok || !ef.wrote {
+		return next, nil, 0, out, ok
+	}
+	on = s.Store.Latest().Number
+	if a.Kind == Step && (m.cfg.Level == datastore.Optimistic || m.cfg.Level == datastore.Causal) {
+		on = m.newest(a)
+	}
+	return next, &ef.write, on, ef.outcome, true
+}
+
 // next applies a and also returns what happened, for traces.
 func (m *Model) next(s State, a Action) (State, effect, bool) {
 	var ef effect
@@ -588,7 +605,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		}
 		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
-			ef.wrote = true
+			ef.wrote, ef.write = true, *w
 			ns.Store, ef.outcome = m.store.WriteAvoiding(s.Store, m.newest(a), *w, nextUID(s), runningPod(s))
 			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
 			if !ef.outcome.OK() {
@@ -622,8 +639,8 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 			node := m.ctrls[a.Ctrl].Kubelet.Template.Name
 			if n := latest.Node(node); n != nil {
 				ef.wrote = true
-				ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number,
-					datastore.Write{Verb: datastore.Delete, Kind: cluster.KindNode, Name: node, UID: n.UID, Force: true}, 0)
+				ef.write = datastore.Write{Verb: datastore.Delete, Kind: cluster.KindNode, Name: node, UID: n.UID, Force: true}
+				ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number, ef.write, 0)
 			}
 		}
 	case Exit:
@@ -648,8 +665,8 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		if !ok {
 			return s, ef, false
 		}
-		ef.wrote = true
-		ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number, datastore.Write{Verb: datastore.Update, Object: q}, 0)
+		ef.wrote, ef.write = true, datastore.Write{Verb: datastore.Update, Object: q}
+		ns.Store, ef.outcome = m.store.Write(s.Store, s.Store.Latest().Number, ef.write, 0)
 	default:
 		return s, ef, false
 	}
@@ -681,6 +698,7 @@ type effect struct {
 	intent  controllers.Intent
 	wrote   bool
 	outcome datastore.Outcome
+	write   datastore.Write // what was sent, when wrote
 }
 
 // normalize drops unreadable history, moves sessions older than anything readable up, and

@@ -1,0 +1,140 @@
+package oracle_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/themelios/themelios/conformance/oracle"
+	"github.com/themelios/themelios/conformance/views"
+	"github.com/themelios/themelios/models/cluster"
+)
+
+// report is one controller's comparison.
+type report struct {
+	syncs, writes, agree, ties, leftOut int
+	kinds                               map[string]int
+	example                             map[string]string
+}
+
+func (r *report) add(o oracle.Outcome, from string) {
+	r.syncs++
+	r.leftOut += o.LeftOut
+	if o.Model != nil || len(o.Upstream) > 0 {
+		r.writes++
+	}
+	if o.Agree {
+		r.agree++
+		if o.Tie {
+			r.ties++
+		}
+		return
+	}
+	r.kinds[o.Deviation]++
+	if _, ok := r.example[o.Deviation]; ok {
+		return
+	}
+	m := "nothing"
+	if o.Model != nil {
+		m = o.Model.String()
+	}
+	var ups []string
+	for _, p := range o.Upstream {
+		for _, w := range p {
+			ups = append(ups, w.String())
+		}
+	}
+	r.example[o.Deviation] = from + "\n        model:    " + m + "\n        upstream: " + strings.Join(ups, "; ")
+}
+
+// The views: every snapshot the built-in scenarios reach within 300 states per scenario and
+// level, and as many seeded random mutations of them.
+func testViews(t *testing.T) []views.View {
+	vs, err := views.Reachable(300, func(*cluster.Cluster) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(vs, views.Mutations(vs, len(vs), 1)...)
+}
+
+// Each controller's sync, upstream's and the model's, on every view: they agree, or differ in
+// a way the Deviations table documents; and every documented deviation is seen.
+func TestControllers(t *testing.T) {
+	vs := testViews(t)
+	ctls := []struct {
+		name string
+		run  func(v *cluster.Cluster) ([]oracle.Outcome, error)
+	}{
+		{"replicaset", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
+			for _, rs := range v.ReplicaSets() {
+				o, err := oracle.ReplicaSet(v, rs.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o)
+			}
+			return out, nil
+		}},
+		{"job", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
+			for _, j := range v.Jobs() {
+				o, err := oracle.Job(v, j.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o)
+			}
+			return out, nil
+		}},
+		{"podgc", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
+			o, err := oracle.PodGC(v)
+			return []oracle.Outcome{o}, err
+		}},
+	}
+	seen := map[string]bool{}
+	var table strings.Builder
+	fmt.Fprintf(&table, "| controller | syncs compared | with a write | agree | of which another pod of the same rank | deviating (documented) |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, c := range ctls {
+		r := &report{kinds: map[string]int{}, example: map[string]string{}}
+		for _, v := range vs {
+			outs, err := c.run(v.Cluster)
+			if err != nil {
+				t.Fatalf("%s on a view of %s: %v", c.name, v.From, err)
+			}
+			for _, o := range outs {
+				r.add(o, v.From)
+			}
+		}
+		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d | %d |\n", c.name, r.syncs, r.writes, r.agree, r.ties, r.syncs-r.agree)
+		var ks []string
+		for k := range r.kinds {
+			ks = append(ks, k)
+		}
+		sort.Strings(ks)
+		t.Logf("%s: %d syncs on %d views, %d with a write, %d agree (%d on a tie); %d upstream writes left out", c.name, r.syncs, len(vs), r.writes, r.agree, r.ties, r.leftOut)
+		for _, k := range ks {
+			if _, ok := oracle.Documented(c.name, k); ok {
+				seen[c.name+"\x00"+k] = true
+				t.Logf("  %5d %s (documented)", r.kinds[k], k)
+				continue
+			}
+			t.Errorf("%s: undocumented deviation %q on %d views, first:\n        %s", c.name, k, r.kinds[k], r.example[k])
+		}
+		if r.syncs < 1000 {
+			t.Errorf("%s: only %d syncs compared", c.name, r.syncs)
+		}
+	}
+	for _, d := range oracle.Deviations {
+		found := false
+		for k := range seen {
+			c, kind, _ := strings.Cut(k, "\x00")
+			if dd, ok := oracle.Documented(c, kind); ok && dd == d {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("documented deviation %s %q is not seen any more: drop it from the table", d.Controller, d.Kind)
+		}
+	}
+	t.Logf("\n%s", table.String())
+}

@@ -1,0 +1,42 @@
+package oracle
+
+import "strings"
+
+// Deviation is a documented way the model's controller differs from upstream's on a view,
+// kept for the reason given. Kind is a deviation's name as Compare gives it, or its prefix
+// when it ends in "…".
+type Deviation struct {
+	Controller string
+	Kind       string
+	Reason     string
+}
+
+// Deviations is the table the README's Fidelity section shows; the conformance test fails on a
+// deviation not listed here and on an entry no view shows.
+var Deviations = []Deviation{
+	{"job", "model: update/status jobs; upstream: create pods", jobOrder},
+	{"job", "model: update/status jobs; upstream: delete pods", jobOrder},
+	{"job", "model: update/status jobs; upstream: patch pods", jobOrder},
+	{"job", "model: patch pods; upstream: create pods", jobOrder},
+	{"job", "model: patch pods; upstream: delete pods", jobOrder},
+	{"job", "model: patch pods; upstream: update/status jobs", jobOrder},
+	{"job", "update/status jobs: conditions",
+		"Upstream (v1.31 on) first adds the interim SuccessCriteriaMet or FailureTarget condition, removes the tracking finalizers, then adds Complete or Failed; the model adds the final condition once nothing is left to count."},
+	{"job", "update/status jobs: completionTime,conditions",
+		"The same interim condition: upstream's first status write of a finished Job has SuccessCriteriaMet and no completionTime."},
+}
+
+const jobOrder = "Write order: the model makes the tracking writes first (uncounted pods, finalizer removals, counts), one per step, then manageJob's creates and deletes; upstream manages pods first and batches the tracking writes (JobController's doc comment)."
+
+// Documented returns the entry that explains a deviation of controller, if any.
+func Documented(controller, kind string) (Deviation, bool) {
+	for _, d := range Deviations {
+		if d.Controller != controller {
+			continue
+		}
+		if d.Kind == kind || strings.HasSuffix(d.Kind, "…") && strings.HasPrefix(kind, strings.TrimSuffix(d.Kind, "…")) {
+			return d, true
+		}
+	}
+	return Deviation{}, false
+}
