@@ -93,6 +93,7 @@ const (
 	alreadyExists
 	notFound
 	uidMismatch
+	uidImmutable
 	modified
 	terminating
 	alreadyBound
@@ -116,6 +117,8 @@ func (o Outcome) Reason() string {
 		return fmt.Sprintf("%s %q not found", w.kind, w.name)
 	case uidMismatch:
 		return fmt.Sprintf("UID precondition failed: %s %q was deleted and re-created", w.kind, w.name)
+	case uidImmutable:
+		return fmt.Sprintf("%s %q is invalid: metadata.uid: field is immutable (the patch names another UID: it was deleted and re-created)", w.kind, w.name)
 	case modified:
 		return fmt.Sprintf("the object has been modified (resourceVersion %d, not %d)", w.have, w.found)
 	case terminating:
@@ -138,6 +141,8 @@ func (o Outcome) String() string {
 		return "404 Not Found: " + o.Reason()
 	case 409:
 		return "409 Conflict: " + o.Reason()
+	case 422:
+		return "422 Invalid: " + o.Reason()
 	}
 	return fmt.Sprintf("%d: %s", o.Code, o.Reason())
 }
@@ -149,14 +154,17 @@ func reject(code int, why rejection) Outcome {
 // Apply applies w to snapshot c as the API server would, at revision rev, giving a created
 // object the UID uid. A rejected write returns c unchanged.
 //
-// Rules (after the Kubernetes API server, v1.34): names are unique per kind; create assigns
-// the UID, resolves generateName, sets generation 1 and the resourceVersion; every other write
-// fails on a missing object (404) and on a UID precondition the object does not meet (409);
-// update and status update also fail on a stale resourceVersion (409), patches do not check
-// it; a spec change bumps the generation; a terminating object accepts status writes, patches
-// and, as updates, only the removal of finalizers, and is removed once it has none; delete is
-// soft (it sets deletionTimestamp) for pods bound to a node (unless forced) and for objects
-// with finalizers.
+// Rules (after the Kubernetes API server, v1.34.3, and checked against a real one by
+// conformance/apirules): names are unique per kind; create assigns the UID, resolves
+// generateName and sets the resourceVersion and, for kinds that track it, generation 1
+// (tracksGeneration); every other write fails on a missing object (404); update, status update,
+// delete and bind fail on a UID precondition the object does not meet (409), and a patch whose
+// metadata.uid is not the object's is invalid (422); update and status update also fail on a
+// stale resourceVersion (409), patches do not check it; a spec change bumps the generation, and
+// so does setting deletionTimestamp; a terminating object accepts status writes, patches and, as
+// updates, only the removal of finalizers, and is removed once it has none; delete is soft (it
+// sets deletionTimestamp) for pods bound to a node (unless forced) and for objects with
+// finalizers.
 func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
 	return apply(c, w, rev, uid, nil)
 }
@@ -217,8 +225,23 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID, ta
 	if c.Get(o.Kind(), m.Name) != nil {
 		return c, reject(409, rejection{cause: alreadyExists, kind: o.Kind(), name: m.Name})
 	}
-	m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = uid, 1, rev, rev, 0
+	m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = uid, 0, rev, rev, 0
+	if tracksGeneration(o.Kind()) {
+		m.Generation = 1
+	}
 	return c.With(o), Outcome{Code: 201, Name: m.Name}
+}
+
+// tracksGeneration says whether the API server keeps metadata.generation for a kind: its
+// registry strategy sets 1 on create and bumps it on a spec change (v1.34.3, pkg/registry:
+// pods, ReplicaSets, Deployments, StatefulSets, Jobs; not Nodes, ControllerRevisions or
+// PersistentVolumeClaims, whose generation stays 0).
+func tracksGeneration(k cluster.Kind) bool {
+	switch k {
+	case cluster.KindPod, cluster.KindReplicaSet, cluster.KindDeployment, cluster.KindStatefulSet, cluster.KindJob:
+		return true
+	}
+	return false
 }
 
 // precondition checks that the object exists and, if uid is set, has that UID.
@@ -231,6 +254,18 @@ func precondition(c *cluster.Cluster, k cluster.Kind, name string, uid cluster.U
 		return nil, reject(409, rejection{cause: uidMismatch, kind: k, name: name})
 	}
 	return cur, Outcome{Code: 200, Name: name}
+}
+
+// patchTarget is precondition for a patch: a patch carries the UID as metadata.uid, which
+// the server merges into the object; a different UID fails validation (422: metadata.uid is
+// immutable), not a precondition (v1.34.3: the strategic-merge patches of the kubelet's status
+// manager and of the controllers' ControllerRefManager).
+func patchTarget(c *cluster.Cluster, k cluster.Kind, name string, uid cluster.UID) (cluster.Object, Outcome) {
+	cur, out := precondition(c, k, name, 0)
+	if out.OK() && uid != 0 && cur.Meta().UID != uid {
+		return nil, reject(422, rejection{cause: uidImmutable, kind: k, name: name})
+	}
+	return cur, out
 }
 
 func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
@@ -255,7 +290,7 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 		// Fields the API server owns.
 		nm.UID, nm.GenerateName, nm.CreationRevision, nm.DeletionTimestamp, nm.Generation =
 			cm.UID, cm.GenerateName, cm.CreationRevision, cm.DeletionTimestamp, cm.Generation
-		if !next.SpecEqual(cur) {
+		if !next.SpecEqual(cur) && tracksGeneration(cur.Kind()) {
 			nm.Generation++
 		}
 	}
@@ -273,7 +308,7 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 // patchMeta applies a metadata patch to the current object, whatever its resourceVersion: a
 // terminating object left without finalizers is removed.
 func patchMeta(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
-	cur, out := precondition(c, w.Kind, w.Name, w.UID)
+	cur, out := patchTarget(c, w.Kind, w.Name, w.UID)
 	if !out.OK() {
 		return c, out
 	}
@@ -307,7 +342,7 @@ func patchMeta(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcom
 // resourceVersion (the kubelet's status manager patches the status it computed).
 func patchStatus(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
 	sent := w.Object
-	cur, out := precondition(c, sent.Kind(), sent.Meta().Name, w.UID)
+	cur, out := patchTarget(c, sent.Kind(), sent.Meta().Name, w.UID)
 	if !out.OK() {
 		return c, out
 	}
@@ -360,7 +395,11 @@ func remove(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 		return c, out // already being deleted: nothing changes
 	}
 	next := cur.DeepCopy()
-	next.Meta().DeletionTimestamp = rev
-	next.Meta().ResourceVersion = rev
+	nm := next.Meta()
+	nm.DeletionTimestamp = rev
+	nm.ResourceVersion = rev
+	if nm.Generation > 0 {
+		nm.Generation++ // setting deletionTimestamp bumps the generation (v1.34.3, rest.BeforeDelete)
+	}
 	return c.With(next), out
 }

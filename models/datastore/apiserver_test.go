@@ -179,8 +179,8 @@ func TestRejectionSentences(t *testing.T) {
 		w    Write
 		want string
 	}{
-		{Write{Verb: Verb(99)}, "422: unknown verb"},
-		{Write{Verb: Create, Object: &cluster.Pod{}}, "422: name or generateName is required"},
+		{Write{Verb: Verb(99)}, "422 Invalid: unknown verb"},
+		{Write{Verb: Create, Object: &cluster.Pod{}}, "422 Invalid: name or generateName is required"},
 		{Write{Verb: Create, Object: pod("a")}, `409 Conflict: Pod "a" already exists`},
 		{Write{Verb: Delete, Kind: cluster.KindPod, Name: "b"}, `404 Not Found: Pod "b" not found`},
 		{Write{Verb: Delete, Kind: cluster.KindPod, Name: "a", UID: 99}, `409 Conflict: UID precondition failed: Pod "a" was deleted and re-created`},
@@ -218,8 +218,8 @@ func TestPatches(t *testing.T) {
 	if next, out := Apply(c, adopt, 5, 0); !out.OK() || next != c {
 		t.Fatalf("a patch that changes nothing: %v, same cluster %v", out, next == c)
 	}
-	// A UID precondition the object does not meet.
-	mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 8, Patch: MetaPatch{RemoveOwner: 40}}, 5, 0, 409)
+	// A UID the object does not have: invalid, the UID being immutable.
+	mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 8, Patch: MetaPatch{RemoveOwner: 40}}, 5, 0, 422)
 	mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "b", Patch: MetaPatch{RemoveOwner: 40}}, 5, 0, 404)
 
 	// A status patch computed from the stale copy (resourceVersion 2) lands on the current one.
@@ -284,4 +284,53 @@ func TestNoOpAfterRelease(t *testing.T) {
 	if next, out := Apply(c, Write{Verb: PatchStatus, Object: st, UID: 7}, 5, 0); !out.OK() || next != c {
 		t.Fatal("an identical status patch after a release stored a new copy")
 	}
+}
+
+// Rules the API rules' conformance check (conformance/apirules) found against a real
+// kube-apiserver v1.34.3.
+func TestRulesFromTheRealAPIServer(t *testing.T) {
+	// Kinds whose registry strategy sets no generation (Node, ControllerRevision,
+	// PersistentVolumeClaim) have generation 0, and a spec change does not bump it.
+	c := cluster.New()
+	node := &cluster.Node{ObjectMeta: cluster.ObjectMeta{Name: "n"}}
+	rev := &cluster.ControllerRevision{ObjectMeta: cluster.ObjectMeta{Name: "r"}, Revision: 1}
+	claim := &cluster.PersistentVolumeClaim{ObjectMeta: cluster.ObjectMeta{Name: "c"}}
+	c = mustApply(t, c, Write{Verb: Create, Object: node}, 2, 7, 201)
+	c = mustApply(t, c, Write{Verb: Create, Object: rev}, 3, 8, 201)
+	c = mustApply(t, c, Write{Verb: Create, Object: claim}, 4, 9, 201)
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("p")}, 5, 10, 201)
+	for _, k := range []cluster.Kind{cluster.KindNode, cluster.KindControllerRevision, cluster.KindPersistentVolumeClaim} {
+		if g := c.OfKind(k)[0].Meta().Generation; g != 0 {
+			t.Errorf("created %s has generation %d, want 0", k, g)
+		}
+	}
+	n2 := c.Node("n").DeepCopy().(*cluster.Node)
+	n2.Spec.Unschedulable = true
+	c = mustApply(t, c, Write{Verb: Update, Object: n2}, 6, 0, 200)
+	if g := c.Node("n").Generation; g != 0 {
+		t.Errorf("a node's spec change set generation %d, want 0", g)
+	}
+	// Setting deletionTimestamp bumps a generation that is set: a bound pod's graceful delete,
+	// an object with finalizers.
+	bound := c.Pod("p").DeepCopy().(*cluster.Pod)
+	bound.Spec.NodeName = "n"
+	c = c.With(bound)
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "p"}, 7, 0, 200)
+	if p := c.Pod("p"); !p.Terminating() || p.Generation != 2 {
+		t.Errorf("gracefully deleted pod: terminating %v, generation %d; want true, 2", p.Terminating(), p.Generation)
+	}
+	// A patch whose metadata.uid is not the object's is invalid (422: the UID is immutable),
+	// where a delete's or an update's UID precondition conflicts (409).
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("q")}, 8, 11, 201)
+	sent := c.Pod("q").DeepCopy().(*cluster.Pod)
+	sent.Status.Phase = cluster.PodRunning
+	_, out := Apply(c, Write{Verb: PatchStatus, Object: sent, UID: 99}, 9, 0)
+	if out.Code != 422 || !strings.Contains(out.Reason(), "metadata.uid") {
+		t.Errorf("status patch with another UID: %v, want 422 on metadata.uid", out)
+	}
+	_, out = Apply(c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "q", UID: 99, Patch: MetaPatch{AddFinalizer: "f"}}, 9, 0)
+	if out.Code != 422 {
+		t.Errorf("patch with another UID: %v, want 422", out)
+	}
+	mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "q", UID: 99}, 9, 0, 409)
 }

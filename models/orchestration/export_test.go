@@ -18,8 +18,8 @@ func (m *Model) StatusMonitor(k ControllerKind, view *cluster.Cluster, s State, 
 	return m.monitor(k, view, s, s, effect{intent: controllers.Intent{Write: &w}, wrote: true, outcome: datastore.Outcome{Code: 200}})
 }
 
-// StepWrite returns the controller kind's name and the write of step a in s (nil for none).
-func (m *Model) StepWrite(s State, a Action) (string, *datastore.Write) {
+// StepIntentWrite returns the controller kind's name and the write of step a in s (nil for none).
+func (m *Model) StepIntentWrite(s State, a Action) (string, *datastore.Write) {
 	if a.Kind != Step {
 		return "", nil
 	}
