@@ -3,6 +3,7 @@ package apirules
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -80,6 +81,19 @@ func TestAPIRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := NewReplayer(dyn)
+	byRule := map[string][2]int{}
+	tally := func(st Step) {
+		k := st.Write[:strings.LastIndex(st.Write, " ")] + ": " + strings.SplitN(st.Model, ";", 2)[0]
+		if i := strings.Index(k, ": "); i >= 0 && strings.Contains(k[i+2:], ":") {
+			k = k[:i+2] + k[i+2:i+2+strings.Index(k[i+2:], ":")] // the code and reason, without the sentence
+		}
+		n := byRule[k]
+		n[0]++
+		if st.Agree {
+			n[1]++
+		}
+		byRule[k] = n
+	}
 	kinds := map[string]int{}
 	example := map[string]string{}
 	var steps, agree, replayed, skipped int
@@ -95,6 +109,7 @@ func TestAPIRules(t *testing.T) {
 		replayed++
 		for _, st := range res.Steps {
 			steps++
+			tally(st)
 			if st.Agree {
 				agree++
 				continue
@@ -106,15 +121,52 @@ func TestAPIRules(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d traces replayed (%d skipped), %d writes, %d agree", replayed, skipped, steps, agree)
+	rules := 0
+	for _, rc := range ruleCases() {
+		res, err := r.ReplayWrites(ctx, rc.initial, rc.writes)
+		if err != nil {
+			t.Fatalf("rules %s: %v", rc.name, err)
+		}
+		for _, st := range res.Steps {
+			rules++
+			tally(st)
+			if st.Agree {
+				agree++
+				continue
+			}
+			kinds[st.Deviation]++
+			if _, ok := example[st.Deviation]; !ok {
+				example[st.Deviation] = "rules " + rc.name + ", write " + itoa(st.Index) + ": " + st.Write +
+					"\n      model: " + st.Model + "\n      real:  " + st.Real
+			}
+		}
+	}
+	t.Logf("%d traces replayed (%d skipped: optimistic and causal), %d writes; %d writes of the rule cases; %d agree of %d",
+		replayed, skipped, steps, rules, agree, steps+rules)
+	var rows []string
+	for k, n := range byRule {
+		rows = append(rows, fmt.Sprintf("| %s | %d | %d |", k, n[0], n[1]))
+	}
+	sort.Strings(rows)
+	t.Logf("\n| write and outcome | compared | agree |\n|---|---:|---:|\n%s", strings.Join(rows, "\n"))
 	var ks []string
 	for k := range kinds {
 		ks = append(ks, k)
 	}
 	sort.Strings(ks)
 	for _, k := range ks {
-		t.Logf("%4d %s\n      %s", kinds[k], k, example[k])
+		t.Errorf("%4d writes deviate: %s\n      %s", kinds[k], k, example[k])
+	}
+	for _, want := range []string{"201 Created", "409 Conflict", "404 Not Found", "422 Invalid"} {
+		found := false
+		for k := range byRule {
+			found = found || strings.Contains(k, want)
+		}
+		if !found {
+			t.Errorf("no write compared ends in %s", want)
+		}
 	}
 }
+
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

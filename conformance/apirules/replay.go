@@ -228,6 +228,43 @@ func (r *Replayer) Replay(ctx context.Context, m *orchestration.Model, path []in
 	return res, nil
 }
 
+// WriteFunc makes a write from the model's latest snapshot (so that it can carry the
+// resourceVersion and UID the model has).
+type WriteFunc func(c *cluster.Cluster) datastore.Write
+
+// ReplayWrites applies writes, one by one, to the model's API server (datastore.Apply) from
+// snapshot initial and to the real one from the same objects, and compares each outcome: the
+// API rules beyond those the traces exercise.
+func (r *Replayer) ReplayWrites(ctx context.Context, initial *cluster.Cluster, writes []WriteFunc) (Result, error) {
+	r.n++
+	t := &trace{ctx: ctx, dyn: r.dyn, ns: "writes-" + strconv.Itoa(r.n), uids: map[cluster.UID]types.UID{},
+		names: map[objKey]string{}, rvs: map[rvKey]string{}}
+	defer t.cleanup()
+	nsObj := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": t.ns}}}
+	if _, err := r.dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}).Create(ctx, nsObj, metav1.CreateOptions{}); err != nil {
+		return Result{}, err
+	}
+	if err := t.setup(initial); err != nil {
+		return Result{}, err
+	}
+	c := initial
+	rev, uid := int64(100), cluster.UID(1000)
+	var res Result
+	for i, f := range writes {
+		w := f(c)
+		rev++
+		uid++
+		next, out := datastore.Apply(c, w, rev, uid)
+		st, err := t.compare(i+1, c, next, w, out)
+		if err != nil {
+			return res, fmt.Errorf("write %d: %v", i+1, err)
+		}
+		res.Steps = append(res.Steps, st)
+		c = next
+	}
+	return res, nil
+}
+
 // setup creates the initial objects: owners before what they own, then writes their status.
 func (t *trace) setup(c *cluster.Cluster) error {
 	objs := append([]cluster.Object(nil), c.Objects()...)
@@ -364,6 +401,7 @@ func cause(msg string) string {
 	m := strings.ToLower(msg)
 	for _, c := range []struct{ needle, name string }{
 		{"precondition failed: uid", "uid"}, {"uid precondition", "uid"}, {"uid in precondition", "uid"},
+		{"the uid in the precondition", "uid"},
 		{"has been modified", "modified"}, {"already exists", "exists"}, {"not found", "not-found"},
 		{"already assigned", "bound"}, {"being deleted", "deleting"}, {"terminating", "terminating"},
 		{"no new finalizers", "terminating"},
@@ -457,16 +495,16 @@ func (t *trace) compare(index int, before, after *cluster.Cluster, w datastore.W
 	if out.OK() && err == nil {
 		var o cluster.Object = after.Get(kind, objName)
 		t.learn(o, got)
-		if got == nil || w.Verb == datastore.Delete {
-			got, err = t.res(kind).Get(t.ctx, t.name(kind, objName), metav1.GetOptions{})
-			if apierrors.IsNotFound(err) {
-				got = nil
-			} else if err != nil {
-				return st, err
-			}
-			if got != nil && o != nil {
-				t.learn(o, got)
-			}
+		// Read the object back: a write's answer is the object written, even when the write
+		// removed it (the last finalizer of a terminating object).
+		got, err = t.res(kind).Get(t.ctx, t.name(kind, objName), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			got = nil
+		} else if err != nil {
+			return st, err
+		}
+		if got != nil && o != nil {
+			t.learn(o, got)
 		}
 		ms, rs := t.modelSummary(after, kind, objName), realSummary(got)
 		st.Model += "; " + ms
