@@ -168,5 +168,4 @@ func TestAPIRules(t *testing.T) {
 	}
 }
 
-
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
