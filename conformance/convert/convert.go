@@ -9,12 +9,13 @@
 //     lastTransitionTime is the pod's creation time (minReadySeconds is not modelled, so a
 //     ready pod is available);
 //   - a pod has one container, "app", with the pod's image and CPU request; its claims are
-//     volumes named after the claim.
+//     volumes named after the claim (for a StatefulSet's pod, after the claim's template).
 package convert
 
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -131,9 +132,22 @@ func PodSpec(s cluster.PodSpec) corev1.PodSpec {
 	return out
 }
 
-// Pod converts a pod. Its Ready condition is set for Running pods (True when ready).
+// Pod converts a pod. Its Ready condition is set for Running pods (True when ready); a
+// StatefulSet's pod has its set's service as subdomain.
 func Pod(p *cluster.Pod) *corev1.Pod {
 	out := &corev1.Pod{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"}, ObjectMeta: Meta(&p.ObjectMeta), Spec: PodSpec(p.Spec)}
+	if ref, ok := p.ControllerRef(); ok && ref.Kind == cluster.KindStatefulSet {
+		if p.Spec.Hostname != "" {
+			out.Spec.Subdomain = ref.Name // the set's service, named after the set (StatefulSet)
+		}
+		// A claim <template>-<set>-<ordinal> is mounted as a volume named after its template.
+		for i := range out.Spec.Volumes {
+			name := out.Spec.Volumes[i].Name
+			if j := strings.LastIndex(name, "-"+ref.Name+"-"); j > 0 {
+				out.Spec.Volumes[i].Name = name[:j]
+			}
+		}
+	}
 	out.Status.Phase = corev1.PodPhase(p.Status.Phase)
 	out.Status.Reason = p.Status.Reason
 	if p.Status.Phase == cluster.PodRunning || p.Status.Ready {

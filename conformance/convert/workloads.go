@@ -30,8 +30,9 @@ func intOrPercent(s string) *intstr.IntOrString {
 	return &v
 }
 
-// Deployment converts a Deployment. Its status conditions: Available as the model says, and
-// Progressing with the model's reason when it has one.
+// Deployment converts a Deployment, with the API server's defaults the model takes (maxSurge
+// and maxUnavailable 25%, progressDeadlineSeconds 600). Its status conditions: Available once
+// observed, as the model says, and Progressing with the model's reason when it has one.
 func Deployment(d *cluster.Deployment) *appsv1.Deployment {
 	out := &appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
@@ -51,12 +52,38 @@ func Deployment(d *cluster.Deployment) *appsv1.Deployment {
 		out.Spec.Strategy.Type = appsv1.RollingUpdateDeploymentStrategyType
 	}
 	if out.Spec.Strategy.Type == appsv1.RollingUpdateDeploymentStrategyType {
-		out.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: intOrPercent(d.Spec.MaxSurge), MaxUnavailable: intOrPercent(d.Spec.MaxUnavailable)}
+		surge, unavailable := d.Spec.MaxSurge, d.Spec.MaxUnavailable
+		if surge == "" {
+			surge = "25%" // the API server's default, as the model takes it
+		}
+		if unavailable == "" {
+			unavailable = "25%"
+		}
+		out.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: intOrPercent(surge), MaxUnavailable: intOrPercent(unavailable)}
+	}
+	out.Spec.ProgressDeadlineSeconds = new(int32(600)) // the default
+	cond := func(t appsv1.DeploymentConditionType, ok bool, reason string) appsv1.DeploymentCondition {
+		st := corev1.ConditionFalse
+		if ok {
+			st = corev1.ConditionTrue
+		}
+		return appsv1.DeploymentCondition{Type: t, Status: st, Reason: reason, LastUpdateTime: At(d.CreationRevision), LastTransitionTime: At(d.CreationRevision)}
+	}
+	if d.Status.ObservedGeneration > 0 {
+		reason := "MinimumReplicasUnavailable"
+		if d.Status.Available {
+			reason = "MinimumReplicasAvailable"
+		}
+		out.Status.Conditions = append(out.Status.Conditions, cond(appsv1.DeploymentAvailable, d.Status.Available, reason))
+	}
+	if d.Status.Progressing != "" {
+		out.Status.Conditions = append(out.Status.Conditions, cond(appsv1.DeploymentProgressing, true, d.Status.Progressing))
 	}
 	return out
 }
 
-// StatefulSet converts a StatefulSet; its volume claim templates request 1Gi, ReadWriteOnce.
+// StatefulSet converts a StatefulSet; its service is named after it, its volume claim
+// templates request 1Gi, ReadWriteOnce.
 func StatefulSet(s *cluster.StatefulSet) *appsv1.StatefulSet {
 	out := &appsv1.StatefulSet{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},

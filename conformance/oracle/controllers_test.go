@@ -86,6 +86,16 @@ func TestControllers(t *testing.T) {
 			}
 			return out, nil
 		}},
+		{"statefulset", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
+			for _, s := range v.StatefulSets() {
+				o, err := oracle.StatefulSet(v, s.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o)
+			}
+			return out, nil
+		}},
 		{"podgc", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
 			o, err := oracle.PodGC(v)
 			return []oracle.Outcome{o}, err

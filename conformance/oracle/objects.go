@@ -76,6 +76,20 @@ func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 		"conditions", conditions(conds...))
 }
 
+func deploymentStatus(st appsv1.DeploymentStatus) string {
+	var conds []string
+	for _, c := range st.Conditions {
+		conds = append(conds, string(c.Type)+":"+string(c.Status)+":"+c.Reason)
+	}
+	cc := ""
+	if st.CollisionCount != nil {
+		cc = itoa(int64(*st.CollisionCount))
+	}
+	return detail("replicas", st.Replicas, "updatedReplicas", st.UpdatedReplicas, "readyReplicas", st.ReadyReplicas,
+		"availableReplicas", st.AvailableReplicas, "unavailableReplicas", st.UnavailableReplicas,
+		"observedGeneration", st.ObservedGeneration, "collisionCount", cc, "conditions", conditions(conds...))
+}
+
 // jobStatus leaves out status.terminating (JobPodReplacementPolicy), which the model does
 // not have.
 func jobStatus(st batchv1.JobStatus) string {
@@ -107,6 +121,12 @@ func objectDetail(o runtime.Object, status bool) string {
 			return detail("phase", o.Status.Phase)
 		}
 		return podDetail(o)
+	case *appsv1.Deployment:
+		if status {
+			return deploymentStatus(o.Status)
+		}
+		return detail("replicas", deref(o.Spec.Replicas), "paused", o.Spec.Paused, "revision", o.Annotations["deployment.kubernetes.io/revision"],
+			"template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
 	case *batchv1.Job:
 		if status {
 			return jobStatus(o.Status)
@@ -117,7 +137,7 @@ func objectDetail(o runtime.Object, status bool) string {
 			return replicaSetStatus(o.Status)
 		}
 		return detail("replicas", deref(o.Spec.Replicas), "labels", labels(o.Labels), "owner", owners(o.OwnerReferences),
-			"template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
+			"annotations", labels(o.Annotations), "template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
 	}
 	return ""
 }

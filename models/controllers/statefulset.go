@@ -13,6 +13,7 @@ import (
 const (
 	RevisionLabel = "controller-revision-hash"
 	PodNameLabel  = "statefulset.kubernetes.io/pod-name"
+	PodIndexLabel = "apps.kubernetes.io/pod-index"
 )
 
 // StatefulSetController runs each StatefulSet's pods with stable identities <set>-<ordinal>
@@ -147,11 +148,12 @@ func syncHistory(s *cluster.StatefulSet, revisions []*cluster.ControllerRevision
 	return Intent{}, false
 }
 
-// newPod is the pod of ordinal o at revision r.
+// newPod is the pod of ordinal o at revision r, with upstream's identity labels (v1.34.3
+// updateIdentity: the pod name, and the ordinal as PodIndexLabel, GA in 1.32).
 func (st *statefulSync) newPod(o int64, r *cluster.ControllerRevision) *cluster.Pod {
 	name := fmt.Sprintf("%s-%d", st.s.Name, o)
 	t := r.Template
-	t.Labels = t.Labels.With(RevisionLabel, r.Name).With(PodNameLabel, name)
+	t.Labels = t.Labels.With(RevisionLabel, r.Name).With(PodNameLabel, name).With(PodIndexLabel, strconv.FormatInt(o, 10))
 	p := newPod(st.s, t, name, "")
 	p.Spec.Hostname = name
 	for _, c := range st.s.Spec.VolumeClaimTemplates {
@@ -197,7 +199,7 @@ func (st *statefulSync) pods(replicas, condemned []*cluster.Pod) (Intent, bool) 
 		case !p.Terminating() && !p.Finished() && !identityMatches(p):
 			q := p.DeepCopy().(*cluster.Pod)
 			q.Spec.Hostname = p.Name
-			q.Labels = q.Labels.With(PodNameLabel, p.Name)
+			q.Labels = q.Labels.With(PodNameLabel, p.Name).With(PodIndexLabel, strconv.FormatInt(o, 10))
 			return update(q, "restore the pod's identity"), true
 		}
 	}

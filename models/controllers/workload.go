@@ -16,7 +16,7 @@ import (
 
 // claim is the first write of upstream's ControllerRefManager for owner: adopt an orphan
 // that is not terminating and matches the selector, or release an owned object that no
-// longer matches. candidates are in name order; member further restricts adoption. Both are
+// longer matches (the selector, or member: upstream's match is both). candidates are in name order; member further restricts adoption. Both are
 // strategic-merge patches with the object's UID as their precondition and no resourceVersion
 // (upstream v1.34, pkg/controller/controller_ref_manager.go: AdoptPod, ReleasePod, and the
 // same for ReplicaSets).
@@ -27,7 +27,8 @@ func claim[T cluster.Object](owner cluster.Object, sel cluster.Labels, candidate
 			w := &datastore.Write{Verb: datastore.Patch, Kind: o.Kind(), Name: m.Name, UID: m.UID, Patch: datastore.MetaPatch{AddOwner: controllerRef(owner)}}
 			return Intent{Write: w, Why: "adopt an orphan " + strings.ToLower(o.Kind().String())}, true
 		}
-		if ownedBy(o, owner) && !sel.Matches(m.Labels) {
+		// Released: owned, and rejected by the claim's match (the selector, and member).
+		if ownedBy(o, owner) && (!sel.Matches(m.Labels) || member != nil && !member(o)) {
 			w := &datastore.Write{Verb: datastore.Patch, Kind: o.Kind(), Name: m.Name, UID: m.UID, Patch: datastore.MetaPatch{RemoveOwner: owner.Meta().UID}}
 			return Intent{Write: w, Why: "release a " + strings.ToLower(o.Kind().String()) + " that no longer matches"}, true
 		}

@@ -294,3 +294,23 @@ func TestJobTracking(t *testing.T) {
 		t.Fatalf("indexed: %+v", p)
 	}
 }
+
+// Found by the controller oracle (conformance/oracle) against upstream v1.34.3.
+func TestStatefulSetAsUpstream(t *testing.T) {
+	// A created pod carries the pod-index label (updateIdentity with PodIndexLabel, GA in 1.32).
+	w := ssFirst(t, statefulSet(2), pod("db-0", on("n1"), running))
+	if v, ok := w.Object.(*cluster.Pod).Labels.Get(PodIndexLabel); w.Object.Meta().Name != "db-1" || !ok || v != "1" {
+		t.Fatalf("created pod: %+v", w.Object)
+	}
+	// An owned pod that matches the selector but is no member (its name is no ordinal of the
+	// set) is released, as ClaimPods releases what its match (selector and isMemberOf) rejects.
+	s := statefulSet(1)
+	stray := pod("db-0-x", on("n1"), running)
+	stray.OwnerReferences = []cluster.OwnerReference{controllerRef(s)}
+	rev := &cluster.ControllerRevision{ObjectMeta: cluster.ObjectMeta{Name: "db-" + TemplateHash(s.Spec.Template, 0), UID: 71,
+		OwnerReferences: []cluster.OwnerReference{controllerRef(s)}}, Template: s.Spec.Template, Revision: 1}
+	in := StatefulSetController{}.Reconcile(cluster.New(s, rev, stray))
+	if len(in) != 1 || in[0].Write.Verb != datastore.Patch || in[0].Write.Name != "db-0-x" || in[0].Write.Patch.RemoveOwner != s.UID {
+		t.Fatalf("a stray owned pod: %+v", summarize(in))
+	}
+}
