@@ -35,7 +35,7 @@ func newRevision(set *appsv1.StatefulSet, revision int64, collisionCount *int32)
 // deviation: every template of the view (the sets' and their revisions') is named both ways,
 // and the revisions are given upstream's data.
 type revisionNames struct {
-	pairs []string         // model name, upstream name, ...
+	pairs []string          // model name, upstream name, ...
 	data  map[string][]byte // upstream name → upstream's data
 }
 
