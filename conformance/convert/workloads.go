@@ -2,6 +2,7 @@ package convert
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,7 @@ func intOrPercent(s string) *intstr.IntOrString {
 }
 
 // Deployment converts a Deployment, with the API server's defaults the model takes (maxSurge
-// and maxUnavailable 25%, progressDeadlineSeconds 600). Its status conditions: Available once
+// and maxUnavailable 25%) and no progress deadline (the model has no clock). Its status conditions: Available once
 // observed, as the model says, and Progressing with the model's reason when it has one.
 func Deployment(d *cluster.Deployment) *appsv1.Deployment {
 	out := &appsv1.Deployment{
@@ -61,7 +62,8 @@ func Deployment(d *cluster.Deployment) *appsv1.Deployment {
 		}
 		out.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: intOrPercent(surge), MaxUnavailable: intOrPercent(unavailable)}
 	}
-	out.Spec.ProgressDeadlineSeconds = new(int32(600)) // the default
+	// No progress deadline (math.MaxInt32, upstream's "none"): the model has no clock.
+	out.Spec.ProgressDeadlineSeconds = new(int32(math.MaxInt32))
 	cond := func(t appsv1.DeploymentConditionType, ok bool, reason string) appsv1.DeploymentCondition {
 		st := corev1.ConditionFalse
 		if ok {

@@ -96,6 +96,19 @@ func TestControllers(t *testing.T) {
 			}
 			return out, nil
 		}},
+		{"deployment", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
+			for _, d := range v.Deployments() {
+				o, err := oracle.Deployment(v, d.Name)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o)
+			}
+			return out, nil
+		}},
+		{"scheduler (filters, per pending pod and node)", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
+			return oracle.Scheduler(v)
+		}},
 		{"podgc", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
 			o, err := oracle.PodGC(v)
 			return []oracle.Outcome{o}, err

@@ -24,6 +24,12 @@ var Deviations = []Deviation{
 		"Upstream (v1.31 on) first adds the interim SuccessCriteriaMet or FailureTarget condition, removes the tracking finalizers, then adds Complete or Failed; the model adds the final condition once nothing is left to count."},
 	{"job", "update/status jobs: completionTime,conditions",
 		"The same interim condition: upstream's first status write of a finished Job has SuccessCriteriaMet and no completionTime."},
+	{"job", "update/status jobs: conditions,failed,uncountedFailed",
+		"Seen on one mutated view only, which the tracking protocol cannot reach: a Failed pod without its tracking finalizer that the status does not count; upstream counts it at once, the model records it as uncounted first."},
+	{"deployment", "update replicasets: annotations",
+		"A rollback renumbers the old ReplicaSet and upstream keeps its former revisions in deployment.kubernetes.io/revision-history (up to 2,000 characters); the model keeps no such history: no controller reads it, and it would grow with every rollback and split states that behave alike."},
+	{"deployment", "model: nothing; upstream: update/status deployments (only what is not compared)",
+		"The Progressing condition: the model keeps its reason only, recomputed at each status write; upstream keeps times and messages and writes a new reason (FoundNewReplicaSet, NewReplicaSetAvailable, DeploymentResumed) in a status write of its own, where the counts the model compares are already up to date."},
 }
 
 const jobOrder = "Write order: the model makes the tracking writes first (uncounted pods, finalizer removals, counts), one per step, then manageJob's creates and deletes; upstream manages pods first and batches the tracking writes (JobController's doc comment)."

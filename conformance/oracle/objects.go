@@ -76,10 +76,15 @@ func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 		"conditions", conditions(conds...))
 }
 
+// deploymentStatus compares the Available condition and leaves Progressing out: the model
+// keeps its reason only, recomputed at each status write (DeploymentController's doc
+// comment), where upstream keeps times and messages and sets the reason in writes of its own.
 func deploymentStatus(st appsv1.DeploymentStatus) string {
 	var conds []string
 	for _, c := range st.Conditions {
-		conds = append(conds, string(c.Type)+":"+string(c.Status)+":"+c.Reason)
+		if c.Type == appsv1.DeploymentAvailable {
+			conds = append(conds, string(c.Type)+":"+string(c.Status))
+		}
 	}
 	cc := ""
 	if st.CollisionCount != nil {

@@ -71,7 +71,8 @@ func newFakeClusterWith(v *cluster.Cluster, conv func(cluster.Object) (runtime.O
 
 // fill adds the view's objects to the informers' caches (after the controller has added its
 // indexers). A Job's status.terminating, which the model does not have, is what upstream
-// would have written last: the number of its terminating pods.
+// would have written last: the number of its terminating pods not in a terminal phase
+// (controller.CountTerminatingPods).
 func (f *fakeCluster) fill(v *cluster.Cluster) error {
 	return f.fillWith(v, func(o cluster.Object) (runtime.Object, error) { return convert.Object(o), nil })
 }
@@ -86,7 +87,7 @@ func (f *fakeCluster) fillWith(v *cluster.Cluster, conv func(cluster.Object) (ru
 		if j, ok := u.(*batchv1.Job); ok {
 			n := int32(0)
 			for _, p := range v.Pods() {
-				if ref, ok := p.ControllerRef(); ok && ref.UID == o.Meta().UID && p.Terminating() {
+				if ref, ok := p.ControllerRef(); ok && ref.UID == o.Meta().UID && p.Terminating() && !p.Finished() {
 					n++
 				}
 			}

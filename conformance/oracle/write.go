@@ -103,7 +103,11 @@ func Compare(model *Write, upstream []Phase, before func(Write) (string, bool)) 
 		o.Deviation = "model: nothing; upstream: " + ph[0][0].Kind()
 		if before != nil {
 			if d, ok := before(ph[0][0]); ok {
-				o.Deviation += " (" + fieldsDiffering(d, ph[0][0].Detail) + ")"
+				if f := fieldsDiffering(d, ph[0][0].Detail); f != "detail" {
+					o.Deviation += " (" + f + ")"
+				} else {
+					o.Deviation += " (only what is not compared)"
+				}
 			}
 		}
 	case len(ph) == 0:

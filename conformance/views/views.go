@@ -99,8 +99,9 @@ func Key(c *cluster.Cluster) string {
 }
 
 // Mutations returns n random mutations of views (seeded): each takes one view and changes one
-// pod (its phase and readiness, its node, its labels, its owner, or marks it terminating), or a
-// workload's spec.replicas, in ways a stale or a future view could hold. Mutations equal to a
+// node (cordoned, not ready, tainted, or with little room), one pod (its phase and readiness,
+// its node, its labels, its owner, marks it terminating, or adds a later copy of it), or a
+// workload's spec.replicas. Mutations equal to a
 // view already listed are left out.
 func Mutations(vs []View, n int, seed uint64) []View {
 	r := rand.New(rand.NewPCG(seed, 0x7e3e))
@@ -126,6 +127,21 @@ func Mutations(vs []View, n int, seed uint64) []View {
 func mutate(c *cluster.Cluster, r *rand.Rand) (*cluster.Cluster, bool) {
 	pods := c.Pods()
 	nodes := c.Nodes()
+	if len(nodes) > 0 && r.IntN(6) == 0 {
+		// A node: cordoned, not ready, tainted, or with little room.
+		n := nodes[r.IntN(len(nodes))].DeepCopy().(*cluster.Node)
+		switch r.IntN(4) {
+		case 0:
+			n.Spec.Unschedulable = !n.Spec.Unschedulable
+		case 1:
+			n.Status.Ready = !n.Status.Ready
+		case 2:
+			n.Spec.Taints = append(n.Spec.Taints, cluster.Taint{Key: "dedicated", Value: "db", Effect: "NoSchedule"})
+		case 3:
+			n.Status.AllocatableCPU, n.Status.AllocatablePods = int64(500*r.IntN(3)), int64(r.IntN(3))
+		}
+		return c.With(n), true
+	}
 	if len(pods) == 0 || r.IntN(5) == 0 {
 		// A workload's replicas.
 		var ws []cluster.Object

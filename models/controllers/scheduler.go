@@ -113,6 +113,13 @@ func Schedulable(v *cluster.Cluster, p *cluster.Pod) bool {
 	return false
 }
 
+// Feasible reports whether node n of view v passes the scheduler's filters for pod p, with the
+// pods v binds to n (not its assumed pods).
+func Feasible(v *cluster.Cluster, p *cluster.Pod, n *cluster.Node) bool {
+	cpu, count := NodeLoad(v.Pods(), n.Name)
+	return feasible(v, p, n, cpu, count)
+}
+
 // NodeLoad sums the CPU requests and counts the pods bound to node that still hold resources
 // (every pod not in a terminal phase, terminating ones included).
 func NodeLoad(pods []*cluster.Pod, node string) (cpu, count int64) {
