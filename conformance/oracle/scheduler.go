@@ -136,4 +136,3 @@ func claimsExist(v *cluster.Cluster, p *cluster.Pod) bool {
 	}
 	return true
 }
-
