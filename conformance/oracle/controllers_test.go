@@ -55,7 +55,9 @@ func testViews(t *testing.T) []views.View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(vs, views.Mutations(vs, len(vs), 1)...)
+	ms := views.Mutations(vs, len(vs), 1)
+	t.Logf("%d views reached, %d mutations", len(vs), len(ms))
+	return append(vs, ms...)
 }
 
 // Each controller's sync, upstream's and the model's, on every view: they agree, or differ in
@@ -109,6 +111,7 @@ func TestControllers(t *testing.T) {
 		{"scheduler (filters, per pending pod and node)", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
 			return oracle.Scheduler(v)
 		}},
+		{"kubelet (status, per bound pod and container state)", oracle.Kubelet},
 		{"podgc", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
 			o, err := oracle.PodGC(v)
 			return []oracle.Outcome{o}, err
@@ -160,4 +163,12 @@ func TestControllers(t *testing.T) {
 		}
 	}
 	t.Logf("\n%s", table.String())
+}
+
+// The container-exit fault ends a pod exactly when upstream's kubelet would give it a terminal
+// phase (six cases: restartPolicy × success or failure).
+func TestContainerExitRules(t *testing.T) {
+	for _, bad := range oracle.ExitRules() {
+		t.Error(bad)
+	}
 }

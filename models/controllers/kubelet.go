@@ -169,5 +169,19 @@ func find(running []Container, p *cluster.Pod) (Container, bool) {
 	return Container{}, false
 }
 
+// Exits lists how a running container of pod p may end visibly (the container-exit fault):
+// with success unless restartPolicy is Always, with a failure only under Never; otherwise the
+// kubelet restarts the container in place and the pod stays Running (upstream v1.34.3,
+// kubelet getPhase).
+func Exits(p *cluster.Pod) []Exit {
+	switch p.Spec.RestartPolicy {
+	case cluster.RestartAlways:
+		return nil
+	case cluster.RestartNever:
+		return []Exit{Succeeded, Failed}
+	}
+	return []Exit{Succeeded}
+}
+
 // String names the kubelet as in traces.
 func (k Kubelet) String() string { return fmt.Sprintf("kubelet/%s", k.Template.Name) }

@@ -141,7 +141,7 @@ func (n modeNames) parse(s string) (uint8, error) {
 type Faults struct {
 	Restart       bool // a controller restarts: it loses its session (and cache)
 	NodeCrash     bool // a node crashes (its containers die, its Node object is deleted) and may rejoin
-	ContainerExit bool // a container of a pod that is not restarted always exits, successfully or not
+	ContainerExit bool // a container exits: successfully unless restartPolicy is Always, failing only under Never
 }
 
 // Client is what the environment (a user) may do.

@@ -2,6 +2,7 @@ package orchestration_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -350,5 +351,52 @@ spec:
 	}
 	if len(got) != 3 {
 		t.Errorf("client actions %v, want scale to 1, to 3 and image web:2, once each", got)
+	}
+}
+
+// A container of a pod with restartPolicy OnFailure that fails is restarted in place (upstream
+// v1.34.3 kubelet getPhase: the pod stays Running), so the only visible exit is a success;
+// under Never both are (found by the kubelet's conformance oracle).
+func TestContainerExitsAsRestartPolicySays(t *testing.T) {
+	for _, c := range []struct {
+		policy string
+		want   []int64
+	}{{"OnFailure", []int64{int64(controllers.Succeeded)}}, {"Never", []int64{int64(controllers.Succeeded), int64(controllers.Failed)}}} {
+		parsed, err := scenario.Parse([]byte(`
+apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata: {name: exits}
+spec:
+  nodes: 1
+  containerExit: true
+  objects:
+  - {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {nodeName: node-1, restartPolicy: ` + c.policy + `, containers: [{name: c, image: "x:1"}]}}
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := build(t, parsed, func(s *scenario.Settings) {})
+		// Run the kubelet until the pod's containers run, then list the exits offered.
+		s := m.Init()[0]
+		var exits []int64
+		for range 4 {
+			for _, a := range m.Actions(s, nil) {
+				if a.Kind == orchestration.Exit {
+					exits = append(exits, a.Value)
+				}
+			}
+			if exits != nil {
+				break
+			}
+			for _, a := range m.Actions(s, nil) {
+				if a.Kind == orchestration.Step {
+					s, _ = m.Next(s, a)
+					break
+				}
+			}
+		}
+		if !slices.Equal(exits, c.want) {
+			t.Errorf("restartPolicy %s: exits %v, want %v", c.policy, exits, c.want)
+		}
 	}
 }

@@ -448,9 +448,10 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		}
 		if f.ContainerExit {
 			for _, ct := range loc.Containers {
-				if p := latest.Pod(ct.Pod); ct.Exit == controllers.Running && p != nil && p.Spec.RestartPolicy != cluster.RestartAlways {
-					buf = append(buf, Action{Kind: Exit, Ctrl: i, Name: ct.Pod, Value: int64(controllers.Succeeded)},
-						Action{Kind: Exit, Ctrl: i, Name: ct.Pod, Value: int64(controllers.Failed)})
+				if p := latest.Pod(ct.Pod); ct.Exit == controllers.Running && p != nil {
+					for _, e := range controllers.Exits(p) {
+						buf = append(buf, Action{Kind: Exit, Ctrl: i, Name: ct.Pod, Value: int64(e)})
+					}
 				}
 			}
 		}
@@ -647,7 +648,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		i := containerIndex(loc.Containers, a.Name)
 		p := latest.Pod(a.Name)
 		if !m.cfg.Faults.ContainerExit || i < 0 || loc.Containers[i].Exit != controllers.Running || p == nil ||
-			p.Spec.RestartPolicy == cluster.RestartAlways || (a.Value != int64(controllers.Succeeded) && a.Value != int64(controllers.Failed)) {
+			!slices.Contains(controllers.Exits(p), controllers.Exit(a.Value)) {
 			return s, ef, false
 		}
 		loc.Containers = append([]controllers.Container(nil), loc.Containers...)

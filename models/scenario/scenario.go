@@ -109,7 +109,7 @@ var Params = []Param{
 	intParam("nodes", "number of nodes, each with a kubelet", 1, 6, func(s *Settings) *int { return &s.Nodes }),
 	boolParam("restart", "a controller may restart, losing its session and cache", func(s *Settings) *bool { return &s.Restart }),
 	boolParam("node-crash", "a node may crash (its containers die, its Node object is deleted) and rejoin", func(s *Settings) *bool { return &s.NodeCrash }),
-	boolParam("container-exit", "a container of a pod that is not always restarted may exit, successfully or not",
+	boolParam("container-exit", "a container may exit: successfully unless its pod restarts it always, with a failure under restartPolicy Never",
 		func(s *Settings) *bool { return &s.ContainerExit }),
 	{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)",
 		Choices: orchestration.ExpectationsModes(),
