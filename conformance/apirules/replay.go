@@ -507,6 +507,16 @@ func (t *trace) compare(index int, before, after *cluster.Cluster, w datastore.W
 			t.learn(o, got)
 		}
 		ms, rs := t.modelSummary(after, kind, objName), realSummary(got)
+		// A generated name: the prefix and five characters of upstream's alphabet, both ways.
+		if w.Verb == datastore.Create && w.Object.Meta().Name == "" {
+			prefix := w.Object.Meta().GenerateName
+			if !generated(prefix, out.Name) || got == nil || !generated(prefix, got.GetName()) {
+				st.Model += "; name " + out.Name
+				st.Real = fmt.Sprintf("%d; name %s", realCode, got.GetName())
+				st.Deviation = "create " + kind.Resource() + ": generated name"
+				return st, nil
+			}
+		}
 		st.Model += "; " + ms
 		st.Real = fmt.Sprintf("%d; %s", realCode, rs)
 		if ms != rs {
@@ -522,6 +532,22 @@ func (t *trace) compare(index int, before, after *cluster.Cluster, w datastore.W
 	}
 	st.Deviation = fmt.Sprintf("%s %s: %d (%s) vs %d (%s)", verb, kind.Resource(), out.Code, modelCause, realCode, realCause)
 	return st, nil
+}
+
+// generated says whether name is prefix and five characters of the alphabet upstream's
+// generateName draws from (k8s.io/apimachinery/pkg/util/rand: consonants and digits without
+// the look-alikes).
+func generated(prefix, name string) bool {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok || len(rest) != 5 {
+		return false
+	}
+	for _, c := range rest {
+		if !strings.ContainsRune("bcdfghjklmnpqrstvwxz2456789", c) {
+			return false
+		}
+	}
+	return true
 }
 
 // diffWords is the words of a not in b (the fields' names kept, values generalised).
