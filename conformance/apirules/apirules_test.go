@@ -13,8 +13,8 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/themelios/themelios/conformance/controlplane"
+	"github.com/themelios/themelios/conformance/views"
 	"github.com/themelios/themelios/models/orchestration"
-	"github.com/themelios/themelios/models/scenario"
 )
 
 // matrixTrace is a line of testdata/matrix-traces.json (themelios matrix --traces).
@@ -27,29 +27,11 @@ type matrixTrace struct {
 }
 
 func model(t *testing.T, name string, sets []string) *orchestration.Model {
-	for _, b := range scenario.Builtins() {
-		if b.Name != name {
-			continue
-		}
-		set := b.Settings
-		for _, kv := range sets {
-			k, v, _ := strings.Cut(kv, "=")
-			if err := set.Set(k, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cfg, err := b.Config(set)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := orchestration.New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
+	m, err := views.Model(name, sets...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("no built-in scenario %s", name)
-	return nil
+	return m
 }
 
 func TestAPIRules(t *testing.T) {
@@ -96,7 +78,20 @@ func TestAPIRules(t *testing.T) {
 	}
 	kinds := map[string]int{}
 	example := map[string]string{}
-	var steps, agree, replayed, skipped int
+	agree := 0
+	// record counts a compared write, where says where it comes from.
+	record := func(where string, st Step) {
+		tally(st)
+		if st.Agree {
+			agree++
+			return
+		}
+		kinds[st.Deviation]++
+		if _, ok := example[st.Deviation]; !ok {
+			example[st.Deviation] = where + " " + itoa(st.Index) + ": " + st.Write + "\n      model: " + st.Model + "\n      real:  " + st.Real
+		}
+	}
+	var steps, replayed, skipped int
 	for _, tr := range traces {
 		res, err := r.Replay(ctx, model(t, tr.Scenario, tr.Sets), tr.Path)
 		if err != nil {
@@ -109,16 +104,7 @@ func TestAPIRules(t *testing.T) {
 		replayed++
 		for _, st := range res.Steps {
 			steps++
-			tally(st)
-			if st.Agree {
-				agree++
-				continue
-			}
-			kinds[st.Deviation]++
-			if _, ok := example[st.Deviation]; !ok {
-				example[st.Deviation] = tr.Scenario + " " + strings.Join(tr.Sets, " ") + ", step " + itoa(st.Index) + ": " + st.Write +
-					"\n      model: " + st.Model + "\n      real:  " + st.Real
-			}
+			record(tr.Scenario+" "+strings.Join(tr.Sets, " ")+", step", st)
 		}
 	}
 	rules := 0
@@ -129,16 +115,7 @@ func TestAPIRules(t *testing.T) {
 		}
 		for _, st := range res.Steps {
 			rules++
-			tally(st)
-			if st.Agree {
-				agree++
-				continue
-			}
-			kinds[st.Deviation]++
-			if _, ok := example[st.Deviation]; !ok {
-				example[st.Deviation] = "rules " + rc.name + ", write " + itoa(st.Index) + ": " + st.Write +
-					"\n      model: " + st.Model + "\n      real:  " + st.Real
-			}
+			record("rules "+rc.name+", write", st)
 		}
 	}
 	t.Logf("%d traces replayed (%d skipped: optimistic and causal), %d writes; %d writes of the rule cases; %d agree of %d",

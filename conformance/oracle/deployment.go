@@ -76,26 +76,17 @@ func Deployment(v *cluster.Cluster, name string) (Outcome, error) {
 	if !ok {
 		return Outcome{}, fmt.Errorf("no Deployment %s in the view", name)
 	}
-	own := v
-	for _, o := range v.Deployments() {
-		if o.Name != name {
-			own = own.Without(cluster.KindDeployment, o.Name)
-		}
-	}
 	rep := templateHashes(v)
 	var model *Write
-	if !d.Terminating() {
-		if ins := (controllers.DeploymentController{}).Reconcile(own); len(ins) > 0 && ins[0].Write != nil {
-			mw := ins[0].Write
-			w := FromModel(mw)
-			// The revision annotation: an update of the Deployment that leaves its spec, which
-			// upstream sends with UpdateStatus (getNewReplicaSet → SetDeploymentRevision).
-			if mw.Verb == datastore.Update && mw.Object.Kind() == cluster.KindDeployment && mw.Object.SpecEqual(d) {
-				w.Verb, w.Detail = "update/status", objectDetail(convert.Object(mw.Object), true)
-			}
-			w.Name, w.Detail = rep.Replace(w.Name), rep.Replace(w.Detail)
-			model = &w
+	if mw := modelWrite(v, cluster.KindDeployment, name, controllers.DeploymentController{}.Reconcile); mw != nil {
+		w := FromModel(mw)
+		// The revision annotation: an update of the Deployment that leaves its spec, which
+		// upstream sends with UpdateStatus (getNewReplicaSet → SetDeploymentRevision).
+		if mw.Verb == datastore.Update && mw.Object.Kind() == cluster.KindDeployment && mw.Object.SpecEqual(d) {
+			w.Verb, w.Detail = "update/status", objectDetail(convert.Object(mw.Object), true)
 		}
+		w.Name, w.Detail = rep.Replace(w.Name), rep.Replace(w.Detail)
+		model = &w
 	}
 	conv := func(o cluster.Object) (runtime.Object, error) {
 		u := convert.Object(o)

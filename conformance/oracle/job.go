@@ -24,22 +24,14 @@ func syncJob(jm *job.Controller, ctx context.Context, key string) error
 // Upstream's phases (RunsOf): claims, pod creates, pod deletes and finalizer removals (one
 // phase: concurrent), the status.
 func Job(v *cluster.Cluster, name string) (Outcome, error) {
-	j, ok := v.Get(cluster.KindJob, name).(*cluster.Job)
+	_, ok := v.Get(cluster.KindJob, name).(*cluster.Job)
 	if !ok {
 		return Outcome{}, fmt.Errorf("no Job %s in the view", name)
 	}
-	own := v
-	for _, o := range v.Jobs() {
-		if o.Name != name {
-			own = own.Without(cluster.KindJob, o.Name)
-		}
-	}
 	var model *Write
-	if !j.Terminating() {
-		if ins := (controllers.JobController{}).Reconcile(own); len(ins) > 0 && ins[0].Write != nil {
-			w := FromModel(ins[0].Write)
-			model = &w
-		}
+	if mw := modelWrite(v, cluster.KindJob, name, controllers.JobController{}.Reconcile); mw != nil {
+		w := FromModel(mw)
+		model = &w
 	}
 	f := newFakeCluster(v)
 	ctx, cancel := context.WithCancel(klog.NewContext(context.Background(), klog.Background()))

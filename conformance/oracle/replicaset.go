@@ -132,18 +132,10 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 	if !ok {
 		return Outcome{}, fmt.Errorf("no ReplicaSet %s in the view", name)
 	}
-	own := v
-	for _, o := range v.ReplicaSets() {
-		if o.Name != name {
-			own = own.Without(cluster.KindReplicaSet, o.Name)
-		}
-	}
 	var model *Write
-	if !rs.Terminating() {
-		if ins := (controllers.ReplicaSetController{}).Reconcile(own); len(ins) > 0 && ins[0].Write != nil {
-			w := FromModel(ins[0].Write)
-			model = &w
-		}
+	if mw := modelWrite(v, cluster.KindReplicaSet, name, controllers.ReplicaSetController{}.Reconcile); mw != nil {
+		w := FromModel(mw)
+		model = &w
 	}
 
 	f := newFakeCluster(v)

@@ -110,27 +110,19 @@ func (rn *revisionNames) object(o cluster.Object) (runtime.Object, error) {
 // history, UpdateStatefulSet, status) against controllers.StatefulSetController on the view
 // without the other StatefulSets. Revision names are translated (revisionNames).
 func StatefulSet(v *cluster.Cluster, name string) (Outcome, error) {
-	s, ok := v.Get(cluster.KindStatefulSet, name).(*cluster.StatefulSet)
+	_, ok := v.Get(cluster.KindStatefulSet, name).(*cluster.StatefulSet)
 	if !ok {
 		return Outcome{}, fmt.Errorf("no StatefulSet %s in the view", name)
-	}
-	own := v
-	for _, o := range v.StatefulSets() {
-		if o.Name != name {
-			own = own.Without(cluster.KindStatefulSet, o.Name)
-		}
 	}
 	rn, err := newRevisionNames(v)
 	if err != nil {
 		return Outcome{}, err
 	}
 	var model *Write
-	if !s.Terminating() {
-		if ins := (controllers.StatefulSetController{}).Reconcile(own); len(ins) > 0 && ins[0].Write != nil {
-			w := FromModel(ins[0].Write)
-			w.Name, w.Detail = rn.replace(w.Name), rn.replace(w.Detail)
-			model = &w
-		}
+	if mw := modelWrite(v, cluster.KindStatefulSet, name, controllers.StatefulSetController{}.Reconcile); mw != nil {
+		w := FromModel(mw)
+		w.Name, w.Detail = rn.replace(w.Name), rn.replace(w.Detail)
+		model = &w
 	}
 	f, err := newFakeClusterWith(v, rn.object)
 	if err != nil {

@@ -18,6 +18,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
 )
 
 // Write is one write, as a comparable signature: verb ("create", "update", "update/status",
@@ -191,4 +195,22 @@ func detail(kv ...any) string {
 		fmt.Fprintf(&b, "%v=%s", kv[i], strings.ReplaceAll(v, " ", "_"))
 	}
 	return b.String()
+}
+
+// modelWrite is the model controller's write for the object kind/name of view v: its first
+// intent's write on the view without the other objects of that kind (a sync reads only its
+// own), nil for none or for a terminating object (upstream syncs none).
+func modelWrite(v *cluster.Cluster, kind cluster.Kind, name string, reconcile func(*cluster.Cluster) []controllers.Intent) *datastore.Write {
+	own := v
+	for _, o := range v.OfKind(kind) {
+		if o.Meta().Name != name {
+			own = own.Without(kind, o.Meta().Name)
+		} else if o.Meta().Terminating() {
+			return nil
+		}
+	}
+	if ins := reconcile(own); len(ins) > 0 {
+		return ins[0].Write
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -29,17 +30,9 @@ func Reachable(perCheck int, keep func(*cluster.Cluster) bool) ([]View, error) {
 	seen := map[string]bool{}
 	for _, b := range scenario.Builtins() {
 		for _, level := range datastore.Levels() {
-			set := b.Settings
-			if err := set.Set("consistency", level.String()); err != nil {
+			m, err := build(b, "consistency="+level.String())
+			if err != nil {
 				return nil, err
-			}
-			cfg, err := b.Config(set)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %v", b.Name, err)
-			}
-			m, err := orchestration.New(cfg)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %v", b.Name, err)
 			}
 			from := b.Name + " " + level.String()
 			explore(m, perCheck, func(c *cluster.Cluster) {
@@ -55,6 +48,32 @@ func Reachable(perCheck int, keep func(*cluster.Cluster) bool) ([]View, error) {
 		}
 	}
 	return out, nil
+}
+
+// Model builds the model of built-in scenario name with settings sets ("key=value", as
+// `--set` takes them).
+func Model(name string, sets ...string) (*orchestration.Model, error) {
+	for _, b := range scenario.Builtins() {
+		if b.Name == name {
+			return build(b, sets...)
+		}
+	}
+	return nil, fmt.Errorf("no built-in scenario %s", name)
+}
+
+func build(b scenario.Builtin, sets ...string) (*orchestration.Model, error) {
+	set := b.Settings
+	for _, kv := range sets {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := set.Set(k, v); err != nil {
+			return nil, fmt.Errorf("%s: %v", b.Name, err)
+		}
+	}
+	cfg, err := b.Config(set)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", b.Name, err)
+	}
+	return orchestration.New(cfg)
 }
 
 // explore visits the snapshots retained by at most max states of m, breadth first.
