@@ -203,7 +203,7 @@ func (r *Replayer) Replay(ctx context.Context, m *orchestration.Model, path []in
 	}
 	s := m.Init()[0]
 	if err := t.setup(s.Store.Latest().Cluster); err != nil {
-		return Result{Skipped: "initial objects: " + err.Error()}, nil
+		return Result{}, fmt.Errorf("initial objects: %v", err)
 	}
 	var res Result
 	var acts []orchestration.Action

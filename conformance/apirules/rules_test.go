@@ -27,6 +27,11 @@ func ruleReplicaSet() *cluster.ReplicaSet {
 		Spec: cluster.ReplicaSetSpec{Replicas: 1, Selector: l, Template: cluster.PodTemplate{Labels: l, Spec: cluster.PodSpec{Image: "web:1", RestartPolicy: cluster.RestartAlways}}}}
 }
 
+func finished(p *cluster.Pod) *cluster.Pod {
+	p.Status.Phase = cluster.PodSucceeded
+	return p
+}
+
 func podFrom(c *cluster.Cluster, name string) *cluster.Pod {
 	return c.Pod(name).DeepCopy().(*cluster.Pod)
 }
@@ -81,7 +86,7 @@ func ruleCases() []ruleCase {
 				return datastore.Write{Verb: datastore.Update, Object: p}
 			},
 		}},
-		{"bind", cluster.New(ruleNode(), rulePod("a", 1), rulePod("b", 4)), []WriteFunc{
+		{"bind", cluster.New(ruleNode(), rulePod("a", 1), rulePod("b", 4), finished(rulePod("c", 6))), []WriteFunc{
 			func(*cluster.Cluster) datastore.Write { // another UID: 409
 				return datastore.Write{Verb: datastore.Bind, Kind: cluster.KindPod, Name: "a", UID: 77, Node: "n1"}
 			},
@@ -102,6 +107,12 @@ func ruleCases() []ruleCase {
 			},
 			func(*cluster.Cluster) datastore.Write { // an unbound pod's delete is immediate
 				return datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: "b"}
+			},
+			func(*cluster.Cluster) datastore.Write { // bind c, whose status says it succeeded
+				return datastore.Write{Verb: datastore.Bind, Kind: cluster.KindPod, Name: "c", UID: 6, Node: "n1"}
+			},
+			func(*cluster.Cluster) datastore.Write { // a finished pod's delete is immediate, bound or not
+				return datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: "c"}
 			},
 			func(*cluster.Cluster) datastore.Write { // missing: 404
 				return datastore.Write{Verb: datastore.Delete, Kind: cluster.KindPod, Name: "b"}

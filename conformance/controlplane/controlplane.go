@@ -232,7 +232,8 @@ func (c *ControlPlane) Client() (kubernetes.Interface, error) {
 	return kubernetes.NewForConfig(c.Config())
 }
 
-// Stop stops the API server, then etcd (SIGTERM, SIGKILL after 10 s), and removes the files.
+// Stop stops the API server, then etcd (SIGTERM to each process group, SIGKILL after 10 s),
+// and removes the files. It may be called more than once.
 func (c *ControlPlane) Stop() {
 	for i := len(c.procs) - 1; i >= 0; i-- {
 		p := c.procs[i]
@@ -247,20 +248,12 @@ func (c *ControlPlane) Stop() {
 	c.procs = nil
 	if c.dir != "" {
 		os.RemoveAll(c.dir)
+		c.dir = ""
 	}
 }
 
-// alive reports whether process pid exists (and is not a zombie).
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	// The state is the field after the command's closing parenthesis.
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == ')' && i+2 < len(b) {
-			return b[i+2] != 'Z'
-		}
-	}
-	return true
+// groupAlive reports whether process group pgid still has a process (signal 0 is delivered
+// to none, it only checks).
+func groupAlive(pgid int) bool {
+	return syscall.Kill(-pgid, 0) != syscall.ESRCH
 }

@@ -20,6 +20,7 @@ func TestStartStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(c.Stop) // Stop is idempotent
 	cs, err := c.Client()
 	if err != nil {
 		t.Fatal(err)
@@ -28,11 +29,16 @@ func TestStartStop(t *testing.T) {
 	if err != nil || ns.Name != "default" {
 		t.Fatalf("default namespace: %v", err)
 	}
-	pids := []int{c.procs[0].cmd.Process.Pid, c.procs[1].cmd.Process.Pid}
+	groups := []int{c.procs[0].cmd.Process.Pid, c.procs[1].cmd.Process.Pid}
+	for _, g := range groups {
+		if !groupAlive(g) {
+			t.Fatalf("process group %d is not running before Stop", g)
+		}
+	}
 	c.Stop()
-	for _, pid := range pids {
-		if alive(pid) {
-			t.Errorf("process %d still runs after Stop", pid)
+	for _, g := range groups {
+		if groupAlive(g) {
+			t.Errorf("process group %d still has a process after Stop", g)
 		}
 	}
 }

@@ -2,10 +2,13 @@ package oracle_test
 
 import (
 	"fmt"
+	"runtime"
+	"time"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/themelios/themelios/conformance/convert"
 	"github.com/themelios/themelios/conformance/oracle"
 	"github.com/themelios/themelios/conformance/views"
 	"github.com/themelios/themelios/models/cluster"
@@ -63,6 +66,11 @@ func testViews(t *testing.T) []views.View {
 // Each controller's sync, upstream's and the model's, on every view: they agree, or differ in
 // a way the Deviations table documents; and every documented deviation is seen.
 func TestControllers(t *testing.T) {
+	// Upstream reads the wall clock (pod availability, a Job's back-off, the age of pods): the
+	// views' times (convert.Epoch on) must lie well in the past.
+	if time.Now().Before(convert.Epoch.Add(time.Hour)) {
+		t.Fatalf("the clock (%v) is before the views' times (%v on)", time.Now(), convert.Epoch)
+	}
 	vs := testViews(t)
 	ctls := []struct {
 		name string
@@ -163,6 +171,15 @@ func TestControllers(t *testing.T) {
 		}
 	}
 	t.Logf("\n%s", table.String())
+	// Each sync's controller is shut down: no goroutine per view is left behind (a work
+	// queue's goroutines end at their next tick, half a second after its shutdown).
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(3 * time.Second); n > 200 && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n > 200 {
+		t.Errorf("%d goroutines after the syncs of %d views", n, len(vs))
+	}
 }
 
 // The container-exit fault ends a pod exactly when upstream's kubelet would give it a terminal

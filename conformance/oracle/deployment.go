@@ -125,9 +125,11 @@ func Deployment(v *cluster.Cluster, name string) (Outcome, error) {
 	}
 	f.client.ClearActions()
 	// An error ends the sync after the writes it tried, which are compared as any.
-	_ = syncDeployment(dc, ctx, convert.Namespace+"/"+name)
-	return Compare(model, Runs(f.writes()), func(w Write) (string, bool) {
+	defer shutDown(dc)
+	err = syncDeployment(dc, ctx, convert.Namespace+"/"+name)
+	ws := f.writes()
+	return syncError(Compare(model, Runs(ws), func(w Write) (string, bool) {
 		dd, ok := viewDetail(v)(w)
 		return rep.Replace(dd), ok
-	}), nil
+	}), err, len(ws)), nil
 }

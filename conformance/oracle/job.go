@@ -44,14 +44,16 @@ func Job(v *cluster.Cluster, name string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	f.client.ClearActions()
+	defer shutDown(jm)
 	// An error ends the sync after the writes it tried, which are compared as any.
-	_ = syncJob(jm, ctx, convert.Namespace+"/"+name)
+	err = syncJob(jm, ctx, convert.Namespace+"/"+name)
+	ws := f.writes()
 	// deleteJobPods and removeTrackingFinalizerFromPods patch and delete pods from concurrent
 	// goroutines: their writes come in any order, and make one phase.
 	podWrites := func(a, b string) bool {
 		return (a == "patch pods" || a == "delete pods") && (b == "patch pods" || b == "delete pods")
 	}
-	o := Compare(model, RunsOf(f.writes(), podWrites), viewDetail(v))
+	o := syncError(Compare(model, RunsOf(ws, podWrites), viewDetail(v)), err, len(ws))
 	if o.Deviation == "patch pods: another object" || o.Deviation == "delete pods: another object" {
 		if tied(v, model.Name, o.Upstream[0], jobRank) {
 			o.Agree, o.Tie, o.Deviation = true, true, ""

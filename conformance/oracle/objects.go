@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"encoding/json"
+	"maps"
 	"sort"
 	"strings"
 
@@ -79,7 +80,8 @@ func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 // deploymentStatus compares the Available condition and leaves Progressing out: the model
 // keeps its reason only, recomputed at each status write (DeploymentController's doc
 // comment), where upstream keeps times and messages and sets the reason in writes of its own.
-func deploymentStatus(st appsv1.DeploymentStatus) string {
+// revision is the revision annotation, which upstream writes with UpdateStatus.
+func deploymentStatus(st appsv1.DeploymentStatus, revision string) string {
 	var conds []string
 	for _, c := range st.Conditions {
 		if c.Type == appsv1.DeploymentAvailable {
@@ -92,14 +94,19 @@ func deploymentStatus(st appsv1.DeploymentStatus) string {
 	}
 	return detail("replicas", st.Replicas, "updatedReplicas", st.UpdatedReplicas, "readyReplicas", st.ReadyReplicas,
 		"availableReplicas", st.AvailableReplicas, "unavailableReplicas", st.UnavailableReplicas,
-		"observedGeneration", st.ObservedGeneration, "collisionCount", cc, "conditions", conditions(conds...))
+		"observedGeneration", st.ObservedGeneration, "collisionCount", cc, "conditions", conditions(conds...), "revision", revision)
 }
 
-// jobStatus leaves out status.terminating (JobPodReplacementPolicy), which the model does
-// not have.
+// jobStatus leaves out status.terminating (JobPodReplacementPolicy) and the interim
+// SuccessCriteriaMet and FailureTarget conditions, which the model does not have.
 func jobStatus(st batchv1.JobStatus) string {
 	var conds []string
 	for _, c := range st.Conditions {
+		// The interim conditions (v1.31 on), which the model does not write: the final
+		// condition waits, in both, until nothing is left to count.
+		if c.Type == batchv1.JobSuccessCriteriaMet || c.Type == batchv1.JobFailureTarget {
+			continue
+		}
 		conds = append(conds, string(c.Type)+":"+string(c.Status))
 	}
 	var us, uf int
@@ -126,9 +133,21 @@ func objectDetail(o runtime.Object, status bool) string {
 			return detail("phase", o.Status.Phase)
 		}
 		return podDetail(o)
+	case *appsv1.StatefulSet:
+		if status {
+			st := o.Status
+			return detail("replicas", st.Replicas, "readyReplicas", st.ReadyReplicas, "availableReplicas", st.AvailableReplicas,
+				"currentReplicas", st.CurrentReplicas, "updatedReplicas", st.UpdatedReplicas, "currentRevision", st.CurrentRevision,
+				"updateRevision", st.UpdateRevision, "observedGeneration", st.ObservedGeneration)
+		}
+		return detail("replicas", deref(o.Spec.Replicas), "template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
+	case *appsv1.ControllerRevision:
+		return detail("revision", o.Revision, "owner", owners(o.OwnerReferences))
+	case *corev1.PersistentVolumeClaim:
+		return detail("labels", labels(o.Labels), "owner", owners(o.OwnerReferences))
 	case *appsv1.Deployment:
 		if status {
-			return deploymentStatus(o.Status)
+			return deploymentStatus(o.Status, o.Annotations["deployment.kubernetes.io/revision"])
 		}
 		return detail("replicas", deref(o.Spec.Replicas), "paused", o.Spec.Paused, "revision", o.Annotations["deployment.kubernetes.io/revision"],
 			"template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
@@ -141,8 +160,10 @@ func objectDetail(o runtime.Object, status bool) string {
 		if status {
 			return replicaSetStatus(o.Status)
 		}
+		ann := maps.Clone(o.Annotations)
+		delete(ann, "deployment.kubernetes.io/revision-history") // the model keeps none (README, Fidelity)
 		return detail("replicas", deref(o.Spec.Replicas), "labels", labels(o.Labels), "owner", owners(o.OwnerReferences),
-			"annotations", labels(o.Annotations), "template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
+			"annotations", labels(ann), "template", podDetail(&corev1.Pod{ObjectMeta: o.Spec.Template.ObjectMeta, Spec: o.Spec.Template.Spec}))
 	}
 	return ""
 }

@@ -36,6 +36,7 @@ func PodGC(v *cluster.Cluster) (Outcome, error) {
 		return Outcome{}, err
 	}
 	f.client.ClearActions()
+	defer shutDown(gcc)
 	gc(gcc, ctx)
 	var deletes Phase
 	left := 0

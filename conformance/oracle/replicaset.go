@@ -21,6 +21,7 @@ import (
 	"github.com/themelios/themelios/conformance/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/datastore"
 )
 
 // syncReplicaSet is upstream's ReplicaSetController.syncReplicaSet (v1.34.3,
@@ -133,7 +134,9 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("no ReplicaSet %s in the view", name)
 	}
 	var model *Write
-	if mw := modelWrite(v, cluster.KindReplicaSet, name, controllers.ReplicaSetController{}.Reconcile); mw != nil {
+	// The whole view: a ReplicaSet's sync also reads the ReplicaSets of its controller (the
+	// related pods of its scale-down ranking); its intent is the one about it.
+	if mw := replicaSetWrite(v, rs); mw != nil {
 		w := FromModel(mw)
 		model = &w
 	}
@@ -149,32 +152,63 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	f.client.ClearActions()
+	defer shutDown(rsc)
 	// An error ends the sync after the writes it tried, which are compared as any.
-	_ = syncReplicaSet(rsc, ctx, convert.Namespace+"/"+name)
-	o := Compare(model, Runs(f.writes()), viewDetail(v))
+	err := syncReplicaSet(rsc, ctx, convert.Namespace+"/"+name)
+	ws := f.writes()
+	o := syncError(Compare(model, Runs(ws), viewDetail(v)), err, len(ws))
 	if o.Deviation == "delete pods: another object" && tied(v, model.Name, o.Upstream[0], replicaSetRank(v, rs)) {
 		o.Agree, o.Tie, o.Deviation = true, true, ""
 	}
 	return o, nil
 }
 
+// replicaSetWrite is the model's write for rs on view v: the write of the intent about rs
+// (its status, a pod it creates, deletes, adopts or releases), nil for none.
+func replicaSetWrite(v *cluster.Cluster, rs *cluster.ReplicaSet) *datastore.Write {
+	if rs.Terminating() {
+		return nil
+	}
+	for _, in := range (controllers.ReplicaSetController{}).Reconcile(v) {
+		w := in.Write
+		if w == nil {
+			continue
+		}
+		about := in.Gate == rs.UID || w.Patch.AddOwner.UID == rs.UID || w.Patch.RemoveOwner == rs.UID ||
+			w.Object != nil && w.Object.Kind() == cluster.KindReplicaSet && w.Object.Meta().Name == rs.Name
+		if about {
+			return w
+		}
+	}
+	return nil
+}
+
 // replicaSetRank ranks a pod by upstream's ActivePodsWithRanks.Less (v1.34.3) up to the age
-// criteria: assigned or not, phase, readiness, and how many active pods of rs share its node.
-// Past them upstream compares ready and creation times on a logarithmic scale from now, then
-// UIDs: with random UIDs, any pod of the same rank may go first.
+// criteria: assigned or not, phase, readiness, and how many active related pods share its
+// node (getIndirectlyRelatedPods: the pods matching the selector of any ReplicaSet with the
+// same controller; none for a ReplicaSet without one). Past them upstream compares ready and
+// creation times on a logarithmic scale from now, then UIDs: with random UIDs, any pod of the
+// same rank may go first.
 func replicaSetRank(v *cluster.Cluster, rs *cluster.ReplicaSet) func(*cluster.Pod) any {
 	onNode := map[string]int{}
-	for _, p := range v.Pods() {
-		if ref, ok := p.ControllerRef(); ok && ref.UID == rs.UID && p.Active() && p.Spec.NodeName != "" {
-			onNode[p.Spec.NodeName]++
+	if ref, ok := rs.ControllerRef(); ok {
+		seen := map[string]bool{}
+		for _, r := range v.ReplicaSets() {
+			if rr, ok := r.ControllerRef(); !ok || rr.UID != ref.UID {
+				continue
+			}
+			for _, p := range v.Pods() {
+				if !seen[p.Name] && r.Spec.Selector.Matches(p.Labels) {
+					seen[p.Name] = true
+					if p.Active() {
+						onNode[p.Spec.NodeName]++
+					}
+				}
+			}
 		}
 	}
 	return func(p *cluster.Pod) any {
-		n := 0
-		if p.Spec.NodeName != "" {
-			n = onNode[p.Spec.NodeName]
-		}
-		return [4]any{p.Spec.NodeName == "", p.Status.Phase, p.Status.Ready, n}
+		return [4]any{p.Spec.NodeName == "", p.Status.Phase, p.Status.Ready, onNode[p.Spec.NodeName]}
 	}
 }
 

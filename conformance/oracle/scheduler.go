@@ -92,7 +92,8 @@ func upstreamFeasible(v *cluster.Cluster, p *cluster.Pod, n *cluster.Node) (bool
 // and each node, the model's filters (controllers.Feasible) with upstream's filter plugins:
 // one outcome per pair, a write of "feasible" or nothing. Claims: the model also requires the
 // pod's PersistentVolumeClaims to exist (VolumeBinding's PreFilter rejects a pod whose claim
-// is missing); the comparison runs on pods whose claims exist, and counts the others apart.
+// is missing, which is not run here); the comparison runs on the pods whose claims exist and
+// leaves the others out.
 func Scheduler(v *cluster.Cluster) ([]Outcome, error) {
 	var out []Outcome
 	for _, p := range v.Pods() {

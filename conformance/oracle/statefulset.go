@@ -138,9 +138,11 @@ func StatefulSet(v *cluster.Cluster, name string) (Outcome, error) {
 	f.client.ClearActions()
 	// An error (a create that finds the name taken) ends the sync after the writes it tried,
 	// which the fake clientset recorded: they are compared as any.
-	_ = syncStatefulSetKey(ssc, ctx, convert.Namespace+"/"+name)
-	return Compare(model, Runs(f.writes()), func(w Write) (string, bool) {
+	defer shutDown(ssc)
+	err = syncStatefulSetKey(ssc, ctx, convert.Namespace+"/"+name)
+	ws := f.writes()
+	return syncError(Compare(model, Runs(ws), func(w Write) (string, bool) {
 		d, ok := viewDetail(v)(w)
 		return rn.replace(d), ok
-	}), nil
+	}), err, len(ws)), nil
 }

@@ -173,6 +173,10 @@ func TestReplicaSet(t *testing.T) {
 		return r
 	}
 	own := ownedBy_(rs)
+	ofDeployment := func(r *cluster.ReplicaSet) *cluster.ReplicaSet {
+		r.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindDeployment, Name: "web", UID: 40, Controller: true}}
+		return r
+	}
 	cases := []struct {
 		name string
 		view *cluster.Cluster
@@ -187,8 +191,13 @@ func TestReplicaSet(t *testing.T) {
 			[]summary{{Verb: datastore.Delete, Name: "b"}}},
 		{"then pending before running", cluster.New(scaled(1), pod("a", own, on("n1"), running), pod("b", own, on("n1"))),
 			[]summary{{Verb: datastore.Delete, Name: "b"}}},
-		{"then pods doubled up on a node", cluster.New(scaled(2), pod("a", own, on("n1"), running, created(9)), pod("b", own, on("n2"), running), pod("c", own, on("n2"), running)),
+		// A Deployment's ReplicaSet ranks pods by the related pods on their node (of every
+		// ReplicaSet of the Deployment); one without a controller has no such rank (upstream
+		// v1.34.3 getIndirectlyRelatedPods: none), so the newer pod goes first.
+		{"then pods doubled up on a node", cluster.New(ofDeployment(scaled(2)), pod("a", own, on("n1"), running, created(9)), pod("b", own, on("n2"), running), pod("c", own, on("n2"), running)),
 			[]summary{{Verb: datastore.Delete, Name: "b"}}},
+		{"no doubled-up rank without a controller", cluster.New(scaled(2), pod("a", own, on("n1"), running, created(9)), pod("b", own, on("n2"), running), pod("c", own, on("n2"), running)),
+			[]summary{{Verb: datastore.Delete, Name: "a"}}},
 		{"then newer pods", cluster.New(scaled(1), pod("a", own, on("n1"), running, created(4)), pod("b", own, on("n2"), running, created(3))),
 			[]summary{{Verb: datastore.Delete, Name: "a"}}},
 		{"writes the status when in sync", cluster.New(rs, pod("a", own, on("n1"), running), pod("b", own)),

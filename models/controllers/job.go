@@ -299,7 +299,7 @@ func manageJob(j *cluster.Job, pods, active []*cluster.Pod) (Intent, bool) {
 	if j.Spec.CompletionMode != "Indexed" {
 		switch n := int64(len(active)); {
 		case n > want:
-			return deleteJobPod(podsToDelete(active)[0], why), true
+			return deleteJobPod(podsToDelete(active, nil)[0], why), true
 		case n < want:
 			p := newPod(j, template, "", j.Name+"-")
 			p.Finalizers = []string{TrackingFinalizer}

@@ -175,12 +175,12 @@ func find(running []Container, p *cluster.Pod) (Container, bool) {
 // kubelet getPhase).
 func Exits(p *cluster.Pod) []Exit {
 	switch p.Spec.RestartPolicy {
-	case cluster.RestartAlways:
-		return nil
 	case cluster.RestartNever:
 		return []Exit{Succeeded, Failed}
+	case cluster.RestartOnFailure:
+		return []Exit{Succeeded}
 	}
-	return []Exit{Succeeded}
+	return nil // Always, and the API server's default for none
 }
 
 // String names the kubelet as in traces.

@@ -31,14 +31,38 @@ func (ReplicaSetController) Reconcile(v *cluster.Cluster) []Intent {
 		if rs.Terminating() {
 			continue
 		}
-		if in, ok := syncReplicaSet(rs, pods); ok {
+		if in, ok := syncReplicaSet(rs, pods, relatedPods(v, rs, pods)); ok {
 			out = append(out, in)
 		}
 	}
 	return out
 }
 
-func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) {
+// relatedPods are upstream's getIndirectlyRelatedPods (v1.34.3): the pods that match the
+// selector of any ReplicaSet with the same controller as rs (a Deployment's), each once;
+// none for a ReplicaSet without a controller.
+func relatedPods(v *cluster.Cluster, rs *cluster.ReplicaSet, pods []*cluster.Pod) []*cluster.Pod {
+	ref, ok := rs.ControllerRef()
+	if !ok {
+		return nil
+	}
+	var out []*cluster.Pod
+	seen := map[string]bool{} // by name: names are unique, as upstream's UIDs
+	for _, r := range v.ReplicaSets() {
+		if rr, ok := r.ControllerRef(); !ok || rr.UID != ref.UID {
+			continue
+		}
+		for _, p := range pods {
+			if !seen[p.Name] && r.Spec.Selector.Matches(p.Labels) {
+				seen[p.Name] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func syncReplicaSet(rs *cluster.ReplicaSet, pods, related []*cluster.Pod) (Intent, bool) {
 	// Only active pods are claimed (upstream v1.34.3 syncReplicaSet: FilterActivePods, then
 	// claimPods): a terminating or finished pod is neither adopted nor released.
 	var candidates []*cluster.Pod
@@ -65,7 +89,7 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods []*cluster.Pod) (Intent, bool) 
 	case diff < 0:
 		manage = create(newPod(rs, rs.Spec.Template, "", rs.Name+"-"), why)
 	case diff > 0:
-		manage = deleteObject(podsToDelete(active)[0], why)
+		manage = deleteObject(podsToDelete(active, related)[0], why)
 	case status != nil:
 		return *status, true
 	default:
@@ -92,13 +116,16 @@ func calculateStatus(rs *cluster.ReplicaSet, active []*cluster.Pod) cluster.Repl
 }
 
 // podsToDelete orders pods the way upstream deletes them first (ActivePodsWithRanks.Less of
-// Kubernetes v1.30): unassigned before assigned; Pending before Running; not ready before
-// ready; pods doubled up on a node with more of the same ReplicaSet's pods first; newer before
-// older; then by name. Pod deletion cost, ready time and restart counts are not modelled.
-func podsToDelete(active []*cluster.Pod) []*cluster.Pod {
+// Kubernetes v1.34.3, ranked by getPodsRankedByRelatedPodsOnSameNode): unassigned before
+// assigned; Pending before Running; not ready before ready; then pods on a node with more
+// active related pods (related: see relatedPods; none, so no such rank, for a ReplicaSet
+// without a controller or for a Job's ActivePods order); newer before older; then by name.
+// Pod deletion cost, ready time and restart counts are not modelled, and creation times are
+// compared exactly, not on upstream's logarithmic scale.
+func podsToDelete(active, related []*cluster.Pod) []*cluster.Pod {
 	onNode := map[string]int{} // only looked up
-	for _, p := range active {
-		if p.Spec.NodeName != "" {
+	for _, p := range related {
+		if p.Active() && p.Spec.NodeName != "" {
 			onNode[p.Spec.NodeName]++
 		}
 	}

@@ -163,8 +163,8 @@ func reject(code int, why rejection) Outcome {
 // stale resourceVersion (409), patches do not check it; a spec change bumps the generation, and
 // so does setting deletionTimestamp; a terminating object accepts status writes, patches and, as
 // updates, only the removal of finalizers, and is removed once it has none; delete is soft (it
-// sets deletionTimestamp) for pods bound to a node (unless forced) and for objects with
-// finalizers.
+// sets deletionTimestamp) for pods bound to a node and not in a terminal phase (unless
+// forced) and for objects with finalizers.
 func Apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID) (*cluster.Cluster, Outcome) {
 	return apply(c, w, rev, uid, nil)
 }
@@ -387,7 +387,9 @@ func remove(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 		return c, out
 	}
 	m := cur.Meta()
-	graceful := !w.Force && cur.Kind() == cluster.KindPod && cur.(*cluster.Pod).Spec.NodeName != ""
+	// A pod's delete is graceful when it is bound to a node and not in a terminal phase
+	// (v1.34.3 podStrategy.CheckGracefulDelete); anything else goes at once.
+	graceful := !w.Force && cur.Kind() == cluster.KindPod && cur.(*cluster.Pod).Spec.NodeName != "" && !cur.(*cluster.Pod).Finished()
 	if len(m.Finalizers) == 0 && !graceful {
 		return c.Without(w.Kind, w.Name), out
 	}

@@ -334,3 +334,18 @@ func TestRulesFromTheRealAPIServer(t *testing.T) {
 	}
 	mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "q", UID: 99}, 9, 0, 409)
 }
+
+// A bound pod in a terminal phase is deleted at once, as an unbound one (upstream v1.34.3
+// podStrategy.CheckGracefulDelete: grace period 0 for Succeeded and Failed pods).
+func TestFinishedPodsAreDeletedAtOnce(t *testing.T) {
+	p := pod("done")
+	p.Spec.NodeName, p.Status.Phase = "n1", cluster.PodSucceeded
+	c := mustApply(t, cluster.New(), Write{Verb: Create, Object: p}, 2, 7, 201)
+	done := c.Pod("done").DeepCopy().(*cluster.Pod)
+	done.Status.Phase = cluster.PodSucceeded
+	c = c.With(done)
+	c = mustApply(t, c, Write{Verb: Delete, Kind: cluster.KindPod, Name: "done"}, 3, 0, 200)
+	if c.Pod("done") != nil {
+		t.Fatal("a Succeeded pod bound to a node was deleted gracefully")
+	}
+}
