@@ -3,10 +3,10 @@ package oracle_test
 import (
 	"fmt"
 	"runtime"
-	"time"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/themelios/themelios/conformance/convert"
 	"github.com/themelios/themelios/conformance/oracle"
