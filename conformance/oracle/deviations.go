@@ -20,11 +20,14 @@ var Deviations = []Deviation{
 	{"job", "model: patch pods; upstream: create pods", jobOrder},
 	{"job", "model: patch pods; upstream: delete pods", jobOrder},
 	{"job", "model: patch pods; upstream: update/status jobs", jobOrder},
-	{"job", "update/status jobs: failed,uncountedFailed",
-		"Seen on one mutated view only, which the tracking protocol cannot reach: a Failed pod without its tracking finalizer that the status does not count; upstream counts it at once, the model records it as uncounted first."},
+	{"job", "update/status jobs: failed,uncountedFailed", untracked},
+	{"job", "update/status jobs: succeeded,uncountedSucceeded", untracked},
+	{"job", "patch pods: another object", jobOrder},
 	{"deployment", "model: nothing; upstream: update/status deployments (only what is not compared)",
 		"The Progressing condition: the model keeps its reason only, recomputed at each status write; upstream keeps times and messages and writes a new reason (FoundNewReplicaSet, NewReplicaSetAvailable, DeploymentResumed) in a status write of its own, where the counts the model compares are already up to date."},
 }
+
+const untracked = "Mutated views only, which the tracking protocol cannot reach: a finished pod without its tracking finalizer that the status does not count; upstream counts it at once, the model records it as uncounted first."
 
 const jobOrder = "Write order: the model makes the tracking writes first (uncounted pods, finalizer removals, counts), one per step, then manageJob's creates and deletes; upstream manages pods first and batches the tracking writes (JobController's doc comment)."
 
