@@ -128,20 +128,8 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// MatrixTrace is one counterexample of the matrix, as --traces writes it: the scenario, the
-// settings (`--set` values), the property it breaks, its path of action indices from the first
-// initial state (checker.Replay) and, for a lasso, the index of the state the last step returns
-// to (-1 for none).
-type MatrixTrace struct {
-	Scenario string   `json:"scenario"`
-	Sets     []string `json:"sets"`
-	Property string   `json:"property"`
-	Path     []int    `json:"path"`
-	Loop     int      `json:"loop"`
-}
-
 // writeTraces writes the paths of every violated property of cells with a path, as a JSON
-// array of MatrixTrace, one per line.
+// array of catalog.MatrixTrace, one per line.
 func writeTraces(file string, cells []matrixCell) error {
 	var b strings.Builder
 	b.WriteString("[\n")
@@ -155,7 +143,7 @@ func writeTraces(file string, cells []matrixCell) error {
 			if p.Path == nil || p.Status != checker.Violated.String() {
 				continue
 			}
-			line, err := json.Marshal(MatrixTrace{Scenario: c.scenario, Sets: sets, Property: p.Name, Path: p.Path, Loop: p.LoopIndex()})
+			line, err := json.Marshal(catalog.MatrixTrace{Scenario: c.scenario, Sets: sets, Property: p.Name, Path: p.Path, Loop: p.LoopIndex()})
 			if err != nil {
 				return err
 			}

@@ -14,17 +14,9 @@ import (
 
 	"github.com/themelios/themelios/conformance/controlplane"
 	"github.com/themelios/themelios/conformance/views"
+	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/orchestration"
 )
-
-// matrixTrace is a line of testdata/matrix-traces.json (themelios matrix --traces).
-type matrixTrace struct {
-	Scenario string   `json:"scenario"`
-	Sets     []string `json:"sets"`
-	Property string   `json:"property"`
-	Path     []int    `json:"path"`
-	Loop     int      `json:"loop"`
-}
 
 func model(t *testing.T, name string, sets []string) *orchestration.Model {
 	m, err := views.Model(name, sets...)
@@ -43,7 +35,7 @@ func TestAPIRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var traces []matrixTrace
+	var traces []catalog.MatrixTrace
 	if err := json.Unmarshal(b, &traces); err != nil {
 		t.Fatal(err)
 	}
