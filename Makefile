@@ -34,7 +34,7 @@ test: vet unit wasm race fuzz browser conformance
 # Fidelity (conformance/, a module of its own with k8s.io/kubernetes v1.34.3): upstream's
 # controllers against the model's on the views the built-in scenarios reach, and the model's
 # traces replayed on a real kube-apiserver and etcd (etcd from Debian, the API server built
-# from the module: about 12 minutes from a cold module and build cache, 2 warm).
+# from the module: 14 minutes from empty module and build caches on two cores, 2 warm).
 # Prints the agreement per controller and per API rule; fails on a deviation the README's
 # table does not list.
 conformance:
