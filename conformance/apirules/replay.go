@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -174,18 +175,9 @@ func (t *trace) learn(o cluster.Object, u *unstructured.Unstructured) {
 	t.uids[m.UID] = u.GetUID()
 	t.names[objKey{o.Kind(), m.Name}] = u.GetName()
 	t.rvs[rvKey{objKey{o.Kind(), m.Name}, m.ResourceVersion}] = u.GetResourceVersion()
-	if o.Kind() == cluster.KindNode && !containsString(t.nodes, u.GetName()) {
+	if o.Kind() == cluster.KindNode && !slices.Contains(t.nodes, u.GetName()) {
 		t.nodes = append(t.nodes, u.GetName())
 	}
-}
-
-func containsString(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Replay replays path (action indices, checker.Replay's) of model m.

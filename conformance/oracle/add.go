@@ -9,8 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 )
 
-var corev1SchemeGV = appsv1.SchemeGroupVersion.WithKind("ReplicaSet")
-
 // add puts a workload object into its informer's cache.
 func (f *fakeCluster) add(o runtime.Object) error {
 	switch o := o.(type) {

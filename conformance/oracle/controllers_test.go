@@ -14,6 +14,21 @@ import (
 	"github.com/themelios/themelios/models/cluster"
 )
 
+// each runs sync on every object that list gives of a view, by name.
+func each[T cluster.Object](list func(*cluster.Cluster) []T, sync func(*cluster.Cluster, string) (oracle.Outcome, error)) func(*cluster.Cluster) ([]oracle.Outcome, error) {
+	return func(v *cluster.Cluster) ([]oracle.Outcome, error) {
+		var out []oracle.Outcome
+		for _, o := range list(v) {
+			r, err := sync(v, o.Meta().Name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+}
+
 // report is one controller's comparison.
 type report struct {
 	syncs, writes, agree, ties, leftOut int
@@ -76,46 +91,10 @@ func TestControllers(t *testing.T) {
 		name string
 		run  func(v *cluster.Cluster) ([]oracle.Outcome, error)
 	}{
-		{"replicaset", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
-			for _, rs := range v.ReplicaSets() {
-				o, err := oracle.ReplicaSet(v, rs.Name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, o)
-			}
-			return out, nil
-		}},
-		{"job", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
-			for _, j := range v.Jobs() {
-				o, err := oracle.Job(v, j.Name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, o)
-			}
-			return out, nil
-		}},
-		{"statefulset", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
-			for _, s := range v.StatefulSets() {
-				o, err := oracle.StatefulSet(v, s.Name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, o)
-			}
-			return out, nil
-		}},
-		{"deployment", func(v *cluster.Cluster) (out []oracle.Outcome, err error) {
-			for _, d := range v.Deployments() {
-				o, err := oracle.Deployment(v, d.Name)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, o)
-			}
-			return out, nil
-		}},
+		{"replicaset", each((*cluster.Cluster).ReplicaSets, oracle.ReplicaSet)},
+		{"job", each((*cluster.Cluster).Jobs, oracle.Job)},
+		{"statefulset", each((*cluster.Cluster).StatefulSets, oracle.StatefulSet)},
+		{"deployment", each((*cluster.Cluster).Deployments, oracle.Deployment)},
 		{"scheduler (filters, per pending pod and node)", func(v *cluster.Cluster) ([]oracle.Outcome, error) {
 			return oracle.Scheduler(v)
 		}},

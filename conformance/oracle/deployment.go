@@ -128,8 +128,5 @@ func Deployment(v *cluster.Cluster, name string) (Outcome, error) {
 	defer shutDown(dc)
 	err = syncDeployment(dc, ctx, convert.Namespace+"/"+name)
 	ws := f.writes()
-	return syncError(Compare(model, Runs(ws), func(w Write) (string, bool) {
-		dd, ok := viewDetail(v)(w)
-		return rep.Replace(dd), ok
-	}), err, len(ws)), nil
+	return syncError(Compare(model, Runs(ws), viewDetail(v, rep.Replace)), err, len(ws)), nil
 }

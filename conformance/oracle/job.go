@@ -53,7 +53,7 @@ func Job(v *cluster.Cluster, name string) (Outcome, error) {
 	podWrites := func(a, b string) bool {
 		return (a == "patch pods" || a == "delete pods") && (b == "patch pods" || b == "delete pods")
 	}
-	o := syncError(Compare(model, RunsOf(ws, podWrites), viewDetail(v)), err, len(ws))
+	o := syncError(Compare(model, RunsOf(ws, podWrites), viewDetail(v, nil)), err, len(ws))
 	if o.Deviation == "patch pods: another object" || o.Deviation == "delete pods: another object" {
 		if tied(v, model.Name, o.Upstream[0], jobRank) {
 			o.Agree, o.Tie, o.Deviation = true, true, ""

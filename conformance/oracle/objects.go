@@ -61,8 +61,6 @@ func podDetail(p *corev1.Pod) string {
 		"hostname", p.Spec.Hostname, "subdomain", p.Spec.Subdomain, "claims", strings.Join(claims, ","))
 }
 
-func conditions(types ...string) string { return strings.Join(types, ",") }
-
 func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 	var conds []string
 	for _, c := range st.Conditions {
@@ -74,7 +72,7 @@ func replicaSetStatus(st appsv1.ReplicaSetStatus) string {
 	}
 	return detail("replicas", st.Replicas, "fullyLabeledReplicas", st.FullyLabeledReplicas, "readyReplicas", st.ReadyReplicas,
 		"availableReplicas", st.AvailableReplicas, "observedGeneration", st.ObservedGeneration, "terminatingReplicas", term,
-		"conditions", conditions(conds...))
+		"conditions", strings.Join(conds, ","))
 }
 
 // deploymentStatus compares the Available condition and leaves Progressing out: the model
@@ -94,7 +92,7 @@ func deploymentStatus(st appsv1.DeploymentStatus, revision string) string {
 	}
 	return detail("replicas", st.Replicas, "updatedReplicas", st.UpdatedReplicas, "readyReplicas", st.ReadyReplicas,
 		"availableReplicas", st.AvailableReplicas, "unavailableReplicas", st.UnavailableReplicas,
-		"observedGeneration", st.ObservedGeneration, "collisionCount", cc, "conditions", conditions(conds...), "revision", revision)
+		"observedGeneration", st.ObservedGeneration, "collisionCount", cc, "conditions", strings.Join(conds, ","), "revision", revision)
 }
 
 // jobStatus leaves out status.terminating (JobPodReplacementPolicy) and the interim
@@ -115,7 +113,7 @@ func jobStatus(st batchv1.JobStatus) string {
 	}
 	return detail("active", st.Active, "ready", deref(st.Ready), "succeeded", st.Succeeded, "failed", st.Failed,
 		"uncountedSucceeded", us, "uncountedFailed", uf,
-		"completedIndexes", st.CompletedIndexes, "conditions", conditions(conds...),
+		"completedIndexes", st.CompletedIndexes, "conditions", strings.Join(conds, ","),
 		"startTime", st.StartTime != nil, "completionTime", st.CompletionTime != nil)
 }
 
@@ -290,12 +288,17 @@ func FromModel(w *datastore.Write) Write {
 	return Write{Verb: "unknown", Resource: res, Name: name}
 }
 
-// viewDetail gives the detail of a write's object as view v has it, converted.
-func viewDetail(v *cluster.Cluster) func(Write) (string, bool) {
+// viewDetail gives the detail of a write's object as view v has it, converted, and passed
+// through translate (the model's names to upstream's; nil for none).
+func viewDetail(v *cluster.Cluster, translate func(string) string) func(Write) (string, bool) {
 	return func(w Write) (string, bool) {
 		for _, o := range v.Objects() {
 			if o.Kind().Resource() == w.Resource && o.Meta().Name == w.Name {
-				return objectDetail(convert.Object(o), strings.HasSuffix(w.Verb, "/status")), true
+				d := objectDetail(convert.Object(o), strings.HasSuffix(w.Verb, "/status"))
+				if translate != nil {
+					d = translate(d)
+				}
+				return d, true
 			}
 		}
 		return "", false

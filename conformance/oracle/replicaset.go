@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	_ "unsafe" // for go:linkname
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -145,7 +146,7 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 	ctx := klog.NewContext(context.Background(), klog.Background())
 	rsInf, podInf := f.factory.Apps().V1().ReplicaSets(), f.factory.Core().V1().Pods()
 	rsc := replicaset.NewBaseController(klog.Background(), rsInf, podInf, f.client, 500,
-		corev1SchemeGV, "replicaset_controller", "replicaset",
+		appsv1.SchemeGroupVersion.WithKind("ReplicaSet"), "replicaset_controller", "replicaset",
 		controller.RealPodControl{KubeClient: f.client, Recorder: &record.FakeRecorder{}}, nil,
 		replicaset.DefaultReplicaSetControllerFeatures())
 	if err := f.fill(v); err != nil {
@@ -156,7 +157,7 @@ func ReplicaSet(v *cluster.Cluster, name string) (Outcome, error) {
 	// An error ends the sync after the writes it tried, which are compared as any.
 	err := syncReplicaSet(rsc, ctx, convert.Namespace+"/"+name)
 	ws := f.writes()
-	o := syncError(Compare(model, Runs(ws), viewDetail(v)), err, len(ws))
+	o := syncError(Compare(model, Runs(ws), viewDetail(v, nil)), err, len(ws))
 	if o.Deviation == "delete pods: another object" && tied(v, model.Name, o.Upstream[0], replicaSetRank(v, rs)) {
 		o.Agree, o.Tie, o.Deviation = true, true, ""
 	}

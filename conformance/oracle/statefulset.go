@@ -141,8 +141,5 @@ func StatefulSet(v *cluster.Cluster, name string) (Outcome, error) {
 	defer shutDown(ssc)
 	err = syncStatefulSetKey(ssc, ctx, convert.Namespace+"/"+name)
 	ws := f.writes()
-	return syncError(Compare(model, Runs(ws), func(w Write) (string, bool) {
-		d, ok := viewDetail(v)(w)
-		return rn.replace(d), ok
-	}), err, len(ws)), nil
+	return syncError(Compare(model, Runs(ws), viewDetail(v, rn.replace)), err, len(ws)), nil
 }
