@@ -8,6 +8,9 @@
 //	themelios replay LINK
 //	themelios matrix [flags]
 //	themelios serve [flags]
+//	themelios controller-manager [flags]
+//	themelios monitor [flags]
+//	themelios apply SCENARIO|FILE [flags]
 //
 // Run "themelios help" for the flags. Exit status: 0 every property as expected, 1 a property
 // was violated (check; replay: the trace ends in a violation), 2 bad input or usage; each
@@ -21,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 )
 
 const usage = `themelios: a model checker for orchestration control planes.
@@ -34,6 +38,9 @@ Usage:
   themelios replay LINK             replay a playground permalink's trace in the terminal
   themelios matrix [flags]          check every scenario under every consistency level
   themelios serve [flags]           serve the playground (built by make site)
+  themelios controller-manager      run the model's controllers on a real cluster (client-go)
+  themelios monitor [flags]         watch a real cluster for the model's safety properties
+  themelios apply SCENARIO|FILE     put a scenario's objects on a real cluster
   themelios help [COMMAND]          show help
 
 Exit status: 0 every property as expected, 1 a property was violated (check; replay: the trace
@@ -46,7 +53,7 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -88,6 +95,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return matrix(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "controller-manager":
+		return controllerManager(ctx, args[1:], stdout, stderr)
+	case "monitor":
+		return monitorCmd(ctx, args[1:], stdout, stderr)
+	case "apply":
+		return applyCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] != "help" {
 			return run(ctx, []string{args[1], "-h"}, stdout, stderr)
@@ -95,7 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	return fail(stderr, "unknown command %q (want list, check, graph, new, validate, replay, matrix, serve or help)", args[0])
+	return fail(stderr, "unknown command %q (want list, check, graph, new, validate, replay, matrix, serve, controller-manager, monitor, apply or help)", args[0])
 }
 
 // fail prints a one-line error and returns the usage exit status.

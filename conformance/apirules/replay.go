@@ -30,7 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/orchestration"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/conformance/oracle"
 	"github.com/themelios/themelios/conformance/views"
 	"github.com/themelios/themelios/models/cluster"

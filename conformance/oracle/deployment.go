@@ -13,7 +13,7 @@ import (
 	"k8s.io/kubernetes/pkg/controller"
 	"k8s.io/kubernetes/pkg/controller/deployment"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"

@@ -8,7 +8,7 @@ import (
 	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/pkg/controller/job"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 )

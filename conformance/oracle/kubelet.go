@@ -9,7 +9,7 @@ import (
 	_ "k8s.io/kubernetes/pkg/kubelet" // getPhase
 	"k8s.io/kubernetes/pkg/kubelet/status"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
 )

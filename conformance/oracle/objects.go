@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	k8stesting "k8s.io/client-go/testing"
 
-	"github.com/themelios/themelios/conformance/convert"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
 )

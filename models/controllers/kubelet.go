@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -185,3 +186,27 @@ func Exits(p *cluster.Pod) []Exit {
 
 // String names the kubelet as in traces.
 func (k Kubelet) String() string { return fmt.Sprintf("kubelet/%s", k.Template.Name) }
+
+// ApplyContainers returns a kubelet's containers after an intent (copying, never modifying).
+func ApplyContainers(cs []Container, in Intent) []Container {
+	if in.Run == nil && in.Stop == nil && in.Report == nil {
+		return cs
+	}
+	out := make([]Container, 0, len(cs)+1)
+	for _, c := range cs {
+		if in.Stop != nil && c.Pod == in.Stop.Pod && c.UID == in.Stop.UID {
+			continue
+		}
+		if in.Report != nil && c.Pod == in.Report.Pod && c.UID == in.Report.UID {
+			c.Reported = true
+		}
+		out = append(out, c)
+	}
+	if in.Run != nil {
+		out = append(out, *in.Run)
+		sort.Slice(out, func(i, j int) bool {
+			return out[i].Pod < out[j].Pod || out[i].Pod == out[j].Pod && out[i].UID < out[j].UID
+		})
+	}
+	return out
+}

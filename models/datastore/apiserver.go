@@ -81,7 +81,8 @@ type rejection struct {
 	cause       cause
 	kind        cluster.Kind
 	name, node  string
-	have, found int64 // resourceVersions: the object's, the one the write sent
+	have, found int64  // resourceVersions: the object's, the one the write sent
+	message     string // a real API server's message (Refused)
 }
 
 type cause uint8
@@ -98,6 +99,7 @@ const (
 	terminating
 	alreadyBound
 	podDeleting
+	refused
 )
 
 // OK reports whether the write was accepted.
@@ -127,6 +129,8 @@ func (o Outcome) Reason() string {
 		return fmt.Sprintf("pod %q is already assigned to node %q", w.name, w.node)
 	case podDeleting:
 		return fmt.Sprintf("pod %q is being deleted", w.name)
+	case refused:
+		return w.message
 	}
 	return ""
 }
@@ -145,6 +149,12 @@ func (o Outcome) String() string {
 		return "422 Invalid: " + o.Reason()
 	}
 	return fmt.Sprintf("%d: %s", o.Code, o.Reason())
+}
+
+// Refused is the outcome of a write a real API server rejected with HTTP status code and
+// message (for the sentences of a live controller, package kube/manager).
+func Refused(code int, message string) Outcome {
+	return Outcome{Code: code, why: rejection{cause: refused, message: message}}
 }
 
 func reject(code int, why rejection) Outcome {

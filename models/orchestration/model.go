@@ -146,6 +146,9 @@ type Model struct {
 	// unlisted are the monitor's bits of properties the configuration does not list (the
 	// create properties with expectations off): not recorded, so that they split no states.
 	unlisted Monitor
+	// everything makes an Observer's model list the properties of every workload controller
+	// and the fit properties, whatever its configuration holds (has, limited).
+	everything bool
 }
 
 // New validates cfg and builds the model.
@@ -228,6 +231,9 @@ func (m *Model) ActionGroup(a Action) checker.ActionGroup {
 
 // has reports whether the initial cluster has an object of one of the kinds.
 func (m *Model) has(kinds ...cluster.Kind) bool {
+	if m.everything {
+		return true
+	}
 	for _, o := range m.cfg.Objects {
 		for _, k := range kinds {
 			if o.Kind() == k {
@@ -613,7 +619,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 				applied.Report = nil // reported only once the phase is written
 			}
 		}
-		loc.Containers = applyContainers(loc.Containers, applied)
+		loc.Containers = controllers.ApplyContainers(loc.Containers, applied)
 		if ef.intent.Expects && ef.outcome.OK() && m.cfg.Expectations != ExpectationsOff && ns.Store.Latest().Number != s.Store.Latest().Number {
 			loc.Expect = loc.Expect.Add(ef.intent.Gate, ns.Store.Latest().Number)
 		}
@@ -728,30 +734,6 @@ func (m *Model) normalize(s *State) {
 			s.Local[i].Scheduler = st.Prune(readable[0], views)
 		}
 	}
-}
-
-// applyContainers returns a kubelet's containers after an intent (copying, never modifying).
-func applyContainers(cs []controllers.Container, in controllers.Intent) []controllers.Container {
-	if in.Run == nil && in.Stop == nil && in.Report == nil {
-		return cs
-	}
-	out := make([]controllers.Container, 0, len(cs)+1)
-	for _, c := range cs {
-		if in.Stop != nil && c.Pod == in.Stop.Pod && c.UID == in.Stop.UID {
-			continue
-		}
-		if in.Report != nil && c.Pod == in.Report.Pod && c.UID == in.Report.UID {
-			c.Reported = true
-		}
-		out = append(out, c)
-	}
-	if in.Run != nil {
-		out = append(out, *in.Run)
-		sort.Slice(out, func(i, j int) bool {
-			return out[i].Pod < out[j].Pod || out[i].Pod == out[j].Pod && out[i].UID < out[j].UID
-		})
-	}
-	return out
 }
 
 func containerIndex(cs []controllers.Container, pod string) int {

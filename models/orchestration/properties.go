@@ -72,6 +72,9 @@ func (m *Model) oneNodePerPod(s State) bool {
 // limited reports whether some node has a limit on its allocatable CPU or pods: the fit
 // properties are listed then.
 func (m *Model) limited() bool {
+	if m.everything {
+		return true
+	}
 	for _, n := range m.cfg.Kubelets {
 		if n.Status.AllocatableCPU > 0 || n.Status.AllocatablePods > 0 {
 			return true

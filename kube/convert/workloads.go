@@ -125,13 +125,26 @@ func claimSpec() corev1.PersistentVolumeClaimSpec {
 // stores it.
 func ControllerRevision(r *cluster.ControllerRevision) *appsv1.ControllerRevision {
 	t := Template(r.Template)
-	raw, _ := runtime.DefaultUnstructuredConverter.ToUnstructured(&t)
-	raw["$patch"] = "replace"
-	data, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": raw}})
 	return &appsv1.ControllerRevision{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "ControllerRevision"},
-		ObjectMeta: Meta(&r.ObjectMeta), Data: runtime.RawExtension{Raw: data}, Revision: r.Revision,
+		ObjectMeta: Meta(&r.ObjectMeta), Data: RevisionData(&t), Revision: r.Revision,
 	}
+}
+
+// RevisionData is the data of a StatefulSet's ControllerRevision of template t: a patch that
+// replaces the set's template.
+func RevisionData(t *corev1.PodTemplateSpec) runtime.RawExtension {
+	raw, _ := runtime.DefaultUnstructuredConverter.ToUnstructured(t)
+	raw["$patch"] = "replace"
+	data, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": raw}})
+	return runtime.RawExtension{Raw: data}
+}
+
+// TemplateEqual reports whether the upstream template t is the model's m in what the model
+// keeps of a template.
+func TemplateEqual(t *corev1.PodTemplateSpec, m cluster.PodTemplate) bool {
+	mt := modelTemplate(t)
+	return mt.Equal(&m)
 }
 
 // PersistentVolumeClaim converts a claim (1Gi, ReadWriteOnce; Bound as its phase).
