@@ -130,7 +130,23 @@ func controllerManager(ctx context.Context, args []string, stdout, stderr io.Wri
 			host, _ := os.Hostname()
 			identity = fmt.Sprintf("%s_%s_%d", identity, host, os.Getpid())
 		}
+		// The simulated kubelets are nodes, not part of the controller manager: they run
+		// whether or not this instance leads.
+		nodes := cfg
+		nodes.Controllers, nodes.Scheduler, nodes.Name = []string{}, false, strings.TrimPrefix(*name+" nodes", " ")
+		cfg.Nodes = 0
+		errs := make(chan error, 1)
+		nodesCtx, stopNodes := context.WithCancel(ctx)
+		if nodes.Nodes > 0 {
+			go func() { errs <- manager.Run(nodesCtx, cs, nodes) }()
+		} else {
+			errs <- nil
+		}
 		err = manager.RunLeaderElected(ctx, cs, cfg, manager.Lease{Namespace: *leaseNS, Identity: identity})
+		stopNodes()
+		if nerr := <-errs; err == nil {
+			err = nerr
+		}
 	} else {
 		err = manager.Run(ctx, cs, cfg)
 	}

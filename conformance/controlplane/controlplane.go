@@ -28,6 +28,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // Version is the kube-apiserver version this package builds.
@@ -225,6 +227,17 @@ func (c *ControlPlane) Log(name string) string {
 // Config is a client configuration for the API server.
 func (c *ControlPlane) Config() *rest.Config {
 	return &rest.Config{Host: c.URL, BearerToken: c.Token, TLSClientConfig: rest.TLSClientConfig{Insecure: true}, QPS: 1000, Burst: 1000}
+}
+
+// Kubeconfig writes a kubeconfig file for the API server at path (its context's namespace
+// is ns, "" for default), for commands such as kubectl and themelios.
+func (c *ControlPlane) Kubeconfig(path, ns string) error {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["themelios"] = &clientcmdapi.Cluster{Server: c.URL, InsecureSkipTLSVerify: true}
+	cfg.AuthInfos["themelios"] = &clientcmdapi.AuthInfo{Token: c.Token}
+	cfg.Contexts["themelios"] = &clientcmdapi.Context{Cluster: "themelios", AuthInfo: "themelios", Namespace: ns}
+	cfg.CurrentContext = "themelios"
+	return clientcmd.WriteToFile(*cfg, path)
 }
 
 // Client is a clientset for the API server.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -503,10 +502,11 @@ func Code(err error) int {
 	return 0
 }
 
-// Message is the API server's message of a write's error, or the error.
+// Message is the API server's message of a write's error (its status code aside), or the
+// error.
 func Message(err error) string {
 	if s, ok := err.(apierrors.APIStatus); ok {
-		return strconv.Itoa(int(s.Status().Code)) + " " + string(s.Status().Reason) + ": " + s.Status().Message
+		return s.Status().Message
 	}
 	return err.Error()
 }

@@ -100,14 +100,14 @@ func Run(ctx context.Context, cs kubernetes.Interface, cfg Config) (Summary, err
 		return Summary{}, err
 	}
 	defer c.Shutdown()
-	// The initial lists arrive as adds: the first settled batch is the initial cluster.
-	time.Sleep(cfg.Settle)
-	mu.Lock()
-	initial := pending
-	pending = nil
-	mu.Unlock()
+	// The cluster as the informers listed it is the initial state; a change it already shows
+	// (the list's adds, or a later event that reached the store first) is not taken again.
+	initial, rev, err := c.View()
+	if err != nil {
+		return Summary{}, err
+	}
 	v := &verifier{cfg: cfg, ids: ids}
-	v.start(initial)
+	v.start(initial, rev)
 	tick := time.NewTicker(cfg.Settle / 4)
 	defer tick.Stop()
 	for {
@@ -145,6 +145,7 @@ type verifier struct {
 	cfg     Config
 	ids     *convert.Identities
 	o       *orchestration.Observer
+	initial *cluster.Cluster
 	docs    map[string]string
 	last    int64
 	changes int
@@ -152,21 +153,8 @@ type verifier struct {
 	found   []Violation
 }
 
-func (v *verifier) start(initial []change) {
-	var objs []cluster.Object
-	for _, ch := range initial {
-		if mo, err := convert.ModelObject(ch.obj, v.ids); err == nil && !ch.deleted {
-			objs = append(objs, mo)
-		}
-		v.last = max(v.last, ch.rev)
-	}
-	// The latest version of each object.
-	c := cluster.New()
-	for _, o := range objs {
-		if cur := c.Get(o.Kind(), o.Meta().Name); cur == nil || cur.Meta().ResourceVersion < o.Meta().ResourceVersion {
-			c = c.With(o)
-		}
-	}
+func (v *verifier) start(c *cluster.Cluster, rev int64) {
+	v.initial, v.last = c, rev
 	v.o = orchestration.NewObserver(c, v.last)
 	v.docs = map[string]string{}
 	var names []string
@@ -174,7 +162,10 @@ func (v *verifier) start(initial []change) {
 		v.docs[p.Name] = p.Doc
 		names = append(names, p.Name)
 	}
-	if !v.cfg.JSON {
+	if v.cfg.JSON {
+		b, _ := json.Marshal(map[string]any{"start": map[string]any{"namespace": v.cfg.Namespace, "revision": v.last, "objects": len(c.Objects()), "properties": names}})
+		fmt.Fprintln(v.cfg.Out, string(b))
+	} else {
 		fmt.Fprintf(v.cfg.Out, "watching namespace %s from revision %d (%d objects): %d properties\n", v.cfg.Namespace, v.last, len(c.Objects()), len(names))
 		for _, n := range names {
 			fmt.Fprintf(v.cfg.Out, "  %s\n", n)
@@ -190,6 +181,9 @@ func (v *verifier) observe(ch change) {
 	if err != nil {
 		fmt.Fprintf(v.cfg.Out, "skipped a change: %v\n", err)
 		return
+	}
+	if o := v.initial.Get(mo.Kind(), mo.Meta().Name); o != nil && o.Meta().ResourceVersion >= ch.rev {
+		return // the initial state shows it already
 	}
 	v.changes++
 	if ch.rev < v.last {
