@@ -173,7 +173,8 @@ func intOrString(v interface{ String() string }, set bool) string {
 
 // ModelObject converts an upstream object of one of the model's kinds into the model's, with
 // the identities of ids. It fails on another kind and on a resourceVersion that is not a
-// number.
+// number. Upstream's Job status has no observedGeneration: a Job's generation is taken as
+// observed. A template keeps what the model has of its pod (modelPodSpec).
 func ModelObject(o any, ids *Identities) (cluster.Object, error) {
 	switch o := o.(type) {
 	case *corev1.Pod:
