@@ -44,6 +44,7 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 	var (
 		runErr  error
 		lost    bool
+		led     bool
 		mu      sync.Mutex
 		stopped bool
 		running sync.WaitGroup // the controllers, started in a goroutine of le.Run
@@ -61,6 +62,7 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 					return
 				}
 				running.Add(1)
+				led = true
 				mu.Unlock()
 				defer running.Done()
 				m.logf("became the leader (lease %s/%s, identity %s)", l.Namespace, l.Name, l.Identity)
@@ -84,6 +86,9 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 	stopped = true
 	mu.Unlock()
 	running.Wait()
+	if !led {
+		m.logf("stopped without having led")
+	}
 	if lost {
 		return fmt.Errorf("lost the lease %s/%s", l.Namespace, l.Name)
 	}
