@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/conformance/oracle"
 	"github.com/themelios/themelios/conformance/views"
+	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
 )
 
