@@ -43,6 +43,16 @@ func connection(path, ns string) (*rest.Config, string, error) {
 		}
 	}
 	cfg.QPS, cfg.Burst = 50, 100
+	// Informers retry an unreachable server for ever: ask it its version first, briefly.
+	probe := rest.CopyConfig(cfg)
+	probe.Timeout = 10 * time.Second
+	dc, err := discovery.NewDiscoveryClientForConfig(probe)
+	if err == nil {
+		_, err = dc.ServerVersion()
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot reach the API server at %s: %v", cfg.Host, err)
+	}
 	return cfg, ns, nil
 }
 
@@ -106,15 +116,7 @@ func controllerManager(ctx context.Context, args []string, stdout, stderr io.Wri
 	if fs.NArg() > 0 {
 		return fail(stderr, "controller-manager takes no arguments, got %q", fs.Args())
 	}
-	rc, ns, err := connection(*kubeconfig, *namespace)
-	if err != nil {
-		return fail(stderr, "controller-manager: %v", err)
-	}
-	cs, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		return fail(stderr, "controller-manager: %v", err)
-	}
-	cfg := manager.Config{Namespace: ns, Scheduler: *sched, Nodes: *nodes, NodeCPU: *nodeCPU, NodePods: *nodePods,
+	cfg := manager.Config{Namespace: "default", Scheduler: *sched, Nodes: *nodes, NodeCPU: *nodeCPU, NodePods: *nodePods,
 		RunFor: *runFor, Resync: *resync, Log: stdout, Name: *name, Controllers: []string{}}
 	for c := range strings.SplitSeq(*ctrls, ",") {
 		if c = strings.TrimSpace(c); c != "" {
@@ -124,6 +126,15 @@ func controllerManager(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := cfg.Validate(); err != nil {
 		return fail(stderr, "controller-manager: %v", err)
 	}
+	rc, ns, err := connection(*kubeconfig, *namespace)
+	if err != nil {
+		return fail(stderr, "controller-manager: %v", err)
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return fail(stderr, "controller-manager: %v", err)
+	}
+	cfg.Namespace = ns
 	if *elect {
 		identity := *name
 		if identity != "" {

@@ -669,3 +669,42 @@ func TestHelpStatesExitStatuses(t *testing.T) {
 		t.Errorf("themelios help does not state the exit statuses")
 	}
 }
+
+// The live commands fail fast, in one line, on what they are given: unknown controllers, a
+// missing kubeconfig, an unreachable API server (no informer retrying for ever), a target that
+// is neither a scenario nor a file, a file without objects.
+func TestLiveCommandsBadInput(t *testing.T) {
+	dir := t.TempDir()
+	// A kubeconfig whose server refuses connections (port 1 on loopback).
+	unreachable := filepath.Join(dir, "kubeconfig")
+	os.WriteFile(unreachable, []byte("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: \"https://127.0.0.1:1\"}\n"+
+		"users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n"), 0o600)
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("# nothing\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"controller-manager", "--controllers", "replicaset-controller,frobnicator", "--kubeconfig", unreachable}, `unknown controller "frobnicator"`},
+		{[]string{"controller-manager", "--nodes", "-1", "--kubeconfig", unreachable}, "must not be negative"},
+		{[]string{"controller-manager", "--kubeconfig", filepath.Join(dir, "nope")}, "kubeconfig"},
+		{[]string{"controller-manager", "--kubeconfig", unreachable}, "cannot reach the API server at https://127.0.0.1:1"},
+		{[]string{"monitor", "--kubeconfig", unreachable}, "cannot reach the API server"},
+		{[]string{"monitor", "--settle", "0s", "--kubeconfig", unreachable}, "--settle must be positive"},
+		{[]string{"apply", "no/such-scenario", "--kubeconfig", unreachable}, "neither a built-in scenario"},
+		{[]string{"apply", empty, "--kubeconfig", unreachable}, "no objects to apply"},
+		{[]string{"apply", "--kubeconfig", unreachable}, "apply takes one SCENARIO or FILE"},
+		{[]string{"apply", "replicaset/spec-replicas-change", "--kubeconfig", unreachable}, "cannot reach the API server"},
+	} {
+		code, out, errOut := runCLI(tc.args...)
+		if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q: want exit 2 and one line with %q", tc.args, code, out, errOut, tc.want)
+		}
+	}
+	for _, cmd := range []string{"controller-manager", "monitor", "apply"} {
+		code, out, _ := runCLI("help", cmd)
+		if code != exitOK || !strings.Contains(out, "-kubeconfig") || !strings.Contains(out, "Exit status") {
+			t.Errorf("help %s: exit %d\n%s", cmd, code, out)
+		}
+	}
+}
