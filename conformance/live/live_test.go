@@ -333,9 +333,10 @@ func TestScenarios(t *testing.T) {
 	})
 }
 
-// Two controller managers on one namespace: without leader election both act, and the monitor
-// reports what it sees (the test asserts only that the ReplicaSet ends at its replicas); with
-// it exactly one leads, and the monitor sees no violation.
+// Two controller managers on one namespace, a ReplicaSet scaled from 2 to 6: without leader
+// election both act, and the monitor reports what it sees (the test asserts only that the
+// ReplicaSet ends at its replicas); with it exactly one leads, and the monitor sees no
+// violation.
 func TestTwoManagers(t *testing.T) {
 	h := start(t)
 	for _, elect := range []bool{false, true} {
@@ -356,8 +357,9 @@ func TestTwoManagers(t *testing.T) {
 				// The nodes are the leader's: wait for a leader, then judge by the pods.
 				time.Sleep(time.Second)
 			}
-			h.kubectlIn(ns, "scale", "replicaset/web", "--replicas=3")
-			out := h.eventually(ns, 2*time.Minute, "3 Running pods", func(s string) bool { return running(s, "") == 3 && len(podLines(s)) == 3 }, "get", "pods", "-l", "app=web", podColumns)
+			// A scale-up by several pods gives both managers creates to race on.
+			h.kubectlIn(ns, "scale", "replicaset/web", "--replicas=6")
+			out := h.eventually(ns, 2*time.Minute, "6 Running pods and no other", func(s string) bool { return running(s, "") == 6 && len(podLines(s)) == 6 }, "get", "pods", "-l", "app=web", podColumns)
 			t.Logf("pods:\n%s", out)
 			s := h.finish(mon, cms)
 			leaders := 0
@@ -370,7 +372,11 @@ func TestTwoManagers(t *testing.T) {
 			for _, cm := range cms {
 				creates += len(regexp.MustCompile(`replicaset-controller read revision \d+ and created pod`).FindAllString(cm.output(), -1))
 			}
-			t.Logf("%s: %d pods created in all, %d leaders; the monitor observed %d changes and %d violations", name, creates, leaders, s.Changes, len(s.Violations))
+			deletes := 0
+			for _, cm := range cms {
+				deletes += len(regexp.MustCompile(`replicaset-controller read revision \d+ and asked to delete pod`).FindAllString(cm.output(), -1))
+			}
+			t.Logf("%s: %d pods created and %d deleted in all, %d leaders; the monitor observed %d changes and %d violations", name, creates, deletes, leaders, s.Changes, len(s.Violations))
 			for _, v := range s.Violations {
 				b, _ := json.Marshal(v)
 				t.Logf("  monitor: %s", b)
