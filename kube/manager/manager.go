@@ -95,12 +95,12 @@ type Manager struct {
 	loops  []*loop
 }
 
-// loop is one controller: sync makes one round of its writes and reports whether any was
-// accepted.
+// loop is one controller: sync makes one round of its writes and reports whether one was
+// accepted (acted) and whether one was rejected (failed).
 type loop struct {
 	name string
 	kick chan struct{}
-	sync func(ctx context.Context) bool
+	sync func(ctx context.Context) (acted, failed bool)
 }
 
 // Run runs the controllers of cfg on the cluster of cs until ctx is done; it returns nil then,
@@ -165,14 +165,15 @@ func (m *Manager) names() []string {
 	return out
 }
 
-func (m *Manager) add(name string, sync func(context.Context) bool) *loop {
+func (m *Manager) add(name string, sync func(context.Context) (bool, bool)) *loop {
 	l := &loop{name: name, kick: make(chan struct{}, 1), sync: sync}
 	m.loops = append(m.loops, l)
 	return l
 }
 
 // run drives loop l: a round after each kick or resync, then again while rounds make
-// progress; after a round whose writes were all rejected it backs off (up to 10 s).
+// progress; after a round whose writes were all rejected it backs off (100 ms, doubling up to
+// 10 s, until a round makes progress or has nothing to do).
 func (m *Manager) run(ctx context.Context, l *loop) {
 	tick := time.NewTicker(m.cfg.Resync)
 	defer tick.Stop()
@@ -184,16 +185,22 @@ func (m *Manager) run(ctx context.Context, l *loop) {
 		case <-l.kick:
 		case <-tick.C:
 		}
-		for ctx.Err() == nil && l.sync(ctx) {
-			backoff = 0
-		}
-		if ctx.Err() == nil {
+		for ctx.Err() == nil {
+			acted, failed := l.sync(ctx)
+			if acted {
+				backoff = 0
+				continue
+			}
+			if !failed {
+				backoff = 0
+				break
+			}
 			backoff = min(max(2*backoff, 100*time.Millisecond), 10*time.Second)
 			select {
 			case <-ctx.Done():
-				return
 			case <-time.After(backoff):
 			}
+			break
 		}
 	}
 }
@@ -255,13 +262,12 @@ func (m *Manager) write(ctx context.Context, name string, read int64, in control
 
 // workloadSync is the round of a workload controller or pod GC: every intent of its
 // reconcile of the view (one per object it syncs), each made in turn.
-func (m *Manager) workloadSync(r orchestration.Reconciler) func(context.Context) bool {
-	return func(ctx context.Context) bool {
+func (m *Manager) workloadSync(r orchestration.Reconciler) func(context.Context) (bool, bool) {
+	return func(ctx context.Context) (acted, failed bool) {
 		v, rev, ok := m.view(r.Name)
 		if !ok {
-			return false
+			return false, true
 		}
-		progress := false
 		for _, in := range r.Reconcile(v) {
 			// Pod GC deletes an orphan only once a live read says its node is gone.
 			x := &in
@@ -273,31 +279,36 @@ func (m *Manager) workloadSync(r orchestration.Reconciler) func(context.Context)
 				}
 				break
 			}
-			if x != nil && m.write(ctx, r.Name, rev, *x) {
-				progress = true
+			if x == nil {
+				continue
+			}
+			if m.write(ctx, r.Name, rev, *x) {
+				acted = true
+			} else {
+				failed = true
 			}
 		}
-		return progress
+		return acted, failed
 	}
 }
 
 // schedulerSync is the scheduler's round: one binding, its queue kept between rounds (a pod
 // whose binding failed goes to the back).
-func (m *Manager) schedulerSync() func(context.Context) bool {
+func (m *Manager) schedulerSync() func(context.Context) (bool, bool) {
 	var st controllers.SchedulerState
-	return func(ctx context.Context) bool {
+	return func(ctx context.Context) (bool, bool) {
 		v, rev, ok := m.view("scheduler")
 		if !ok {
-			return false
+			return false, true
 		}
 		in := controllers.Scheduler{}.ReconcileQueue(v, st)
 		if len(in) == 0 {
-			return false
+			return false, false
 		}
 		accepted := m.write(ctx, "scheduler", rev, in[0])
 		// The write was waited for: no view from now on predates it (nothing assumed).
 		st = st.Next(v, in[0], accepted, math.MaxInt64).At(math.MaxInt64)
-		return accepted
+		return accepted, !accepted
 	}
 }
 
@@ -311,18 +322,18 @@ type kubelet struct {
 	running []controllers.Container
 }
 
-func (k *kubelet) sync(ctx context.Context) bool {
+func (k *kubelet) sync(ctx context.Context) (acted, failed bool) {
 	name := k.k.String()
 	v, rev, ok := k.m.view(name)
 	if !ok {
-		return false
+		return false, true
 	}
 	k.mu.Lock()
 	running := k.running
 	k.mu.Unlock()
-	progress := false
 	for _, in := range k.k.Reconcile(v, running) {
 		accepted := k.m.write(ctx, name, rev, in)
+		acted, failed = acted || accepted, failed || !accepted
 		applied := in
 		if !accepted {
 			if in.Write != nil && in.Write.Verb == datastore.Create {
@@ -330,7 +341,6 @@ func (k *kubelet) sync(ctx context.Context) bool {
 			}
 			applied.Report = nil // reported only once the phase is written
 		}
-		progress = progress || accepted
 		k.mu.Lock()
 		k.running = controllers.ApplyContainers(k.running, applied)
 		k.mu.Unlock()
@@ -340,7 +350,7 @@ func (k *kubelet) sync(ctx context.Context) bool {
 			}
 		}
 	}
-	return progress
+	return acted, failed
 }
 
 // exitOf is how pod p's containers end (ExitAnnotation).
