@@ -195,8 +195,8 @@ func monitorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if fs.NArg() > 0 {
 		return fail(stderr, "monitor takes no arguments, got %q", fs.Args())
 	}
-	if *settle <= 0 {
-		return fail(stderr, "monitor: --settle must be positive")
+	if *settle < time.Millisecond {
+		return fail(stderr, "monitor: --settle must be at least 1ms")
 	}
 	rc, ns, err := connection(*kubeconfig, *namespace)
 	if err != nil {

@@ -690,7 +690,7 @@ func TestLiveCommandsBadInput(t *testing.T) {
 		{[]string{"controller-manager", "--kubeconfig", filepath.Join(dir, "nope")}, "kubeconfig"},
 		{[]string{"controller-manager", "--kubeconfig", unreachable}, "cannot reach the API server at https://127.0.0.1:1"},
 		{[]string{"monitor", "--kubeconfig", unreachable}, "cannot reach the API server"},
-		{[]string{"monitor", "--settle", "0s", "--kubeconfig", unreachable}, "--settle must be positive"},
+		{[]string{"monitor", "--settle", "0s", "--kubeconfig", unreachable}, "--settle must be at least 1ms"},
 		{[]string{"apply", "no/such-scenario", "--kubeconfig", unreachable}, "neither a built-in scenario"},
 		{[]string{"apply", empty, "--kubeconfig", unreachable}, "no objects to apply"},
 		{[]string{"apply", "--kubeconfig", unreachable}, "apply takes one SCENARIO or FILE"},

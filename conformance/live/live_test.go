@@ -23,6 +23,7 @@ import (
 
 	"github.com/themelios/themelios/conformance/controlplane"
 	"github.com/themelios/themelios/kube/monitor"
+	"github.com/themelios/themelios/models/orchestration"
 )
 
 // harness is a control plane, the themelios binary and kubectl.
@@ -201,19 +202,34 @@ func summary(t *testing.T, out string) monitor.Summary {
 	return *s.Summary
 }
 
+// startMonitor starts a monitor (--json) on namespace ns and waits for its start line.
+func (h *harness) startMonitor(ns, name string) *proc {
+	h.t.Helper()
+	mon := h.run(name, "monitor", "--namespace", ns, "--json")
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.HasPrefix(mon.output(), `{"start":`) {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("%s did not start within 30 s:\n%s", name, mon.output())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return mon
+}
+
+// kubectlStdin runs kubectl in namespace ns with stdin.
+func (h *harness) kubectlStdin(ns, stdin string, args ...string) (string, error) {
+	cmd := exec.CommandContext(h.ctx, h.kubectl, append([]string{"--kubeconfig", h.kubeconfig, "--namespace", ns}, args...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
 // scenarioRun starts a monitor and a controller manager on namespace ns, applies target, and
 // returns them.
 func (h *harness) scenarioRun(ns, target string, managers ...[]string) (mon *proc, cms []*proc) {
 	h.t.Helper()
 	h.kubectlIn("default", "create", "namespace", ns)
-	mon = h.run("monitor", "monitor", "--namespace", ns, "--json")
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.HasPrefix(mon.output(), `{"start":`) {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("the monitor did not start within 30 s:\n%s", mon.output())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	mon = h.startMonitor(ns, "monitor")
 	for i, extra := range managers {
 		cms = append(cms, h.run(fmt.Sprintf("controller-manager %d", i+1), append([]string{"controller-manager", "--namespace", ns}, extra...)...))
 	}
@@ -244,11 +260,11 @@ func (h *harness) finish(mon *proc, cms []*proc) monitor.Summary {
 }
 
 // finishClean is finish, for a run in which the monitor must observe the changes (at least
-// ten) and no violation.
+// ten, none late) and no violation.
 func (h *harness) finishClean(mon *proc, cms []*proc) {
 	h.t.Helper()
-	if s := h.finish(mon, cms); len(s.Violations) != 0 || s.Changes < 10 {
-		h.t.Errorf("monitor: %d changes, violations %+v", s.Changes, s.Violations)
+	if s := h.finish(mon, cms); len(s.Violations) != 0 || s.Changes < 10 || s.Late != 0 {
+		h.t.Errorf("monitor: %d changes (%d late), violations %+v", s.Changes, s.Late, s.Violations)
 	}
 }
 
@@ -266,7 +282,28 @@ func TestScenarios(t *testing.T) {
 		out := h.eventually(ns, time.Minute, "3 Running pods after a scale to 3", func(s string) bool { return running(s, "") == 3 && len(podLines(s)) == 3 }, "get", "pods", "-l", "app=web", podColumns)
 		t.Logf("pods:\n%s", out)
 		h.eventually(ns, time.Minute, "the status says 3 ready", func(s string) bool { return s == "3 3" }, "get", "replicaset/web", "-o=jsonpath={.status.replicas} {.status.readyReplicas}")
-		h.finishClean(mon, cms)
+		// A second monitor starts on the populated namespace; then someone else creates a pod
+		// for the full ReplicaSet (as a second controller would): both monitors report it, and
+		// the ReplicaSet controller deletes a pod.
+		late := h.startMonitor(ns, "monitor 2")
+		uid := h.kubectlIn(ns, "get", "replicaset/web", "-o=jsonpath={.metadata.uid}")
+		extra := fmt.Sprintf(`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"extra","labels":{"app":"web"},`+
+			`"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web","uid":%q,"controller":true}]},`+
+			`"spec":{"containers":[{"name":"web","image":"web:1"}]}}`, uid)
+		if out, err := h.kubectlStdin(ns, extra, "create", "-f", "-"); err != nil {
+			t.Fatalf("kubectl create: %v\n%s", err, out)
+		}
+		h.eventually(ns, time.Minute, "3 Running pods again", func(s string) bool { return running(s, "") == 3 && len(podLines(s)) == 3 }, "get", "pods", "-l", "app=web", podColumns)
+		if !strings.Contains(cms[0].output(), "replicaset-controller read revision") || !strings.Contains(cms[0].output(), "asked to delete pod") {
+			t.Errorf("the ReplicaSet controller did not delete the extra pod")
+		}
+		late.stop(t)
+		t.Logf("monitor 2:\n%s", late.output())
+		for i, s := range []monitor.Summary{h.finish(mon, cms), summary(t, late.output())} {
+			if len(s.Violations) != 1 || s.Violations[0].Property != orchestration.ReplicaSetCreates || s.Violations[0].Change != "create pod extra" || s.Late != 0 {
+				t.Errorf("monitor %d: %d changes (%d late), violations %+v; want the extra pod's create, on time", i+1, s.Changes, s.Late, s.Violations)
+			}
+		}
 	})
 
 	t.Run("deployment/rolling-update", func(t *testing.T) {
@@ -350,10 +387,6 @@ func TestTwoManagers(t *testing.T) {
 			first := append(append([]string{"--name", "a"}, managerFlags...), extra...)
 			second := append([]string{"--name", "b", "--scheduler"}, extra...)
 			mon, cms := h.scenarioRun(ns, "replicaset/spec-replicas-change", first, second)
-			if elect {
-				// The nodes are the leader's: wait for a leader, then judge by the pods.
-				time.Sleep(time.Second)
-			}
 			// A scale-up by several pods gives both managers creates to race on.
 			h.kubectlIn(ns, "scale", "replicaset/web", "--replicas=6")
 			out := h.eventually(ns, 2*time.Minute, "6 Running pods and no other", func(s string) bool { return running(s, "") == 6 && len(podLines(s)) == 6 }, "get", "pods", "-l", "app=web", podColumns)

@@ -359,14 +359,39 @@ func TestWaitSeen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.RV == 0 || !f.cache.WaitSeen(cluster.KindReplicaSet, res.RV, 5*time.Second) {
+	if res.RV == 0 || !f.cache.WaitSeen(context.Background(), cluster.KindReplicaSet, res.RV, 5*time.Second) {
 		t.Fatalf("the informer did not deliver revision %d", res.RV)
 	}
 	f.read()
 	if got := f.view.Get(cluster.KindReplicaSet, "web").(*cluster.ReplicaSet).Spec.Replicas; got != 4 {
 		t.Errorf("the view after the wait has replicas %d", got)
 	}
-	if f.cache.WaitSeen(cluster.KindReplicaSet, 1<<40, 50*time.Millisecond) {
+	if f.cache.WaitSeen(context.Background(), cluster.KindReplicaSet, 1<<40, 50*time.Millisecond) {
 		t.Error("WaitSeen reported a revision never written")
+	}
+}
+
+// A pod the model stamped out of a template the owner no longer has (a user changed it since
+// the model read it) is sent as the model made it, not with the owner's new template.
+func TestCreateAfterTheTemplateChanged(t *testing.T) {
+	f := newFixture(t, replicaSet())
+	intents := controllers.ReplicaSetController{}.Reconcile(f.view)
+	rs, _ := f.cs.AppsV1().ReplicaSets(ns).Get(context.Background(), "web", metav1.GetOptions{})
+	rs.Spec.Template.Spec.Containers[0].Image = "web:2"
+	updated, err := f.cs.AppsV1().ReplicaSets(ns).Update(context.Background(), rs, metav1.UpdateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, _ := convert.ParseResourceVersion(updated.ResourceVersion)
+	if !f.cache.WaitSeen(context.Background(), cluster.KindReplicaSet, rv, 5*time.Second) {
+		t.Fatal("the informer did not deliver the template change")
+	}
+	res, err := f.w.Send(context.Background(), *intents[0].Write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := f.cs.CoreV1().Pods(ns).Get(context.Background(), res.Name, metav1.GetOptions{})
+	if len(p.Spec.Containers) != 1 || p.Spec.Containers[0].Image != "web:1" {
+		t.Errorf("containers %+v, want the model's one container of web:1", p.Spec.Containers)
 	}
 }

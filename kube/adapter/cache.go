@@ -101,12 +101,22 @@ func (c *Cache) observe(k cluster.Kind, o any, deleted bool) {
 	}
 }
 
-// Start starts the informers and waits for their first lists (or ctx's end: an error).
+// SyncTimeout is how long Start waits for the informers' first lists.
+const SyncTimeout = time.Minute
+
+// Start starts the informers and waits for their first lists. It fails when ctx ends first
+// (ctx's error) or when a list has not come within SyncTimeout (a kind the credentials may not
+// list or watch, say: the informers would retry for ever).
 func (c *Cache) Start(ctx context.Context) error {
 	c.factory.Start(ctx.Done())
-	for k, ok := range c.factory.WaitForCacheSync(ctx.Done()) {
+	wait, cancel := context.WithTimeout(ctx, SyncTimeout)
+	defer cancel()
+	for t, ok := range c.factory.WaitForCacheSync(wait.Done()) {
 		if !ok {
-			return fmt.Errorf("the %s informer did not sync: %v", k, ctx.Err())
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("the %v informer did not sync within %v: can these credentials list and watch it?", t, SyncTimeout)
 		}
 	}
 	return nil
@@ -126,25 +136,27 @@ func (c *Cache) Seen(k cluster.Kind) int64 {
 }
 
 // WaitSeen waits until the informer of kind k has delivered resourceVersion rv or a later one
-// (so that its store reflects a write that made rv), for at most d; it reports whether it has.
-func (c *Cache) WaitSeen(k cluster.Kind, rv int64, d time.Duration) bool {
-	return c.wait(d, func() bool { return c.seen[k] >= rv })
+// (so that its store reflects a write that made rv), for at most d or until ctx ends; it
+// reports whether it has.
+func (c *Cache) WaitSeen(ctx context.Context, k cluster.Kind, rv int64, d time.Duration) bool {
+	return c.wait(ctx, d, func() bool { return c.seen[k] >= rv })
 }
 
 // WaitGone waits until the informer of kind k has delivered the delete of name, for at most
-// d; it reports whether it has.
-func (c *Cache) WaitGone(k cluster.Kind, name string, d time.Duration) bool {
-	return c.wait(d, func() bool { return c.gone[k.String()+"/"+name] })
+// d or until ctx ends; it reports whether it has.
+func (c *Cache) WaitGone(ctx context.Context, k cluster.Kind, name string, d time.Duration) bool {
+	return c.wait(ctx, d, func() bool { return c.gone[k.String()+"/"+name] })
 }
 
-func (c *Cache) wait(d time.Duration, done func() bool) bool {
-	deadline := time.Now().Add(d)
-	timer := time.AfterFunc(d, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
-	defer timer.Stop()
+func (c *Cache) wait(ctx context.Context, d time.Duration, done func() bool) bool {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
+	defer stop()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for !done() {
-		if !time.Now().Before(deadline) {
+		if ctx.Err() != nil {
 			return false
 		}
 		c.cond.Wait()

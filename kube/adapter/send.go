@@ -18,6 +18,7 @@ import (
 
 	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
 )
 
@@ -170,23 +171,55 @@ func (wr *Writer) real(o cluster.Object) (runtime.Object, metav1.Object, error) 
 	return ro, m, nil
 }
 
-// ownerTemplate returns the pod template of o's controller as the cache holds it, if o has one.
+// ownerTemplate returns the pod template, as the cache holds it, that o (a pod or a
+// ReplicaSet the model creates) was stamped out of: its controller's template when it makes
+// what the model made (a template may have changed since the model read it), or, for a
+// StatefulSet's pod, the ControllerRevision its revision label names. It reports false when
+// none does: the model's own conversion is sent then.
 func (wr *Writer) ownerTemplate(o cluster.Object) (*corev1.PodTemplateSpec, bool) {
 	ref, ok := o.Meta().ControllerRef()
 	if !ok {
 		return nil, false
 	}
+	var candidates []*corev1.PodTemplateSpec
 	switch owner := wr.cache.Get(ref.Kind, wr.ns, ref.Name).(type) {
 	case *appsv1.ReplicaSet:
-		return owner.Spec.Template.DeepCopy(), true
+		candidates = append(candidates, &owner.Spec.Template)
 	case *appsv1.Deployment:
-		return owner.Spec.Template.DeepCopy(), true
+		candidates = append(candidates, &owner.Spec.Template)
 	case *appsv1.StatefulSet:
-		return owner.Spec.Template.DeepCopy(), true
+		if rev, ok := o.Meta().Labels.Get(controllers.RevisionLabel); ok {
+			if cr, ok := wr.cache.Get(cluster.KindControllerRevision, wr.ns, rev).(*appsv1.ControllerRevision); ok {
+				if t, err := convert.RevisionTemplate(cr); err == nil {
+					candidates = append(candidates, t)
+				}
+			}
+		}
+		candidates = append(candidates, &owner.Spec.Template)
 	case *batchv1.Job:
-		return owner.Spec.Template.DeepCopy(), true
+		candidates = append(candidates, &owner.Spec.Template)
+	}
+	var spec cluster.PodSpec
+	switch x := o.(type) {
+	case *cluster.Pod:
+		spec = x.Spec
+	case *cluster.ReplicaSet:
+		spec = x.Spec.Template.Spec
+	default:
+		return nil, false
+	}
+	for _, t := range candidates {
+		if convert.PodSpecMatches(t, spec) {
+			return t.DeepCopy(), true
+		}
 	}
 	return nil, false
+}
+
+// refName is the name of o's controller ("" for none).
+func refName(o cluster.Object) string {
+	ref, _ := o.Meta().ControllerRef()
+	return ref.Name
 }
 
 // withOwnerSpec returns spec, the model's converted pod spec, with the owner's template spec
@@ -230,8 +263,9 @@ func (wr *Writer) created(o cluster.Object) (runtime.Object, error) {
 			x.Spec.Template.Spec = withOwnerSpec(x.Spec.Template.Spec, tmpl)
 		}
 	case *appsv1.ControllerRevision:
-		if hasOwner && convert.TemplateEqual(tmpl, o.(*cluster.ControllerRevision).Template) {
-			x.Data = convert.RevisionData(tmpl)
+		// The set's current template, when it is the one the model recorded.
+		if set, ok := wr.cache.Get(cluster.KindStatefulSet, wr.ns, refName(o)).(*appsv1.StatefulSet); ok && convert.TemplateEqual(&set.Spec.Template, o.(*cluster.ControllerRevision).Template) {
+			x.Data = convert.RevisionData(&set.Spec.Template)
 		}
 	case *corev1.PersistentVolumeClaim:
 		x.Status = corev1.PersistentVolumeClaimStatus{}

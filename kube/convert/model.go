@@ -1,7 +1,6 @@
 package convert
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -37,19 +36,40 @@ func NewIdentities() *Identities {
 }
 
 // Model returns the model's UID for real UID u ("" gives 0), assigning one at first sight, and
-// the creation revision it recorded then (rv, the resourceVersion u was first seen at).
+// its creation revision: rv, the resourceVersion of the first version of the object seen (a
+// UID first met in another object's reference gets its revision when the object itself is
+// seen).
 func (ids *Identities) Model(u types.UID, rv int64) (cluster.UID, int64) {
 	if u == "" {
 		return 0, 0
 	}
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
+	m := ids.number(u)
+	if ids.created[m] == 0 {
+		ids.created[m] = rv
+	}
+	return m, ids.created[m]
+}
+
+// Ref returns the model's UID for real UID u met in a reference (an owner, an uncounted pod),
+// assigning one at first sight without a creation revision.
+func (ids *Identities) Ref(u types.UID) cluster.UID {
+	if u == "" {
+		return 0
+	}
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	return ids.number(u)
+}
+
+func (ids *Identities) number(u types.UID) cluster.UID {
 	if m, ok := ids.model[u]; ok {
-		return m, ids.created[m]
+		return m
 	}
 	m := cluster.UID(len(ids.model) + 1)
-	ids.model[u], ids.real[m], ids.created[m] = m, u, rv
-	return m, rv
+	ids.model[u], ids.real[m] = m, u
+	return m
 }
 
 // Real returns the real UID of the model's u, or "" if the table has none (0 included).
@@ -103,7 +123,7 @@ func modelMeta(m *metav1.ObjectMeta, ids *Identities) (cluster.ObjectMeta, error
 		if k.UnmarshalText([]byte(r.Kind)) != nil {
 			continue // an owner of a kind the model does not have (none of its controllers')
 		}
-		owner, _ := ids.Model(r.UID, rv)
+		owner := ids.Ref(r.UID)
 		out.OwnerReferences = append(out.OwnerReferences, cluster.OwnerReference{Kind: k, Name: r.Name, UID: owner,
 			Controller: r.Controller != nil && *r.Controller})
 	}
@@ -142,6 +162,19 @@ func modelPodSpec(s *corev1.PodSpec) cluster.PodSpec {
 		}
 	}
 	return out
+}
+
+// PodSpecMatches reports whether the upstream template t makes pods of spec s, in what the
+// model keeps of a pod's spec (image, CPU, restart policy, tolerations; not the node, hostname
+// or claims, which a controller sets per pod).
+func PodSpecMatches(t *corev1.PodTemplateSpec, s cluster.PodSpec) bool {
+	m := modelPodSpec(&t.Spec)
+	m.NodeName, m.Hostname, m.Claims = s.NodeName, s.Hostname, s.Claims
+	if m.RestartPolicy == cluster.RestartAlways && s.RestartPolicy == "" {
+		m.RestartPolicy = ""
+	}
+	a, b := cluster.PodTemplate{Spec: m}, cluster.PodTemplate{Spec: s}
+	return a.Equal(&b)
 }
 
 func modelTemplate(t *corev1.PodTemplateSpec) cluster.PodTemplate {
@@ -290,18 +323,11 @@ func ModelObject(o any, ids *Identities) (cluster.Object, error) {
 			return nil, err
 		}
 		r := &cluster.ControllerRevision{ObjectMeta: meta, Revision: o.Revision}
-		// The data is a StatefulSet patch that replaces the template (ControllerRevision above).
-		var patch struct {
-			Spec struct {
-				Template corev1.PodTemplateSpec `json:"template"`
-			} `json:"spec"`
+		t, err := RevisionTemplate(o)
+		if err != nil {
+			return nil, err
 		}
-		if len(o.Data.Raw) > 0 {
-			if err := json.Unmarshal(o.Data.Raw, &patch); err != nil {
-				return nil, fmt.Errorf("controllerrevision %s: data: %v", o.Name, err)
-			}
-		}
-		r.Template = modelTemplate(&patch.Spec.Template)
+		r.Template = modelTemplate(t)
 		return r, nil
 	case *corev1.PersistentVolumeClaim:
 		meta, err := modelMeta(&o.ObjectMeta, ids)
@@ -329,12 +355,10 @@ func ModelObject(o any, ids *Identities) (cluster.Object, error) {
 			Failed: int64(st.Failed), ObservedGeneration: o.Generation}
 		if u := st.UncountedTerminatedPods; u != nil {
 			for _, id := range u.Succeeded {
-				m, _ := ids.Model(id, meta.ResourceVersion)
-				j.Status.UncountedSucceeded = append(j.Status.UncountedSucceeded, m)
+				j.Status.UncountedSucceeded = append(j.Status.UncountedSucceeded, ids.Ref(id))
 			}
 			for _, id := range u.Failed {
-				m, _ := ids.Model(id, meta.ResourceVersion)
-				j.Status.UncountedFailed = append(j.Status.UncountedFailed, m)
+				j.Status.UncountedFailed = append(j.Status.UncountedFailed, ids.Ref(id))
 			}
 		}
 		indexes, err := parseIndexes(st.CompletedIndexes)

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -138,6 +139,21 @@ func RevisionData(t *corev1.PodTemplateSpec) runtime.RawExtension {
 	raw["$patch"] = "replace"
 	data, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": raw}})
 	return runtime.RawExtension{Raw: data}
+}
+
+// RevisionTemplate is the template a StatefulSet's ControllerRevision records (RevisionData).
+func RevisionTemplate(r *appsv1.ControllerRevision) (*corev1.PodTemplateSpec, error) {
+	var patch struct {
+		Spec struct {
+			Template corev1.PodTemplateSpec `json:"template"`
+		} `json:"spec"`
+	}
+	if len(r.Data.Raw) > 0 {
+		if err := json.Unmarshal(r.Data.Raw, &patch); err != nil {
+			return nil, fmt.Errorf("controllerrevision %s: data: %v", r.Name, err)
+		}
+	}
+	return &patch.Spec.Template, nil
 }
 
 // TemplateEqual reports whether the upstream template t is the model's m in what the model

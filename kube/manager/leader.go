@@ -49,6 +49,7 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 		stopped bool
 		running sync.WaitGroup // the controllers, started in a goroutine of le.Run
 	)
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
@@ -70,7 +71,9 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 				cancel()
 			},
 			OnStoppedLeading: func() {
-				if ctx.Err() == nil {
+				// Stopped leading while the caller still wants to run: the lease was lost (or
+				// the controllers stopped on an error, which runErr says).
+				if parent.Err() == nil {
 					lost = true
 				}
 				cancel()
@@ -89,8 +92,11 @@ func RunLeaderElected(ctx context.Context, cs kubernetes.Interface, cfg Config, 
 	if !led {
 		m.logf("stopped without having led")
 	}
-	if lost {
+	if runErr != nil {
+		return runErr
+	}
+	if lost && led {
 		return fmt.Errorf("lost the lease %s/%s", l.Namespace, l.Name)
 	}
-	return runErr
+	return nil
 }

@@ -140,6 +140,11 @@ func Run(ctx context.Context, cs kubernetes.Interface, cfg Config) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := c.Start(ctx); err != nil {
+		c.Shutdown()
+		if ctx.Err() != nil {
+			m.logf("stopped before the informers synced")
+			return nil // interrupted: a clean stop
+		}
 		return err
 	}
 	defer c.Shutdown()
@@ -253,9 +258,9 @@ func (m *Manager) write(ctx context.Context, name string, read int64, in control
 	m.logf("%s", orchestration.Sentence(name, read, in, datastore.Outcome{Code: code, Name: res.Name}))
 	kind, _ := w.Target()
 	if res.Gone {
-		m.cache.WaitGone(kind, res.Name, WriteWait)
+		m.cache.WaitGone(ctx, kind, res.Name, WriteWait)
 	} else {
-		m.cache.WaitSeen(kind, res.RV, WriteWait)
+		m.cache.WaitSeen(ctx, kind, res.RV, WriteWait)
 	}
 	return true
 }

@@ -97,16 +97,25 @@ func Run(ctx context.Context, cs kubernetes.Interface, cfg Config) (Summary, err
 	watchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := c.Start(watchCtx); err != nil {
+		c.Shutdown()
+		if ctx.Err() != nil {
+			return Summary{}, nil // interrupted before the informers synced
+		}
 		return Summary{}, err
 	}
 	defer c.Shutdown()
-	// The cluster as the informers listed it is the initial state; a change it already shows
-	// (the list's adds, or a later event that reached the store first) is not taken again.
+	// The cluster as the informers listed it is the initial state. A change whose event the
+	// handlers had delivered before it was read (seen) is in it; a later one may be too (the
+	// store is updated before the handlers run), which its resourceVersion tells.
+	seen := map[cluster.Kind]int64{}
+	for _, k := range adapter.Kinds {
+		seen[k] = c.Seen(k)
+	}
 	initial, rev, err := c.View()
 	if err != nil {
 		return Summary{}, err
 	}
-	v := &verifier{cfg: cfg, ids: ids}
+	v := &verifier{cfg: cfg, ids: ids, seen: seen}
 	v.start(initial, rev)
 	tick := time.NewTicker(cfg.Settle / 4)
 	defer tick.Stop()
@@ -146,6 +155,7 @@ type verifier struct {
 	ids     *convert.Identities
 	o       *orchestration.Observer
 	initial *cluster.Cluster
+	seen    map[cluster.Kind]int64 // per kind, the revision delivered when initial was read
 	docs    map[string]string
 	last    int64
 	changes int
@@ -181,6 +191,9 @@ func (v *verifier) observe(ch change) {
 	if err != nil {
 		fmt.Fprintf(v.cfg.Out, "skipped a change: %v\n", err)
 		return
+	}
+	if ch.rev <= v.seen[ch.kind] {
+		return // delivered before the initial state was read, which shows it
 	}
 	if o := v.initial.Get(mo.Kind(), mo.Meta().Name); o != nil && o.Meta().ResourceVersion >= ch.rev {
 		return // the initial state shows it already

@@ -56,18 +56,28 @@ const liveBits = BrokenReplicaSetCreate | BrokenJobCreate | BrokenJobCount | Bro
 // timestamp set or an object gone (unless it was terminating already) a delete, any other
 // change an update; the workload controller that made it is the object's controller's (a pod's
 // owner, a Deployment's ReplicaSet). The monitors judge it against the cluster before it, as
-// the model judges a write against the latest revision.
+// the model judges a write against the latest revision, and against the view the controller
+// read, which the API does not show: a write is judged broken only if it is so from every one
+// of the last Lag observed states that hold the written object's controller (a controller
+// whose cache lags may have read any of them:
+// a create for a ReplicaSet a user has just scaled down is the controller's right on the
+// spec it read, as the model says).
 type Observer struct {
 	m       *Model
 	s       State
+	recent  []*cluster.Cluster // the last Lag states observed, the latest last
 	props   []checker.Property[State]
 	failing map[string]bool
 }
 
+// Lag is how many observed states back a writer's view may be.
+const Lag = 64
+
 // NewObserver starts from snapshot initial, at revision rev.
 func NewObserver(initial *cluster.Cluster, rev int64) *Observer {
 	m := &Model{cfg: Config{Replicas: 1, Level: datastore.Synchronous}, workloads: newWorkloads(), everything: true}
-	o := &Observer{m: m, s: State{Store: datastore.Store{History: []datastore.Revision{{Number: rev, Cluster: initial}}}}, failing: map[string]bool{}}
+	o := &Observer{m: m, s: State{Store: datastore.Store{History: []datastore.Revision{{Number: rev, Cluster: initial}}}},
+		recent: []*cluster.Cluster{initial}, failing: map[string]bool{}}
 	for _, p := range m.Properties() {
 		if p.Expect == checker.Always && slices.Contains(liveProperties, p.Name) {
 			o.props = append(o.props, p)
@@ -109,11 +119,23 @@ func (o *Observer) Observe(rev int64, obj cluster.Object, deleted bool) []string
 	var broken Monitor
 	if w, kind, ok := observedWrite(before, obj, deleted); ok {
 		if wl := o.m.workload(kind); wl != nil {
-			broken = wl.monitor(before, o.s, ns, w) & liveBits
+			// A view that predates the written object's controller (by its UID) cannot be the
+			// one the controller acted on.
+			ref, owned := obj.Meta().ControllerRef()
+			broken = liveBits
+			for i := len(o.recent) - 1; i >= 0 && broken != 0; i-- {
+				if v := o.recent[i]; !owned || hasUID(v, ref) || i == len(o.recent)-1 {
+					broken &= wl.monitor(v, o.s, ns, w)
+				}
+			}
 		}
 	}
 	ns.Broken |= broken
 	o.s = ns
+	if len(o.recent) == Lag {
+		o.recent = append(o.recent[:0:0], o.recent[1:]...)
+	}
+	o.recent = append(o.recent, after)
 	var out []string
 	for _, p := range o.props {
 		fails := !p.Holds(o.s)
@@ -180,4 +202,10 @@ func observedWrite(before *cluster.Cluster, obj cluster.Object, deleted bool) (d
 		return w, DeploymentKind, true
 	}
 	return w, 0, false
+}
+
+// hasUID reports whether c holds the object ref names, with its UID.
+func hasUID(c *cluster.Cluster, ref cluster.OwnerReference) bool {
+	x := c.Get(ref.Kind, ref.Name)
+	return x != nil && x.Meta().UID == ref.UID
 }

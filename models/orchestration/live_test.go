@@ -109,3 +109,32 @@ func TestObserverProperties(t *testing.T) {
 		t.Errorf("the observer judges %d properties, want the %d of liveProperties: %q", len(names), len(liveProperties), names)
 	}
 }
+
+// A create for a ReplicaSet a user has just scaled down is judged on the spec the controller
+// may have read (a recent state), not reported; the same create with no such state is.
+func TestObserverStaleSpec(t *testing.T) {
+	rs := &cluster.ReplicaSet{ObjectMeta: cluster.ObjectMeta{Name: "web", UID: 1, ResourceVersion: 10, Generation: 1},
+		Spec: cluster.ReplicaSetSpec{Replicas: 3, Selector: cluster.Labels{{Key: "app", Value: "db"}}}}
+	ref := cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: "web", UID: 1, Controller: true}
+	o := NewObserver(cluster.New(rs, livePod("web-a", 2, 9, ref, cluster.PodRunning)), 10)
+	down := rs.DeepCopy().(*cluster.ReplicaSet)
+	down.Spec.Replicas, down.ResourceVersion = 1, 11
+	o.Observe(11, down, false)
+	if got := o.Observe(12, livePod("web-b", 3, 12, ref, cluster.PodPending), false); len(got) != 0 {
+		t.Errorf("a create on the spec before a scale-down broke %q", got)
+	}
+	// A state from before the ReplicaSet existed justifies nothing.
+	o = NewObserver(cluster.New(), 9)
+	o.Observe(10, rs, false)
+	o.Observe(11, livePod("web-a", 2, 11, ref, cluster.PodPending), false)
+	o.Observe(12, livePod("web-b", 3, 12, ref, cluster.PodPending), false)
+	o.Observe(13, livePod("web-c", 4, 13, ref, cluster.PodPending), false)
+	if got := o.Observe(14, livePod("web-d", 5, 14, ref, cluster.PodPending), false); !slices.Equal(got, []string{ReplicaSetCreates}) {
+		t.Errorf("a fourth pod for 3 replicas broke %q, want %q", got, ReplicaSetCreates)
+	}
+	// Once the scale-down is further back than any view may lag, the same create is reported.
+	o = NewObserver(cluster.New(down, livePod("web-a", 2, 9, ref, cluster.PodRunning)), 11)
+	if got := o.Observe(12, livePod("web-b", 3, 12, ref, cluster.PodPending), false); !slices.Equal(got, []string{ReplicaSetCreates}) {
+		t.Errorf("a create beyond the only spec seen broke %q, want %q", got, ReplicaSetCreates)
+	}
+}
