@@ -105,7 +105,13 @@ func (h *harness) run(name string, args ...string) *proc {
 		h.t.Fatal(err)
 	}
 	go func() { _ = p.cmd.Wait(); close(p.done) }()
-	h.t.Cleanup(func() { p.stop(h.t) })
+	t := h.t
+	t.Cleanup(func() {
+		p.stop(t)
+		if t.Failed() {
+			t.Logf("%s:\n%s", p.name, p.output())
+		}
+	})
 	return p
 }
 
@@ -331,16 +337,58 @@ func TestScenarios(t *testing.T) {
 		out := h.eventually(ns, time.Minute, "4 Running pods", func(s string) bool { return running(s, "") == 4 }, "get", "pods", "-l", "app=web", podColumns)
 		t.Logf("pods:\n%s", out)
 		h.eventually(ns, time.Minute, "the status says 4 ready", func(s string) bool { return s == "4 4" }, "get", "statefulset/web", "-o=jsonpath={.status.replicas} {.status.readyReplicas}")
+		// Scaled down to 2, the highest ordinals go first, one at a time.
+		h.kubectlIn(ns, "scale", "statefulset/web", "--replicas=2")
+		out = h.eventually(ns, time.Minute, "web-0 and web-1 left", func(s string) bool {
+			return running(s, "") == 2 && len(podLines(s)) == 2 && strings.HasPrefix(s, "web-0 ") && strings.Contains(s, "\nweb-1 ")
+		}, "get", "pods", "-l", "app=web", podColumns)
+		t.Logf("pods after the scale-down:\n%s", out)
 		h.finishClean(mon, cms)
-		// The ordinals were created 0..3, in order, each once.
-		created := regexp.MustCompile(`statefulset-controller read revision \d+ and created pod (web-\d+)`).FindAllStringSubmatch(cms[0].output(), -1)
-		var order []string
-		for _, m := range created {
-			order = append(order, m[1])
+		// The ordinals were created 0..3 in order, each once, and deleted 3, then 2.
+		order := func(verb string) []string {
+			var names []string
+			for _, m := range regexp.MustCompile(`statefulset-controller read revision \d+ and `+verb+` pod (web-\d+)`).FindAllStringSubmatch(cms[0].output(), -1) {
+				names = append(names, m[1])
+			}
+			return names
 		}
-		if !slices.Equal(order, []string{"web-0", "web-1", "web-2", "web-3"}) {
-			t.Errorf("pods created in the order %q, want web-0..web-3", order)
+		if got := order("created"); !slices.Equal(got, []string{"web-0", "web-1", "web-2", "web-3"}) {
+			t.Errorf("pods created in the order %q, want web-0..web-3", got)
 		}
+		if got := order("asked to delete"); !slices.Equal(got, []string{"web-3", "web-2"}) {
+			t.Errorf("pods deleted in the order %q, want web-3, web-2", got)
+		}
+	})
+
+	// A Job whose pod fails (the simulated kubelet exits it as its annotation says), with no
+	// retries: the Job controller marks it Failed, which the API server accepts only with the
+	// FailureTarget condition first.
+	t.Run("job/failed", func(t *testing.T) {
+		h.t = t
+		ns := "job-failed"
+		manifest := filepath.Join(h.dir, "failing-job.yaml")
+		os.WriteFile(manifest, []byte(`apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  backoffLimit: 0
+  template:
+    metadata:
+      annotations: {themelios.dev/exit: Failed}
+    spec:
+      restartPolicy: Never
+      containers: [{name: worker, image: worker:1}]
+`), 0o600)
+		mon, cms := h.scenarioRun(ns, manifest, managerFlags)
+		h.kubectlIn(ns, "wait", "--for=condition=failed", "job/once", "--timeout=60s")
+		out := h.kubectlIn(ns, "get", "job/once", `-o=jsonpath=failed={.status.failed} succeeded={.status.succeeded} {range .status.conditions[*]}{.type}={.status} {end}`)
+		if !strings.Contains(out, "failed=1 succeeded= ") || !strings.Contains(out, "FailureTarget=True") || !strings.Contains(out, "Failed=True") {
+			t.Errorf("job status %q, want one failure and the FailureTarget and Failed conditions", out)
+		}
+		if strings.Contains(cms[0].output(), "422") {
+			t.Errorf("the API server refused a write:\n%s", cms[0].output())
+		}
+		h.finishClean(mon, cms)
 	})
 
 	t.Run("job/parallel", func(t *testing.T) {

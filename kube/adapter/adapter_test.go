@@ -43,7 +43,7 @@ func replicaSet() *appsv1.ReplicaSet {
 		ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: ns, UID: "rs-uid", ResourceVersion: "10", Generation: 1},
 		Spec: appsv1.ReplicaSetSpec{Replicas: new(int32(3)), Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}},
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}, Annotations: map[string]string{"note": "from the template"}},
 				Spec: corev1.PodSpec{Containers: []corev1.Container{
 					{Name: "web", Image: "web:1", Ports: []corev1.ContainerPort{{ContainerPort: 8080}},
 						Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")}}},
@@ -154,6 +154,9 @@ func TestCreatePodFromOwnerTemplate(t *testing.T) {
 	}
 	if p.UID != "" || p.ResourceVersion == "" {
 		t.Errorf("a create sent UID %q", p.UID)
+	}
+	if p.Annotations["note"] != "from the template" {
+		t.Errorf("annotations %v, want the template's", p.Annotations)
 	}
 }
 

@@ -216,6 +216,20 @@ func (wr *Writer) ownerTemplate(o cluster.Object) (*corev1.PodTemplateSpec, bool
 	return nil, false
 }
 
+// withAnnotations is a with the annotations of from it does not have (the model keeps no
+// template annotations).
+func withAnnotations(a, from map[string]string) map[string]string {
+	for k, v := range from {
+		if _, ok := a[k]; !ok {
+			if a == nil {
+				a = map[string]string{}
+			}
+			a[k] = v
+		}
+	}
+	return a
+}
+
 // refName is the name of o's controller ("" for none).
 func refName(o cluster.Object) string {
 	ref, _ := o.Meta().ControllerRef()
@@ -256,11 +270,13 @@ func (wr *Writer) created(o cluster.Object) (runtime.Object, error) {
 		x.Status = corev1.PodStatus{}
 		if hasOwner {
 			x.Spec = withOwnerSpec(x.Spec, tmpl)
+			x.Annotations = withAnnotations(x.Annotations, tmpl.Annotations) // as upstream's pod control copies them
 		}
 	case *appsv1.ReplicaSet:
 		x.Status = appsv1.ReplicaSetStatus{}
 		if hasOwner {
 			x.Spec.Template.Spec = withOwnerSpec(x.Spec.Template.Spec, tmpl)
+			x.Spec.Template.Annotations = withAnnotations(x.Spec.Template.Annotations, tmpl.Annotations)
 		}
 	case *appsv1.ControllerRevision:
 		// The set's current template, when it is the one the model recorded.
