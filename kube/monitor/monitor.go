@@ -8,6 +8,8 @@
 // write of the cluster). A delete event carries the revision of the delete. A change that
 // arrives later than the delay after a later revision was taken is judged late, against the
 // cluster as it is then, and counted (Late).
+//
+// Its JSON lines (Config.JSON) are a contract: docs/cli.md.
 package monitor
 
 import (
