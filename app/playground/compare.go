@@ -18,11 +18,10 @@ import (
 type comparison struct {
 	param   string // the setting compared; "" when there is no comparison
 	value   string // its value on the right side
-	runner  runner
-	running bool
-	report  *checker.Report
-	partial bool // its check was cancelled: the report has the verdicts reached so far
-	err     string
+	runner runner
+	status runStatus
+	report *checker.Report
+	err    string
 }
 
 // comparing reports whether a comparison is set.
@@ -86,16 +85,16 @@ func (p *Playground) startCompare(ctx app.Context, req protocol.Request) {
 		p.cmp.runner = newRunner()
 	}
 	req.Graph = false
-	p.cmp.running, p.cmp.report, p.cmp.err, p.cmp.partial = true, nil, "", false
+	p.cmp.status, p.cmp.report, p.cmp.err = runRunning, nil, ""
 	p.cmp.runner.start(ctx, req, func(_ app.Context, r protocol.Response) {
 		if r.ID != p.runID {
 			return
 		}
 		switch r.Type {
 		case protocol.TypeResult:
-			p.cmp.running, p.cmp.report = false, r.Report
+			p.cmp.status, p.cmp.report = p.cmp.status.finish(), r.Report
 		case protocol.TypeError:
-			p.cmp.running, p.cmp.err = false, r.Error
+			p.cmp.status, p.cmp.err = runFailed, r.Error
 		}
 	})
 }
@@ -105,7 +104,9 @@ func (p *Playground) stopCompare() {
 	if p.cmp.runner != nil {
 		p.cmp.runner.cancel()
 	}
-	p.cmp.running = false
+	if p.cmp.status.running() {
+		p.cmp.status = runIdle
+	}
 }
 
 // compareFromLink sets the comparison a link carries: the one setting whose value differs
@@ -187,7 +188,7 @@ func (p *Playground) sideLabel(right bool) string {
 // renderCompare draws the two sides: a row per property with each side's verdict, then each
 // side's counterexample, its steps listed, with a link that opens it in the stepper.
 func (p *Playground) renderCompare() app.UI {
-	if !p.comparing() || p.report == nil && p.cmp.report == nil && !p.cmp.running && p.cmp.err == "" {
+	if !p.comparing() || p.report == nil && p.cmp.report == nil && !p.cmp.status.running() && p.cmp.err == "" {
 		return app.Section().Class("side-by-side")
 	}
 	reports := [2]*checker.Report{p.report, p.cmp.report}
@@ -206,7 +207,7 @@ func (p *Playground) renderCompare() app.UI {
 	cell := func(side int, name string) app.UI {
 		r := reports[side]
 		switch {
-		case r == nil && (side == 0 && p.running || side == 1 && p.cmp.running):
+		case r == nil && (side == 0 && p.status.running() || side == 1 && p.cmp.status.running()):
 			return app.Td().Class("pending").Text("checking…")
 		case r == nil:
 			return app.Td().Class("pending").Text("—")
@@ -247,7 +248,7 @@ func (p *Playground) renderSideTrace(side int, label string) app.UI {
 	}
 	pr := r.Counterexample()
 	outcome := protocol.Outcome(r)
-	if side == 0 && p.partial || side == 1 && p.cmp.partial {
+	if side == 0 && p.status.partial() || side == 1 && p.cmp.status.partial() {
 		outcome += " (partial: cancelled)"
 	}
 	body := []app.UI{app.H3().Text(label + ": " + outcome)}

@@ -29,7 +29,7 @@ type Playground struct {
 	seed      string
 
 	runner   runner
-	running  bool
+	status   runStatus
 	runID    int
 	progress *protocol.Progress
 	report   *checker.Report
@@ -49,7 +49,6 @@ type Playground struct {
 	undo     []*shown          // the traces on display before each step taken by hand, newest last
 	built    catalog.Checkable // the model of builtKey's target and settings (model)
 	builtKey string
-	partial  bool // the check was cancelled: its report has the verdicts reached so far
 
 	cmp     comparison // the side-by-side check
 	autoRun bool       // a link opened a comparison: check it once mounted
@@ -149,7 +148,7 @@ func (p *Playground) settingsChanged() {
 	if i := p.paramIndex(p.cmp.param); p.comparing() && (i < 0 || i >= len(p.values) || p.values[i] == p.cmp.value) {
 		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
 	}
-	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo = nil, nil, "", nil, 0, "", nil
+	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo, p.status = nil, nil, "", nil, 0, "", nil, runIdle
 }
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
@@ -195,7 +194,7 @@ func (p *Playground) run(ctx app.Context) {
 		return
 	}
 	p.runID = req.ID
-	p.running, p.progress, p.report, p.err, p.partial = true, nil, nil, "", false
+	p.status, p.progress, p.report, p.err = runRunning, nil, nil, ""
 	if !p.keepShown {
 		p.shown, p.step, p.undo = nil, 0, nil
 	}
@@ -228,7 +227,7 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 	case protocol.TypeProgress:
 		p.progress = r.Progress
 	case protocol.TypeResult:
-		p.running, p.report = false, r.Report
+		p.status, p.report = p.status.finish(), r.Report
 		best := -1
 		for i, pr := range r.Report.Properties {
 			if pr.Trace != nil && (best < 0 || pr.Status == "violated" && r.Report.Properties[best].Status != "violated") {
@@ -239,28 +238,28 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 			p.showProperty(best)
 		}
 	case protocol.TypeError:
-		p.running, p.err = false, r.Error
+		p.status, p.err = runFailed, r.Error
 	}
 }
 
 // cancel interrupts the running check (and the side-by-side one): the page is free at once,
 // and the verdicts the search reached arrive after, marked partial.
 func (p *Playground) cancel(ctx app.Context) {
-	if !p.running && !p.cmp.running {
+	if !p.status.running() && !p.cmp.status.running() {
 		return
 	}
-	if p.running && p.runner != nil {
-		p.runner.interrupt(ctx)
-		p.partial = true
+	if p.status.running() {
+		if p.runner != nil {
+			p.runner.interrupt(ctx)
+		}
+		p.status = runCancelled
 	}
-	if p.cmp.running && p.cmp.runner != nil {
-		p.cmp.runner.interrupt(ctx)
-		p.cmp.partial = true
+	if p.cmp.status.running() {
+		if p.cmp.runner != nil {
+			p.cmp.runner.interrupt(ctx)
+		}
+		p.cmp.status = runCancelled
 	}
-	if p.running {
-		p.err = "cancelled"
-	}
-	p.running, p.cmp.running = false, false
 }
 
 // stop ends the check in progress, if any (one cancelled and still delivering its partial
@@ -269,7 +268,9 @@ func (p *Playground) stop() {
 	if p.runner != nil {
 		p.runner.cancel()
 	}
-	p.running = false
+	if p.status.running() {
+		p.status = runIdle
+	}
 	p.runID++ // a message of the old check has the old ID
 }
 

@@ -63,7 +63,7 @@ func TestRequestFromControls(t *testing.T) {
 func TestReceiveAndStep(t *testing.T) {
 	p := &Playground{}
 	p.OnInit()
-	p.runID, p.running = 4, true
+	p.runID, p.status = 4, runRunning
 	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeProgress, ID: 3, Progress: &protocol.Progress{Unique: 9}})
 	if p.progress != nil {
 		t.Fatal("a message of an older run was taken")
@@ -74,8 +74,8 @@ func TestReceiveAndStep(t *testing.T) {
 		{Name: "v", Status: "violated", Trace: []checker.TraceStep{{Action: "init"}, {Action: "a"}, {Action: "b"}}},
 	}}
 	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeResult, ID: 4, Report: rep})
-	if p.running || p.shown == nil || p.shown.title != "v: 2 steps" || len(p.trace()) != 3 {
-		t.Fatalf("after the result: running %v, shown %+v", p.running, p.shown)
+	if p.status != runDone || p.shown == nil || p.shown.title != "v: 2 steps" || len(p.trace()) != 3 {
+		t.Fatalf("after the result: status %v, shown %+v", p.status, p.shown)
 	}
 	for _, k := range []string{"ArrowRight", "j", "j", "ArrowLeft"} {
 		p.key(k)
@@ -83,11 +83,22 @@ func TestReceiveAndStep(t *testing.T) {
 	if p.step != 1 {
 		t.Fatalf("step %d, want 1", p.step)
 	}
-	p.running = true
+	p.status = runRunning
 	p.runner = newRunner()
 	p.cancel(app.Context{})
-	if p.running || p.err != "cancelled" || !p.partial {
+	if p.status != runCancelled || !p.status.partial() {
 		t.Fatal("cancel")
+	}
+	// The cancelled check's verdicts arrive after: partial, still cancelled.
+	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeResult, ID: p.runID, Report: rep})
+	if p.status != runCancelled || p.report != rep {
+		t.Fatalf("after the partial result: status %v", p.status)
+	}
+	// A new check starts afresh.
+	p.status = runIdle
+	p.receive(app.Context{}, protocol.Response{Type: protocol.TypeError, ID: p.runID, Error: "boom"})
+	if p.status != runFailed || p.err != "boom" {
+		t.Fatalf("after an error: status %v, err %q", p.status, p.err)
 	}
 }
 

@@ -99,8 +99,8 @@ func (p *Playground) renderControls() app.UI {
 			),
 		),
 		app.Div().Class("buttons").Body(
-			app.Button().ID("run").Text("Run").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
-			app.Button().ID("cancel").Text("Cancel").Disabled(!p.running && !p.cmp.running).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
+			app.Button().ID("run").Text("Run").Disabled(p.status.running()).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
+			app.Button().ID("cancel").Text("Cancel").Disabled(!p.status.running() && !p.cmp.status.running()).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
 			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
 				p.undo = nil
 				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {
@@ -190,18 +190,24 @@ func (p *Playground) renderStatus() app.UI {
 			text = fmt.Sprintf("Search done (%s unique states) · deciding the liveness properties: %s states expanded · %.1f s", checker.Thousands(g.Unique), checker.Thousands(g.Liveness), float64(g.ElapsedMS)/1000)
 		}
 	}
-	if p.running && p.progress == nil {
+	if p.status.running() && p.progress == nil {
 		text = "Starting the checker…"
 	}
-	if r := p.report; r != nil && !p.running {
+	if r := p.report; r != nil && !p.status.running() {
 		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
-		if p.partial {
+		if p.status.partial() {
 			text = "Partial, cancelled: the verdicts below are those reached so far. " + text
 		}
 	}
 	return app.Section().Class("status").Aria("live", "polite").Body(
 		app.P().ID("progress").Text(text),
-		app.If(p.err != "", func() app.UI { return app.P().ID("error").Class("error").Text(p.err) }),
+		app.If(p.err != "" || p.status.partial(), func() app.UI {
+			msg := p.err
+			if msg == "" {
+				msg = "cancelled"
+			}
+			return app.P().ID("error").Class("error").Text(msg)
+		}),
 	)
 }
 
@@ -212,7 +218,7 @@ func (p *Playground) renderResults() app.UI {
 	}
 	return app.Section().Class("results").Aria("label", "Properties").Body(
 		app.H2().Text("Properties"),
-		app.If(p.partial, func() app.UI {
+		app.If(p.status.partial(), func() app.UI {
 			return app.P().ID("partial").Class("partial").Text("Partial: the check was cancelled. A ✗ stands (its trace is real); a ? was not checked to the end.")
 		}),
 		app.Ul().ID("properties").Body(app.Range(r.Properties).Slice(func(i int) app.UI {

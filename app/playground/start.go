@@ -42,7 +42,7 @@ func (p *Playground) renderStart() app.UI {
 			return app.Article().Class("card").Body(
 				app.H3().Text(c.Title),
 				app.P().Text(c.Story),
-				app.Button().ID("card-"+c.ID).Text("Check it").Disabled(p.running).OnClick(func(ctx app.Context, _ app.Event) { p.startCard(ctx, i) }),
+				app.Button().ID("card-"+c.ID).Text("Check it").Disabled(p.status.running()).OnClick(func(ctx app.Context, _ app.Event) { p.startCard(ctx, i) }),
 			)
 		})),
 	)

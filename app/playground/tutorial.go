@@ -92,10 +92,9 @@ type RunWidget struct {
 	predicted string // "breaks" or "holds", once the reader has chosen
 	runner    runner
 	runs      int // the checks started (their request IDs)
-	running   bool
+	status    runStatus
 	progress  *protocol.Progress
 	report    *checker.Report
-	partial   bool
 	err       string
 }
 
@@ -103,28 +102,28 @@ func (w *RunWidget) run(ctx app.Context) {
 	if w.runner == nil {
 		w.runner = newRunner()
 	}
-	w.running, w.report, w.progress, w.err, w.partial = true, nil, nil, "", false
+	w.status, w.report, w.progress, w.err = runRunning, nil, nil, ""
 	w.runs++
 	w.runner.start(ctx, w.Widget.Request(w.runs), func(_ app.Context, r protocol.Response) {
 		switch r.Type {
 		case protocol.TypeProgress:
 			w.progress = r.Progress
 		case protocol.TypeResult:
-			w.running, w.report = false, r.Report
-			if !w.partial && w.OnDone != nil {
+			w.status, w.report = w.status.finish(), r.Report
+			if !w.status.partial() && w.OnDone != nil {
 				w.OnDone(w.Index)
 			}
 		case protocol.TypeError:
-			w.running, w.err = false, r.Error
+			w.status, w.err = runFailed, r.Error
 		}
 	})
 }
 
 // cancel interrupts the check: the verdicts reached so far come back, marked partial.
 func (w *RunWidget) cancel(ctx app.Context) {
-	if w.running && w.runner != nil {
+	if w.status.running() && w.runner != nil {
 		w.runner.interrupt(ctx)
-		w.running, w.partial = false, true
+		w.status = runCancelled
 	}
 }
 
@@ -149,13 +148,13 @@ func (w *RunWidget) Render() app.UI {
 	switch {
 	case w.err != "":
 		result = app.P().Class("error").Text(w.err)
-	case w.running:
+	case w.status.running():
 		text := "Checking…"
 		if g := w.progress; g != nil {
 			text = fmt.Sprintf("Checking… %s states, depth %d, %.1f s", checker.Thousands(g.Unique), g.Depth, float64(g.ElapsedMS)/1000)
 		}
 		result = app.P().Class("outcome", "checking").Text(text)
-	case w.report != nil && w.partial:
+	case w.report != nil && w.status.partial():
 		result = app.P().Class("outcome", "partial").Text("Cancelled: " + protocol.Outcome(w.report) + " (partial: run it to the end to compare with the text)")
 	case w.report != nil:
 		outcome := protocol.Outcome(w.report)
@@ -179,7 +178,7 @@ func (w *RunWidget) Render() app.UI {
 	if asks {
 		choice := func(key, label string) app.UI {
 			return app.Button().Class("predict-"+key, map[bool]string{true: "chosen"}[w.predicted == key]).Aria("pressed", w.predicted == key).
-				Disabled(w.running || w.report != nil && !w.partial).Text(label).OnClick(func(app.Context, app.Event) { w.predicted = key })
+				Disabled(w.status.running() || w.report != nil && !w.status.partial()).Text(label).OnClick(func(app.Context, app.Event) { w.predicted = key })
 		}
 		ask = app.Div().Class("predict").Body(
 			app.P().Class("question").Body(app.Strong().Text("Predict: "), app.Text(w.Widget.Ask)),
@@ -193,10 +192,10 @@ func (w *RunWidget) Render() app.UI {
 		app.Code().Class("command").Text(w.Widget.Command()),
 		ask,
 		app.Div().Class("buttons").Body(
-			app.Button().Class("run").Text("Run").Disabled(w.running || asks && w.predicted == "").
+			app.Button().Class("run").Text("Run").Disabled(w.status.running() || asks && w.predicted == "").
 				Title(map[bool]string{true: "make your prediction first"}[asks && w.predicted == ""]).
 				OnClick(func(ctx app.Context, _ app.Event) { w.run(ctx) }),
-			app.If(w.running, func() app.UI {
+			app.If(w.status.running(), func() app.UI {
 				return app.Button().Class("cancel").Text("Cancel").OnClick(func(ctx app.Context, _ app.Event) { w.cancel(ctx) })
 			}),
 			app.A().Class("open").Href(link).Text(map[bool]string{true: "Open the counterexample in the playground", false: "Open in the playground"}[strings.Contains(link, "&t=")]),
