@@ -16,8 +16,8 @@ import (
 // and with one setting changed (the right side), checked together in two workers, their
 // verdicts in two columns and their traces next to each other.
 type comparison struct {
-	param   string // the setting compared; "" when there is no comparison
-	value   string // its value on the right side
+	param  string // the setting compared; "" when there is no comparison
+	value  string // its value on the right side
 	runner runner
 	status runStatus
 	report *checker.Report
