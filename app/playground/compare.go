@@ -131,49 +131,6 @@ func (p *Playground) compareFromLink(left, right []string) error {
 	return nil
 }
 
-// renderCompareControl offers the comparison: a setting with choices, and its right-side value.
-func (p *Playground) renderCompareControl() app.UI {
-	e := p.entry()
-	var names []string
-	for i, par := range e.Params {
-		if len(par.Choices) > 1 && p.applies(par.Name) && i < len(p.values) {
-			names = append(names, par.Name)
-		}
-	}
-	field := app.Div().Class("field", "compare-control").Body(
-		app.Label().For("compare-param").Text("Side by side: also check with"),
-		app.Div().Class("compare-pick").Body(
-			app.Select().ID("compare-param").OnChange(func(ctx app.Context, _ app.Event) {
-				p.setCompare(ctx.JSSrc().Get("value").String())
-				p.syncAddress()
-			}).Body(
-				app.Option().Value("").Text("(nothing: one check)").Selected(!p.comparing()),
-				app.Range(names).Slice(func(k int) app.UI {
-					return app.Option().Value(names[k]).Text(names[k]).Selected(names[k] == p.cmp.param)
-				}),
-			),
-			app.If(p.comparing(), func() app.UI {
-				i := p.paramIndex(p.cmp.param)
-				var choices []string
-				for _, c := range e.Params[i].Choices {
-					if c != p.values[i] {
-						choices = append(choices, c)
-					}
-				}
-				return app.Select().ID("compare-value").OnChange(func(ctx app.Context, _ app.Event) {
-					p.stopCompare() // its check was of the old value
-					p.cmp.value, p.cmp.report, p.cmp.err = ctx.JSSrc().Get("value").String(), nil, ""
-					p.syncAddress()
-				}).Body(app.Range(choices).Slice(func(k int) app.UI {
-					return app.Option().Value(choices[k]).Text("= " + choices[k]).Selected(choices[k] == p.cmp.value)
-				}))
-			}),
-		),
-		app.Small().Text("the same scenario under a second value of one setting, checked together: verdicts in two columns, traces next to each other"),
-	)
-	return field
-}
-
 // sideLabel names a side by its value of the compared setting: "consistency=synchronous".
 func (p *Playground) sideLabel(right bool) string {
 	if right {
@@ -185,16 +142,53 @@ func (p *Playground) sideLabel(right bool) string {
 	return p.cmp.param
 }
 
-// renderCompare draws the two sides: a row per property with each side's verdict, then each
-// side's counterexample, its steps listed, with a link that opens it in the stepper.
-func (p *Playground) renderCompare() app.UI {
-	if !p.comparing() || p.report == nil && p.cmp.report == nil && !p.cmp.status.running() && p.cmp.err == "" {
+// ComparePanel draws the two sides of a comparison: a row per property with each side's
+// verdict, then each side's counterexample, its steps listed, with a link that opens it in the
+// stepper (the comparison kept, the sides swapped for the right one).
+type ComparePanel struct {
+	app.Compo
+
+	On      bool               // a comparison is set
+	Reports [2]*checker.Report // the left (the controls') and right sides' reports, nil until done
+	Status  [2]runStatus       // where each side's check stands
+	Labels  [2]string          // each side by its value of the compared setting
+	Links   [2]string          // each side's counterexample as a link fragment ("" for none)
+	Err     string             // why the right side's check failed
+	Page    *Playground        // a side's link opens there
+}
+
+// comparePanel is the page's comparison, for its panel.
+func (p *Playground) comparePanel() *ComparePanel {
+	c := &ComparePanel{On: p.comparing(), Reports: [2]*checker.Report{p.report, p.cmp.report}, Status: [2]runStatus{p.status, p.cmp.status},
+		Err: p.cmp.err, Page: p}
+	if !c.On {
+		return c
+	}
+	c.Labels = [2]string{p.sideLabel(false), p.sideLabel(true)}
+	for side, r := range c.Reports {
+		if r == nil {
+			continue
+		}
+		if pr := r.Counterexample(); pr != nil {
+			l := p.baseLink()
+			if side == 1 {
+				l.Sets, l.Compare = l.Compare, l.Sets
+			}
+			l.Trace, l.Loop = pr.Path, pr.Loop
+			c.Links[side] = l.Fragment()
+		}
+	}
+	return c
+}
+
+// Render draws the comparison, once a side has something to show.
+func (c *ComparePanel) Render() app.UI {
+	if !c.On || c.Reports[0] == nil && c.Reports[1] == nil && !c.Status[1].running() && c.Err == "" {
 		return app.Section().Class("side-by-side")
 	}
-	reports := [2]*checker.Report{p.report, p.cmp.report}
 	var names []string
 	docs := map[string]string{} // only looked up
-	for _, r := range reports {
+	for _, r := range c.Reports {
 		if r == nil {
 			continue
 		}
@@ -205,9 +199,9 @@ func (p *Playground) renderCompare() app.UI {
 		}
 	}
 	cell := func(side int, name string) app.UI {
-		r := reports[side]
+		r := c.Reports[side]
 		switch {
-		case r == nil && (side == 0 && p.status.running() || side == 1 && p.cmp.status.running()):
+		case r == nil && c.Status[side].running():
 			return app.Td().Class("pending").Text("checking…")
 		case r == nil:
 			return app.Td().Class("pending").Text("—")
@@ -220,10 +214,10 @@ func (p *Playground) renderCompare() app.UI {
 		}
 		return app.Td().Class("pending").Text("not a property under these settings")
 	}
-	left, right := p.sideLabel(false), p.sideLabel(true)
+	left, right := c.Labels[0], c.Labels[1]
 	return app.Section().ID("side-by-side").Class("side-by-side").Aria("label", "Side by side").Body(
 		app.H2().Text("Side by side: "+left+" and "+right),
-		app.If(p.cmp.err != "", func() app.UI { return app.P().ID("compare-error").Class("error").Text(right + ": " + p.cmp.err) }),
+		app.If(c.Err != "", func() app.UI { return app.P().ID("compare-error").Class("error").Text(right + ": " + c.Err) }),
 		app.Div().Class("compare-scroll").Body(
 			app.Table().ID("compare-table").Body(
 				app.THead().Body(app.Tr().Body(app.Th().Text("property"), app.Th().Text(left), app.Th().Text(right))),
@@ -234,41 +228,35 @@ func (p *Playground) renderCompare() app.UI {
 				})),
 			),
 		),
-		app.Div().Class("compare-traces").Body(p.renderSideTrace(0, left), p.renderSideTrace(1, right)),
+		app.Div().Class("compare-traces").Body(c.renderSideTrace(0), c.renderSideTrace(1)),
 	)
 }
 
 // renderSideTrace lists a side's counterexample (its first violated property with a trace),
-// with a link that opens it in the stepper, the comparison kept with the sides swapped.
-func (p *Playground) renderSideTrace(side int, label string) app.UI {
-	r := [2]*checker.Report{p.report, p.cmp.report}[side]
+// with the link that opens it in the stepper.
+func (c *ComparePanel) renderSideTrace(side int) app.UI {
+	r, label := c.Reports[side], c.Labels[side]
 	id := []string{"compare-left", "compare-right"}[side]
 	if r == nil {
 		return app.Div().ID(id).Class("side-trace").Body(app.H3().Text(label))
 	}
 	pr := r.Counterexample()
 	outcome := protocol.Outcome(r)
-	if side == 0 && p.status.partial() || side == 1 && p.cmp.status.partial() {
+	if c.Status[side].partial() {
 		outcome += " (partial: cancelled)"
 	}
 	body := []app.UI{app.H3().Text(label + ": " + outcome)}
-	if pr != nil {
-		l := p.baseLink()
-		if side == 1 {
-			l.Sets, l.Compare = l.Compare, l.Sets
-		}
-		l.Trace, l.Loop = pr.Path, pr.Loop
+	if f := c.Links[side]; pr != nil && f != "" {
 		body = append(body,
 			app.Ol().Class("side-steps").Start(0).Body(app.Range(pr.Trace).Slice(func(i int) app.UI {
 				return app.Li().Class(map[bool]string{true: "bad"}[len(pr.Trace[i].Violating) > 0]).Text(pr.Trace[i].Action)
 			})),
-			app.A().Class("open-side").Href("#"+l.Fragment()).Text("Step through this trace").OnClick(func(ctx app.Context, e app.Event) {
+			app.A().Class("open-side").Href("#"+f).Text("Step through this trace").OnClick(func(ctx app.Context, e app.Event) {
 				// Opened here (go-app would only push the address: no hashchange).
 				e.PreventDefault()
 				e.Call("stopPropagation") // go-app's own anchor handler would push the address again
-				f := l.Fragment()
-				pushFragment(f) // Back returns to the comparison (hashchange)
-				p.openLink(ctx, f)
+				pushFragment(f)           // Back returns to the comparison (hashchange)
+				c.Page.openLink(ctx, f)
 			}),
 		)
 	}

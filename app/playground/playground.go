@@ -15,8 +15,13 @@ import (
 // DefaultTarget is the scenario the playground opens with.
 const DefaultTarget = "replicaset/spec-replicas-change"
 
-// Playground is the playground page: scenario controls, a check in a worker, its results and a
-// counterexample stepper.
+// Playground is the playground page. It holds what the page is about (the settings, the check
+// in a worker and its side-by-side one, the trace on display) and does what its panels ask
+// (run, cancel, step, take, open a link); each panel is a component of its own that renders
+// from what the page gives it, again only when that changes (go-app compares a component's
+// fields): StartPanel, ControlsPanel, StatusPanel, ResultsPanel, ComparePanel, TracePanel and
+// GraphPanel. How a panel shows things (Advanced open, changes only, the tables open, a
+// drawing's zoom) is its own.
 type Playground struct {
 	app.Compo
 
@@ -35,12 +40,9 @@ type Playground struct {
 	report   *checker.Report
 	err      string
 
-	shown       *shown // the trace on display, from a check or explored by hand
-	step        int    // selected step of it
-	changesOnly bool
-	tablesOpen  bool   // the kubectl tables under the cluster picture are shown
-	advanced    bool   // the settings, strategy and bounds are shown
-	link        string // the last copied permalink
+	shown *shown // the trace on display, from a check or explored by hand
+	step  int    // selected step of it
+	link  string // the last copied permalink
 
 	graph     bool // capture the state graph in the next check
 	symmetry  bool // explore one state per orbit of the model's symmetry
@@ -281,6 +283,14 @@ func (p *Playground) showProperty(i int) {
 	p.undo = nil
 	p.setStep(0)
 	p.syncAddress()
+}
+
+// next returns the actions enabled at the selected step of the trace on display (nil for none).
+func (p *Playground) next() []checker.Choice {
+	if p.shown == nil {
+		return nil
+	}
+	return p.shown.next
 }
 
 // trace returns the steps on display.

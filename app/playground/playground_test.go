@@ -227,3 +227,29 @@ func TestSteppingReplaysEachStepOnce(t *testing.T) {
 		}
 	}
 }
+
+// The controls hide the staleness bound and the caches under synchronous consistency, and
+// show them under the other levels.
+func TestSettingsApply(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.selectTarget("statefulset/stale-reads")
+	if err := p.setParams([]string{"consistency=synchronous"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.settings(); s.applies("staleness") || s.applies("cache") || !s.applies("consistency") {
+		t.Errorf("under synchronous: staleness %v, cache %v", s.applies("staleness"), s.applies("cache"))
+	}
+	if err := p.setParams([]string{"consistency=causal"}); err != nil {
+		t.Fatal(err)
+	}
+	s := p.settings()
+	if !s.applies("staleness") || !s.applies("cache") {
+		t.Errorf("under causal: staleness %v, cache %v", s.applies("staleness"), s.applies("cache"))
+	}
+	// The copy does not share the page's values: a change there is a change of the panel's input.
+	p.values[0] = "changed"
+	if s.Values[0] == "changed" {
+		t.Error("settings share the page's values")
+	}
+}

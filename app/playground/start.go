@@ -33,8 +33,16 @@ var Cards = []card{
 		Target: "pod/restart-loop"},
 }
 
-// renderStart draws the cards.
-func (p *Playground) renderStart() app.UI {
+// StartPanel is the home page's cards: a story each, one click to its failing check.
+type StartPanel struct {
+	app.Compo
+
+	Running bool        // a check runs: the cards wait
+	Page    *Playground // a card's button starts its check there
+}
+
+// Render draws the cards.
+func (s *StartPanel) Render() app.UI {
 	return app.Section().ID("start").Class("cards").Aria("label", "Start here").Body(
 		app.H2().Text("Start here: pick a story, see it break"),
 		app.Div().Class("card-grid").Body(app.Range(Cards).Slice(func(i int) app.UI {
@@ -42,7 +50,7 @@ func (p *Playground) renderStart() app.UI {
 			return app.Article().Class("card").Body(
 				app.H3().Text(c.Title),
 				app.P().Text(c.Story),
-				app.Button().ID("card-"+c.ID).Text("Check it").Disabled(p.status.running()).OnClick(func(ctx app.Context, _ app.Event) { p.startCard(ctx, i) }),
+				app.Button().ID("card-"+c.ID).Text("Check it").Disabled(s.Running).OnClick(func(ctx app.Context, _ app.Event) { s.Page.startCard(ctx, i) }),
 			)
 		})),
 	)
