@@ -65,8 +65,10 @@ type shown struct {
 	steps []checker.TraceStep
 	path  []int
 	next  []checker.Choice
-	// choices memoises next by step: stepping back and forth replays the path once per step.
-	choices map[int][]checker.Choice
+	// replayed is the path followed once, its states kept (for the actions enabled at each
+	// step); choices memoises them by step.
+	replayed catalog.Replayed
+	choices  map[int][]checker.Choice
 	loop    int // for a lasso, the step whose state the last step returns to; -1 for none
 	step    int // the step selected when it was left (for Undo)
 }
@@ -353,14 +355,22 @@ func (p *Playground) setStep(i int) {
 		p.shown.next = next
 		return
 	}
-	if m, err := p.model(); err == nil && i <= len(p.shown.path) {
-		if next, err := m.Choices(p.shown.path[:i]); err == nil {
-			p.shown.next = next
-			if p.shown.choices == nil {
-				p.shown.choices = map[int][]checker.Choice{}
-			}
-			p.shown.choices[i] = next
+	if p.shown.replayed == nil {
+		m, err := p.model()
+		if err != nil {
+			return
 		}
+		if p.shown.replayed, err = m.Replay(p.shown.path); err != nil {
+			return
+		}
+	}
+	if i <= len(p.shown.path) {
+		next := p.shown.replayed.Choices(i)
+		p.shown.next = next
+		if p.shown.choices == nil {
+			p.shown.choices = map[int][]checker.Choice{}
+		}
+		p.shown.choices[i] = next
 	}
 }
 

@@ -174,7 +174,7 @@ func TestModelBuiltOncePerSettings(t *testing.T) {
 // counting is a model that counts the replays the playground asks of it.
 type counting struct {
 	catalog.Checkable
-	explores, choices int
+	explores, replays int
 }
 
 func (c *counting) Explore(path []int) ([]checker.TraceStep, []checker.Choice, error) {
@@ -182,13 +182,14 @@ func (c *counting) Explore(path []int) ([]checker.TraceStep, []checker.Choice, e
 	return c.Checkable.Explore(path)
 }
 
-func (c *counting) Choices(path []int) ([]checker.Choice, error) {
-	c.choices++
-	return c.Checkable.Choices(path)
+func (c *counting) Replay(path []int) (catalog.Replayed, error) {
+	c.replays++
+	return c.Checkable.Replay(path)
 }
 
-// Stepping through a trace with the arrow keys neither renders the trace again nor replays a
-// step twice: the actions enabled at a step are replayed once, then remembered.
+// Stepping through a trace with the arrow keys neither renders the trace again nor replays it
+// more than once: the trace is replayed once, its states kept, and the actions enabled at a
+// step remembered.
 func TestSteppingReplaysEachStepOnce(t *testing.T) {
 	p := &Playground{}
 	p.OnInit()
@@ -200,8 +201,8 @@ func TestSteppingReplaysEachStepOnce(t *testing.T) {
 	if err := p.explore([]int{0, 0, 0}, "by hand"); err != nil {
 		t.Fatal(err)
 	}
-	if c.explores != 1 || c.choices != 0 || p.step != 3 || len(p.shown.next) == 0 {
-		t.Fatalf("explore: %d renders, %d replays, step %d, %d actions", c.explores, c.choices, p.step, len(p.shown.next))
+	if c.explores != 1 || c.replays != 0 || p.step != 3 || len(p.shown.next) == 0 {
+		t.Fatalf("explore: %d renders, %d replays, step %d, %d actions", c.explores, c.replays, p.step, len(p.shown.next))
 	}
 	want := map[int]int{}
 	for range 2 {
@@ -216,8 +217,8 @@ func TestSteppingReplaysEachStepOnce(t *testing.T) {
 			}
 		}
 	}
-	if c.explores != 1 || c.choices != 3 {
-		t.Fatalf("six steps back and forth twice: %d renders, %d replays; want 1 and 3", c.explores, c.choices)
+	if c.explores != 1 || c.replays != 1 {
+		t.Fatalf("six steps back and forth twice: %d renders, %d replays; want 1 and 1", c.explores, c.replays)
 	}
 	// The memo gives what a fresh replay gives.
 	for i := 0; i <= 3; i++ {

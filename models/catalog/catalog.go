@@ -140,13 +140,21 @@ type Checkable interface {
 	// checker.Replay) and returns the rendered trace and the actions enabled at its end
 	// (checker.Choices).
 	Explore(path []int) (trace []checker.TraceStep, next []checker.Choice, err error)
-	// Choices is Explore's next alone: the actions enabled at the end of path, without
-	// rendering the trace (what stepping through a trace needs at each step).
-	Choices(path []int) ([]checker.Choice, error)
+	// Replay follows path once (checker.Replay) and keeps its states, so that the actions
+	// enabled at each of its steps come without replaying it again (what stepping through a
+	// trace needs at each step).
+	Replay(path []int) (Replayed, error)
 	// TraceGraph is the DOT of the trace that path follows and its one-step neighbourhood,
 	// the trace highlighted and every node with its whole state as a tooltip; loop, for a
 	// lasso, is the index of the state the last step returns to (-1 for none).
 	TraceGraph(path []int, loop int) (dot string, nodes int, err error)
+}
+
+// Replayed is a run that Replay followed, its states kept.
+type Replayed interface {
+	// Choices lists the actions enabled after the run's first i steps (checker.Choices); nil
+	// for an i out of the run.
+	Choices(i int) []checker.Choice
 }
 
 // Run is a sliced check with its types hidden.
@@ -182,12 +190,27 @@ func (a adapter[S, A]) Explore(path []int) ([]checker.TraceStep, []checker.Choic
 	return checker.RenderTrace(a.m, tr), checker.Choices(a.m, tr.Last()), nil
 }
 
-func (a adapter[S, A]) Choices(path []int) ([]checker.Choice, error) {
+func (a adapter[S, A]) Replay(path []int) (Replayed, error) {
 	tr, err := checker.Replay(a.m, 0, path)
 	if err != nil {
 		return nil, err
 	}
-	return checker.Choices(a.m, tr.Last()), nil
+	return replayed[S, A]{m: a.m, tr: tr}, nil
+}
+
+type replayed[S, A any] struct {
+	m  checker.Model[S, A]
+	tr *checker.Trace[S, A]
+}
+
+func (r replayed[S, A]) Choices(i int) []checker.Choice {
+	switch {
+	case i == 0:
+		return checker.Choices(r.m, r.tr.Init)
+	case i > 0 && i <= len(r.tr.Steps):
+		return checker.Choices(r.m, r.tr.Steps[i-1].State)
+	}
+	return nil
 }
 
 func (a adapter[S, A]) TraceGraph(path []int, loop int) (string, int, error) {
