@@ -69,8 +69,8 @@ type shown struct {
 	// step); choices memoises them by step.
 	replayed catalog.Replayed
 	choices  map[int][]checker.Choice
-	loop    int // for a lasso, the step whose state the last step returns to; -1 for none
-	step    int // the step selected when it was left (for Undo)
+	loop     int // for a lasso, the step whose state the last step returns to; -1 for none
+	step     int // the step selected when it was left (for Undo)
 }
 
 // lassoTitle titles a trace, saying which steps repeat forever for a lasso.
