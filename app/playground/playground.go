@@ -287,14 +287,6 @@ func (p *Playground) showProperty(i int) {
 	p.syncAddress()
 }
 
-// next returns the actions enabled at the selected step of the trace on display (nil for none).
-func (p *Playground) next() []checker.Choice {
-	if p.shown == nil {
-		return nil
-	}
-	return p.shown.next
-}
-
 // trace returns the steps on display.
 func (p *Playground) trace() []checker.TraceStep {
 	if p.shown == nil {

@@ -21,10 +21,19 @@ func (p *Playground) Render() app.UI {
 			&StatusPanel{Status: p.status, Progress: p.progress, Report: p.report, Err: p.err},
 			&ResultsPanel{Report: p.report, Partial: p.status.partial(), Page: p},
 			p.comparePanel(),
-			&TracePanel{Shown: p.shown, Step: p.step, Next: p.next(), CanUndo: len(p.undo) > 0, Page: p},
+			p.tracePanel(),
 			p.renderGraph(),
 		),
 	)
+}
+
+// tracePanel is the trace on display, for its panel.
+func (p *Playground) tracePanel() *TracePanel {
+	t := &TracePanel{Loop: -1, Step: p.step, CanUndo: len(p.undo) > 0, Page: p}
+	if p.shown != nil {
+		t.Title, t.Steps, t.Loop, t.Next = p.shown.title, p.shown.steps, p.shown.loop, p.shown.next
+	}
+	return t
 }
 
 // bind returns a change handler that stores the element's value in v. (Handlers close over

@@ -20,21 +20,23 @@ import (
 type TracePanel struct {
 	app.Compo
 
-	Shown   *shown           // the trace on display; nil for none
-	Step    int              // the selected step
-	Next    []checker.Choice // the actions enabled at Step; nil when the trace is not explorable
-	CanUndo bool             // a step was taken by hand
-	Page    *Playground      // what its buttons act on
+	Title   string              // the trace on display: its title,
+	Steps   []checker.TraceStep // its steps (nil for no trace),
+	Loop    int                 // and for a lasso the step its last step returns to (-1 for none)
+	Step    int                 // the selected step
+	Next    []checker.Choice    // the actions enabled at Step; nil when the trace is not explorable
+	CanUndo bool                // a step was taken by hand
+	Page    *Playground         // what its buttons act on
 
 	changesOnly bool // the tables show only the lines that changed
 	tablesOpen  bool // the kubectl tables under the picture are shown
 }
 
 func (t *TracePanel) Render() app.UI {
-	if t.Shown == nil {
+	if t.Steps == nil {
 		return app.Section().Class("trace")
 	}
-	tr := t.Shown.steps
+	tr := t.Steps
 	step := tr[t.Step]
 	var lines []app.UI
 	if t.changesOnly && t.Step > 0 {
@@ -56,12 +58,12 @@ func (t *TracePanel) Render() app.UI {
 		}
 	}
 	return app.Section().Class("trace").Aria("label", "Trace").Body(
-		app.H2().ID("trace-title").Text(t.Shown.title),
+		app.H2().ID("trace-title").Text(t.Title),
 		app.Div().Class("stepper").Body(
 			app.Button().ID("prev").Text("← Back").Disabled(t.Step == 0).OnClick(func(app.Context, app.Event) { t.Page.key("ArrowLeft") }),
 			app.Span().ID("position").Text(t.position()),
-			app.Button().ID("next").Text(map[bool]string{false: "Next →", true: "↻ Again"}[t.Step+1 >= len(tr) && t.Shown.loop >= 0]).
-				Disabled(t.Step+1 >= len(tr) && t.Shown.loop < 0).OnClick(func(app.Context, app.Event) { t.Page.key("ArrowRight") }),
+			app.Button().ID("next").Text(map[bool]string{false: "Next →", true: "↻ Again"}[t.Step+1 >= len(tr) && t.Loop >= 0]).
+				Disabled(t.Step+1 >= len(tr) && t.Loop < 0).OnClick(func(app.Context, app.Event) { t.Page.key("ArrowRight") }),
 			app.Label().Class("toggle").Body(
 				app.Input().ID("changes-only").Type("checkbox").Checked(t.changesOnly).OnChange(func(app.Context, app.Event) { t.changesOnly = !t.changesOnly }),
 				app.Text(" changes only"),
@@ -71,7 +73,7 @@ func (t *TracePanel) Render() app.UI {
 		app.Div().Class("columns").Body(
 			app.Ol().ID("trace").Start(0).Body(
 				app.Range(tr).Slice(func(i int) app.UI {
-					return app.Li().ID("step-"+strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == t.Step], map[bool]string{true: "cycle"}[t.Shown.loop >= 0 && i > t.Shown.loop]).Body(
+					return app.Li().ID("step-"+strconv.Itoa(i)).Class(map[bool]string{true: "selected"}[i == t.Step], map[bool]string{true: "cycle"}[t.Loop >= 0 && i > t.Loop]).Body(
 						app.Button().Body(
 							app.Span().Class("step-mark", map[bool]string{true: "bad", false: "good"}[len(tr[i].Violating) > 0]).
 								Title(map[bool]string{true: "violates an invariant here", false: "no invariant violated here"}[len(tr[i].Violating) > 0]).
@@ -80,10 +82,10 @@ func (t *TracePanel) Render() app.UI {
 						).OnClick(func(app.Context, app.Event) { t.Page.setStep(i) }),
 					)
 				}),
-				app.If(t.Shown.loop >= 0, func() app.UI {
+				app.If(t.Loop >= 0, func() app.UI {
 					return app.Li().ID("loop-back").Class("loop-back").Body(
-						app.Button().Text(fmt.Sprintf("↻ back to the state of step %d: steps %d–%d repeat forever", t.Shown.loop, t.Shown.loop+1, len(tr)-1)).
-							OnClick(func(app.Context, app.Event) { t.Page.setStep(t.Shown.loop + 1) }),
+						app.Button().Text(fmt.Sprintf("↻ back to the state of step %d: steps %d–%d repeat forever", t.Loop, t.Loop+1, len(tr)-1)).
+							OnClick(func(app.Context, app.Event) { t.Page.setStep(t.Loop + 1) }),
 					)
 				}),
 			),
@@ -106,9 +108,9 @@ func (t *TracePanel) Render() app.UI {
 
 // position says which step is selected and, for a lasso, where the cycle is.
 func (t *TracePanel) position() string {
-	n := len(t.Shown.steps) - 1
+	n := len(t.Steps) - 1
 	text := fmt.Sprintf("step %d of %d", t.Step, n)
-	if loop := t.Shown.loop; loop >= 0 && t.Step > loop {
+	if loop := t.Loop; loop >= 0 && t.Step > loop {
 		text += fmt.Sprintf(" · in the cycle (steps %d–%d, forever)", loop+1, n)
 	}
 	return text
@@ -118,7 +120,7 @@ func (t *TracePanel) position() string {
 // first violation of the trace is.
 func (t *TracePanel) renderStepProperties(step checker.TraceStep) app.UI {
 	first := -1
-	for i, st := range t.Shown.steps {
+	for i, st := range t.Steps {
 		if len(st.Violating) > 0 {
 			first = i
 			break
