@@ -225,7 +225,7 @@ func (m *Model) informerSteps(buf []Action, i int, s State, latest *cluster.Clus
 		var caches [moreCaches]int64
 		copy(caches[:], revs[1:n])
 		v := m.view(i, s.Store, revs[0], caches)
-		in, sigs := m.stepIntents(i, revs[0], v, loc, latest)
+		in, sigs := m.stepIntents(i, revs[0], v, *loc, latest)
 		for k := range in {
 			a := Action{Kind: Step, Ctrl: i, Read: revs[0], Caches: caches, Item: k}
 			if m.siblings {
@@ -285,28 +285,36 @@ func (m *Model) positions(s *State, buf []datastore.Session) []datastore.Session
 
 // setPositions writes back what positions listed.
 func (m *Model) setPositions(s *State, ps []datastore.Session) {
-	for i := range s.Local {
-		s.Local[i].Session, ps = ps[0], ps[1:]
+	for i, l := range s.Local {
+		n := 0
 		if m.cfg.Cache == CacheInformer {
-			n := len(m.watch[i])
-			copy(s.Local[i].Caches[:n], ps[:n])
-			ps = ps[n:]
+			n = len(m.watch[i])
 		}
+		if l.Session != ps[0] || !slices.Equal(l.Caches[:n], ps[1:1+n]) {
+			c := *l // copy on write: the states share their controllers' local states
+			c.Session = ps[0]
+			copy(c.Caches[:n], ps[1:1+n])
+			s.Local[i] = &c
+		}
+		ps = ps[1+n:]
 	}
 }
 
 // toRunEnds moves each cache of s to the end of its run (runEnd): under CacheInformer where
 // writes land on the latest revision.
 func (m *Model) toRunEnds(s *State) {
-	for i := range s.Local {
-		l := &s.Local[i]
-		if l.Session > 0 {
-			l.Session = datastore.Session(runEnd(s.Store, int64(l.Session), cluster.KindPod))
+	for i, l := range s.Local {
+		c := *l // copy on write: the states share their controllers' local states
+		if c.Session > 0 {
+			c.Session = datastore.Session(runEnd(s.Store, int64(c.Session), cluster.KindPod))
 		}
 		for j, k := range m.watch[i] {
-			if l.Caches[j] > 0 {
-				l.Caches[j] = datastore.Session(runEnd(s.Store, int64(l.Caches[j]), k))
+			if c.Caches[j] > 0 {
+				c.Caches[j] = datastore.Session(runEnd(s.Store, int64(c.Caches[j]), k))
 			}
+		}
+		if c.Session != l.Session || c.Caches != l.Caches {
+			s.Local[i] = &c
 		}
 	}
 }

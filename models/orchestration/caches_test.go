@@ -119,7 +119,7 @@ func TestReconcilesReadOnlyWatchedKinds(t *testing.T) {
 					}
 				}
 				only := v.Composed(others, empty)
-				got, want := m.ReconcileSignatures(a.Ctrl, only, s.Local[a.Ctrl]), m.ReconcileSignatures(a.Ctrl, v, s.Local[a.Ctrl])
+				got, want := m.ReconcileSignatures(a.Ctrl, only, *s.Local[a.Ctrl]), m.ReconcileSignatures(a.Ctrl, v, *s.Local[a.Ctrl])
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s: %s reads a kind beyond %v: %d intents on the watched kinds only, %d on the view", b.Name, m.ControllerName(a.Ctrl), watched, len(got), len(want))
 				}

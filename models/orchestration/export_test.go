@@ -23,7 +23,7 @@ func (m *Model) StepIntentWrite(s State, a Action) (string, *datastore.Write) {
 	if a.Kind != Step {
 		return "", nil
 	}
-	in := m.intents(a.Ctrl, a.Read, m.view(a.Ctrl, s.Store, a.Read, a.Caches), s.Local[a.Ctrl], s.Store.Latest().Cluster)[a.Item]
+	in := m.intents(a.Ctrl, a.Read, m.view(a.Ctrl, s.Store, a.Read, a.Caches), *s.Local[a.Ctrl], s.Store.Latest().Cluster)[a.Item]
 	name := m.ctrls[a.Ctrl].Name
 	if m.ctrls[a.Ctrl].Kind == KubeletKind {
 		name = "kubelet"

@@ -153,7 +153,7 @@ func (m *Model) FormatState(s State) string {
 	fmt.Fprintln(tw, "CONTROLLER\tREAD\tCONTAINERS")
 	for i, c := range m.ctrls {
 		l := s.Local[i]
-		read := m.readOf(i, l)
+		read := m.readOf(i, *l)
 		if l.Down {
 			read = "node down"
 		}

@@ -35,7 +35,7 @@ func TestReadColumnChangesOnlyForTheActor(t *testing.T) {
 		prev := p.Trace.Init
 		for k, st := range p.Trace.Steps {
 			for i := range st.State.Local {
-				before, after := m.ReadOf(i, prev.Local[i]), m.ReadOf(i, st.State.Local[i])
+				before, after := m.ReadOf(i, *prev.Local[i]), m.ReadOf(i, *st.State.Local[i])
 				if i != st.Action.Ctrl && before != after {
 					t.Errorf("%s step %d (%s): %s's READ went from %q to %q", c.scenario, k+1, m.FormatAction(prev, st.Action), m.ControllerName(i), before, after)
 				}

@@ -61,11 +61,13 @@ type Local struct {
 	LastRead [1 + moreCaches]int64
 }
 
-// State is a state of the model. States share their history and snapshots: Next copies what
-// it changes.
+// State is a state of the model. States share their history and snapshots, and their
+// controllers' local states: Next copies what it changes (a successor copies the acting
+// controller's Local and those normalize moves; the rest are its parent's). Never change a
+// Local in place.
 type State struct {
 	Store datastore.Store
-	Local []Local // one per controller, kubelets first (by node), then by kind and replica
+	Local []*Local // one per controller, kubelets first (by node), then by kind and replica
 	// Broken records the transition properties that some step of the run has broken (a
 	// monitor: the properties are about steps, not states).
 	Broken Monitor
@@ -266,7 +268,11 @@ func (m *Model) Init() []State {
 			o.Meta().UID = uid
 		}
 	}
-	return []State{{Store: datastore.NewStore(c), Local: make([]Local, len(m.ctrls))}}
+	local := make([]*Local, len(m.ctrls))
+	for i := range local {
+		local[i] = new(Local)
+	}
+	return []State{{Store: datastore.NewStore(c), Local: local}}
 }
 
 // intents returns controller i's reconcile of revision r, whose snapshot is v (see
@@ -418,7 +424,7 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 		}
 		var seen []string // the signatures of the older reads' intents
 		for _, r := range m.store.Readable(s.Store, loc.Session) {
-			in, sigs := m.stepIntents(i, r, s.Store.At(r), loc, latest)
+			in, sigs := m.stepIntents(i, r, s.Store.At(r), *loc, latest)
 			for k := range in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
 				if m.siblings {
@@ -587,8 +593,12 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	if a.Ctrl < 0 || a.Ctrl >= len(m.ctrls) {
 		return s, ef, false
 	}
-	ns := State{Store: s.Store, Local: append([]Local(nil), s.Local...), Broken: s.Broken}
-	loc := &ns.Local[a.Ctrl]
+	// The successor shares its controllers' local states with s but the acting one's (copy on
+	// write: normalize copies those it changes).
+	ns := State{Store: s.Store, Local: append([]*Local(nil), s.Local...), Broken: s.Broken}
+	own := *s.Local[a.Ctrl]
+	ns.Local[a.Ctrl] = &own
+	loc := &own
 	latest := s.Store.Latest().Cluster
 	switch a.Kind {
 	case Step:
@@ -722,8 +732,12 @@ func (m *Model) normalize(s *State) {
 		m.setPositions(s, sessions)
 	}
 	for i := range s.Local {
-		if len(s.Local[i].Expect) > 0 {
-			s.Local[i].Expect = s.Local[i].Expect.Prune(m.store.Readable(s.Store, s.Local[i].Session)[0])
+		if e := s.Local[i].Expect; len(e) > 0 {
+			if pruned := e.Prune(m.store.Readable(s.Store, s.Local[i].Session)[0]); len(pruned) != len(e) {
+				c := *s.Local[i] // copy on write
+				c.Expect = pruned
+				s.Local[i] = &c
+			}
 		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
 			var views []*cluster.Cluster
@@ -731,7 +745,11 @@ func (m *Model) normalize(s *State) {
 			for _, r := range readable {
 				views = append(views, s.Store.At(r))
 			}
-			s.Local[i].Scheduler = st.Prune(readable[0], views)
+			if pruned := st.Prune(readable[0], views); len(pruned.Backoff) != len(st.Backoff) || len(pruned.Assumed) != len(st.Assumed) {
+				c := *s.Local[i] // copy on write
+				c.Scheduler = pruned
+				s.Local[i] = &c
+			}
 		}
 	}
 }
@@ -795,7 +813,7 @@ func (m *Model) Representative(s State) State {
 		for j < len(m.ctrls) && m.ctrls[j].Kind == m.ctrls[i].Kind {
 			j++
 		}
-		bySession := func(a, b Local) int {
+		bySession := func(a, b *Local) int {
 			if c := cmp.Compare(a.Session, b.Session); c != 0 {
 				return c
 			}

@@ -169,7 +169,11 @@ func TestEncodingIgnoresCounterValues(t *testing.T) {
 // shift adds dr to every revision-valued field and du to every UID of s, and multiplies
 // generations by 3, copying everything.
 func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State {
-	out := orchestration.State{Local: append([]orchestration.Local(nil), s.Local...), Broken: s.Broken}
+	out := orchestration.State{Local: make([]*orchestration.Local, len(s.Local)), Broken: s.Broken}
+	for i, l := range s.Local {
+		c := *l
+		out.Local[i] = &c
+	}
 	for _, r := range s.Store.History {
 		var objs []cluster.Object
 		for _, o := range r.Cluster.Objects() {
@@ -211,7 +215,7 @@ func shift(s orchestration.State, dr int64, du cluster.UID) orchestration.State 
 		out.Store.History = append(out.Store.History, datastore.Revision{Number: r.Number + dr, Cluster: cluster.New(objs...)})
 	}
 	for i := range out.Local {
-		l := &out.Local[i]
+		l := out.Local[i]
 		if l.Session > 0 {
 			l.Session += datastore.Session(dr)
 		}

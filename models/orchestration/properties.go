@@ -148,7 +148,7 @@ func activeOwned(c *cluster.Cluster, owner cluster.UID) int64 {
 func (m *Model) Quiescent(s State) bool {
 	latest := s.Store.Latest()
 	for i, l := range s.Local {
-		if l.Down || len(m.intents(i, latest.Number, latest.Cluster, l, latest.Cluster)) > 0 {
+		if l.Down || len(m.intents(i, latest.Number, latest.Cluster, *l, latest.Cluster)) > 0 {
 			return false
 		}
 	}

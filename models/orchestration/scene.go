@@ -128,7 +128,7 @@ func (m *Model) scene(s State, c *cluster.Cluster, rev int64, local bool) Scene 
 		name := ctl.Kubelet.Template.Name
 		l := s.Local[i]
 		if !local {
-			l = Local{}
+			l = &Local{}
 		}
 		n := SceneNode{Name: name, Down: l.Down}
 		if o := c.Node(name); o != nil {
@@ -189,7 +189,7 @@ func (m *Model) scene(s State, c *cluster.Cluster, rev int64, local bool) Scene 
 			break
 		}
 		l := s.Local[i]
-		sc.Controllers = append(sc.Controllers, SceneController{Name: ctl.Name, Read: m.readOf(i, l), Down: l.Down})
+		sc.Controllers = append(sc.Controllers, SceneController{Name: ctl.Name, Read: m.readOf(i, *l), Down: l.Down})
 	}
 	return sc
 }
