@@ -130,6 +130,27 @@ func walk(m *orchestration.Model, seed uint64, steps int, visit func(s orchestra
 }
 
 func TestStepsDoNotModifyTheirState(t *testing.T) {
+	// Successors share their parent's controllers' local states (copy on write), under both
+	// cache modes (informer caches move sessions in normalize).
+	for _, c := range []struct {
+		level datastore.Level
+		cache orchestration.CacheMode
+	}{{datastore.Synchronous, orchestration.CacheSnapshot}, {datastore.MonotonicSession, orchestration.CacheInformer}, {datastore.ResettableSession, orchestration.CacheInformer}} {
+		m := model(t, "job/non-parallel", func(s *scenario.Settings) {
+			s.Consistency, s.Cache, s.Restart, s.NodeCrash, s.ContainerExit = c.level, c.cache, true, true, true
+		})
+		walk(m, uint64(c.level)+7, 300, func(s orchestration.State, a orchestration.Action) {
+			before := m.Encode(nil, s)
+			text := m.FormatState(s)
+			var acts []orchestration.Action
+			for _, b := range m.Actions(s, acts) {
+				m.Next(s, b)
+			}
+			if !bytes.Equal(before, m.Encode(nil, s)) || text != m.FormatState(s) {
+				t.Fatalf("%v, %v caches: computing successors modified the state", c.level, c.cache)
+			}
+		})
+	}
 	for _, level := range datastore.Levels() {
 		m := model(t, "replicaset/spec-replicas-change", func(s *scenario.Settings) {
 			s.Consistency, s.Controllers, s.Restart, s.NodeCrash = level, 2, true, true
