@@ -90,8 +90,8 @@ too. So a bare API server behaves as a small cluster.
 
 Controllers: ` + "%s" + `.
 
-Exit status: 0 stopped by Ctrl-C, 1 the lease was lost or the informers could not start, 2 bad
-usage or kubeconfig.
+Exit status: 0 stopped by Ctrl-C or SIGTERM, 1 the lease was lost or the informers could not
+sync, 2 bad usage, a bad kubeconfig or an API server that cannot be reached.
 
 Flags:
 `
@@ -177,8 +177,8 @@ what it wants, a Job that counts a pod still carrying its tracking finalizer, ..
 violation is printed with the change and the objects involved, with the resourceVersions
 seen; on Ctrl-C a summary. Changes are put in revision order after a settling delay.
 
-Exit status: 0 stopped with no violation, 1 some violation was observed, 2 bad usage or
-kubeconfig.
+Exit status: 0 stopped with no violation, 1 some violation was observed, 2 bad usage, a bad
+kubeconfig, an API server that cannot be reached, or informers that could not sync.
 
 Flags:
 `
@@ -224,7 +224,8 @@ or of a file: a scenario's spec.objects, or Kubernetes manifests. Objects are ap
 server-side, as "kubectl apply --server-side" does, with the field manager "themelios". Nodes
 are not created by a scenario: run "themelios controller-manager --nodes N" for them.
 
-Exit status: 0 applied, 1 the API server refused an object, 2 bad usage, file or kubeconfig.
+Exit status: 0 applied, 1 the API server refused an object, 2 bad usage, a bad file or
+kubeconfig, or an API server that cannot be reached.
 
 Flags:
 `
