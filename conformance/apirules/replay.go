@@ -32,6 +32,7 @@ import (
 
 	"github.com/themelios/themelios/kube/convert"
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 	"github.com/themelios/themelios/models/datastore"
 	"github.com/themelios/themelios/models/orchestration"
 )
@@ -320,7 +321,7 @@ func (t *trace) send(before *cluster.Cluster, w datastore.Write) (*unstructured.
 		if err != nil {
 			return nil, err
 		}
-		if cur := before.Get(kind, name); kind == cluster.KindDeployment && cur != nil && cur.SpecEqual(w.Object) {
+		if controllers.ThroughStatus(before.Get(kind, name), w) {
 			return t.res(kind).UpdateStatus(ctx, u, metav1.UpdateOptions{})
 		}
 		return t.res(kind).Update(ctx, u, metav1.UpdateOptions{})

@@ -39,7 +39,7 @@ type Cache struct {
 
 	mu       sync.Mutex
 	seen     map[cluster.Kind]int64 // the highest resourceVersion delivered per kind
-	gone     map[string]bool        // kind/name of objects whose delete event arrived since they were last seen
+	gone     map[cluster.Key]bool   // objects whose delete event arrived since they were last seen
 	cond     *sync.Cond
 	onChange []func(kind cluster.Kind, obj runtime.Object, deleted bool)
 }
@@ -48,7 +48,7 @@ type Cache struct {
 func NewCache(cs kubernetes.Interface, ns string, ids *convert.Identities) *Cache {
 	f := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithNamespace(ns))
 	c := &Cache{ids: ids, factory: f, informers: map[cluster.Kind]cache.SharedIndexInformer{},
-		seen: map[cluster.Kind]int64{}, gone: map[string]bool{}}
+		seen: map[cluster.Kind]int64{}, gone: map[cluster.Key]bool{}}
 	c.cond = sync.NewCond(&c.mu)
 	c.informers[cluster.KindNode] = f.Core().V1().Nodes().Informer()
 	c.informers[cluster.KindPod] = f.Core().V1().Pods().Informer()
@@ -92,7 +92,7 @@ func (c *Cache) observe(k cluster.Kind, o any, deleted bool) {
 	rv, _ := convert.ParseResourceVersion(m.GetResourceVersion())
 	c.mu.Lock()
 	c.seen[k] = max(c.seen[k], rv)
-	c.gone[k.String()+"/"+m.GetName()] = deleted
+	c.gone[cluster.Key{Kind: k, Name: m.GetName()}] = deleted
 	fs := c.onChange
 	c.cond.Broadcast()
 	c.mu.Unlock()
@@ -125,9 +125,6 @@ func (c *Cache) Start(ctx context.Context) error {
 // Shutdown stops the informers (after ctx, given to Start, is done) and waits for them.
 func (c *Cache) Shutdown() { c.factory.Shutdown() }
 
-// Store returns kind k's informer store, to read an object as the cache has it.
-func (c *Cache) Store(k cluster.Kind) cache.Store { return c.informers[k].GetStore() }
-
 // Seen returns the highest resourceVersion of kind k the informer has delivered.
 func (c *Cache) Seen(k cluster.Kind) int64 {
 	c.mu.Lock()
@@ -145,7 +142,7 @@ func (c *Cache) WaitSeen(ctx context.Context, k cluster.Kind, rv int64, d time.D
 // WaitGone waits until the informer of kind k has delivered the delete of name, for at most
 // d or until ctx ends; it reports whether it has.
 func (c *Cache) WaitGone(ctx context.Context, k cluster.Kind, name string, d time.Duration) bool {
-	return c.wait(ctx, d, func() bool { return c.gone[k.String()+"/"+name] })
+	return c.wait(ctx, d, func() bool { return c.gone[cluster.Key{Kind: k, Name: name}] })
 }
 
 func (c *Cache) wait(ctx context.Context, d time.Duration, done func() bool) bool {

@@ -81,10 +81,8 @@ func (wr *Writer) Send(ctx context.Context, w datastore.Write) (Result, error) {
 		if w.Verb == datastore.UpdateStatus {
 			verb = "updateStatus"
 		}
-		// The Deployment controller's revision annotation goes through UpdateStatus upstream
-		// (getNewReplicaSet → SetDeploymentRevision; its strategy keeps the annotations).
-		if cur, ok := wr.cache.Get(kind, wr.ns, name).(*appsv1.Deployment); ok && w.Verb == datastore.Update && kind == cluster.KindDeployment {
-			if d, err := convert.ModelObject(cur, wr.ids); err == nil && d.SpecEqual(w.Object) {
+		if cur := wr.cache.Get(kind, wr.ns, name); cur != nil && w.Verb == datastore.Update {
+			if c, err := convert.ModelObject(cur, wr.ids); err == nil && controllers.ThroughStatus(c, w) {
 				verb = "updateStatus"
 			}
 		}

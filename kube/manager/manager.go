@@ -88,7 +88,6 @@ func (cfg Config) Validate() error {
 type Manager struct {
 	cfg    Config
 	cs     kubernetes.Interface
-	ids    *convert.Identities
 	cache  *adapter.Cache
 	writer *adapter.Writer
 	logMu  sync.Mutex
@@ -114,7 +113,7 @@ func Run(ctx context.Context, cs kubernetes.Interface, cfg Config) error {
 	}
 	ids := convert.NewIdentities()
 	c := adapter.NewCache(cs, cfg.Namespace, ids)
-	m := &Manager{cfg: cfg, cs: cs, ids: ids, cache: c, writer: adapter.NewWriter(cs, cfg.Namespace, ids, c)}
+	m := &Manager{cfg: cfg, cs: cs, cache: c, writer: adapter.NewWriter(cs, cfg.Namespace, ids, c)}
 	for _, r := range orchestration.Reconcilers() {
 		if cfg.Controllers == nil || slices.Contains(cfg.Controllers, r.Name) {
 			m.add(r.Name, m.workloadSync(r))
@@ -350,7 +349,7 @@ func (k *kubelet) sync(ctx context.Context) (acted, failed bool) {
 		k.running = controllers.ApplyContainers(k.running, applied)
 		k.mu.Unlock()
 		if run := in.Run; run != nil && run.Exit == controllers.Running {
-			if p := v.Pod(run.Pod); p != nil && p.Spec.RestartPolicy != cluster.RestartAlways && p.Spec.RestartPolicy != "" {
+			if p := v.Pod(run.Pod); p != nil && len(controllers.Exits(p)) > 0 {
 				k.exitLater(ctx, *run, exitOf(p))
 			}
 		}
@@ -358,9 +357,10 @@ func (k *kubelet) sync(ctx context.Context) (acted, failed bool) {
 	return acted, failed
 }
 
-// exitOf is how pod p's containers end (ExitAnnotation).
+// exitOf is how pod p's containers end (ExitAnnotation), among the ends its restart policy
+// lets show (controllers.Exits).
 func exitOf(p *cluster.Pod) controllers.Exit {
-	if v, _ := p.Annotations.Get(ExitAnnotation); v == string(cluster.PodFailed) && p.Spec.RestartPolicy == cluster.RestartNever {
+	if v, _ := p.Annotations.Get(ExitAnnotation); v == string(cluster.PodFailed) && slices.Contains(controllers.Exits(p), controllers.Failed) {
 		return controllers.Failed
 	}
 	return controllers.Succeeded
@@ -377,11 +377,7 @@ func (k *kubelet) exitLater(ctx context.Context, c controllers.Container, how co
 			if k.running[i].Pod == c.Pod && k.running[i].UID == c.UID && k.running[i].Exit == controllers.Running {
 				k.running = slices.Clone(k.running)
 				k.running[i].Exit = how
-				how := "succeeded"
-				if k.running[i].Exit == controllers.Failed {
-					how = "failed"
-				}
-				k.m.logf("the containers of pod %s on node %s exited (%s)", c.Pod, k.k.Template.Name, how)
+				k.m.logf("%s", orchestration.ExitSentence(c.Pod, k.k.Template.Name, how))
 			}
 		}
 		k.mu.Unlock()

@@ -60,6 +60,15 @@ var Writes = []WriteSite{
 	{"podgc", datastore.Delete, cluster.KindPod, false, false, true, "markFailedAndDeletePodWithCondition → Pods().Delete (grace 0)"},
 }
 
+// ThroughStatus reports whether write w, to an object that is cur before it, is sent through
+// the status subresource upstream though the model makes it an Update: the Deployment
+// controller's revision annotation, an Update of the Deployment that leaves its spec as it is
+// (getNewReplicaSet → SetDeploymentRevision, sent by Deployments().UpdateStatus, whose strategy
+// keeps the annotations and does not bump the generation).
+func ThroughStatus(cur cluster.Object, w datastore.Write) bool {
+	return w.Verb == datastore.Update && cur != nil && cur.Kind() == cluster.KindDeployment && cur.SpecEqual(w.Object)
+}
+
 // SiteOf classifies w, a write of controller (as the model names it), as Writes does.
 func SiteOf(controller string, w datastore.Write) WriteSite {
 	kind, _ := w.Target()

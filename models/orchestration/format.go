@@ -30,11 +30,7 @@ func (m *Model) FormatAction(s State, a Action) string {
 	case Rejoin:
 		return fmt.Sprintf("node %s came back: %s starts with an empty cache", m.node(a.Ctrl), m.ctrls[a.Ctrl].Name)
 	case Exit:
-		how := "succeeded"
-		if controllers.Exit(a.Value) == controllers.Failed {
-			how = "failed"
-		}
-		return fmt.Sprintf("the containers of pod %s on node %s exited (%s)", a.Name, m.node(a.Ctrl), how)
+		return ExitSentence(a.Name, m.node(a.Ctrl), controllers.Exit(a.Value))
 	case Scale:
 		return fmt.Sprintf("a user scaled %s %s to %d replicas", a.On, a.Name, a.Value)
 	case Image:
@@ -50,6 +46,15 @@ func (m *Model) FormatAction(s State, a Action) string {
 }
 
 func (m *Model) node(i int) string { return m.ctrls[i].Kubelet.Template.Name }
+
+// ExitSentence says, as traces do, that the containers of pod on node exited, and how.
+func ExitSentence(pod, node string, how controllers.Exit) string {
+	word := "succeeded"
+	if how == controllers.Failed {
+		word = "failed"
+	}
+	return fmt.Sprintf("the containers of pod %s on node %s exited (%s)", pod, node, word)
+}
 
 // describeIntent says what a controller step did: its write and its outcome, or its change to
 // the node's containers.

@@ -47,8 +47,9 @@ func Sentence(controller string, read int64, in controllers.Intent, out datastor
 var liveProperties = []string{UniqueNames, BoundFit, ReplicaSetCreates, JobCreates, JobFinalizers, JobSucceeded,
 	OrderedCreate, OrderedTerminate, OneRevision, TemplateHash, PausedNoNewRS}
 
-// liveBits are the monitors among liveProperties.
-const liveBits = BrokenReplicaSetCreate | BrokenJobCreate | BrokenJobCount | BrokenOrderCreate | BrokenOrderDelete | BrokenPaused
+// liveMonitors are the transition properties among liveProperties, with their monitor bits.
+var liveMonitors = map[string]Monitor{ReplicaSetCreates: BrokenReplicaSetCreate, JobCreates: BrokenJobCreate,
+	JobFinalizers: BrokenJobCount, OrderedCreate: BrokenOrderCreate, OrderedTerminate: BrokenOrderDelete, PausedNoNewRS: BrokenPaused}
 
 // Observer judges the changes of a live cluster, observed one at a time in the order of their
 // revisions, against the model's safety properties that the API shows (runtime verification).
@@ -122,7 +123,9 @@ func (o *Observer) Observe(rev int64, obj cluster.Object, deleted bool) []string
 			// A view that predates the written object's controller (by its UID) cannot be the
 			// one the controller acted on.
 			ref, owned := obj.Meta().ControllerRef()
-			broken = liveBits
+			for _, bit := range liveMonitors {
+				broken |= bit
+			}
 			for i := len(o.recent) - 1; i >= 0 && broken != 0; i-- {
 				if v := o.recent[i]; !owned || hasUID(v, ref) || i == len(o.recent)-1 {
 					broken &= wl.monitor(v, o.s, ns, w)
@@ -147,30 +150,11 @@ func (o *Observer) Observe(rev int64, obj cluster.Object, deleted bool) []string
 	// A monitor's property stays broken (it is about a step); each new breaking write is
 	// reported again.
 	for _, p := range o.props {
-		if bit := monitorBit(p.Name); bit&broken != 0 && !slices.Contains(out, p.Name) {
+		if liveMonitors[p.Name]&broken != 0 && !slices.Contains(out, p.Name) {
 			out = append(out, p.Name)
 		}
 	}
 	return out
-}
-
-// monitorBit is the monitor bit of a transition property, 0 for a state property.
-func monitorBit(name string) Monitor {
-	switch name {
-	case ReplicaSetCreates:
-		return BrokenReplicaSetCreate
-	case JobCreates:
-		return BrokenJobCreate
-	case JobFinalizers:
-		return BrokenJobCount
-	case OrderedCreate:
-		return BrokenOrderCreate
-	case OrderedTerminate:
-		return BrokenOrderDelete
-	case PausedNoNewRS:
-		return BrokenPaused
-	}
-	return 0
 }
 
 // observedWrite is the write that changed before's copy of obj into obj (or removed it), and
