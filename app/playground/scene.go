@@ -8,16 +8,16 @@ import (
 	"strings"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scene"
 )
 
 // decodeScene reads a trace step's scene (checker.TraceStep.Scene), or nil when the model gave
 // none or it does not parse.
-func decodeScene(raw json.RawMessage) *orchestration.Scene { return decode[orchestration.Scene](raw) }
+func decodeScene(raw json.RawMessage) *scene.Scene { return decode[scene.Scene](raw) }
 
 // decodeRead reads a trace step's read (checker.TraceStep.Read), or nil.
-func decodeRead(raw json.RawMessage) *orchestration.StepRead {
-	return decode[orchestration.StepRead](raw)
+func decodeRead(raw json.RawMessage) *scene.StepRead {
+	return decode[scene.StepRead](raw)
 }
 
 // decode reads JSON into a new T, or gives nil for none or bad JSON.
@@ -50,7 +50,7 @@ const (
 // desired counts, and each controller with what it read. What differs from prev (the previous
 // step's picture, nil for none) is outlined: the step's change, and the controller that took
 // the step (action, the step's sentence, starts with its name).
-func sceneSVG(id string, cur, prev *orchestration.Scene, action string) string {
+func sceneSVG(id string, cur, prev *scene.Scene, action string) string {
 	var b strings.Builder
 	y := 0
 	// Nodes, perRow to a row.
@@ -130,7 +130,7 @@ func sceneSVG(id string, cur, prev *orchestration.Scene, action string) string {
 
 // drawNode draws a node box; before is the same node in the previous picture, if any, and
 // compare says whether there is a previous picture.
-func drawNode(b *strings.Builder, n orchestration.SceneNode, before *orchestration.SceneNode, compare bool, x, y, w, h int) {
+func drawNode(b *strings.Builder, n scene.Node, before *scene.Node, compare bool, x, y, w, h int) {
 	cls, status := "node", "Ready"
 	switch {
 	case n.Down:
@@ -145,7 +145,7 @@ func drawNode(b *strings.Builder, n orchestration.SceneNode, before *orchestrati
 	text(b, x+10, y+20, "title", n.Name)
 	text(b, x+10, y+37, "status", status)
 	for i, p := range n.Pods {
-		var was *orchestration.ScenePod
+		var was *scene.Pod
 		if before != nil {
 			was = prevPod(before.Pods, p)
 		}
@@ -156,7 +156,7 @@ func drawNode(b *strings.Builder, n orchestration.SceneNode, before *orchestrati
 
 // drawPod draws a pod; before is the same pod (name and UID) in the previous picture, if any,
 // and compare says whether there is a previous picture.
-func drawPod(b *strings.Builder, p orchestration.ScenePod, before *orchestration.ScenePod, compare bool, x, y, w int) {
+func drawPod(b *strings.Builder, p scene.Pod, before *scene.Pod, compare bool, x, y, w int) {
 	phase := strings.ToLower(p.Phase)
 	if phase == "" {
 		phase = "gone"
@@ -206,7 +206,7 @@ func text(b *strings.Builder, x, y int, class, s string) {
 	fmt.Fprintf(b, `<text x="%d" y="%d"%s%s>%s</text>`, x, y, class, anchor, html.EscapeString(s))
 }
 
-func prevNode(sc *orchestration.Scene, name string) *orchestration.SceneNode {
+func prevNode(sc *scene.Scene, name string) *scene.Node {
 	if sc == nil {
 		return nil
 	}
@@ -218,14 +218,14 @@ func prevNode(sc *orchestration.Scene, name string) *orchestration.SceneNode {
 	return nil
 }
 
-func prevUnbound(sc *orchestration.Scene) []orchestration.ScenePod {
+func prevUnbound(sc *scene.Scene) []scene.Pod {
 	if sc == nil {
 		return nil
 	}
 	return sc.Unbound
 }
 
-func prevPod(pods []orchestration.ScenePod, p orchestration.ScenePod) *orchestration.ScenePod {
+func prevPod(pods []scene.Pod, p scene.Pod) *scene.Pod {
 	for i := range pods {
 		if pods[i].Name == p.Name && pods[i].UID == p.UID {
 			return &pods[i]
@@ -234,7 +234,7 @@ func prevPod(pods []orchestration.ScenePod, p orchestration.ScenePod) *orchestra
 	return nil
 }
 
-func containsWorkload(ws []orchestration.SceneWorkload, w orchestration.SceneWorkload) bool {
+func containsWorkload(ws []scene.Workload, w scene.Workload) bool {
 	for _, x := range ws {
 		if x == w {
 			return true
@@ -333,10 +333,10 @@ func timelineSVG(tr []checker.TraceStep, selected int) string {
 
 // storeOnly is the part of a picture a controller's view can show, to compare with what it
 // saw: the store's objects, without the containers the kubelets run and the controllers.
-func storeOnly(sc *orchestration.Scene) orchestration.Scene {
-	out := orchestration.Scene{Revision: sc.Revision, Unbound: sc.Unbound, Workloads: sc.Workloads}
+func storeOnly(sc *scene.Scene) scene.Scene {
+	out := scene.Scene{Revision: sc.Revision, Unbound: sc.Unbound, Workloads: sc.Workloads}
 	for _, n := range sc.Nodes {
-		m := orchestration.SceneNode{Name: n.Name, Ready: n.Ready}
+		m := scene.Node{Name: n.Name, Ready: n.Ready}
 		for _, p := range n.Pods {
 			if p.Bound {
 				p.Running, p.Twice = false, false

@@ -8,6 +8,7 @@ import (
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scene"
 )
 
 // The picture of Kubernetes issue 59848's last step: db-0 runs on both nodes, drawn red in
@@ -81,7 +82,7 @@ func TestSceneOfTheHeadline(t *testing.T) {
 		t.Fatalf("timeline:\n%s", tl)
 	}
 	// Names are escaped.
-	if svg := sceneSVG("cluster", &orchestration.Scene{Nodes: []orchestration.SceneNode{{Name: "<n>"}}}, nil, ""); strings.Contains(svg, "<n>") {
+	if svg := sceneSVG("cluster", &scene.Scene{Nodes: []scene.Node{{Name: "<n>"}}}, nil, ""); strings.Contains(svg, "<n>") {
 		t.Fatalf("unescaped: %s", svg)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/orchestration"
+	"github.com/themelios/themelios/models/scene"
 )
 
 // TracePanel is the trace on display: the stepper, the timeline of what each controller read,
@@ -222,7 +222,7 @@ func (t *TracePanel) renderScene(tr []checker.TraceStep) app.UI {
 	if cur == nil {
 		return app.Text("")
 	}
-	var prev *orchestration.Scene
+	var prev *scene.Scene
 	if t.Step > 0 {
 		prev = decodeScene(tr[t.Step-1].Scene)
 	}
@@ -248,7 +248,7 @@ func (t *TracePanel) renderScene(tr []checker.TraceStep) app.UI {
 }
 
 // describeReads says what a step read: "revision 4", or each cache's "pods at 4, jobs at 6".
-func describeReads(r *orchestration.StepRead) string {
+func describeReads(r *scene.StepRead) string {
 	var parts []string
 	for _, k := range r.Reads {
 		if k.Kind == "*" {

@@ -3,81 +3,23 @@ package orchestration
 import (
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/scene"
 )
 
-// Scene is a state as data for a picture of the cluster (checker.SceneDescriber; the
-// playground draws it): the nodes with the pods bound to each in the latest revision and the
-// containers each kubelet runs, the pods bound to no node, the workloads with their desired and
-// ready counts, and each controller with what it read. It says nothing of how to draw it.
-type Scene struct {
-	Revision    int64             `json:"revision"`
-	Nodes       []SceneNode       `json:"nodes"`
-	Unbound     []ScenePod        `json:"unbound,omitempty"`
-	Workloads   []SceneWorkload   `json:"workloads,omitempty"`
-	Controllers []SceneController `json:"controllers"`
-}
-
-// SceneNode is a node: its kubelet's, whether its Node object is in the latest revision and
-// Ready, whether it crashed (down), and its pods by name.
-type SceneNode struct {
-	Name  string     `json:"name"`
-	Ready bool       `json:"ready"`
-	Down  bool       `json:"down,omitempty"`
-	Pods  []ScenePod `json:"pods,omitempty"`
-}
-
-// ScenePod is a pod on a node (or bound to none): as the latest revision has it (Phase empty
-// when the store no longer has a pod of that name and UID), whether it is bound to this node
-// there, whether this node's kubelet runs its containers, and whether its identity (its name)
-// runs on more than one node (the property OneNodePerPod broken).
-type ScenePod struct {
-	Name        string `json:"name"`
-	UID         int64  `json:"uid,omitempty"`
-	Phase       string `json:"phase,omitempty"`
-	Ready       bool   `json:"ready,omitempty"`
-	Terminating bool   `json:"terminating,omitempty"`
-	Bound       bool   `json:"bound,omitempty"`
-	Running     bool   `json:"running,omitempty"`
-	Twice       bool   `json:"twice,omitempty"`
-}
-
-// SceneWorkload is a ReplicaSet, Deployment, StatefulSet (desired: spec.replicas) or Job
-// (desired: the active pods it wants, JobWants), with its ready count from its status.
-type SceneWorkload struct {
-	Kind    string `json:"kind"`
-	Name    string `json:"name"`
-	Desired int64  `json:"desired"`
-	Ready   int64  `json:"ready"`
-}
-
-// SceneController is a controller with what it read ("rev 4", "pods rev 4, jobs rev 6",
-// "restarted", "-" before its first read) and whether its node is down.
-type SceneController struct {
-	Name string `json:"name"`
-	Read string `json:"read"`
-	Down bool   `json:"down,omitempty"`
-}
+// The picture's types are package scene's (the playground decodes them without the model).
+type (
+	Scene           = scene.Scene
+	SceneNode       = scene.Node
+	ScenePod        = scene.Pod
+	SceneWorkload   = scene.Workload
+	SceneController = scene.Controller
+	StepRead        = scene.StepRead
+	KindRead        = scene.KindRead
+)
 
 // Scene describes s for a picture (checker.SceneDescriber).
 func (m *Model) Scene(s State) any {
 	return m.scene(s, s.Store.Latest().Cluster, s.Store.Latest().Number, true)
-}
-
-// StepRead is what a controller step read (checker.ReadDescriber): the controller, the latest
-// revision when it stepped, each cache's read (one for every kind under CacheSnapshot), and the
-// cluster as it saw it (Saw: the view, without what the controllers hold locally).
-type StepRead struct {
-	Controller string     `json:"controller"`
-	Latest     int64      `json:"latest"`
-	Reads      []KindRead `json:"reads"`
-	Saw        Scene      `json:"saw"`
-}
-
-// KindRead is the revision a step read objects of a kind at ("*" under CacheSnapshot: every
-// kind).
-type KindRead struct {
-	Kind string `json:"kind"`
-	Rev  int64  `json:"rev"`
 }
 
 // DescribeRead says what step a read in s (checker.ReadDescriber); nil for an action that is
