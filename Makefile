@@ -5,7 +5,7 @@ GO       ?= go
 # with a spurious "context deadline exceeded" as time runs out (golang/go#75804).
 FUZZTIME ?= 20000x
 # Fuzz targets run briefly by make test, as package:FuzzFunc.
-FUZZ := ./models/catalog:FuzzResolve ./models/catalog:FuzzParseLink ./models/scenario:FuzzParse ./models/scenario:FuzzParseManifests \
+FUZZ := ./models/catalog:FuzzResolve ./models/targets:FuzzParseLink ./models/scenario:FuzzParse ./models/scenario:FuzzParseManifests \
 	./wasm/protocol:FuzzDecodeRequest ./wasm/protocol:FuzzDecodeResponse
 
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 )
 
 // The side-by-side check: the right side is the controls' settings with one changed; a link
@@ -27,7 +27,7 @@ func TestCompareSettingsAndLink(t *testing.T) {
 	if !slices.Contains(right, "consistency=synchronous") || slices.Contains(right, "consistency=resettable-session") || len(right) != len(req.Sets) {
 		t.Fatalf("right side %v from %v", right, req.Sets)
 	}
-	l, err := catalog.ParseLink(p.Link())
+	l, err := targets.ParseLink(p.Link())
 	if err != nil || !slices.Equal(l.Compare, right) {
 		t.Fatalf("link %+v %v", l, err)
 	}

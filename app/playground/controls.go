@@ -6,7 +6,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -33,7 +33,7 @@ func (s settings) applies(name string) bool {
 	if name != "staleness" && name != "cache" {
 		return true
 	}
-	e, _ := catalog.Lookup(s.Target)
+	e, _ := targets.Lookup(s.Target)
 	for i, par := range e.Params {
 		if par.Name == "consistency" && i < len(s.Values) {
 			return s.Values[i] != "synchronous"
@@ -62,7 +62,7 @@ type ControlsPanel struct {
 // Render draws the controls.
 func (c *ControlsPanel) Render() app.UI {
 	p, s := c.Page, c.Settings
-	e, _ := catalog.Lookup(s.Target)
+	e, _ := targets.Lookup(s.Target)
 	var params []app.UI
 	for i, par := range e.Params {
 		if s.applies(par.Name) && i < len(s.Values) {
@@ -75,8 +75,8 @@ func (c *ControlsPanel) Render() app.UI {
 			app.Select().ID("target").OnChange(func(ctx app.Context, ev app.Event) {
 				p.selectTarget(ctx.JSSrc().Get("value").String())
 				p.syncAddress()
-			}).Body(app.Range(catalog.All()).Slice(func(i int) app.UI {
-				n := catalog.All()[i].Name
+			}).Body(app.Range(targets.All()).Slice(func(i int) app.UI {
+				n := targets.All()[i].Name
 				return app.Option().Value(n).Text(n).Selected(n == s.Target)
 			})),
 			app.Small().Text(e.Summary),
@@ -154,7 +154,7 @@ func numberField(id, label, value string, onInput app.EventHandler) app.UI {
 }
 
 // renderParam is parameter i's input: a choice, or text.
-func (c *ControlsPanel) renderParam(i int, par catalog.Param) app.UI {
+func (c *ControlsPanel) renderParam(i int, par targets.Param) app.UI {
 	id := "param-" + par.Name
 	value := c.Settings.Values[i]
 	var input app.UI
@@ -173,7 +173,7 @@ func (c *ControlsPanel) renderParam(i int, par catalog.Param) app.UI {
 }
 
 // renderCompareControl offers the comparison: a setting with choices, and its right-side value.
-func (c *ControlsPanel) renderCompareControl(e catalog.Entry) app.UI {
+func (c *ControlsPanel) renderCompareControl(e targets.Entry) app.UI {
 	p, s := c.Page, c.Settings
 	var names []string
 	compared := -1

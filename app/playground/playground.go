@@ -9,6 +9,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -118,13 +119,13 @@ func (p *Playground) OnMount(ctx app.Context) {
 }
 
 // entry returns the selected catalog entry.
-func (p *Playground) entry() catalog.Entry {
-	e, _ := catalog.Lookup(p.target)
+func (p *Playground) entry() targets.Entry {
+	e, _ := targets.Lookup(p.target)
 	return e
 }
 
 func (p *Playground) selectTarget(name string) {
-	e, ok := catalog.Lookup(name)
+	e, ok := targets.Lookup(name)
 	if !ok {
 		return
 	}
@@ -311,7 +312,8 @@ func (p *Playground) model() (catalog.Checkable, error) {
 	if p.built != nil && p.builtKey == key {
 		return p.built, nil
 	}
-	m, err := p.entry().Make(req.Sets)
+	e, _ := catalog.Lookup(p.target)
+	m, err := e.Make(req.Sets)
 	if err != nil {
 		return nil, err
 	}
@@ -411,9 +413,9 @@ func (p *Playground) key(k string) {
 }
 
 // baseLink is the permalink of the controls (and the comparison), without a trace.
-func (p *Playground) baseLink() catalog.Link {
+func (p *Playground) baseLink() targets.Link {
 	req, _ := p.request()
-	return catalog.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
+	return targets.Link{Target: p.target, Sets: req.Sets, Strategy: p.strategy, MaxStates: req.MaxStates, MaxDepth: req.MaxDepth,
 		TimeoutS: req.TimeoutMS / 1000, Seed: req.Seed, Symmetry: p.symmetry, KeepGoing: p.keepGoing, Compare: p.rightSets(req.Sets)}
 }
 
@@ -454,7 +456,7 @@ func (p *Playground) setParams(sets []string) error {
 }
 
 func (p *Playground) open(fragment string) {
-	l, err := catalog.ParseLink(fragment)
+	l, err := targets.ParseLink(fragment)
 	if err != nil {
 		p.selectTarget(DefaultTarget)
 		p.err = "This link cannot be opened: " + err.Error()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -147,7 +148,7 @@ func TestExploreAndLinks(t *testing.T) {
 }
 
 func catalogLink(target string, trace []int) string {
-	return catalog.Link{Target: target, Trace: trace}.Fragment()
+	return targets.Link{Target: target, Trace: trace}.Fragment()
 }
 
 // Stepping through a trace builds the model once (it used to rebuild it at every arrow key);

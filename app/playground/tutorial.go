@@ -7,7 +7,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -129,7 +129,7 @@ func (w *RunWidget) cancel(ctx app.Context) {
 
 // link is the playground link of the widget's check, with its counterexample once there is one.
 func (w *RunWidget) link() string {
-	l := catalog.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates}
+	l := targets.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates}
 	if w.report != nil {
 		if p := w.report.Counterexample(); p != nil && p.Path != nil {
 			l.Trace, l.Loop = p.Path, p.Loop

@@ -56,7 +56,9 @@ func pageWeight(site string) error {
 	})()
 	start := time.Now()
 	page.MustNavigate(base + "/")
-	for !page.MustEval(`() => !document.getElementById("app-wasm-loader") && !!document.querySelector("#card-59848")`).Bool() {
+	// The prerendered page shows the cards before its loader is parsed (the loader comes last),
+	// so the page counts as usable only once it is parsed whole and go-app removed the loader.
+	for !page.MustEval(`() => document.readyState !== "loading" && !document.getElementById("app-wasm-loader") && !!document.querySelector("#card-59848")`).Bool() {
 		time.Sleep(20 * time.Millisecond)
 	}
 	usable := time.Since(start)

@@ -16,6 +16,7 @@ import (
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/scenario"
+	"github.com/themelios/themelios/models/targets"
 )
 
 const checkUsage = `Usage: themelios check TARGET [flags]
@@ -165,7 +166,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // permalink links to the playground's view of the check and its first counterexample (or
 // witness), in the format of docs/permalinks.md.
 func permalink(a checkArgs, j *job, rep checker.Report) string {
-	l := catalog.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: j.opts.MaxStates, MaxDepth: a.maxDepth,
+	l := targets.Link{Target: j.entry.Name, Sets: a.sets, MaxStates: j.opts.MaxStates, MaxDepth: a.maxDepth,
 		TimeoutS: int64(a.timeout.Seconds()), Seed: a.seed, Symmetry: a.symmetry, KeepGoing: a.keepGoing}
 	if a.strategy != "bfs" {
 		l.Strategy = a.strategy

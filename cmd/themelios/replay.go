@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 )
 
 const replayUsage = `Usage: themelios replay LINK
@@ -29,7 +30,7 @@ func replay(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		return fail(stderr, "replay takes one LINK, got %d", len(args))
 	}
-	l, err := catalog.ParseLink(args[0])
+	l, err := targets.ParseLink(args[0])
 	if err != nil {
 		return fail(stderr, "replay: %v", err)
 	}

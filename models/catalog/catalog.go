@@ -1,104 +1,31 @@
-// Package catalog names the built-in models and scenarios, declares their parameters, and
-// hides their state and action types behind one interface, so that the CLI and the playground
-// can check any of them.
+// Package catalog builds the built-in models and scenarios that package targets lists, and
+// hides their state and action types behind one interface, so that the CLI and the playground's
+// checker can check any of them.
 package catalog
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/classic"
 	"github.com/themelios/themelios/models/orchestration"
 	"github.com/themelios/themelios/models/scenario"
+	"github.com/themelios/themelios/models/targets"
 )
 
-// Param is a parameter of an entry, set with --set name=value. It is an integer from Min to Max
-// unless Choices lists the values it may take, or Check validates it.
-type Param struct {
-	Name     string
-	Help     string
-	Default  string
-	Min, Max int
-	Choices  []string
-	Check    func(string) error
-}
+// Param and Values are a target's parameters and their resolved values (package targets).
+type (
+	Param  = targets.Param
+	Values = targets.Values
+)
 
-// check validates a value.
-func (p Param) check(v string) error {
-	if p.Check != nil {
-		return p.Check(v)
-	}
-	if len(p.Choices) > 0 {
-		for _, c := range p.Choices {
-			if v == c {
-				return nil
-			}
-		}
-		return fmt.Errorf("%s must be one of %s, not %q", p.Name, strings.Join(p.Choices, ", "), v)
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < p.Min || n > p.Max {
-		return fmt.Errorf("%s must be an integer from %d to %d, not %q", p.Name, p.Min, p.Max, v)
-	}
-	return nil
-}
-
-// Values are an entry's parameters, resolved and validated.
-type Values struct {
-	v map[string]string // only looked up, never iterated
-}
-
-// Int returns an integer parameter (validated by Resolve).
-func (v Values) Int(name string) int {
-	n, _ := strconv.Atoi(v.v[name])
-	return n
-}
-
-// String returns a parameter's value.
-func (v Values) String(name string) string { return v.v[name] }
-
-// Entry is a built-in model or scenario.
+// Entry is a built-in model or scenario: what package targets says of it, and how to build its
+// model.
 type Entry struct {
-	Name    string
-	Summary string
-	Params  []Param
-	Build   func(Values) (Checkable, error)
-	// MaxStates is the state bound to use when none is given (0: none): the scenario's
-	// space is too large to explore under its defaults.
-	MaxStates int64
-}
-
-// Resolve applies "name=value" settings over the defaults, reporting every bad one at once.
-func (e Entry) Resolve(sets []string) (Values, error) {
-	vals := Values{v: map[string]string{}}
-	for _, p := range e.Params {
-		vals.v[p.Name] = p.Default
-	}
-	var bad []string
-	for _, s := range sets {
-		name, value, ok := strings.Cut(s, "=")
-		p, known := e.param(name)
-		switch {
-		case !ok:
-			bad = append(bad, fmt.Sprintf("%q is not name=value", s))
-		case !known:
-			bad = append(bad, fmt.Sprintf("%s has no parameter %q (it has: %s)", e.Name, name, e.paramNames()))
-		default:
-			if err := p.check(value); err != nil {
-				bad = append(bad, err.Error())
-			} else {
-				vals.v[name] = value
-			}
-		}
-	}
-	if len(bad) > 0 {
-		return Values{}, fmt.Errorf("%s", strings.Join(bad, "; "))
-	}
-	return vals, nil
+	targets.Entry
+	Build func(Values) (Checkable, error)
 }
 
 // Make resolves sets and builds the entry's model.
@@ -108,26 +35,6 @@ func (e Entry) Make(sets []string) (Checkable, error) {
 		return nil, err
 	}
 	return e.Build(vals)
-}
-
-func (e Entry) param(name string) (Param, bool) {
-	for _, p := range e.Params {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return Param{}, false
-}
-
-func (e Entry) paramNames() string {
-	if len(e.Params) == 0 {
-		return "none"
-	}
-	var names []string
-	for _, p := range e.Params {
-		names = append(names, p.Name)
-	}
-	return strings.Join(names, ", ")
 }
 
 // Checkable is a model ready to check, its state and action types hidden.
@@ -240,9 +147,11 @@ func (r *run[S, A]) Report() (checker.Report, error) {
 // entries lists every built-in entry.
 var entries = []Entry{
 	{
-		Name:    "classic/two-phase-commit",
-		Summary: "Two-phase commit (TLA+ TwoPhase): a transaction manager and resource managers agree to commit or abort",
-		Params:  []Param{{Name: "rms", Help: "number of resource managers", Default: "3", Min: 1, Max: classic.MaxRMs}},
+		Entry: targets.Entry{
+			Name:    "classic/two-phase-commit",
+			Summary: "Two-phase commit (TLA+ TwoPhase): a transaction manager and resource managers agree to commit or abort",
+			Params:  []Param{{Name: "rms", Help: "number of resource managers", Default: "3", Min: 1, Max: classic.MaxRMs}},
+		},
 		Build: func(v Values) (Checkable, error) {
 			m, err := classic.NewTwoPhase(v.Int("rms"))
 			if err != nil {
@@ -252,9 +161,8 @@ var entries = []Entry{
 		},
 	},
 	{
-		Name:    "classic/die-hard",
-		Summary: "Die Hard water jugs (TLA+ DieHard): measure 4 gallons with a 3- and a 5-gallon jug",
-		Build:   func(Values) (Checkable, error) { return Adapt[classic.Jugs, classic.JugAction](classic.DieHard{}), nil },
+		Entry: targets.Entry{Name: "classic/die-hard", Summary: "Die Hard water jugs (TLA+ DieHard): measure 4 gallons with a 3- and a 5-gallon jug"},
+		Build: func(Values) (Checkable, error) { return Adapt[classic.Jugs, classic.JugAction](classic.DieHard{}), nil },
 	},
 }
 
@@ -278,19 +186,10 @@ func Lookup(name string) (Entry, bool) {
 	return Entry{}, false
 }
 
-// Describe returns "name=value" for every parameter, in declaration order (for output).
-func (e Entry) Describe(v Values) string {
-	var parts []string
-	for _, p := range e.Params {
-		parts = append(parts, p.Name+"="+v.String(p.Name))
-	}
-	return strings.Join(parts, " ")
-}
-
 // ScenarioEntry makes an entry of a scenario: its parameters are the scenario settings, with
 // the scenario's values as defaults.
 func ScenarioEntry(s *scenario.Scenario) Entry {
-	e := Entry{Name: s.Name, Summary: s.Description, MaxStates: s.MaxStates}
+	e := Entry{Entry: targets.Entry{Name: s.Name, Summary: s.Description, MaxStates: s.MaxStates}}
 	for _, p := range scenario.Params {
 		name := p.Name
 		e.Params = append(e.Params, Param{

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/targets"
 )
 
 func TestResolve(t *testing.T) {
@@ -31,9 +32,30 @@ func TestResolve(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	enum := Param{Name: "consistency", Choices: []string{"a", "b"}}
-	if enum.check("b") != nil || enum.check("c") == nil {
-		t.Error("choices not enforced")
+	// A setting that package targets takes as it is is checked when the model is built.
+	s, _ := Lookup("replicaset/spec-replicas-change")
+	if _, err := s.Make([]string{"staleness=soon"}); err == nil || !strings.Contains(err.Error(), "staleness must be a number") {
+		t.Errorf("staleness=soon: %v", err)
+	}
+}
+
+// TestTargetsAreCurrent checks package targets' generated list against the catalog: the same
+// entries in the same order, with the same parameters.
+func TestTargetsAreCurrent(t *testing.T) {
+	all, listed := All(), targets.All()
+	if len(all) != len(listed) {
+		t.Fatalf("targets lists %d entries, the catalog has %d: run go generate ./models/targets", len(listed), len(all))
+	}
+	for i, e := range all {
+		g := listed[i]
+		same := e.Name == g.Name && e.Summary == g.Summary && e.MaxStates == g.MaxStates && len(e.Params) == len(g.Params)
+		for j := 0; same && j < len(e.Params); j++ {
+			p, q := e.Params[j], g.Params[j]
+			same = p.Name == q.Name && p.Help == q.Help && p.Default == q.Default && p.Min == q.Min && p.Max == q.Max && slices.Equal(p.Choices, q.Choices)
+		}
+		if !same {
+			t.Fatalf("targets' %s differs from the catalog's %s: run go generate ./models/targets", g.Name, e.Name)
+		}
 	}
 }
 
