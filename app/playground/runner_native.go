@@ -8,6 +8,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/themelios/themelios/wasm/engine"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -26,7 +27,7 @@ func (r *goroutineRunner) start(ctx app.Context, req protocol.Request, on func(a
 	run, stop := context.WithCancel(context.Background())
 	r.stop = stop
 	ctx.Async(func() {
-		protocol.RunContext(run, req, 100*time.Millisecond, func(resp protocol.Response) {
+		engine.RunContext(run, req, 100*time.Millisecond, func(resp protocol.Response) {
 			ctx.Dispatch(func(ctx app.Context) {
 				if gen == r.gen {
 					on(ctx, resp)

@@ -4,7 +4,6 @@
 package protocol
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -12,7 +11,7 @@ import (
 	"time"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/models/targets"
 )
 
 // Message types.
@@ -115,7 +114,7 @@ func DecodeRequest(data []byte) (Request, error) {
 	if r.TimeoutMS < 0 || time.Duration(r.TimeoutMS)*time.Millisecond > MaxTimeout {
 		bad = append(bad, fmt.Sprintf("timeoutMs must be from 0 to %d", MaxTimeout.Milliseconds()))
 	}
-	if _, ok := catalog.Lookup(r.Target); !ok {
+	if _, ok := targets.Lookup(r.Target); !ok {
 		bad = append(bad, fmt.Sprintf("unknown target %q", r.Target))
 	}
 	if len(bad) > 0 {
@@ -167,73 +166,6 @@ func DecodeResponse(data []byte) (Response, error) {
 		return Response{}, fmt.Errorf("unknown worker message type %q", r.Type)
 	}
 	return r, nil
-}
-
-// Run executes a request to the end, posting progress about every interval and then the
-// result. It runs the check in slices on the calling goroutine (one thread in a Web Worker).
-func Run(r Request, interval time.Duration, post func(Response)) {
-	RunContext(context.Background(), r, interval, post, nil)
-}
-
-// sliceTime is how long RunContext aims to compute between two looks at the clock.
-const sliceTime = 50 * time.Millisecond
-
-// RunContext is Run until ctx is done: then the search stops at its last whole expansion and
-// its report (interrupted, the verdicts reached so far) is posted as the result. yield, when
-// not nil, is called after each progress message, to let the caller take messages meanwhile
-// (in a Web Worker, Go's WebAssembly takes none while it computes).
-func RunContext(ctx context.Context, r Request, interval time.Duration, post func(Response), yield func()) {
-	fail := func(err error) { post(Response{Type: TypeError, ID: r.ID, Error: err.Error()}) }
-	entry, _ := catalog.Lookup(r.Target)
-	m, err := entry.Make(r.Sets)
-	if err != nil {
-		fail(err)
-		return
-	}
-	opts := r.Options()
-	// The liveness pass, run when the search is over, reports its progress through this.
-	opts.Progress, opts.ProgressEvery = func(p checker.Progress) {
-		if p.Liveness > 0 {
-			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(p)})
-			if yield != nil {
-				yield() // a cancel during the liveness pass stops it (checker: interrupted)
-			}
-		}
-	}, interval
-	run, err := m.NewRun(r.Target, opts)
-	if err != nil {
-		fail(err)
-		return
-	}
-	last := time.Now()
-	// Slices of about sliceTime each, whatever a state costs, so that progress and a cancel
-	// message (taken at yield) wait at most about a slice.
-	budget := 256
-	for {
-		start := time.Now()
-		if run.Step(ctx, budget) {
-			break
-		}
-		switch took := time.Since(start); {
-		case took < sliceTime/4 && budget < 1<<16:
-			budget *= 2
-		case took > sliceTime && budget > 16:
-			budget /= 2
-		}
-		if time.Since(last) >= interval {
-			post(Response{Type: TypeProgress, ID: r.ID, Progress: FromProgress(run.Progress())})
-			if yield != nil {
-				yield()
-			}
-			last = time.Now()
-		}
-	}
-	rep, err := run.Report()
-	if err != nil {
-		fail(err)
-		return
-	}
-	post(Response{Type: TypeResult, ID: r.ID, Report: &rep})
 }
 
 // Tutorial is a tutorial as the site serves it (web/tutorials/<slug>.json): Markdown rendered
@@ -315,7 +247,7 @@ func DecodeTutorial(data []byte) (Tutorial, error) {
 	}
 	for i, b := range t.Blocks {
 		if b.Run != nil {
-			if _, ok := catalog.Lookup(b.Run.Target); !ok {
+			if _, ok := targets.Lookup(b.Run.Target); !ok {
 				return Tutorial{}, fmt.Errorf("block %d: unknown scenario %q", i, b.Run.Target)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hack-pad/safejs"
 
+	"github.com/themelios/themelios/wasm/engine"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -56,7 +57,7 @@ func main() {
 				return
 			}
 			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
-			protocol.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
+			engine.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
 		}()
 		return nil
 	})

@@ -1,0 +1,80 @@
+// Package engine is the checker's side of the playground's protocol (wasm/protocol): it runs
+// the page's requests on the built-in models, in the checker's Web Worker and natively (the
+// native playground and the tests). The page links none of it: the models stay in the worker.
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// Run executes a request to the end, posting progress about every interval and then the
+// result. It runs the check in slices on the calling goroutine (one thread in a Web Worker).
+func Run(r protocol.Request, interval time.Duration, post func(protocol.Response)) {
+	RunContext(context.Background(), r, interval, post, nil)
+}
+
+// sliceTime is how long RunContext aims to compute between two looks at the clock.
+const sliceTime = 50 * time.Millisecond
+
+// RunContext is Run until ctx is done: then the search stops at its last whole expansion and
+// its report (interrupted, the verdicts reached so far) is posted as the result. yield, when
+// not nil, is called after each progress message, to let the caller take messages meanwhile
+// (in a Web Worker, Go's WebAssembly takes none while it computes).
+func RunContext(ctx context.Context, r protocol.Request, interval time.Duration, post func(protocol.Response), yield func()) {
+	fail := func(err error) { post(protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()}) }
+	entry, _ := catalog.Lookup(r.Target)
+	m, err := entry.Make(r.Sets)
+	if err != nil {
+		fail(err)
+		return
+	}
+	opts := r.Options()
+	// The liveness pass, run when the search is over, reports its progress through this.
+	opts.Progress, opts.ProgressEvery = func(p checker.Progress) {
+		if p.Liveness > 0 {
+			post(protocol.Response{Type: protocol.TypeProgress, ID: r.ID, Progress: protocol.FromProgress(p)})
+			if yield != nil {
+				yield() // a cancel during the liveness pass stops it (checker: interrupted)
+			}
+		}
+	}, interval
+	run, err := m.NewRun(r.Target, opts)
+	if err != nil {
+		fail(err)
+		return
+	}
+	last := time.Now()
+	// Slices of about sliceTime each, whatever a state costs, so that progress and a cancel
+	// message (taken at yield) wait at most about a slice.
+	budget := 256
+	for {
+		start := time.Now()
+		if run.Step(ctx, budget) {
+			break
+		}
+		switch took := time.Since(start); {
+		case took < sliceTime/4 && budget < 1<<16:
+			budget *= 2
+		case took > sliceTime && budget > 16:
+			budget /= 2
+		}
+		if time.Since(last) >= interval {
+			post(protocol.Response{Type: protocol.TypeProgress, ID: r.ID, Progress: protocol.FromProgress(run.Progress())})
+			if yield != nil {
+				yield()
+			}
+			last = time.Now()
+		}
+	}
+	rep, err := run.Report()
+	if err != nil {
+		fail(err)
+		return
+	}
+	post(protocol.Response{Type: protocol.TypeResult, ID: r.ID, Report: &rep})
+}

@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/wasm/protocol"
+)
+
+// The protocol's names, unqualified in these tests.
+type (
+	Request  = protocol.Request
+	Response = protocol.Response
+)
+
+const (
+	TypeCheck    = protocol.TypeCheck
+	TypeProgress = protocol.TypeProgress
+	TypeResult   = protocol.TypeResult
+	TypeError    = protocol.TypeError
+)
+
+var (
+	DecodeResponse = protocol.DecodeResponse
+	DecodeRequest  = protocol.DecodeRequest
+	IsCancel       = protocol.IsCancel
+	Outcome        = protocol.Outcome
+)
+
+func TestRun(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 7, Target: "classic/die-hard", Strategy: "bfs"}, 0, func(r Response) { got = append(got, r) })
+	last := got[len(got)-1]
+	if last.Type != TypeResult || last.ID != 7 || last.Report.Properties[1].Status != "violated" || len(last.Report.Properties[1].Trace) != 7 {
+		t.Fatalf("result %+v", last)
+	}
+	// Every message round-trips through JSON and the decoder.
+	for _, r := range got {
+		data, _ := json.Marshal(r)
+		if _, err := DecodeResponse(data); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+	}
+	got = nil
+	Run(Request{Type: TypeCheck, ID: 8, Target: "classic/two-phase-commit", Sets: []string{"rms=0"}, Strategy: "bfs"}, time.Second, func(r Response) { got = append(got, r) })
+	if len(got) != 1 || got[0].Type != TypeError || !strings.Contains(got[0].Error, "rms must be") {
+		t.Fatalf("bad setting: %+v", got)
+	}
+	// Progress is posted during a long run.
+	got = nil
+	Run(Request{Type: TypeCheck, ID: 9, Target: "classic/two-phase-commit", Sets: []string{"rms=6"}, Strategy: "bfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
+	if len(got) < 3 || got[0].Type != TypeProgress || got[0].Progress.Unique == 0 || got[len(got)-1].Report.Unique != 50816 {
+		t.Fatalf("%d messages, first %+v", len(got), got[0])
+	}
+}
+
+// The playground's budget is a state bound like --max-states: the worker stops within one
+// state's successors of it, says so in the report's stopped field (through JSON, as the page
+// receives it), and leaves unknown what it did not check.
+func TestBudgetStopsTheSearch(t *testing.T) {
+	for _, c := range []struct {
+		maxStates int64
+		stopped   checker.StopReason
+	}{{1000, "max-states"}, {0, ""}} {
+		var last Response
+		Run(Request{Type: TypeCheck, ID: 1, Target: "classic/two-phase-commit", Sets: []string{"rms=6"}, Strategy: "bfs", MaxStates: c.maxStates}, time.Second,
+			func(r Response) { last = r })
+		data, _ := json.Marshal(last)
+		r, err := DecodeResponse(data)
+		if err != nil || r.Report == nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		rep := r.Report
+		if rep.Stopped != c.stopped || rep.Complete != (c.stopped == "") || c.maxStates > 0 && (rep.Unique < c.maxStates || rep.Unique >= c.maxStates+14) {
+			t.Fatalf("budget %d: %d states, stopped %q, complete %v", c.maxStates, rep.Unique, rep.Stopped, rep.Complete)
+		}
+		if c.maxStates > 0 && (rep.Properties[0].Status != "unknown" || !strings.Contains(rep.Properties[0].Verdict(*rep), "not checked to the end: the search stopped at the state bound")) {
+			t.Fatalf("budget %d: %s", c.maxStates, rep.Properties[0].Verdict(*rep))
+		}
+	}
+}
+
+// A liveness counterexample through the worker protocol (run natively and, by make wasm, in
+// WebAssembly under Node.js): the same lasso, progress from the liveness pass, and the outcome
+// a tutorial's widget shows.
+func TestRunLasso(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 2, Target: "pod/restart-loop", Strategy: "dfs"}, time.Nanosecond, func(r Response) { got = append(got, r) })
+	last := got[len(got)-1]
+	if last.Type != TypeResult {
+		t.Fatalf("last message %+v", last)
+	}
+	p := last.Report.Properties[2]
+	if p.Loop == nil || *p.Loop != 3 || len(p.Trace) != 6 || !strings.Contains(p.Trace[4].Action, "scheduler-1 read revision 1 (2 behind latest) and tried to bind pod a: 409 Conflict") {
+		t.Fatalf("lasso %+v", p)
+	}
+	if o := Outcome(last.Report); o != "violated: pods that a node can take are eventually all scheduled after 5 steps, then steps 4–5 repeat forever" {
+		t.Fatalf("outcome %q", o)
+	}
+	liveness := false
+	for _, r := range got {
+		liveness = liveness || r.Type == TypeProgress && r.Progress.Liveness > 0
+	}
+	if !liveness {
+		t.Fatal("no progress from the liveness pass")
+	}
+}
+
+// Symmetry reduction through the worker: two-phase commit with 3 resource managers has 80
+// states up to permutations of the resource managers (288 without).
+func TestRunSymmetry(t *testing.T) {
+	for _, c := range []struct {
+		symmetry bool
+		unique   int64
+	}{{false, 288}, {true, 80}} {
+		var last Response
+		Run(Request{Type: TypeCheck, ID: 1, Target: "classic/two-phase-commit", Sets: []string{"rms=3"}, Strategy: "bfs", Symmetry: c.symmetry}, time.Second, func(r Response) { last = r })
+		if last.Type != TypeResult || last.Report.Unique != c.unique || !last.Report.Complete {
+			t.Fatalf("symmetry %v: %+v", c.symmetry, last)
+		}
+	}
+}
+
+// A cancelled check posts the verdicts it reached, its report saying it was interrupted; the
+// yield hook runs with each progress message.
+func TestRunContextCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var last Response
+	yields := 0
+	RunContext(ctx, Request{Type: TypeCheck, ID: 3, Target: "classic/two-phase-commit", Sets: []string{"rms=7"}, Strategy: "bfs"}, time.Nanosecond,
+		func(r Response) {
+			last = r
+			if r.Type == TypeProgress && r.Progress.Unique > 1000 {
+				cancel()
+			}
+		}, func() { yields++ })
+	if last.Type != TypeResult || last.Report.Complete || last.Report.Stopped != "interrupted" || last.Report.Unique < 1000 || yields == 0 {
+		t.Fatalf("after cancel: %+v (yields %d)", last, yields)
+	}
+	if !IsCancel([]byte(`{"type":"cancel"}`)) || IsCancel([]byte(`{"type":"check"}`)) || IsCancel([]byte(`nope`)) {
+		t.Fatal("IsCancel")
+	}
+}
+
+// A cancel during the liveness pass stops it: the safety verdicts the search reached stand,
+// the temporal ones are unknown, the report says interrupted (the worker takes the message at
+// the yield after each liveness progress message).
+func TestRunContextCancelledDuringLiveness(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var last Response
+	yields := 0
+	RunContext(ctx, Request{Type: TypeCheck, ID: 4, Target: "replicaset/spec-replicas-change", Sets: []string{"controllers=2"}, Strategy: "bfs"}, time.Nanosecond,
+		func(r Response) { last = r }, func() {
+			yields++
+			if last.Type == TypeProgress && last.Progress.Liveness > 0 {
+				cancel()
+			}
+		})
+	if last.Type != TypeResult || last.Report.Stopped != "interrupted" {
+		t.Fatalf("after a cancel during liveness: %+v", last)
+	}
+	temporal, safe := 0, 0
+	for _, p := range last.Report.Properties {
+		switch {
+		case p.Temporal() && p.Status == "unknown":
+			temporal++
+		case !p.Temporal() && p.Status != "unknown":
+			safe++
+		}
+	}
+	if temporal == 0 || safe == 0 || yields == 0 {
+		t.Fatalf("%d safety verdicts kept, %d temporal unknown, %d yields: %+v", safe, temporal, yields, last.Report.Properties)
+	}
+	for _, p := range last.Report.Properties {
+		if !p.Temporal() && p.Status != "holds" {
+			t.Errorf("%q is %s after an exhaustive search", p.Name, p.Status)
+		}
+	}
+}
+func TestOutcome(t *testing.T) {
+	var got []Response
+	Run(Request{Type: TypeCheck, ID: 1, Target: "classic/die-hard", Strategy: "bfs"}, time.Second, func(r Response) { got = append(got, r) })
+	if o := protocol.Outcome(got[len(got)-1].Report); o != "violated: big ≠ 4 after 6 steps" {
+		t.Fatalf("outcome %q", o)
+	}
+}
