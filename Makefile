@@ -72,7 +72,7 @@ unit:
 
 # The worker protocol and the checker compiled to WebAssembly, run under Node.js.
 wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/protocol
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/protocol ./wasm/engine
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" \
 		-run "Fingerprint|Paths|Always|Sometimes|Eventually|Graph|Fairness|Liveness|Lasso|Soundness" ./checker
 
