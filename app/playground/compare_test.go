@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
 	"github.com/themelios/themelios/models/targets"
 )
 
@@ -33,7 +35,7 @@ func TestCompareSettingsAndLink(t *testing.T) {
 	}
 	q := &Playground{}
 	q.OnInit()
-	q.open(p.Link())
+	q.open(app.Context{}, p.Link())
 	if q.cmp.param != "consistency" || q.cmp.value != "synchronous" || !q.autoRun || q.err != "" || q.shown != nil {
 		t.Fatalf("opened: compare %q=%q, auto-run %v, error %q", q.cmp.param, q.cmp.value, q.autoRun, q.err)
 	}
@@ -67,7 +69,7 @@ func TestCompareSettingsAndLink(t *testing.T) {
 	}
 	r := &Playground{}
 	r.OnInit()
-	r.open(l.Fragment())
+	r.open(app.Context{}, l.Fragment())
 	if r.comparing() || !strings.Contains(r.err, "differ in 2 settings (consistency, nodes)") {
 		t.Fatalf("a two-setting comparison: compare %q, error %q", r.cmp.param, r.err)
 	}

@@ -127,11 +127,13 @@ func (c *ControlsPanel) Render() app.UI {
 		app.Div().Class("buttons").Body(
 			app.Button().ID("run").Text("Run").Disabled(c.Running).OnClick(func(ctx app.Context, _ app.Event) { p.keepShown = false; p.run(ctx) }),
 			app.Button().ID("cancel").Text("Cancel").Disabled(!c.Busy).OnClick(func(ctx app.Context, _ app.Event) { p.cancel(ctx) }),
-			app.Button().ID("explore").Text("Explore by hand").OnClick(func(app.Context, app.Event) {
+			app.Button().ID("explore").Text("Explore by hand").OnClick(func(ctx app.Context, _ app.Event) {
 				p.undo = nil
-				if err := p.explore([]int{}, "Exploring by hand: 0 steps"); err != nil {
-					p.err = err.Error()
-				}
+				p.explore(ctx, []int{}, "Exploring by hand: 0 steps", func(err error) {
+					if err != nil {
+						p.err = err.Error()
+					}
+				})
 			}),
 			app.Button().ID("copy-link").Text("Copy link").OnClick(func(ctx app.Context, _ app.Event) { p.copyLink(ctx) }),
 		),

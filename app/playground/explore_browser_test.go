@@ -24,6 +24,7 @@ func TestBrowserExploreByHand(t *testing.T) {
 	// ControllerRevision again: rejected, it changes nothing.
 	p.MustElement("#step-2 button").MustClick()
 	waitText(t, p, "#step-action", "2. statefulset-controller-1", 5*time.Second)
+	p.Timeout(10 * time.Second).MustElement("#enabled .next-group") // the explorer's answer
 	groups := p.MustEval(`() => [...document.querySelectorAll("#enabled .next-group")].map(g => g.dataset.group)`).Arr()
 	var names []string
 	for _, g := range groups {

@@ -8,7 +8,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/wasm/protocol"
 )
 
 // GraphPanel is the state graph's panel: it offers to draw the states a check explored (the
@@ -23,9 +23,11 @@ type GraphPanel struct {
 	Unique int64                // the check's distinct states (the graph is capped)
 	Path   []int                // the trace on display, as a path; nil for none
 	Loop   int                  // for a lasso, the state its last step returns to; -1 for none
-	// Model builds the model the trace is a run of; ModelKey names it (target and settings).
-	Model    func() (catalog.Checkable, error)
-	ModelKey string
+	// TraceGraph asks for the DOT of the trace along a path and its neighbourhood (loop: a
+	// lasso's, -1 for none), answered through on; ModelKey names the model it is of (target and
+	// settings).
+	TraceGraph func(ctx app.Context, path []int, loop int, on func(ctx app.Context, dot string, nodes int, err error))
+	ModelKey   string
 
 	status graphStatus
 	err    string // why the graph could not be drawn (graphFailed)
@@ -80,17 +82,18 @@ func (g *GraphPanel) draw(ctx app.Context, mode, dot string, nodes int) {
 
 // drawTrace draws the trace on display and its neighbourhood.
 func (g *GraphPanel) drawTrace(ctx app.Context) {
-	var dot string
-	var nodes int
-	m, err := g.Model()
-	if err == nil {
-		dot, nodes, err = m.TraceGraph(g.Path, g.Loop)
-	}
-	if err != nil {
-		g.status, g.err = graphFailed, "the trace's graph cannot be drawn: "+err.Error()
-		return
-	}
-	g.draw(ctx, "trace", dot, nodes)
+	key := g.drawnKey("trace")
+	g.status, g.err, g.mode, g.drawn = graphDrawing, "", "trace", key
+	g.TraceGraph(ctx, g.Path, g.Loop, func(ctx app.Context, dot string, nodes int, err error) {
+		if g.drawn != key {
+			return // the trace changed meanwhile
+		}
+		if err != nil {
+			g.status, g.err = graphFailed, "the trace's graph cannot be drawn: "+err.Error()
+			return
+		}
+		g.draw(ctx, "trace", dot, nodes)
+	})
 }
 
 // note says what the graph on offer or drawn shows.
@@ -143,7 +146,7 @@ func (g *GraphPanel) Render() app.UI {
 					g.draw(ctx, "explored", g.Graph.DOT, len(g.Graph.States))
 				})
 			}),
-			app.If(g.Path != nil && g.Model != nil, func() app.UI {
+			app.If(g.Path != nil && g.TraceGraph != nil, func() app.UI {
 				return app.Button().ID("draw-trace-graph").Text("Draw the trace and its neighbourhood").Disabled(g.status == graphDrawing).
 					OnClick(func(ctx app.Context, _ app.Event) { g.drawTrace(ctx) })
 			}),
@@ -167,10 +170,29 @@ func (g *GraphPanel) Render() app.UI {
 	)
 }
 
+// traceGraph asks the explorer for the DOT of the trace along path and its neighbourhood.
+func (p *Playground) traceGraph(ctx app.Context, path []int, loop int, on func(app.Context, string, int, error)) {
+	req, err := p.runRequest(protocol.TypeGraph, path)
+	if err != nil {
+		on(ctx, "", 0, err)
+		return
+	}
+	if loop >= 0 {
+		req.Loop = &loop
+	}
+	p.explorer.ask(ctx, req, func(ctx app.Context, r protocol.Response) {
+		if r.Type != protocol.TypeDOT {
+			on(ctx, "", 0, fmt.Errorf("%s", r.Error))
+			return
+		}
+		on(ctx, r.DOT.Source, r.DOT.Nodes, nil)
+	})
+}
+
 // renderGraph is the graph panel with what the page has on display.
 func (p *Playground) renderGraph() app.UI {
 	req, _ := p.request()
-	gp := &GraphPanel{Loop: -1, Model: p.model, ModelKey: modelKey(p.target, req.Sets)}
+	gp := &GraphPanel{Loop: -1, TraceGraph: p.traceGraph, ModelKey: p.target + "\x00" + strings.Join(req.Sets, "\x00")}
 	if p.report != nil {
 		gp.Graph, gp.Unique = p.report.Graph, p.report.Unique
 	}

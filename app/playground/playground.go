@@ -8,7 +8,6 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
@@ -49,14 +48,24 @@ type Playground struct {
 	symmetry  bool // explore one state per orbit of the model's symmetry
 	keepGoing bool // explore on after a violation
 
-	undo     []*shown          // the traces on display before each step taken by hand, newest last
-	built    catalog.Checkable // the model of builtKey's target and settings (model)
-	builtKey string
+	undo []*shown // the traces on display before each step taken by hand, newest last
+	// explorer follows runs of the model (explore, the actions enabled at a step, the trace's
+	// graph); explores counts the explorations asked for, so that a late answer to an older
+	// one is dropped.
+	explorer explorer
+	explores int
+	// page is the page's own context once mounted: the explorer answers through it, since the
+	// control that asked may be gone by then (go-app drops what is dispatched to an element no
+	// longer on the page).
+	page    app.Context
+	mounted bool
 
 	cmp     comparison // the side-by-side check
 	autoRun bool       // a link opened a comparison: check it once mounted
-	// keepShown keeps the trace a link replayed on display while its comparison is checked.
-	keepShown bool
+	// keepShown keeps the trace a link replayed on display while its comparison is checked;
+	// linkTrace says that the link opened last carries a trace (on display, or still being
+	// replayed by the explorer).
+	keepShown, linkTrace bool
 }
 
 // shown is a trace on display: its steps, its path (action indices) and the actions enabled at
@@ -66,12 +75,11 @@ type shown struct {
 	steps []checker.TraceStep
 	path  []int
 	next  []checker.Choice
-	// replayed is the path followed once, its states kept (for the actions enabled at each
-	// step); choices memoises them by step.
-	replayed catalog.Replayed
-	choices  map[int][]checker.Choice
-	loop     int // for a lasso, the step whose state the last step returns to; -1 for none
-	step     int // the step selected when it was left (for Undo)
+	// choices remembers the actions enabled at each step, by step, as the explorer listed them
+	// (it replays the path once, whatever the steps asked for).
+	choices map[int][]checker.Choice
+	loop    int // for a lasso, the step whose state the last step returns to; -1 for none
+	step    int // the step selected when it was left (for Undo)
 }
 
 // lassoTitle titles a trace, saying which steps repeat forever for a lasso.
@@ -89,11 +97,13 @@ func (p *Playground) OnInit() {
 	p.graph = true
 	p.selectTarget(DefaultTarget)
 	p.runner = newRunner()
+	p.explorer = newExplorer()
 }
 
 // OnMount restores the page from a permalink in the URL, and listens to the keyboard for the
 // trace stepper (←/→ and j/k).
 func (p *Playground) OnMount(ctx app.Context) {
+	p.page, p.mounted = ctx, true
 	if f := fragment(); f != "" {
 		p.openLink(ctx, f)
 	}
@@ -113,7 +123,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 		if tag == "input" || tag == "select" || tag == "textarea" {
 			return nil
 		}
-		ctx.Dispatch(func(ctx app.Context) { p.key(key) })
+		ctx.Dispatch(func(ctx app.Context) { p.key(ctx, key) })
 		return nil
 	}))
 }
@@ -210,7 +220,7 @@ func (p *Playground) run(ctx app.Context) {
 // openLink opens a permalink (open; a check running with the old settings is stopped there) and
 // checks the comparison it carries.
 func (p *Playground) openLink(ctx app.Context, fragment string) {
-	p.open(fragment)
+	p.open(ctx, fragment)
 	p.runOpened(ctx)
 }
 
@@ -218,13 +228,13 @@ func (p *Playground) openLink(ctx app.Context, fragment string) {
 func (p *Playground) runOpened(ctx app.Context) {
 	if p.autoRun {
 		p.autoRun = false
-		p.keepShown = p.shown != nil
+		p.keepShown = p.linkTrace
 		p.run(ctx)
 	}
 }
 
 // receive handles a message from the worker.
-func (p *Playground) receive(_ app.Context, r protocol.Response) {
+func (p *Playground) receive(ctx app.Context, r protocol.Response) {
 	if r.ID != p.runID && r.ID != 0 {
 		return
 	}
@@ -240,7 +250,7 @@ func (p *Playground) receive(_ app.Context, r protocol.Response) {
 			}
 		}
 		if best >= 0 && !p.keepShown {
-			p.showProperty(best)
+			p.showProperty(ctx, best)
 		}
 	case protocol.TypeError:
 		p.status, p.err = runFailed, r.Error
@@ -280,11 +290,12 @@ func (p *Playground) stop() {
 }
 
 // showProperty displays property i's trace.
-func (p *Playground) showProperty(i int) {
+func (p *Playground) showProperty(ctx app.Context, i int) {
 	pr := p.report.Properties[i]
 	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
 	p.undo = nil
-	p.setStep(0)
+	p.explores++ // an exploration still asked for would replace this trace
+	p.setStep(ctx, 0)
 	p.syncAddress()
 }
 
@@ -296,50 +307,54 @@ func (p *Playground) trace() []checker.TraceStep {
 	return p.shown.steps
 }
 
-// modelKey names the model of a target and its settings.
-func modelKey(target string, sets []string) string {
-	return target + "\x00" + strings.Join(sets, "\x00")
-}
-
-// model builds the selected target with the controls' settings, once per target and settings
-// (stepping through a trace asks for it at every step).
-func (p *Playground) model() (catalog.Checkable, error) {
+// runRequest is a request about the run along path of the model the controls set (typ:
+// protocol.TypeExplore, TypeChoices or TypeGraph).
+func (p *Playground) runRequest(typ string, path []int) (protocol.Request, error) {
 	req, err := p.request()
 	if err != nil {
-		return nil, err
+		return protocol.Request{}, err
 	}
-	key := modelKey(p.target, req.Sets)
-	if p.built != nil && p.builtKey == key {
-		return p.built, nil
-	}
-	e, _ := catalog.Lookup(p.target)
-	m, err := e.Make(req.Sets)
-	if err != nil {
-		return nil, err
-	}
-	p.built, p.builtKey = m, key
-	return m, nil
+	return protocol.Request{Type: typ, Target: p.target, Sets: req.Sets, Path: path}, nil
 }
 
-// explore displays the run along path (from the initial state), at its last step.
-func (p *Playground) explore(path []int, title string) error {
-	m, err := p.model()
+// explore asks for the run along path (from the initial state) and displays it at its last
+// step, unless another exploration or trace took its place meanwhile; then gets nil once it
+// is on display, or why it cannot be (natively at once, in the browser when the explorer
+// answers).
+func (p *Playground) explore(ctx app.Context, path []int, title string, then func(error)) {
+	req, err := p.runRequest(protocol.TypeExplore, path)
 	if err != nil {
-		return err
+		then(err)
+		return
 	}
-	steps, next, err := m.Explore(path)
-	if err != nil {
-		return err
-	}
-	p.shown = &shown{title: title, steps: steps, path: path, loop: -1, choices: map[int][]checker.Choice{len(path): next}}
-	p.setStep(len(path))
-	p.syncAddress()
-	return nil
+	p.explores++
+	id := p.explores
+	p.explorer.ask(p.answerTo(ctx), req, func(ctx app.Context, r protocol.Response) {
+		if id != p.explores {
+			return // a newer exploration or trace is on display
+		}
+		if r.Type != protocol.TypeExplored {
+			then(fmt.Errorf("%s", r.Error))
+			return
+		}
+		p.shown = &shown{title: title, steps: r.Explored.Steps, path: path, loop: -1, choices: map[int][]checker.Choice{len(path): r.Explored.Next}}
+		p.setStep(ctx, len(path))
+		p.syncAddress()
+		then(nil)
+	})
 }
 
-// setStep selects step i and lists the actions enabled there, replaying the path to step i
-// (not rendering it) the first time the step is selected.
-func (p *Playground) setStep(i int) {
+// answerTo is the context the explorer answers a request made from ctx through: the page's.
+func (p *Playground) answerTo(ctx app.Context) app.Context {
+	if p.mounted {
+		return p.page
+	}
+	return ctx
+}
+
+// setStep selects step i and lists the actions enabled there, asking the explorer for them
+// the first time the step is selected (it replays the path once for all its steps).
+func (p *Playground) setStep(ctx app.Context, i int) {
 	p.step = i
 	if p.shown == nil || p.shown.path == nil && i > 0 {
 		return
@@ -349,65 +364,74 @@ func (p *Playground) setStep(i int) {
 		p.shown.next = next
 		return
 	}
-	if p.shown.replayed == nil {
-		m, err := p.model()
-		if err != nil {
-			return
-		}
-		if p.shown.replayed, err = m.Replay(p.shown.path); err != nil {
-			return
-		}
+	if i > len(p.shown.path) {
+		return
 	}
-	if i <= len(p.shown.path) {
-		next := p.shown.replayed.Choices(i)
-		p.shown.next = next
-		if p.shown.choices == nil {
-			p.shown.choices = map[int][]checker.Choice{}
-		}
-		p.shown.choices[i] = next
+	req, err := p.runRequest(protocol.TypeChoices, p.shown.path)
+	if err != nil {
+		return
 	}
+	req.Step = i
+	sh := p.shown
+	p.explorer.ask(p.answerTo(ctx), req, func(_ app.Context, r protocol.Response) {
+		if r.Type != protocol.TypeExplored {
+			return // the step offers no actions
+		}
+		if sh.choices == nil {
+			sh.choices = map[int][]checker.Choice{}
+		}
+		sh.choices[i] = r.Explored.Next
+		if p.shown == sh && p.step == i {
+			sh.next = r.Explored.Next
+		}
+	})
 }
 
 // take follows enabled action j from the selected step, dropping the steps after it (a branch).
-func (p *Playground) take(j int) {
+func (p *Playground) take(ctx app.Context, j int) {
 	if p.shown == nil || p.step > len(p.shown.path) {
 		return
 	}
 	path := append(append([]int(nil), p.shown.path[:p.step]...), j)
-	before := *p.shown
-	before.step = p.step
-	if err := p.explore(path, fmt.Sprintf("Exploring by hand: %d steps", len(path))); err != nil {
-		p.err = err.Error()
-		return
-	}
-	p.undo = append(p.undo, &before)
+	before := p.shown
+	step := p.step
+	p.explore(ctx, path, fmt.Sprintf("Exploring by hand: %d steps", len(path)), func(err error) {
+		if err != nil {
+			p.err = err.Error()
+			return
+		}
+		b := *before
+		b.step = step
+		p.undo = append(p.undo, &b)
+	})
 }
 
 // undoStep goes back to the trace and step on display before the last step taken by hand.
-func (p *Playground) undoStep() {
+func (p *Playground) undoStep(ctx app.Context) {
 	if len(p.undo) == 0 {
 		return
 	}
 	prev := p.undo[len(p.undo)-1]
 	p.undo = p.undo[:len(p.undo)-1]
 	p.shown = prev
-	p.setStep(prev.step)
+	p.explores++
+	p.setStep(ctx, prev.step)
 	p.syncAddress()
 }
 
 // key moves through the trace: ←/k back, →/j forward.
-func (p *Playground) key(k string) {
+func (p *Playground) key(ctx app.Context, k string) {
 	n := len(p.trace())
 	switch k {
 	case "ArrowRight", "j":
 		if p.step+1 < n {
-			p.setStep(p.step + 1)
+			p.setStep(ctx, p.step+1)
 		} else if p.shown != nil && p.shown.loop >= 0 {
-			p.setStep(p.shown.loop + 1) // round the cycle again
+			p.setStep(ctx, p.shown.loop+1) // round the cycle again
 		}
 	case "ArrowLeft", "k":
 		if p.step > 0 {
-			p.setStep(p.step - 1)
+			p.setStep(ctx, p.step-1)
 		}
 	}
 }
@@ -455,7 +479,8 @@ func (p *Playground) setParams(sets []string) error {
 	return nil
 }
 
-func (p *Playground) open(fragment string) {
+func (p *Playground) open(ctx app.Context, fragment string) {
+	p.linkTrace = false
 	l, err := targets.ParseLink(fragment)
 	if err != nil {
 		p.selectTarget(DefaultTarget)
@@ -483,14 +508,21 @@ func (p *Playground) open(fragment string) {
 	if l.MaxStates == 0 {
 		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
 	}
-	if l.Trace != nil {
-		if err := p.explore(l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1)); err != nil {
-			p.err = "This link's trace cannot be replayed: " + err.Error()
-		} else if l.Loop != nil {
-			p.shown.loop, p.shown.title = *l.Loop, lassoTitle("Trace from a link", len(l.Trace), *l.Loop)
-		}
-	}
 	p.syncAddress()
+	p.linkTrace = l.Trace != nil
+	if l.Trace != nil {
+		p.explore(ctx, l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1), func(err error) {
+			if err != nil {
+				p.err = "This link's trace cannot be replayed: " + err.Error()
+				p.linkTrace, p.keepShown = false, false // the comparison's own trace may show
+				return
+			}
+			if l.Loop != nil {
+				p.shown.loop, p.shown.title = *l.Loop, lassoTitle("Trace from a link", len(l.Trace), *l.Loop)
+				p.syncAddress()
+			}
+		})
+	}
 }
 
 // CLI returns the equivalent themelios command line.

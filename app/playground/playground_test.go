@@ -1,14 +1,15 @@
 package playground
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"github.com/themelios/themelios/checker"
-	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/models/targets"
+	"github.com/themelios/themelios/wasm/engine"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -51,7 +52,7 @@ func TestRequestFromControls(t *testing.T) {
 	// The permalink keeps it.
 	q := &Playground{}
 	q.OnInit()
-	q.open(p.Link())
+	q.open(app.Context{}, p.Link())
 	if !q.keepGoing || !q.symmetry {
 		t.Fatalf("the link lost keep going or symmetry: %q", p.Link())
 	}
@@ -79,7 +80,7 @@ func TestReceiveAndStep(t *testing.T) {
 		t.Fatalf("after the result: status %v, shown %+v", p.status, p.shown)
 	}
 	for _, k := range []string{"ArrowRight", "j", "j", "ArrowLeft"} {
-		p.key(k)
+		p.key(app.Context{}, k)
 	}
 	if p.step != 1 {
 		t.Fatalf("step %d, want 1", p.step)
@@ -107,17 +108,17 @@ func TestExploreAndLinks(t *testing.T) {
 	p := &Playground{}
 	p.OnInit()
 	p.selectTarget("classic/die-hard")
-	if err := p.explore([]int{}, "x"); err != nil || len(p.trace()) != 1 || len(p.shown.next) != 6 {
+	if err := explore(p, []int{}, "x"); err != nil || len(p.trace()) != 1 || len(p.shown.next) != 6 {
 		t.Fatalf("explore: %v %+v", err, p.shown)
 	}
-	p.take(1) // FillBigJug
-	p.take(5) // BigToSmall
+	p.take(app.Context{}, 1) // FillBigJug
+	p.take(app.Context{}, 5) // BigToSmall
 	if len(p.trace()) != 3 || p.step != 2 || p.trace()[2].State != "big = 2\nsmall = 3" {
 		t.Fatalf("after two actions: %+v", p.trace())
 	}
 	// Back one step and branch: the later step is dropped.
-	p.key("ArrowLeft")
-	p.take(2) // EmptySmallJug from (5,0)
+	p.key(app.Context{}, "ArrowLeft")
+	p.take(app.Context{}, 2) // EmptySmallJug from (5,0)
 	if got := p.shown.path; len(got) != 2 || got[1] != 2 || p.trace()[2].Action != "EmptySmallJug" {
 		t.Fatalf("branch: path %v", got)
 	}
@@ -126,22 +127,22 @@ func TestExploreAndLinks(t *testing.T) {
 	p.selectTarget("classic/two-phase-commit")
 	p.values[0] = "2"
 	p.symmetry = true
-	p.explore([]int{0, 0}, "y")
+	explore(p, []int{0, 0}, "y")
 	link := p.Link()
 	q := &Playground{}
 	q.OnInit()
-	q.open("#" + link)
+	q.open(app.Context{}, "#"+link)
 	if q.err != "" || q.target != "classic/two-phase-commit" || q.values[0] != "2" || !q.symmetry || len(q.trace()) != 3 || q.trace()[2].Action != p.trace()[2].Action {
 		t.Fatalf("restored: err %q target %s values %v trace %d", q.err, q.target, q.values, len(q.trace()))
 	}
 	// A tampered link: an error and the default scenario, never a panic.
 	r := &Playground{}
 	r.OnInit()
-	r.open("#s=garbage&t=1")
+	r.open(app.Context{}, "#s=garbage&t=1")
 	if !strings.Contains(r.err, "This link cannot be opened") || r.target != DefaultTarget {
 		t.Fatalf("bad link: %q %s", r.err, r.target)
 	}
-	r.open("#" + catalogLink("classic/die-hard", []int{99}))
+	r.open(app.Context{}, "#"+catalogLink("classic/die-hard", []int{99}))
 	if !strings.Contains(r.err, "cannot be replayed") {
 		t.Fatalf("bad trace: %q", r.err)
 	}
@@ -151,83 +152,110 @@ func catalogLink(target string, trace []int) string {
 	return targets.Link{Target: target, Trace: trace}.Fragment()
 }
 
-// Stepping through a trace builds the model once (it used to rebuild it at every arrow key);
-// other settings build another.
-func TestModelBuiltOncePerSettings(t *testing.T) {
-	p := &Playground{}
-	p.OnInit()
-	if err := p.explore([]int{0, 0}, "x"); err != nil {
-		t.Fatal(err)
-	}
-	first := p.built
-	for _, k := range []string{"ArrowLeft", "ArrowLeft", "ArrowRight"} {
-		p.key(k)
-	}
-	if p.built != first || first == nil {
-		t.Fatal("the model was rebuilt while stepping")
-	}
-	p.values[p.paramIndex("consistency")] = "causal"
-	if m, err := p.model(); err != nil || m == first {
-		t.Fatalf("other settings gave the same model: %v", err)
-	}
+// explore explores path by hand (the native explorer answers at once).
+func explore(p *Playground, path []int, title string) error {
+	var got error
+	p.explore(app.Context{}, path, title, func(err error) { got = err })
+	return got
 }
 
-// counting is a model that counts the replays the playground asks of it.
+// counting is an explorer that counts the requests the playground makes of it.
 type counting struct {
-	catalog.Checkable
-	explores, replays int
+	explorer
+	asked map[string]int
 }
 
-func (c *counting) Explore(path []int) ([]checker.TraceStep, []checker.Choice, error) {
-	c.explores++
-	return c.Checkable.Explore(path)
+func (c *counting) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	c.asked[req.Type]++
+	c.explorer.ask(ctx, req, on)
 }
 
-func (c *counting) Replay(path []int) (catalog.Replayed, error) {
-	c.replays++
-	return c.Checkable.Replay(path)
-}
-
-// Stepping through a trace with the arrow keys neither renders the trace again nor replays it
-// more than once: the trace is replayed once, its states kept, and the actions enabled at a
-// step remembered.
-func TestSteppingReplaysEachStepOnce(t *testing.T) {
+// Stepping through a trace with the arrow keys neither renders the trace again nor asks twice
+// for the actions enabled at a step: they are remembered by step (and the explorer replays the
+// trace once for all its steps: wasm/engine's TestExplorerReplaysOnce).
+func TestSteppingAsksEachStepOnce(t *testing.T) {
 	p := &Playground{}
 	p.OnInit()
-	if _, err := p.model(); err != nil {
+	c := &counting{explorer: p.explorer, asked: map[string]int{}}
+	p.explorer = c
+	if err := explore(p, []int{0, 0, 0}, "by hand"); err != nil {
 		t.Fatal(err)
 	}
-	c := &counting{Checkable: p.built}
-	p.built = c
-	if err := p.explore([]int{0, 0, 0}, "by hand"); err != nil {
-		t.Fatal(err)
-	}
-	if c.explores != 1 || c.replays != 0 || p.step != 3 || len(p.shown.next) == 0 {
-		t.Fatalf("explore: %d renders, %d replays, step %d, %d actions", c.explores, c.replays, p.step, len(p.shown.next))
+	if c.asked[protocol.TypeExplore] != 1 || c.asked[protocol.TypeChoices] != 0 || p.step != 3 || len(p.shown.next) == 0 {
+		t.Fatalf("explore: %v, step %d, %d actions", c.asked, p.step, len(p.shown.next))
 	}
 	want := map[int]int{}
 	for range 2 {
 		for i := 0; i < 3; i++ {
-			p.key("ArrowLeft")
+			p.key(app.Context{}, "ArrowLeft")
 			want[p.step] = len(p.shown.next)
 		}
 		for i := 0; i < 3; i++ {
-			p.key("ArrowRight")
+			p.key(app.Context{}, "ArrowRight")
 			if n, ok := want[p.step]; ok && n != len(p.shown.next) {
 				t.Fatalf("step %d lists %d actions, %d before", p.step, len(p.shown.next), n)
 			}
 		}
 	}
-	if c.explores != 1 || c.replays != 1 {
-		t.Fatalf("six steps back and forth twice: %d renders, %d replays; want 1 and 1", c.explores, c.replays)
+	if c.asked[protocol.TypeExplore] != 1 || c.asked[protocol.TypeChoices] != 3 {
+		t.Fatalf("six steps back and forth twice: %v; want 1 explore and 3 choices", c.asked)
 	}
-	// The memo gives what a fresh replay gives.
+	// What is remembered is what a fresh exploration gives.
 	for i := 0; i <= 3; i++ {
-		_, fresh, _ := c.Checkable.Explore(p.shown.path[:i])
-		if got := p.shown.choices[i]; len(got) != len(fresh) || len(got) > 0 && got[0] != fresh[0] {
+		var x engine.Explorer
+		r := x.Handle(protocol.Request{Type: protocol.TypeExplore, Target: p.target, Sets: mustRequest(t, p).Sets, Path: p.shown.path[:i]})
+		if got, fresh := p.shown.choices[i], r.Explored.Next; len(got) != len(fresh) || len(got) > 0 && got[0] != fresh[0] {
 			t.Fatalf("step %d: remembered %v, replayed %v", i, got, fresh)
 		}
 	}
+}
+
+// held is an explorer whose answers arrive when the test says (as a worker's do).
+type held struct {
+	x       engine.Explorer
+	waiting []func()
+}
+
+func (h *held) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	r := h.x.Handle(req)
+	h.waiting = append(h.waiting, func() { on(ctx, r) })
+}
+
+// An answer that arrives after another exploration, or a check's trace, took the display does
+// not replace what is on display.
+func TestLateExplorationDropped(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	h := &held{}
+	p.explorer = h
+	var first, second error = errNone, errNone
+	p.explore(app.Context{}, []int{0}, "first", func(err error) { first = err })
+	p.explore(app.Context{}, []int{0, 0}, "second", func(err error) { second = err })
+	h.waiting[1]()
+	h.waiting[0]()
+	if second != nil || first != errNone || p.shown.title != "second" || len(p.trace()) != 3 {
+		t.Fatalf("first %v, second %v, on display %q", first, second, p.shown.title)
+	}
+	// The actions of a step asked for before another trace took the display go to their trace.
+	p.key(app.Context{}, "ArrowLeft")
+	shownBefore := p.shown
+	p.explore(app.Context{}, []int{}, "third", func(error) {})
+	h.waiting[2]() // the choices of step 1 of "second"
+	h.waiting[3]()
+	if p.shown.title != "third" || len(shownBefore.choices[1]) == 0 || p.step != 0 {
+		t.Fatalf("on display %q at step %d; second's step 1: %v", p.shown.title, p.step, shownBefore.choices[1])
+	}
+}
+
+var errNone = errors.New("not answered")
+
+func mustRequest(t *testing.T, p *Playground) protocol.Request {
+	t.Helper()
+	req, err := p.request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
 
 // The controls hide the staleness bound and the caches under synchronous consistency, and

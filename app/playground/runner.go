@@ -16,3 +16,11 @@ type runner interface {
 	// says the search was interrupted); a check that does not answer soon is cancelled.
 	interrupt(ctx app.Context)
 }
+
+// explorer answers the page's requests about one run of the model (protocol.TypeExplore,
+// TypeChoices, TypeGraph; wasm/engine.Explorer): in the browser in a Web Worker of its own, so
+// that the page links no model; natively at once. on gets an explored or dot message, or an
+// error message, on the UI goroutine.
+type explorer interface {
+	ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response))
+}

@@ -46,3 +46,13 @@ func (r *goroutineRunner) interrupt(app.Context) {
 
 // cancel forgets the running check's messages (the goroutine finishes on its own).
 func (r *goroutineRunner) cancel() { r.gen++ }
+
+// newExplorer returns an explorer for native builds: it answers at once, on the caller's
+// goroutine.
+func newExplorer() explorer { return &inProcess{} }
+
+type inProcess struct{ x engine.Explorer }
+
+func (e *inProcess) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	on(ctx, e.x.Handle(req))
+}

@@ -133,3 +133,96 @@ func (r *workerRunner) cancel() {
 	}
 	r.live, r.ready, r.busy = false, false, false
 }
+
+// newExplorer returns an explorer that asks a Web Worker of its own (static/worker.js, the
+// checker's program), started at the first request and kept: a check's worker may be busy or
+// terminated while the reader steps through a trace.
+func newExplorer() explorer { return &workerExplorer{pending: map[int]asked{}} }
+
+type workerExplorer struct {
+	worker  safejs.Value
+	handle  safejs.Func
+	live    bool     // a worker exists
+	ready   bool     // it has loaded
+	queue   []string // requests waiting for it to load
+	pending map[int]asked
+	ids     int
+}
+
+// asked is a request waiting for its answer.
+type asked struct {
+	ctx app.Context
+	on  func(app.Context, protocol.Response)
+}
+
+func (e *workerExplorer) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	e.ids++
+	req.ID = e.ids
+	data, _ := json.Marshal(req)
+	e.pending[req.ID] = asked{ctx, on}
+	if !e.live && !e.start() {
+		return
+	}
+	if e.ready {
+		e.worker.Call("postMessage", string(data))
+	} else {
+		e.queue = append(e.queue, string(data))
+	}
+}
+
+// start starts the worker; on failure every request waiting gets the error.
+func (e *workerExplorer) start() bool {
+	ctor, err := safejs.Global().Get("Worker")
+	if err == nil {
+		e.worker, err = ctor.New("/web/worker.js")
+	}
+	if err != nil {
+		e.failAll("cannot start the checker's worker: " + err.Error())
+		return false
+	}
+	e.live, e.ready = true, false
+	e.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		text := ""
+		if len(args) > 0 {
+			if d, err := args[0].Get("data"); err == nil {
+				text, _ = d.String()
+			}
+		}
+		resp, err := protocol.DecodeResponse([]byte(text))
+		switch {
+		case err != nil: // the worker cannot be trusted with the next request
+			e.failAll(err.Error())
+		case resp.Type == protocol.TypeReady:
+			e.ready = true
+			for _, q := range e.queue {
+				e.worker.Call("postMessage", q)
+			}
+			e.queue = nil
+		case resp.Type == protocol.TypeError && resp.ID == 0: // it could not load
+			e.failAll(resp.Error)
+		default:
+			if a, ok := e.pending[resp.ID]; ok {
+				delete(e.pending, resp.ID)
+				a.ctx.Dispatch(func(ctx app.Context) { a.on(ctx, resp) })
+			}
+		}
+		return nil
+	})
+	e.worker.Set("onmessage", e.handle.Value())
+	return true
+}
+
+// failAll answers every request waiting with an error and drops the worker (the next request
+// starts a fresh one).
+func (e *workerExplorer) failAll(msg string) {
+	if e.live {
+		e.worker.Call("terminate")
+		e.handle.Release()
+	}
+	e.live, e.ready, e.queue = false, false, nil
+	for id, a := range e.pending {
+		delete(e.pending, id)
+		resp := protocol.Response{Type: protocol.TypeError, ID: id, Error: msg}
+		a.ctx.Dispatch(func(ctx app.Context) { a.on(ctx, resp) })
+	}
+}

@@ -60,10 +60,10 @@ func (t *TracePanel) Render() app.UI {
 	return app.Section().Class("trace").Aria("label", "Trace").Body(
 		app.H2().ID("trace-title").Text(t.Title),
 		app.Div().Class("stepper").Body(
-			app.Button().ID("prev").Text("← Back").Disabled(t.Step == 0).OnClick(func(app.Context, app.Event) { t.Page.key("ArrowLeft") }),
+			app.Button().ID("prev").Text("← Back").Disabled(t.Step == 0).OnClick(func(ctx app.Context, _ app.Event) { t.Page.key(ctx, "ArrowLeft") }),
 			app.Span().ID("position").Text(t.position()),
 			app.Button().ID("next").Text(map[bool]string{false: "Next →", true: "↻ Again"}[t.Step+1 >= len(tr) && t.Loop >= 0]).
-				Disabled(t.Step+1 >= len(tr) && t.Loop < 0).OnClick(func(app.Context, app.Event) { t.Page.key("ArrowRight") }),
+				Disabled(t.Step+1 >= len(tr) && t.Loop < 0).OnClick(func(ctx app.Context, _ app.Event) { t.Page.key(ctx, "ArrowRight") }),
 			app.Label().Class("toggle").Body(
 				app.Input().ID("changes-only").Type("checkbox").Checked(t.changesOnly).OnChange(func(app.Context, app.Event) { t.changesOnly = !t.changesOnly }),
 				app.Text(" changes only"),
@@ -79,13 +79,13 @@ func (t *TracePanel) Render() app.UI {
 								Title(map[bool]string{true: "violates an invariant here", false: "no invariant violated here"}[len(tr[i].Violating) > 0]).
 								Text(map[bool]string{true: "✗", false: "✓"}[len(tr[i].Violating) > 0]),
 							app.Text(" "+tr[i].Action),
-						).OnClick(func(app.Context, app.Event) { t.Page.setStep(i) }),
+						).OnClick(func(ctx app.Context, _ app.Event) { t.Page.setStep(ctx, i) }),
 					)
 				}),
 				app.If(t.Loop >= 0, func() app.UI {
 					return app.Li().ID("loop-back").Class("loop-back").Body(
 						app.Button().Text(fmt.Sprintf("↻ back to the state of step %d: steps %d–%d repeat forever", t.Loop, t.Loop+1, len(tr)-1)).
-							OnClick(func(app.Context, app.Event) { t.Page.setStep(t.Loop + 1) }),
+							OnClick(func(ctx app.Context, _ app.Event) { t.Page.setStep(ctx, t.Loop+1) }),
 					)
 				}),
 			),
@@ -178,7 +178,7 @@ func (t *TracePanel) renderNext() app.UI {
 		app.Div().Class("next-head").Body(
 			app.H3().Text(title),
 			app.Button().ID("undo").Text("↶ Undo").Title("go back to before the last step taken by hand").Disabled(!t.CanUndo).
-				OnClick(func(app.Context, app.Event) { t.Page.undoStep() }),
+				OnClick(func(ctx app.Context, _ app.Event) { t.Page.undoStep(ctx) }),
 		),
 		app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
 		app.Div().ID("enabled").Body(app.Range(groups).Slice(func(k int) app.UI {
@@ -188,7 +188,7 @@ func (t *TracePanel) renderNext() app.UI {
 				app.Ul().Body(app.Range(members[g]).Slice(func(x int) app.UI {
 					j := members[g][x]
 					c := next[j]
-					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle || c.Narrowing]).OnClick(func(app.Context, app.Event) { t.Page.take(j) })
+					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle || c.Narrowing]).OnClick(func(ctx app.Context, _ app.Event) { t.Page.take(ctx, j) })
 					switch {
 					case c.Idle:
 						return app.Li().Body(b.Title("leads back to this very state").Body(

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 func TestSiteHandler(t *testing.T) {
@@ -50,5 +53,57 @@ func TestSiteHandler(t *testing.T) {
 	}
 	if w := get("/web/worker.wasm"); w.Header().Get("Content-Encoding") != "" || w.Body.Len() != len(big) {
 		t.Fatalf("without Accept-Encoding: %v, %d bytes", w.Header(), w.Body.Len())
+	}
+}
+
+// The WebAssembly goes out brotli-compressed to a client that accepts br, once compressed in
+// the background; gzip before that, for a client that does not, and for a file built anew.
+func TestBrotli(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "web"), 0o755)
+	big := strings.Repeat("(module (func $f (result i32) (i32.const 42)))\n", 8192)
+	file := filepath.Join(dir, "web", "app.wasm")
+	os.WriteFile(file, []byte(big), 0o644)
+	os.WriteFile(filepath.Join(dir, "web", "app.js"), []byte(big), 0o644)
+	h := Handler(dir)
+	if !h.Compressed(time.Minute) {
+		t.Fatal("not compressed within a minute")
+	}
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Header.Set("Accept-Encoding", accept)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	w := get("/web/app.wasm", "gzip, deflate, br, zstd")
+	if w.Code != 200 || w.Header().Get("Content-Encoding") != "br" || w.Header().Get("Content-Type") != "application/wasm" ||
+		w.Header().Get("Vary") != "Accept-Encoding" || w.Header().Get("Cache-Control") != "no-cache" || w.Body.Len() >= len(big)/20 {
+		t.Fatalf("brotli: %d %v, %d bytes for %d", w.Code, w.Header(), w.Body.Len(), len(big))
+	}
+	if data, err := io.ReadAll(brotli.NewReader(w.Body)); err != nil || string(data) != big {
+		t.Fatalf("the brotli body is not the file: %v", err)
+	}
+	for _, c := range []struct{ path, accept, want string }{
+		{"/web/app.wasm", "gzip", "gzip"},
+		{"/web/app.wasm", "gzip, br;q=0", "gzip"},
+		{"/web/app.js", "gzip, br", "gzip"}, // only the WebAssembly is precompressed
+		{"/web/app.wasm", "", ""},
+	} {
+		if got := get(c.path, c.accept).Header().Get("Content-Encoding"); got != c.want {
+			t.Errorf("%s with %q: %q, want %q", c.path, c.accept, got, c.want)
+		}
+	}
+	// A site built anew: the stale compression is not served.
+	os.WriteFile(file, []byte(big+"more"), 0o644)
+	if w := get("/web/app.wasm", "br, gzip"); w.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("after a rebuild: %v", w.Header())
+	}
+	// A second server of the same files shares the compression.
+	if h2 := Handler(dir); !h2.Compressed(time.Minute) || h2.brs[0] == h.brs[0] {
+		t.Fatal("the rebuilt file was not compressed anew")
+	}
+	if h3 := Handler(dir); h3.brs[0] != Handler(dir).brs[0] {
+		t.Fatal("two servers of the same file compress it twice")
 	}
 }

@@ -86,7 +86,9 @@ func chromium(site string) (base string, b *rod.Browser, done func(), err error)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	srv := &http.Server{Handler: sitehttp.Handler(site)}
+	h := sitehttp.Handler(site)
+	h.Compressed(time.Minute) // a first visit as themelios serve gives it, brotli and all
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	dir, _ := os.MkdirTemp("", "themelios-chromium")
 	l := launcher.New().Bin("/usr/bin/chromium").Headless(true).NoSandbox(true).Set("disable-gpu").

@@ -17,7 +17,9 @@ import (
 
 const serveUsage = `Usage: themelios serve [flags]
 
-Serves the playground (the static site make site builds) until interrupted.
+Serves the playground (the static site make site builds) until interrupted, as Netlify
+does: compressed with gzip, and the WebAssembly with brotli for a browser that accepts it (once
+compressed, a few seconds after the start).
 
 Exit status: 0 stopped by Ctrl-C, 2 no site to serve, an address in use or bad usage.
 

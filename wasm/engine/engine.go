@@ -5,6 +5,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/themelios/themelios/checker"
@@ -77,4 +80,90 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 		return
 	}
 	post(protocol.Response{Type: protocol.TypeResult, ID: r.ID, Report: &rep})
+}
+
+// Explorer answers the page's requests about one run of a model (explore, choices and graph),
+// keeping the model it last built and the run it last replayed: stepping back and forth
+// through a trace replays it once. Not safe for concurrent use.
+type Explorer struct {
+	// Make builds a target's model with its settings (nil: the catalog's).
+	Make func(target string, sets []string) (catalog.Checkable, error)
+
+	key      string // the target and settings of model
+	model    catalog.Checkable
+	path     []int // the run replayed
+	replayed catalog.Replayed
+}
+
+// Handle answers an explore, choices or graph request: an explored or dot message, or an error
+// message saying why the run cannot be followed.
+func (x *Explorer) Handle(r protocol.Request) protocol.Response {
+	fail := func(err error) protocol.Response {
+		return protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()}
+	}
+	m, err := x.modelOf(r.Target, r.Sets)
+	if err != nil {
+		return fail(err)
+	}
+	switch r.Type {
+	case protocol.TypeExplore:
+		steps, next, err := m.Explore(r.Path)
+		if err != nil {
+			return fail(err)
+		}
+		return protocol.Response{Type: protocol.TypeExplored, ID: r.ID, Explored: &protocol.Explored{Steps: steps, Next: nonNil(next)}}
+	case protocol.TypeChoices:
+		if x.replayed == nil || !slices.Equal(x.path, r.Path) {
+			rp, err := m.Replay(r.Path)
+			if err != nil {
+				return fail(err)
+			}
+			x.path, x.replayed = slices.Clone(r.Path), rp
+		}
+		return protocol.Response{Type: protocol.TypeExplored, ID: r.ID, Explored: &protocol.Explored{Next: nonNil(x.replayed.Choices(r.Step))}}
+	case protocol.TypeGraph:
+		loop := -1
+		if r.Loop != nil {
+			loop = *r.Loop
+		}
+		dot, nodes, err := m.TraceGraph(r.Path, loop)
+		if err != nil {
+			return fail(err)
+		}
+		return protocol.Response{Type: protocol.TypeDOT, ID: r.ID, DOT: &protocol.DOT{Source: dot, Nodes: nodes}}
+	}
+	return fail(fmt.Errorf("%q is not a request about a run", r.Type))
+}
+
+// modelOf builds a target's model, or returns the one last built for the same settings.
+func (x *Explorer) modelOf(target string, sets []string) (catalog.Checkable, error) {
+	key := target + "\x00" + strings.Join(sets, "\x00")
+	if x.model != nil && x.key == key {
+		return x.model, nil
+	}
+	build := x.Make
+	if build == nil {
+		build = func(target string, sets []string) (catalog.Checkable, error) {
+			e, ok := catalog.Lookup(target)
+			if !ok {
+				return nil, fmt.Errorf("unknown target %q", target)
+			}
+			return e.Make(sets)
+		}
+	}
+	m, err := build(target, sets)
+	if err != nil {
+		return nil, err
+	}
+	x.key, x.model, x.path, x.replayed = key, m, nil, nil
+	return m, nil
+}
+
+// nonNil is l, or an empty list for none (a state where nothing is enabled still lists its
+// actions, none).
+func nonNil(l []checker.Choice) []checker.Choice {
+	if l == nil {
+		return []checker.Choice{}
+	}
+	return l
 }

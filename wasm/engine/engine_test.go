@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/themelios/themelios/checker"
+	"github.com/themelios/themelios/models/catalog"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -186,5 +188,77 @@ func TestOutcome(t *testing.T) {
 	Run(Request{Type: TypeCheck, ID: 1, Target: "classic/die-hard", Strategy: "bfs"}, time.Second, func(r Response) { got = append(got, r) })
 	if o := protocol.Outcome(got[len(got)-1].Report); o != "violated: big ≠ 4 after 6 steps" {
 		t.Fatalf("outcome %q", o)
+	}
+}
+
+// countingModel counts the models built and the replays asked of them.
+type countingModel struct {
+	catalog.Checkable
+	replays *int
+}
+
+func (c countingModel) Replay(path []int) (catalog.Replayed, error) {
+	*c.replays++
+	return c.Checkable.Replay(path)
+}
+
+// The explorer builds a model once per target and settings and replays a path once for all
+// its steps' actions (stepping back and forth through a trace asks for each step); what it
+// lists is what a fresh exploration of the prefix lists.
+func TestExplorerReplaysOnce(t *testing.T) {
+	builds, replays := 0, 0
+	x := Explorer{Make: func(target string, sets []string) (catalog.Checkable, error) {
+		builds++
+		e, _ := catalog.Lookup(target)
+		m, err := e.Make(sets)
+		return countingModel{m, &replays}, err
+	}}
+	path := []int{0, 0, 0}
+	explored := x.Handle(Request{Type: protocol.TypeExplore, ID: 5, Target: "replicaset/spec-replicas-change", Path: path})
+	if explored.Type != protocol.TypeExplored || explored.ID != 5 || len(explored.Explored.Steps) != 4 || len(explored.Explored.Next) == 0 {
+		t.Fatalf("explore: %+v", explored)
+	}
+	for range 2 {
+		for _, step := range []int{3, 2, 1, 0, 1, 2} {
+			r := x.Handle(Request{Type: protocol.TypeChoices, Target: "replicaset/spec-replicas-change", Path: path, Step: step})
+			fresh := x.Handle(Request{Type: protocol.TypeExplore, Target: "replicaset/spec-replicas-change", Path: path[:step]})
+			if r.Type != protocol.TypeExplored || !slices.Equal(r.Explored.Next, fresh.Explored.Next) {
+				t.Fatalf("step %d: %+v, fresh %+v", step, r.Explored, fresh.Explored)
+			}
+		}
+	}
+	if builds != 1 || replays != 1 {
+		t.Fatalf("%d builds, %d replays; want 1 and 1", builds, replays)
+	}
+	x.Handle(Request{Type: protocol.TypeChoices, Target: "replicaset/spec-replicas-change", Sets: []string{"consistency=causal"}, Path: path, Step: 1})
+	if builds != 2 || replays != 2 {
+		t.Fatalf("other settings: %d builds, %d replays; want 2 and 2", builds, replays)
+	}
+}
+
+// The trace's neighbourhood as DOT, and the errors of a run that cannot be followed.
+func TestExplorerGraphAndErrors(t *testing.T) {
+	var x Explorer
+	loop := 0
+	r := x.Handle(Request{Type: protocol.TypeGraph, ID: 2, Target: "classic/die-hard", Path: []int{1, 5}, Loop: &loop})
+	if r.Type != protocol.TypeDOT || r.ID != 2 || r.DOT.Nodes < 3 || !strings.Contains(r.DOT.Source, "digraph") {
+		t.Fatalf("graph: %+v", r)
+	}
+	for req, want := range map[*Request]string{
+		{Type: protocol.TypeExplore, ID: 3, Target: "classic/die-hard", Path: []int{99}}:                                 "99",
+		{Type: protocol.TypeExplore, ID: 3, Target: "nope"}:                                                              "unknown target",
+		{Type: protocol.TypeChoices, ID: 3, Target: "replicaset/spec-replicas-change", Sets: []string{"staleness=soon"}}: "staleness must be",
+		{Type: protocol.TypeCheck, ID: 3, Target: "classic/die-hard"}:                                                    "not a request about a run",
+	} {
+		if r := x.Handle(*req); r.Type != protocol.TypeError || r.ID != 3 || !strings.Contains(r.Error, want) {
+			t.Errorf("%+v: %+v, want an error with %q", *req, r, want)
+		}
+	}
+	// Every answer goes through JSON and the page's decoder.
+	for _, r := range []Response{r, x.Handle(Request{Type: protocol.TypeExplore, ID: 4, Target: "classic/die-hard"})} {
+		data, _ := json.Marshal(r)
+		if got, err := DecodeResponse(data); err != nil || got.Type != r.Type {
+			t.Fatalf("%s: %v", data, err)
+		}
 	}
 }

@@ -24,6 +24,14 @@ const (
 	// TypeCancel, page → worker: stop the running check and report what it found so far (a
 	// result whose report says the search was interrupted).
 	TypeCancel = "cancel"
+	// Requests about one run of the model (Path, from the first initial state), which the page
+	// makes of a worker of its own, answered by one message each (TypeExplored, TypeGraph or
+	// TypeError), so that the page itself links no model:
+	TypeExplore  = "explore"  // the run's steps, rendered, and the actions enabled at its end
+	TypeChoices  = "choices"  // the actions enabled after the run's first Step steps
+	TypeGraph    = "graph"    // the DOT of the run and every state one step from it (Loop: a lasso's)
+	TypeExplored = "explored" // worker → page: the answer to explore and choices
+	TypeDOT      = "dot"      // worker → page: the answer to graph
 )
 
 // IsCancel reports whether a message to the worker asks it to stop the running check.
@@ -62,7 +70,16 @@ type Request struct {
 	Graph bool `json:"graph,omitempty"`
 	// Symmetry explores one state per orbit of the model's symmetry (checker.Options.Symmetry).
 	Symmetry bool `json:"symmetry,omitempty"`
+	// Path is, for explore, choices and graph, the run as action indices (checker.Replay).
+	Path []int `json:"path,omitempty"`
+	// Step is, for choices, how many of the run's steps to take before listing the actions.
+	Step int `json:"step,omitempty"`
+	// Loop is, for graph, the state a lasso's last step returns to (nil: none).
+	Loop *int `json:"loop,omitempty"`
 }
+
+// MaxPath bounds a run's length in a request (as permalinks do).
+const MaxPath = 10000
 
 // GraphNodes caps a captured state graph: Graphviz lays out a few hundred nodes in seconds.
 const GraphNodes = 300
@@ -74,6 +91,21 @@ type Response struct {
 	Progress *Progress       `json:"progress,omitempty"`
 	Report   *checker.Report `json:"report,omitempty"`
 	Error    string          `json:"error,omitempty"`
+	Explored *Explored       `json:"explored,omitempty"`
+	DOT      *DOT            `json:"dot,omitempty"`
+}
+
+// Explored answers explore and choices: the run's steps (explore only) and the actions enabled
+// at its end, or after its first Step steps (choices).
+type Explored struct {
+	Steps []checker.TraceStep `json:"steps,omitempty"`
+	Next  []checker.Choice    `json:"next"`
+}
+
+// DOT answers graph: the graph's DOT source (checker.Graph.WriteDOT) and its number of states.
+type DOT struct {
+	Source string `json:"source"`
+	Nodes  int    `json:"nodes"`
 }
 
 // Progress is a progress snapshot.
@@ -99,11 +131,30 @@ func DecodeRequest(data []byte) (Request, error) {
 		return Request{}, fmt.Errorf("not a request: %v", err)
 	}
 	var bad []string
-	if r.Type != TypeCheck {
-		bad = append(bad, fmt.Sprintf("type %q is not %q", r.Type, TypeCheck))
-	}
-	if _, err := checker.ParseStrategy(r.Strategy); err != nil {
-		bad = append(bad, err.Error())
+	switch r.Type {
+	case TypeExplore, TypeChoices, TypeGraph:
+		if len(r.Path) > MaxPath {
+			bad = append(bad, fmt.Sprintf("the path has more than %d steps", MaxPath))
+		}
+		for _, a := range r.Path {
+			if a < 0 {
+				bad = append(bad, "the path has a negative action index")
+				break
+			}
+		}
+		if r.Type == TypeChoices && (r.Step < 0 || r.Step > len(r.Path)) {
+			bad = append(bad, fmt.Sprintf("step %d is not a step of the path (0 to %d)", r.Step, len(r.Path)))
+		}
+		if r.Loop != nil && (*r.Loop < 0 || *r.Loop >= max(len(r.Path), 1)) {
+			bad = append(bad, fmt.Sprintf("loop %d is not a state of the path before its last", *r.Loop))
+		}
+	default:
+		if r.Type != TypeCheck {
+			bad = append(bad, fmt.Sprintf("type %q is not %q, %q, %q or %q", r.Type, TypeCheck, TypeExplore, TypeChoices, TypeGraph))
+		}
+		if _, err := checker.ParseStrategy(r.Strategy); err != nil {
+			bad = append(bad, err.Error())
+		}
 	}
 	if r.MaxStates < 0 || r.MaxStates > MaxMaxStates {
 		bad = append(bad, fmt.Sprintf("maxStates must be from 0 to %d", MaxMaxStates))
@@ -161,6 +212,14 @@ func DecodeResponse(data []byte) (Response, error) {
 	case TypeError:
 		if r.Error == "" {
 			return Response{}, fmt.Errorf("an error message without an error")
+		}
+	case TypeExplored:
+		if r.Explored == nil {
+			return Response{}, fmt.Errorf("an explored message without the run")
+		}
+	case TypeDOT:
+		if r.DOT == nil {
+			return Response{}, fmt.Errorf("a dot message without the graph")
 		}
 	default:
 		return Response{}, fmt.Errorf("unknown worker message type %q", r.Type)

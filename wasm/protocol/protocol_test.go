@@ -23,10 +23,24 @@ func TestDecodeRequest(t *testing.T) {
 	if _, err := DecodeRequest([]byte(`[1,2]`)); err == nil {
 		t.Error("a list accepted")
 	}
+	// Requests about a run: a path of action indices, a step of it, a loop before its last state.
+	if r, err := DecodeRequest([]byte(`{"type":"choices","id":4,"target":"classic/die-hard","path":[1,5],"step":2}`)); err != nil || r.Step != 2 || len(r.Path) != 2 {
+		t.Fatalf("choices: %v %+v", err, r)
+	}
+	for in, want := range map[string]string{
+		`{"type":"explore","target":"classic/die-hard","path":[1,-5]}`:       "negative action index",
+		`{"type":"choices","target":"classic/die-hard","path":[1],"step":2}`: "step 2 is not a step of the path (0 to 1)",
+		`{"type":"graph","target":"classic/die-hard","path":[1,2],"loop":2}`: "loop 2 is not a state",
+		`{"type":"graph","target":"nope"}`:                                   `unknown target "nope"`,
+	} {
+		if _, err := DecodeRequest([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error with %q", in, err, want)
+		}
+	}
 }
 
 func TestDecodeResponse(t *testing.T) {
-	for _, bad := range []string{`{"type":"progress"}`, `{"type":"result"}`, `{"type":"error"}`, `{"type":"gossip"}`, `nope`} {
+	for _, bad := range []string{`{"type":"progress"}`, `{"type":"result"}`, `{"type":"error"}`, `{"type":"explored"}`, `{"type":"dot"}`, `{"type":"gossip"}`, `nope`} {
 		if _, err := DecodeResponse([]byte(bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}

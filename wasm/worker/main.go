@@ -4,7 +4,8 @@
 // static/worker.js). It posts "ready", then runs each check request it receives (JSON, see
 // wasm/protocol) in slices on the worker's thread, posting progress and the result. A cancel
 // message stops the running check, which then posts what it found so far (the page terminates
-// the worker if that takes too long).
+// the worker if that takes too long). A request about one run (explore, choices, graph) is
+// answered at once; the page sends those to a worker of their own (wasm/engine.Explorer).
 package main
 
 import (
@@ -36,6 +37,7 @@ func main() {
 		self.Call("postMessage", string(data))
 	}
 	stop := func() {} // cancels the running check; set and called on the JS thread only
+	var explorer engine.Explorer
 	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""
 		if len(args) > 0 {
@@ -47,15 +49,20 @@ func main() {
 			stop()
 			return nil
 		}
+		req, err := protocol.DecodeRequest([]byte(text))
+		if err != nil {
+			post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
+			return nil
+		}
+		if req.Type != protocol.TypeCheck {
+			// A request about one run: short, answered at once.
+			post(explorer.Handle(req))
+			return nil
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		stop = cancel
 		// Never block inside a JS callback: the check runs on its own goroutine.
 		go func() {
-			req, err := protocol.DecodeRequest([]byte(text))
-			if err != nil {
-				post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
-				return
-			}
 			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
 			engine.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
 		}()
