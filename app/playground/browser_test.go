@@ -41,7 +41,7 @@ func site(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: sitehttp.Handler(dir)}
+	srv := &http.Server{Handler: sitehttp.Handler(dir, false)}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String() + "/"

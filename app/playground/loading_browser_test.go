@@ -25,7 +25,7 @@ func TestBrowserLoading(t *testing.T) {
 	var fetches atomic.Int32
 	var hold atomic.Bool
 	hold.Store(true)
-	h := sitehttp.Handler(dir)
+	h := sitehttp.Handler(dir, false)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package site
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,7 +20,7 @@ func TestSiteHandler(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte("<html>index</html>"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "web"), 0o755)
 	os.WriteFile(filepath.Join(dir, "web", "app.wasm"), []byte("\x00asm"), 0o644)
-	h := Handler(dir)
+	h := Handler(dir, false)
 	get := func(path string) *httptest.ResponseRecorder {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
@@ -65,7 +66,7 @@ func TestBrotli(t *testing.T) {
 	file := filepath.Join(dir, "web", "app.wasm")
 	os.WriteFile(file, []byte(big), 0o644)
 	os.WriteFile(filepath.Join(dir, "web", "app.js"), []byte(big), 0o644)
-	h := Handler(dir)
+	h := Handler(dir, false)
 	if !h.Compressed(time.Minute) {
 		t.Fatal("not compressed within a minute")
 	}
@@ -100,10 +101,41 @@ func TestBrotli(t *testing.T) {
 		t.Fatalf("after a rebuild: %v", w.Header())
 	}
 	// A second server of the same files shares the compression.
-	if h2 := Handler(dir); !h2.Compressed(time.Minute) || h2.brs[0] == h.brs[0] {
+	if h2 := Handler(dir, false); !h2.Compressed(time.Minute) || h2.brs[0] == h.brs[0] {
 		t.Fatal("the rebuilt file was not compressed anew")
 	}
-	if h3 := Handler(dir); h3.brs[0] != Handler(dir).brs[0] {
+	if h3 := Handler(dir, false); h3.brs[0] != Handler(dir, false).brs[0] {
 		t.Fatal("two servers of the same file compress it twice")
+	}
+}
+
+// With best, the WebAssembly is compressed again at brotli's best quality, which replaces the
+// first compression once done.
+func TestBrotliBest(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "web"), 0o755)
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, "(func $f%d (result i32) (i32.const %d))\n", i, i*i%977)
+	}
+	big := b.String()
+	os.WriteFile(filepath.Join(dir, "web", "worker.wasm"), []byte(big), 0o644)
+	fast := Handler(dir, false)
+	best := Handler(dir, true)
+	if !fast.Compressed(time.Minute) || !best.Compressed(time.Minute) {
+		t.Fatal("not compressed within a minute")
+	}
+	if best.brs[0] == fast.brs[0] || len(best.brs[0].data) >= len(fast.brs[0].data) {
+		t.Fatalf("best %d bytes, fast %d", len(best.brs[0].data), len(fast.brs[0].data))
+	}
+	r := httptest.NewRequest(http.MethodGet, "/web/worker.wasm", nil)
+	r.Header.Set("Accept-Encoding", "br")
+	w := httptest.NewRecorder()
+	best.ServeHTTP(w, r)
+	if w.Body.Len() != len(best.brs[0].data) {
+		t.Fatalf("sent %d bytes, not the best compression's %d", w.Body.Len(), len(best.brs[0].data))
+	}
+	if data, err := io.ReadAll(brotli.NewReader(w.Body)); err != nil || string(data) != big {
+		t.Fatalf("best: %v, %v", err, w.Header())
 	}
 }

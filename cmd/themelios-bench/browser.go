@@ -86,8 +86,8 @@ func chromium(site string) (base string, b *rod.Browser, done func(), err error)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	h := sitehttp.Handler(site)
-	h.Compressed(time.Minute) // a first visit as themelios serve gives it, brotli and all
+	h := sitehttp.Handler(site, true)
+	h.Compressed(3 * time.Minute) // a first visit as themelios serve gives it, brotli at its best
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	dir, _ := os.MkdirTemp("", "themelios-chromium")

@@ -38,7 +38,15 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per tool (the fastest is reported)")
 	site := flag.String("site", "site", "the built site, for the browser measurement (empty: skip it)")
 	browserRMs := flag.Int("browser-rms", 7, "resource managers for the browser measurement")
+	weightOnly := flag.Bool("weight-only", false, "measure only the page weight and a first visit (needs -site)")
 	flag.Parse()
+	if *weightOnly {
+		if err := pageWeight(*site); err != nil {
+			fmt.Fprintln(os.Stderr, "themelios-bench: page weight:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rows, err := measure(*rms, *runs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "themelios-bench:", err)

@@ -42,6 +42,11 @@ func handler(version string) *app.Handler {
 		Styles:       []string{"/web/playground.css"},
 		Version:      version,
 		LoadingLabel: "Loading the playground…",
+		// The UI's WebAssembly is fetched from the start, while the page and go-app's scripts
+		// load (go-app's loader asks for it only once they have run): about 0.2 s sooner on a
+		// first visit. The loader's fetch takes the preloaded response (same URL and
+		// credentials), so it is fetched once.
+		RawHeaders: []string{`<link rel="preload" href="/web/app.wasm" as="fetch" type="application/wasm" crossorigin="anonymous">`},
 		// go-app's service worker, but for the WebAssembly: the page fetches app.wasm while the
 		// worker installs, so precaching it too would fetch it twice on a first visit; it is
 		// cached when next fetched through the worker instead.
