@@ -73,52 +73,71 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		}
 		return // a loading worker takes the request when ready
 	}
-	ctor, err := safejs.Global().Get("Worker")
-	if err == nil {
-		r.worker, err = ctor.New("/web/worker.js")
-	}
-	if err != nil {
-		r.busy = false
-		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
-		return
-	}
-	r.live, r.ready = true, false
-	r.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		text := ""
-		if len(args) > 0 {
-			if d, err := args[0].Get("data"); err == nil {
-				text, _ = d.String()
-			}
-		}
-		resp, err := protocol.DecodeResponse([]byte(text))
+	var err error
+	r.worker, r.handle, err = newWorker(func(resp protocol.Response, err error) {
 		if err != nil { // the worker cannot be trusted with the next check
 			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: err.Error()}
 			ctx, on := r.ctx, r.on
 			r.cancel()
 			ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
-			return nil
+			return
 		}
 		if resp.Type == protocol.TypeReady {
 			r.ready = true
 			if r.busy {
 				r.worker.Call("postMessage", string(r.data))
 			}
-			return nil
+			return
 		}
 		if resp.Type == protocol.TypeError && resp.ID == 0 {
 			resp.ID = r.req.ID // the worker itself failed (it could not load)
 		}
 		if resp.ID != r.req.ID {
-			return nil // a message of an earlier check
+			return // a message of an earlier check
 		}
 		if resp.Type == protocol.TypeResult || resp.Type == protocol.TypeError {
 			r.busy = false
 		}
 		ctx, on := r.ctx, r.on
 		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
+	})
+	if err != nil {
+		r.busy = false
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
+		return
+	}
+	r.live, r.ready = true, false
+}
+
+// newWorker starts a Web Worker running the checker's program (static/worker.js) and hands
+// each message it posts to on, decoded (err: it could not be), on the JavaScript thread.
+func newWorker(on func(protocol.Response, error)) (safejs.Value, safejs.Func, error) {
+	var w safejs.Value
+	ctor, err := safejs.Global().Get("Worker")
+	if err == nil {
+		w, err = ctor.New("/web/worker.js")
+	}
+	if err != nil {
+		return w, safejs.Func{}, err
+	}
+	h, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		text := ""
+		if len(args) > 0 {
+			if d, err := args[0].Get("data"); err == nil {
+				text, _ = d.String()
+			}
+		}
+		on(protocol.DecodeResponse([]byte(text)))
 		return nil
 	})
-	r.worker.Set("onmessage", r.handle.Value())
+	if err == nil {
+		err = w.Set("onmessage", h.Value())
+	}
+	if err != nil {
+		w.Call("terminate")
+		return w, h, err
+	}
+	return w, h, nil
 }
 
 // cancel stops the check in progress at once, terminating its worker (the next check starts
@@ -172,23 +191,8 @@ func (e *workerExplorer) ask(ctx app.Context, req protocol.Request, on func(app.
 
 // start starts the worker; on failure every request waiting gets the error.
 func (e *workerExplorer) start() bool {
-	ctor, err := safejs.Global().Get("Worker")
-	if err == nil {
-		e.worker, err = ctor.New("/web/worker.js")
-	}
-	if err != nil {
-		e.failAll("cannot start the checker's worker: " + err.Error())
-		return false
-	}
-	e.live, e.ready = true, false
-	e.handle, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		text := ""
-		if len(args) > 0 {
-			if d, err := args[0].Get("data"); err == nil {
-				text, _ = d.String()
-			}
-		}
-		resp, err := protocol.DecodeResponse([]byte(text))
+	var err error
+	e.worker, e.handle, err = newWorker(func(resp protocol.Response, err error) {
 		switch {
 		case err != nil: // the worker cannot be trusted with the next request
 			e.failAll(err.Error())
@@ -206,9 +210,12 @@ func (e *workerExplorer) start() bool {
 				a.ctx.Dispatch(func(ctx app.Context) { a.on(ctx, resp) })
 			}
 		}
-		return nil
 	})
-	e.worker.Set("onmessage", e.handle.Value())
+	if err != nil {
+		e.failAll("cannot start the checker's worker: " + err.Error())
+		return false
+	}
+	e.live, e.ready = true, false
 	return true
 }
 

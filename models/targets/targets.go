@@ -24,6 +24,12 @@ type Param struct {
 	Check    func(string) error
 }
 
+// WithDefault is the parameter with default d.
+func (p Param) WithDefault(d string) Param {
+	p.Default = d
+	return p
+}
+
 // Free reports whether the parameter's values are checked only when its model is built.
 func (p Param) Free() bool { return p.Check == nil && len(p.Choices) == 0 && p.Min == 0 && p.Max == 0 }
 
