@@ -164,6 +164,7 @@ func (p *Playground) settingsChanged() {
 		p.setCompare(p.cmp.param) // the compared setting is gone, or the left side took its value
 	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo, p.status = nil, nil, "", nil, 0, "", nil, runIdle
+	p.explores++ // an exploration still asked for is of the old settings
 }
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
@@ -212,6 +213,7 @@ func (p *Playground) run(ctx app.Context) {
 	p.status, p.progress, p.report, p.err = runRunning, nil, nil, ""
 	if !p.keepShown {
 		p.shown, p.step, p.undo = nil, 0, nil
+		p.explores++ // an exploration still asked for would put a trace back
 	}
 	p.runner.start(ctx, req, p.receive)
 	p.startCompare(ctx, req)
@@ -243,17 +245,28 @@ func (p *Playground) receive(ctx app.Context, r protocol.Response) {
 		p.progress = r.Progress
 	case protocol.TypeResult:
 		p.status, p.report = p.status.finish(), r.Report
-		best := -1
-		for i, pr := range r.Report.Properties {
-			if pr.Trace != nil && (best < 0 || pr.Status == "violated" && r.Report.Properties[best].Status != "violated") {
-				best = i
-			}
-		}
-		if best >= 0 && !p.keepShown {
-			p.showProperty(ctx, best)
+		if !p.keepShown {
+			p.showBest(ctx)
 		}
 	case protocol.TypeError:
 		p.status, p.err = runFailed, r.Error
+	}
+}
+
+// showBest displays the check's most telling trace, if it has one: a violation's rather than a
+// witness's.
+func (p *Playground) showBest(ctx app.Context) {
+	if p.report == nil {
+		return
+	}
+	best := -1
+	for i, pr := range p.report.Properties {
+		if pr.Trace != nil && (best < 0 || pr.Status == "violated" && p.report.Properties[best].Status != "violated") {
+			best = i
+		}
+	}
+	if best >= 0 {
+		p.showProperty(ctx, best)
 	}
 }
 
@@ -374,11 +387,15 @@ func (p *Playground) setStep(ctx app.Context, i int) {
 	req.Step = i
 	sh := p.shown
 	p.explorer.ask(p.answerTo(ctx), req, func(_ app.Context, r protocol.Response) {
-		if r.Type != protocol.TypeExplored {
-			return // the step offers no actions
-		}
 		if sh.choices == nil {
 			sh.choices = map[int][]checker.Choice{}
+		}
+		if r.Type != protocol.TypeExplored {
+			sh.choices[i] = nil // answered: none to list
+			if p.shown == sh && p.step == i {
+				p.err = "The actions enabled at this step cannot be listed: " + r.Error
+			}
+			return
 		}
 		sh.choices[i] = r.Explored.Next
 		if p.shown == sh && p.step == i {
@@ -514,7 +531,10 @@ func (p *Playground) open(ctx app.Context, fragment string) {
 		p.explore(ctx, l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1), func(err error) {
 			if err != nil {
 				p.err = "This link's trace cannot be replayed: " + err.Error()
-				p.linkTrace, p.keepShown = false, false // the comparison's own trace may show
+				p.linkTrace, p.keepShown = false, false // the comparison's own trace shows instead
+				if p.shown == nil {
+					p.showBest(ctx) // its check may be done already
+				}
 				return
 			}
 			if l.Loop != nil {

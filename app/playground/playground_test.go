@@ -283,3 +283,77 @@ func TestSettingsApply(t *testing.T) {
 		t.Error("settings share the page's values")
 	}
 }
+
+// fakeRunner starts nothing: a test delivers the results.
+type fakeRunner struct{ started int }
+
+func (f *fakeRunner) start(app.Context, protocol.Request, func(app.Context, protocol.Response)) {
+	f.started++
+}
+func (f *fakeRunner) cancel()               {}
+func (f *fakeRunner) interrupt(app.Context) {}
+
+// An exploration answered after the settings changed is not displayed: it is a run of the old
+// settings (its link would name the new ones).
+func TestExplorationAfterSettingsChangeDropped(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	h := &held{}
+	p.explorer = h
+	p.explore(app.Context{}, []int{0, 0}, "by hand", func(error) {})
+	i := p.paramIndex("controllers")
+	p.values[i] = "2"
+	p.settingsChanged() // what bindParam does
+	h.waiting[0]()
+	if p.shown != nil {
+		t.Errorf("after a settings change, the late answer shows %q (a run of controllers=1) under controllers=%s; link %s", p.shown.title, p.values[i], p.Link())
+	}
+}
+
+// A step taken by hand and answered after Run cleared the trace neither puts it back nor
+// grows the undo stack.
+func TestTakeAnsweredAfterRunDropped(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.selectTarget("classic/die-hard")
+	if err := explore(p, []int{}, "x"); err != nil {
+		t.Fatal(err)
+	}
+	h := &held{}
+	p.explorer = h
+	p.runner = &fakeRunner{}
+	p.take(app.Context{}, 1)
+	p.run(app.Context{}) // Run clicked: the trace on display goes
+	h.waiting[0]()
+	if p.shown != nil || len(p.undo) != 0 {
+		t.Errorf("after Run: shown %v, undo %d", p.shown != nil, len(p.undo))
+	}
+}
+
+// A link with a comparison and a trace that cannot be replayed, its check's result arriving
+// before the explorer's refusal: the check's own trace is shown then.
+func TestLinkTraceRefusedAfterTheResult(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	h := &held{}
+	p.explorer = h
+	p.runner, p.cmp.runner = &fakeRunner{}, &fakeRunner{}
+	l := targets.Link{Target: "replicaset/spec-replicas-change", Sets: []string{"consistency=causal"}, Compare: []string{"consistency=synchronous"}, Trace: []int{99}}
+	p.open(app.Context{}, l.Fragment())
+	if !p.autoRun {
+		t.Fatalf("no auto run: %q", p.err)
+	}
+	p.runOpened(app.Context{})
+	var got protocol.Response
+	engine.Run(protocol.Request{Type: protocol.TypeCheck, Target: "classic/die-hard", Strategy: "bfs"}, 0, func(r protocol.Response) { got = r })
+	got.ID = p.runID
+	p.receive(app.Context{}, got)
+	h.waiting[0]() // the link's trace: an error
+	hasTrace := false
+	for _, pr := range p.report.Properties {
+		hasTrace = hasTrace || pr.Trace != nil
+	}
+	if p.shown == nil && hasTrace {
+		t.Errorf("the check found a trace, none is shown (err %q)", p.err)
+	}
+}

@@ -4,6 +4,7 @@ package playground
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -54,5 +55,11 @@ func newExplorer() explorer { return &inProcess{} }
 type inProcess struct{ x engine.Explorer }
 
 func (e *inProcess) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	// Through JSON and the worker's validation, as in the browser.
+	data, _ := json.Marshal(req)
+	if r, err := protocol.DecodeRequest(data); err != nil {
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()})
+		return
+	}
 	on(ctx, e.x.Handle(req))
 }

@@ -4,6 +4,7 @@ package playground
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -132,6 +133,28 @@ func newWorker(on func(protocol.Response, error)) (safejs.Value, safejs.Func, er
 	})
 	if err == nil {
 		err = w.Set("onmessage", h.Value())
+	}
+	// A worker that fails (its script cannot load, or its program exits) says so here, else
+	// it would fall silent.
+	fail := func(_ safejs.Value, args []safejs.Value) any {
+		msg := "the checker's worker failed"
+		if len(args) > 0 {
+			if m, err := args[0].Get("message"); err == nil {
+				if text, err := m.String(); err == nil && text != "" {
+					msg += ": " + text
+				}
+			}
+		}
+		on(protocol.Response{}, errors.New(msg))
+		return nil
+	}
+	var onFail safejs.Func
+	if err == nil {
+		if onFail, err = safejs.FuncOf(fail); err == nil {
+			if err = w.Set("onerror", onFail.Value()); err == nil {
+				err = w.Set("onmessageerror", onFail.Value())
+			}
+		}
 	}
 	if err != nil {
 		w.Call("terminate")

@@ -25,6 +25,7 @@ type TracePanel struct {
 	Loop    int                 // and for a lasso the step its last step returns to (-1 for none)
 	Step    int                 // the selected step
 	Next    []checker.Choice    // the actions enabled at Step; nil when the trace is not explorable
+	Listing bool                // the actions enabled at Step are asked for (Next is nil until then)
 	CanUndo bool                // a step was taken by hand
 	Page    *Playground         // what its buttons act on
 
@@ -136,10 +137,24 @@ func (t *TracePanel) renderStepProperties(step checker.TraceStep) app.UI {
 	return app.P().ID("step-properties").Class(map[bool]string{true: "bad", false: "good"}[len(step.Violating) > 0]).Text(text)
 }
 
+// undoButton goes back to before the last step taken by hand.
+func (t *TracePanel) undoButton() app.UI {
+	return app.Button().ID("undo").Text("↶ Undo").Title("go back to before the last step taken by hand").Disabled(!t.CanUndo).
+		OnClick(func(ctx app.Context, _ app.Event) { t.Page.undoStep(ctx) })
+}
+
 // renderNext lists the actions enabled at the selected step, grouped by controller (faults and
 // the users' actions last), each step that changes nothing marked: taking one continues the
 // run by hand from there (dropping the steps after it); Undo goes back.
 func (t *TracePanel) renderNext() app.UI {
+	if t.Next == nil && t.Listing {
+		return app.Div().Class("next").Body(
+			app.Div().Class("next-head").Body(
+				app.H3().ID("listing").Text("Listing the actions enabled here…"),
+				t.undoButton(),
+			),
+		)
+	}
 	if t.Next == nil {
 		return app.Div()
 	}
@@ -177,8 +192,7 @@ func (t *TracePanel) renderNext() app.UI {
 	return app.Div().Class("next").Body(
 		app.Div().Class("next-head").Body(
 			app.H3().Text(title),
-			app.Button().ID("undo").Text("↶ Undo").Title("go back to before the last step taken by hand").Disabled(!t.CanUndo).
-				OnClick(func(ctx app.Context, _ app.Event) { t.Page.undoStep(ctx) }),
+			t.undoButton(),
 		),
 		app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
 		app.Div().ID("enabled").Body(app.Range(groups).Slice(func(k int) app.UI {

@@ -44,7 +44,8 @@ const (
 // Compression: the WebAssembly (web/*.wasm) is compressed with brotli in the background from
 // the start (a few seconds of CPU, once per file version in the process, shared by every
 // Server), and served so to a client that accepts br once it is; everything else, and the
-// WebAssembly until then, with gzip for a client that accepts it. With best, it is then
+// WebAssembly until then, with gzip for a client that accepts it. A file built anew while the
+// server runs is compressed again (at the fast quality) when first asked for. With best, it is then
 // compressed again at brotli's best quality (tens of seconds of one core and a few hundred MB
 // while it runs: themelios serve and the benchmark's first visit, not the tests), which
 // replaces the first once done.
@@ -79,6 +80,15 @@ func (s *Server) setBrotli(i int, p *precompressed) {
 	s.brs[i] = p
 }
 
+// replaceBrotli replaces the WebAssembly's i-th compression, if it is still old.
+func (s *Server) replaceBrotli(i int, old, p *precompressed) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.brs[i] == old {
+		s.brs[i] = p
+	}
+}
+
 // Compressed waits until the WebAssembly is brotli-compressed (or the timeout passes), and
 // reports whether it is: a measurement of a first visit waits for it.
 func (s *Server) Compressed(timeout time.Duration) bool {
@@ -97,9 +107,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		brs := slices.Clone(s.brs)
 		s.mu.Unlock()
-		for _, c := range brs {
-			if c.urlPath(s.dir) == p && c.serve(w, r) {
+		for i, c := range brs {
+			if c.urlPath(s.dir) != p {
+				continue
+			}
+			if c.serve(w, r) {
 				return
+			}
+			if c.stale() { // built anew: compressed again, gzip meanwhile
+				s.replaceBrotli(i, c, compressedFile(c.file, fastQuality))
 			}
 		}
 	}
@@ -128,6 +144,13 @@ type precompressed struct {
 	err     error
 }
 
+// stale reports whether the file on disk is no longer the version compressed (the site was
+// built anew, or it is gone).
+func (p *precompressed) stale() bool {
+	st, err := os.Stat(p.file)
+	return err != nil || st.Size() != p.size || !st.ModTime().Equal(p.modTime)
+}
+
 // urlPath is the file's path on the site.
 func (p *precompressed) urlPath(dir string) string {
 	rel, _ := filepath.Rel(dir, p.file)
@@ -141,9 +164,8 @@ func (p *precompressed) serve(w http.ResponseWriter, r *http.Request) bool {
 	default:
 		return false // not yet: gzip meanwhile
 	}
-	st, err := os.Stat(p.file)
-	if p.err != nil || err != nil || st.Size() != p.size || !st.ModTime().Equal(p.modTime) {
-		return false // the site was built anew
+	if p.err != nil || p.stale() {
+		return false
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "no-cache")

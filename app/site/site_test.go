@@ -100,9 +100,20 @@ func TestBrotli(t *testing.T) {
 	if w := get("/web/app.wasm", "br, gzip"); w.Header().Get("Content-Encoding") != "gzip" {
 		t.Fatalf("after a rebuild: %v", w.Header())
 	}
+	// ... and it is compressed again, then served so.
+	deadline := time.Now().Add(time.Minute)
+	for get("/web/app.wasm", "br").Header().Get("Content-Encoding") != "br" {
+		if time.Now().After(deadline) {
+			t.Fatal("the rebuilt file was not compressed again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if data, err := io.ReadAll(brotli.NewReader(get("/web/app.wasm", "br").Body)); err != nil || string(data) != big+"more" {
+		t.Fatalf("the rebuilt file's brotli body: %v", err)
+	}
 	// A second server of the same files shares the compression.
-	if h2 := Handler(dir, false); !h2.Compressed(time.Minute) || h2.brs[0] == h.brs[0] {
-		t.Fatal("the rebuilt file was not compressed anew")
+	if h2 := Handler(dir, false); !h2.Compressed(time.Minute) || h2.brs[0] != h.brs[0] || h2.brs[0].size != int64(len(big)+4) {
+		t.Fatal("a new server of the rebuilt file did not share its compression")
 	}
 	if h3 := Handler(dir, false); h3.brs[0] != Handler(dir, false).brs[0] {
 		t.Fatal("two servers of the same file compress it twice")

@@ -25,7 +25,7 @@ const (
 	// result whose report says the search was interrupted).
 	TypeCancel = "cancel"
 	// Requests about one run of the model (Path, from the first initial state), which the page
-	// makes of a worker of its own, answered by one message each (TypeExplored, TypeGraph or
+	// makes of a worker of its own, answered by one message each (TypeExplored, TypeDOT or
 	// TypeError), so that the page itself links no model:
 	TypeExplore  = "explore"  // the run's steps, rendered, and the actions enabled at its end
 	TypeChoices  = "choices"  // the actions enabled after the run's first Step steps
@@ -124,7 +124,8 @@ func FromProgress(p checker.Progress) *Progress {
 	return &Progress{States: p.Generated, Unique: p.Unique, Depth: p.Depth, Queue: p.Queue, Rate: p.Rate, ElapsedMS: p.Elapsed.Milliseconds(), Liveness: p.Liveness}
 }
 
-// DecodeRequest parses and validates a request from the page.
+// DecodeRequest parses and validates a request from the page. A request it refuses comes back
+// with only its type and ID, so that the refusal can answer it.
 func DecodeRequest(data []byte) (Request, error) {
 	var r Request
 	if err := json.Unmarshal(data, &r); err != nil {
@@ -169,7 +170,7 @@ func DecodeRequest(data []byte) (Request, error) {
 		bad = append(bad, fmt.Sprintf("unknown target %q", r.Target))
 	}
 	if len(bad) > 0 {
-		return Request{}, fmt.Errorf("bad request: %s", strings.Join(bad, "; "))
+		return Request{Type: r.Type, ID: r.ID}, fmt.Errorf("bad request: %s", strings.Join(bad, "; "))
 	}
 	return r, nil
 }

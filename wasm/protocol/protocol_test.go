@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,10 @@ func TestDecodeRequest(t *testing.T) {
 	}
 	if _, err := DecodeRequest([]byte(`[1,2]`)); err == nil {
 		t.Error("a list accepted")
+	}
+	// A refused request keeps its ID, so that the refusal answers it.
+	if r, err := DecodeRequest([]byte(`{"type":"choices","id":7,"target":"nope"}`)); err == nil || r.ID != 7 || r.Type != TypeChoices {
+		t.Fatalf("refused: %v %+v", err, r)
 	}
 	// Requests about a run: a path of action indices, a step of it, a loop before its last state.
 	if r, err := DecodeRequest([]byte(`{"type":"choices","id":4,"target":"classic/die-hard","path":[1,5],"step":2}`)); err != nil || r.Step != 2 || len(r.Path) != 2 {
@@ -69,13 +74,21 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(`{"type":"check","id":3,"target":"classic/die-hard","strategy":"bfs"}`))
 	f.Add([]byte(`{"type":"check","target":"replicaset/overlapping","sets":["consistency=causal"],"strategy":"simulate","seed":4}`))
 	f.Add([]byte(`{"maxStates":1e300}`))
+	f.Add([]byte(`{"type":"explore","id":2,"target":"classic/die-hard","path":[1,5]}`))
+	f.Add([]byte(`{"type":"choices","id":2,"target":"pod/restart-loop","path":[0,0,1],"step":3}`))
+	f.Add([]byte(`{"type":"graph","id":2,"target":"classic/die-hard","path":[1],"loop":0}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := DecodeRequest(data)
 		if err != nil {
 			return
 		}
-		if o := r.Options(); o.Validate() != nil || o.MaxStates > MaxMaxStates || o.Timeout > MaxTimeout {
+		if o := r.Options(); r.Type == TypeCheck && (o.Validate() != nil || o.MaxStates > MaxMaxStates || o.Timeout > MaxTimeout) {
 			t.Fatalf("accepted %s with options %+v", data, o)
+		}
+		// A request about a run: its indices are within what the worker can follow.
+		if r.Type != TypeCheck && (len(r.Path) > MaxPath || slices.ContainsFunc(r.Path, func(a int) bool { return a < 0 }) ||
+			r.Step < 0 || r.Step > len(r.Path) || r.Loop != nil && (*r.Loop < 0 || *r.Loop >= max(len(r.Path), 1))) {
+			t.Fatalf("accepted %s", data)
 		}
 	})
 }

@@ -11,6 +11,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime/debug"
 	"time"
 
@@ -56,13 +57,18 @@ func main() {
 		}
 		if req.Type != protocol.TypeCheck {
 			// A request about one run: short, answered at once.
-			post(explorer.Handle(req))
+			post(answer(req, explorer.Handle))
 			return nil
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		stop = cancel
 		// Never block inside a JS callback: the check runs on its own goroutine.
 		go func() {
+			defer func() {
+				if v := recover(); v != nil { // a defect: say so, and stay up for the next check
+					post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: fmt.Sprintf("the checker failed: %v", v)})
+				}
+			}()
 			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
 			engine.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
 		}()
@@ -76,4 +82,15 @@ func main() {
 	}
 	post(protocol.Response{Type: protocol.TypeReady})
 	select {}
+}
+
+// answer is handle's answer to req, or an error message if it panics (a defect: the worker
+// stays up for the next request).
+func answer(req protocol.Request, handle func(protocol.Request) protocol.Response) (resp protocol.Response) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp = protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: fmt.Sprintf("the checker failed: %v", v)}
+		}
+	}()
+	return handle(req)
 }
