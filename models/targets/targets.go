@@ -30,6 +30,15 @@ func (p Param) WithDefault(d string) Param {
 	return p
 }
 
+// withDefaults is params with the defaults given, in order.
+func withDefaults(params []Param, defaults ...string) []Param {
+	out := make([]Param, len(params))
+	for i, p := range params {
+		out[i] = p.WithDefault(defaults[i])
+	}
+	return out
+}
+
 // Free reports whether the parameter's values are checked only when its model is built.
 func (p Param) Free() bool { return p.Check == nil && len(p.Choices) == 0 && p.Min == 0 && p.Max == 0 }
 
