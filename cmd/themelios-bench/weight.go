@@ -22,9 +22,9 @@ const throughput = 20e6 / 8 // bytes per second
 // bytes transferred, the time until the page is usable (go-app's loader gone: the UI runs) and
 // until the first verdict of the 59848 card (the checker's worker loaded and the check done).
 func pageWeight(site string) error {
-	fmt.Println("\nPage weight (make site; gzip -9, and brotli as themelios serve sends the WebAssembly):")
+	fmt.Println("\nPage weight (make site; gzip -9, and brotli at quality 6, which themelios serve sends first, then at 11):")
 	fmt.Println()
-	fmt.Println("| file | raw, MB | gzip, MB | brotli, MB |")
+	fmt.Println("| file | raw, MB | gzip, MB | brotli 6, MB |")
 	fmt.Println("|---|---:|---:|---:|")
 	for _, f := range []string{"app.wasm", "worker.wasm", "viz-global.js"} {
 		data, err := os.ReadFile(filepath.Join(site, "web", f))
