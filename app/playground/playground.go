@@ -78,8 +78,9 @@ type shown struct {
 	// choices remembers the actions enabled at each step, by step, as the explorer listed them
 	// (it replays the path once, whatever the steps asked for).
 	choices map[int][]checker.Choice
-	loop    int // for a lasso, the step whose state the last step returns to; -1 for none
-	step    int // the step selected when it was left (for Undo)
+	asking  map[int]bool // the steps whose actions are asked for, not yet answered
+	loop    int          // for a lasso, the step whose state the last step returns to; -1 for none
+	step    int          // the step selected when it was left (for Undo)
 }
 
 // lassoTitle titles a trace, saying which steps repeat forever for a lasso.
@@ -386,7 +387,15 @@ func (p *Playground) setStep(ctx app.Context, i int) {
 	}
 	req.Step = i
 	sh := p.shown
+	if sh.asking[i] {
+		return // asked already: the answer shows when it comes
+	}
+	if sh.asking == nil {
+		sh.asking = map[int]bool{}
+	}
+	sh.asking[i] = true
 	p.explorer.ask(p.answerTo(ctx), req, func(_ app.Context, r protocol.Response) {
+		delete(sh.asking, i)
 		if sh.choices == nil {
 			sh.choices = map[int][]checker.Choice{}
 		}

@@ -357,3 +357,26 @@ func TestLinkTraceRefusedAfterTheResult(t *testing.T) {
 		t.Errorf("the check found a trace, none is shown (err %q)", p.err)
 	}
 }
+
+// Stepping back and forth over a step whose actions are still asked for asks once.
+func TestPendingStepAskedOnce(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	if err := explore(p, []int{0, 0}, "by hand"); err != nil {
+		t.Fatal(err)
+	}
+	h := &held{}
+	p.explorer = h
+	for _, k := range []string{"ArrowLeft", "ArrowRight", "ArrowLeft", "ArrowLeft", "ArrowRight"} {
+		p.key(app.Context{}, k)
+	}
+	if len(h.waiting) != 2 { // steps 1 and 0; step 2's came with the exploration
+		t.Fatalf("%d requests for steps 1 and 0", len(h.waiting))
+	}
+	for _, w := range h.waiting {
+		w()
+	}
+	if p.step != 1 || p.shown.next == nil || len(p.shown.asking) != 0 {
+		t.Fatalf("step %d, %d actions, asking %v", p.step, len(p.shown.next), p.shown.asking)
+	}
+}
