@@ -86,7 +86,7 @@ func (p *Playground) startCompare(ctx app.Context, req protocol.Request) {
 	}
 	req.Graph = false
 	p.cmp.status, p.cmp.report, p.cmp.err = runRunning, nil, ""
-	p.cmp.runner.start(ctx, req, func(_ app.Context, r protocol.Response) {
+	p.cmp.runner.start(p.answerTo(ctx), req, func(_ app.Context, r protocol.Response) {
 		if r.ID != p.runID {
 			return
 		}

@@ -69,6 +69,12 @@ func TestBrowserSideBySide(t *testing.T) {
 	if h := p.MustEval(`() => location.hash`).String(); !strings.Contains(h, "&t=") {
 		t.Fatalf("the address bar after stepping through: %q", h)
 	}
+	// The pair is checked again and its verdicts come back (the link clicked is gone by then:
+	// they came to nothing, "Starting the checker…" for ever).
+	waitText(t, p, "#compare-left h3", "consistency=resettable-session: violated", time.Minute)
+	waitText(t, p, "#compare-right h3", "consistency=synchronous: all hold", time.Minute)
+	waitText(t, p, "#progress", "distinct states", time.Minute)
+	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", time.Second) // still the link's trace
 	// Back returns to the comparison as it was.
 	p.MustEval(`() => history.back()`)
 	waitText(t, p, "#side-by-side h2", "Side by side: consistency=synchronous and consistency=resettable-session", time.Minute)

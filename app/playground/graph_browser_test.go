@@ -26,7 +26,7 @@ func TestBrowserGraph(t *testing.T) {
 	// Exploring by hand before any check: the trace's graph draws, and the zoom controls come.
 	p.MustElement("#explore").MustClick()
 	p.MustElement("#take-0").MustClick()
-	waitText(t, p, "#trace-title", "Exploring by hand: 1 steps", 5*time.Second)
+	waitText(t, p, "#trace-title", "Exploring by hand: 1 step", 5*time.Second)
 	p.MustElement("#draw-trace-graph").MustClick()
 	p.MustElement("#graph-fit")
 	p.MustElement("#graph svg")

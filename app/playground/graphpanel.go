@@ -83,7 +83,7 @@ func (g *GraphPanel) draw(ctx app.Context, mode, dot string, nodes int) {
 // drawTrace draws the trace on display and its neighbourhood.
 func (g *GraphPanel) drawTrace(ctx app.Context) {
 	key := g.drawnKey("trace")
-	g.status, g.err, g.mode, g.drawn = graphDrawing, "", "trace", key
+	g.status, g.err, g.mode, g.drawn, g.dot, g.nodes = graphDrawing, "", "trace", key, "", 0
 	g.TraceGraph(ctx, g.Path, g.Loop, func(ctx app.Context, dot string, nodes int, err error) {
 		if g.drawn != key {
 			return // the trace changed meanwhile
@@ -98,6 +98,9 @@ func (g *GraphPanel) drawTrace(ctx app.Context) {
 
 // note says what the graph on offer or drawn shows.
 func (g *GraphPanel) note() string {
+	if g.mode == "trace" && g.status == graphDrawing && g.dot == "" {
+		return "Asking the checker for the trace's neighbourhood…"
+	}
 	if g.mode == "trace" && g.status != graphNone {
 		return fmt.Sprintf("The trace on display and every state one step from it: %d states, the trace in red.", g.nodes)
 	}

@@ -52,8 +52,9 @@ type Playground struct {
 	// explorer follows runs of the model (explore, the actions enabled at a step, the trace's
 	// graph); explores counts the explorations asked for, so that a late answer to an older
 	// one is dropped.
-	explorer explorer
-	explores int
+	explorer  explorer
+	explores  int
+	replaying bool // a link's trace is being replayed
 	// page is the page's own context once mounted: the explorer answers through it, since the
 	// control that asked may be gone by then (go-app drops what is dispatched to an element no
 	// longer on the page).
@@ -83,11 +84,19 @@ type shown struct {
 	step    int          // the step selected when it was left (for Undo)
 }
 
+// steps says "1 step" or "n steps".
+func steps(n int) string {
+	if n == 1 {
+		return "1 step"
+	}
+	return fmt.Sprintf("%d steps", n)
+}
+
 // lassoTitle titles a trace, saying which steps repeat forever for a lasso.
-func lassoTitle(name string, steps, loop int) string {
-	t := fmt.Sprintf("%s: %d steps", name, steps)
+func lassoTitle(name string, n, loop int) string {
+	t := name + ": " + steps(n)
 	if loop >= 0 {
-		t += fmt.Sprintf(", then steps %d–%d repeat forever", loop+1, steps)
+		t += fmt.Sprintf(", then steps %d–%d repeat forever", loop+1, n)
 	}
 	return t
 }
@@ -166,6 +175,7 @@ func (p *Playground) settingsChanged() {
 	}
 	p.report, p.progress, p.err, p.shown, p.step, p.link, p.undo, p.status = nil, nil, "", nil, 0, "", nil, runIdle
 	p.explores++ // an exploration still asked for is of the old settings
+	p.replaying = false
 }
 
 // syncAddress keeps a permalink in the address bar true to the page: once the page's address
@@ -216,7 +226,7 @@ func (p *Playground) run(ctx app.Context) {
 		p.shown, p.step, p.undo = nil, 0, nil
 		p.explores++ // an exploration still asked for would put a trace back
 	}
-	p.runner.start(ctx, req, p.receive)
+	p.runner.start(p.answerTo(ctx), req, p.receive) // the control clicked may be gone by the answer
 	p.startCompare(ctx, req)
 }
 
@@ -358,7 +368,7 @@ func (p *Playground) explore(ctx app.Context, path []int, title string, then fun
 	})
 }
 
-// answerTo is the context the explorer answers a request made from ctx through: the page's.
+// answerTo is the context a worker answers a request made from ctx through: the page's.
 func (p *Playground) answerTo(ctx app.Context) app.Context {
 	if p.mounted {
 		return p.page
@@ -421,7 +431,7 @@ func (p *Playground) take(ctx app.Context, j int) {
 	path := append(append([]int(nil), p.shown.path[:p.step]...), j)
 	before := p.shown
 	step := p.step
-	p.explore(ctx, path, fmt.Sprintf("Exploring by hand: %d steps", len(path)), func(err error) {
+	p.explore(ctx, path, "Exploring by hand: "+steps(len(path)), func(err error) {
 		if err != nil {
 			p.err = err.Error()
 			return
@@ -534,11 +544,16 @@ func (p *Playground) open(ctx app.Context, fragment string) {
 	if l.MaxStates == 0 {
 		p.maxStates = strconv.Itoa(protocol.DefaultMaxStates)
 	}
-	p.syncAddress()
 	p.linkTrace = l.Trace != nil
-	if l.Trace != nil {
+	if l.Trace == nil {
+		p.syncAddress()
+	} else {
+		// The address keeps the link's trace while it is replayed (syncAddress would drop it).
+		p.replaying = true
 		p.explore(ctx, l.Trace, lassoTitle("Trace from a link", len(l.Trace), -1), func(err error) {
+			p.replaying = false
 			if err != nil {
+				p.syncAddress()
 				p.err = "This link's trace cannot be replayed: " + err.Error()
 				p.linkTrace, p.keepShown = false, false // the comparison's own trace shows instead
 				if p.shown == nil {

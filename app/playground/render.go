@@ -18,7 +18,7 @@ func (p *Playground) Render() app.UI {
 			&StartPanel{Running: p.status.running(), Page: p},
 			&ControlsPanel{Settings: p.settings(), Running: p.status.running(), Busy: p.status.running() || p.cmp.status.running(),
 				CLI: p.CLI(), Link: p.link, Page: p},
-			&StatusPanel{Status: p.status, Progress: p.progress, Report: p.report, Err: p.err},
+			&StatusPanel{Status: p.status, Progress: p.progress, Report: p.report, Err: p.err, Replaying: p.replaying},
 			&ResultsPanel{Report: p.report, Partial: p.status.partial(), Page: p},
 			p.comparePanel(),
 			p.tracePanel(),

@@ -19,6 +19,8 @@ type StatusPanel struct {
 	Progress *protocol.Progress // the latest progress of a check under way
 	Report   *checker.Report    // the check's report, once done
 	Err      string             // what went wrong ("" for nothing)
+	// Replaying says that a link's trace is being replayed (by the checker's worker).
+	Replaying bool
 }
 
 // Render says where the check stands: its progress, its figures once done, an error.
@@ -36,6 +38,9 @@ func (s *StatusPanel) Render() app.UI {
 	}
 	if s.Status.running() && s.Progress == nil {
 		text = "Starting the checker…"
+	}
+	if s.Replaying && !s.Status.running() {
+		text = "Replaying the link's trace…"
 	}
 	if r := s.Report; r != nil && !s.Status.running() {
 		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
