@@ -32,8 +32,8 @@ type Server struct {
 // playground's WebAssembly; best (11, the smallest) about 40 s for app.wasm and 14% smaller
 // than fast.
 const (
-	fastQuality = 6
-	bestQuality = 11
+	FastQuality = 6
+	BestQuality = 11
 )
 
 // Handler serves a built site as Netlify does: files as they are (WebAssembly as
@@ -53,7 +53,7 @@ func Handler(dir string, best bool) *Server {
 	s := &Server{dir: dir, gzip: gzhttp.GzipHandler(handler(dir)), ready: make(chan struct{})}
 	wasm, _ := filepath.Glob(filepath.Join(dir, "web", "*.wasm"))
 	for _, f := range wasm {
-		s.brs = append(s.brs, compressedFile(f, fastQuality))
+		s.brs = append(s.brs, compressedFile(f, FastQuality))
 	}
 	go func() {
 		for _, p := range s.brs {
@@ -61,10 +61,10 @@ func Handler(dir string, best bool) *Server {
 		}
 		if best {
 			for i, p := range s.brs { // one at a time: one core, bounded memory
-				b := compressedFile(p.file, bestQuality)
+				b := compressedFile(p.file, BestQuality)
 				<-b.done
 				if b.err == nil && b.size == p.size && b.modTime.Equal(p.modTime) {
-					s.setBrotli(i, b)
+					s.replaceBrotli(i, p, b)
 				}
 			}
 		}
@@ -73,14 +73,8 @@ func Handler(dir string, best bool) *Server {
 	return s
 }
 
-// setBrotli replaces the WebAssembly's i-th compression.
-func (s *Server) setBrotli(i int, p *precompressed) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.brs[i] = p
-}
-
-// replaceBrotli replaces the WebAssembly's i-th compression, if it is still old.
+// replaceBrotli replaces the WebAssembly's i-th compression, if it is still old (a file built
+// anew may have replaced it meanwhile).
 func (s *Server) replaceBrotli(i int, old, p *precompressed) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -115,7 +109,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if c.stale() { // built anew: compressed again, gzip meanwhile
-				s.replaceBrotli(i, c, compressedFile(c.file, fastQuality))
+				s.replaceBrotli(i, c, compressedFile(c.file, FastQuality))
 			}
 		}
 	}
@@ -206,16 +200,21 @@ func compressedFile(file string, q int) *precompressed {
 			p.err = err
 			return
 		}
-		var b bytes.Buffer
-		zw := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: q, LGWin: 24}) // a 16 MiB window
-		zw.Write(data)
-		if err := zw.Close(); err != nil {
-			p.err = err
-			return
-		}
-		p.data = b.Bytes()
+		p.data, p.err = Brotli(data, q)
 	}()
 	return p
+}
+
+// Brotli compresses data at quality q (FastQuality, BestQuality) with a 16 MiB window, as the
+// server sends the WebAssembly.
+func Brotli(data []byte, q int) ([]byte, error) {
+	var b bytes.Buffer
+	zw := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: q, LGWin: 24})
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // handler is Handler without the compression.

@@ -10,8 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/go-rod/rod/lib/proto"
+
+	sitehttp "github.com/themelios/themelios/app/site"
 )
 
 // throughput is the emulated download bandwidth of the page-weight measurement: 20 Mbit/s.
@@ -37,11 +38,11 @@ func pageWeight(site string) error {
 		w.Close()
 		br := "-"
 		if strings.HasSuffix(f, ".wasm") {
-			var b bytes.Buffer
-			w := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: 6, LGWin: 24})
-			w.Write(data)
-			w.Close()
-			br = fmt.Sprintf("%.1f", float64(b.Len())/1e6)
+			b, err := sitehttp.Brotli(data, sitehttp.FastQuality)
+			if err != nil {
+				return err
+			}
+			br = fmt.Sprintf("%.1f", float64(len(b))/1e6)
 		}
 		fmt.Printf("| %s | %.1f | %.1f | %s |\n", f, float64(len(data))/1e6, float64(z.Len())/1e6, br)
 	}

@@ -21,8 +21,10 @@ const LinkVersion = 1
 const (
 	maxFragment = 16 << 10 // bytes of URL fragment
 	maxJSON     = 64 << 10 // bytes of inflated scenario JSON
-	maxSteps    = 10000    // trace steps
 )
+
+// MaxSteps bounds a link's trace, in steps (the worker's requests about a run too).
+const MaxSteps = 10000
 
 // Link is what a permalink carries: a target with its settings and check options, and
 // optionally a trace as action indices (see checker.Replay). docs/permalinks.md fixes its form:
@@ -110,7 +112,7 @@ func ParseLink(fragment string) (Link, error) {
 	}
 	if t := q.Get("t"); t != "" {
 		parts := strings.Split(t, ".")
-		if len(parts) > maxSteps {
+		if len(parts) > MaxSteps {
 			return Link{}, fmt.Errorf("the link's trace is too long (%d steps)", len(parts))
 		}
 		for _, p := range parts {

@@ -30,8 +30,7 @@ const sliceTime = 50 * time.Millisecond
 // (in a Web Worker, Go's WebAssembly takes none while it computes).
 func RunContext(ctx context.Context, r protocol.Request, interval time.Duration, post func(protocol.Response), yield func()) {
 	fail := func(err error) { post(protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()}) }
-	entry, _ := catalog.Lookup(r.Target)
-	m, err := entry.Make(r.Sets)
+	m, err := build(r.Target, r.Sets)
 	if err != nil {
 		fail(err)
 		return
@@ -141,22 +140,25 @@ func (x *Explorer) modelOf(target string, sets []string) (catalog.Checkable, err
 	if x.model != nil && x.key == key {
 		return x.model, nil
 	}
-	build := x.Make
-	if build == nil {
-		build = func(target string, sets []string) (catalog.Checkable, error) {
-			e, ok := catalog.Lookup(target)
-			if !ok {
-				return nil, fmt.Errorf("unknown target %q", target)
-			}
-			return e.Make(sets)
-		}
+	newModel := x.Make
+	if newModel == nil {
+		newModel = build
 	}
-	m, err := build(target, sets)
+	m, err := newModel(target, sets)
 	if err != nil {
 		return nil, err
 	}
 	x.key, x.model, x.path, x.replayed = key, m, nil, nil
 	return m, nil
+}
+
+// build builds a built-in target's model with its settings.
+func build(target string, sets []string) (catalog.Checkable, error) {
+	e, ok := catalog.Lookup(target)
+	if !ok {
+		return nil, fmt.Errorf("unknown target %q", target)
+	}
+	return e.Make(sets)
 }
 
 // nonNil is l, or an empty list for none (a state where nothing is enabled still lists its

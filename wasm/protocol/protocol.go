@@ -78,8 +78,8 @@ type Request struct {
 	Loop *int `json:"loop,omitempty"`
 }
 
-// MaxPath bounds a run's length in a request (as permalinks do).
-const MaxPath = 10000
+// MaxPath bounds a run's length in a request: a permalink's bound.
+const MaxPath = targets.MaxSteps
 
 // GraphNodes caps a captured state graph: Graphviz lays out a few hundred nodes in seconds.
 const GraphNodes = 300
