@@ -65,6 +65,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 			return nil, fmt.Errorf("symmetry: this model declares no symmetry")
 		}
 		c.canon = sym.Representative
+		if r, ok := m.(SymmetryReporter); ok && !r.HasSymmetry() {
+			c.canon = nil
+		}
 	}
 	if p, ok := m.(Propertied[S]); ok {
 		c.props = p.Properties()
@@ -109,7 +112,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
 	// second exploration; not under symmetry, which merges states whose fairness differs.
 	c.groups = newGroupTable(m)
-	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && !opts.Symmetry {
+	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && c.canon == nil {
 		c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
 	}
 	c.found = make([]*found[S, A], len(c.props))

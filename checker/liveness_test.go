@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"context"
 	"encoding/binary"
 	"math/rand/v2"
 	"reflect"
@@ -454,5 +455,47 @@ func TestLivenessProgress(t *testing.T) {
 	}, ProgressEvery: time.Nanosecond})
 	if r.Properties[0].Status != Holds || len(seen) < 100 || seen[len(seen)-1] < 1990 {
 		t.Fatalf("%v; liveness progress %d reports %v", r.Properties[0].Status, len(seen), seen)
+	}
+}
+
+// mirrored is a fairGraph whose states 1 and 2, and 3 and 4, form orbits; has is what it
+// reports of its symmetry (SymmetryReporter).
+type mirrored struct {
+	*fairGraph
+	has bool
+}
+
+// Representative maps 2 to 1 and 4 (2's successor) to 3 (1's).
+func (m mirrored) Representative(s int) int {
+	if s == 2 || s == 4 {
+		return s - 1
+	}
+	return s
+}
+func (m mirrored) HasSymmetry() bool { return m.has }
+
+// A model that reports no symmetry for its configuration is searched as without symmetry,
+// recording the graph for the liveness pass as it goes; one that has some is searched one
+// state per orbit, and the liveness pass explores every state again.
+func TestSymmetryReporter(t *testing.T) {
+	g := &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{1, "a"}, {2, "a"}}, 1: {{3, "a"}}, 2: {{4, "a"}}},
+		fair: map[string]bool{"a": true}, props: []Property[int]{{Name: "eventually 3 or 4", Expect: Eventually, Holds: is(3, 4)}}}
+	for _, c := range []struct {
+		has      bool
+		unique   int64
+		recorded bool
+	}{{false, 5, true}, {true, 3, false}} {
+		m := mirrored{g, c.has}
+		core, err := newCore[int, edge](m, Options{Symmetry: true}, true, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (core.canon == nil) != !c.has || (core.record != nil) != c.recorded {
+			t.Errorf("has symmetry %v: canonical %v, recorded %v", c.has, core.canon != nil, core.record != nil)
+		}
+		r, err := Check(context.Background(), m, Options{Symmetry: true, Workers: 1})
+		if err != nil || r.Unique != c.unique || !r.Complete || r.Properties[0].Status != Holds {
+			t.Errorf("has symmetry %v: %d states, %v; want %d, holds", c.has, r.Unique, r.Properties[0].Status, c.unique)
+		}
 	}
 }

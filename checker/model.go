@@ -55,6 +55,14 @@ type Symmetric[S any] interface {
 	Representative(s S) S
 }
 
+// SymmetryReporter is implemented by Symmetric models whose symmetry depends on their
+// configuration: HasSymmetry reports whether some orbit has more than one state. A search under
+// Options.Symmetry of a model without is the plain search (which, under BFS, records the graph
+// for the liveness pass as it goes instead of exploring every state again).
+type SymmetryReporter interface {
+	HasSymmetry() bool
+}
+
 // Covering is implemented by models with steps that the safety search may skip: a reduction of
 // the state space that keeps every verdict and the length of every shortest counterexample
 // (Options.NoReduction explores every step). Covered(s, next) reports that s covers next, one of

@@ -83,7 +83,9 @@ type Options struct {
 	// Symmetry identifies states with their canonical representative (the model must be
 	// Symmetric): one state per orbit is explored, in every strategy. Traces stay concrete:
 	// they are re-executed from the real initial state (a lasso's last step then returns to a
-	// state of the same orbit as the one its cycle starts at).
+	// state of the same orbit as the one its cycle starts at). The liveness pass explores
+	// every state again, without it, unless the model reports no symmetry for its
+	// configuration (SymmetryReporter), when the search is the plain one.
 	Symmetry bool
 	// NoReduction explores the steps a Covering model says are covered (for differential
 	// tests, and for the whole state space).

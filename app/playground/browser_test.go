@@ -189,7 +189,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#properties", "a pod identity runs on at most one node", 4*time.Minute)
 	props := p.MustElement("#properties").MustText()
-	if !strings.Contains(props, "violated after 12 steps") {
+	if !strings.Contains(props, "violated after 9 steps") {
 		t.Fatalf("properties:\n%s", props)
 	}
 	// The status line says how far the search went: it stopped at the violation, not a bound;
@@ -198,20 +198,20 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if !strings.Contains(props, "unknown: not checked to the end: the search stopped at the first violation") {
 		t.Fatalf("properties:\n%s", props)
 	}
-	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 12 steps", time.Second)
-	waitText(t, p, "#position", "step 0 of 12", time.Second)
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 9 steps", time.Second)
+	waitText(t, p, "#position", "step 0 of 9", time.Second)
 	screenshot(t, p, "trace.png")
 
 	// Keyboard navigation: → and j step forward, ← back.
 	p.Keyboard.MustType(input.ArrowRight)
 	waitText(t, p, "#step-action", "1. replicaset-controller-1 read revision 1 (latest) and created pod", 5*time.Second)
 	p.Keyboard.MustType(input.KeyJ)
-	waitText(t, p, "#position", "step 2 of 12", 5*time.Second)
+	waitText(t, p, "#position", "step 2 of 9", 5*time.Second)
 	p.Keyboard.MustType(input.ArrowLeft)
-	waitText(t, p, "#position", "step 1 of 12", 5*time.Second)
+	waitText(t, p, "#position", "step 1 of 9", 5*time.Second)
 	// Click a step.
-	p.MustElement("#step-12 button").MustClick()
-	waitText(t, p, "#step-action", "12. kubelet/node-2", 5*time.Second)
+	p.MustElement("#step-9 button").MustClick()
+	waitText(t, p, "#step-action", "9. kubelet/node-2", 5*time.Second)
 	// The picture of the cluster: the pod identity that runs twice is red on both nodes, and
 	// the step's change is outlined; the kubectl tables are one click away.
 	p.MustElement("#cluster")
@@ -224,7 +224,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	screenshot(t, p, "picture.png")
 	// What kubelet/node-2 saw beside the latest, and the timeline of the reads with the
 	// selected step shaded.
-	waitText(t, p, "#saw summary", "What kubelet/node-2 saw (revision 12) beside the latest (revision 12)", time.Second)
+	waitText(t, p, "#saw summary", "What kubelet/node-2 saw (revision 9) beside the latest (revision 9)", time.Second)
 	p.MustElement("#saw-view")
 	p.MustElement("#saw-latest")
 	if n := len(p.MustElements("#timeline g.lane")); n < 4 || len(p.MustElements("#timeline circle.read.stale")) == 0 {
@@ -234,7 +234,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	waitText(t, p, "#state", "web-", time.Second)
 	waitText(t, p, "#step-properties", "✗ violated here: a pod identity runs on at most one node", time.Second)
 	p.MustElement("#step-3 button").MustClick()
-	waitText(t, p, "#step-properties", "✓ no invariant is violated here (first violation at step 12)", 5*time.Second)
+	waitText(t, p, "#step-properties", "✓ no invariant is violated here (first violation at step 9)", 5*time.Second)
 
 	// The state graph, drawn by Graphviz in the page: the trace highlighted, a node opens its state.
 	waitText(t, p, "#graph-note", "Capped at the first 300 states explored", time.Second)
@@ -261,18 +261,18 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	if !strings.Contains(link, "/#s=") || !strings.Contains(link, "&t=") {
 		t.Fatalf("permalink %q", link)
 	}
-	last := p.MustElement("#step-12").MustText()
+	last := p.MustElement("#step-9").MustText()
 	q := open(t, b, link)
-	waitText(t, q, "#trace-title", "Trace from a link: 12 steps", 10*time.Second)
+	waitText(t, q, "#trace-title", "Trace from a link: 9 steps", 10*time.Second)
 	waitText(t, q, "#cli", "--set consistency=causal --set controllers=2", time.Second)
-	if got := q.MustElement("#step-12").MustText(); got != last {
-		t.Fatalf("the link's step 12 is %q, want %q", got, last)
+	if got := q.MustElement("#step-9").MustText(); got != last {
+		t.Fatalf("the link's step 9 is %q, want %q", got, last)
 	}
 	screenshot(t, q, "permalink.png")
 	// Exploring by hand from the link's last step: enabled actions are listed and can be taken.
 	waitText(t, q, "#enabled", "read revision", 5*time.Second)
 	q.MustElement("#take-0").MustClick()
-	waitText(t, q, "#trace-title", "Exploring by hand: 13 steps", 5*time.Second)
+	waitText(t, q, "#trace-title", "Exploring by hand: 10 steps", 5*time.Second)
 	q.MustClose()
 
 	// A link made by the CLI (check --link) opens the same trace.

@@ -24,12 +24,11 @@ func TestCardsFailAsTold(t *testing.T) {
 	for _, c := range Cards {
 		p := &Playground{}
 		p.OnInit()
-		p.selectTarget(c.Target)
-		if p.target != c.Target {
-			t.Fatalf("%s: no scenario %s", c.ID, c.Target)
-		}
-		if err := p.setParams(c.Sets); err != nil {
+		if err := p.setCard(c); err != nil {
 			t.Fatalf("%s: %v", c.ID, err)
+		}
+		if p.target != c.Target || p.symmetry != c.Symmetry {
+			t.Fatalf("%s: scenario %s, symmetry %v", c.ID, p.target, p.symmetry)
 		}
 		req, err := p.request()
 		if err != nil {
@@ -40,7 +39,9 @@ func TestCardsFailAsTold(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := m.Check(context.Background(), req.Target, checker.Options{Workers: 1})
+		opts := req.Options()
+		opts.Workers = 1
+		rep, err := m.Check(context.Background(), req.Target, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -228,12 +228,12 @@ func TestGroup(t *testing.T) {
 func TestCheckScenarios(t *testing.T) {
 	code, out, _ := runCLI("check", "replicaset/spec-replicas-change", "--json")
 	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 74 || !rep.Complete || len(rep.Properties) != 9 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 156 || !rep.Complete || len(rep.Properties) != 9 {
 		t.Fatalf("spec-replicas-change: exit %d %+v", code, rep)
 	}
 	code, out, _ = runCLI("check", "node/restart", "--set", "consistency=optimistic", "--workers", "1")
 	if code != exitViolation || !strings.Contains(out, "✗ a pod identity runs on at most one node (always): violated after 9 steps") ||
-		!strings.Contains(out, "node node-2 crashed") {
+		!strings.Contains(out, "node node-1 crashed") {
 		t.Fatalf("node/restart optimistic: exit %d\n%s", code, out)
 	}
 	// A scenario file.
@@ -244,7 +244,7 @@ func TestCheckScenarios(t *testing.T) {
 			os.WriteFile(file, b.Source, 0o644)
 		}
 	}
-	if code, out, _ := runCLI("check", file, "--set", "controllers=2"); code != exitOK || !strings.Contains(out, "6,651 distinct states") {
+	if code, out, _ := runCLI("check", file, "--set", "controllers=2"); code != exitOK || !strings.Contains(out, "20,923 distinct states") {
 		t.Fatalf("scenario file: exit %d\n%s", code, out)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
@@ -264,7 +264,7 @@ func TestMatrix(t *testing.T) {
 		t.Fatalf("matrix: exit %d\n%s", code, out)
 	}
 	for _, want := range []string{
-		"| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 74 | complete |",
+		"| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 83 | complete |", // under symmetry (156 without)
 		"| replicaset/spec-replicas-change | monotonic-session | 1 | ? none found |",
 		"| replicaset/spec-replicas-change | monotonic-session | 2 | ✗ violated | " + orchestration.ReplicaSetCreates + " | 3 |",
 		"| 30", // exactly the bound, or a state's successors more
@@ -273,6 +273,10 @@ func TestMatrix(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("matrix lacks %q:\n%s", want, out)
 		}
+	}
+	if code, out, _ := runCLI("matrix", "--scenarios", "replicaset/spec-replicas-change", "--max-states", "300", "--workers", "1", "--symmetry=false"); code != exitOK ||
+		!strings.Contains(out, "| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 156 | complete |") {
+		t.Errorf("matrix --symmetry=false: exit %d\n%s", code, out)
 	}
 	if code, _, _ := runCLI("matrix", "--scenarios", "nope"); code != exitUsage {
 		t.Errorf("unknown scenario: exit %d", code)
@@ -393,7 +397,7 @@ func TestNewAndValidate(t *testing.T) {
 		t.Fatalf("validate: exit %d %s", code, out)
 	}
 	// The written file checks as the built-in scenario does.
-	if code, out, _ := runCLI("check", file); code != exitOK || !strings.Contains(out, "49 distinct states") {
+	if code, out, _ := runCLI("check", file); code != exitOK || !strings.Contains(out, "146 distinct states") {
 		t.Fatalf("check of the new file: exit %d\n%s", code, out)
 	}
 	bad := strings.Replace(strings.Replace(out, "replicas: 4", "replicas: four", 1), "  nodes: 2", "  nodes: 0", 1)

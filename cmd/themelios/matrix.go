@@ -26,7 +26,8 @@ Checks every built-in orchestration scenario under each consistency level, with 
 replicas of each controller, and prints a Markdown table: the outcome, the first violated
 property and its trace length, the distinct states, how far the search went (complete, or
 where it stopped: at the first violation, the state bound or the timeout), and the time. BFS,
-so traces are shortest.
+so traces are shortest, with symmetry (--symmetry=false: without), so the states counted are
+orbits: nodes a scenario treats alike and replicas of a controller are interchangeable.
 
 With --out FILE, the table replaces what lies between the lines
 <!-- matrix:begin --> and <!-- matrix:end --> of FILE (or the whole file, if it has no such
@@ -60,6 +61,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states (it stops after the expansion that reaches them)")
 	timeout := fs.Duration("timeout", time.Minute, "bound each check to this `duration`")
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
+	symmetry := fs.Bool("symmetry", true, "explore one state per orbit of the model's symmetry (interchangeable nodes and controller replicas); the liveness pass explores every state")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
 	only := fs.String("scenarios", "", "comma-separated scenario `names` (default: every built-in one)")
 	traces := fs.String("traces", "", "also write every counterexample's path to this JSON `file` (replayed by the API rules' conformance check)")
@@ -84,7 +86,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(names) == 0 {
 		return fail(stderr, "matrix: no built-in scenario named %q", *only)
 	}
-	opts := checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout}
+	opts := checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout, Symmetry: *symmetry}
 	var cells []matrixCell
 	run := func(c matrixCell, set ...string) {
 		entry, _ := catalog.Lookup(c.scenario)

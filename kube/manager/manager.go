@@ -297,7 +297,8 @@ func (m *Manager) workloadSync(r orchestration.Reconciler) func(context.Context)
 }
 
 // schedulerSync is the scheduler's round: one binding, its queue kept between rounds (a pod
-// whose binding failed goes to the back).
+// whose binding failed goes to the back). Of the least loaded nodes, each a choice in the model,
+// it takes the first by name.
 func (m *Manager) schedulerSync() func(context.Context) (bool, bool) {
 	var st controllers.SchedulerState
 	return func(ctx context.Context) (bool, bool) {

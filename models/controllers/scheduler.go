@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 
@@ -9,7 +10,12 @@ import (
 )
 
 // Scheduler binds the oldest pending pod (by creation, then name) to a feasible node, the
-// least loaded first (least requested CPU, then fewest pods, then name). A node is feasible
+// least loaded: least requested CPU, then fewest pods. Every node that ties for least loaded is
+// a choice of its own, as upstream (v1.34, selectHost in pkg/scheduler/schedule_one.go) picks at
+// random among the nodes with the highest score (the model took the first by name until
+// 2026-12-01, which hid the runs that bind elsewhere). No node is preferred for its name, so
+// renaming the nodes renames the choices: nodes that a scenario treats alike are
+// interchangeable (the orchestration model's node symmetry). A node is feasible
 // when its Node object exists, is Ready and schedulable, every NoSchedule taint is tolerated,
 // the pod's CPU request and the pod count fit its allocatable resources (a zero allocatable
 // means no limit), and every PersistentVolumeClaim the pod names exists.
@@ -19,7 +25,8 @@ import (
 // left pending (no PodScheduled condition).
 type Scheduler struct{}
 
-// Reconcile returns at most one intent: bind the oldest pending pod that fits somewhere.
+// Reconcile binds the oldest pending pod that fits somewhere: one intent per least loaded
+// node, in the nodes' order.
 func (s Scheduler) Reconcile(v *cluster.Cluster) []Intent {
 	return s.ReconcileQueue(v, SchedulerState{})
 }
@@ -78,7 +85,7 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 		sort.SliceStable(pending, func(i, j int) bool { return rank(pending[i]) < rank(pending[j]) })
 	}
 	for _, p := range pending {
-		var best *cluster.Node
+		var best []*cluster.Node
 		var bestCPU, bestPods int64
 		for _, n := range v.Nodes() {
 			cpu, count := NodeLoad(pods, n.Name)
@@ -90,13 +97,24 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 			if !feasible(v, p, n, cpu, count) {
 				continue
 			}
-			if best == nil || cpu < bestCPU || cpu == bestCPU && count < bestPods {
-				best, bestCPU, bestPods = n, cpu, count
+			c := -1
+			if best != nil {
+				c = cmp.Or(cmp.Compare(cpu, bestCPU), cmp.Compare(count, bestPods))
+			}
+			switch {
+			case c < 0:
+				best, bestCPU, bestPods = append(best[:0], n), cpu, count
+			case c == 0:
+				best = append(best, n)
 			}
 		}
 		if best != nil {
-			return []Intent{{Write: &datastore.Write{Verb: datastore.Bind, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Node: best.Name},
-				Why: "least loaded feasible node"}}
+			out := make([]Intent, len(best))
+			for i, n := range best {
+				out[i] = Intent{Write: &datastore.Write{Verb: datastore.Bind, Kind: cluster.KindPod, Name: p.Name, UID: p.UID, Node: n.Name},
+					Why: "least loaded feasible node"}
+			}
+			return out
 		}
 	}
 	return nil

@@ -167,7 +167,7 @@ func TestInformerReductionsPreserveVerdicts(t *testing.T) {
 		// first: stop at the first violation (the level where BFS meets it), not explore all
 		first bool
 	}{
-		{"replicaset/spec-replicas-change", func(s *scenario.Settings) { s.Consistency, s.Staleness = datastore.MonotonicSession, 3 }, false},
+		{"replicaset/spec-replicas-change", func(s *scenario.Settings) { s.Consistency, s.Staleness = datastore.MonotonicSession, 2 }, false},
 		{"job/non-parallel", func(s *scenario.Settings) { s.Consistency, s.Restart = datastore.MonotonicSession, true }, false},
 		{"bugs/podgc-stale-node-cache", nil, false},
 		{"bugs/sts-ordered-stale-ready", nil, true},

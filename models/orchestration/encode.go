@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
@@ -350,6 +351,8 @@ type objectFacts struct {
 	encoding []byte
 	revision int64
 	rollout  bool // it has a rollout revision
+	// renamed is the object under each of a model's node permutations (nodeSymmetry.object).
+	renamed atomic.Pointer[renamedObject]
 }
 
 // static returns o's facts.

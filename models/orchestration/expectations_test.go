@@ -55,7 +55,7 @@ func TestExpectationsExpire(t *testing.T) {
 // Expectations make the weak-level checks of one Job complete where, without them, the pods
 // pile up (job/non-parallel: two pods succeed for one completion, TestWorkloadViolations).
 func TestExpectationsBoundJobs(t *testing.T) {
-	for level, unique := range map[datastore.Level]int64{datastore.MonotonicSession: 181, datastore.Causal: 547} {
+	for level, unique := range map[datastore.Level]int64{datastore.MonotonicSession: 489, datastore.Causal: 1519} {
 		r := check(t, model(t, "job/non-parallel", func(s *scenario.Settings) { s.Consistency = level }))
 		if r.Unique != unique {
 			t.Errorf("%s: %d states, want %d", level, r.Unique, unique)

@@ -62,3 +62,15 @@ func (m *Model) NoCacheReductions() { m.noCacheRuns = true }
 
 // ReadOf is the READ column of controller i with local state l in the state table.
 func (m *Model) ReadOf(i int, l Local) string { return m.readOf(i, l) }
+
+// NodePermutations is how many node permutations the model's symmetry has (the identity
+// first), 0 when its nodes are not interchangeable.
+func (m *Model) NodePermutations() int {
+	if m.nodes == nil {
+		return 0
+	}
+	return len(m.nodes.perms)
+}
+
+// PermuteNodes is s with its nodes renamed by permutation k.
+func (m *Model) PermuteNodes(s State, k int) State { return m.permute(s, k) }

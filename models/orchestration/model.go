@@ -148,6 +148,8 @@ type Model struct {
 	// unlisted are the monitor's bits of properties the configuration does not list (the
 	// create properties with expectations off): not recorded, so that they split no states.
 	unlisted Monitor
+	// nodes is the model's symmetry under renaming nodes, nil when it has none.
+	nodes *nodeSymmetry
 	// everything makes an Observer's model list the properties of every workload controller
 	// and the fit properties, whatever its configuration holds (has, limited).
 	everything bool
@@ -165,6 +167,7 @@ func New(cfg Config) (*Model, error) {
 	}
 	kubelets := append([]*cluster.Node(nil), cfg.Kubelets...)
 	sort.Slice(kubelets, func(i, j int) bool { return kubelets[i].Name < kubelets[j].Name })
+	m.nodes = newNodeSymmetry(kubelets, cfg.Objects)
 	for _, n := range kubelets {
 		k := controllers.Kubelet{Template: n}
 		m.ctrls = append(m.ctrls, Controller{Kind: KubeletKind, Name: k.String(), Kubelet: k})
@@ -800,13 +803,27 @@ func nextUID(s State) cluster.UID {
 }
 
 // Representative orders the replicas of each controller kind by their session (and the
-// positions of their other caches, CacheInformer), their expectations and, for schedulers, their back-off queue and assumed pods (the only local state a controller other
-// than a kubelet has; compared by raw UID, so that equivalent states may keep two orders): replicas of a kind run the same reconcile and
-// no property names one, so they are interchangeable. Kubelets are never permuted: each is
-// bound to its node's name, which objects carry, so nodes are interchangeable only by renaming
-// them in every object too, and only in scenarios that treat them alike (a pod bound to node-1
-// at the start breaks that); the model does not attempt it.
+// positions of their other caches, CacheInformer), their expectations and, for schedulers,
+// their back-off queue and assumed pods (the only local state a controller other than a
+// kubelet has; compared by raw UID, so that equivalent states may keep two orders): replicas
+// of a kind run the same reconcile and no property names one, so they are interchangeable.
+// Where the configuration treats its nodes alike (newNodeSymmetry), it then renames the nodes
+// into a canonical order (canonicalNodes): a kubelet is bound to its node's name, which
+// objects carry, so a renaming moves its local state and renames the node in every object.
 func (m *Model) Representative(s State) State {
+	out := m.sortReplicas(s)
+	if m.nodes != nil {
+		out = m.canonicalNodes(out)
+	}
+	return out
+}
+
+// HasSymmetry implements checker.SymmetryReporter: the model has a symmetry when its
+// controllers run in more than one replica or its nodes are interchangeable.
+func (m *Model) HasSymmetry() bool { return m.cfg.Replicas > 1 || m.nodes != nil }
+
+// sortReplicas orders the replicas of each controller kind (see Representative).
+func (m *Model) sortReplicas(s State) State {
 	out := s
 	for i := 0; i < len(m.ctrls); {
 		j := i + 1
