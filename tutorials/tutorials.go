@@ -10,7 +10,8 @@
 //	expect: violated: a pod identity runs on at most one node after 16 steps
 //	```
 //
-// with one "set:" line per setting, an optional "max-states:", the outcome the text claims
+// with one "set:" line per setting, an optional "max-states:" and "symmetry: on" (one state
+// per orbit: for violations in scenarios with interchangeable nodes), the outcome the text claims
 // ("all hold", or "violated: PROPERTY after N steps"; the tests check every claim), and an
 // optional "ask:", a question the reader answers before running the check (does some run break
 // a property, or does every property hold?). The text after an asking block, up to the next
@@ -148,12 +149,17 @@ func parseWidget(body string) (protocol.RunWidget, error) {
 				return w, fmt.Errorf("max-states must be a positive number, not %q", value)
 			}
 			w.MaxStates = n
+		case "symmetry":
+			if value != "on" && value != "off" {
+				return w, fmt.Errorf("symmetry must be on or off, not %q", value)
+			}
+			w.Symmetry = value == "on"
 		case "expect":
 			w.Expect = value
 		case "ask":
 			w.Ask = value
 		default:
-			return w, fmt.Errorf("unknown key %q (want target, set, max-states, expect or ask)", key)
+			return w, fmt.Errorf("unknown key %q (want target, set, max-states, symmetry, expect or ask)", key)
 		}
 	}
 	e, ok := catalog.Lookup(w.Target)

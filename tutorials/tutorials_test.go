@@ -49,7 +49,7 @@ func TestTutorialsClaims(t *testing.T) {
 			if max == 0 {
 				max = protocol.DefaultMaxStates
 			}
-			rep, err := m.Check(context.Background(), e.Name, checker.Options{Workers: 2, MaxStates: max})
+			rep, err := m.Check(context.Background(), e.Name, checker.Options{Workers: 2, MaxStates: max, Symmetry: b.Run.Symmetry})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,12 +84,19 @@ func TestRenderErrors(t *testing.T) {
 		"# T\n```themelios\ntarget: classic/die-hard\n```":                                       "no expect",
 		"# T\n```themelios\ncolour: red\n```":                                                    "unknown key",
 		"# T\n```themelios\ntarget: classic/two-phase-commit\nset: rms=0\nexpect: all hold\n```": "rms must be",
+		"# T\n```themelios\ntarget: classic/die-hard\nsymmetry: yes\nexpect: all hold\n```":      "symmetry must be on or off",
 	} {
 		if _, err := Render("x", []byte(src)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", src, err, want)
 		}
 	}
-	tu, err := Render("x", []byte("# Title\n\nText *here*.\n\n```go\ncode\n```\n"))
+	// A block checked under symmetry says so on its command line and in its request.
+	tu, err := Render("x", []byte("# T\n```themelios\ntarget: statefulset/stale-reads\nsymmetry: on\nexpect: all hold\n```"))
+	if err != nil || len(tu.Blocks) != 2 || tu.Blocks[1].Run == nil || !tu.Blocks[1].Run.Symmetry || !tu.Blocks[1].Run.Request(1).Symmetry ||
+		tu.Blocks[1].Run.Command() != "themelios check statefulset/stale-reads --symmetry" {
+		t.Fatalf("symmetry: %+v %v", tu, err)
+	}
+	tu, err = Render("x", []byte("# Title\n\nText *here*.\n\n```go\ncode\n```\n"))
 	if err != nil || len(tu.Blocks) != 1 || !strings.Contains(tu.Blocks[0].HTML, "<em>here</em>") || !strings.Contains(tu.Blocks[0].HTML, "<code class=\"language-go\">") {
 		t.Fatalf("%+v %v", tu, err)
 	}

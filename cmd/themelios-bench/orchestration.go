@@ -173,7 +173,7 @@ func tutorialWidgets(site string, runs int) error {
 				return err
 			}
 			ws = append(ws, widget{tutorial: tu.Slug, w: *b.Run, native: seconds, unique: rep.Unique})
-			reqs = append(reqs, map[string]any{"type": req.Type, "id": req.ID, "target": req.Target, "sets": req.Sets, "strategy": req.Strategy, "maxStates": req.MaxStates})
+			reqs = append(reqs, map[string]any{"type": req.Type, "id": req.ID, "target": req.Target, "sets": req.Sets, "strategy": req.Strategy, "maxStates": req.MaxStates, "symmetry": req.Symmetry})
 		}
 	}
 	reps, err := inBrowser(site, reqs...)
@@ -190,6 +190,9 @@ func tutorialWidgets(site string, runs int) error {
 		}
 		browser := float64(rep.DurationMS) / 1000
 		check := strings.TrimSpace(w.w.Target + " " + strings.Join(w.w.Sets, " "))
+		if w.w.Symmetry {
+			check += " (symmetry)"
+		}
 		fmt.Printf("| %s | %s | %s | %s | %.2f | %.2f | %.1f |\n", w.tutorial, check, protocol.Outcome(&rep), checker.Thousands(rep.Unique), browser, w.native, browser/w.native)
 	}
 	return nil
