@@ -47,3 +47,14 @@ func BenchmarkHeadlineUnreduced(b *testing.B) {
 		b.ReportMetric(float64(r.Unique), "states")
 	}
 }
+
+// BenchmarkHeadlineSymmetry is the headline check under symmetry (the playground's card): one
+// state per orbit, the two nodes interchangeable.
+func BenchmarkHeadlineSymmetry(b *testing.B) {
+	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
+	for i := 0; i < b.N; i++ {
+		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1, Symmetry: true})
+		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
+		b.ReportMetric(float64(r.Unique), "states")
+	}
+}
