@@ -28,32 +28,26 @@ func BenchmarkCheck(b *testing.B) {
 
 // BenchmarkHeadline is the playground's headline check, Kubernetes issue 59848
 // (statefulset/stale-reads under resettable-session), to its first violation, on one worker.
-func BenchmarkHeadline(b *testing.B) {
-	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
-	for i := 0; i < b.N; i++ {
-		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1})
-		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
-		b.ReportMetric(float64(r.Unique), "states")
-	}
-}
+func BenchmarkHeadline(b *testing.B) { benchHeadline(b, checker.Options{Workers: 1}) }
 
 // BenchmarkHeadlineUnreduced is the same check with every step explored: the per-state cost on
 // the same states as before the reduction.
 func BenchmarkHeadlineUnreduced(b *testing.B) {
-	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
-	for i := 0; i < b.N; i++ {
-		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1, NoReduction: true})
-		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
-		b.ReportMetric(float64(r.Unique), "states")
-	}
+	benchHeadline(b, checker.Options{Workers: 1, NoReduction: true})
 }
 
 // BenchmarkHeadlineSymmetry is the headline check under symmetry (the playground's card): one
 // state per orbit, the two nodes interchangeable.
 func BenchmarkHeadlineSymmetry(b *testing.B) {
+	benchHeadline(b, checker.Options{Workers: 1, Symmetry: true})
+}
+
+// benchHeadline checks the headline with opts and reports generated states per second and the
+// distinct states.
+func benchHeadline(b *testing.B, opts checker.Options) {
 	m := model(b, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
 	for i := 0; i < b.N; i++ {
-		r, _ := checker.Check(context.Background(), m, checker.Options{Workers: 1, Symmetry: true})
+		r, _ := checker.Check(context.Background(), m, opts)
 		b.ReportMetric(float64(r.Generated)/r.Duration.Seconds(), "generated/s")
 		b.ReportMetric(float64(r.Unique), "states")
 	}

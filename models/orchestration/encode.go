@@ -116,19 +116,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		}
 	}
 	for i, l := range s.Local {
-		e.session(l.Session)
-		for _, c := range l.Caches[:len(m.watch[i])] {
-			e.session(c)
-		}
-		e.bool(l.Down)
-		e.int(int64(len(l.Containers)))
-		for _, c := range l.Containers {
-			e.str(c.Pod)
-			e.uid(c.UID)
-			e.int(int64(c.Exit))
-			e.bool(c.Reported)
-			e.int(c.CPU)
-		}
+		e.local(l, len(m.watch[i]), true)
 		e.int(int64(len(l.Scheduler.Backoff)))
 		for _, u := range l.Scheduler.Backoff {
 			e.uid(u)
@@ -149,6 +137,27 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	out := e.buf
 	e.buf = nil // the caller's buffer is not the pool's
 	return out
+}
+
+// local writes a controller's session and the positions of the first caches of its other caches
+// (CacheInformer), whether its node is down and its containers; uids says whether the
+// containers' UIDs are written (numbered by first appearance) or left out (nodeSignature).
+func (e *encoder) local(l *Local, caches int, uids bool) {
+	e.session(l.Session)
+	for _, c := range l.Caches[:caches] {
+		e.session(c)
+	}
+	e.bool(l.Down)
+	e.int(int64(len(l.Containers)))
+	for _, c := range l.Containers {
+		e.str(c.Pod)
+		if uids {
+			e.uid(c.UID)
+		}
+		e.int(int64(c.Exit))
+		e.bool(c.Reported)
+		e.int(c.CPU)
+	}
 }
 
 // rolloutRevision is an object's rollout revision number, if it has one.

@@ -280,18 +280,7 @@ func orders(perm []int, sigs []string) bool {
 func (m *Model) nodeSignature(s State, latest *cluster.Cluster, i int) string {
 	var e encoder
 	e.history = s.Store
-	l := s.Local[i]
-	e.session(l.Session)
-	for _, c := range l.Caches[:len(m.watch[i])] {
-		e.session(c)
-	}
-	e.bool(l.Down)
-	e.int(int64(len(l.Containers)))
-	for _, c := range l.Containers {
-		e.str(c.Pod)
-		e.int(int64(c.Exit))
-		e.bool(c.Reported)
-	}
+	e.local(s.Local[i], len(m.watch[i]), false)
 	name := m.nodes.names[i]
 	if n := latest.Node(name); n != nil {
 		e.bool(true)

@@ -51,6 +51,58 @@ func TestSoundnessBuiltins(t *testing.T) {
 	}
 }
 
+// keepsVerdicts compares BFS with two sets of options on every built-in scenario × level × 1
+// and 2 controllers whose search under base (bounded to budget states) completes: the search
+// under other completes too, with no more states, the same verdicts and the same length of every
+// shortest safety counterexample. It returns how many settings it compared, and with how many
+// fewer states under other; also calls check on each pair.
+func keepsVerdicts(t *testing.T, budget int64, base, other checker.Options, check func(name string, m *orchestration.Model, a, b checker.Result[orchestration.State, orchestration.Action])) (compared, fewer int) {
+	t.Helper()
+	for _, b := range Builtins() {
+		for _, level := range datastore.Levels() {
+			for _, controllers := range []int{1, 2} {
+				set := b.Settings
+				set.Consistency, set.Controllers = level, controllers
+				cfg, err := b.Config(set)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, err := orchestration.New(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bounded := base
+				bounded.MaxStates = budget
+				plain, _ := checker.Check(context.Background(), m, bounded)
+				if !plain.Complete {
+					continue
+				}
+				red, _ := checker.Check(context.Background(), m, other)
+				name := fmt.Sprintf("%s/%s/%d", b.Name, level, controllers)
+				if !red.Complete || red.Unique > plain.Unique {
+					t.Errorf("%s: %d states (complete %v), %d without", name, red.Unique, red.Complete, plain.Unique)
+				}
+				for i, p := range plain.Properties {
+					q := red.Properties[i]
+					if q.Status != p.Status || (p.Trace == nil) != (q.Trace == nil) ||
+						p.Trace != nil && p.Expect == checker.Always && len(p.Trace.Steps) != len(q.Trace.Steps) {
+						t.Errorf("%s: %q %v (trace %v), %v (trace %v) without", name, p.Name, q.Status, q.Trace != nil, p.Status, p.Trace != nil)
+					}
+				}
+				if check != nil {
+					check(name, m, plain, red)
+				}
+				compared++
+				if red.Unique < plain.Unique {
+					fewer++
+				}
+			}
+		}
+	}
+	t.Logf("%d settings compared, %d with fewer states", compared, fewer)
+	return compared, fewer
+}
+
 // The reduction of session-only steps (orchestration.Model.Covered) keeps every verdict and the
 // length of every shortest counterexample: BFS with and without it, on every built-in scenario
 // × level × 1 and 2 controllers whose search completes without it within the budget.
@@ -59,44 +111,7 @@ func TestReductionKeepsVerdicts(t *testing.T) {
 	if testing.Short() {
 		budget = 1000
 	}
-	compared, fewer := 0, 0
-	for _, b := range Builtins() {
-		for _, level := range datastore.Levels() {
-			for _, controllers := range []int{1, 2} {
-				set := b.Settings
-				set.Consistency, set.Controllers = level, controllers
-				cfg, err := b.Config(set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m, err := orchestration.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				full, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true, NoReduction: true, MaxStates: budget})
-				if !full.Complete {
-					continue
-				}
-				red, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true})
-				name := fmt.Sprintf("%s/%s/%d", b.Name, level, controllers)
-				if !red.Complete || red.Unique > full.Unique {
-					t.Errorf("%s: reduced %d states (complete %v), unreduced %d", name, red.Unique, red.Complete, full.Unique)
-				}
-				for i, p := range full.Properties {
-					q := red.Properties[i]
-					if q.Status != p.Status || (p.Trace == nil) != (q.Trace == nil) ||
-						p.Trace != nil && p.Expect == checker.Always && len(p.Trace.Steps) != len(q.Trace.Steps) {
-						t.Errorf("%s: %q %v (trace %v) reduced, %v (trace %v) unreduced", name, p.Name, q.Status, q.Trace != nil, p.Status, p.Trace != nil)
-					}
-				}
-				compared++
-				if red.Unique < full.Unique {
-					fewer++
-				}
-			}
-		}
-	}
-	t.Logf("%d settings compared, %d with fewer states", compared, fewer)
+	compared, fewer := keepsVerdicts(t, budget, checker.Options{Workers: 2, KeepGoing: true, NoReduction: true}, checker.Options{Workers: 2, KeepGoing: true}, nil)
 	if compared < 20 || fewer == 0 {
 		t.Fatalf("%d settings compared, %d with fewer states", compared, fewer)
 	}
@@ -105,50 +120,18 @@ func TestReductionKeepsVerdicts(t *testing.T) {
 // Symmetry (interchangeable nodes and controller replicas, orchestration.Model.Representative)
 // keeps every verdict and the length of every shortest safety counterexample: BFS with and
 // without it, on every built-in scenario × level × 1 and 2 controllers whose search completes
-// without it within the budget.
+// without it within the budget; a model with a symmetry explores fewer states.
 func TestSymmetryKeepsVerdicts(t *testing.T) {
 	budget := int64(8000)
 	if testing.Short() {
 		budget = 1000
 	}
-	compared, fewer := 0, 0
-	for _, b := range Builtins() {
-		for _, level := range datastore.Levels() {
-			for _, controllers := range []int{1, 2} {
-				set := b.Settings
-				set.Consistency, set.Controllers = level, controllers
-				cfg, err := b.Config(set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m, err := orchestration.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				plain, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true, MaxStates: budget})
-				if !plain.Complete {
-					continue
-				}
-				sym, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, KeepGoing: true, Symmetry: true})
-				name := fmt.Sprintf("%s/%s/%d", b.Name, level, controllers)
-				if !sym.Complete || sym.Unique > plain.Unique || m.HasSymmetry() != (sym.Unique < plain.Unique) {
-					t.Errorf("%s: %d states under symmetry (complete %v), %d without; has symmetry %v", name, sym.Unique, sym.Complete, plain.Unique, m.HasSymmetry())
-				}
-				for i, p := range plain.Properties {
-					q := sym.Properties[i]
-					if q.Status != p.Status || (p.Trace == nil) != (q.Trace == nil) ||
-						p.Trace != nil && p.Expect == checker.Always && len(p.Trace.Steps) != len(q.Trace.Steps) {
-						t.Errorf("%s: %q %v (trace %v) under symmetry, %v (trace %v) without", name, p.Name, q.Status, q.Trace != nil, p.Status, p.Trace != nil)
-					}
-				}
-				compared++
-				if sym.Unique < plain.Unique {
-					fewer++
-				}
+	compared, fewer := keepsVerdicts(t, budget, checker.Options{Workers: 2, KeepGoing: true}, checker.Options{Workers: 2, KeepGoing: true, Symmetry: true},
+		func(name string, m *orchestration.Model, plain, sym checker.Result[orchestration.State, orchestration.Action]) {
+			if m.HasSymmetry() != (sym.Unique < plain.Unique) {
+				t.Errorf("%s: %d states under symmetry, %d without; has symmetry %v", name, sym.Unique, plain.Unique, m.HasSymmetry())
 			}
-		}
-	}
-	t.Logf("%d settings compared, %d with fewer states", compared, fewer)
+		})
 	if compared < 20 || fewer < compared/2 {
 		t.Fatalf("%d settings compared, %d with fewer states", compared, fewer)
 	}
