@@ -113,7 +113,7 @@ func (c *ControlsPanel) Render() app.UI {
 						app.Input().ID("symmetry").Type("checkbox").Checked(s.Symmetry).OnChange(func(app.Context, app.Event) { p.symmetry = !p.symmetry; p.syncAddress() }),
 						app.Text(" symmetry reduction"),
 					),
-					app.Small().Text("one state per orbit of interchangeable replicas; same verdicts, concrete traces"),
+					app.Small().Text("one state per orbit of interchangeable nodes and replicas; same verdicts, concrete traces"),
 				),
 				app.Div().Class("field").Body(
 					app.Label().Class("toggle").Body(

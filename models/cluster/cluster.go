@@ -18,7 +18,7 @@ type Cluster struct {
 type MemoSlot uint8
 
 // memoSlots is how many slots a snapshot has.
-const memoSlots = 5
+const memoSlots = 8
 
 var slotsTaken atomic.Int32
 

@@ -15,7 +15,9 @@ import (
 // random among the nodes with the highest score (the model took the first by name until
 // 2026-12-01, which hid the runs that bind elsewhere). No node is preferred for its name, so
 // renaming the nodes renames the choices: nodes that a scenario treats alike are
-// interchangeable (the orchestration model's node symmetry). A node is feasible
+// interchangeable (the orchestration model's node symmetry). Upstream's scores come from more
+// plugins and are normalised to integers, so nodes of slightly different loads may tie there:
+// those choices the model still leaves out. A node is feasible
 // when its Node object exists, is Ready and schedulable, every NoSchedule taint is tolerated,
 // the pod's CPU request and the pod count fit its allocatable resources (a zero allocatable
 // means no limit), and every PersistentVolumeClaim the pod names exists.

@@ -361,7 +361,7 @@ type objectFacts struct {
 	revision int64
 	rollout  bool // it has a rollout revision
 	// renamed is the object under each of a model's node permutations (nodeSymmetry.object).
-	renamed atomic.Pointer[renamedObject]
+	renamed atomic.Pointer[renamings]
 }
 
 // static returns o's facts.

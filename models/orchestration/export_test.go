@@ -74,3 +74,13 @@ func (m *Model) NodePermutations() int {
 
 // PermuteNodes is s with its nodes renamed by permutation k.
 func (m *Model) PermuteNodes(s State, k int) State { return m.permute(s, k) }
+
+// NodeSignatures are the kubelets' signatures in s (nodeSignature).
+func (m *Model) NodeSignatures(s State) []string {
+	latest := s.Store.Latest().Cluster
+	out := make([]string, len(m.nodes.names))
+	for i := range out {
+		out[i] = m.nodeSignature(s, latest, i)
+	}
+	return out
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
+	"sync/atomic"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -43,10 +45,10 @@ func newNodeSymmetry(kubelets []*cluster.Node, objects []cluster.Object) *nodeSy
 	}
 	want := anonymous(kubelets[0])
 	for _, k := range kubelets {
-		sym.names = append(sym.names, k.Name)
-		if !bytes.Equal(anonymous(k), want) {
-			return nil
+		if slices.Contains(sym.names, k.Name) || !bytes.Equal(anonymous(k), want) {
+			return nil // two kubelets of one node, or nodes that differ
 		}
+		sym.names = append(sym.names, k.Name)
 	}
 	nodes := 0
 	for _, o := range objects {
@@ -107,33 +109,56 @@ func (sym *nodeSymmetry) rename(name string, k int) string {
 	return name
 }
 
-// snapshot returns c with its nodes renamed by permutation k (c itself if nothing changes).
+// snapshot returns c with its nodes renamed by permutation k (c itself if nothing changes),
+// made once per snapshot and permutation and kept with the snapshot.
 func (sym *nodeSymmetry) snapshot(c *cluster.Cluster, k int) *cluster.Cluster {
-	all := c.Memo(renamedSlot, func() any {
-		out := make([]*cluster.Cluster, len(sym.perms))
-		for k := range sym.perms {
-			objs := slices.Clone(c.Objects())
-			changed := false
-			for i, o := range objs {
-				if r := sym.object(o, k); r != o {
-					objs[i], changed = r, true
-				}
-			}
-			if !changed {
-				out[k] = c
-				continue
-			}
-			out[k] = cluster.New(objs...)
-		}
-		return out
-	}).([]*cluster.Cluster)
-	return all[k]
+	if k == 0 {
+		return c // the identity
+	}
+	r := c.Memo(renamedSlot, func() any { return newRenamings(sym) }).(*renamings)
+	if r.sym != sym {
+		return sym.renameSnapshot(c, k) // another model's symmetry kept its own first: not kept
+	}
+	return r.get(k, func() any { return sym.renameSnapshot(c, k) }).(*cluster.Cluster)
 }
 
-// renamedObject is an object under each node permutation of sym, by index.
-type renamedObject struct {
-	sym  *nodeSymmetry
-	objs []cluster.Object
+// renameSnapshot makes c with its nodes renamed by permutation k.
+func (sym *nodeSymmetry) renameSnapshot(c *cluster.Cluster, k int) *cluster.Cluster {
+	objs := slices.Clone(c.Objects())
+	changed := false
+	for i, o := range objs {
+		if r := sym.object(o, k); r != o {
+			objs[i], changed = r, true
+		}
+	}
+	if !changed {
+		return c
+	}
+	return cluster.New(objs...)
+}
+
+// renamings are what one value (a snapshot, an object) becomes under each permutation of sym,
+// each made when first asked for.
+type renamings struct {
+	sym *nodeSymmetry
+	by  []atomic.Pointer[any]
+}
+
+func newRenamings(sym *nodeSymmetry) *renamings {
+	return &renamings{sym: sym, by: make([]atomic.Pointer[any], len(sym.perms))}
+}
+
+// get returns the value under permutation k, making it with build the first time; under
+// contention the first one kept is every caller's.
+func (r *renamings) get(k int, build func() any) any {
+	if p := r.by[k].Load(); p != nil {
+		return *p
+	}
+	v := build()
+	if r.by[k].CompareAndSwap(nil, &v) {
+		return v
+	}
+	return *r.by[k].Load()
 }
 
 // object returns o with its nodes renamed by permutation k: o itself when it names no node, and
@@ -149,20 +174,11 @@ func (sym *nodeSymmetry) object(o cluster.Object, k int) cluster.Object {
 	default:
 		return o
 	}
-	if !slices.Contains(sym.names, node) {
+	to := sym.rename(node, k)
+	if to == node {
 		return o
 	}
-	facts := static(o)
-	if r := facts.renamed.Load(); r != nil && r.sym == sym {
-		return r.objs[k]
-	}
-	r := &renamedObject{sym: sym, objs: make([]cluster.Object, len(sym.perms))}
-	for k := range sym.perms {
-		to := sym.rename(node, k)
-		if to == node {
-			r.objs[k] = o
-			continue
-		}
+	rename := func() any {
 		c := o.DeepCopy()
 		switch x := c.(type) {
 		case *cluster.Node:
@@ -170,17 +186,19 @@ func (sym *nodeSymmetry) object(o cluster.Object, k int) cluster.Object {
 		case *cluster.Pod:
 			x.Spec.NodeName = to
 		}
-		r.objs[k] = c
+		return c
 	}
-	for {
-		cur := facts.renamed.Load()
-		if cur != nil && cur.sym == sym {
-			return cur.objs[k] // another goroutine kept its copies first
+	facts := static(o)
+	r := facts.renamed.Load()
+	for r == nil || r.sym != sym {
+		n := newRenamings(sym)
+		if facts.renamed.CompareAndSwap(r, n) {
+			r = n
+			break
 		}
-		if facts.renamed.CompareAndSwap(cur, r) {
-			return r.objs[k]
-		}
+		r = facts.renamed.Load()
 	}
+	return r.get(k, rename).(cluster.Object)
 }
 
 // permute returns s with its nodes renamed by permutation k: every retained revision, the
@@ -225,29 +243,38 @@ func (m *Model) permute(s State, k int) State {
 // the permutations that order the kubelets by their signature (nodeSignature), the one whose
 // state encodes least (replicas ordered by sortReplicas in each). Every member of an orbit has
 // the same signatures, moved with their kubelets, so the same candidates up to the
-// permutation: the same least encoding. When the signatures differ, one permutation orders
-// them and nothing is encoded.
+// permutation: the same least encoding. The candidates permute only kubelets of equal
+// signatures among themselves; when the signatures differ there is one, and nothing is
+// encoded.
 func (m *Model) canonicalNodes(s State) State {
 	sym := m.nodes
-	sigs := make([]string, len(sym.names))
+	n := len(sym.names)
+	sigs := make([]string, n)
 	latest := s.Store.Latest().Cluster
 	for i := range sigs {
 		sigs[i] = m.nodeSignature(s, latest, i)
 	}
+	order := make([]int, n) // the kubelets by signature
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(sigs[a], sigs[b]) })
+	place := make([]int, n) // a candidate: kubelet i goes to place[i]
+	for j, i := range order {
+		place[i] = j
+	}
 	var best State
 	var enc, buf []byte
 	found := false
-	for k, perm := range sym.perms {
-		if !orders(perm, sigs) {
-			continue
-		}
+	try := func() {
+		k := sym.index(place)
 		t := s
 		if k > 0 {
 			t = m.sortReplicas(m.permute(s, k))
 		}
 		if !found {
 			best, found = t, true
-			continue
+			return
 		}
 		if enc == nil {
 			enc = m.Encode(nil, best)
@@ -257,19 +284,40 @@ func (m *Model) canonicalNodes(s State) State {
 			best, enc = t, append(enc[:0], buf...)
 		}
 	}
+	// Every assignment of each block of equal signatures to its places.
+	var from func(lo int)
+	from = func(lo int) {
+		if lo == n {
+			try()
+			return
+		}
+		hi := lo + 1
+		for hi < n && sigs[order[hi]] == sigs[order[lo]] {
+			hi++
+		}
+		places := make([]int, hi-lo)
+		for x := range places {
+			places[x] = lo + x
+		}
+		for ok := true; ok; ok = nextPermutation(places) {
+			for x, j := range places {
+				place[order[lo+x]] = j
+			}
+			from(hi)
+		}
+	}
+	from(0)
 	return best
 }
 
-// orders reports whether moving kubelet i to perm[i] lists the signatures in order.
-func orders(perm []int, sigs []string) bool {
-	for i := range perm {
-		for j := range perm {
-			if perm[i] < perm[j] && sigs[i] > sigs[j] {
-				return false
-			}
+// index returns the index of perm among sym.perms.
+func (sym *nodeSymmetry) index(perm []int) int {
+	for k, p := range sym.perms {
+		if slices.Equal(p, perm) {
+			return k
 		}
 	}
-	return true
+	panic("orchestration: not a permutation of the nodes")
 }
 
 // nodeSignature is what tells kubelet i's node apart from the others in s, written without
