@@ -9,22 +9,26 @@ type Deviation struct {
 	Controller string
 	Kind       string
 	Reason     string
+	// Sampled: only random mutations of the views show it, rarely. The conformance test asks
+	// that one of a controller's sampled deviations of one reason be seen, not each: which
+	// one a sample meets is chance.
+	Sampled bool
 }
 
 // Deviations is the table the README's Fidelity section shows; the conformance test fails on a
 // deviation not listed here and on an entry no view shows.
 var Deviations = []Deviation{
-	{"job", "model: update/status jobs; upstream: create pods", jobOrder},
-	{"job", "model: update/status jobs; upstream: delete pods", jobOrder},
-	{"job", "model: update/status jobs; upstream: delete pods, patch pods", jobOrder},
-	{"job", "model: patch pods; upstream: create pods", jobOrder},
-	{"job", "model: patch pods; upstream: delete pods", jobOrder},
-	{"job", "model: patch pods; upstream: update/status jobs", jobOrder},
-	{"job", "update/status jobs: failed,uncountedFailed", untracked},
-	{"job", "update/status jobs: succeeded,uncountedSucceeded", untracked},
-	{"job", "patch pods: another object", jobOrder},
+	{"job", "model: update/status jobs; upstream: create pods", jobOrder, false},
+	{"job", "model: update/status jobs; upstream: delete pods", jobOrder, false},
+	{"job", "model: update/status jobs; upstream: delete pods, patch pods", jobOrder, false},
+	{"job", "model: patch pods; upstream: create pods", jobOrder, false},
+	{"job", "model: patch pods; upstream: delete pods", jobOrder, false},
+	{"job", "model: patch pods; upstream: update/status jobs", jobOrder, false},
+	{"job", "update/status jobs: failed,uncountedFailed", untracked, true},
+	{"job", "update/status jobs: succeeded,uncountedSucceeded", untracked, true},
+	{"job", "patch pods: another object", jobOrder, false},
 	{"deployment", "model: nothing; upstream: update/status deployments (only what is not compared)",
-		"The Progressing condition: the model keeps its reason only, recomputed at each status write; upstream keeps times and messages and writes a new reason (FoundNewReplicaSet, NewReplicaSetAvailable, DeploymentResumed) in a status write of its own, where the counts the model compares are already up to date."},
+		"The Progressing condition: the model keeps its reason only, recomputed at each status write; upstream keeps times and messages and writes a new reason (FoundNewReplicaSet, NewReplicaSetAvailable, DeploymentResumed) in a status write of its own, where the counts the model compares are already up to date.", false},
 }
 
 const untracked = "Mutated views only, which the tracking protocol cannot reach: a finished pod without its tracking finalizer that the status does not count; upstream counts it at once, the model records it as uncounted first."

@@ -76,13 +76,14 @@ func build(b scenario.Builtin, sets ...string) (*orchestration.Model, error) {
 	return orchestration.New(cfg)
 }
 
-// explore visits the snapshots retained by at most max states of m, breadth first.
+// explore visits the snapshots retained by at most max states of m (one per orbit of its
+// symmetry), breadth first.
 func explore(m *orchestration.Model, max int, visit func(*cluster.Cluster)) {
 	states := map[string]bool{}
 	var queue []orchestration.State
 	var buf []byte
 	push := func(s orchestration.State) {
-		buf = m.Encode(buf[:0], s)
+		buf = m.Encode(buf[:0], m.Representative(s)) // one state per orbit: a mirrored state adds no view
 		if len(states) >= max || states[string(buf)] {
 			return
 		}
