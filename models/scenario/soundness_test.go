@@ -51,12 +51,9 @@ func TestSoundnessBuiltins(t *testing.T) {
 	}
 }
 
-// keepsVerdicts compares BFS with two sets of options on every built-in scenario × level × 1
-// and 2 controllers whose search under base (bounded to budget states) completes: the search
-// under other completes too, with no more states, the same verdicts and the same length of every
-// shortest safety counterexample. It returns how many settings it compared, and with how many
-// fewer states under other; also calls check on each pair.
-func keepsVerdicts(t *testing.T, budget int64, base, other checker.Options, check func(name string, m *orchestration.Model, a, b checker.Result[orchestration.State, orchestration.Action])) (compared, fewer int) {
+// eachSetting calls f with the model of every built-in scenario under every consistency level
+// with 1 and 2 controllers of each kind, and its name (scenario/level/controllers).
+func eachSetting(t *testing.T, f func(name string, m *orchestration.Model, controllers int)) {
 	t.Helper()
 	for _, b := range Builtins() {
 		for _, level := range datastore.Levels() {
@@ -71,34 +68,45 @@ func keepsVerdicts(t *testing.T, budget int64, base, other checker.Options, chec
 				if err != nil {
 					t.Fatal(err)
 				}
-				bounded := base
-				bounded.MaxStates = budget
-				plain, _ := checker.Check(context.Background(), m, bounded)
-				if !plain.Complete {
-					continue
-				}
-				red, _ := checker.Check(context.Background(), m, other)
-				name := fmt.Sprintf("%s/%s/%d", b.Name, level, controllers)
-				if !red.Complete || red.Unique > plain.Unique {
-					t.Errorf("%s: %d states (complete %v), %d without", name, red.Unique, red.Complete, plain.Unique)
-				}
-				for i, p := range plain.Properties {
-					q := red.Properties[i]
-					if q.Status != p.Status || (p.Trace == nil) != (q.Trace == nil) ||
-						p.Trace != nil && p.Expect == checker.Always && len(p.Trace.Steps) != len(q.Trace.Steps) {
-						t.Errorf("%s: %q %v (trace %v), %v (trace %v) without", name, p.Name, q.Status, q.Trace != nil, p.Status, p.Trace != nil)
-					}
-				}
-				if check != nil {
-					check(name, m, plain, red)
-				}
-				compared++
-				if red.Unique < plain.Unique {
-					fewer++
-				}
+				f(fmt.Sprintf("%s/%s/%d", b.Name, level, controllers), m, controllers)
 			}
 		}
 	}
+}
+
+// keepsVerdicts compares BFS with two sets of options on every built-in scenario × level × 1
+// and 2 controllers whose search under base (bounded to budget states) completes: the search
+// under other completes too, with no more states, the same verdicts and the same length of every
+// shortest safety counterexample. It returns how many settings it compared, and with how many
+// fewer states under other; also calls check on each pair.
+func keepsVerdicts(t *testing.T, budget int64, base, other checker.Options, check func(name string, m *orchestration.Model, a, b checker.Result[orchestration.State, orchestration.Action])) (compared, fewer int) {
+	t.Helper()
+	eachSetting(t, func(name string, m *orchestration.Model, _ int) {
+		bounded := base
+		bounded.MaxStates = budget
+		plain, _ := checker.Check(context.Background(), m, bounded)
+		if !plain.Complete {
+			return
+		}
+		red, _ := checker.Check(context.Background(), m, other)
+		if !red.Complete || red.Unique > plain.Unique {
+			t.Errorf("%s: %d states (complete %v), %d without", name, red.Unique, red.Complete, plain.Unique)
+		}
+		for i, p := range plain.Properties {
+			q := red.Properties[i]
+			if q.Status != p.Status || (p.Trace == nil) != (q.Trace == nil) ||
+				p.Trace != nil && p.Expect == checker.Always && len(p.Trace.Steps) != len(q.Trace.Steps) {
+				t.Errorf("%s: %q %v (trace %v), %v (trace %v) without", name, p.Name, q.Status, q.Trace != nil, p.Status, p.Trace != nil)
+			}
+		}
+		if check != nil {
+			check(name, m, plain, red)
+		}
+		compared++
+		if red.Unique < plain.Unique {
+			fewer++
+		}
+	})
 	t.Logf("%d settings compared, %d with fewer states", compared, fewer)
 	return compared, fewer
 }
@@ -150,44 +158,29 @@ func TestSymmetryFindsTheSameViolations(t *testing.T) {
 		budget = 5000
 	}
 	compared, nodes := 0, 0
-	for _, b := range Builtins() {
-		for _, level := range datastore.Levels() {
-			for _, controllers := range []int{1, 2} {
-				set := b.Settings
-				set.Consistency, set.Controllers = level, controllers
-				cfg, err := b.Config(set)
-				if err != nil {
-					t.Fatal(err)
-				}
-				m, err := orchestration.New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !m.HasSymmetry() {
-					continue
-				}
-				plain, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, MaxStates: budget, NoLiveness: true})
-				if plain.Stopped != checker.StopViolation {
-					continue
-				}
-				sym, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, Symmetry: true, NoLiveness: true})
-				name := fmt.Sprintf("%s/%s/%d", b.Name, level, controllers)
-				if sym.Stopped != checker.StopViolation || sym.Unique > plain.Unique {
-					t.Errorf("%s: under symmetry stopped %v after %d states; without, at a violation after %d", name, sym.Stopped, sym.Unique, plain.Unique)
-				}
-				for i, p := range plain.Properties {
-					q := sym.Properties[i]
-					if p.Expect == checker.Always && (q.Status != p.Status || p.Trace != nil && (q.Trace == nil || len(q.Trace.Steps) != len(p.Trace.Steps))) {
-						t.Errorf("%s: %q %v under symmetry, %v without (or traces of other lengths)", name, p.Name, q.Status, p.Status)
-					}
-				}
-				compared++
-				if controllers == 1 {
-					nodes++ // one replica each: the symmetry is the nodes'
-				}
+	eachSetting(t, func(name string, m *orchestration.Model, controllers int) {
+		if !m.HasSymmetry() {
+			return
+		}
+		plain, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, MaxStates: budget, NoLiveness: true})
+		if plain.Stopped != checker.StopViolation {
+			return
+		}
+		sym, _ := checker.Check(context.Background(), m, checker.Options{Workers: 2, Symmetry: true, NoLiveness: true})
+		if sym.Stopped != checker.StopViolation || sym.Unique > plain.Unique {
+			t.Errorf("%s: under symmetry stopped %v after %d states; without, at a violation after %d", name, sym.Stopped, sym.Unique, plain.Unique)
+		}
+		for i, p := range plain.Properties {
+			q := sym.Properties[i]
+			if p.Expect == checker.Always && (q.Status != p.Status || p.Trace != nil && (q.Trace == nil || len(q.Trace.Steps) != len(p.Trace.Steps))) {
+				t.Errorf("%s: %q %v under symmetry, %v without (or traces of other lengths)", name, p.Name, q.Status, p.Status)
 			}
 		}
-	}
+		compared++
+		if controllers == 1 {
+			nodes++ // one replica each: the symmetry is the nodes'
+		}
+	})
 	t.Logf("%d settings compared, %d with node symmetry only", compared, nodes)
 	if compared < 20 || nodes < 8 {
 		t.Fatalf("%d settings compared, %d with node symmetry only", compared, nodes)
