@@ -19,9 +19,8 @@ func informer(level datastore.Level) func(*scenario.Settings) {
 	return func(s *scenario.Settings) { s.Cache, s.Consistency = orchestration.CacheInformer, level }
 }
 
-// explore visits the states a BFS of m reaches, up to limit distinct ones, and each action
-// listed in them.
-func explore(m *orchestration.Model, limit int, visit func(s orchestration.State, a orchestration.Action)) {
+// reachable visits the states a BFS of m reaches, one per orbit of its symmetry, up to limit.
+func reachable(m *orchestration.Model, limit int, visit func(s orchestration.State)) {
 	seen := map[string]bool{}
 	queue := m.Init()
 	var acts []orchestration.Action
@@ -33,14 +32,25 @@ func explore(m *orchestration.Model, limit int, visit func(s orchestration.State
 			continue
 		}
 		seen[k] = true
+		visit(s)
 		acts = m.Actions(s, acts[:0])
 		for _, a := range acts {
-			visit(s, a)
 			if next, ok := m.Next(s, a); ok {
 				queue = append(queue, next)
 			}
 		}
 	}
+}
+
+// explore visits the states reachable visits and each action listed in them.
+func explore(m *orchestration.Model, limit int, visit func(s orchestration.State, a orchestration.Action)) {
+	var acts []orchestration.Action
+	reachable(m, limit, func(s orchestration.State) {
+		acts = m.Actions(s, acts[:0])
+		for _, a := range acts {
+			visit(s, a)
+		}
+	})
 }
 
 // freshJobStalePods reports whether step a of the Job controller in s reads the Job as the latest

@@ -18,7 +18,7 @@ const maxSymmetricNodes = 4
 // nodeSymmetry is the model's symmetry under renaming its nodes: every permutation of the
 // kubelets, with the nodes' names carried along in every object (Node names, pods' spec.nodeName,
 // a scheduler's assumed pods, tombstones). It exists when the configuration treats the nodes
-// alike (nodeSymmetric).
+// alike (newNodeSymmetry).
 type nodeSymmetry struct {
 	names []string // the nodes' names, by kubelet (sorted)
 	perms [][]int  // every permutation, the identity first: kubelet i becomes kubelet perm[i]
@@ -116,10 +116,7 @@ func (sym *nodeSymmetry) snapshot(c *cluster.Cluster, k int) *cluster.Cluster {
 		return c // the identity
 	}
 	r := c.Memo(renamedSlot, func() any { return newRenamings(sym) }).(*renamings)
-	if r.sym != sym {
-		return sym.renameSnapshot(c, k) // another model's symmetry kept its own first: not kept
-	}
-	return r.get(k, func() any { return sym.renameSnapshot(c, k) }).(*cluster.Cluster)
+	return r.get(sym, k, func() any { return sym.renameSnapshot(c, k) }).(*cluster.Cluster)
 }
 
 // renameSnapshot makes c with its nodes renamed by permutation k.
@@ -138,7 +135,8 @@ func (sym *nodeSymmetry) renameSnapshot(c *cluster.Cluster, k int) *cluster.Clus
 }
 
 // renamings are what one value (a snapshot, an object) becomes under each permutation of sym,
-// each made when first asked for.
+// each made when first asked for. The first model's symmetry to ask keeps them; another's are
+// made at every call, not kept.
 type renamings struct {
 	sym *nodeSymmetry
 	by  []atomic.Pointer[any]
@@ -148,9 +146,12 @@ func newRenamings(sym *nodeSymmetry) *renamings {
 	return &renamings{sym: sym, by: make([]atomic.Pointer[any], len(sym.perms))}
 }
 
-// get returns the value under permutation k, making it with build the first time; under
+// get returns the value under permutation k of sym, making it with build the first time; under
 // contention the first one kept is every caller's.
-func (r *renamings) get(k int, build func() any) any {
+func (r *renamings) get(sym *nodeSymmetry, k int, build func() any) any {
+	if r.sym != sym {
+		return build()
+	}
 	if p := r.by[k].Load(); p != nil {
 		return *p
 	}
@@ -189,16 +190,10 @@ func (sym *nodeSymmetry) object(o cluster.Object, k int) cluster.Object {
 		return c
 	}
 	facts := static(o)
-	r := facts.renamed.Load()
-	for r == nil || r.sym != sym {
-		n := newRenamings(sym)
-		if facts.renamed.CompareAndSwap(r, n) {
-			r = n
-			break
-		}
-		r = facts.renamed.Load()
+	if facts.renamed.Load() == nil {
+		facts.renamed.CompareAndSwap(nil, newRenamings(sym))
 	}
-	return r.get(k, rename).(cluster.Object)
+	return facts.renamed.Load().get(sym, k, rename).(cluster.Object)
 }
 
 // permute returns s with its nodes renamed by permutation k: every retained revision, the

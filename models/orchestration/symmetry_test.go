@@ -111,16 +111,7 @@ func TestNodeSymmetryIsASymmetry(t *testing.T) {
 			return slices.Compact(out)
 		}
 		checked := 0
-		seen := map[string]bool{}
-		queue := m.Init()
-		for len(queue) > 0 && len(seen) < c.limit {
-			s := queue[0]
-			queue = queue[1:]
-			key := string(m.Encode(nil, s))
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
+		reachable(m, c.limit, func(s orchestration.State) {
 			rep := string(m.Encode(nil, m.Representative(s)))
 			for k := 1; k < n; k++ {
 				p := m.PermuteNodes(s, k)
@@ -137,12 +128,7 @@ func TestNodeSymmetryIsASymmetry(t *testing.T) {
 				}
 				checked++
 			}
-			for _, a := range m.Actions(s, nil) {
-				if next, ok := m.Next(s, a); ok {
-					queue = append(queue, next)
-				}
-			}
-		}
+		})
 		if checked < c.limit/2 {
 			t.Errorf("%s: only %d renamings checked", c.name, checked)
 		}
@@ -177,17 +163,10 @@ func TestNodeSymmetry59848(t *testing.T) {
 // per controller, the representative is always one of the renamings.
 func TestNodeSymmetryTieBreak(t *testing.T) {
 	m := model(t, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
-	seen := map[string]bool{}
-	queue := m.Init()
-	ties := 0
-	for len(queue) > 0 && len(seen) < 30000 {
-		s := queue[0]
-		queue = queue[1:]
+	ties, states := 0, 0
+	reachable(m, 30000, func(s orchestration.State) {
+		states++
 		enc := string(m.Encode(nil, s))
-		if seen[enc] {
-			continue
-		}
-		seen[enc] = true
 		swapped := m.PermuteNodes(s, 1)
 		rep := string(m.Encode(nil, m.Representative(s)))
 		if rep != enc && rep != string(m.Encode(nil, swapped)) {
@@ -201,14 +180,9 @@ func TestNodeSymmetryTieBreak(t *testing.T) {
 				t.Fatal("a tie between signatures is not broken by the least encoding")
 			}
 		}
-		for _, a := range m.Actions(s, nil) {
-			if next, ok := m.Next(s, a); ok {
-				queue = append(queue, next)
-			}
-		}
-	}
+	})
 	if ties == 0 {
 		t.Fatal("no reachable state with tied signatures and distinct renamings")
 	}
-	t.Logf("%d states with tied signatures, %d states", ties, len(seen))
+	t.Logf("%d states with tied signatures, %d states", ties, states)
 }
