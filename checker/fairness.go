@@ -34,8 +34,9 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		return
 	}
 	// The recorded graph lacks the steps a reduction skipped: it serves a bounded search
-	// (violations only); after a complete one, the whole graph is explored.
-	record := c.record != nil && (c.cover == nil || limit > 0)
+	// (violations only); after a complete one, the whole graph is explored, unless no step was
+	// skipped (the record is then the whole graph).
+	record := c.record != nil && (limit > 0 || !c.record.skipped())
 	var g *liveGraph[S, A]
 	var err error
 	if record {

@@ -287,6 +287,16 @@ func (r *liveRecord[S, A]) bytes() int64 {
 	return n*int64(unsafe.Sizeof(liveExpansion{})) + int64(8*len(r.labels)) + edges*int64(unsafe.Sizeof(liveSucc{}))
 }
 
+// skipped reports whether a reduction skipped a step of a recorded state.
+func (r *liveRecord[S, A]) skipped() bool {
+	for k := range r.states {
+		if len(r.states[k].covered) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // startLevel makes room for a level of width states.
 func (r *liveRecord[S, A]) startLevel(width int) {
 	r.level, r.levelLabels = make([]liveExpansion, width), make([]uint64, width*r.words)

@@ -499,3 +499,60 @@ func TestSymmetryReporter(t *testing.T) {
 		}
 	}
 }
+
+// covering is a fairGraph under a reduction (Covering) that covers the successors in covers;
+// it counts the calls to Actions (the expansions, by the search and by the liveness pass).
+type covering struct {
+	*fairGraph
+	covers   map[[2]int]bool
+	expanded *int
+}
+
+func (g covering) Actions(s int, buf []edge) []edge {
+	*g.expanded++
+	return g.fairGraph.Actions(s, buf)
+}
+func (g covering) Covered(s, next int) bool { return g.covers[[2]int{s, next}] }
+
+// After a complete BFS under a reduction that skipped no step, the recorded graph is the whole
+// graph: the liveness pass decides on it without exploring again (3 expansions, one per
+// state). When a step was skipped (0 → 1, covered by 0), it explores the whole graph again (2
+// expansions by the search, 3 by the pass).
+func TestLivenessRecordWithoutSkips(t *testing.T) {
+	g := &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{1, "a"}, {2, "a"}}, 1: {{2, "a"}}, 2: {{2, "a"}}},
+		fair: map[string]bool{"a": true}, props: []Property[int]{{Name: "eventually 2", Expect: Eventually, Holds: is(2)}}}
+	for _, c := range []struct {
+		covers   map[[2]int]bool
+		expanded int
+	}{{nil, 3}, {map[[2]int]bool{{0, 1}: true}, 2 + 3}} {
+		n := 0
+		r, err := Check(context.Background(), covering{g, c.covers, &n}, Options{Workers: 1})
+		if err != nil || !r.Complete || r.Properties[0].Status != Holds || n != c.expanded {
+			t.Errorf("covers %v: %v, complete %v, %d expansions; want holds after %d", c.covers, r.Properties[0].Status, r.Complete, n, c.expanded)
+		}
+	}
+}
+
+// stepCovering is a fairGraph under a reduction of sibling steps only (StepCovering): the
+// steps to the states in covers are covered.
+type stepCovering struct {
+	*fairGraph
+	covers []int
+}
+
+func (g stepCovering) CoveredStep(s int, a edge) bool { return slices.Contains(g.covers, a.to) }
+
+// A reduction of sibling steps alone is a reduction too: after a complete search that skipped
+// 0 → 1 (covered by 0 → 2; 2 simulates 1), the liveness pass explores the whole graph again
+// and finds the fair run that stays in 1, which the record lacks.
+func TestLivenessStepCovering(t *testing.T) {
+	g := &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{1, "a"}, {2, "a"}}, 1: {{1, "a"}}, 2: {{2, "a"}}},
+		fair: map[string]bool{"a": true}, props: []Property[int]{{Name: "eventually 2", Expect: Eventually, Holds: is(2)}}}
+	r, err := Check(context.Background(), stepCovering{g, []int{1}}, Options{Workers: 1})
+	if err != nil || !r.Complete || r.Unique != 2 || r.Properties[0].Status != Violated {
+		t.Fatalf("%d states, complete %v: %v; want 2 states, violated", r.Unique, r.Complete, r.Properties[0].Status)
+	}
+	if s, _ := statesOfEdges(r.Properties[0].Trace); !slices.Equal(s, []int{0, 1}) {
+		t.Errorf("trace %v; want 0 1 (then 1 forever)", s)
+	}
+}
