@@ -18,11 +18,15 @@ type core[S, A any] struct {
 	always, sometimes, eventually uint64
 	// active is the mask of properties still to decide; it changes only between BFS levels (or
 	// at once in DFS and simulation), so that every worker of a level judges the same ones.
-	active    uint64
-	found     []*found[S, A]
-	table     *table
-	graph     *graphRecorder[S, A]
-	canon     func(S) S            // the representative of a state's orbit, under Options.Symmetry
+	active uint64
+	found  []*found[S, A]
+	table  *table
+	graph  *graphRecorder[S, A]
+	canon  func(S) S // the representative of a state's orbit, under Options.Symmetry
+	// sym, under Options.Symmetry, BFS and a liveness pass, is the model's process symmetry:
+	// the search records each successor's permutation, for the liveness pass (quotient.go).
+	sym       ProcessSymmetry[S]
+	perms     *permTable
 	cover     func(s, next S) bool // Covering.Covered, unless Options.NoReduction
 	coverStep func(s S, a A) bool  // StepCovering.CoveredStep, unless Options.NoReduction
 
@@ -52,6 +56,8 @@ type scratch[S, A any] struct {
 	steps   []Step[S, A]
 	index   []int32 // successors: each kept step's index among the enabled ones
 	covered []A     // successors: the actions of the covered steps
+	perm    []int   // fingerprint under c.sym: the permutation to the representative
+	permID  int16   // and its number in c.perms
 }
 
 func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (*core[S, A], error) {
@@ -110,10 +116,16 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	}
 	c.active = c.always | c.sometimes | c.eventually
 	// BFS records the graph for the temporal properties as it goes, sparing the liveness pass a
-	// second exploration; not under symmetry, which merges states whose fairness differs.
+	// second exploration; under symmetry, which merges states whose fairness differs, only
+	// with the permutations that tell the states of an orbit apart (ProcessSymmetry).
 	c.groups = newGroupTable(m)
-	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness && c.canon == nil {
-		c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
+	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness {
+		if ps, ok := m.(ProcessSymmetry[S]); ok && c.canon != nil {
+			c.sym, c.perms = ps, newPermTable()
+		}
+		if c.canon == nil || c.sym != nil {
+			c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
+		}
 	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {
@@ -127,7 +139,11 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 
 // fingerprint returns s's fingerprint, using sc's buffer.
 func (c *core[S, A]) fingerprint(sc *scratch[S, A], s S) uint64 {
-	if c.canon != nil {
+	switch {
+	case c.sym != nil:
+		s, sc.perm = c.sym.RepresentativeOf(s, sc.perm[:0])
+		sc.permID = c.perms.id(sc.perm)
+	case c.canon != nil:
 		s = c.canon(s)
 	}
 	sc.enc = c.m.Encode(sc.enc[:0], s)

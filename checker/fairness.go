@@ -39,9 +39,32 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 	record := c.record != nil && (limit > 0 || !c.record.skipped())
 	var g *liveGraph[S, A]
 	var err error
-	if record {
+	switch {
+	case record && c.sym != nil && limit == 0:
+		// Under symmetry, the product of the quotient decides (quotient.go); only a violation
+		// needs the concrete graph, for its trace.
+		g, err = c.liveFromQuotient(checks)
+		if err == nil && g != nil {
+			c.liveBytes = g.bytes() + c.record.bytes()
+			if !c.anyFairRun(g, checks) {
+				for _, ch := range checks {
+					if c.found[ch.prop] == nil {
+						c.found[ch.prop] = &found[S, A]{status: Holds}
+					}
+				}
+				return
+			}
+		}
+		if err != nil || c.halted() != Exhausted {
+			c.err = err
+			return
+		}
+		record = false
+		g, err = c.buildLive(checks, limit)
+	case record && c.sym == nil:
 		g, err = c.liveFromRecord(checks, limit)
-	} else {
+	default:
+		record = false
 		g, err = c.buildLive(checks, limit)
 	}
 	if err != nil {
@@ -51,7 +74,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 	if g == nil {
 		return // out of time
 	}
-	c.liveBytes = g.bytes()
+	c.liveBytes = max(c.liveBytes, g.bytes())
 	if record {
 		c.liveBytes += c.record.bytes()
 	}
@@ -76,6 +99,43 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 // violating run may stop and every fair component it may cycle in; the trace is then a
 // shortest path to one of them, and for a component a cycle from the state reached.
 func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S, A] {
+	t, start, found := fairTargets(g, e, k)
+	if !found {
+		return nil
+	}
+	// Of the shortest ways in, the one with the shortest cycle (none where the run may stop).
+	var best []pathStep
+	bestLoop := -1
+	for _, path := range t.shortestEntries(start) {
+		loop := -1
+		if e := path[len(path)-1].state; !t.stops(e) {
+			loop = len(path) - 1
+			path = append(path, t.fairCycle(e)...)
+		}
+		if best == nil || len(path) < len(best) {
+			best, bestLoop = path, loop
+		}
+	}
+	return c.replayPath(best, bestLoop)
+}
+
+// anyFairRun reports whether a fair run violates one of the checks not yet decided.
+func (c *core[S, A]) anyFairRun(g *liveGraph[S, A], checks []liveCheck) bool {
+	for u, ch := range checks {
+		if c.found[ch.prop] != nil {
+			continue
+		}
+		if _, _, found := fairTargets(g, c.props[ch.prop].Expect, u); found {
+			return true
+		}
+	}
+	return false
+}
+
+// fairTargets marks, with Tarjan's algorithm, every state where a run violating the k-th
+// check, of expectation e, may stop and every fair component it may cycle in; it returns the
+// search, the states such a run may start from, and whether it marked any.
+func fairTargets[S, A any](g *liveGraph[S, A], e Expectation, k int) (*tarjan[S, A], func(int32) bool, bool) {
 	n := int(g.n)
 	holds := func(v int32) bool { return g.bit(v, 2*k) }
 	then := func(v int32) bool { return g.bit(v, 2*k+1) }
@@ -104,23 +164,7 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 			found = t.run(v) || found
 		}
 	}
-	if !found {
-		return nil
-	}
-	// Of the shortest ways in, the one with the shortest cycle (none where the run may stop).
-	var best []pathStep
-	bestLoop := -1
-	for _, path := range t.shortestEntries(start) {
-		loop := -1
-		if e := path[len(path)-1].state; !t.stops(e) {
-			loop = len(path) - 1
-			path = append(path, t.fairCycle(e)...)
-		}
-		if best == nil || len(path) < len(best) {
-			best, bestLoop = path, loop
-		}
-	}
-	return c.replayPath(best, bestLoop)
+	return &t, start, found
 }
 
 // pathStep is a state of a path and the index, among its predecessor's enabled actions, of the

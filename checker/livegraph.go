@@ -63,8 +63,10 @@ func newGroupTable[S, A any](m Model[S, A]) *groupTable[A] {
 }
 
 // of returns the number of a's group (safe for concurrent use).
-func (t *groupTable[A]) of(a A) int16 {
-	g := t.groupOf(a)
+func (t *groupTable[A]) of(a A) int16 { return t.ofGroup(t.groupOf(a)) }
+
+// ofGroup returns the number of group g (safe for concurrent use).
+func (t *groupTable[A]) ofGroup(g ActionGroup) int16 {
 	if id, ok := t.ids.Load(g); ok {
 		return id.(int16)
 	}
@@ -275,6 +277,7 @@ type liveExpansion struct {
 	fp      uint64
 	succ    []liveSucc
 	covered []int16
+	perm    int16 // under a recorded symmetry, the permutation from the state to its representative
 }
 
 // bytes is the record's memory.
@@ -310,11 +313,15 @@ func (r *liveRecord[S, A]) endLevel(keep int) {
 
 // expanded records the expansion of the state at position pos of the level (a worker's call;
 // positions are distinct).
-func (r *liveRecord[S, A]) expanded(c *core[S, A], pos uint32, fp uint64, s S, next []successor[S, A], covered []A) {
-	e := liveExpansion{fp: fp, succ: make([]liveSucc, len(next))}
-	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, s)
+func (r *liveRecord[S, A]) expanded(c *core[S, A], sc *scratch[S, A], pos uint32, p *entry[S], next []successor[S, A], covered []A) {
+	e := liveExpansion{fp: p.fp, succ: make([]liveSucc, len(next)), perm: p.perm}
+	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, p.state)
+	var own []byte // p's encoding, for a step to its own orbit under symmetry
 	for k, x := range next {
-		e.succ[k] = liveSucc{fp: x.fp, act: x.index, group: c.groups.of(x.act)}
+		e.succ[k] = liveSucc{fp: x.fp, act: x.index, group: c.groups.of(x.act), perm: x.perm}
+		if c.sym != nil && x.fp == p.fp && (x.perm == p.perm || c.sameState(sc, &own, p.state, x.state)) {
+			e.succ[k].perm = stutterPerm // the step changes nothing
+		}
 	}
 	for _, a := range covered {
 		e.covered = append(e.covered, c.groups.of(a))
@@ -365,6 +372,7 @@ type liveSucc struct {
 	fp    uint64
 	act   int32
 	group int16 // in the groupTable
+	perm  int16 // under a recorded symmetry, the successor's permutation to its representative
 }
 
 // expandLive expands the states of one BFS level (numbered from first) on len(workers)

@@ -63,6 +63,30 @@ type SymmetryReporter interface {
 	HasSymmetry() bool
 }
 
+// ProcessSymmetry is implemented by Symmetric models whose symmetry permutes processes
+// (numbered from 0: controller replicas, nodes...) that own fairness groups and property
+// instances. It lets the liveness pass after a BFS under Options.Symmetry decide the temporal
+// properties on the graph the search recorded, one state per orbit, instead of exploring every
+// state again (see quotient.go). A permutation p is a slice: process i of s is process p[i] of
+// p·s.
+//
+//   - RepresentativeOf returns Representative(s) and the permutation p with p·s the
+//     representative, written into buf's memory.
+//   - RenameGroup returns the group that an action of s in group g is in once renamed, an
+//     action of p·s.
+//   - RenameInstance returns the instance of the property named property that instance k of
+//     s is in p·s.
+//
+// The renaming must be a symmetry in full: an action of s renamed is enabled in p·s and leads
+// to p·next, in the renamed group; an instance's conditions hold in s exactly when the renamed
+// instance's hold in p·s; a property without instances holds in s exactly when it does in p·s.
+type ProcessSymmetry[S any] interface {
+	Symmetric[S]
+	RepresentativeOf(s S, buf []int) (S, []int)
+	RenameGroup(g ActionGroup, p []int) ActionGroup
+	RenameInstance(property string, k int, p []int) int
+}
+
 // Covering is implemented by models with steps that the safety search may skip: a reduction of
 // the state space that keeps every verdict and the length of every shortest counterexample
 // (Options.NoReduction explores every step). Covered(s, next) reports that s covers next, one of

@@ -1,0 +1,335 @@
+package checker
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// The liveness pass after a BFS under symmetry, on the graph the search recorded one state per
+// orbit (the quotient), for a model with a process symmetry (ProcessSymmetry).
+//
+// The quotient alone cannot decide the temporal properties: its states merge concrete states
+// whose fairness groups and property instances differ (node-1's kubelet in one is node-2's in
+// the other). So the search records, with each expanded state x_O (the member of orbit O it
+// kept and expanded), the permutation ρ_O with ρ_O·x_O the representative, and with each step
+// x_O → n the permutation σ_n with σ_n·n the representative of n's orbit O'. Then
+// n = ν·x_O' with ν = σ_n⁻¹∘ρ_O' (both send their state to the same representative).
+//
+// The product graph has a node (O, μ) for the concrete state μ·x_O. Its steps are those of
+// x_O renamed by μ: the step x_O → n = ν·x_O' becomes μ·x_O → μ∘ν·x_O', the node (O', μ∘ν),
+// in the group RenameGroup(g, μ); an instance k of a property holds at (O, μ) when instance
+// RenameInstance(k, μ⁻¹) holds at x_O (the record's labels). The initial nodes are (O, π⁻¹∘ρ_O)
+// for each initial state s, with π·s its representative.
+//
+// Why it decides as the concrete graph does: mapping (O, μ) to the concrete state μ·x_O maps
+// every product step to a concrete step between the mapped states, with the same group and the
+// same conditions (the renaming is a symmetry: ProcessSymmetry's contract), and every concrete
+// step from a mapped state is the image of a product step (the renaming is a bijection on a
+// state's steps, and the record holds every step of x_O: the search skipped none). The initial
+// nodes map onto the initial states. So every path of one is a path of the other with the same
+// labels, groups and enabled groups, and a fair run violating a check exists in one exactly
+// when it does in the other (both graphs are finite: a fair run is a path into a fair
+// component or a stop, which a path of the other reaches too). A concrete state may have
+// several nodes (when a permutation fixes x_O); they behave alike. A step that changes nothing
+// (n = x_O, stuttering) is left out as the concrete graph leaves it out: the search marks it
+// (stutterPerm) when σ_n = ρ_O, or when the two states encode alike.
+//
+// Product nodes are not states: no trace can be replayed from them. The pass decides on the
+// product, and only when a check is violated explores the concrete graph (buildLive) for the
+// traces, which are then those of the search without symmetry.
+
+// stutterPerm marks a recorded step that changes nothing (see expanded).
+const stutterPerm = -1
+
+// maxPerms bounds the permutations numbered (int16, and the product's size).
+const maxPerms = 1 << 14
+
+// permTable numbers permutations, the identity 0 (safe for concurrent use).
+type permTable struct {
+	mu       sync.RWMutex
+	ids      map[string]int16
+	list     [][]int
+	n        int                // the processes: the length of the permutations
+	overflow bool               // more than maxPerms were met: the product is not built
+	compose  map[[2]int16]int16 // by the product builder only
+	inverse  map[int16]int16    // likewise
+	key      []byte
+}
+
+func newPermTable() *permTable {
+	return &permTable{ids: map[string]int16{}, compose: map[[2]int16]int16{}, inverse: map[int16]int16{}}
+}
+
+// id returns p's number (numbering it if it is new), or 0 once the table overflowed.
+func (t *permTable) id(p []int) int16 {
+	identity := true
+	for i, x := range p {
+		if x != i {
+			identity = false
+			break
+		}
+	}
+	if identity {
+		return 0
+	}
+	var small [32]byte
+	key := permKey(small[:0], p)
+	t.mu.RLock()
+	id, ok := t.ids[string(key)]
+	t.mu.RUnlock()
+	if ok {
+		return id
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.ids[string(key)]; ok {
+		return id
+	}
+	if len(t.list) == 0 {
+		t.list = append(t.list, nil) // the identity, whatever its length
+	}
+	if len(t.list) >= maxPerms {
+		t.overflow = true
+		return 0
+	}
+	id = int16(len(t.list))
+	t.n = len(p)
+	t.list = append(t.list, slices.Clone(p))
+	t.ids[string(key)] = id
+	return id
+}
+
+// permKey writes p as a map key.
+func permKey(buf []byte, p []int) []byte {
+	for _, x := range p {
+		buf = append(buf, byte(x), byte(x>>8))
+	}
+	return buf
+}
+
+// perm returns permutation id over n processes.
+func (t *permTable) perm(id int16, n int) []int {
+	if id == 0 {
+		p := make([]int, n)
+		for i := range p {
+			p[i] = i
+		}
+		return p
+	}
+	return t.list[id]
+}
+
+// compose returns the number of a∘b (process i goes to a[b[i]]) over n processes.
+func (t *permTable) composed(a, b int16, n int) int16 {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	if id, ok := t.compose[[2]int16{a, b}]; ok {
+		return id
+	}
+	pa, pb := t.perm(a, n), t.perm(b, n)
+	out := make([]int, n)
+	for i := range out {
+		out[i] = pa[pb[i]]
+	}
+	id := t.id(out)
+	t.compose[[2]int16{a, b}] = id
+	return id
+}
+
+// inverted returns the number of a's inverse over n processes.
+func (t *permTable) inverted(a int16, n int) int16 {
+	if a == 0 {
+		return 0
+	}
+	if id, ok := t.inverse[a]; ok {
+		return id
+	}
+	pa := t.perm(a, n)
+	out := make([]int, n)
+	for i, x := range pa {
+		out[x] = i
+	}
+	id := t.id(out)
+	t.inverse[a] = id
+	return id
+}
+
+// sameState reports whether a and b encode alike (own caches a's encoding).
+func (c *core[S, A]) sameState(sc *scratch[S, A], own *[]byte, a, b S) bool {
+	if *own == nil {
+		*own = c.m.Encode(nil, a)
+	}
+	sc.enc = c.m.Encode(sc.enc[:0], b)
+	return string(sc.enc) == string(*own)
+}
+
+// liveFromQuotient builds the product graph (above) of the complete quotient the BFS
+// recorded. It returns nil when it cannot (a permutation table that overflowed), or when the
+// time runs out or the search's context ends (which then stops the check).
+func (c *core[S, A]) liveFromQuotient(checks []liveCheck) (*liveGraph[S, A], error) {
+	g, _, err := c.product(checks)
+	return g, err
+}
+
+// productNode is a node of the product: an orbit's record (its index in the liveRecord) and
+// a permutation μ (its number in the permTable).
+type productNode struct {
+	k  int32
+	mu int16
+}
+
+// product builds the product graph (liveFromQuotient) and also returns its nodes, by number.
+func (c *core[S, A]) product(checks []liveCheck) (*liveGraph[S, A], []productNode, error) {
+	r, t := c.record, c.perms
+	if t.overflow {
+		return nil, nil, nil
+	}
+	n := t.n
+	orbit := make(map[uint64]int32, len(r.states))
+	for k := range r.states {
+		orbit[r.states[k].fp] = int32(k)
+	}
+	lb := newLiveBuilder[S](checks, c.groups, 0)
+	g := lb.g
+	// Nodes are numbered as met, breadth first.
+	type node = productNode
+	ids := map[node]int32{}
+	var queue []node
+	discover := func(x node) int32 {
+		if id, ok := ids[x]; ok {
+			return id
+		}
+		id := g.n
+		g.n++
+		ids[x] = id
+		queue = append(queue, x)
+		g.label = append(g.label, make([]uint64, g.words)...)
+		return id
+	}
+	var sc scratch[S, A]
+	for i, s := range c.m.Init() {
+		rep, p := c.sym.RepresentativeOf(s, sc.perm[:0])
+		sc.perm = p
+		sc.enc = c.m.Encode(sc.enc[:0], rep)
+		k, ok := orbit[fingerprint(sc.enc)]
+		if !ok {
+			return nil, nil, fmt.Errorf("liveness: an initial state's orbit is not in the record")
+		}
+		mu := t.composed(t.inverted(t.id(p), n), r.states[k].perm, n)
+		if discover(node{k, mu}) == int32(len(g.inits)) {
+			g.inits = append(g.inits, int32(i))
+		}
+	}
+	// Per permutation μ, each check's source in the record's labels (the instance renamed by
+	// μ⁻¹), and the renamed groups.
+	instances := checkIndex(checks)
+	sources := map[int16][]int{}
+	source := func(mu int16) []int {
+		if src, ok := sources[mu]; ok {
+			return src
+		}
+		var inv []int
+		if mu != 0 {
+			inv = t.perm(t.inverted(mu, n), n)
+		}
+		src := make([]int, len(checks))
+		for u, ch := range checks {
+			src[u] = u
+			if ch.instance >= 0 && mu != 0 {
+				j := c.sym.RenameInstance(c.props[ch.prop].Name, ch.instance, inv)
+				v, ok := instances[[2]int{ch.prop, j}]
+				if !ok {
+					return nil
+				}
+				src[u] = v
+			}
+		}
+		sources[mu] = src
+		return src
+	}
+	type renamed struct{ mu, group int16 }
+	groups := map[renamed]int16{}
+	groupOf := func(mu, group int16) int16 {
+		if mu == 0 {
+			return group
+		}
+		key := renamed{mu, group}
+		if id, ok := groups[key]; ok {
+			return id
+		}
+		id := c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[group], t.perm(mu, n)))
+		groups[key] = id
+		return id
+	}
+	for v := int32(0); int(v) < len(queue); v++ {
+		if v%4096 == 0 {
+			if c.timeUp() {
+				c.stopFor(StopTimeout)
+				return nil, nil, nil
+			}
+			if c.ctx != nil && c.ctx.Err() != nil {
+				c.stopFor(StopInterrupted)
+				return nil, nil, nil
+			}
+		}
+		x := queue[v]
+		e := &r.states[x.k]
+		src := source(x.mu)
+		if src == nil {
+			return nil, nil, fmt.Errorf("liveness: a renamed property instance is out of range")
+		}
+		label := g.label[int(v)*g.words : int(v+1)*g.words]
+		for u, from := range src {
+			for b := range 2 {
+				if r.labels[int(x.k)*r.words+(2*from+b)/64]&(1<<((2*from+b)%64)) != 0 {
+					label[(2*u+b)/64] |= 1 << ((2*u + b) % 64)
+				}
+			}
+		}
+		g.expanded++
+		g.first = append(g.first, int32(len(g.to)))
+		var en uint64
+		for _, s := range e.succ {
+			if s.perm == stutterPerm {
+				continue
+			}
+			k, ok := orbit[s.fp]
+			if !ok {
+				return nil, nil, fmt.Errorf("liveness: a successor's orbit is not in the record")
+			}
+			nu := t.composed(t.inverted(s.perm, n), r.states[k].perm, n)
+			w := discover(node{k, t.composed(x.mu, nu, n)})
+			if t.overflow {
+				return nil, nil, nil
+			}
+			grp := groupOf(x.mu, s.group)
+			b, err := lb.bitOf(grp)
+			if err != nil {
+				return nil, nil, err
+			}
+			if b >= 0 {
+				en |= 1 << b
+			}
+			g.act = append(g.act, s.act)
+			g.to = append(g.to, w)
+			g.group = append(g.group, b)
+			g.env = append(g.env, c.groups.list[grp].Environment)
+		}
+		g.enabled = append(g.enabled, en)
+	}
+	return lb.done(), queue, nil
+}
+
+// checkIndex maps each (property, instance) of the checks to its check's index.
+func checkIndex(checks []liveCheck) map[[2]int]int {
+	m := make(map[[2]int]int, len(checks))
+	for u, ch := range checks {
+		m[[2]int{ch.prop, ch.instance}] = u
+	}
+	return m
+}

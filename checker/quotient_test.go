@@ -1,0 +1,328 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// procState is a state of a procModel: a shared value and each process's local state.
+type procState struct {
+	g     int
+	local [3]int
+}
+
+// procAction is process p's choice c (p -1: the environment's).
+type procAction struct{ p, c int }
+
+// procModel is a random model of n interchangeable processes: each runs the same table of
+// steps over its local state and the shared value, in a fair group of its own; the environment
+// changes the shared value. Its temporal properties include one per process. It counts its
+// expansions (calls to Actions).
+type procModel struct {
+	n, locals, shared int
+	step              [][][][2]int // by local state and shared value: the choices (local, shared)
+	env               [][]int      // by shared value: the values the environment may set
+	envFair           bool
+	props             []Property[procState]
+	inits             []procState
+	expanded          *int
+}
+
+func newProcModel(seed uint64) *procModel {
+	r := rand.New(rand.NewPCG(seed, 21))
+	m := &procModel{n: 2 + r.IntN(2), locals: 3 + r.IntN(3), shared: 1 + r.IntN(2), envFair: r.IntN(3) == 0, expanded: new(int)}
+	m.step = make([][][][2]int, m.locals)
+	for l := range m.step {
+		m.step[l] = make([][][2]int, m.shared)
+		for g := range m.step[l] {
+			for range r.IntN(3) {
+				m.step[l][g] = append(m.step[l][g], [2]int{r.IntN(m.locals), r.IntN(m.shared)})
+			}
+		}
+	}
+	m.env = make([][]int, m.shared)
+	for g := range m.env {
+		if r.IntN(3) == 0 {
+			m.env[g] = append(m.env[g], r.IntN(m.shared))
+		}
+	}
+	m.inits = []procState{{}}
+	if r.IntN(2) == 0 { // and an initial state whose processes differ
+		var s procState
+		for i := range m.n {
+			s.local[i] = r.IntN(m.locals)
+		}
+		m.inits = append(m.inits, s)
+	}
+	goal, want := r.IntN(m.locals), r.IntN(m.shared)
+	m.props = []Property[procState]{
+		{Name: "each process leaves 0", Expect: LeadsTo, Per: m.n,
+			HoldsPer: func(s procState, k int) bool { return s.local[k] == 0 }, ThenPer: func(s procState, k int) bool { return s.local[k] != 0 }},
+		{Name: "eventually shared", Expect: Eventually, Holds: func(s procState) bool { return s.g == want }},
+		{Name: "each process at goal infinitely often", Expect: AlwaysEventually, Per: m.n, HoldsPer: func(s procState, k int) bool { return s.local[k] == goal }},
+		{Name: "someone reaches goal infinitely often", Expect: AlwaysEventually, Holds: func(s procState) bool { return slices.Contains(s.local[:m.n], goal) }},
+		{Name: "nobody at goal eventually always", Expect: EventuallyAlways, Holds: func(s procState) bool { return !slices.Contains(s.local[:m.n], goal) }},
+		{Name: "comes to rest", Expect: Quiesces},
+	}
+	return m
+}
+
+func (m *procModel) Init() []procState { return m.inits }
+func (m *procModel) Actions(s procState, buf []procAction) []procAction {
+	*m.expanded++
+	for p := range m.n {
+		for c := range m.step[s.local[p]][s.g] {
+			buf = append(buf, procAction{p, c})
+		}
+	}
+	for c := range m.env[s.g] {
+		buf = append(buf, procAction{-1, c})
+	}
+	return buf
+}
+func (m *procModel) Next(s procState, a procAction) (procState, bool) {
+	if a.p < 0 {
+		s.g = m.env[s.g][a.c]
+		return s, true
+	}
+	to := m.step[s.local[a.p]][s.g][a.c]
+	s.local[a.p], s.g = to[0], to[1]
+	return s, true
+}
+func (m *procModel) Encode(buf []byte, s procState) []byte {
+	buf = append(buf, byte(s.g))
+	for _, l := range s.local[:m.n] {
+		buf = append(buf, byte(l))
+	}
+	return buf
+}
+func (m *procModel) Properties() []Property[procState] { return m.props }
+func (m *procModel) ActionGroup(a procAction) ActionGroup {
+	if a.p < 0 {
+		return ActionGroup{Name: "env", Fair: m.envFair, Environment: true}
+	}
+	return ActionGroup{Name: "p" + strconv.Itoa(a.p), Fair: true}
+}
+func (m *procModel) Representative(s procState) procState {
+	rep, _ := m.RepresentativeOf(s, nil)
+	return rep
+}
+
+// RepresentativeOf sorts the processes by local state (stably): process i goes to its place in
+// that order.
+func (m *procModel) RepresentativeOf(s procState, buf []int) (procState, []int) {
+	order := make([]int, m.n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return s.local[a] - s.local[b] })
+	p := buf[:0]
+	for range m.n {
+		p = append(p, 0)
+	}
+	out := procState{g: s.g}
+	for j, i := range order {
+		p[i] = j
+		out.local[j] = s.local[i]
+	}
+	return out, p
+}
+func (m *procModel) RenameGroup(g ActionGroup, p []int) ActionGroup {
+	if k, err := strconv.Atoi(g.Name[1:]); err == nil && g.Name[0] == 'p' {
+		g.Name = "p" + strconv.Itoa(p[k])
+	}
+	return g
+}
+func (m *procModel) RenameInstance(property string, k int, p []int) int { return p[k] }
+
+// Under symmetry the liveness pass decides on the product of the recorded quotient (without
+// exploring again) every verdict the search without symmetry decides on the whole graph: on
+// 300 random models of 2 or 3 interchangeable processes, whose fairness groups and property
+// instances are per process, each temporal property checked alone. When every temporal property holds, no state is expanded after
+// the search; when one is violated, the pass explores the concrete graph for the traces, which
+// are those of the search without symmetry.
+func TestQuotientLiveness(t *testing.T) {
+	product, fellBack, smaller := 0, 0, 0
+	for seed := uint64(1); seed <= 300; seed++ {
+		for prop := range newProcModel(seed).props {
+			m := newProcModel(seed)
+			m.props = m.props[prop : prop+1]
+			name := fmt.Sprintf("seed%d/%s", seed, m.props[0].Name)
+			*m.expanded = 0
+			plain, err := Check(context.Background(), Model[procState, procAction](m), Options{Workers: 1, KeepGoing: true})
+			if err != nil || !plain.Complete {
+				t.Fatalf("%s: %v, complete %v", name, err, plain.Complete)
+			}
+			for _, workers := range []int{1, 2} {
+				*m.expanded = 0
+				sym, err := Check(context.Background(), Model[procState, procAction](m), Options{Workers: workers, KeepGoing: true, Symmetry: true})
+				if err != nil || !sym.Complete {
+					t.Fatalf("%s: %v, complete %v", name, err, sym.Complete)
+				}
+				violated := false
+				for i, p := range plain.Properties {
+					q := sym.Properties[i]
+					violated = violated || p.Status == Violated && p.Expect.Temporal()
+					if p.Status != q.Status {
+						t.Errorf("%s, %d workers: %q %v under symmetry, %v without", name, workers, p.Name, q.Status, p.Status)
+						continue
+					}
+					if p.Expect.Temporal() && p.Status == Violated && !sameTrace(p.Trace, q.Trace) {
+						t.Errorf("%s, %d workers: %q: another trace under symmetry", name, workers, p.Name)
+					}
+				}
+				if workers > 1 {
+					continue
+				}
+				if sym.Unique < plain.Unique {
+					smaller++
+				}
+				switch {
+				case !violated && *m.expanded != int(sym.Unique):
+					t.Errorf("%s: %d expansions for %d states: the pass explored again", name, *m.expanded, sym.Unique)
+				case !violated:
+					product++
+				default:
+					fellBack++
+				}
+			}
+		}
+	}
+	t.Logf("decided on the product in %d checks, explored again in %d, fewer states in %d", product, fellBack, smaller)
+	if product < 300 || fellBack < 300 || smaller < 500 {
+		t.Fatalf("decided on the product in %d models, explored again in %d, fewer states in %d: too few", product, fellBack, smaller)
+	}
+}
+
+// sameTrace reports whether two traces have the same states, actions and cycle.
+func sameTrace(a, b *Trace[procState, procAction]) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Init == b.Init && slices.Equal(a.Steps, b.Steps) && a.Cycle == b.Cycle && a.CycleStart == b.CycleStart
+}
+
+// permute returns p·s: process i of s is process p[i] of the result.
+func (m *procModel) permute(s procState, p []int) procState {
+	out := procState{g: s.g}
+	for i := range m.n {
+		out.local[p[i]] = s.local[i]
+	}
+	return out
+}
+
+// The product graph is the concrete graph, node by node: on random process models, every node
+// (O, μ) stands for the concrete state μ·x_O, whose conditions it carries (instances renamed),
+// and whose steps it has, each to the node of the concrete successor and in the concrete
+// step's group; stuttering steps are left out, and the initial nodes are the initial states.
+func TestQuotientProductIsConcrete(t *testing.T) {
+	for seed := uint64(1); seed <= 200; seed++ {
+		m := newProcModel(seed)
+		var mm Model[procState, procAction] = m
+		run, err := newRun(mm, Options{Workers: 1, Symmetry: true, KeepGoing: true}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !run.Step(context.Background(), 1<<30) {
+		}
+		c := run.c
+		if c.record == nil || c.record.skipped() {
+			t.Fatalf("seed %d: no complete record", seed)
+		}
+		checks := liveChecks(c.props)
+		g, nodes, err := c.product(checks)
+		if err != nil || g == nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		// The representatives by fingerprint: every state of the model, canonicalised.
+		reps := map[uint64]procState{}
+		var all func(s procState, i int)
+		all = func(s procState, i int) {
+			if i == m.n {
+				for s.g = 0; s.g < m.shared; s.g++ {
+					rep, _ := m.RepresentativeOf(s, nil)
+					reps[fingerprint(m.Encode(nil, rep))] = rep
+				}
+				return
+			}
+			for l := range m.locals {
+				s.local[i] = l
+				all(s, i+1)
+			}
+		}
+		all(procState{}, 0)
+		concrete := func(v int32) procState {
+			x := nodes[v]
+			e := c.record.states[x.k]
+			rho := c.perms.perm(e.perm, m.n)
+			inv := make([]int, m.n)
+			for i, j := range rho {
+				inv[j] = i
+			}
+			return m.permute(m.permute(reps[e.fp], inv), c.perms.perm(x.mu, m.n))
+		}
+		name := fmt.Sprintf("seed %d", seed)
+		for i, v := range g.inits {
+			if got := concrete(int32(i)); got != m.Init()[v] {
+				t.Errorf("%s: initial node %d is %v, not %v", name, i, got, m.Init()[v])
+			}
+		}
+		groupBit := map[string]int8{}
+		for b, name := range g.groups {
+			groupBit[name] = int8(b)
+		}
+		for v := range g.n {
+			s := concrete(v)
+			for u, ch := range checks {
+				holds, then := evalCheck(ch, c.props[ch.prop], s)
+				if g.bit(v, 2*u) != holds || g.bit(v, 2*u+1) != then {
+					t.Errorf("%s: node %d (%v), check %d: labels %v %v, want %v %v", name, v, s, u, g.bit(v, 2*u), g.bit(v, 2*u+1), holds, then)
+				}
+			}
+			type step struct {
+				to    procState
+				group int8
+			}
+			var want, got []step
+			var enabled uint64
+			for _, a := range m.Actions(s, nil) {
+				next, _ := m.Next(s, a)
+				if next == s {
+					continue
+				}
+				grp := m.ActionGroup(a)
+				b := int8(-1)
+				if grp.Fair {
+					b = groupBit[grp.Name]
+					enabled |= 1 << b
+				}
+				want = append(want, step{next, b})
+			}
+			for j := g.first[v]; j < g.first[v+1]; j++ {
+				got = append(got, step{concrete(g.to[j]), g.group[j]})
+			}
+			less := func(a, b step) int {
+				if a.to != b.to {
+					return cmpState(a.to, b.to)
+				}
+				return int(a.group) - int(b.group)
+			}
+			slices.SortFunc(want, less)
+			slices.SortFunc(got, less)
+			if !slices.Equal(want, got) || g.enabled[v] != enabled {
+				t.Errorf("%s: node %d (%v): steps %v enabling %b, want %v enabling %b", name, v, s, got, g.enabled[v], want, enabled)
+			}
+		}
+	}
+}
+
+func cmpState(a, b procState) int {
+	if a.g != b.g {
+		return a.g - b.g
+	}
+	return slices.Compare(a.local[:], b.local[:])
+}
