@@ -39,6 +39,7 @@ type core[S, A any] struct {
 	ctx       context.Context   // the context of the latest step, for the liveness pass
 	err       error             // a model error found while rebuilding a trace
 	liveBytes int64             // memory of the liveness pass's graph
+	explored  int64             // states the liveness pass explored (buildLive)
 	record    *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
 	groups    *groupTable[A]    // the model's action groups, numbered
 }
@@ -373,19 +374,20 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 	}
 	complete := stop == Exhausted
 	r := Result[S, A]{
-		Strategy:   strategy,
-		Workers:    workers,
-		Generated:  c.generated.Load(),
-		Unique:     c.table.count.Load(),
-		Depth:      c.depth,
-		Complete:   complete,
-		Searched:   searched,
-		Stopped:    stop,
-		Duration:   time.Since(c.start),
-		TableBytes: c.table.bytes(),
-		LiveBytes:  c.liveBytes,
-		Err:        c.err,
-		canon:      c.canon,
+		Strategy:     strategy,
+		Workers:      workers,
+		Generated:    c.generated.Load(),
+		Unique:       c.table.count.Load(),
+		Depth:        c.depth,
+		Complete:     complete,
+		Searched:     searched,
+		Stopped:      stop,
+		Duration:     time.Since(c.start),
+		TableBytes:   c.table.bytes(),
+		LiveBytes:    c.liveBytes,
+		LiveExplored: c.explored,
+		Err:          c.err,
+		canon:        c.canon,
 	}
 	for i, p := range c.props {
 		st, tr := c.verdict(i, searched)

@@ -246,6 +246,7 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 			return nil, nil
 		}
 		succ, states := c.expandLive(checks, lb.g, lb.queue[lo:hi], lo, workers, lb.ids)
+		c.explored += int64(hi - lo)
 		for j := range succ {
 			v := int32(lo + j)
 			var zero S

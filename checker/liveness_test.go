@@ -522,12 +522,12 @@ func TestLivenessRecordWithoutSkips(t *testing.T) {
 	g := &fairGraph{inits: []int{0}, succ: map[int][]edge{0: {{1, "a"}, {2, "a"}}, 1: {{2, "a"}}, 2: {{2, "a"}}},
 		fair: map[string]bool{"a": true}, props: []Property[int]{{Name: "eventually 2", Expect: Eventually, Holds: is(2)}}}
 	for _, c := range []struct {
-		covers   map[[2]int]bool
-		expanded int
-	}{{nil, 3}, {map[[2]int]bool{{0, 1}: true}, 2 + 3}} {
+		covers             map[[2]int]bool
+		expanded, explored int
+	}{{nil, 3, 0}, {map[[2]int]bool{{0, 1}: true}, 2 + 3, 3}} {
 		n := 0
 		r, err := Check(context.Background(), covering{g, c.covers, &n}, Options{Workers: 1})
-		if err != nil || !r.Complete || r.Properties[0].Status != Holds || n != c.expanded {
+		if err != nil || !r.Complete || r.Properties[0].Status != Holds || n != c.expanded || r.LiveExplored != int64(c.explored) {
 			t.Errorf("covers %v: %v, complete %v, %d expansions; want holds after %d", c.covers, r.Properties[0].Status, r.Complete, n, c.expanded)
 		}
 	}

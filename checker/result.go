@@ -54,10 +54,14 @@ type Result[S, A any] struct {
 	Duration   time.Duration
 	TableBytes int64 // memory of the visited-state table
 	LiveBytes  int64 // memory of the state graph the temporal properties were decided on, and of its record by BFS (0: none)
-	Properties []PropertyResult[S, A]
-	Graph      *Graph    // the captured state graph, when Options.GraphLimit was set
-	Err        error     // a model fault found while rebuilding a trace (nondeterminism)
-	canon      func(S) S // the orbit representative when the search used symmetry
+	// LiveExplored is how many states the liveness pass explored again, after the search (0: it
+	// decided on the graph BFS recorded, or on its product under symmetry, or there was no
+	// pass).
+	LiveExplored int64
+	Properties   []PropertyResult[S, A]
+	Graph        *Graph    // the captured state graph, when Options.GraphLimit was set
+	Err          error     // a model fault found while rebuilding a trace (nondeterminism)
+	canon        func(S) S // the orbit representative when the search used symmetry
 }
 
 // BytesPerState is the visited-state table's memory divided by the distinct states.

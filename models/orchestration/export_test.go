@@ -84,3 +84,12 @@ func (m *Model) NodeSignatures(s State) []string {
 	}
 	return out
 }
+
+// Identity is the identity permutation of the model's controllers.
+func (m *Model) Identity() []int {
+	p := make([]int, len(m.ctrls))
+	for i := range p {
+		p[i] = i
+	}
+	return p
+}

@@ -133,6 +133,8 @@ type Model struct {
 	// groups are each controller's action groups for fairness: its steps, then one per fault
 	// kind (restart, crash, rejoin, exit, expire), named after it; client is the client's.
 	groups [][]checker.ActionGroup
+	// groupAt is each controller's group's place in groups (controller, index).
+	groupAt map[checker.ActionGroup][2]int
 	client checker.ActionGroup
 	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
@@ -210,6 +212,12 @@ func New(cfg Config) (*Model, error) {
 			g = append(g, checker.ActionGroup{Name: f.group(c.Name), Fair: slices.Contains(cfg.Fair, f.name), Environment: true})
 		}
 		m.groups = append(m.groups, g)
+	}
+	m.groupAt = map[checker.ActionGroup][2]int{}
+	for i, g := range m.groups {
+		for k, grp := range g {
+			m.groupAt[grp] = [2]int{i, k}
+		}
 	}
 	return m, nil
 }
@@ -811,11 +819,51 @@ func nextUID(s State) cluster.UID {
 // into a canonical order (canonicalNodes): a kubelet is bound to its node's name, which
 // objects carry, so a renaming moves its local state and renames the node in every object.
 func (m *Model) Representative(s State) State {
-	out := m.sortReplicas(s)
+	out := m.sortReplicas(s, nil)
 	if m.nodes != nil {
-		out = m.canonicalNodes(out)
+		out, _ = m.canonicalNodes(out, nil)
 	}
 	return out
+}
+
+// RepresentativeOf implements checker.ProcessSymmetry, whose processes are the controllers
+// (kubelets first, one per node): Representative(s), and the permutation p that makes it,
+// written into buf: controller i's local state in s is controller p[i]'s in the
+// representative (replicas of a kind reordered, kubelets moved with their nodes).
+func (m *Model) RepresentativeOf(s State, buf []int) (State, []int) {
+	// at[j] is the controller of s whose local state is at position j.
+	at := buf[:0]
+	for i := range m.ctrls {
+		at = append(at, i)
+	}
+	out := m.sortReplicas(s, at)
+	if m.nodes != nil {
+		out, at = m.canonicalNodes(out, at)
+	}
+	var small [16]int
+	p := append(small[:0], at...)
+	for j, i := range p {
+		at[i] = j
+	}
+	return out, at
+}
+
+// RenameGroup implements checker.ProcessSymmetry: a controller's group (its steps, or one of its
+// faults) becomes the same group of the controller it is renamed to; the client's stays.
+func (m *Model) RenameGroup(g checker.ActionGroup, p []int) checker.ActionGroup {
+	if at, ok := m.groupAt[g]; ok {
+		return m.groups[p[at[0]]][at[1]]
+	}
+	return g
+}
+
+// RenameInstance implements checker.ProcessSymmetry: the instances of PodsRun are the kubelets,
+// renamed with their nodes; no other property has instances.
+func (m *Model) RenameInstance(property string, k int, p []int) int {
+	if property == PodsRun {
+		return p[k]
+	}
+	return k
 }
 
 // HasSymmetry implements checker.SymmetryReporter: the model has a symmetry when its
@@ -823,7 +871,9 @@ func (m *Model) Representative(s State) State {
 func (m *Model) HasSymmetry() bool { return m.cfg.Replicas > 1 || m.nodes != nil }
 
 // sortReplicas orders the replicas of each controller kind (see Representative).
-func (m *Model) sortReplicas(s State) State {
+// When at is not nil, it is the controllers whose local states s holds, by position, and
+// sortReplicas reorders it as it reorders them.
+func (m *Model) sortReplicas(s State, at []int) State {
 	out := s
 	for i := 0; i < len(m.ctrls); {
 		j := i + 1
@@ -853,7 +903,22 @@ func (m *Model) sortReplicas(s State) State {
 			if &out.Local[0] == &s.Local[0] {
 				out.Local = slices.Clone(s.Local)
 			}
-			slices.SortStableFunc(out.Local[i:j], bySession)
+			if at == nil {
+				slices.SortStableFunc(out.Local[i:j], bySession)
+			} else {
+				// The same stable sort, of positions, to move at along.
+				var small [16]int
+				pos := small[:0]
+				for x := i; x < j; x++ {
+					pos = append(pos, x)
+				}
+				slices.SortStableFunc(pos, func(a, b int) int { return bySession(s.Local[a], s.Local[b]) })
+				var moved [16]int
+				ctrls := append(moved[:0], at[i:j]...)
+				for x, from := range pos {
+					out.Local[i+x], at[i+x] = s.Local[from], ctrls[from-i]
+				}
+			}
 		}
 		i = j
 	}

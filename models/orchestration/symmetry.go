@@ -200,6 +200,12 @@ func (sym *nodeSymmetry) object(o cluster.Object, k int) cluster.Object {
 // tombstones, the kubelets' local states moved to their node's new place, and the schedulers'
 // assumed pods.
 func (m *Model) permute(s State, k int) State {
+	return m.permuteAt(s, k, nil)
+}
+
+// permuteAt is permute, which also moves at (the controllers whose local states s holds, by
+// position; nil for none) with the kubelets.
+func (m *Model) permuteAt(s State, k int, at []int) State {
 	sym := m.nodes
 	perm := sym.perms[k]
 	out := State{Broken: s.Broken, Local: slices.Clone(s.Local)}
@@ -216,8 +222,16 @@ func (m *Model) permute(s State, k int) State {
 		}
 		out.Store.History[i] = r
 	}
+	var small [maxSymmetricNodes]int
+	kubelets := small[:0]
+	if at != nil {
+		kubelets = append(kubelets, at[:len(perm)]...)
+	}
 	for i, to := range perm {
 		out.Local[to] = s.Local[i]
+		if at != nil {
+			at[to] = kubelets[i]
+		}
 	}
 	for i := len(perm); i < len(s.Local); i++ {
 		l := s.Local[i]
@@ -241,7 +255,10 @@ func (m *Model) permute(s State, k int) State {
 // permutation: the same least encoding. The candidates permute only kubelets of equal
 // signatures among themselves; when the signatures differ there is one, and nothing is
 // encoded.
-func (m *Model) canonicalNodes(s State) State {
+//
+// When at is not nil, it is the controllers whose local states s holds, by position; the
+// representative's are returned in at's memory.
+func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 	sym := m.nodes
 	n := len(sym.names)
 	sigs := make([]string, n)
@@ -260,15 +277,24 @@ func (m *Model) canonicalNodes(s State) State {
 	}
 	var best State
 	var enc, buf []byte
+	var bestAt, tryAt []int
+	if at != nil {
+		bestAt, tryAt = slices.Clone(at), make([]int, len(at))
+	}
 	found := false
 	try := func() {
 		k := sym.index(place)
 		t := s
+		var ta []int
+		if at != nil {
+			ta = append(tryAt[:0], at...)
+		}
 		if k > 0 {
-			t = m.sortReplicas(m.permute(s, k))
+			t = m.sortReplicas(m.permuteAt(s, k, ta), ta)
 		}
 		if !found {
 			best, found = t, true
+			copy(bestAt, ta)
 			return
 		}
 		if enc == nil {
@@ -277,6 +303,7 @@ func (m *Model) canonicalNodes(s State) State {
 		buf = m.Encode(buf[:0], t)
 		if bytes.Compare(buf, enc) < 0 {
 			best, enc = t, append(enc[:0], buf...)
+			copy(bestAt, ta)
 		}
 	}
 	// Every assignment of each block of equal signatures to its places.
@@ -302,7 +329,10 @@ func (m *Model) canonicalNodes(s State) State {
 		}
 	}
 	from(0)
-	return best
+	if at != nil {
+		copy(at, bestAt)
+	}
+	return best, at
 }
 
 // index returns the index of perm among sym.perms.

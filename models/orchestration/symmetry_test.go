@@ -186,3 +186,71 @@ func TestNodeSymmetryTieBreak(t *testing.T) {
 	}
 	t.Logf("%d states with tied signatures, %d states", ties, states)
 }
+
+// RepresentativeOf's permutation of the controllers is the renaming Representative makes, as
+// the checker's liveness pass relies on it (checker.ProcessSymmetry): on reachable states of
+// configurations with interchangeable nodes and controller replicas, the representative is
+// Representative's, each controller's session and containers are those of the controller it
+// is renamed to, every step renamed (its group by RenameGroup) is a step of the representative
+// to the renamed successor's orbit, and PodsRun's instances follow their kubelets
+// (RenameInstance).
+func TestProcessSymmetryRenaming(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		set   func(*scenario.Settings)
+		limit int
+	}{
+		{"replicaset/overlapping", func(s *scenario.Settings) { s.Consistency, s.Controllers = datastore.Causal, 2 }, 1500},
+		{"statefulset/stale-reads", func(s *scenario.Settings) { s.Nodes, s.Consistency = 3, datastore.ResettableSession }, 1500},
+		{"job/parallel", func(s *scenario.Settings) {
+			s.Cache, s.Consistency, s.Controllers = orchestration.CacheInformer, datastore.MonotonicSession, 2
+		}, 800},
+	} {
+		m := model(t, c.name, c.set)
+		var pods checker.Property[orchestration.State]
+		for _, p := range m.Properties() {
+			if p.Name == orchestration.PodsRun {
+				pods = p
+			}
+		}
+		orbit := func(s orchestration.State) string { return string(m.Encode(nil, m.Representative(s))) }
+		moved := 0
+		reachable(m, c.limit, func(s orchestration.State) {
+			rep, p := m.RepresentativeOf(s, nil)
+			if string(m.Encode(nil, rep)) != orbit(s) {
+				t.Fatalf("%s: RepresentativeOf is not Representative", c.name)
+			}
+			if !slices.Equal(slices.Sorted(slices.Values(p)), slices.Sorted(slices.Values(m.Identity()))) {
+				t.Fatalf("%s: %v is no permutation", c.name, p)
+			}
+			for i, j := range p {
+				a, b := s.Local[i], rep.Local[j]
+				if a.Session != b.Session || a.Down != b.Down || len(a.Containers) != len(b.Containers) {
+					t.Fatalf("%s: controller %d's local state is not controller %d's in the representative", c.name, i, j)
+				}
+				if i != j {
+					moved++
+				}
+			}
+			for k := range pods.Per {
+				if pods.HoldsPer(s, k) != pods.HoldsPer(rep, m.RenameInstance(orchestration.PodsRun, k, p)) {
+					t.Fatalf("%s: instance %d of %s does not follow its kubelet", c.name, k, orchestration.PodsRun)
+				}
+			}
+			repSteps := map[string]bool{}
+			for _, b := range m.Actions(rep, nil) {
+				if next, ok := m.Next(rep, b); ok {
+					repSteps[m.ActionGroup(b).Name+" "+orbit(next)] = true
+				}
+			}
+			for _, a := range m.Actions(s, nil) {
+				if next, ok := m.Next(s, a); ok && !repSteps[m.RenameGroup(m.ActionGroup(a), p).Name+" "+orbit(next)] {
+					t.Fatalf("%s: a step of %s renamed is no step of the representative", c.name, m.ActionGroup(a).Name)
+				}
+			}
+		})
+		if moved < c.limit/4 {
+			t.Errorf("%s: only %d controllers renamed", c.name, moved)
+		}
+	}
+}

@@ -145,6 +145,38 @@ func TestSymmetryKeepsVerdicts(t *testing.T) {
 	}
 }
 
+// Under symmetry the liveness pass decides on the product of the recorded quotient
+// (checker.ProcessSymmetry): with every step explored (no reduction, whose skipped steps
+// would send the pass back to the concrete graph), on every built-in scenario × level × 1 and 2
+// controllers that completes within the budget, the same verdicts as without symmetry, and
+// where the model has a symmetry and no temporal property is violated, no state explored after
+// the search.
+func TestSymmetryLivenessOnTheProduct(t *testing.T) {
+	budget := int64(8000)
+	if testing.Short() {
+		budget = 1000
+	}
+	onProduct := 0
+	keepsVerdicts(t, budget, checker.Options{Workers: 2, KeepGoing: true, NoReduction: true}, checker.Options{Workers: 2, KeepGoing: true, NoReduction: true, Symmetry: true},
+		func(name string, m *orchestration.Model, plain, sym checker.Result[orchestration.State, orchestration.Action]) {
+			violated := false
+			for _, p := range plain.Properties {
+				violated = violated || p.Expect.Temporal() && p.Status == checker.Violated
+			}
+			switch {
+			case !m.HasSymmetry() || violated:
+			case sym.LiveExplored != 0:
+				t.Errorf("%s: the liveness pass explored %d states under symmetry", name, sym.LiveExplored)
+			default:
+				onProduct++
+			}
+		})
+	if onProduct < 20 {
+		t.Fatalf("decided on the product in %d settings", onProduct)
+	}
+	t.Logf("decided on the product in %d settings", onProduct)
+}
+
 // Symmetry finds the same violations, at the same depth: on every built-in scenario × level ×
 // 1 and 2 controllers whose search without it stops at a violation within the budget, the search
 // with it stops there too, with the same safety properties violated and shortest traces of the
