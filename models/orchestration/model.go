@@ -135,8 +135,8 @@ type Model struct {
 	groups [][]checker.ActionGroup
 	// groupAt is each controller's group's place in groups (controller, index).
 	groupAt map[checker.ActionGroup][2]int
-	client checker.ActionGroup
-	shares []int // per controller, the one whose reconciles it shares (replicas of a kind)
+	client  checker.ActionGroup
+	shares  []int // per controller, the one whose reconciles it shares (replicas of a kind)
 	// siblings says that a read may cover another (CoveredStep): the level's writes land on
 	// the latest revision, whatever revision was read.
 	siblings bool
