@@ -39,32 +39,21 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 	record := c.record != nil && (limit > 0 || !c.record.skipped())
 	var g *liveGraph[S, A]
 	var err error
+	trace := c.replayPath
 	switch {
-	case record && c.sym != nil && limit == 0:
-		// Under symmetry, the product of the quotient decides (quotient.go); only a violation
-		// needs the concrete graph, for its trace.
-		g, err = c.liveFromQuotient(checks)
-		if err == nil && g != nil {
-			c.liveBytes = g.bytes() + c.record.bytes()
-			if !c.anyFairRun(g, checks) {
-				for _, ch := range checks {
-					if c.found[ch.prop] == nil {
-						c.found[ch.prop] = &found[S, A]{status: Holds}
-					}
-				}
-				return
-			}
+	case record && c.sym != nil:
+		// Under symmetry, on the product of the recorded quotient (quotient.go).
+		var nodes []productNode
+		g, nodes, err = c.product(checks, limit)
+		if g == nil && err == nil && c.perms.overflow { // it could not be built
+			record = false
+			g, err = c.buildLive(checks, limit)
+			break
 		}
-		if err != nil || c.halted() != Exhausted {
-			c.err = err
-			return
-		}
-		record = false
-		g, err = c.buildLive(checks, limit)
-	case record && c.sym == nil:
+		trace = func(path []pathStep, loop int) *Trace[S, A] { return c.liftPath(nodes, path, loop) }
+	case record:
 		g, err = c.liveFromRecord(checks, limit)
 	default:
-		record = false
 		g, err = c.buildLive(checks, limit)
 	}
 	if err != nil {
@@ -74,7 +63,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 	if g == nil {
 		return // out of time
 	}
-	c.liveBytes = max(c.liveBytes, g.bytes())
+	c.liveBytes = g.bytes()
 	if record {
 		c.liveBytes += c.record.bytes()
 	}
@@ -82,7 +71,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		if c.found[ch.prop] != nil {
 			continue // an earlier instance is violated
 		}
-		tr := c.fairRun(g, c.props[ch.prop].Expect, u)
+		tr := c.fairRun(g, c.props[ch.prop].Expect, u, trace)
 		switch {
 		case c.err != nil:
 			return // a trace could not be replayed: the rest stay unknown
@@ -98,7 +87,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 // as a trace (a lasso when it cycles), or nil. Tarjan's algorithm marks every state where a
 // violating run may stop and every fair component it may cycle in; the trace is then a
 // shortest path to one of them, and for a component a cycle from the state reached.
-func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S, A] {
+func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int, trace func([]pathStep, int) *Trace[S, A]) *Trace[S, A] {
 	t, start, found := fairTargets(g, e, k)
 	if !found {
 		return nil
@@ -116,20 +105,7 @@ func (c *core[S, A]) fairRun(g *liveGraph[S, A], e Expectation, k int) *Trace[S,
 			best, bestLoop = path, loop
 		}
 	}
-	return c.replayPath(best, bestLoop)
-}
-
-// anyFairRun reports whether a fair run violates one of the checks not yet decided.
-func (c *core[S, A]) anyFairRun(g *liveGraph[S, A], checks []liveCheck) bool {
-	for u, ch := range checks {
-		if c.found[ch.prop] != nil {
-			continue
-		}
-		if _, _, found := fairTargets(g, c.props[ch.prop].Expect, u); found {
-			return true
-		}
-	}
-	return false
+	return trace(best, bestLoop)
 }
 
 // fairTargets marks, with Tarjan's algorithm, every state where a run violating the k-th
@@ -204,7 +180,7 @@ func (t *tarjan[S, A]) run(v int32) bool {
 		t.index[v], t.low[v] = t.counter, t.counter
 		t.stack = append(t.stack, v)
 		dfs = append(dfs, frame{v: v, next: g.first[v]})
-		if v < g.expanded && g.enabled[v] == 0 && t.bad(v) {
+		if g.known(v) && g.enabled[v] == 0 && t.bad(v) {
 			t.target[v], found = true, true // a run may stop here
 		}
 	}
@@ -277,7 +253,7 @@ func (t *tarjan[S, A]) fairComponent(members []int32) bool {
 // stops reports whether a run may stop in v: its edges are known, no fair group is enabled
 // there, and it is a state the run must not rest in.
 func (t *tarjan[S, A]) stops(v int32) bool {
-	return v < t.g.expanded && t.g.enabled[v] == 0 && t.bad(v)
+	return t.g.known(v) && t.g.enabled[v] == 0 && t.bad(v)
 }
 
 // shortestEntries returns the shortest paths from an initial state to the targets nearest to

@@ -32,6 +32,17 @@ type liveGraph[S, A any] struct {
 	// expanded is the number of states, the first in BFS order, whose edges are known: all
 	// of them after a complete search.
 	expanded int32
+	// unexpanded, when not nil, marks the states whose edges are not known instead (they are
+	// not the last ones: the product of a bounded search's quotient, quotient.go).
+	unexpanded []bool
+}
+
+// known reports whether state v's edges are known.
+func (g *liveGraph[S, A]) known(v int32) bool {
+	if g.unexpanded != nil {
+		return !g.unexpanded[v]
+	}
+	return v < g.expanded
 }
 
 // bytes is the graph's memory, including the fingerprint index it was built with.

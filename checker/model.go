@@ -76,6 +76,7 @@ type SymmetryReporter interface {
 //     action of p·s.
 //   - RenameInstance returns the instance of the property named property that instance k of
 //     s is in p·s.
+//   - Permute returns p·s (for the traces of the violations found on the product).
 //
 // The renaming must be a symmetry in full: an action of s renamed is enabled in p·s and leads
 // to p·next, in the renamed group; an instance's conditions hold in s exactly when the renamed
@@ -85,6 +86,7 @@ type ProcessSymmetry[S any] interface {
 	RepresentativeOf(s S, buf []int) (S, []int)
 	RenameGroup(g ActionGroup, p []int) ActionGroup
 	RenameInstance(property string, k int, p []int) int
+	Permute(s S, p []int) S
 }
 
 // Covering is implemented by models with steps that the safety search may skip: a reduction of

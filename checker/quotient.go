@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // The liveness pass after a BFS under symmetry, on the graph the search recorded one state per
@@ -35,9 +36,17 @@ import (
 // (n = x_O, stuttering) is left out as the concrete graph leaves it out: the search marks it
 // (stutterPerm) when σ_n = ρ_O, or when the two states encode alike.
 //
-// Product nodes are not states: no trace can be replayed from them. The pass decides on the
-// product, and only when a check is violated explores the concrete graph (buildLive) for the
-// traces, which are then those of the search without symmetry.
+// A bounded search's product has the nodes of the orbits it did not expand without edges, as
+// the record of a bounded search without symmetry has them: a fair cycle or stop found on it
+// is real, its absence proves nothing.
+//
+// A path of the product is lifted to a concrete trace (liftPath) with the model's Permute: from
+// the concrete state c = μ·x_O of a node, x_O = μ⁻¹·c; the recorded step of x_O (its index
+// among x_O's enabled steps) leads to n, and the concrete successor is μ·n, reached from c by
+// the step that leads there (in the renamed group, if several do). A cycle of the product
+// returns to the same node, hence to the same concrete state: a lasso. Shortest ways in have
+// the concrete graph's lengths (every concrete path lifts to a product path of its length); a
+// cycle may be longer than a concrete one, where a permutation fixes a state on it.
 
 // stutterPerm marks a recorded step that changes nothing (see expanded).
 const stutterPerm = -1
@@ -50,11 +59,10 @@ type permTable struct {
 	mu       sync.RWMutex
 	ids      map[string]int16
 	list     [][]int
-	n        int                // the processes: the length of the permutations
+	size     atomic.Int32       // the processes: the length of the permutations
 	overflow bool               // more than maxPerms were met: the product is not built
 	compose  map[[2]int16]int16 // by the product builder only
 	inverse  map[int16]int16    // likewise
-	key      []byte
 }
 
 func newPermTable() *permTable {
@@ -63,6 +71,9 @@ func newPermTable() *permTable {
 
 // id returns p's number (numbering it if it is new), or 0 once the table overflowed.
 func (t *permTable) id(p []int) int16 {
+	if t.size.Load() == 0 {
+		t.size.Store(int32(len(p)))
+	}
 	identity := true
 	for i, x := range p {
 		if x != i {
@@ -94,7 +105,6 @@ func (t *permTable) id(p []int) int16 {
 		return 0
 	}
 	id = int16(len(t.list))
-	t.n = len(p)
 	t.list = append(t.list, slices.Clone(p))
 	t.ids[string(key)] = id
 	return id
@@ -168,60 +178,86 @@ func (c *core[S, A]) sameState(sc *scratch[S, A], own *[]byte, a, b S) bool {
 	return string(sc.enc) == string(*own)
 }
 
-// liveFromQuotient builds the product graph (above) of the complete quotient the BFS
-// recorded. It returns nil when it cannot (a permutation table that overflowed), or when the
-// time runs out or the search's context ends (which then stops the check).
-func (c *core[S, A]) liveFromQuotient(checks []liveCheck) (*liveGraph[S, A], error) {
-	g, _, err := c.product(checks)
-	return g, err
-}
-
-// productNode is a node of the product: an orbit's record (its index in the liveRecord) and
-// a permutation μ (its number in the permTable).
+// productNode is a node of the product: an orbit's record (its index in the liveRecord, -1 for
+// an orbit not expanded) and a permutation μ (its number in the permTable).
 type productNode struct {
 	k  int32
 	mu int16
 }
 
-// product builds the product graph (liveFromQuotient) and also returns its nodes, by number.
-func (c *core[S, A]) product(checks []liveCheck) (*liveGraph[S, A], []productNode, error) {
+// product builds the product graph (above) of the quotient the BFS recorded, of its first
+// limit expanded orbits (0: all; the others' nodes are left unexpanded, as are those of
+// orbits it met but did not expand), and returns its nodes by number. It returns nil when it
+// cannot (a permutation table that overflowed), or when the time runs out or the search's
+// context ends (which then stops the check).
+func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A], []productNode, error) {
 	r, t := c.record, c.perms
 	if t.overflow {
 		return nil, nil, nil
 	}
-	n := t.n
-	orbit := make(map[uint64]int32, len(r.states))
-	for k := range r.states {
+	n := int(t.size.Load())
+	expanded := int64(len(r.states))
+	if limit > 0 {
+		expanded = min(expanded, limit)
+	}
+	orbit := make(map[uint64]int32, expanded)
+	for k := range expanded {
 		orbit[r.states[k].fp] = int32(k)
 	}
 	lb := newLiveBuilder[S](checks, c.groups, 0)
 	g := lb.g
-	// Nodes are numbered as met, breadth first.
+	g.unexpanded = []bool{}
+	// Nodes are numbered as met, breadth first; an orbit not expanded has one node, with no
+	// edges (k -1), whatever the permutation.
 	type node = productNode
 	ids := map[node]int32{}
+	open := map[uint64]int32{}
 	var queue []node
-	discover := func(x node) int32 {
+	add := func(x node) int32 {
+		id := g.n
+		g.n++
+		queue = append(queue, x)
+		g.label = append(g.label, make([]uint64, g.words)...)
+		g.unexpanded = append(g.unexpanded, x.k < 0)
+		return id
+	}
+	discover := func(fp uint64, mu int16) int32 {
+		k, ok := orbit[fp]
+		if !ok {
+			if id, ok := open[fp]; ok {
+				return id
+			}
+			id := add(node{k: -1})
+			open[fp] = id
+			return id
+		}
+		x := node{k, mu}
 		if id, ok := ids[x]; ok {
 			return id
 		}
-		id := g.n
-		g.n++
+		id := add(x)
 		ids[x] = id
-		queue = append(queue, x)
-		g.label = append(g.label, make([]uint64, g.words)...)
 		return id
+	}
+	// mu is the permutation of a node of the orbit of record k, for a state whose own
+	// permutation to the representative is p: (p⁻¹∘ρ_k, above).
+	mu := func(p, k int32) int16 {
+		if k < 0 {
+			return 0
+		}
+		return t.composed(t.inverted(int16(p), n), r.states[k].perm, n)
 	}
 	var sc scratch[S, A]
 	for i, s := range c.m.Init() {
 		rep, p := c.sym.RepresentativeOf(s, sc.perm[:0])
 		sc.perm = p
 		sc.enc = c.m.Encode(sc.enc[:0], rep)
-		k, ok := orbit[fingerprint(sc.enc)]
+		fp := fingerprint(sc.enc)
+		k, ok := orbit[fp]
 		if !ok {
-			return nil, nil, fmt.Errorf("liveness: an initial state's orbit is not in the record")
+			k = -1
 		}
-		mu := t.composed(t.inverted(t.id(p), n), r.states[k].perm, n)
-		if discover(node{k, mu}) == int32(len(g.inits)) {
+		if discover(fp, mu(int32(t.id(p)), k)) == int32(len(g.inits)) {
 			g.inits = append(g.inits, int32(i))
 		}
 	}
@@ -267,6 +303,12 @@ func (c *core[S, A]) product(checks []liveCheck) (*liveGraph[S, A], []productNod
 		return id
 	}
 	for v := int32(0); int(v) < len(queue); v++ {
+		x := queue[v]
+		if x.k < 0 {
+			g.first = append(g.first, int32(len(g.to)))
+			g.enabled = append(g.enabled, 0)
+			continue
+		}
 		if v%4096 == 0 {
 			if c.timeUp() {
 				c.stopFor(StopTimeout)
@@ -277,7 +319,6 @@ func (c *core[S, A]) product(checks []liveCheck) (*liveGraph[S, A], []productNod
 				return nil, nil, nil
 			}
 		}
-		x := queue[v]
 		e := &r.states[x.k]
 		src := source(x.mu)
 		if src == nil {
@@ -299,11 +340,12 @@ func (c *core[S, A]) product(checks []liveCheck) (*liveGraph[S, A], []productNod
 				continue
 			}
 			k, ok := orbit[s.fp]
-			if !ok {
-				return nil, nil, fmt.Errorf("liveness: a successor's orbit is not in the record")
+			var w int32
+			if ok {
+				w = discover(s.fp, t.composed(x.mu, mu(int32(s.perm), k), n))
+			} else {
+				w = discover(s.fp, 0)
 			}
-			nu := t.composed(t.inverted(s.perm, n), r.states[k].perm, n)
-			w := discover(node{k, t.composed(x.mu, nu, n)})
 			if t.overflow {
 				return nil, nil, nil
 			}
@@ -332,4 +374,45 @@ func checkIndex(checks []liveCheck) map[[2]int]int {
 		m[[2]int{ch.prop, ch.instance}] = u
 	}
 	return m
+}
+
+// liftPath rebuilds the concrete trace of a path of the product (see above); loop, if not
+// negative, is where its cycle starts.
+func (c *core[S, A]) liftPath(nodes []productNode, path []pathStep, loop int) *Trace[S, A] {
+	t, n := c.perms, int(c.perms.size.Load())
+	cur := c.m.Init()[path[0].act]
+	tr := &Trace[S, A]{Init: cur, Cycle: loop >= 0, CycleStart: max(loop, 0)}
+	var buf []byte
+	encode := func(s S) string {
+		buf = c.m.Encode(buf[:0], s)
+		return string(buf)
+	}
+	for i := 1; i < len(path); i++ {
+		x := nodes[path[i-1].state]
+		mu := t.perm(x.mu, n)
+		xo := c.sym.Permute(cur, t.perm(t.inverted(x.mu, n), n))
+		steps := Enabled(c.m, xo)
+		if int(path[i].act) >= len(steps) {
+			c.err = fmt.Errorf("liveness: the model's renaming is not a symmetry: a recorded step is missing")
+			return nil
+		}
+		st := steps[path[i].act]
+		want, group := encode(c.sym.Permute(st.State, mu)), c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[c.groups.of(st.Action)], mu))
+		var next *Step[S, A]
+		for _, s := range Enabled(c.m, cur) {
+			if encode(s.State) == want && (next == nil || c.groups.of(s.Action) == group) {
+				next = &s
+				if c.groups.of(s.Action) == group {
+					break
+				}
+			}
+		}
+		if next == nil {
+			c.err = fmt.Errorf("liveness: the model's renaming is not a symmetry: a renamed step is not a step")
+			return nil
+		}
+		tr.Steps = append(tr.Steps, *next)
+		cur = next.State
+	}
+	return tr
 }

@@ -139,20 +139,18 @@ func (m *procModel) RenameGroup(g ActionGroup, p []int) ActionGroup {
 }
 func (m *procModel) RenameInstance(property string, k int, p []int) int { return p[k] }
 
-// Under symmetry the liveness pass decides on the product of the recorded quotient (without
-// exploring again) every verdict the search without symmetry decides on the whole graph: on
+// Under symmetry the liveness pass decides on the product of the recorded quotient, without
+// exploring again, every verdict the search without symmetry decides on the whole graph: on
 // 300 random models of 2 or 3 interchangeable processes, whose fairness groups and property
-// instances are per process, each temporal property checked alone. When every temporal property holds, no state is expanded after
-// the search; when one is violated, the pass explores the concrete graph for the traces, which
-// are those of the search without symmetry.
+// instances are per process, each temporal property checked alone, on 1 and 2 workers (the
+// traces' validity is the oracle's: TestSoundnessProcessSymmetry).
 func TestQuotientLiveness(t *testing.T) {
-	product, fellBack, smaller := 0, 0, 0
+	violated, held, smaller := 0, 0, 0
 	for seed := uint64(1); seed <= 300; seed++ {
 		for prop := range newProcModel(seed).props {
 			m := newProcModel(seed)
 			m.props = m.props[prop : prop+1]
 			name := fmt.Sprintf("seed%d/%s", seed, m.props[0].Name)
-			*m.expanded = 0
 			plain, err := Check(context.Background(), Model[procState, procAction](m), Options{Workers: 1, KeepGoing: true})
 			if err != nil || !plain.Complete {
 				t.Fatalf("%s: %v, complete %v", name, err, plain.Complete)
@@ -163,40 +161,29 @@ func TestQuotientLiveness(t *testing.T) {
 				if err != nil || !sym.Complete {
 					t.Fatalf("%s: %v, complete %v", name, err, sym.Complete)
 				}
-				violated := false
-				for i, p := range plain.Properties {
-					q := sym.Properties[i]
-					violated = violated || p.Status == Violated && p.Expect.Temporal()
-					if p.Status != q.Status {
-						t.Errorf("%s, %d workers: %q %v under symmetry, %v without", name, workers, p.Name, q.Status, p.Status)
-						continue
-					}
-					if p.Expect.Temporal() && p.Status == Violated && !sameTrace(p.Trace, q.Trace) {
-						t.Errorf("%s, %d workers: %q: another trace under symmetry", name, workers, p.Name)
-					}
+				p, q := plain.Properties[0], sym.Properties[0]
+				if p.Status != q.Status || (p.Trace == nil) != (q.Trace == nil) {
+					t.Errorf("%s, %d workers: %v under symmetry, %v without", name, workers, q.Status, p.Status)
+				}
+				if sym.LiveExplored != 0 {
+					t.Errorf("%s, %d workers: the pass explored %d states", name, workers, sym.LiveExplored)
 				}
 				if workers > 1 {
 					continue
 				}
+				if q.Status == Violated {
+					violated++
+				} else {
+					held++
+				}
 				if sym.Unique < plain.Unique {
 					smaller++
-				}
-				switch {
-				case !violated && (*m.expanded != int(sym.Unique) || sym.LiveExplored != 0):
-					t.Errorf("%s: %d expansions for %d states (%d by the pass): the pass explored again", name, *m.expanded, sym.Unique, sym.LiveExplored)
-				case !violated:
-					product++
-				case sym.LiveExplored == 0: // an Eventually property the search itself decided
-				case sym.LiveExplored != plain.Unique:
-					t.Errorf("%s: the pass explored %d states, not the %d of the concrete graph", name, sym.LiveExplored, plain.Unique)
-				default:
-					fellBack++
 				}
 			}
 		}
 	}
-	if product < 300 || fellBack < 300 || smaller < 500 {
-		t.Fatalf("decided on the product in %d checks, explored again in %d, fewer states in %d: too few", product, fellBack, smaller)
+	if violated < 300 || held < 300 || smaller < 500 {
+		t.Fatalf("%d checks violated, %d held, %d with fewer states: too few", violated, held, smaller)
 	}
 }
 
@@ -208,8 +195,8 @@ func sameTrace(a, b *Trace[procState, procAction]) bool {
 	return a.Init == b.Init && slices.Equal(a.Steps, b.Steps) && a.Cycle == b.Cycle && a.CycleStart == b.CycleStart
 }
 
-// permute returns p·s: process i of s is process p[i] of the result.
-func (m *procModel) permute(s procState, p []int) procState {
+// Permute returns p·s: process i of s is process p[i] of the result.
+func (m *procModel) Permute(s procState, p []int) procState {
 	out := procState{g: s.g}
 	for i := range m.n {
 		out.local[p[i]] = s.local[i]
@@ -236,7 +223,7 @@ func TestQuotientProductIsConcrete(t *testing.T) {
 			t.Fatalf("seed %d: no complete record", seed)
 		}
 		checks := liveChecks(c.props)
-		g, nodes, err := c.product(checks)
+		g, nodes, err := c.product(checks, 0)
 		if err != nil || g == nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
@@ -265,7 +252,7 @@ func TestQuotientProductIsConcrete(t *testing.T) {
 			for i, j := range rho {
 				inv[j] = i
 			}
-			return m.permute(m.permute(reps[e.fp], inv), c.perms.perm(x.mu, m.n))
+			return m.Permute(m.Permute(reps[e.fp], inv), c.perms.perm(x.mu, m.n))
 		}
 		name := fmt.Sprintf("seed %d", seed)
 		for i, v := range g.inits {

@@ -219,3 +219,17 @@ func TestSoundnessReduction(t *testing.T) {
 		t.Fatalf("the reduction removed states in only %d of 100 models", reduced)
 	}
 }
+
+// The soundness oracle on random models of interchangeable processes under symmetry, whose
+// fairness groups and property instances move with their processes: the liveness pass on the
+// product of the quotient (complete and bounded searches) gives the reference's verdicts, and
+// its lassos, lifted to concrete traces, replay and close exactly.
+func TestSoundnessProcessSymmetry(t *testing.T) {
+	for seed := uint64(1); seed <= 100; seed++ {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
+			if _, ok := checkertest.Soundness(t, checker.NewProcModel(seed), checkertest.Config{Symmetry: true, Short: true, PartialWalks: true}); !ok {
+				t.Fatal("over the budget")
+			}
+		})
+	}
+}

@@ -848,6 +848,23 @@ func (m *Model) RepresentativeOf(s State, buf []int) (State, []int) {
 	return out, at
 }
 
+// Permute implements checker.ProcessSymmetry: p·s, each controller's local state moved to the
+// place p gives it, and the nodes renamed with their kubelets (p maps kubelets to kubelets,
+// and replicas to replicas of their kind, as RepresentativeOf's permutations do).
+func (m *Model) Permute(s State, p []int) State {
+	out, n := s, 0
+	if m.nodes != nil {
+		n = len(m.nodes.names)
+		out = m.permute(s, m.nodes.index(p[:n]))
+	}
+	local := slices.Clone(out.Local)
+	for i := n; i < len(p); i++ {
+		local[p[i]] = out.Local[i]
+	}
+	out.Local = local
+	return out
+}
+
 // RenameGroup implements checker.ProcessSymmetry: a controller's group (its steps, or one of its
 // faults) becomes the same group of the controller it is renamed to; the client's stays.
 func (m *Model) RenameGroup(g checker.ActionGroup, p []int) checker.ActionGroup {

@@ -190,7 +190,7 @@ func TestNodeSymmetryTieBreak(t *testing.T) {
 // RepresentativeOf's permutation of the controllers is the renaming Representative makes, as
 // the checker's liveness pass relies on it (checker.ProcessSymmetry): on reachable states of
 // configurations with interchangeable nodes and controller replicas, the representative is
-// Representative's, each controller's session and containers are those of the controller it
+// Representative's and Permute's, each controller's session and containers are those of the controller it
 // is renamed to, every step renamed (its group by RenameGroup) is a step of the representative
 // to the renamed successor's orbit, and PodsRun's instances follow their kubelets
 // (RenameInstance).
@@ -222,6 +222,9 @@ func TestProcessSymmetryRenaming(t *testing.T) {
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(p)), slices.Sorted(slices.Values(m.Identity()))) {
 				t.Fatalf("%s: %v is no permutation", c.name, p)
+			}
+			if string(m.Encode(nil, m.Permute(s, p))) != orbit(s) {
+				t.Fatalf("%s: Permute(s, p) is not the representative", c.name)
 			}
 			for i, j := range p {
 				a, b := s.Local[i], rep.Local[j]
