@@ -67,11 +67,10 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	}
 	c := &core[S, A]{m: m, opts: opts, table: newTable(parents, workers), start: time.Now()}
 	if opts.Symmetry {
-		sym, ok := m.(Symmetric[S])
-		if !ok {
-			return nil, fmt.Errorf("symmetry: this model declares no symmetry")
+		// A model without a symmetry has orbits of one state: the plain search.
+		if sym, ok := m.(Symmetric[S]); ok {
+			c.canon = sym.Representative
 		}
-		c.canon = sym.Representative
 		if r, ok := m.(SymmetryReporter); ok && !r.HasSymmetry() {
 			c.canon = nil
 		}

@@ -80,12 +80,12 @@ type Options struct {
 	// GraphLimit, if positive, captures the explored state graph up to this many nodes. BFS then
 	// runs on one worker.
 	GraphLimit int
-	// Symmetry identifies states with their canonical representative (the model must be
-	// Symmetric): one state per orbit is explored, in every strategy. Traces stay concrete:
-	// they are re-executed from the real initial state (a lasso's last step then returns to a
-	// state of the same orbit as the one its cycle starts at). The liveness pass explores
-	// every state again, without it, unless the model reports no symmetry for its
-	// configuration (SymmetryReporter), when the search is the plain one.
+	// Symmetry identifies states with their canonical representative (Symmetric): one state
+	// per orbit is explored, in every strategy. Traces stay concrete: they are re-executed
+	// from the real initial state. A model that is not Symmetric, or reports no symmetry for
+	// its configuration (SymmetryReporter), has the plain search (every orbit is one state).
+	// After BFS, the liveness pass decides on the recorded quotient when the model is a
+	// ProcessSymmetry (quotient.go), and otherwise explores every state again, without it.
 	Symmetry bool
 	// NoReduction explores the steps a Covering model says are covered (for differential
 	// tests, and for the whole state space).

@@ -10,8 +10,9 @@
 //	expect: violated: a pod identity runs on at most one node after 16 steps
 //	```
 //
-// with one "set:" line per setting, an optional "max-states:" and "symmetry: on" (one state
-// per orbit: for violations in scenarios with interchangeable nodes), the outcome the text claims
+// with one "set:" line per setting, an optional "max-states:" and "symmetry: off" (every state
+// of an orbit; by default a widget checks one state per orbit, as the command line does), the
+// outcome the text claims
 // ("all hold", or "violated: PROPERTY after N steps"; the tests check every claim), and an
 // optional "ask:", a question the reader answers before running the check (does some run break
 // a property, or does every property hold?). The text after an asking block, up to the next
@@ -153,7 +154,7 @@ func parseWidget(body string) (protocol.RunWidget, error) {
 			if value != "on" && value != "off" {
 				return w, fmt.Errorf("symmetry must be on or off, not %q", value)
 			}
-			w.Symmetry = value == "on"
+			w.NoSymmetry = value == "off"
 		case "expect":
 			w.Expect = value
 		case "ask":

@@ -49,7 +49,7 @@ func TestTutorialsClaims(t *testing.T) {
 			if max == 0 {
 				max = protocol.DefaultMaxStates
 			}
-			rep, err := m.Check(context.Background(), e.Name, checker.Options{Workers: 2, MaxStates: max, Symmetry: b.Run.Symmetry})
+			rep, err := m.Check(context.Background(), e.Name, checker.Options{Workers: 2, MaxStates: max, Symmetry: !b.Run.NoSymmetry})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,13 +90,20 @@ func TestRenderErrors(t *testing.T) {
 			t.Errorf("%q: %v, want %q", src, err, want)
 		}
 	}
-	// A block checked under symmetry says so on its command line and in its request.
-	tu, err := Render("x", []byte("# T\n```themelios\ntarget: statefulset/stale-reads\nsymmetry: on\nexpect: all hold\n```"))
-	if err != nil || len(tu.Blocks) != 2 || tu.Blocks[1].Run == nil || !tu.Blocks[1].Run.Symmetry || !tu.Blocks[1].Run.Request(1).Symmetry ||
-		tu.Blocks[1].Run.Command() != "themelios check statefulset/stale-reads --symmetry" {
-		t.Fatalf("symmetry: %+v %v", tu, err)
+	// A block checks under symmetry unless it says otherwise, on its command line and in its
+	// request.
+	for block, want := range map[string]bool{"": true, "symmetry: on\n": true, "symmetry: off\n": false} {
+		tu, err := Render("x", []byte("# T\n```themelios\ntarget: statefulset/stale-reads\n"+block+"expect: all hold\n```"))
+		command := "themelios check statefulset/stale-reads"
+		if !want {
+			command += " --symmetry=false"
+		}
+		if err != nil || len(tu.Blocks) != 2 || tu.Blocks[1].Run == nil || tu.Blocks[1].Run.NoSymmetry == want || tu.Blocks[1].Run.Request(1).Symmetry != want ||
+			tu.Blocks[1].Run.Command() != command {
+			t.Fatalf("%q: %+v %v", block, tu, err)
+		}
 	}
-	tu, err = Render("x", []byte("# Title\n\nText *here*.\n\n```go\ncode\n```\n"))
+	tu, err := Render("x", []byte("# Title\n\nText *here*.\n\n```go\ncode\n```\n"))
 	if err != nil || len(tu.Blocks) != 1 || !strings.Contains(tu.Blocks[0].HTML, "<em>here</em>") || !strings.Contains(tu.Blocks[0].HTML, "<code class=\"language-go\">") {
 		t.Fatalf("%+v %v", tu, err)
 	}

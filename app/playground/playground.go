@@ -104,7 +104,7 @@ func lassoTitle(name string, n, loop int) string {
 // OnInit sets the defaults.
 func (p *Playground) OnInit() {
 	p.strategy, p.maxStates, p.maxDepth, p.timeout, p.seed = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "60", "0"
-	p.graph = true
+	p.graph, p.symmetry = true, true
 	p.selectTarget(DefaultTarget)
 	p.runner = newRunner()
 	p.explorer = newExplorer()
@@ -587,8 +587,8 @@ func (p *Playground) CLI() string {
 	if p.maxDepth != "0" {
 		parts = append(parts, "--max-depth "+p.maxDepth)
 	}
-	if p.symmetry {
-		parts = append(parts, "--symmetry")
+	if !p.symmetry {
+		parts = append(parts, "--symmetry=false")
 	}
 	if p.keepGoing {
 		parts = append(parts, "--keep-going")

@@ -41,20 +41,28 @@ func TestRequestFromControls(t *testing.T) {
 	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30" {
 		t.Fatalf("CLI %q", cli)
 	}
-	p.symmetry = true
-	if req, _ := p.request(); !req.Symmetry || !req.Options().Symmetry || !strings.HasSuffix(p.CLI(), " --symmetry") {
+	if req, _ := p.request(); !req.Symmetry || !req.Options().Symmetry {
+		t.Fatalf("symmetry is not on by default: %+v", req)
+	}
+	p.symmetry = false
+	if req, _ := p.request(); req.Symmetry || req.Options().Symmetry || !strings.HasSuffix(p.CLI(), " --symmetry=false") {
 		t.Fatalf("symmetry: %+v %q", req, p.CLI())
 	}
 	p.keepGoing = true
-	if req, _ := p.request(); !req.KeepGoing || !req.Options().KeepGoing || !strings.HasSuffix(p.CLI(), " --symmetry --keep-going") {
+	if req, _ := p.request(); !req.KeepGoing || !req.Options().KeepGoing || !strings.HasSuffix(p.CLI(), " --symmetry=false --keep-going") {
 		t.Fatalf("keep going: %+v %q", req, p.CLI())
 	}
 	// The permalink keeps it.
 	q := &Playground{}
 	q.OnInit()
 	q.open(app.Context{}, p.Link())
-	if !q.keepGoing || !q.symmetry {
-		t.Fatalf("the link lost keep going or symmetry: %q", p.Link())
+	if !q.keepGoing || q.symmetry {
+		t.Fatalf("the link lost keep going or symmetry off: %q", p.Link())
+	}
+	p.symmetry = true
+	q.open(app.Context{}, p.Link())
+	if !q.symmetry {
+		t.Fatalf("the link lost symmetry: %q", p.Link())
 	}
 	p.values[4], p.maxStates = "99", "lots"
 	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {

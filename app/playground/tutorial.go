@@ -129,7 +129,7 @@ func (w *RunWidget) cancel(ctx app.Context) {
 
 // link is the playground link of the widget's check, with its counterexample once there is one.
 func (w *RunWidget) link() string {
-	l := targets.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates, Symmetry: w.Widget.Symmetry}
+	l := targets.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates, Symmetry: !w.Widget.NoSymmetry}
 	if w.report != nil {
 		if p := w.report.Counterexample(); p != nil && p.Path != nil {
 			l.Trace, l.Loop = p.Path, p.Loop

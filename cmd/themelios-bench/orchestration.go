@@ -190,8 +190,8 @@ func tutorialWidgets(site string, runs int) error {
 		}
 		browser := float64(rep.DurationMS) / 1000
 		check := strings.TrimSpace(w.w.Target + " " + strings.Join(w.w.Sets, " "))
-		if w.w.Symmetry {
-			check += " (symmetry)"
+		if w.w.NoSymmetry {
+			check += " (no symmetry)"
 		}
 		fmt.Printf("| %s | %s | %s | %s | %.2f | %.2f | %.1f |\n", w.tutorial, check, protocol.Outcome(&rep), checker.Thousands(rep.Unique), browser, w.native, browser/w.native)
 	}

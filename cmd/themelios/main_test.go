@@ -51,7 +51,8 @@ func TestCheckPrintsCounterexample(t *testing.T) {
 }
 
 func TestCheckJSON(t *testing.T) {
-	code, out, _ := runCLI("check", "--json", "classic/two-phase-commit", "--set", "rms=3")
+	// Every state (TLC's counts, which explore no symmetry).
+	code, out, _ := runCLI("check", "--json", "classic/two-phase-commit", "--set", "rms=3", "--symmetry=false")
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -112,9 +113,9 @@ func TestStoppedField(t *testing.T) {
 		{[]string{"classic/die-hard", "--strategy", "dfs", "--keep-going"}, "", "complete", exitViolation, "✗ big ≠ 4 (always): violated after "},
 		{[]string{"classic/die-hard"}, "violation", "stopped at the first violation", exitViolation, "✗ big ≠ 4 (always): violated after 6 steps"},
 		{[]string{"classic/die-hard", "--strategy", "simulate", "--seed", "1"}, "violation", "stopped at the first violation", exitViolation, "✗ big ≠ 4 (always): violated after "},
-		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000"}, "max-states", "stopped at the state bound", exitOK,
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000", "--symmetry=false"}, "max-states", "stopped at the state bound", exitOK,
 			"? TCConsistent (always): unknown: not checked to the end: the search stopped at the state bound (--max-states) after 1,0"},
-		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000", "--strategy", "dfs"}, "max-states", "stopped at the state bound", exitOK,
+		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-states", "1000", "--strategy", "dfs", "--symmetry=false"}, "max-states", "stopped at the state bound", exitOK,
 			"? TCConsistent (always): unknown: not checked to the end: the search stopped at the state bound (--max-states) after 1,000 states"},
 		{[]string{"classic/two-phase-commit", "--set", "rms=5", "--max-depth", "4", "--strategy", "dfs"}, "max-depth", "stopped at the depth bound", exitOK,
 			"unknown: not checked to the end: the search cut paths at the depth bound (--max-depth)"},
@@ -228,7 +229,7 @@ func TestGroup(t *testing.T) {
 func TestCheckScenarios(t *testing.T) {
 	code, out, _ := runCLI("check", "replicaset/spec-replicas-change", "--json")
 	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 156 || !rep.Complete || len(rep.Properties) != 9 {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 83 || !rep.Complete || len(rep.Properties) != 9 {
 		t.Fatalf("spec-replicas-change: exit %d %+v", code, rep)
 	}
 	code, out, _ = runCLI("check", "node/restart", "--set", "consistency=optimistic", "--workers", "1")
@@ -244,7 +245,7 @@ func TestCheckScenarios(t *testing.T) {
 			os.WriteFile(file, b.Source, 0o644)
 		}
 	}
-	if code, out, _ := runCLI("check", file, "--set", "controllers=2"); code != exitOK || !strings.Contains(out, "20,923 distinct states") {
+	if code, out, _ := runCLI("check", file, "--set", "controllers=2"); code != exitOK || !strings.Contains(out, "4,619 distinct states") {
 		t.Fatalf("scenario file: exit %d\n%s", code, out)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
@@ -350,7 +351,7 @@ func TestGraph(t *testing.T) {
 	// The explored graph, capped, as DOT and as PNG.
 	code, out, errOut := runCLI("graph", "classic/two-phase-commit", "--format", "dot", "--max-nodes", "20")
 	if code != exitOK || strings.Count(out, "[label=") < 20 || !strings.Contains(out, `label="capped at 20 states"`) ||
-		!strings.Contains(errOut, "capped at 20 states of 288 explored") {
+		!strings.Contains(errOut, "capped at 20 states of 80 explored") {
 		t.Fatalf("graph --format dot: exit %d %s\n%s", code, errOut, out)
 	}
 	png := filepath.Join(dir, "g.png")
@@ -397,7 +398,7 @@ func TestNewAndValidate(t *testing.T) {
 		t.Fatalf("validate: exit %d %s", code, out)
 	}
 	// The written file checks as the built-in scenario does.
-	if code, out, _ := runCLI("check", file); code != exitOK || !strings.Contains(out, "146 distinct states") {
+	if code, out, _ := runCLI("check", file); code != exitOK || !strings.Contains(out, "75 distinct states") {
 		t.Fatalf("check of the new file: exit %d\n%s", code, out)
 	}
 	bad := strings.Replace(strings.Replace(out, "replicas: 4", "replicas: four", 1), "  nodes: 2", "  nodes: 0", 1)
@@ -455,7 +456,7 @@ func TestLinkAndReplay(t *testing.T) {
 
 // Progress goes to stderr (plain lines when it is not a terminal), leaving --json's stdout clean.
 func TestProgressLines(t *testing.T) {
-	code, out, errOut := runCLI("check", "classic/two-phase-commit", "--set", "rms=6", "--json", "--progress-every", "1ms", "--workers", "1")
+	code, out, errOut := runCLI("check", "classic/two-phase-commit", "--set", "rms=6", "--json", "--progress-every", "1ms", "--workers", "1", "--symmetry=false")
 	var rep checker.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 50816 {
 		t.Fatalf("check --json: exit %d %v", code, err)
@@ -474,7 +475,7 @@ func TestInterrupt(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "check", "classic/two-phase-commit", "--set", "rms=12")
+	cmd := exec.Command(bin, "check", "classic/two-phase-commit", "--set", "rms=12", "--symmetry=false")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
@@ -594,14 +595,22 @@ spec:
 	}
 }
 
+// Symmetry is on by default (one state per orbit), --symmetry=false explores every state; a
+// model without a symmetry (Die Hard) has the plain search either way.
 func TestSymmetryFlag(t *testing.T) {
-	code, out, _ := runCLI("check", "classic/two-phase-commit", "--symmetry", "--json")
-	var rep checker.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != 80 || !rep.Complete {
-		t.Fatalf("2PC rms=3 --symmetry: exit %d, %d states", code, rep.Unique)
+	for args, want := range map[string]int64{"": 80, "--symmetry": 80, "--symmetry=false": 288} {
+		code, out, _ := runCLI(append([]string{"check", "classic/two-phase-commit", "--json"}, strings.Fields(args)...)...)
+		var rep checker.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != want || !rep.Complete {
+			t.Fatalf("2PC rms=3 %s: exit %d, %d states, want %d", args, code, rep.Unique, want)
+		}
 	}
-	if code, _, errOut := runCLI("check", "classic/die-hard", "--symmetry"); code != exitUsage || !strings.Contains(errOut, "declares no symmetry") {
-		t.Fatalf("die-hard --symmetry: exit %d %q", code, errOut)
+	for _, args := range []string{"--symmetry", "--symmetry=false"} {
+		code, out, _ := runCLI("check", "classic/die-hard", args, "--json", "--keep-going")
+		var rep checker.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation || rep.Unique != 16 {
+			t.Fatalf("die-hard %s: exit %d, %d states", args, code, rep.Unique)
+		}
 	}
 }
 

@@ -61,7 +61,7 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	maxStates := fs.Int64("max-states", 100000, "bound each check to `N` distinct states (it stops after the expansion that reaches them)")
 	timeout := fs.Duration("timeout", time.Minute, "bound each check to this `duration`")
 	workers := fs.Int("workers", runtime.NumCPU(), "BFS workers `N`")
-	symmetry := fs.Bool("symmetry", true, "explore one state per orbit of the model's symmetry (interchangeable nodes and controller replicas); the liveness pass explores every state")
+	symmetry := fs.Bool("symmetry", true, "explore one state per orbit of the model's symmetry (interchangeable nodes and controller replicas); the same verdicts, concrete traces")
 	out := fs.String("out", "", "also write the table into this `file` (between its matrix markers, if it has them)")
 	only := fs.String("scenarios", "", "comma-separated scenario `names` (default: every built-in one)")
 	traces := fs.String("traces", "", "also write every counterexample's path to this JSON `file` (replayed by the API rules' conformance check)")

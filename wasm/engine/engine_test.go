@@ -150,12 +150,12 @@ func TestRunContextCancelled(t *testing.T) {
 
 // A cancel during the liveness pass stops it: the safety verdicts the search reached stand,
 // the temporal ones are unknown, the report says interrupted (the worker takes the message at
-// the yield after each liveness progress message).
+// the yield after each liveness progress message). After DFS, the pass explores the graph.
 func TestRunContextCancelledDuringLiveness(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var last Response
 	yields := 0
-	RunContext(ctx, Request{Type: TypeCheck, ID: 4, Target: "replicaset/spec-replicas-change", Sets: []string{"controllers=2"}, Strategy: "bfs"}, time.Nanosecond,
+	RunContext(ctx, Request{Type: TypeCheck, ID: 4, Target: "replicaset/spec-replicas-change", Sets: []string{"controllers=2"}, Strategy: "dfs"}, time.Nanosecond,
 		func(r Response) { last = r }, func() {
 			yields++
 			if last.Type == TypeProgress && last.Progress.Liveness > 0 {

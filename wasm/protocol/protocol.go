@@ -251,9 +251,9 @@ type RunWidget struct {
 	Target    string   `json:"target"`
 	Sets      []string `json:"sets,omitempty"`
 	MaxStates int64    `json:"maxStates,omitempty"`
-	// Symmetry checks one state per orbit (Request.Symmetry): the same verdict and trace
-	// length, fewer states.
-	Symmetry bool `json:"symmetry,omitempty"`
+	// NoSymmetry checks every state of an orbit (by default, one state per orbit:
+	// Request.Symmetry, the same verdict and trace length, fewer states).
+	NoSymmetry bool `json:"noSymmetry,omitempty"`
 	// Expect is "all hold", or "violated: PROPERTY after N steps" (for a lasso, followed by
 	// ", then steps K–N repeat forever").
 	Expect string `json:"expect"`
@@ -268,7 +268,7 @@ func (w RunWidget) Breaks() bool { return strings.HasPrefix(w.Expect, "violated"
 // Request is the check the widget runs, as request id: BFS, with the widget's state bound (the
 // worker's default when it has none).
 func (w RunWidget) Request(id int) Request {
-	return Request{Type: TypeCheck, ID: id, Target: w.Target, Sets: w.Sets, Strategy: "bfs", MaxStates: w.MaxStates, Symmetry: w.Symmetry}
+	return Request{Type: TypeCheck, ID: id, Target: w.Target, Sets: w.Sets, Strategy: "bfs", MaxStates: w.MaxStates, Symmetry: !w.NoSymmetry}
 }
 
 // Command is the themelios command line of the widget's check: "themelios check TARGET", a
@@ -278,8 +278,8 @@ func (w RunWidget) Command() string {
 	for _, s := range w.Sets {
 		parts = append(parts, "--set "+s)
 	}
-	if w.Symmetry {
-		parts = append(parts, "--symmetry")
+	if w.NoSymmetry {
+		parts = append(parts, "--symmetry=false")
 	}
 	if w.MaxStates > 0 {
 		parts = append(parts, "--max-states "+strconv.FormatInt(w.MaxStates, 10))
