@@ -319,10 +319,13 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	waitText(t, bad, "#cli", "themelios check replicaset/spec-replicas-change", time.Second)
 	bad.MustClose()
 
-	// Cancel a long check: the worker is terminated and the page says so at once.
+	// Cancel a long check (every state: symmetry off): the worker is terminated and the page
+	// says so at once.
 	choose(p, "#target", "classic/two-phase-commit")
 	p.MustElement("#param-rms").MustSelectAllText().MustInput("8")
 	p.MustElement("#max-states").MustSelectAllText().MustInput("5000000")
+	p.MustEval(`() => document.querySelector("#symmetry").click()`)
+	waitText(t, p, "#cli", "--symmetry=false", 5*time.Second)
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#progress", "unique", 30*time.Second)
 	screenshot(t, p, "progress.png")
