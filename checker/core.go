@@ -25,8 +25,12 @@ type core[S, A any] struct {
 	canon  func(S) S // the representative of a state's orbit, under Options.Symmetry
 	// sym, under Options.Symmetry, BFS and a liveness pass, is the model's process symmetry:
 	// the search records each successor's permutation, for the liveness pass (quotient.go).
-	sym       ProcessSymmetry[S]
-	perms     *permTable
+	sym   ProcessSymmetry[S]
+	perms *permTable
+	// classes, with a model that is Interchangeable, numbers the recorded states' classes of
+	// interchangeable processes (quotient.go).
+	classes   *permTable
+	classesOf func(s S, buf []int) []int
 	cover     func(s, next S) bool // Covering.Covered, unless Options.NoReduction
 	coverStep func(s S, a A) bool  // StepCovering.CoveredStep, unless Options.NoReduction
 
@@ -122,6 +126,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	if checks := liveChecks(c.props); len(checks) > 0 && opts.Strategy == BFS && !opts.NoLiveness {
 		if ps, ok := m.(ProcessSymmetry[S]); ok && c.canon != nil {
 			c.sym, c.perms = ps, newPermTable()
+			if x, ok := m.(Interchangeable[S]); ok {
+				c.classes, c.classesOf = newPermTable(), x.Interchangeable
+			}
 		}
 		if c.canon == nil || c.sym != nil {
 			c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}

@@ -290,6 +290,7 @@ type liveExpansion struct {
 	succ    []liveSucc
 	covered []int16
 	perm    int16 // under a recorded symmetry, the permutation from the state to its representative
+	classes int16 // and its classes of interchangeable processes (0: each process alone)
 }
 
 // bytes is the record's memory.
@@ -327,6 +328,10 @@ func (r *liveRecord[S, A]) endLevel(keep int) {
 // positions are distinct).
 func (r *liveRecord[S, A]) expanded(c *core[S, A], sc *scratch[S, A], pos uint32, p *entry[S], next []successor[S, A], covered []A) {
 	e := liveExpansion{fp: p.fp, succ: make([]liveSucc, len(next)), perm: p.perm}
+	if c.classes != nil {
+		sc.perm = c.classesOf(p.state, sc.perm[:0])
+		e.classes = c.classes.id(sc.perm)
+	}
 	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, p.state)
 	var own []byte // p's encoding, for a step to its own orbit under symmetry
 	for k, x := range next {

@@ -89,6 +89,17 @@ type ProcessSymmetry[S any] interface {
 	Permute(s S, p []int) S
 }
 
+// Interchangeable is implemented by ProcessSymmetry models that can tell, of a state, which
+// processes may be exchanged without changing it: Interchangeable returns, per process, the
+// least process of its class (written into buf's memory), such that exchanging any two
+// processes of one class leaves s as it is (encoded alike). The liveness pass then keeps one
+// node of the product for the permutations that differ only within those classes, which stand
+// for one concrete state (quotient.go). Classes may be finer than the truth (each process
+// alone: nothing merged), never coarser.
+type Interchangeable[S any] interface {
+	Interchangeable(s S, buf []int) []int
+}
+
 // Covering is implemented by models with steps that the safety search may skip: a reduction of
 // the state space that keeps every verdict and the length of every shortest counterexample
 // (Options.NoReduction explores every step). Covered(s, next) reports that s covers next, one of

@@ -207,6 +207,39 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 	lb := newLiveBuilder[S](checks, c.groups, 0)
 	g := lb.g
 	g.unexpanded = []bool{}
+	// normal is the least of the permutations that differ from mu only within the classes of
+	// interchangeable processes of an orbit's x_O (Interchangeable): mu's images of each class,
+	// sorted, given to its processes in order. They stand for one concrete state.
+	type normalKey struct{ mu, classes int16 }
+	normals := map[normalKey]int16{}
+	normal := func(mu, classes int16) int16 {
+		if classes == 0 {
+			return mu
+		}
+		key := normalKey{mu, classes}
+		if id, ok := normals[key]; ok {
+			return id
+		}
+		p, class := slices.Clone(t.perm(mu, n)), c.classes.perm(classes, n)
+		for i, ci := range class {
+			if ci != i {
+				continue // i is a class's least process: gather the class
+			}
+			var members, images []int
+			for j := i; j < n; j++ {
+				if class[j] == i {
+					members, images = append(members, j), append(images, p[j])
+				}
+			}
+			slices.Sort(images)
+			for x, j := range members {
+				p[j] = images[x]
+			}
+		}
+		id := t.id(p)
+		normals[key] = id
+		return id
+	}
 	// Nodes are numbered as met, breadth first; an orbit not expanded has one node, with no
 	// edges (k -1), whatever the permutation.
 	type node = productNode
@@ -231,7 +264,7 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 			open[fp] = id
 			return id
 		}
-		x := node{k, mu}
+		x := node{k, normal(mu, r.states[k].classes)}
 		if id, ok := ids[x]; ok {
 			return id
 		}

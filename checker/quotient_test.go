@@ -139,6 +139,21 @@ func (m *procModel) RenameGroup(g ActionGroup, p []int) ActionGroup {
 }
 func (m *procModel) RenameInstance(property string, k int, p []int) int { return p[k] }
 
+// Interchangeable: processes in the same local state may be exchanged.
+func (m *procModel) Interchangeable(s procState, buf []int) []int {
+	out := buf[:0]
+	for i := range m.n {
+		out = append(out, i)
+		for j := range i {
+			if s.local[j] == s.local[i] {
+				out[i] = out[j]
+				break
+			}
+		}
+	}
+	return out
+}
+
 // Under symmetry the liveness pass decides on the product of the recorded quotient, without
 // exploring again, every verdict the search without symmetry decides on the whole graph: on
 // 300 random models of 2 or 3 interchangeable processes, whose fairness groups and property

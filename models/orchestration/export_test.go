@@ -85,6 +85,9 @@ func (m *Model) NodeSignatures(s State) []string {
 	return out
 }
 
+// HasReplicas reports whether the model runs its controllers in more than one replica.
+func (m *Model) HasReplicas() bool { return m.cfg.Replicas > 1 }
+
 // Identity is the identity permutation of the model's controllers.
 func (m *Model) Identity() []int {
 	p := make([]int, len(m.ctrls))

@@ -865,6 +865,36 @@ func (m *Model) Permute(s State, p []int) State {
 	return out
 }
 
+// Interchangeable implements checker.Interchangeable: replicas of one controller kind whose
+// local states are equal may be exchanged without changing s (Permute moves only their local
+// states); kubelets are each alone (exchanging two renames their nodes).
+func (m *Model) Interchangeable(s State, buf []int) []int {
+	out := buf[:0]
+	for i := range m.ctrls {
+		out = append(out, i)
+	}
+	for i, c := range m.ctrls {
+		if c.Kind == KubeletKind {
+			continue
+		}
+		for j := m.shares[i]; j < i; j++ {
+			if out[j] == j && sameLocal(s.Local[i], s.Local[j], len(m.watch[i])) {
+				out[i] = j
+				break
+			}
+		}
+	}
+	return out
+}
+
+// sameLocal reports whether two local states are equal in all that Encode writes of them (raw
+// UIDs compared).
+func sameLocal(a, b *Local, caches int) bool {
+	return a == b || a.Session == b.Session && slices.Equal(a.Caches[:caches], b.Caches[:caches]) && a.Down == b.Down &&
+		slices.Equal(a.Containers, b.Containers) && slices.Equal(a.Scheduler.Backoff, b.Scheduler.Backoff) &&
+		slices.Equal(a.Scheduler.Assumed, b.Scheduler.Assumed) && slices.Equal(a.Expect, b.Expect)
+}
+
 // RenameGroup implements checker.ProcessSymmetry: a controller's group (its steps, or one of its
 // faults) becomes the same group of the controller it is renamed to; the client's stays.
 func (m *Model) RenameGroup(g checker.ActionGroup, p []int) checker.ActionGroup {

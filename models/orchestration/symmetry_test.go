@@ -214,7 +214,7 @@ func TestProcessSymmetryRenaming(t *testing.T) {
 			}
 		}
 		orbit := func(s orchestration.State) string { return string(m.Encode(nil, m.Representative(s))) }
-		moved := 0
+		moved, swaps := 0, 0
 		reachable(m, c.limit, func(s orchestration.State) {
 			rep, p := m.RepresentativeOf(s, nil)
 			if string(m.Encode(nil, rep)) != orbit(s) {
@@ -225,6 +225,17 @@ func TestProcessSymmetryRenaming(t *testing.T) {
 			}
 			if string(m.Encode(nil, m.Permute(s, p))) != orbit(s) {
 				t.Fatalf("%s: Permute(s, p) is not the representative", c.name)
+			}
+			for i, ci := range m.Interchangeable(s, nil) {
+				if ci == i {
+					continue
+				}
+				swap := m.Identity()
+				swap[i], swap[ci] = ci, i
+				if string(m.Encode(nil, m.Permute(s, swap))) != string(m.Encode(nil, s)) {
+					t.Fatalf("%s: exchanging interchangeable controllers %d and %d changes the state", c.name, i, ci)
+				}
+				swaps++
 			}
 			for i, j := range p {
 				a, b := s.Local[i], rep.Local[j]
@@ -254,6 +265,9 @@ func TestProcessSymmetryRenaming(t *testing.T) {
 		})
 		if moved < c.limit/4 {
 			t.Errorf("%s: only %d controllers renamed", c.name, moved)
+		}
+		if m.HasReplicas() && swaps < c.limit/4 {
+			t.Errorf("%s: only %d interchangeable controllers", c.name, swaps)
 		}
 	}
 }
