@@ -32,7 +32,10 @@ import (
 // labels, groups and enabled groups, and a fair run violating a check exists in one exactly
 // when it does in the other (both graphs are finite: a fair run is a path into a fair
 // component or a stop, which a path of the other reaches too). A concrete state may have
-// several nodes (when a permutation fixes x_O); they behave alike. A step that changes nothing
+// several nodes (when a permutation fixes x_O); they behave alike. A model that is
+// Interchangeable says which processes of x_O may be exchanged without changing it: the nodes
+// (O, μ) and (O, μ∘σ), σ exchanging such processes, stand for the same state μ·x_O, and the
+// product keeps one (μ normalised within the classes). A step that changes nothing
 // (n = x_O, stuttering) is left out as the concrete graph leaves it out: the search marks it
 // (stutterPerm) when σ_n = ρ_O, or when the two states encode alike.
 //
