@@ -85,7 +85,8 @@ type Options struct {
 	// from the real initial state. A model that is not Symmetric, or reports no symmetry for
 	// its configuration (SymmetryReporter), has the plain search (every orbit is one state).
 	// After BFS, the liveness pass decides on the recorded quotient when the model is a
-	// ProcessSymmetry (quotient.go), and otherwise explores every state again, without it.
+	// ProcessSymmetry (quotient.go), unless a complete search's reduction skipped steps or the
+	// permutations overflowed; otherwise it explores every state again, without symmetry.
 	Symmetry bool
 	// NoReduction explores the steps a Covering model says are covered (for differential
 	// tests, and for the whole state space).

@@ -37,11 +37,16 @@ import (
 // (O, μ) and (O, μ∘σ), σ exchanging such processes, stand for the same state μ·x_O, and the
 // product keeps one (μ normalised within the classes). A step that changes nothing
 // (n = x_O, stuttering) is left out as the concrete graph leaves it out: the search marks it
-// (stutterPerm) when σ_n = ρ_O, or when the two states encode alike.
+// (stutterPerm) when σ_n = ρ_O (RepresentativeOf is a function of the state, so this is the
+// case that occurs), or, as a safeguard, when the two states encode alike.
 //
-// A bounded search's product has the nodes of the orbits it did not expand without edges, as
-// the record of a bounded search without symmetry has them: a fair cycle or stop found on it
-// is real, its absence proves nothing.
+// That argument needs every step of every x_O. A complete search whose reduction skipped steps
+// (Covering) does not have them: the pass then explores the concrete graph again. A bounded
+// search's product has the nodes of the orbits it did not expand without edges, and the groups
+// of the steps a reduction skipped (renamed by μ) enabled where they were skipped, without
+// edges, as the record of a bounded search without symmetry has them: every product step is
+// still a concrete step and every enabled group is enabled, so a fair cycle or stop found on
+// it is real; its absence proves nothing.
 //
 // A path of the product is lifted to a concrete trace (liftPath) with the model's Permute: from
 // the concrete state c = μ·x_O of a node, x_O = μ⁻¹·c; the recorded step of x_O (its index
@@ -371,6 +376,15 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 		g.expanded++
 		g.first = append(g.first, int32(len(g.to)))
 		var en uint64
+		for _, grp := range e.covered { // steps a reduction skipped: enabled, edges unknown
+			b, err := lb.bitOf(groupOf(x.mu, grp))
+			if err != nil {
+				return nil, nil, err
+			}
+			if b >= 0 {
+				en |= 1 << b
+			}
+		}
 		for _, s := range e.succ {
 			if s.perm == stutterPerm {
 				continue
@@ -449,6 +463,16 @@ func (c *core[S, A]) liftPath(nodes []productNode, path []pathStep, loop int) *T
 		}
 		tr.Steps = append(tr.Steps, *next)
 		cur = next.State
+	}
+	if tr.Cycle {
+		start := tr.Init
+		if loop > 0 {
+			start = tr.Steps[loop-1].State
+		}
+		if encode(start) != encode(cur) {
+			c.err = fmt.Errorf("liveness: the model's renaming is not a symmetry: a lifted cycle does not close")
+			return nil
+		}
 	}
 	return tr
 }

@@ -232,4 +232,6 @@ func TestSoundnessProcessSymmetry(t *testing.T) {
 			}
 		})
 	}
+	// Interchangeable processes whose steps the reduction skips.
+	checkertest.Soundness(t, checker.CovModel(), checkertest.Config{Symmetry: true, Short: true, PartialWalks: true})
 }

@@ -324,6 +324,9 @@ func (o *oracle[S, A]) runs(cfg Config) []run {
 			run{name: fmt.Sprintf("dfs/max-depth=%d", md), opts: checker.Options{Strategy: checker.DFS, MaxDepth: md, KeepGoing: true}},
 			run{name: fmt.Sprintf("simulate/2w/max-depth=%d", md), opts: with(sim(2), func(o *checker.Options) { o.MaxDepth, o.KeepGoing = md, true })},
 		)
+		if cfg.Symmetry {
+			rs = append(rs, run{name: fmt.Sprintf("bfs/2w/max-depth=%d/symmetry", md), opts: checker.Options{Workers: 2, MaxDepth: md, KeepGoing: true, Symmetry: true}})
+		}
 	}
 	for _, s := range []checker.Strategy{checker.BFS, checker.DFS, checker.Simulate} {
 		opts := checker.Options{Strategy: s, Workers: 2, KeepGoing: true}

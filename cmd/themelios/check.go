@@ -92,7 +92,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.BoolVar(&a.keepGoing, "keep-going", false, "explore on after a violation, so every property gets a verdict")
 	fs.BoolVar(&a.liveness, "liveness", true, "decide the liveness properties after the search (a second pass over its states); --liveness=false leaves them unknown")
 	fs.BoolVar(&a.reduction, "reduction", true, "skip the steps a model says are covered (orchestration: a step that only moves a controller's session forward); the same verdicts and shortest counterexamples, fewer states; --reduction=false explores them")
-	fs.BoolVar(&a.symmetry, "symmetry", true, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas, nodes): the same verdicts and shortest counterexamples, concrete traces, fewer states; --symmetry=false explores every state of an orbit")
+	fs.BoolVar(&a.symmetry, "symmetry", true, "explore one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas, nodes): the same verdicts and shortest safety counterexamples, concrete traces, fewer states; --symmetry=false explores every state of an orbit")
 	fs.BoolVar(&a.json, "json", false, "print one JSON object (docs/cli.md) instead of text")
 	fs.StringVar(&a.progress, "progress", "auto", "report progress on stderr: `auto` (a live line on a terminal, a line every --progress-every otherwise), or off")
 	fs.DurationVar(&a.every, "progress-every", 0, "how often to report progress (default 1s on a terminal, 10s otherwise)")

@@ -202,6 +202,7 @@ func TestProcessSymmetryRenaming(t *testing.T) {
 	}{
 		{"replicaset/overlapping", func(s *scenario.Settings) { s.Consistency, s.Controllers = datastore.Causal, 2 }, 1500},
 		{"statefulset/stale-reads", func(s *scenario.Settings) { s.Nodes, s.Consistency = 3, datastore.ResettableSession }, 1500},
+		{"replicaset/spec-replicas-change", func(s *scenario.Settings) { s.Consistency, s.Controllers = datastore.MonotonicSession, 3 }, 1500},
 		{"job/parallel", func(s *scenario.Settings) {
 			s.Cache, s.Consistency, s.Controllers = orchestration.CacheInformer, datastore.MonotonicSession, 2
 		}, 800},
