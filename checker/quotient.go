@@ -214,7 +214,14 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 	}
 	lb := newLiveBuilder[S](checks, c.groups, 0)
 	g := lb.g
-	g.unexpanded = []bool{}
+	// Room for a node per orbit and its edges, which the product has at least.
+	edges := 0
+	for k := range expanded {
+		edges += len(r.states[k].succ)
+	}
+	g.label, g.unexpanded = make([]uint64, 0, int(expanded)*g.words), make([]bool, 0, expanded)
+	g.first, g.enabled = make([]int32, 0, expanded+1), make([]uint64, 0, expanded)
+	g.to, g.act, g.group, g.env = make([]int32, 0, edges), make([]int32, 0, edges), make([]int8, 0, edges), make([]bool, 0, edges)
 	// normal is the least of the permutations that differ from mu only within the classes of
 	// interchangeable processes of an orbit's x_O (Interchangeable): mu's images of each class,
 	// sorted, given to its processes in order. They stand for one concrete state.

@@ -80,7 +80,7 @@ func (m *Model) NodeSignatures(s State) []string {
 	latest := s.Store.Latest().Cluster
 	out := make([]string, len(m.nodes.names))
 	for i := range out {
-		out[i] = m.nodeSignature(s, latest, i)
+		out[i] = string(m.nodeSignature(nil, s, latest, i))
 	}
 	return out
 }

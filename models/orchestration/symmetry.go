@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -261,16 +260,28 @@ func (m *Model) permuteAt(s State, k int, at []int) State {
 func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 	sym := m.nodes
 	n := len(sym.names)
-	sigs := make([]string, n)
+	// The signatures, written one after the other into one buffer.
+	var small [maxSymmetricNodes][]byte
+	sigs := small[:n]
 	latest := s.Store.Latest().Cluster
+	var sigBuf []byte
+	var ends [maxSymmetricNodes]int
 	for i := range sigs {
-		sigs[i] = m.nodeSignature(s, latest, i)
+		sigBuf = m.nodeSignature(sigBuf, s, latest, i)
+		ends[i] = len(sigBuf)
+	}
+	for i := range sigs {
+		from := 0
+		if i > 0 {
+			from = ends[i-1]
+		}
+		sigs[i] = sigBuf[from:ends[i]]
 	}
 	order := make([]int, n) // the kubelets by signature
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(sigs[a], sigs[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(sigs[a], sigs[b]) })
 	place := make([]int, n) // a candidate: kubelet i goes to place[i]
 	for j, i := range order {
 		place[i] = j
@@ -314,7 +325,7 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 			return
 		}
 		hi := lo + 1
-		for hi < n && sigs[order[hi]] == sigs[order[lo]] {
+		for hi < n && bytes.Equal(sigs[order[hi]], sigs[order[lo]]) {
 			hi++
 		}
 		places := make([]int, hi-lo)
@@ -350,9 +361,10 @@ func (sym *nodeSymmetry) index(perm []int) int {
 // revision numbers), so that states the encoding identifies have the same signatures: the
 // kubelet's local state, its Node object in the latest revision and the names of the pods
 // bound to it there. Renaming nodes moves signatures with their kubelets.
-func (m *Model) nodeSignature(s State, latest *cluster.Cluster, i int) string {
-	var e encoder
-	e.history = s.Store
+//
+// It is appended to buf.
+func (m *Model) nodeSignature(buf []byte, s State, latest *cluster.Cluster, i int) []byte {
+	e := encoder{buf: buf, history: s.Store}
 	e.local(s.Local[i], len(m.watch[i]), false)
 	name := m.nodes.names[i]
 	if n := latest.Node(name); n != nil {
@@ -361,10 +373,10 @@ func (m *Model) nodeSignature(s State, latest *cluster.Cluster, i int) string {
 	} else {
 		e.bool(false)
 	}
-	for _, p := range latest.Pods() {
-		if p.Spec.NodeName == name {
+	for _, o := range latest.Objects() {
+		if p, ok := o.(*cluster.Pod); ok && p.Spec.NodeName == name {
 			e.str(p.Name)
 		}
 	}
-	return string(e.buf)
+	return e.buf
 }
