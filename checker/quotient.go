@@ -146,17 +146,14 @@ func (t *permTable) composed(a, b int16, n int) int16 {
 	case b == 0:
 		return a
 	}
-	if id, ok := t.compose[[2]int16{a, b}]; ok {
-		return id
-	}
-	pa, pb := t.perm(a, n), t.perm(b, n)
-	out := make([]int, n)
-	for i := range out {
-		out[i] = pa[pb[i]]
-	}
-	id := t.id(out)
-	t.compose[[2]int16{a, b}] = id
-	return id
+	return cached(t.compose, [2]int16{a, b}, func() int16 {
+		pa, pb := t.perm(a, n), t.perm(b, n)
+		out := make([]int, n)
+		for i := range out {
+			out[i] = pa[pb[i]]
+		}
+		return t.id(out)
+	})
 }
 
 // inverted returns the number of a's inverse over n processes.
@@ -164,17 +161,13 @@ func (t *permTable) inverted(a int16, n int) int16 {
 	if a == 0 {
 		return 0
 	}
-	if id, ok := t.inverse[a]; ok {
-		return id
-	}
-	pa := t.perm(a, n)
-	out := make([]int, n)
-	for i, x := range pa {
-		out[x] = i
-	}
-	id := t.id(out)
-	t.inverse[a] = id
-	return id
+	return cached(t.inverse, a, func() int16 {
+		out := make([]int, n)
+		for i, x := range t.perm(a, n) {
+			out[x] = i
+		}
+		return t.id(out)
+	})
 }
 
 // sameState reports whether a and b encode alike (own caches a's encoding).
@@ -223,37 +216,17 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 	g.first, g.enabled = make([]int32, 0, expanded+1), make([]uint64, 0, expanded)
 	g.to, g.act, g.group, g.env = make([]int32, 0, edges), make([]int32, 0, edges), make([]int8, 0, edges), make([]bool, 0, edges)
 	// normal is the least of the permutations that differ from mu only within the classes of
-	// interchangeable processes of an orbit's x_O (Interchangeable): mu's images of each class,
-	// sorted, given to its processes in order. They stand for one concrete state.
+	// interchangeable processes of an orbit's x_O (Interchangeable): they stand for one
+	// concrete state.
 	type normalKey struct{ mu, classes int16 }
 	normals := map[normalKey]int16{}
 	normal := func(mu, classes int16) int16 {
 		if classes == 0 {
 			return mu
 		}
-		key := normalKey{mu, classes}
-		if id, ok := normals[key]; ok {
-			return id
-		}
-		p, class := slices.Clone(t.perm(mu, n)), c.classes.perm(classes, n)
-		for i, ci := range class {
-			if ci != i {
-				continue // i is a class's least process: gather the class
-			}
-			var members, images []int
-			for j := i; j < n; j++ {
-				if class[j] == i {
-					members, images = append(members, j), append(images, p[j])
-				}
-			}
-			slices.Sort(images)
-			for x, j := range members {
-				p[j] = images[x]
-			}
-		}
-		id := t.id(p)
-		normals[key] = id
-		return id
+		return cached(normals, normalKey{mu, classes}, func() int16 {
+			return t.id(normalised(t.perm(mu, n), c.classes.perm(classes, n)))
+		})
 	}
 	// Nodes are numbered as met, breadth first; an orbit not expanded has one node, with no
 	// edges (k -1), whatever the permutation.
@@ -342,13 +315,9 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 		if mu == 0 {
 			return group
 		}
-		key := renamed{mu, group}
-		if id, ok := groups[key]; ok {
-			return id
-		}
-		id := c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[group], t.perm(mu, n)))
-		groups[key] = id
-		return id
+		return cached(groups, renamed{mu, group}, func() int16 {
+			return c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[group], t.perm(mu, n)))
+		})
 	}
 	for v := int32(0); int(v) < len(queue); v++ {
 		x := queue[v]
@@ -482,4 +451,37 @@ func (c *core[S, A]) liftPath(nodes []productNode, path []pathStep, loop int) *T
 		}
 	}
 	return tr
+}
+
+// normalised returns, of the permutations that differ from p only within the classes of
+// interchangeable processes (class[i] the least process of i's class), the least: p's images of
+// each class, sorted, given to its processes in order.
+func normalised(p, class []int) []int {
+	p = slices.Clone(p)
+	for i, ci := range class {
+		if ci != i {
+			continue // i is a class's least process: gather the class
+		}
+		var members, images []int
+		for j := i; j < len(class); j++ {
+			if class[j] == i {
+				members, images = append(members, j), append(images, p[j])
+			}
+		}
+		slices.Sort(images)
+		for x, j := range members {
+			p[j] = images[x]
+		}
+	}
+	return p
+}
+
+// cached returns m[key], made by build and kept the first time.
+func cached[K comparable, V any](m map[K]V, key K, build func() V) V {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	v := build()
+	m[key] = v
+	return v
 }
