@@ -68,8 +68,7 @@ type SymmetryReporter interface {
 // instances. It lets the liveness pass after a BFS under Options.Symmetry decide the temporal
 // properties on the graph the search recorded, one state per orbit, instead of exploring every
 // state again (see quotient.go; a complete search whose reduction skipped steps still explores
-// again). A permutation p is a slice: process i of s is process p[i] of
-// p·s.
+// again). A permutation p is a slice: process i of s is process p[i] of p·s.
 //
 //   - RepresentativeOf returns Representative(s) and the permutation p with p·s the
 //     representative, written into buf's memory.
