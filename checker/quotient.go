@@ -1,10 +1,12 @@
 package checker
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The liveness pass after a BFS under symmetry, on the graph the search recorded one state per
@@ -55,6 +57,13 @@ import (
 // returns to the same node, hence to the same concrete state: a lasso. Shortest ways in have
 // the concrete graph's lengths (every concrete path lifts to a product path of its length); a
 // cycle may be longer than a concrete one, where a permutation fixes a state on it.
+
+// productFactor and productFloor bound the product: at most productFactor nodes per orbit,
+// beyond productFloor nodes (liveVerdicts then explores the concrete graph; tests lower them).
+var productFactor, productFloor = 8, 1 << 16
+
+// errProductTooLarge says the product passed its bound.
+var errProductTooLarge = errors.New("liveness: the product of the quotient is too large")
 
 // stutterPerm marks a recorded step that changes nothing (see expanded).
 const stutterPerm = -1
@@ -319,7 +328,19 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 			return c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[group], t.perm(mu, n)))
 		})
 	}
+	// The product is abandoned for the concrete graph when it grows past a multiple of the
+	// orbits: many permutations fix the states (interchangeable replicas whose local states
+	// differ but not in what tells them apart), and the concrete graph is then the smaller.
+	limitNodes := productFactor*int(expanded) + productFloor
+	every := c.opts.ProgressEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	reported := time.Now()
 	for v := int32(0); int(v) < len(queue); v++ {
+		if len(queue) > limitNodes {
+			return nil, nil, errProductTooLarge
+		}
 		x := queue[v]
 		if x.k < 0 {
 			g.first = append(g.first, int32(len(g.to)))
@@ -327,6 +348,12 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 			continue
 		}
 		if v%4096 == 0 {
+			if c.opts.Progress != nil && time.Since(reported) >= every {
+				p := c.progress(c.depth, 0)
+				p.Liveness = max(int64(v), 1)
+				c.opts.Progress(p)
+				reported = time.Now()
+			}
 			if c.timeUp() {
 				c.stopFor(StopTimeout)
 				return nil, nil, nil

@@ -424,3 +424,31 @@ func TestQuotientBoundedSkippedSteps(t *testing.T) {
 		}
 	}
 }
+
+// A product that grows past its bound is abandoned for the concrete graph, with the same
+// verdicts: with the bound lowered to one node per orbit, every check of the random process
+// models whose product is larger explores again.
+func TestQuotientTooLarge(t *testing.T) {
+	defer func(f, floor int) { productFactor, productFloor = f, floor }(productFactor, productFloor)
+	productFactor, productFloor = 1, 0
+	again := 0
+	for seed := uint64(1); seed <= 100; seed++ {
+		m := newProcModel(seed)
+		plain, _ := Check(context.Background(), Model[procState, procAction](m), Options{Workers: 1, KeepGoing: true})
+		sym, err := Check(context.Background(), Model[procState, procAction](m), Options{Workers: 1, KeepGoing: true, Symmetry: true})
+		if err != nil || !sym.Complete {
+			t.Fatalf("seed %d: %v, complete %v", seed, err, sym.Complete)
+		}
+		for i, p := range plain.Properties {
+			if q := sym.Properties[i]; p.Status != q.Status {
+				t.Errorf("seed %d: %q %v under symmetry, %v without", seed, p.Name, q.Status, p.Status)
+			}
+		}
+		if sym.LiveExplored > 0 {
+			again++
+		}
+	}
+	if again < 50 {
+		t.Fatalf("only %d of 100 checks explored again", again)
+	}
+}

@@ -19,7 +19,9 @@ Explores TARGET as "themelios check" does (same flags) and draws its state graph
 --trace only the counterexample (or, if nothing is violated, the first witness) and every state
 one step away from it. The trace is drawn in red and its last state filled; a lasso's cycle is
 purple, the state it returns to marked with ↻; initial states have a double border; in SVG,
-hovering a state shows it whole. Layout: dot up to 300 states, sfdp above.
+hovering a state shows it whole. Layout: dot up to 300 states, sfdp above. Unlike check, graph
+explores every state by default: under --symmetry it draws one state per orbit, and an edge's
+action, taken from the state drawn, may lead to another member of the orbit drawn.
 
 Exit status: 0 the graph was written (whatever the verdicts), 2 bad input or usage.
 
@@ -38,6 +40,11 @@ const dotLimit = 300
 func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var a checkArgs
 	fs := newCheckFlags(&a)
+	// Every state by default: a drawing of the quotient reads as wrong edges (above).
+	if f := fs.Lookup("symmetry"); f != nil {
+		f.DefValue = "false"
+		f.Value.Set("false")
+	}
 	format := fs.String("format", "svg", "output `format`: svg, png or dot")
 	out := fs.String("out", "", "write to this `file` (default: standard output)")
 	trace := fs.Bool("trace", false, "draw only the counterexample (or witness) and its one-step neighbourhood")

@@ -351,7 +351,7 @@ func TestGraph(t *testing.T) {
 	// The explored graph, capped, as DOT and as PNG.
 	code, out, errOut := runCLI("graph", "classic/two-phase-commit", "--format", "dot", "--max-nodes", "20")
 	if code != exitOK || strings.Count(out, "[label=") < 20 || !strings.Contains(out, `label="capped at 20 states"`) ||
-		!strings.Contains(errOut, "capped at 20 states of 80 explored") {
+		!strings.Contains(errOut, "capped at 20 states of 288 explored") {
 		t.Fatalf("graph --format dot: exit %d %s\n%s", code, errOut, out)
 	}
 	png := filepath.Join(dir, "g.png")
