@@ -46,7 +46,7 @@ func (c *core[S, A]) liveVerdicts(limit int64) {
 		// Under symmetry, on the product of the recorded quotient (quotient.go).
 		var nodes []productNode
 		g, nodes, err = c.product(checks, limit)
-		if g == nil && err == nil && c.perms.overflow || errors.Is(err, errProductTooLarge) { // it could not be built
+		if errors.Is(err, errProductTooLarge) { // it could not be built
 			record = false
 			g, err = c.buildLive(checks, limit)
 			break

@@ -62,7 +62,7 @@ import (
 // beyond productFloor nodes (liveVerdicts then explores the concrete graph; tests lower them).
 var productFactor, productFloor = 8, 1 << 16
 
-// errProductTooLarge says the product passed its bound.
+// errProductTooLarge says the product passed its bound, or its permutations overflowed.
 var errProductTooLarge = errors.New("liveness: the product of the quotient is too large")
 
 // stutterPerm marks a recorded step that changes nothing (see expanded).
@@ -197,13 +197,13 @@ type productNode struct {
 
 // product builds the product graph (above) of the quotient the BFS recorded, of its first
 // limit expanded orbits (0: all; the others' nodes are left unexpanded, as are those of
-// orbits it met but did not expand), and returns its nodes by number. It returns nil when it
-// cannot (a permutation table that overflowed), or when the time runs out or the search's
-// context ends (which then stops the check).
+// orbits it met but did not expand), and returns its nodes by number. It returns
+// errProductTooLarge when it cannot (past its bound, or a permutation table that overflowed),
+// and nil when the time runs out or the search's context ends (which then stops the check).
 func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A], []productNode, error) {
 	r, t := c.record, c.perms
 	if t.overflow {
-		return nil, nil, nil
+		return nil, nil, errProductTooLarge
 	}
 	n := int(t.size.Load())
 	expanded := int64(len(r.states))
@@ -400,7 +400,7 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 				w = discover(s.fp, 0)
 			}
 			if t.overflow {
-				return nil, nil, nil
+				return nil, nil, errProductTooLarge
 			}
 			grp := groupOf(x.mu, s.group)
 			b, err := lb.bitOf(grp)

@@ -950,20 +950,21 @@ func (m *Model) sortReplicas(s State, at []int) State {
 			if &out.Local[0] == &s.Local[0] {
 				out.Local = slices.Clone(s.Local)
 			}
-			if at == nil {
-				slices.SortStableFunc(out.Local[i:j], bySession)
-			} else {
-				// The same stable sort, of positions, to move at along.
-				var small [16]int
-				pos := small[:0]
-				for x := i; x < j; x++ {
-					pos = append(pos, x)
-				}
-				slices.SortStableFunc(pos, func(a, b int) int { return bySession(s.Local[a], s.Local[b]) })
-				var moved [16]int
-				ctrls := append(moved[:0], at[i:j]...)
-				for x, from := range pos {
-					out.Local[i+x], at[i+x] = s.Local[from], ctrls[from-i]
+			// A stable sort of the positions, which moves at along with the local states.
+			var small, moved [16]int
+			pos := small[:0]
+			for x := i; x < j; x++ {
+				pos = append(pos, x)
+			}
+			slices.SortStableFunc(pos, func(a, b int) int { return bySession(s.Local[a], s.Local[b]) })
+			ctrls := moved[:0]
+			if at != nil {
+				ctrls = append(ctrls, at[i:j]...)
+			}
+			for x, from := range pos {
+				out.Local[i+x] = s.Local[from]
+				if at != nil {
+					at[i+x] = ctrls[from-i]
 				}
 			}
 		}
