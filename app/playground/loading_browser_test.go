@@ -16,7 +16,7 @@ import (
 
 // Loading (issue 15, item 9): a tutorial's text shows before the WebAssembly has loaded (the
 // page is prerendered), and a first visit fetches app.wasm once (the service worker does not
-// precache it while the page loads it).
+// precache it while the page loads it); a tutorial the site lacks says so.
 func TestBrowserLoading(t *testing.T) {
 	dir := os.Getenv("THEMELIOS_SITE")
 	if dir == "" {
@@ -66,4 +66,7 @@ func TestBrowserLoading(t *testing.T) {
 	if n := fetches.Load(); n != 1 {
 		t.Fatalf("a first visit fetched app.wasm %d times", n)
 	}
+	// A tutorial the site does not have: the page's fetch fails with the server's answer, shown.
+	p.MustNavigate(base + "/tutorials/99-no-such")
+	waitText(t, p, "#error", `This tutorial cannot be loaded: no tutorial "99-no-such": 404`, 30*time.Second)
 }
