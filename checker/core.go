@@ -392,6 +392,7 @@ func (c *core[S, A]) result(strategy Strategy, workers int, done, exhausted bool
 		TableBytes:   c.table.bytes(),
 		LiveBytes:    c.liveBytes,
 		LiveExplored: c.explored,
+		Symmetry:     c.canon != nil,
 		Err:          c.err,
 		canon:        c.canon,
 	}

@@ -19,8 +19,11 @@ type Report struct {
 	Complete bool `json:"complete"`
 	// Searched is true when the search itself explored every reachable state (Result.Searched):
 	// the invariants are decided though the liveness pass after it was cut.
-	Searched      bool             `json:"searched"`
-	Stopped       StopReason       `json:"stopped"`
+	Searched bool       `json:"searched"`
+	Stopped  StopReason `json:"stopped"`
+	// Symmetry is true when the search explored one state per orbit (Result.Symmetry): Unique
+	// counts orbits.
+	Symmetry      bool             `json:"symmetry"`
 	DurationMS    int64            `json:"duration_ms"`
 	Workers       int              `json:"workers"`
 	Walks         int64            `json:"walks,omitempty"`
@@ -31,10 +34,14 @@ type Report struct {
 
 // GraphReport is a captured state graph, rendered: DOT (with the first violated property's
 // trace highlighted, else the first witness's) and each node's whole state, by node ID.
+// Orbits: captured under symmetry, one node per orbit, the orbit's representative; an edge is
+// an action taken from the representative and leads to the representative of its
+// successor's orbit, which may be the successor renamed (its nodes or replicas exchanged).
 type GraphReport struct {
 	DOT       string   `json:"dot"`
 	States    []string `json:"states"`
 	Truncated bool     `json:"truncated,omitempty"`
+	Orbits    bool     `json:"orbits,omitempty"`
 }
 
 // PropertyReport is the verdict on one property. Trace, for a violation or a witness, starts
@@ -87,6 +94,7 @@ func NewReport[S, A any](m Model[S, A], target string, r Result[S, A]) Report {
 		Depth:         r.Depth,
 		Complete:      r.Complete,
 		Searched:      r.Searched,
+		Symmetry:      r.Symmetry,
 		Stopped:       StopReason(r.Stopped.String()),
 		DurationMS:    r.Duration.Milliseconds(),
 		Workers:       r.Workers,
@@ -127,7 +135,7 @@ func graphReport[S, A any](m Model[S, A], r Result[S, A]) *GraphReport {
 	}
 	var b strings.Builder
 	r.Graph.WriteDOT(&b, path, loop)
-	g := &GraphReport{DOT: b.String(), Truncated: r.Graph.Truncated}
+	g := &GraphReport{DOT: b.String(), Truncated: r.Graph.Truncated, Orbits: r.Symmetry}
 	for _, n := range r.Graph.Nodes {
 		g.States = append(g.States, n.Detail)
 	}
@@ -272,11 +280,17 @@ func (s *StopReason) UnmarshalJSON(b []byte) error {
 // Extent words how far the search went, the same in the CLI's summary line, the playground's
 // status line, the tutorials' run widgets and the results matrix: "complete", "stopped at the
 // first violation", "stopped at the state bound", "stopped at the depth bound", "stopped by
-// the timeout", "interrupted" or "stopped when the walks ran out".
+// the timeout", "interrupted" or "stopped when the walks ran out"; for a search that explored
+// every state and whose liveness pass was then cut, "every state searched, the liveness pass
+// stopped by the timeout" (or "interrupted").
 func (r Report) Extent() string {
 	switch {
 	case r.Complete:
 		return "complete"
+	case r.Searched && r.Stopped == "timeout":
+		return "every state searched, the liveness pass stopped by the timeout"
+	case r.Searched:
+		return "every state searched, the liveness pass interrupted"
 	case r.Stopped == "violation":
 		return "stopped at the first violation"
 	case r.Stopped == "max-states":
@@ -301,6 +315,12 @@ func (r Report) unchecked(p PropertyReport) string {
 		found = "no witness among them"
 	}
 	at := fmt.Sprintf("after %s states, depth %d; %s", Thousands(r.Unique), r.Depth, found)
+	if r.Searched { // only the liveness pass was cut: p is temporal
+		if r.Stopped == "timeout" {
+			return "the search explored every state, but the liveness pass after it ran out of time (--timeout)"
+		}
+		return "the search explored every state, but the liveness pass after it was interrupted"
+	}
 	switch r.Stopped {
 	case "violation":
 		return "the search stopped at the first violation; --keep-going checks every property"

@@ -58,10 +58,13 @@ type Result[S, A any] struct {
 	// decided on the graph BFS recorded, or on its product under symmetry, or there was no
 	// pass).
 	LiveExplored int64
-	Properties   []PropertyResult[S, A]
-	Graph        *Graph    // the captured state graph, when Options.GraphLimit was set
-	Err          error     // a model fault found while rebuilding a trace (nondeterminism)
-	canon        func(S) S // the orbit representative when the search used symmetry
+	// Symmetry: the search explored one state per orbit of the model's symmetry
+	// (Options.Symmetry, on a model with a symmetry for its configuration).
+	Symmetry   bool
+	Properties []PropertyResult[S, A]
+	Graph      *Graph    // the captured state graph, when Options.GraphLimit was set
+	Err        error     // a model fault found while rebuilding a trace (nondeterminism)
+	canon      func(S) S // the orbit representative when the search used symmetry
 }
 
 // BytesPerState is the visited-state table's memory divided by the distinct states.

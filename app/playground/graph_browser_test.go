@@ -13,7 +13,7 @@ import (
 
 // A graph you can read (issue 15, item 6): the trace and its neighbourhood drawn, fitted to its
 // box, zoomed and panned; a node opens its state; labels differ; the note mentions a trace only
-// when there is one; in dark mode the drawing takes the page's colours.
+// when there is one, and says when the graph is one state per orbit; in dark mode the drawing takes the page's colours.
 func TestBrowserGraph(t *testing.T) {
 	_, _, p := desktop(t)
 	// A check where every property holds, with no witness to show: no trace to mention.
@@ -35,6 +35,8 @@ func TestBrowserGraph(t *testing.T) {
 	proto.EmulationSetEmulatedMedia{Features: []*proto.EmulationMediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}.Call(p)
 	headline(t, p)
 	waitText(t, p, "#graph-note", "The trace in red.", time.Second)
+	// Under symmetry (the default) the explored graph is the quotient, and the note says so.
+	waitText(t, p, "#graph-note", "One state per orbit (symmetry): an arrow leads to the state drawn for its successor's orbit", time.Second)
 	p.MustElement("#draw-trace-graph").MustClick()
 	p.MustElement("#graph svg")
 	note = waitText(t, p, "#graph-note", "The trace on display and every state one step from it", 10*time.Second)

@@ -111,6 +111,12 @@ func (g *GraphPanel) note() string {
 	if g.Graph.Truncated {
 		note = fmt.Sprintf("Capped at the first %d states explored (of %s).", len(g.Graph.States), checker.Thousands(g.Unique))
 	}
+	if g.Graph.Orbits {
+		note += " One state per orbit (symmetry): an arrow leads to the state drawn for its successor's orbit, which may be the successor with nodes or replicas exchanged."
+		if g.Path != nil && g.TraceGraph != nil {
+			note += " The trace and its neighbourhood are drawn state by state."
+		}
+	}
 	switch {
 	case strings.Contains(g.Graph.DOT, `class="trace cycle"`):
 		note += " The trace in red, its cycle in purple."

@@ -43,7 +43,11 @@ func (s *StatusPanel) Render() app.UI {
 		text = "Replaying the link's trace…"
 	}
 	if r := s.Report; r != nil && !s.Status.running() {
-		text = fmt.Sprintf("%s distinct states, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
+		orbits := ""
+		if r.Symmetry {
+			orbits = " (one per orbit)"
+		}
+		text = fmt.Sprintf("%s distinct states%s, %s generated, depth %d, %s, %d ms", checker.Thousands(r.Unique), orbits, checker.Thousands(r.States), r.Depth, r.Extent(), r.DurationMS)
 		if s.Status.partial() {
 			text = "Partial, cancelled: the verdicts below are those reached so far. " + text
 		}

@@ -291,7 +291,11 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 	if params != "" {
 		title += " (" + params + ")"
 	}
-	fmt.Fprintf(w, "%s: %s, %d worker%s\n", title, rep.Strategy, rep.Workers, plural(rep.Workers))
+	fmt.Fprintf(w, "%s: %s, %d worker%s", title, rep.Strategy, rep.Workers, plural(rep.Workers))
+	if rep.Symmetry {
+		fmt.Fprint(w, ", one state per orbit (--symmetry)")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, rep.Extent(),
 		duration(rep.DurationMS))
 	if rep.Walks > 0 {

@@ -596,20 +596,25 @@ spec:
 }
 
 // Symmetry is on by default (one state per orbit), --symmetry=false explores every state; a
-// model without a symmetry (Die Hard) has the plain search either way.
+// model without a symmetry (Die Hard) has the plain search either way; the report says which.
 func TestSymmetryFlag(t *testing.T) {
 	for args, want := range map[string]int64{"": 80, "--symmetry": 80, "--symmetry=false": 288} {
 		code, out, _ := runCLI(append([]string{"check", "classic/two-phase-commit", "--json"}, strings.Fields(args)...)...)
 		var rep checker.Report
-		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != want || !rep.Complete {
-			t.Fatalf("2PC rms=3 %s: exit %d, %d states, want %d", args, code, rep.Unique, want)
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitOK || rep.Unique != want || !rep.Complete || rep.Symmetry != (want == 80) {
+			t.Fatalf("2PC rms=3 %s: exit %d, %d states, want %d, symmetry %v", args, code, rep.Unique, want, rep.Symmetry)
+		}
+		// The text says when the counts are of orbits.
+		_, text, _ := runCLI(append([]string{"check", "classic/two-phase-commit"}, strings.Fields(args)...)...)
+		if title := strings.SplitN(text, "\n", 2)[0]; strings.HasSuffix(title, ", one state per orbit (--symmetry)") != (want == 80) {
+			t.Errorf("2PC rms=3 %s: %q", args, title)
 		}
 	}
 	for _, args := range []string{"--symmetry", "--symmetry=false"} {
 		code, out, _ := runCLI("check", "classic/die-hard", args, "--json", "--keep-going")
 		var rep checker.Report
-		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation || rep.Unique != 16 {
-			t.Fatalf("die-hard %s: exit %d, %d states", args, code, rep.Unique)
+		if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitViolation || rep.Unique != 16 || rep.Symmetry {
+			t.Fatalf("die-hard %s: exit %d, %d states, symmetry %v", args, code, rep.Unique, rep.Symmetry)
 		}
 	}
 }

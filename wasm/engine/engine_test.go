@@ -149,7 +149,7 @@ func TestRunContextCancelled(t *testing.T) {
 }
 
 // A cancel during the liveness pass stops it: the safety verdicts the search reached stand,
-// the temporal ones are unknown, the report says interrupted (the worker takes the message at
+// the temporal ones are unknown, the report says the pass was interrupted (the worker takes the message at
 // the yield after each liveness progress message). After DFS, the pass explores the graph.
 func TestRunContextCancelledDuringLiveness(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -181,6 +181,13 @@ func TestRunContextCancelledDuringLiveness(t *testing.T) {
 		if !p.Temporal() && p.Status != "holds" {
 			t.Errorf("%q is %s after an exhaustive search", p.Name, p.Status)
 		}
+		// The words say that the search was exhaustive and the pass after it was cut.
+		if want := "unknown: not checked to the end: the search explored every state, but the liveness pass after it was interrupted"; p.Temporal() && p.Verdict(*last.Report) != want {
+			t.Errorf("%q: %q, want %q", p.Name, p.Verdict(*last.Report), want)
+		}
+	}
+	if got := last.Report.Extent(); got != "every state searched, the liveness pass interrupted" {
+		t.Errorf("extent %q", got)
 	}
 }
 func TestOutcome(t *testing.T) {
