@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Cluster is a snapshot of every object at one revision, ordered by kind, then name. It is
@@ -12,6 +13,9 @@ type Cluster struct {
 	objs []Object
 	keys []Key                          // each object's kind and name, in the same order
 	memo [memoSlots]atomic.Pointer[any] // what users derived from the snapshot (see Memo)
+	// typed holds, per kind, the first element of the []*T that Pods, Nodes, ... return, made
+	// on the first call (its length is the kind's count).
+	typed [numKinds]atomic.Pointer[byte]
 }
 
 // MemoSlot names a value users derive from snapshots (see Cluster.Memo).
@@ -171,40 +175,50 @@ func (c *Cluster) Without(k Kind, name string) *Cluster {
 	return &Cluster{objs: objs, keys: keys}
 }
 
-// Pods returns the pods, ordered by name.
+// Pods returns the pods, ordered by name. Do not modify.
 func (c *Cluster) Pods() []*Pod { return typed[*Pod](c, KindPod) }
 
-// Nodes returns the nodes, ordered by name.
+// Nodes returns the nodes, ordered by name. Do not modify.
 func (c *Cluster) Nodes() []*Node { return typed[*Node](c, KindNode) }
 
-// ReplicaSets returns the ReplicaSets, ordered by name.
+// ReplicaSets returns the ReplicaSets, ordered by name. Do not modify.
 func (c *Cluster) ReplicaSets() []*ReplicaSet { return typed[*ReplicaSet](c, KindReplicaSet) }
 
-// Deployments returns the Deployments, ordered by name.
+// Deployments returns the Deployments, ordered by name. Do not modify.
 func (c *Cluster) Deployments() []*Deployment { return typed[*Deployment](c, KindDeployment) }
 
-// StatefulSets returns the StatefulSets, ordered by name.
+// StatefulSets returns the StatefulSets, ordered by name. Do not modify.
 func (c *Cluster) StatefulSets() []*StatefulSet { return typed[*StatefulSet](c, KindStatefulSet) }
 
-// Revisions returns the ControllerRevisions, ordered by name.
+// Revisions returns the ControllerRevisions, ordered by name. Do not modify.
 func (c *Cluster) Revisions() []*ControllerRevision {
 	return typed[*ControllerRevision](c, KindControllerRevision)
 }
 
-// Jobs returns the Jobs, ordered by name.
+// Jobs returns the Jobs, ordered by name. Do not modify.
 func (c *Cluster) Jobs() []*Job { return typed[*Job](c, KindJob) }
 
-// Claims returns the PersistentVolumeClaims, ordered by name.
+// Claims returns the PersistentVolumeClaims, ordered by name. Do not modify.
 func (c *Cluster) Claims() []*PersistentVolumeClaim {
 	return typed[*PersistentVolumeClaim](c, KindPersistentVolumeClaim)
 }
 
+// typed returns c's objects of kind k as a []T (T the kind's pointer type), made once per
+// snapshot: a snapshot is asked for its pods by many controllers and states. Callers share
+// it, and must not modify it.
 func typed[T Object](c *Cluster, k Kind) []T {
 	objs := c.OfKind(k)
+	if len(objs) == 0 {
+		return nil
+	}
+	if p := c.typed[k].Load(); p != nil {
+		return unsafe.Slice((*T)(unsafe.Pointer(p)), len(objs))
+	}
 	out := make([]T, len(objs))
 	for i, o := range objs {
 		out[i] = o.(T)
 	}
+	c.typed[k].CompareAndSwap(nil, (*byte)(unsafe.Pointer(&out[0]))) // any one of equal copies
 	return out
 }
 

@@ -145,10 +145,21 @@ func (c Config) oldestReadable(s Store) int64 {
 	return latest - int64(c.Staleness)
 }
 
-// Readable returns the revisions a controller with session sess may read, oldest first.
+// Readable returns the revisions a controller with session sess may read, oldest first: from
+// OldestReadable to the latest.
 func (c Config) Readable(s Store, sess Session) []int64 {
-	latest := s.Latest().Number
-	lo := latest
+	lo, latest := c.OldestReadable(s, sess), s.Latest().Number
+	revs := make([]int64, 0, latest-lo+1)
+	for r := lo; r <= latest; r++ {
+		revs = append(revs, r)
+	}
+	return revs
+}
+
+// OldestReadable is the oldest revision a controller with session sess may read (Readable's
+// first): every revision from it to the latest is readable.
+func (c Config) OldestReadable(s Store, sess Session) int64 {
+	lo := s.Latest().Number
 	switch {
 	case c.Level == Synchronous, sess == SessionNew:
 	case sess == SessionReset:
@@ -158,11 +169,7 @@ func (c Config) Readable(s Store, sess Session) []int64 {
 	default:
 		lo = max(int64(sess), c.oldestReadable(s))
 	}
-	revs := make([]int64, 0, latest-lo+1)
-	for r := lo; r <= latest; r++ {
-		revs = append(revs, r)
-	}
-	return revs
+	return lo
 }
 
 // Write applies w for a controller that read revision read, creating objects with UID uid.

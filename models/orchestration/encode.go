@@ -1,6 +1,7 @@
 package orchestration
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -203,6 +204,7 @@ var countersSlot = cluster.NewMemoSlot()
 func counters(c *cluster.Cluster) *snapshotCounters {
 	return c.Memo(countersSlot, func() any {
 		var sc snapshotCounters
+		sc.created = make([]int64, 0, len(c.Objects()))
 		for _, o := range c.Objects() {
 			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)
 			if st := static(o); st.rollout {
@@ -273,6 +275,8 @@ type encoder struct {
 	pos    []int
 	copies []cluster.Object
 	last   []byte
+	// own is staticEncoding's buffer (buf, after Encode, still holds its caller's memory).
+	own []byte
 }
 
 func (e *encoder) int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
@@ -384,7 +388,16 @@ var encodingCache = true
 // staticEncoding is the encoding of o's fields that do not depend on the rest of the state:
 // all but its UIDs and counters (written by relative).
 func staticEncoding(o cluster.Object) []byte {
-	e := &encoder{}
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf = e.own[:0]
+	defer func() { e.own, e.buf = e.buf, nil }()
+	e.writeStatic(o)
+	return bytes.Clone(e.buf) // kept with the object: exactly its size
+}
+
+// writeStatic writes staticEncoding(o).
+func (e *encoder) writeStatic(o cluster.Object) {
 	m := o.Meta()
 	e.str(m.GenerateName)
 	e.labels(m.Labels)
@@ -486,7 +499,6 @@ func staticEncoding(o cluster.Object) []byte {
 	default:
 		panic(fmt.Sprintf("orchestration: no encoding for kind %s", o.Kind()))
 	}
-	return e.buf
 }
 
 // rolloutAnnotation reports whether kv is a rollout revision annotation, and its number.

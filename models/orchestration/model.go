@@ -434,7 +434,7 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 			continue
 		}
 		var seen []string // the signatures of the older reads' intents
-		for _, r := range m.store.Readable(s.Store, loc.Session) {
+		for r := m.store.OldestReadable(s.Store, loc.Session); r <= s.Store.Latest().Number; r++ {
 			in, sigs := m.stepIntents(i, r, s.Store.At(r), *loc, latest)
 			for k := range in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
@@ -744,7 +744,7 @@ func (m *Model) normalize(s *State) {
 	}
 	for i := range s.Local {
 		if e := s.Local[i].Expect; len(e) > 0 {
-			if pruned := e.Prune(m.store.Readable(s.Store, s.Local[i].Session)[0]); len(pruned) != len(e) {
+			if pruned := e.Prune(m.store.OldestReadable(s.Store, s.Local[i].Session)); len(pruned) != len(e) {
 				c := *s.Local[i] // copy on write
 				c.Expect = pruned
 				s.Local[i] = &c

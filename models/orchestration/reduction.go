@@ -61,7 +61,7 @@ func (m *Model) Covered(s, next State) bool {
 			schedulerKey(n.Scheduler) != schedulerKey(l.Scheduler) {
 			return false
 		}
-		if !slices.Equal(n.Expect, l.Expect) && !slices.Equal(n.Expect, l.Expect.Prune(m.store.Readable(next.Store, n.Session)[0])) {
+		if !slices.Equal(n.Expect, l.Expect) && !slices.Equal(n.Expect, l.Expect.Prune(m.store.OldestReadable(next.Store, n.Session))) {
 			return false
 		}
 		if !forward(l.Session, n.Session) {
@@ -98,7 +98,8 @@ func (m *Model) CoveredStep(s State, a Action) bool { return a.covered }
 // signature is what an intent does, as bytes (see CoveredStep); view is the one it was
 // computed from.
 func (m *Model) signature(in controllers.Intent, view *cluster.Cluster) string {
-	var e encoder
+	var mem [256]byte
+	e := encoder{buf: mem[:0]}
 	container := func(c *controllers.Container) {
 		if c == nil {
 			e.int(-1)
@@ -143,7 +144,7 @@ func (m *Model) signature(in controllers.Intent, view *cluster.Cluster) string {
 		} else {
 			e.int(int64(o.Kind()))
 			e.str(o.Meta().Name)
-			e.buf = append(e.buf, staticEncoding(o)...)
+			e.writeStatic(o)
 			rawCounters(&e, o)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -264,7 +265,9 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 	var small [maxSymmetricNodes][]byte
 	sigs := small[:n]
 	latest := s.Store.Latest().Cluster
-	var sigBuf []byte
+	sc := canonScratch.Get().(*canonMemory)
+	defer canonScratch.Put(sc)
+	sigBuf := sc.sig[:0]
 	var ends [maxSymmetricNodes]int
 	for i := range sigs {
 		sigBuf = m.nodeSignature(sigBuf, s, latest, i)
@@ -277,20 +280,22 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 		}
 		sigs[i] = sigBuf[from:ends[i]]
 	}
-	order := make([]int, n) // the kubelets by signature
+	var orderMem, placeMem [maxSymmetricNodes]int
+	order := orderMem[:n] // the kubelets by signature
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return bytes.Compare(sigs[a], sigs[b]) })
-	place := make([]int, n) // a candidate: kubelet i goes to place[i]
+	place := placeMem[:n] // a candidate: kubelet i goes to place[i]
 	for j, i := range order {
 		place[i] = j
 	}
 	var best State
-	var enc, buf []byte
+	enc, buf := sc.enc[:0], sc.buf[:0]
+	haveEnc := false
 	var bestAt, tryAt []int
 	if at != nil {
-		bestAt, tryAt = slices.Clone(at), make([]int, len(at))
+		bestAt, tryAt = append(sc.bestAt[:0], at...), append(sc.tryAt[:0], at...)
 	}
 	found := false
 	try := func() {
@@ -308,8 +313,8 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 			copy(bestAt, ta)
 			return
 		}
-		if enc == nil {
-			enc = m.Encode(nil, best)
+		if !haveEnc {
+			enc, haveEnc = m.Encode(enc[:0], best), true
 		}
 		buf = m.Encode(buf[:0], t)
 		if bytes.Compare(buf, enc) < 0 {
@@ -328,7 +333,8 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 		for hi < n && bytes.Equal(sigs[order[hi]], sigs[order[lo]]) {
 			hi++
 		}
-		places := make([]int, hi-lo)
+		var placesMem [maxSymmetricNodes]int
+		places := placesMem[:hi-lo]
 		for x := range places {
 			places[x] = lo + x
 		}
@@ -343,8 +349,19 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 	if at != nil {
 		copy(at, bestAt)
 	}
+	sc.enc, sc.buf, sc.sig, sc.bestAt, sc.tryAt = enc, buf, sigBuf, bestAt, tryAt
 	return best, at
 }
+
+// canonMemory is canonicalNodes' scratch memory: the kubelets' signatures, the encodings it
+// compares, and the controllers' positions of the best candidate and of the one tried.
+type canonMemory struct {
+	sig, enc, buf []byte
+	bestAt, tryAt []int
+}
+
+// canonScratch recycles canonicalNodes' scratch memory across calls (from any goroutine).
+var canonScratch = sync.Pool{New: func() any { return &canonMemory{} }}
 
 // index returns the index of perm among sym.perms.
 func (sym *nodeSymmetry) index(perm []int) int {
