@@ -16,13 +16,14 @@ import (
 
 // Loading (issue 15, item 9): a tutorial's text shows before the WebAssembly has loaded (the
 // page is prerendered), and a first visit fetches app.wasm once (the service worker does not
-// precache it while the page loads it); a tutorial the site lacks says so.
+// precache it while the page loads it); the playground starts the checker's worker before its
+// first check; a tutorial the site lacks says so.
 func TestBrowserLoading(t *testing.T) {
 	dir := os.Getenv("THEMELIOS_SITE")
 	if dir == "" {
 		dir = "../../site"
 	}
-	var fetches atomic.Int32
+	var fetches, workers atomic.Int32
 	var hold atomic.Bool
 	hold.Store(true)
 	h := sitehttp.Handler(dir, false)
@@ -31,6 +32,9 @@ func TestBrowserLoading(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/worker.wasm") {
+			workers.Add(1)
+		}
 		if strings.HasSuffix(r.URL.Path, "/app.wasm") {
 			fetches.Add(1)
 			for hold.Load() {
@@ -66,6 +70,27 @@ func TestBrowserLoading(t *testing.T) {
 	if n := fetches.Load(); n != 1 {
 		t.Fatalf("a first visit fetched app.wasm %d times", n)
 	}
+	// The playground starts the checker's worker as it opens, before any check, and its first
+	// check runs there: worker.wasm is fetched once.
+	p.MustNavigate(base + "/")
+	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the playground never loaded")
+		}
+	}
+	p.MustElement("button#run")
+	p.MustWaitStable()
+	for deadline := time.Now().Add(time.Minute); workers.Load() == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the playground did not start the checker's worker before a check")
+		}
+	}
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "distinct states", time.Minute)
+	if n := workers.Load(); n != 1 {
+		t.Fatalf("worker.wasm fetched %d times for a first check", n)
+	}
+
 	// A tutorial the site does not have: the page's fetch fails with the server's answer, shown.
 	p.MustNavigate(base + "/tutorials/99-no-such")
 	waitText(t, p, "#error", `This tutorial cannot be loaded: no tutorial "99-no-such": 404`, 30*time.Second)

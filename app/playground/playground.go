@@ -110,10 +110,11 @@ func (p *Playground) OnInit() {
 	p.explorer = newExplorer()
 }
 
-// OnMount restores the page from a permalink in the URL, and listens to the keyboard for the
-// trace stepper (←/→ and j/k).
+// OnMount starts the checker's worker, restores the page from a permalink in the URL, and
+// listens to the keyboard for the trace stepper (←/→ and j/k).
 func (p *Playground) OnMount(ctx app.Context) {
 	p.page, p.mounted = ctx, true
+	p.runner.prepare(ctx) // the checker's worker loads while the reader looks around
 	if f := fragment(); f != "" {
 		p.openLink(ctx, f)
 	}

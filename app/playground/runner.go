@@ -15,6 +15,10 @@ type runner interface {
 	// interrupt asks the check to stop and deliver what it found so far (a result whose report
 	// says the search was interrupted); a check that does not answer soon is cancelled.
 	interrupt(ctx app.Context)
+	// prepare readies the runner for a first check before it is asked for one (in the
+	// browser, it starts the worker, whose loading and compiling then overlap the reader's
+	// choice instead of delaying the verdict).
+	prepare(ctx app.Context)
 }
 
 // explorer answers the page's requests about one run of the model (protocol.TypeExplore,

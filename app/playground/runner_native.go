@@ -45,6 +45,9 @@ func (r *goroutineRunner) interrupt(app.Context) {
 	}
 }
 
+// prepare has nothing to do natively.
+func (r *goroutineRunner) prepare(app.Context) {}
+
 // cancel forgets the running check's messages (the goroutine finishes on its own).
 func (r *goroutineRunner) cancel() { r.gen++ }
 

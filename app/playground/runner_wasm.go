@@ -74,8 +74,35 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		}
 		return // a loading worker takes the request when ready
 	}
+	if err := r.spawn(); err != nil {
+		r.busy = false
+		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
+	}
+}
+
+// prepare starts the worker before the first check (the playground does at mount), so that
+// downloading and compiling worker.wasm, the better part of a second, or several on a slow
+// network, is done by the time the reader asks for a check. A worker that fails meanwhile is
+// dropped, and the next check starts a fresh one.
+func (r *workerRunner) prepare(app.Context) {
+	if !r.live {
+		r.spawn()
+	}
+}
+
+// spawn starts the worker; its messages go to the check in progress, if any.
+func (r *workerRunner) spawn() error {
 	var err error
 	r.worker, r.handle, err = newWorker(func(resp protocol.Response, err error) {
+		// A worker started ahead that failed (the worker itself: it could not load) is
+		// dropped, and the next check starts afresh.
+		failed := err != nil || resp.Type == protocol.TypeError && resp.ID == 0
+		if failed && !r.busy {
+			r.worker.Call("terminate")
+			r.handle.Release()
+			r.live, r.ready = false, false
+			return
+		}
 		if err != nil { // the worker cannot be trusted with the next check
 			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: err.Error()}
 			ctx, on := r.ctx, r.on
@@ -90,6 +117,9 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 			}
 			return
 		}
+		if !r.busy {
+			return // nothing asked of it
+		}
 		if resp.Type == protocol.TypeError && resp.ID == 0 {
 			resp.ID = r.req.ID // the worker itself failed (it could not load)
 		}
@@ -103,11 +133,10 @@ func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.
 		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
 	})
 	if err != nil {
-		r.busy = false
-		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
-		return
+		return err
 	}
 	r.live, r.ready = true, false
+	return nil
 }
 
 // newWorker starts a Web Worker running the checker's program (static/worker.js) and hands

@@ -98,6 +98,14 @@ type RunWidget struct {
 	err       string
 }
 
+// prepare starts the widget's checker ahead of its check, once the reader has predicted.
+func (w *RunWidget) prepare(ctx app.Context) {
+	if w.runner == nil {
+		w.runner = newRunner()
+	}
+	w.runner.prepare(ctx)
+}
+
 func (w *RunWidget) run(ctx app.Context) {
 	if w.runner == nil {
 		w.runner = newRunner()
@@ -178,7 +186,10 @@ func (w *RunWidget) Render() app.UI {
 	if asks {
 		choice := func(key, label string) app.UI {
 			return app.Button().Class("predict-"+key, map[bool]string{true: "chosen"}[w.predicted == key]).Aria("pressed", w.predicted == key).
-				Disabled(w.status.running() || w.report != nil && !w.status.partial()).Text(label).OnClick(func(app.Context, app.Event) { w.predicted = key })
+				Disabled(w.status.running() || w.report != nil && !w.status.partial()).Text(label).OnClick(func(ctx app.Context, _ app.Event) {
+				w.predicted = key
+				w.prepare(ctx) // Run comes next: the checker's worker loads meanwhile
+			})
 		}
 		ask = app.Div().Class("predict").Body(
 			app.P().Class("question").Body(app.Strong().Text("Predict: "), app.Text(w.Widget.Ask)),
