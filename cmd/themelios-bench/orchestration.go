@@ -48,8 +48,8 @@ func orchestrationChecks() []modelCheck {
 // fastest of runs each, and prints a Markdown table.
 func orchestrationTable(runs int) error {
 	fmt.Printf("\nThe orchestration model beside two-phase commit, in one run (the fastest of %d each):\n\n", runs)
-	fmt.Println("| check | reduction | symmetry | workers | distinct states | generated | seconds | generated/s | distinct/s | table bytes/state |")
-	fmt.Println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| check | reduction | symmetry | workers | distinct states | generated | seconds | generated/s | distinct/s | table bytes/state | allocated bytes/generated | allocations/generated |")
+	fmt.Println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	tpc, _ := classic.NewTwoPhase(8)
 	rows := []func() (checker.Report, float64, error){func() (checker.Report, float64, error) {
 		return fastest(runs, func() (checker.Report, error) {
@@ -74,13 +74,20 @@ func orchestrationTable(runs int) error {
 		names = append(names, fmt.Sprintf("%s|%s|%s|%d", c.name, onOff[!c.opts.NoReduction], onOff[c.opts.Symmetry], c.opts.Workers))
 	}
 	for i, measure := range rows {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		rep, seconds, err := measure()
 		if err != nil {
 			return err
 		}
+		runtime.ReadMemStats(&after)
+		// Allocation over the runs (each the same check), per generated state: deterministic
+		// on one worker, unlike the times.
+		gen := float64(rep.States) * float64(runs)
 		f := strings.Split(names[i], "|")
-		fmt.Printf("| %s | %s | %s | %s | %s | %s | %.2f | %s | %s | %.1f |\n", f[0], f[1], f[2], f[3], checker.Thousands(rep.Unique), checker.Thousands(rep.States), seconds,
-			checker.Thousands(int64(float64(rep.States)/seconds)), checker.Thousands(int64(float64(rep.Unique)/seconds)), rep.BytesPerState)
+		fmt.Printf("| %s | %s | %s | %s | %s | %s | %.2f | %s | %s | %.1f | %s | %.1f |\n", f[0], f[1], f[2], f[3], checker.Thousands(rep.Unique), checker.Thousands(rep.States), seconds,
+			checker.Thousands(int64(float64(rep.States)/seconds)), checker.Thousands(int64(float64(rep.Unique)/seconds)), rep.BytesPerState,
+			checker.Thousands(int64(float64(after.TotalAlloc-before.TotalAlloc)/gen)), float64(after.Mallocs-before.Mallocs)/gen)
 	}
 	return nil
 }

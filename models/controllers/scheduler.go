@@ -57,10 +57,26 @@ type Assumed struct {
 
 // At is st for a view of revision rev: the assumed pods whose binding it predates.
 func (st SchedulerState) At(rev int64) SchedulerState {
-	if !slices.ContainsFunc(st.Assumed, func(a Assumed) bool { return a.Rev <= rev }) {
+	keep := 0
+	for _, a := range st.Assumed {
+		if a.Rev > rev {
+			keep++
+		}
+	}
+	switch keep {
+	case len(st.Assumed):
+		return st
+	case 0:
+		st.Assumed = nil
 		return st
 	}
-	st.Assumed = slices.DeleteFunc(slices.Clone(st.Assumed), func(a Assumed) bool { return a.Rev <= rev })
+	kept := make([]Assumed, 0, keep)
+	for _, a := range st.Assumed {
+		if a.Rev > rev {
+			kept = append(kept, a)
+		}
+	}
+	st.Assumed = kept
 	return st
 }
 

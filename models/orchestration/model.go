@@ -751,12 +751,13 @@ func (m *Model) normalize(s *State) {
 			}
 		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
-			var views []*cluster.Cluster
-			readable := m.store.Readable(s.Store, s.Local[i].Session)
-			for _, r := range readable {
+			var mem [8]*cluster.Cluster
+			views := mem[:0]
+			oldest := m.store.OldestReadable(s.Store, s.Local[i].Session)
+			for r := oldest; r <= s.Store.Latest().Number; r++ {
 				views = append(views, s.Store.At(r))
 			}
-			if pruned := st.Prune(readable[0], views); len(pruned.Backoff) != len(st.Backoff) || len(pruned.Assumed) != len(st.Assumed) {
+			if pruned := st.Prune(oldest, views); len(pruned.Backoff) != len(st.Backoff) || len(pruned.Assumed) != len(st.Assumed) {
 				c := *s.Local[i] // copy on write
 				c.Scheduler = pruned
 				s.Local[i] = &c
