@@ -32,7 +32,7 @@ func TestBrowserLoading(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/worker.wasm") {
+		if r.URL.Path == "/web/worker.js" { // a worker starting (the service worker caches .wasm)
 			workers.Add(1)
 		}
 		if strings.HasSuffix(r.URL.Path, "/app.wasm") {
@@ -71,7 +71,11 @@ func TestBrowserLoading(t *testing.T) {
 		t.Fatalf("a first visit fetched app.wasm %d times", n)
 	}
 	// The playground starts the checker's worker as it opens, before any check, and its first
-	// check runs there: worker.wasm is fetched once.
+	// check runs there: one worker. (The tutorial's widget started one at the prediction.)
+	if n := workers.Load(); n != 1 {
+		t.Fatalf("%d workers started for a prediction on the tutorial", n)
+	}
+	workers.Store(0)
 	p.MustNavigate(base + "/")
 	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -88,10 +92,56 @@ func TestBrowserLoading(t *testing.T) {
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#progress", "distinct states", time.Minute)
 	if n := workers.Load(); n != 1 {
-		t.Fatalf("worker.wasm fetched %d times for a first check", n)
+		t.Fatalf("%d workers started for a first check", n)
 	}
 
 	// A tutorial the site does not have: the page's fetch fails with the server's answer, shown.
 	p.MustNavigate(base + "/tutorials/99-no-such")
 	waitText(t, p, "#error", `This tutorial cannot be loaded: no tutorial "99-no-such": 404`, 30*time.Second)
+}
+
+// A checker's worker that fails to load while a check waits for it: the check says why, and
+// the next check starts a fresh worker instead of waiting forever on the failed one.
+func TestBrowserWorkerFails(t *testing.T) {
+	dir := os.Getenv("THEMELIOS_SITE")
+	if dir == "" {
+		dir = "../../site"
+	}
+	var fail, held atomic.Bool
+	fail.Store(true)
+	release := make(chan struct{})
+	h := sitehttp.Handler(dir, false)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/web/worker.wasm" && fail.Load() {
+			held.Store(true)
+			<-release
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	b := browser(t)
+	p := open(t, b, "http://"+ln.Addr().String()+"/")
+	// The worker started as the page opened is loading (its WebAssembly held back) when Run
+	// asks it for a check; then its load fails.
+	for deadline := time.Now().Add(time.Minute); !held.Load(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the playground did not start the checker's worker")
+		}
+	}
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "Starting the checker", 10*time.Second)
+	fail.Store(false)
+	close(release)
+	waitText(t, p, "#error", "the checker failed to load", 30*time.Second)
+	// The next check gets a fresh worker, which loads.
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#progress", "distinct states", time.Minute)
 }

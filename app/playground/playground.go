@@ -139,6 +139,15 @@ func (p *Playground) OnMount(ctx app.Context) {
 	}))
 }
 
+// OnDismount frees the checkers' workers: the reader left the page (a page opened again is a
+// new Playground, with workers of its own).
+func (p *Playground) OnDismount() {
+	p.runner.close()
+	if p.cmp.runner != nil {
+		p.cmp.runner.close()
+	}
+}
+
 // entry returns the selected catalog entry.
 func (p *Playground) entry() targets.Entry {
 	e, _ := targets.Lookup(p.target)

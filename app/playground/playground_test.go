@@ -301,6 +301,7 @@ func (f *fakeRunner) start(app.Context, protocol.Request, func(app.Context, prot
 func (f *fakeRunner) cancel()               {}
 func (f *fakeRunner) interrupt(app.Context) {}
 func (f *fakeRunner) prepare(app.Context)   {}
+func (f *fakeRunner) close()                {}
 
 // An exploration answered after the settings changed is not displayed: it is a run of the old
 // settings (its link would name the new ones).

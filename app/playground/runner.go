@@ -19,6 +19,9 @@ type runner interface {
 	// browser, it starts the worker, whose loading and compiling then overlap the reader's
 	// choice instead of delaying the verdict).
 	prepare(ctx app.Context)
+	// close stops the check in progress, if any, and frees what the runner holds (in the
+	// browser, its worker): the page that holds it is gone.
+	close()
 }
 
 // explorer answers the page's requests about one run of the model (protocol.TypeExplore,

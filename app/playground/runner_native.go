@@ -48,6 +48,14 @@ func (r *goroutineRunner) interrupt(app.Context) {
 // prepare has nothing to do natively.
 func (r *goroutineRunner) prepare(app.Context) {}
 
+// close stops the running check, if any.
+func (r *goroutineRunner) close() {
+	r.cancel()
+	if r.stop != nil {
+		r.stop()
+	}
+}
+
 // cancel forgets the running check's messages (the goroutine finishes on its own).
 func (r *goroutineRunner) cancel() { r.gen++ }
 

@@ -16,16 +16,18 @@ import (
 // newRunner returns a runner that checks in a dedicated Web Worker (static/worker.js), so that
 // the page stays responsive: Go's WebAssembly runs on one thread without preemption. The
 // worker stays alive between checks (loading and compiling it takes the better part of a
-// second); a cancelled one is terminated and the next check starts a fresh one.
+// second); one cancelled during a check is terminated and the next check starts a fresh one,
+// one cancelled while it still loads is kept, and one that fails is dropped.
 func newRunner() runner { return &workerRunner{} }
 
 type workerRunner struct {
 	worker safejs.Value
 	live   bool // a worker exists
 	ready  bool // it has loaded (it posted "ready")
-	busy   bool // it is running a check
+	busy   bool // a check is asked of it (posted once it is ready)
 	handle safejs.Func
 	runs   int // counts the checks started, so that a late fallback spares a newer one
+	gen    int // counts the workers started, so that a dropped one's late messages are ignored
 
 	// The check in progress: its request, and where its messages go.
 	ctx  app.Context
@@ -90,23 +92,45 @@ func (r *workerRunner) prepare(app.Context) {
 	}
 }
 
-// spawn starts the worker; its messages go to the check in progress, if any.
+// close terminates the worker, busy or not (the page that holds the runner is gone).
+func (r *workerRunner) close() {
+	r.busy = false
+	r.drop()
+}
+
+// drop terminates the worker, if any, and forgets it: the next check starts a fresh one.
+func (r *workerRunner) drop() {
+	if r.live {
+		r.worker.Call("terminate")
+		r.handle.Release()
+	}
+	r.live, r.ready = false, false
+}
+
+// spawn starts the worker; its messages go to the check asked of it, if any.
 func (r *workerRunner) spawn() error {
+	r.gen++
+	gen := r.gen
 	var err error
 	r.worker, r.handle, err = newWorker(func(resp protocol.Response, err error) {
-		// A worker started ahead that failed (the worker itself: it could not load) is
-		// dropped, and the next check starts afresh.
-		failed := err != nil || resp.Type == protocol.TypeError && resp.ID == 0
-		if failed && !r.busy {
-			r.worker.Call("terminate")
-			r.handle.Release()
-			r.live, r.ready = false, false
-			return
+		if gen != r.gen || !r.live {
+			return // a late message of a worker dropped since
 		}
-		if err != nil { // the worker cannot be trusted with the next check
-			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: err.Error()}
+		// A worker that failed (an error event, a message that does not decode, or the
+		// worker's own error: it could not load) cannot be trusted with the next check: it is
+		// dropped, and the check asked of it, if any, told.
+		if err != nil || resp.Type == protocol.TypeError && resp.ID == 0 {
+			r.drop()
+			if !r.busy {
+				return
+			}
+			r.busy = false
+			msg := resp.Error
+			if err != nil {
+				msg = err.Error()
+			}
+			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: msg}
 			ctx, on := r.ctx, r.on
-			r.cancel()
 			ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
 			return
 		}
@@ -119,9 +143,6 @@ func (r *workerRunner) spawn() error {
 		}
 		if !r.busy {
 			return // nothing asked of it
-		}
-		if resp.Type == protocol.TypeError && resp.ID == 0 {
-			resp.ID = r.req.ID // the worker itself failed (it could not load)
 		}
 		if resp.ID != r.req.ID {
 			return // a message of an earlier check
@@ -192,17 +213,17 @@ func newWorker(on func(protocol.Response, error)) (safejs.Value, safejs.Func, er
 	return w, h, nil
 }
 
-// cancel stops the check in progress at once, terminating its worker (the next check starts
-// a fresh one); an idle worker is kept.
+// cancel stops the check in progress at once: a worker running it is terminated (the next
+// check starts a fresh one); one still loading has not been given it, and is kept for the
+// next check; an idle worker is kept.
 func (r *workerRunner) cancel() {
 	if !r.busy {
 		return
 	}
-	if r.live {
-		r.worker.Call("terminate")
-		r.handle.Release()
+	r.busy = false
+	if r.ready {
+		r.drop()
 	}
-	r.live, r.ready, r.busy = false, false, false
 }
 
 // newExplorer returns an explorer that asks a Web Worker of its own (static/worker.js, the

@@ -98,6 +98,13 @@ type RunWidget struct {
 	err       string
 }
 
+// OnDismount frees the widget's worker: the reader left the tutorial.
+func (w *RunWidget) OnDismount() {
+	if w.runner != nil {
+		w.runner.close()
+	}
+}
+
 // prepare starts the widget's checker ahead of its check, once the reader has predicted.
 func (w *RunWidget) prepare(ctx app.Context) {
 	if w.runner == nil {

@@ -98,8 +98,10 @@ func (m *Model) CoveredStep(s State, a Action) bool { return a.covered }
 // signature is what an intent does, as bytes (see CoveredStep); view is the one it was
 // computed from.
 func (m *Model) signature(in controllers.Intent, view *cluster.Cluster) string {
-	var mem [256]byte
-	e := encoder{buf: mem[:0]}
+	e := encoders.Get().(*encoder)
+	defer encoders.Put(e)
+	e.buf = e.own[:0] // buf, after Encode, still holds its caller's memory
+	defer func() { e.own, e.buf = e.buf, nil }()
 	container := func(c *controllers.Container) {
 		if c == nil {
 			e.int(-1)
@@ -145,7 +147,7 @@ func (m *Model) signature(in controllers.Intent, view *cluster.Cluster) string {
 			e.int(int64(o.Kind()))
 			e.str(o.Meta().Name)
 			e.writeStatic(o)
-			rawCounters(&e, o)
+			rawCounters(e, o)
 		}
 	}
 	return string(e.buf)
