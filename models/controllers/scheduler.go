@@ -57,20 +57,10 @@ type Assumed struct {
 
 // At is st for a view of revision rev: the assumed pods whose binding it predates.
 func (st SchedulerState) At(rev int64) SchedulerState {
-	keep := 0
-	for _, a := range st.Assumed {
-		if a.Rev > rev {
-			keep++
-		}
-	}
-	switch keep {
-	case len(st.Assumed):
-		return st
-	case 0:
-		st.Assumed = nil
+	if !slices.ContainsFunc(st.Assumed, func(a Assumed) bool { return a.Rev <= rev }) {
 		return st
 	}
-	kept := make([]Assumed, 0, keep)
+	var kept []Assumed // nil, mostly: no copy
 	for _, a := range st.Assumed {
 		if a.Rev > rev {
 			kept = append(kept, a)

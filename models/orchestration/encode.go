@@ -176,6 +176,20 @@ func rolloutRevision(o cluster.Object) (int64, bool) {
 // encoders recycles encoders' scratch memory across calls (from any goroutine).
 var encoders = sync.Pool{New: func() any { return &encoder{} }}
 
+// scratchEncoder lends an encoder from the pool that writes into memory of its own (own: its
+// buf, after Encode, still holds that caller's memory); release gives it back.
+func scratchEncoder() *encoder {
+	e := encoders.Get().(*encoder)
+	e.buf = e.own[:0]
+	return e
+}
+
+// release returns a scratchEncoder's encoder to the pool, keeping what it wrote as its memory.
+func (e *encoder) release() {
+	e.own, e.buf = e.buf, nil
+	encoders.Put(e)
+}
+
 // reset prepares e to write a state into buf.
 func (e *encoder) reset(buf []byte, h datastore.Store) {
 	e.buf, e.history = buf, h
@@ -388,10 +402,8 @@ var encodingCache = true
 // staticEncoding is the encoding of o's fields that do not depend on the rest of the state:
 // all but its UIDs and counters (written by relative).
 func staticEncoding(o cluster.Object) []byte {
-	e := encoders.Get().(*encoder)
-	defer encoders.Put(e)
-	e.buf = e.own[:0]
-	defer func() { e.own, e.buf = e.buf, nil }()
+	e := scratchEncoder()
+	defer e.release()
 	e.writeStatic(o)
 	return bytes.Clone(e.buf) // kept with the object: exactly its size
 }

@@ -98,10 +98,8 @@ func (m *Model) CoveredStep(s State, a Action) bool { return a.covered }
 // signature is what an intent does, as bytes (see CoveredStep); view is the one it was
 // computed from.
 func (m *Model) signature(in controllers.Intent, view *cluster.Cluster) string {
-	e := encoders.Get().(*encoder)
-	defer encoders.Put(e)
-	e.buf = e.own[:0] // buf, after Encode, still holds its caller's memory
-	defer func() { e.own, e.buf = e.buf, nil }()
+	e := scratchEncoder()
+	defer e.release()
 	container := func(c *controllers.Container) {
 		if c == nil {
 			e.int(-1)
