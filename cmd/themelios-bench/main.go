@@ -39,7 +39,15 @@ func main() {
 	site := flag.String("site", "site", "the built site, for the browser measurement (empty: skip it)")
 	browserRMs := flag.Int("browser-rms", 7, "resource managers for the browser measurement")
 	weightOnly := flag.Bool("weight-only", false, "measure only the page weight and a first visit (needs -site)")
+	headlineOnly := flag.Bool("headline-only", false, "measure only the headline check in the browser and natively (needs -site)")
 	flag.Parse()
+	if *headlineOnly {
+		if err := headlineInBrowser(*site, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *weightOnly {
 		if err := pageWeight(*site); err != nil {
 			fmt.Fprintln(os.Stderr, "themelios-bench: page weight:", err)
