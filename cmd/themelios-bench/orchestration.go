@@ -164,7 +164,7 @@ func headlineInBrowser(site string, runs int) error {
 		}
 		what := "just loaded (the request sent with its ready message)"
 		if idle > 0 {
-			what = fmt.Sprintf("idle %.0f s since it loaded", idle.Seconds())
+			what = fmt.Sprintf("loaded %.0f s before", idle.Seconds())
 		}
 		fmt.Printf("| %s | %d | %.2f | %.2f |\n", what, runs, lo, hi)
 	}
