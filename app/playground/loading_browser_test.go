@@ -16,8 +16,9 @@ import (
 
 // Loading (issue 15, item 9): a tutorial's text shows before the WebAssembly has loaded (the
 // page is prerendered), and a first visit fetches app.wasm once (the service worker does not
-// precache it while the page loads it); the playground starts the checker's worker before its
-// first check; a tutorial the site lacks says so.
+// precache it while the page loads it); a tutorial and the playground start the tab's checker
+// worker before its first check, and a tab's checks run one after another in it; a tutorial the
+// site lacks says so.
 func TestBrowserLoading(t *testing.T) {
 	dir := os.Getenv("THEMELIOS_SITE")
 	if dir == "" {
@@ -48,7 +49,7 @@ func TestBrowserLoading(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 
 	b := browser(t)
-	p := b.MustPage(base + "/tutorials/05-kubernetes-41889").Timeout(3 * time.Minute) // the budget of every step on this page
+	p := b.MustPage(base + "/tutorials/05-kubernetes-41889").Timeout(4 * time.Minute) // the budget of every step on this page
 	// app.wasm is held back: what shows is the prerendered page.
 	waitText(t, p, "main", "A StatefulSet with OrderedReady pod management promises order", 10*time.Second)
 	waitText(t, p, "main", "Can the controller create web-1 while web-0 is gone?", time.Second)
@@ -70,10 +71,22 @@ func TestBrowserLoading(t *testing.T) {
 	if n := fetches.Load(); n != 1 {
 		t.Fatalf("a first visit fetched app.wasm %d times", n)
 	}
-	// The playground starts the checker's worker as it opens, before any check, and its first
-	// check runs there: one worker. (The tutorial's widget started one at the prediction.)
+	// The tutorial started the tab's checker worker as it opened; the prediction started none.
 	if n := workers.Load(); n != 1 {
-		t.Fatalf("%d workers started for a prediction on the tutorial", n)
+		t.Fatalf("%d workers started for a tutorial and a prediction", n)
+	}
+	// Both widgets' checks run in that worker, one after the other (the widget gives it back
+	// to the tab when its check ends).
+	for i, w := range p.MustElements(".run-widget") {
+		id := "#" + w.MustProperty("id").String()
+		if i > 0 {
+			p.MustElement(id + " button.predict-holds").MustClick()
+		}
+		p.MustElement(id + " button.run").MustClick()
+		waitText(t, p, id+" .outcome", "as the text claims", time.Minute)
+	}
+	if n := workers.Load(); n != 1 {
+		t.Fatalf("%d workers started for a tutorial's two checks", n)
 	}
 	workers.Store(0)
 	q := open(t, b, base+"/") // a new tab: the page opened as other tests open it

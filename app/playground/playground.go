@@ -139,8 +139,8 @@ func (p *Playground) OnMount(ctx app.Context) {
 	}))
 }
 
-// OnDismount frees the checkers' workers: the reader left the page (a page opened again is a
-// new Playground, with workers of its own).
+// OnDismount stops the checks that run, if any: the reader left the page (the tab keeps an idle
+// checker worker for the next page's checks).
 func (p *Playground) OnDismount() {
 	p.runner.close()
 	if p.cmp.runner != nil {

@@ -14,20 +14,96 @@ import (
 )
 
 // newRunner returns a runner that checks in a dedicated Web Worker (static/worker.js), so that
-// the page stays responsive: Go's WebAssembly runs on one thread without preemption. The
-// worker stays alive between checks (loading and compiling it takes the better part of a
-// second); one cancelled during a check is terminated and the next check starts a fresh one,
-// one cancelled while it still loads is kept, and one that fails is dropped.
+// the page stays responsive: Go's WebAssembly runs on one thread without preemption. A runner
+// holds a worker only while a check runs on it: it takes the tab's spare worker (or starts
+// one) and gives it back when the check ends. One cancelled during a check is terminated;
+// one that fails is dropped.
 func newRunner() runner { return &workerRunner{} }
 
-type workerRunner struct {
-	worker safejs.Value
-	live   bool // a worker exists
-	ready  bool // it has loaded (it posted "ready")
-	busy   bool // a check is asked of it (posted once it is ready)
+// spare is the tab's idle checker worker, loaded or loading, which the next check takes (nil:
+// none). The tab's checks thus run one after another in one worker, whatever page or widget
+// asks for them, and that worker has been loaded for longer: V8 runs a freshly loaded module's
+// baseline code while it optimises the module in the background, for several seconds, and in
+// headless Chromium the 59848 check took 4.5–6.7 s as the first check of a worker sent the
+// moment it loaded, 0.8–1.4 s once the worker had been loaded 6 s (V8 shares nothing of it
+// with a second worker). Touched on the page's thread only, as the runners are.
+var spare *checkWorker
+
+// checkWorker is one Web Worker running the checker's program.
+type checkWorker struct {
+	value  safejs.Value
 	handle safejs.Func
-	runs   int // counts the checks started, so that a late fallback spares a newer one
-	gen    int // counts the workers started, so that a dropped one's late messages are ignored
+	ready  bool          // it has loaded (it posted "ready")
+	gone   bool          // terminated: its late messages are ignored
+	owner  *workerRunner // the runner whose check it runs; nil while it is the spare
+}
+
+// takeWorker returns the tab's spare worker, or a new one.
+func takeWorker() (*checkWorker, error) {
+	if w := spare; w != nil {
+		spare = nil
+		return w, nil
+	}
+	return startWorker()
+}
+
+// giveBack makes w, idle, the tab's spare, or terminates it if the tab has one.
+func giveBack(w *checkWorker) {
+	w.owner = nil
+	if spare == nil {
+		spare = w
+		return
+	}
+	w.terminate()
+}
+
+// startWorker starts a worker; its messages go to its owner's check, if any.
+func startWorker() (*checkWorker, error) {
+	w := &checkWorker{}
+	var err error
+	w.value, w.handle, err = newWorker(w.message)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// message takes a message of the worker (err: it failed, or the message does not decode).
+func (w *checkWorker) message(resp protocol.Response, err error) {
+	if w.gone {
+		return
+	}
+	// A worker that failed (an error event, a message that does not decode, or the worker's
+	// own error: it could not load) cannot be trusted with the next check: it is dropped.
+	failed := err != nil || resp.Type == protocol.TypeError && resp.ID == 0
+	if resp.Type == protocol.TypeReady && !failed {
+		w.ready = true
+	}
+	if w.owner != nil {
+		w.owner.message(w, resp, err, failed)
+		return
+	}
+	if failed {
+		if spare == w {
+			spare = nil
+		}
+		w.terminate()
+	}
+}
+
+// terminate stops the worker for good.
+func (w *checkWorker) terminate() {
+	if w.gone {
+		return
+	}
+	w.gone, w.owner = true, nil
+	w.value.Call("terminate")
+	w.handle.Release()
+}
+
+type workerRunner struct {
+	w    *checkWorker // the worker its check runs on; nil when no check runs
+	runs int          // counts the checks started, so that a late fallback spares a newer one
 
 	// The check in progress: its request, and where its messages go.
 	ctx  app.Context
@@ -43,20 +119,20 @@ const interruptWait = 2 * time.Second
 // interrupt asks the worker to stop the check and post what it found so far; a worker that
 // does not answer within interruptWait (a long step of the liveness pass) is terminated.
 func (r *workerRunner) interrupt(ctx app.Context) {
-	if !r.live || !r.busy {
+	if r.w == nil {
 		return
 	}
-	if !r.ready { // it has not taken the request: a cancel message would be lost
+	if !r.w.ready { // it has not taken the request: a cancel message would be lost
 		on, req := r.on, r.req
 		r.cancel()
 		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cancelled before the check started"})
 		return
 	}
-	r.worker.Call("postMessage", `{"type":"`+protocol.TypeCancel+`"}`)
+	r.w.value.Call("postMessage", `{"type":"`+protocol.TypeCancel+`"}`)
 	run := r.runs
 	time.AfterFunc(interruptWait, func() {
 		ctx.Dispatch(func(app.Context) {
-			if r.runs == run && r.busy {
+			if r.runs == run && r.w != nil {
 				r.cancel()
 			}
 		})
@@ -64,101 +140,71 @@ func (r *workerRunner) interrupt(ctx app.Context) {
 }
 
 func (r *workerRunner) start(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
-	if r.busy {
+	if r.w != nil {
 		r.cancel() // a check still runs there: start afresh
 	}
-	r.ctx, r.req, r.on, r.busy = ctx, req, on, true
+	r.ctx, r.req, r.on = ctx, req, on
 	r.data, _ = json.Marshal(req)
 	r.runs++
-	if r.live {
-		if r.ready {
-			r.worker.Call("postMessage", string(r.data))
-		}
-		return // a loading worker takes the request when ready
-	}
-	if err := r.spawn(); err != nil {
-		r.busy = false
+	w, err := takeWorker()
+	if err != nil {
 		on(ctx, protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: "cannot start the checker's worker: " + err.Error()})
+		return
 	}
+	r.w, w.owner = w, r
+	if w.ready {
+		w.value.Call("postMessage", string(r.data))
+	} // else a loading worker takes the request when ready
 }
 
-// prepare starts the worker before the first check (the playground does at mount), so that
-// downloading and compiling worker.wasm, the better part of a second, or several on a slow
-// network, is done by the time the reader asks for a check. A worker that fails meanwhile is
-// dropped, and the next check starts a fresh one.
-func (r *workerRunner) prepare(app.Context) {
-	if !r.live {
-		r.spawn()
+// message takes a message of w, the worker of r's check (failed: w failed, see
+// checkWorker.message).
+func (r *workerRunner) message(w *checkWorker, resp protocol.Response, err error, failed bool) {
+	if w != r.w {
+		return
 	}
-}
-
-// close terminates the worker, busy or not (the page that holds the runner is gone).
-func (r *workerRunner) close() {
-	r.busy = false
-	r.drop()
-}
-
-// drop terminates the worker, if any, and forgets it: the next check starts a fresh one.
-func (r *workerRunner) drop() {
-	if r.live {
-		r.worker.Call("terminate")
-		r.handle.Release()
-	}
-	r.live, r.ready = false, false
-}
-
-// spawn starts the worker; its messages go to the check asked of it, if any.
-func (r *workerRunner) spawn() error {
-	r.gen++
-	gen := r.gen
-	var err error
-	r.worker, r.handle, err = newWorker(func(resp protocol.Response, err error) {
-		if gen != r.gen || !r.live {
-			return // a late message of a worker dropped since
+	if failed {
+		r.w = nil
+		w.terminate()
+		msg := resp.Error
+		if err != nil {
+			msg = err.Error()
 		}
-		// A worker that failed (an error event, a message that does not decode, or the
-		// worker's own error: it could not load) cannot be trusted with the next check: it is
-		// dropped, and the check asked of it, if any, told.
-		if err != nil || resp.Type == protocol.TypeError && resp.ID == 0 {
-			r.drop()
-			if !r.busy {
-				return
-			}
-			r.busy = false
-			msg := resp.Error
-			if err != nil {
-				msg = err.Error()
-			}
-			resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: msg}
-			ctx, on := r.ctx, r.on
-			ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
-			return
-		}
-		if resp.Type == protocol.TypeReady {
-			r.ready = true
-			if r.busy {
-				r.worker.Call("postMessage", string(r.data))
-			}
-			return
-		}
-		if !r.busy {
-			return // nothing asked of it
-		}
-		if resp.ID != r.req.ID {
-			return // a message of an earlier check
-		}
-		if resp.Type == protocol.TypeResult || resp.Type == protocol.TypeError {
-			r.busy = false
-		}
+		resp = protocol.Response{Type: protocol.TypeError, ID: r.req.ID, Error: msg}
 		ctx, on := r.ctx, r.on
 		ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
-	})
-	if err != nil {
-		return err
+		return
 	}
-	r.live, r.ready = true, false
-	return nil
+	if resp.Type == protocol.TypeReady {
+		w.value.Call("postMessage", string(r.data))
+		return
+	}
+	if resp.ID != r.req.ID {
+		return // a message of an earlier check
+	}
+	if resp.Type == protocol.TypeResult || resp.Type == protocol.TypeError {
+		r.w = nil
+		giveBack(w) // idle again: the tab's next check may take it
+	}
+	ctx, on := r.ctx, r.on
+	ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
 }
+
+// prepare starts the tab's spare worker if it has none, so that downloading and compiling
+// worker.wasm, and V8's optimising it, overlap the reader's choice instead of delaying the
+// verdict (the playground prepares at mount, a tutorial widget at the prediction). A spare that
+// fails meanwhile is dropped, and the next check starts a fresh one.
+func (r *workerRunner) prepare(app.Context) {
+	if spare == nil && r.w == nil {
+		if w, err := startWorker(); err == nil {
+			spare = w
+		}
+	}
+}
+
+// close stops the check in progress, if any (the page that holds the runner is gone); the
+// tab's spare stays for the next page.
+func (r *workerRunner) close() { r.cancel() }
 
 // newWorker starts a Web Worker running the checker's program (static/worker.js) and hands
 // each message it posts to on, decoded (err: it could not be), on the JavaScript thread.
@@ -214,16 +260,19 @@ func newWorker(on func(protocol.Response, error)) (safejs.Value, safejs.Func, er
 }
 
 // cancel stops the check in progress at once: a worker running it is terminated (the next
-// check starts a fresh one); one still loading has not been given it, and is kept for the
-// next check; an idle worker is kept.
+// check takes the spare or starts a fresh one); one still loading has not been given it, and
+// becomes the tab's spare.
 func (r *workerRunner) cancel() {
-	if !r.busy {
+	w := r.w
+	if w == nil {
 		return
 	}
-	r.busy = false
-	if r.ready {
-		r.drop()
+	r.w = nil
+	if w.ready {
+		w.terminate()
+		return
 	}
+	giveBack(w)
 }
 
 // newExplorer returns an explorer that asks a Web Worker of its own (static/worker.js, the

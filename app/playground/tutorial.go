@@ -25,9 +25,11 @@ type TutorialPage struct {
 	ctx      app.Context  // the page's, to update it when a widget's check finishes
 }
 
-// OnNav loads the tutorial named by the URL.
+// OnNav loads the tutorial named by the URL, and starts the tab's checker worker, if it has
+// none, so that it has loaded (and V8 optimised it) by the reader's first Run.
 func (t *TutorialPage) OnNav(ctx app.Context) {
 	t.ctx = ctx
+	newRunner().prepare(ctx)
 	slug := strings.TrimPrefix(ctx.Page().URL().Path, TutorialPath)
 	if tu, ok := preloaded(slug); ok {
 		t.tutorial, t.ran = &tu, map[int]bool{}
@@ -98,14 +100,15 @@ type RunWidget struct {
 	err       string
 }
 
-// OnDismount frees the widget's worker: the reader left the tutorial.
+// OnDismount stops the widget's check, if one runs: the reader left the tutorial.
 func (w *RunWidget) OnDismount() {
 	if w.runner != nil {
 		w.runner.close()
 	}
 }
 
-// prepare starts the widget's checker ahead of its check, once the reader has predicted.
+// prepare starts the tab's checker worker ahead of the widget's check, once the reader has
+// predicted, if the tab has none (the page started one as it opened).
 func (w *RunWidget) prepare(ctx app.Context) {
 	if w.runner == nil {
 		w.runner = newRunner()
