@@ -22,11 +22,10 @@ func newRunner() runner { return &workerRunner{} }
 
 // spare is the tab's idle checker worker, loaded or loading, which the next check takes (nil:
 // none). The tab's checks thus run one after another in one worker, whatever page or widget
-// asks for them, and that worker has been loaded for longer: V8 runs a freshly loaded module's
-// baseline code while it optimises the module in the background, for several seconds, and in
-// headless Chromium the 59848 check took 4.5–6.7 s as the first check of a worker sent the
-// moment it loaded, 0.8–1.4 s once the worker had been loaded 6 s (V8 shares nothing of it
-// with a second worker). Touched on the page's thread only, as the runners are.
+// asks for them: V8 optimises a worker's code only as it runs, and shares none of it with a
+// second worker, so that in headless Chromium the 59848 check took 3–5 s as a fresh worker's
+// first check and 0.8–1.3 s as a later one (themelios-bench). Only the tab's first check now
+// runs in a fresh worker. Touched on the page's thread only, as the runners are.
 var spare *checkWorker
 
 // checkWorker is one Web Worker running the checker's program.
