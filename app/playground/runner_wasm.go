@@ -22,10 +22,10 @@ func newRunner() runner { return &workerRunner{} }
 
 // spare is the tab's idle checker worker, loaded or loading, which the next check takes (nil:
 // none). The tab's checks thus run one after another in one worker, whatever page or widget
-// asks for them: V8 optimises a worker's code only as it runs, and shares none of it with a
-// second worker, so that in headless Chromium the 59848 check took 3–5 s as a fresh worker's
-// first check and 0.8–1.3 s as a later one (themelios-bench). Only the tab's first check now
-// runs in a fresh worker. Touched on the page's thread only, as the runners are.
+// asks for them: one download and compilation of worker.wasm per tab instead of one per
+// widget (tutorial 2 started three workers, now one), and the worker that warmed V8 up while
+// the reader read (wasm/engine.WarmUp) serves them all. Touched on the page's thread only, as
+// the runners are.
 var spare *checkWorker
 
 // checkWorker is one Web Worker running the checker's program.

@@ -169,3 +169,60 @@ func nonNil(l []checker.Choice) []checker.Choice {
 	}
 	return l
 }
+
+// WarmUp explores the first states of a few built-in checks (warmUps), discarding what it
+// finds, until it is done or ctx is: a worker calls it while it waits for its first request.
+// V8 runs a WebAssembly function with its baseline compiler's code at first, and optimises it
+// only once it has run a while: the tab's first check ran on slow code however long its worker
+// had been loaded. In headless Chromium on two cores, a reader's first check on tutorial 2
+// (Kubernetes 59848 under symmetry; themelios-bench, fresh profiles, two runs each) took
+// 3.18–3.21 s of the worker's time after 8 s of reading without the warm-up and 1.38–1.47 s
+// with it; after about 2 s, 3.27–3.71 s and 2.36–2.46 s. WarmUp works in steps of a few
+// states and calls yield after each (at most warmUpSlice of work), so that a request waits
+// about that long for it to stop. It returns the distinct states each check explored (0 for
+// one it could not start: a defect TestWarmUp reports).
+func WarmUp(ctx context.Context, yield func()) []int64 {
+	explored := make([]int64, len(warmUps))
+	for i, r := range warmUps {
+		if ctx.Err() != nil {
+			break
+		}
+		m, err := build(r.Target, r.Sets)
+		if err != nil {
+			continue
+		}
+		run, err := m.NewRun(r.Target, r.Options())
+		if err != nil {
+			continue
+		}
+		budget := 4
+		for ctx.Err() == nil {
+			start := time.Now()
+			if run.Step(ctx, budget) {
+				break
+			}
+			if took := time.Since(start); took < warmUpSlice/2 && budget < 1<<10 {
+				budget *= 2
+			} else if took > warmUpSlice && budget > 1 {
+				budget /= 2
+			}
+			if yield != nil {
+				yield()
+			}
+		}
+		explored[i] = run.Progress().Unique
+	}
+	return explored
+}
+
+// warmUpSlice is the warm-up's work between two yields.
+const warmUpSlice = 10 * time.Millisecond
+
+// warmUps are WarmUp's checks, each bounded: the playground's first card (its first 4,000
+// of 13,874 states), then a ReplicaSet and a Job check (the controllers the first does not
+// run).
+var warmUps = []protocol.Request{
+	{Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 4000},
+	{Target: "replicaset/spec-replicas-change", Sets: []string{"consistency=monotonic-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 1500},
+	{Target: "job/parallel", Sets: []string{"consistency=monotonic-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 1500},
+}

@@ -269,3 +269,22 @@ func TestExplorerGraphAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// The warm-up explores the first states of each of its checks (every target builds; the
+// ReplicaSet check ends at its violation), and a cancel stops it within one step of a few
+// states: its first step expands four.
+func TestWarmUp(t *testing.T) {
+	explored := WarmUp(context.Background(), nil)
+	if want := []int64{4001, 1144, 1502}; !slices.Equal(explored, want) {
+		t.Errorf("warm-up explored %v states, want %v", explored, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	yields := 0
+	explored = WarmUp(ctx, func() {
+		yields++
+		cancel()
+	})
+	if yields != 1 || explored[0] == 0 || explored[0] > 32 || explored[1] != 0 || explored[2] != 0 {
+		t.Errorf("cancelled at its first yield, the warm-up yielded %d times and explored %v states", yields, explored)
+	}
+}

@@ -38,6 +38,11 @@ func main() {
 		self.Call("postMessage", string(data))
 	}
 	stop := func() {} // cancels the running check; set and called on the JS thread only
+	// Until the first check, the worker warms V8 up (engine.WarmUp); the check waits for the
+	// warm-up to stop at its next slice.
+	sleep := func() { time.Sleep(time.Millisecond) } // hands the thread back to JavaScript
+	warm, endWarmUp := context.WithCancel(context.Background())
+	warmed := make(chan struct{})
 	var explorer engine.Explorer
 	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""
@@ -60,6 +65,7 @@ func main() {
 			post(answer(req, explorer.Handle))
 			return nil
 		}
+		endWarmUp()
 		ctx, cancel := context.WithCancel(context.Background())
 		stop = cancel
 		// Never block inside a JS callback: the check runs on its own goroutine.
@@ -69,8 +75,9 @@ func main() {
 					post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: fmt.Sprintf("the checker failed: %v", v)})
 				}
 			}()
+			<-warmed
 			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
-			engine.RunContext(ctx, req, progressEvery, post, func() { time.Sleep(time.Millisecond) })
+			engine.RunContext(ctx, req, progressEvery, post, sleep)
 		}()
 		return nil
 	})
@@ -81,6 +88,11 @@ func main() {
 		panic(err)
 	}
 	post(protocol.Response{Type: protocol.TypeReady})
+	go func() {
+		defer close(warmed)
+		defer func() { recover() }() // a defect in a warm-up: the checks still run
+		engine.WarmUp(warm, sleep)
+	}()
 	select {}
 }
 
