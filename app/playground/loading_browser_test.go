@@ -57,7 +57,13 @@ func TestBrowserLoading(t *testing.T) {
 		t.Fatalf("app.wasm requested %d times while held", n)
 	}
 	hold.Store(false)
-	// Once loaded, the page works: a prediction enables Run.
+	// Once loaded, the tutorial starts the tab's checker worker, before any prediction.
+	for deadline := time.Now().Add(time.Minute); workers.Load() == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the tutorial did not start the tab's checker worker as it opened")
+		}
+	}
+	// The page works: a prediction enables Run.
 	enabled := `() => { const b = document.querySelector(".run-widget button.predict-breaks"); if (b) b.click();
 		const r = document.querySelector(".run-widget button.run"); return !!r && !r.disabled }`
 	for deadline := time.Now().Add(time.Minute); !p.MustEval(enabled).Bool(); time.Sleep(200 * time.Millisecond) {
@@ -76,15 +82,17 @@ func TestBrowserLoading(t *testing.T) {
 		t.Fatalf("%d workers started for a tutorial and a prediction", n)
 	}
 	// Both widgets' checks run in that worker, one after the other (the widget gives it back
-	// to the tab when its check ends).
-	for i, w := range p.MustElements(".run-widget") {
-		id := "#" + w.MustProperty("id").String()
-		if i > 0 {
-			p.MustElement(id + " button.predict-holds").MustClick()
-		}
-		p.MustElement(id + " button.run").MustClick()
-		waitText(t, p, id+" .outcome", "as the text claims", time.Minute)
+	// to the tab when its check ends), even when the reader predicts on the second while the
+	// first check runs.
+	var ids []string
+	for _, w := range p.MustElements(".run-widget") {
+		ids = append(ids, "#"+w.MustProperty("id").String())
 	}
+	p.MustElement(ids[0] + " button.run").MustClick()
+	p.MustElement(ids[1] + " button.predict-holds").MustClick()
+	waitText(t, p, ids[0]+" .outcome", "as the text claims", time.Minute)
+	p.MustElement(ids[1] + " button.run").MustClick()
+	waitText(t, p, ids[1]+" .outcome", "as the text claims", time.Minute)
 	if n := workers.Load(); n != 1 {
 		t.Fatalf("%d workers started for a tutorial's two checks", n)
 	}

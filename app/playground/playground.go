@@ -110,7 +110,7 @@ func (p *Playground) OnInit() {
 	p.explorer = newExplorer()
 }
 
-// OnMount starts the checker's worker, restores the page from a permalink in the URL, and
+// OnMount starts the tab's checker worker if it has none, restores the page from a permalink in the URL, and
 // listens to the keyboard for the trace stepper (←/→ and j/k).
 func (p *Playground) OnMount(ctx app.Context) {
 	p.page, p.mounted = ctx, true

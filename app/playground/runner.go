@@ -16,11 +16,11 @@ type runner interface {
 	// says the search was interrupted); a check that does not answer soon is cancelled.
 	interrupt(ctx app.Context)
 	// prepare readies the runner for a first check before it is asked for one (in the
-	// browser, it starts the worker, whose loading and compiling then overlap the reader's
-	// choice instead of delaying the verdict).
+	// browser, it starts the tab's worker if it has none, whose loading, compiling and
+	// warm-up then overlap the reader's choice instead of delaying the verdict).
 	prepare(ctx app.Context)
-	// close stops the check in progress, if any, and frees what the runner holds (in the
-	// browser, its worker): the page that holds it is gone.
+	// close stops the check in progress, if any: the page that holds the runner is gone (in
+	// the browser, a worker running it is terminated; the tab's idle worker stays).
 	close()
 }
 

@@ -28,32 +28,50 @@ func newRunner() runner { return &workerRunner{} }
 // the runners are.
 var spare *checkWorker
 
+// busyWorkers counts the tab's workers that runners hold (a check runs, or waits for the
+// worker to load): prepare starts no spare while one exists, since it comes back.
+var busyWorkers int
+
 // checkWorker is one Web Worker running the checker's program.
 type checkWorker struct {
 	value  safejs.Value
 	handle safejs.Func
 	ready  bool          // it has loaded (it posted "ready")
 	gone   bool          // terminated: its late messages are ignored
+	checks int           // the checks it has run: of two idle workers, the tab keeps the warmer
 	owner  *workerRunner // the runner whose check it runs; nil while it is the spare
 }
 
-// takeWorker returns the tab's spare worker, or a new one.
+// takeWorker returns the tab's spare worker, or a new one, counted busy.
 func takeWorker() (*checkWorker, error) {
-	if w := spare; w != nil {
+	w := spare
+	if w != nil {
 		spare = nil
-		return w, nil
+	} else {
+		var err error
+		if w, err = startWorker(); err != nil {
+			return nil, err
+		}
 	}
-	return startWorker()
+	busyWorkers++
+	return w, nil
 }
 
-// giveBack makes w, idle, the tab's spare, or terminates it if the tab has one.
+// giveBack makes w, idle again, the tab's spare; of it and a spare the tab already has, the
+// one that has run more checks stays (V8 has optimised more of its code) and the other is
+// terminated.
 func giveBack(w *checkWorker) {
+	busyWorkers--
 	w.owner = nil
-	if spare == nil {
+	switch {
+	case spare == nil:
 		spare = w
-		return
+	case w.checks > spare.checks:
+		spare.terminate()
+		spare = w
+	default:
+		w.terminate()
 	}
-	w.terminate()
 }
 
 // startWorker starts a worker; its messages go to its owner's check, if any.
@@ -98,6 +116,12 @@ func (w *checkWorker) terminate() {
 	w.gone, w.owner = true, nil
 	w.value.Call("terminate")
 	w.handle.Release()
+}
+
+// drop terminates w, a worker a runner held.
+func drop(w *checkWorker) {
+	busyWorkers--
+	w.terminate()
 }
 
 type workerRunner struct {
@@ -164,7 +188,7 @@ func (r *workerRunner) message(w *checkWorker, resp protocol.Response, err error
 	}
 	if failed {
 		r.w = nil
-		w.terminate()
+		drop(w)
 		msg := resp.Error
 		if err != nil {
 			msg = err.Error()
@@ -183,18 +207,20 @@ func (r *workerRunner) message(w *checkWorker, resp protocol.Response, err error
 	}
 	if resp.Type == protocol.TypeResult || resp.Type == protocol.TypeError {
 		r.w = nil
+		w.checks++
 		giveBack(w) // idle again: the tab's next check may take it
 	}
 	ctx, on := r.ctx, r.on
 	ctx.Dispatch(func(ctx app.Context) { on(ctx, resp) })
 }
 
-// prepare starts the tab's spare worker if it has none, so that downloading and compiling
-// worker.wasm, and V8's optimising it, overlap the reader's choice instead of delaying the
-// verdict (the playground prepares at mount, a tutorial widget at the prediction). A spare that
-// fails meanwhile is dropped, and the next check starts a fresh one.
+// prepare starts the tab's spare worker if the tab has no worker (spare or busy: a busy one
+// comes back), so that downloading and compiling worker.wasm, and its warm-up, overlap the
+// reader's choice instead of delaying the verdict (the playground prepares at mount, a
+// tutorial as it opens and a widget at the prediction). A spare that fails meanwhile is
+// dropped, and the next check starts a fresh one.
 func (r *workerRunner) prepare(app.Context) {
-	if spare == nil && r.w == nil {
+	if spare == nil && busyWorkers == 0 {
 		if w, err := startWorker(); err == nil {
 			spare = w
 		}
@@ -268,7 +294,7 @@ func (r *workerRunner) cancel() {
 	}
 	r.w = nil
 	if w.ready {
-		w.terminate()
+		drop(w)
 		return
 	}
 	giveBack(w)

@@ -53,7 +53,7 @@ func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
 		return nil, err
 	}
 	defer done()
-	page := b.MustPage(base + "/").Timeout(10 * time.Minute)
+	page := b.MustPage(base + "/web/worker.js").Timeout(10 * time.Minute) // a page of the site without the playground (and its worker)
 	page.MustWaitLoad()
 	var out []checker.Report
 	for _, req := range reqs {

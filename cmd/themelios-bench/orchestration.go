@@ -225,7 +225,7 @@ func firstInWorker(site string, req map[string]any, idle time.Duration) (float64
 		return 0, err
 	}
 	defer done()
-	page := b.MustPage(base + "/").Timeout(5 * time.Minute)
+	page := b.MustPage(base + "/web/worker.js").Timeout(5 * time.Minute) // a page of the site without the playground (and its worker)
 	page.MustWaitLoad()
 	ms, err := page.Eval(`(req, idle) => new Promise((resolve, reject) => {
 		const w = new Worker("/web/worker.js");

@@ -178,8 +178,8 @@ func nonNil(l []checker.Choice) []checker.Choice {
 // (Kubernetes 59848 under symmetry; themelios-bench, fresh profiles, two runs each) took
 // 3.18–3.21 s of the worker's time after 8 s of reading without the warm-up and 1.38–1.47 s
 // with it; after about 2 s, 3.27–3.71 s and 2.36–2.46 s. WarmUp works in steps of a few
-// states and calls yield after each (at most warmUpSlice of work), so that a request waits
-// about that long for it to stop. It returns the distinct states each check explored (0 for
+// states and calls yield after each step and after building each model (steps of about
+// warmUpSlice of work), so that a request waits about that long for it to stop. It returns the distinct states each check explored (0 for
 // one it could not start: a defect TestWarmUp reports).
 func WarmUp(ctx context.Context, yield func()) []int64 {
 	explored := make([]int64, len(warmUps))
@@ -194,6 +194,9 @@ func WarmUp(ctx context.Context, yield func()) []int64 {
 		run, err := m.NewRun(r.Target, r.Options())
 		if err != nil {
 			continue
+		}
+		if yield != nil {
+			yield() // building took a while
 		}
 		budget := 4
 		for ctx.Err() == nil {

@@ -38,7 +38,7 @@ func main() {
 		self.Call("postMessage", string(data))
 	}
 	stop := func() {} // cancels the running check; set and called on the JS thread only
-	// Until the first check, the worker warms V8 up (engine.WarmUp); the check waits for the
+	// Until the first request, the worker warms V8 up (engine.WarmUp); a check waits for the
 	// warm-up to stop at its next slice.
 	sleep := func() { time.Sleep(time.Millisecond) } // hands the thread back to JavaScript
 	warm, endWarmUp := context.WithCancel(context.Background())
@@ -60,12 +60,12 @@ func main() {
 			post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
 			return nil
 		}
+		endWarmUp() // a worker that explores (the page's explorer) needs none either
 		if req.Type != protocol.TypeCheck {
 			// A request about one run: short, answered at once.
 			post(answer(req, explorer.Handle))
 			return nil
 		}
-		endWarmUp()
 		ctx, cancel := context.WithCancel(context.Background())
 		stop = cancel
 		// Never block inside a JS callback: the check runs on its own goroutine.
