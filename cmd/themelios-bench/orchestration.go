@@ -151,16 +151,9 @@ func headlineInBrowser(site string, runs int) error {
 	fmt.Println("| the worker before the request | runs | fastest | slowest |")
 	fmt.Println("|---|---:|---:|---:|")
 	for _, idle := range []time.Duration{0, 6 * time.Second} {
-		lo, hi := 0.0, 0.0
-		for i := 0; i < runs; i++ {
-			wall, err := firstInWorker(site, req, idle)
-			if err != nil {
-				return err
-			}
-			if i == 0 || wall < lo {
-				lo = wall
-			}
-			hi = max(hi, wall)
+		lo, hi, err := spread(runs, func() (float64, error) { return firstInWorker(site, req, idle) })
+		if err != nil {
+			return err
 		}
 		what := "just loaded (the request sent with its ready message)"
 		if idle > 0 {
@@ -172,20 +165,28 @@ func headlineInBrowser(site string, runs int) error {
 	fmt.Println("| reading before the prediction | runs | fastest | slowest |")
 	fmt.Println("|---|---:|---:|---:|")
 	for _, reading := range []time.Duration{time.Second, 8 * time.Second} {
-		lo, hi := 0.0, 0.0
-		for i := 0; i < runs; i++ {
-			s, err := readerFirstCheck(site, reading)
-			if err != nil {
-				return err
-			}
-			if i == 0 || s < lo {
-				lo = s
-			}
-			hi = max(hi, s)
+		lo, hi, err := spread(runs, func() (float64, error) { return readerFirstCheck(site, reading) })
+		if err != nil {
+			return err
 		}
 		fmt.Printf("| %.0f s | %d | %.2f | %.2f |\n", reading.Seconds(), runs, lo, hi)
 	}
 	return nil
+}
+
+// spread runs measure runs times and returns the smallest and largest of its figures.
+func spread(runs int, measure func() (float64, error)) (lo, hi float64, err error) {
+	for i := 0; i < runs; i++ {
+		v, err := measure()
+		if err != nil {
+			return 0, 0, err
+		}
+		if i == 0 || v < lo {
+			lo = v
+		}
+		hi = max(hi, v)
+	}
+	return lo, hi, nil
 }
 
 // readerFirstCheck opens tutorial 2 in a fresh headless Chromium (the site must be built: make

@@ -59,12 +59,7 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 		if run.Step(ctx, budget) {
 			break
 		}
-		switch took := time.Since(start); {
-		case took < sliceTime/4 && budget < 1<<16:
-			budget *= 2
-		case took > sliceTime && budget > 16:
-			budget /= 2
-		}
+		budget = resize(budget, time.Since(start), sliceTime)
 		if time.Since(last) >= interval {
 			post(protocol.Response{Type: protocol.TypeProgress, ID: r.ID, Progress: protocol.FromProgress(run.Progress())})
 			if yield != nil {
@@ -79,6 +74,19 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 		return
 	}
 	post(protocol.Response{Type: protocol.TypeResult, ID: r.ID, Report: &rep})
+}
+
+// resize returns the states for a run's next step (Run.Step's budget), given that the last
+// step of budget states took took and each should take about slice: twice as many after a
+// step under a quarter of it, half as many after one over it (at least 16, at most 65,536).
+func resize(budget int, took, slice time.Duration) int {
+	switch {
+	case took < slice/4 && budget < 1<<16:
+		return budget * 2
+	case took > slice && budget > 16:
+		return budget / 2
+	}
+	return budget
 }
 
 // Explorer answers the page's requests about one run of a model (explore, choices and graph),
@@ -177,10 +185,11 @@ func nonNil(l []checker.Choice) []checker.Choice {
 // had been loaded. In headless Chromium on two cores, a reader's first check on tutorial 2
 // (Kubernetes 59848 under symmetry; themelios-bench, fresh profiles, two runs each) took
 // 3.18–3.21 s of the worker's time after 8 s of reading without the warm-up and 1.38–1.47 s
-// with it; after about 2 s, 3.27–3.71 s and 2.36–2.46 s. WarmUp works in steps of a few
-// states and calls yield after each step and after building each model (steps of about
-// warmUpSlice of work), so that a request waits about that long for it to stop. It returns the distinct states each check explored (0 for
-// one it could not start: a defect TestWarmUp reports).
+// with it; after about 2 s, 3.27–3.71 s and 2.36–2.46 s. WarmUp works in steps of about
+// warmUpSlice of work, the first of four states, and calls yield after each step and after
+// building each model, so that a request waits about that long for it to stop. It returns the
+// distinct states each check explored (0 for one it could not start: a defect TestWarmUp
+// reports).
 func WarmUp(ctx context.Context, yield func()) []int64 {
 	explored := make([]int64, len(warmUps))
 	for i, r := range warmUps {
@@ -204,11 +213,7 @@ func WarmUp(ctx context.Context, yield func()) []int64 {
 			if run.Step(ctx, budget) {
 				break
 			}
-			if took := time.Since(start); took < warmUpSlice/2 && budget < 1<<10 {
-				budget *= 2
-			} else if took > warmUpSlice && budget > 1 {
-				budget /= 2
-			}
+			budget = resize(budget, time.Since(start), warmUpSlice)
 			if yield != nil {
 				yield()
 			}
