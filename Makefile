@@ -21,10 +21,12 @@ run: site
 	$(GO) run ./cmd/themelios serve
 
 # The static site Netlify publishes: go-app's pages, the UI and checker WebAssembly, static/.
+# The page's WebAssembly is built against go-app without its server half (cmd/goapp-client).
 site:
 	rm -rf site
 	$(GO) run ./cmd/themelios-site -out site -version $(VERSION)
-	$(WASM) -o site/web/app.wasm ./wasm/app
+	$(GO) run ./cmd/goapp-client -o .cache/go-app-client
+	$(WASM) -modfile=.cache/go-app-client/client.mod -o site/web/app.wasm ./wasm/app
 	$(WASM) -o site/web/worker.wasm ./wasm/worker
 	cd static/vendor && npm ci --no-audit --no-fund --loglevel=error
 	cp static/vendor/node_modules/@viz-js/viz/dist/viz-global.js site/web/
