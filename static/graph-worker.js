@@ -1,12 +1,17 @@
-// Lays out state graphs with Graphviz (viz.js) off the page's thread: DOT in, SVG out.
+// Lays out state graphs with Graphviz (viz.js) off the page's thread: DOT in, SVG out, or
+// {error} when Graphviz cannot load or lay the graph out. (A failed importScripts is the
+// Worker's error event, which the page listens to.)
 importScripts("/web/viz-global.js");
 const viz = Viz.instance();
 onmessage = (e) => {
-  viz.then((v) => {
-    try {
-      postMessage({ svg: v.renderString(e.data, { format: "svg", engine: "dot" }) });
-    } catch (err) {
-      postMessage({ error: String(err) });
-    }
-  });
+  viz.then(
+    (v) => {
+      try {
+        postMessage({ svg: v.renderString(e.data, { format: "svg", engine: "dot" }) });
+      } catch (err) {
+        postMessage({ error: String(err) });
+      }
+    },
+    (err) => postMessage({ error: "Graphviz did not load: " + String(err) }),
+  );
 };

@@ -144,6 +144,23 @@ func waitText(t *testing.T, p *rod.Page, selector, want string, within time.Dura
 	return ""
 }
 
+// waitElement waits until an element matches selector, and fails with the text of the element
+// explain matches (what the page says instead) if none does in time.
+func waitElement(t *testing.T, p *rod.Page, selector string, within time.Duration, explain string) *rod.Element {
+	t.Helper()
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if el, err := p.Sleeper(rod.NotFoundSleeper).Element(selector); err == nil {
+			return el
+		}
+	}
+	text := "(absent)"
+	if el, err := p.Sleeper(rod.NotFoundSleeper).Element(explain); err == nil {
+		text, _ = el.Text()
+	}
+	t.Fatalf("no %s within %v; %s says: %q", selector, within, explain, text)
+	return nil
+}
+
 func screenshot(t *testing.T, p *rod.Page, name string) {
 	dir := os.Getenv("THEMELIOS_SCREENSHOTS")
 	if dir == "" {
@@ -378,7 +395,7 @@ func TestBrowserLasso(t *testing.T) {
 
 	// The graph draws the cycle in its own colour.
 	p.MustElement("#draw-graph").MustClick()
-	p.MustElement("#graph svg")
+	waitElement(t, p, "#graph svg", 2*time.Minute, "section.graph")
 	if n := len(p.MustElements("#graph g.edge.cycle")); n < 2 {
 		t.Fatalf("%d cycle edges drawn, want at least 2", n)
 	}

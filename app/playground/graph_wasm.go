@@ -29,10 +29,32 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 		fail("Graphviz could not start: " + err.Error())
 		return
 	}
-	var onMessage safejs.Func
+	// The worker answers once: the SVG, or Graphviz's error; or it fails to start (its
+	// script or viz.js cannot be loaded: an error event, and no message ever).
+	var onMessage, onError safejs.Func
+	end := func() {
+		onMessage.Release()
+		onError.Release()
+		w.Call("terminate")
+	}
+	onError, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		defer end()
+		if gen != drawings {
+			return nil
+		}
+		msg := "its worker failed"
+		if len(args) > 0 {
+			if m, err := args[0].Get("message"); err == nil {
+				if s, err := m.String(); err == nil && s != "" {
+					msg = s
+				}
+			}
+		}
+		fail("Graphviz could not start: " + msg)
+		return nil
+	})
 	onMessage, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		defer onMessage.Release()
-		defer w.Call("terminate")
+		defer end()
 		if gen != drawings {
 			return nil // the graph was taken down, or another drawn, meanwhile
 		}
@@ -95,6 +117,7 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 		return nil
 	})
 	w.Set("onmessage", onMessage.Value())
+	w.Set("onerror", onError.Value())
 	w.Call("postMessage", dot)
 }
 

@@ -160,3 +160,48 @@ func TestBrowserWorkerFails(t *testing.T) {
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#progress", "distinct states", time.Minute)
 }
+
+// The state graph's worker failing to load Graphviz (viz.js unavailable) shows an error, and
+// the next drawing, once viz.js is served, draws. (Before, nothing answered: the panel stayed
+// "drawing" for ever.)
+func TestBrowserGraphFails(t *testing.T) {
+	dir := os.Getenv("THEMELIOS_SITE")
+	if dir == "" {
+		dir = "../../site"
+	}
+	var fail atomic.Bool
+	var refused atomic.Int32
+	fail.Store(true)
+	h := sitehttp.Handler(dir, false)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/web/viz-global.js" && fail.Load() {
+			refused.Add(1)
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	p := open(t, browser(t), "http://"+ln.Addr().String()+"/")
+	choose(p, "#target", "pod/restart-loop")
+	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
+	p.MustElement("#draw-graph").MustClick()
+	waitText(t, p, "section.graph .error", "Graphviz could not start: ", 30*time.Second)
+	if refused.Load() == 0 {
+		t.Fatal("viz.js was never asked for")
+	}
+	fail.Store(false)
+	p.MustElement("#draw-graph").MustClick()
+	waitElement(t, p, "#graph svg", time.Minute, "section.graph")
+	if p.MustHas("section.graph .error") {
+		t.Fatalf("the error stayed after the graph was drawn: %s", p.MustElement("section.graph .error").MustText())
+	}
+}
