@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-rod/rod"
 )
 
 // The defects found on the tour of the playground (issue 15, item 8), each as the page shows
@@ -112,4 +114,62 @@ func TestBrowserTourDefects(t *testing.T) {
 	}
 	r.MustElement("main table").MustScrollIntoView()
 	screenshot(t, r, "results-wide.png")
+}
+
+// countWorkers wraps the page's Worker constructor (before any script runs) so that the test
+// can count the Web Workers started and terminated: window.__workers.
+const countWorkers = `(() => {
+	const W = window.Worker;
+	window.__workers = { started: [], terminated: 0 };
+	window.Worker = function (url, opts) {
+		const w = new W(url, opts);
+		window.__workers.started.push(String(url));
+		const terminate = w.terminate.bind(w);
+		w.terminate = () => { window.__workers.terminated++; terminate(); };
+		return w;
+	};
+})()`
+
+// liveWorkers returns how many workers the page started and how many it terminated.
+func liveWorkers(p *rod.Page) (started, terminated int) {
+	r := p.MustEval(`() => [window.__workers.started.length, window.__workers.terminated]`).Arr()
+	return r[0].Int(), r[1].Int()
+}
+
+// Leaving the playground frees its explorer's worker (a whole checker, up to hundreds of MB):
+// only the tab's checker worker stays. Before, every visit that stepped through a trace left
+// one behind.
+func TestBrowserExplorerFreed(t *testing.T) {
+	base := site(t)
+	b := browser(t)
+	p := b.MustPage("").Timeout(3 * time.Minute)
+	p.MustEvalOnNewDocument(countWorkers)
+	p.MustNavigate(base)
+	p.MustWaitLoad()
+	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the playground never loaded")
+		}
+	}
+	p.MustElement("button#run")
+	p.MustWaitStable()
+	choose(p, "#target", "pod/restart-loop")
+	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
+	p.MustElement("#run").MustClick()
+	waitText(t, p, "#trace-title", "5 steps, then steps 4–5 repeat forever", time.Minute)
+	// Stepping asks the explorer for the actions enabled at the step: its worker starts.
+	p.MustElement("#step-4 button").MustClick()
+	waitText(t, p, "#position", "step 4 of 5", 5*time.Second)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if s, d := liveWorkers(p); s-d == 2 {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("%d workers started, %d terminated, want 2 alive (the tab's checker and the explorer): %v", s, d, p.MustEval(`() => window.__workers.started`).Arr())
+		}
+	}
+	p.MustElement("#tutorial-01-replicaset-controllers").MustClick()
+	waitText(t, p, "main", "Why a ReplicaSet needs one controller", 20*time.Second)
+	if s, d := liveWorkers(p); s-d != 1 {
+		t.Fatalf("after leaving the playground: %d workers started, %d terminated, want 1 alive (the tab's checker)", s, d)
+	}
 }

@@ -139,10 +139,11 @@ func (p *Playground) OnMount(ctx app.Context) {
 	}))
 }
 
-// OnDismount stops the checks that run, if any: the reader left the page (the tab keeps an idle
-// checker worker for the next page's checks).
+// OnDismount stops the checks that run, if any, and frees the explorer's worker: the reader left
+// the page (the tab keeps an idle checker worker for the next page's checks).
 func (p *Playground) OnDismount() {
 	p.runner.close()
+	p.explorer.close()
 	if p.cmp.runner != nil {
 		p.cmp.runner.close()
 	}

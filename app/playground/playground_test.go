@@ -229,6 +229,8 @@ func (h *held) ask(ctx app.Context, req protocol.Request, on func(app.Context, p
 	h.waiting = append(h.waiting, func() { on(ctx, r) })
 }
 
+func (h *held) close() { h.waiting = nil }
+
 // An answer that arrives after another exploration, or a check's trace, took the display does
 // not replace what is on display.
 func TestLateExplorationDropped(t *testing.T) {

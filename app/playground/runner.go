@@ -30,4 +30,8 @@ type runner interface {
 // error message, on the UI goroutine.
 type explorer interface {
 	ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response))
+	// close frees what the explorer holds (in the browser, its worker: a whole checker);
+	// requests waiting are not answered (the page that asked is gone). A later ask starts
+	// afresh.
+	close()
 }

@@ -65,6 +65,8 @@ func newExplorer() explorer { return &inProcess{} }
 
 type inProcess struct{ x engine.Explorer }
 
+func (e *inProcess) close() { e.x = engine.Explorer{Make: e.x.Make} } // drops the model it built
+
 func (e *inProcess) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
 	// Through JSON and the worker's validation, as in the browser.
 	data, _ := json.Marshal(req)

@@ -366,6 +366,15 @@ func (e *workerExplorer) start() bool {
 	return true
 }
 
+func (e *workerExplorer) close() {
+	if e.live {
+		e.worker.Call("terminate")
+		e.handle.Release()
+	}
+	e.live, e.ready, e.queue = false, false, nil
+	clear(e.pending)
+}
+
 // failAll answers every request waiting with an error and drops the worker (the next request
 // starts a fresh one).
 func (e *workerExplorer) failAll(msg string) {
