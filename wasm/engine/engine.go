@@ -227,10 +227,11 @@ func WarmUp(ctx context.Context, yield func()) []int64 {
 const warmUpSlice = 10 * time.Millisecond
 
 // warmUps are WarmUp's checks, each bounded: the playground's first card (its first 4,000
-// of 13,874 states), then a ReplicaSet and a Job check (the controllers the first does not
-// run).
+// of 13,874 states), then a ReplicaSet, a Job and a Deployment check (the controllers the
+// first does not run).
 var warmUps = []protocol.Request{
 	{Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 4000},
 	{Target: "replicaset/spec-replicas-change", Sets: []string{"consistency=monotonic-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 1500},
 	{Target: "job/parallel", Sets: []string{"consistency=monotonic-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 1500},
+	{Target: "deployment/new", Sets: []string{"consistency=monotonic-session"}, Strategy: "bfs", Symmetry: true, MaxStates: 1500},
 }
