@@ -25,8 +25,8 @@ run: site
 site:
 	rm -rf site
 	$(GO) run ./cmd/themelios-site -out site -version $(VERSION)
-	$(GO) run ./cmd/goapp-client -o .cache/go-app-client
-	$(WASM) -modfile=.cache/go-app-client/client.mod -o site/web/app.wasm ./wasm/app
+	$(GO) run ./cmd/goapp-client -go $(GO) -o .cache/go-app-client
+	GOWORK=off $(WASM) -modfile=.cache/go-app-client/client.mod -o site/web/app.wasm ./wasm/app
 	$(WASM) -o site/web/worker.wasm ./wasm/worker
 	cd static/vendor && npm ci --no-audit --no-fund --loglevel=error
 	cp static/vendor/node_modules/@viz-js/viz/dist/viz-global.js site/web/

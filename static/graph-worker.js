@@ -1,6 +1,6 @@
-// Lays out state graphs with Graphviz (viz.js) off the page's thread: DOT in, SVG out, or
-// {error} when Graphviz cannot load or lay the graph out. (A failed importScripts is the
-// Worker's error event, which the page listens to.)
+// Lays out state graphs with Graphviz (viz.js) off the page's thread: DOT in, {svg} out, or
+// {error} when Graphviz cannot lay the graph out, {loadError} when it cannot start. (A failed
+// importScripts is the Worker's error event, which the page listens to.)
 importScripts("/web/viz-global.js");
 const viz = Viz.instance();
 onmessage = (e) => {
@@ -12,6 +12,6 @@ onmessage = (e) => {
         postMessage({ error: String(err) });
       }
     },
-    (err) => postMessage({ error: "Graphviz did not load: " + String(err) }),
+    (err) => postMessage({ loadError: String(err) }),
   );
 };

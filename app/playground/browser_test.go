@@ -73,8 +73,15 @@ func browser(t *testing.T) *rod.Browser {
 func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
 	t.Helper()
 	p := b.MustPage(url).Timeout(5 * time.Minute) // the whole test's budget on this page
+	waitPlayground(t, p, url)
+	return p
+}
+
+// waitPlayground waits until the playground page p navigated to (url) runs: the page is
+// prerendered, so until the WebAssembly UI runs it (go-app's loader gone).
+func waitPlayground(t *testing.T, p *rod.Page, url string) {
+	t.Helper()
 	p.MustWaitLoad()
-	// The page is prerendered: wait until the WebAssembly UI runs it (go-app's loader gone).
 	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s never loaded", url)
@@ -82,7 +89,14 @@ func open(t *testing.T, b *rod.Browser, url string) *rod.Page {
 	}
 	p.MustElement("button#run")
 	p.MustWaitStable()
-	return p
+}
+
+// checkTarget selects a built-in target in the playground and runs its check.
+func checkTarget(t *testing.T, p *rod.Page, target string) {
+	t.Helper()
+	choose(p, "#target", target)
+	waitText(t, p, "#cli", "themelios check "+target, 5*time.Second)
+	p.MustElement("#run").MustClick()
 }
 
 // tutorialPage opens a tutorial and waits until the WebAssembly UI has replaced the prerendered
@@ -366,9 +380,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 // graph draws the cycle, and the permalink keeps it.
 func TestBrowserLasso(t *testing.T) {
 	_, b, p := desktop(t)
-	choose(p, "#target", "pod/restart-loop")
-	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
-	p.MustElement("#run").MustClick()
+	checkTarget(t, p, "pod/restart-loop")
 	props := waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
 	if !strings.Contains(props, "violated after 5 steps, then steps 4–5 repeat forever") {
 		t.Fatalf("properties:\n%s", props)

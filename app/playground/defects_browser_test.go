@@ -145,17 +145,8 @@ func TestBrowserExplorerFreed(t *testing.T) {
 	p := b.MustPage("").Timeout(3 * time.Minute)
 	p.MustEvalOnNewDocument(countWorkers)
 	p.MustNavigate(base)
-	p.MustWaitLoad()
-	for deadline := time.Now().Add(time.Minute); !p.MustEval(`() => !document.getElementById("app-wasm-loader")`).Bool(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the playground never loaded")
-		}
-	}
-	p.MustElement("button#run")
-	p.MustWaitStable()
-	choose(p, "#target", "pod/restart-loop")
-	waitText(t, p, "#cli", "themelios check pod/restart-loop", 5*time.Second)
-	p.MustElement("#run").MustClick()
+	waitPlayground(t, p, base)
+	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#trace-title", "5 steps, then steps 4–5 repeat forever", time.Minute)
 	// Stepping asks the explorer for the actions enabled at the step: its worker starts.
 	p.MustElement("#step-4 button").MustClick()

@@ -42,9 +42,9 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 		if gen != drawings {
 			return nil
 		}
-		msg := "its worker failed"
+		msg := "its worker failed" // a script that cannot be fetched: an Event without a message
 		if len(args) > 0 {
-			if m, err := args[0].Get("message"); err == nil {
+			if m, err := args[0].Get("message"); err == nil && m.Type() == safejs.TypeString {
 				if s, err := m.String(); err == nil && s != "" {
 					msg = s
 				}
@@ -59,6 +59,11 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 			return nil // the graph was taken down, or another drawn, meanwhile
 		}
 		data, _ := args[0].Get("data")
+		if e, _ := data.Get("loadError"); !e.IsUndefined() {
+			msg, _ := e.String()
+			fail("Graphviz could not start: " + msg)
+			return nil
+		}
 		if e, _ := data.Get("error"); !e.IsUndefined() {
 			msg, _ := e.String()
 			fail("Graphviz could not lay out the graph: " + msg)

@@ -20,10 +20,12 @@
 //	GOOS=js GOARCH=wasm go build -modfile=DIR/client.mod ./wasm/app
 //
 // Everything else (the server, themelios serve, native builds and tests of the UI) uses go-app
-// as go.mod says. The command fails, naming the file, when go-app's files are not as it
-// expects (another version): the copy is then to be reviewed, not guessed.
+// as go.mod says. The command fails when go.mod requires another version of go-app than the
+// one its changes were made for (version), or when go-app's files are not as it expects: the
+// copy is then to be reviewed, not guessed. (-modfile does not work in workspace mode: build
+// with GOWORK=off.)
 //
-// Usage: goapp-client -o DIR (run from this module).
+// Usage: goapp-client [-go GO] -o DIR (run from this module; GO is the go command, "go").
 package main
 
 import (
@@ -39,8 +41,14 @@ import (
 	"strings"
 )
 
-// module is the module copied.
-const module = "github.com/maxence-charriere/go-app/v10"
+// module is the module copied, at version.
+const (
+	module  = "github.com/maxence-charriere/go-app/v10"
+	version = "v10.1.11"
+)
+
+// goCmd is the go command run.
+var goCmd = "go"
 
 // serverOnly are the files of pkg/app kept out of the WebAssembly build.
 var serverOnly = []string{"http.go", "resource.go"}
@@ -80,6 +88,7 @@ func clientResourceResolver(resources string) func(string) string {
 
 func main() {
 	out := flag.String("o", "", "the directory to write the copy and client.mod into (replaced)")
+	flag.StringVar(&goCmd, "go", goCmd, "the go command")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		fmt.Fprintln(os.Stderr, "usage: goapp-client -o DIR")
@@ -151,22 +160,29 @@ func prepare(dir string) error {
 	if err := copyFile(strings.TrimSuffix(gomod, ".mod")+".sum", filepath.Join(dir, "client.sum"), nil); err != nil {
 		return err
 	}
-	return run("go", "mod", "edit", "-replace="+module+"="+dst, mod)
+	return run(goCmd, "mod", "edit", "-replace="+module+"="+dst, mod)
 }
 
 // moduleDir returns the directory of the module's source at the version go.mod requires,
-// downloading it if needed.
+// downloading it if needed; it fails for another version than version.
 func moduleDir() (string, error) {
-	b, err := output("go", "mod", "download", "-json", module)
-	if err != nil {
-		return "", err
-	}
+	cmd := exec.Command(goCmd, "mod", "download", "-json", module)
+	cmd.Stderr = os.Stderr
+	b, runErr := cmd.Output() // on failure, the JSON still says why (its Error)
 	var m struct{ Dir, Version, Error string }
 	if err := json.Unmarshal(b, &m); err != nil {
-		return "", fmt.Errorf("go mod download: %v", err)
+		if runErr != nil {
+			return "", fmt.Errorf("go mod download %s: %v", module, runErr)
+		}
+		return "", fmt.Errorf("go mod download %s: %v", module, err)
 	}
-	if m.Error != "" || m.Dir == "" {
+	switch {
+	case m.Error != "":
 		return "", fmt.Errorf("go mod download %s: %s", module, m.Error)
+	case runErr != nil || m.Dir == "":
+		return "", fmt.Errorf("go mod download %s: %v (no directory)", module, runErr)
+	case m.Version != version:
+		return "", fmt.Errorf("go.mod requires %s %s; this copy's changes were made for %s: review them (cmd/goapp-client) for the new version", module, m.Version, version)
 	}
 	return m.Dir, nil
 }
@@ -219,7 +235,7 @@ func expectConstraint(path, c string) error {
 }
 
 func goEnv(name string) (string, error) {
-	b, err := output("go", "env", name)
+	b, err := output(goCmd, "env", name)
 	return strings.TrimSpace(string(b)), err
 }
 

@@ -29,7 +29,7 @@ func TestPageLinks(t *testing.T) {
 	}
 	out := filepath.Join(dir, "app.wasm")
 	cmd := exec.Command("go", "build", "-modfile="+filepath.Join(dir, "client.mod"), "-trimpath", "-o", out, ".")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "GOWORK=off") // -modfile: no workspace
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, msg)
 	}
