@@ -231,6 +231,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	}
 	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 9 steps", time.Second)
 	waitText(t, p, "#position", "step 0 of 9", time.Second)
+	p.MustElement("#properties").MustScrollIntoView() // the README's picture: verdicts, then the trace
 	screenshot(t, p, "trace.png")
 
 	// Keyboard navigation: → and j step forward, ← back.

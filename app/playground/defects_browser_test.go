@@ -28,6 +28,28 @@ func TestBrowserTourDefects(t *testing.T) {
 	// beside the latest, and the cluster after the step.
 	p.MustElement("#timeline-box").MustScrollIntoView()
 	screenshot(t, p, "headline-step-10.png")
+	// The picture after the step: db-0 runs on both nodes, drawn twice in red. What
+	// kubelet/node-1 saw (revision 4): db-0 pending on node-1, outlined; the latest (9): db-0
+	// on node-2, outlined; the timeline marks the read as stale.
+	pods := func(sel string) []string {
+		var l []string
+		for _, v := range p.MustEval(`(sel) => [...document.querySelectorAll(sel)].map(e => e.closest("g.node").dataset.node + "/" + e.dataset.pod)`, sel).Arr() {
+			l = append(l, v.String())
+		}
+		return l
+	}
+	if got := pods("#cluster g.node[data-node] g.pod.twice"); strings.Join(got, " ") != "node-1/db-0 node-2/db-0" {
+		t.Fatalf("pods drawn as running twice at step 10: %q", got)
+	}
+	if got := pods("#saw-view g.node[data-node] g.pod[data-pod]"); strings.Join(got, " ") != "node-1/db-0" || len(pods(`#saw-view g.pod.pending.changed[data-pod="db-0"]`)) != 1 {
+		t.Fatalf("what kubelet/node-1 saw: pods %q, db-0 pending and outlined: %q", got, pods(`#saw-view g.pod.pending.changed`))
+	}
+	if got := pods("#saw-latest g.node[data-node] g.pod.changed"); strings.Join(got, " ") != "node-2/db-0" {
+		t.Fatalf("the latest, outlined: %q", got)
+	}
+	if len(p.MustElements(`#timeline-box circle.read.stale[data-step="10"]`)) != 1 {
+		t.Fatal("the timeline does not mark step 10's read as stale")
+	}
 	marked := p.MustEval(`() => [...document.querySelectorAll("#state mark")].map(m => m.textContent.trim().split(/\s+/).join(" "))`).Arr()
 	var rows []string
 	for _, m := range marked {
