@@ -17,6 +17,9 @@ import (
 // about the pointer, a drag pans (graphView).
 func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err string), clicked func(ctx app.Context, node int, detail string)) {
 	g := safejs.Global()
+	if endDrawing != nil {
+		endDrawing() // its layout is no longer wanted
+	}
 	drawings++
 	gen := drawings
 	fail := func(msg string) { ctx.Dispatch(func(ctx app.Context) { done(ctx, "", msg) }) }
@@ -32,11 +35,20 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 	// The worker answers once: the SVG, or Graphviz's error; or it fails to start (its
 	// script or viz.js cannot be loaded: an error event, and no message ever).
 	var onMessage, onError safejs.Func
+	ended := false
 	end := func() {
+		if ended {
+			return
+		}
+		ended = true
 		onMessage.Release()
 		onError.Release()
 		w.Call("terminate")
+		if endingGen == gen {
+			endDrawing = nil
+		}
 	}
+	endDrawing, endingGen = end, gen
 	onError, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		defer end()
 		if gen != drawings {
@@ -276,8 +288,18 @@ func graphFit() {
 // was taken down (or another was asked for) is dropped.
 var drawings int
 
+// endDrawing ends the drawing in progress, if any (its worker terminated, its callbacks freed);
+// endingGen is that drawing's number among drawings.
+var (
+	endDrawing func()
+	endingGen  int
+)
+
 // clearGraph takes the drawing off the page (and drops a layout still running).
 func clearGraph() {
+	if endDrawing != nil {
+		endDrawing() // a layout still running: its worker is terminated
+	}
 	drawings++
 	if view != nil {
 		view.release()

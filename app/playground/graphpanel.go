@@ -65,6 +65,9 @@ func (g *GraphPanel) OnUpdate(app.Context) {
 	}
 }
 
+// OnDismount drops a layout still running: the page is gone.
+func (g *GraphPanel) OnDismount() { clearGraph() }
+
 func (g *GraphPanel) reset() {
 	g.status, g.err, g.mode, g.dot, g.nodes, g.node, g.detail, g.svg, g.drawn = graphNone, "", "", "", 0, -1, "", "", ""
 	clearGraph()
@@ -139,6 +142,9 @@ func (g *GraphPanel) Render() app.UI {
 		state = app.Pre().ID("graph-state").Text(g.Graph.States[g.node])
 	}
 	note := g.note()
+	if g.status == graphDrawing && g.dot != "" {
+		note += " Laying it out with Graphviz…"
+	}
 	drawn := g.status == graphDrawn
 	dot := g.dot
 	if dot == "" && g.Graph != nil {

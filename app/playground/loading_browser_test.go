@@ -187,3 +187,49 @@ func serveSite(t *testing.T, through func(w http.ResponseWriter, r *http.Request
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String()
 }
+
+// A layout still running when its graph is taken down (a new check) is stopped: its worker is
+// terminated, not left to finish a layout nobody will see. viz.js is held back, so the layout
+// never ends on its own.
+func TestBrowserGraphDropped(t *testing.T) {
+	release := make(chan struct{})
+	var asked atomic.Bool
+	base := serveSite(t, func(w http.ResponseWriter, r *http.Request, site http.Handler) {
+		if r.URL.Path == "/web/viz-global.js" {
+			asked.Store(true)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		site.ServeHTTP(w, r)
+	})
+	t.Cleanup(func() { close(release) }) // before the server closes
+	p := browser(t).MustPage("").Timeout(3 * time.Minute)
+	p.MustEvalOnNewDocument(countWorkers)
+	p.MustNavigate(base)
+	waitPlayground(t, p, base)
+	checkTarget(t, p, "pod/restart-loop")
+	waitText(t, p, "#progress", "distinct states", time.Minute)
+	p.MustElement("#draw-graph").MustClick()
+	for deadline := time.Now().Add(30 * time.Second); !asked.Load(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the graph's worker never asked for viz.js")
+		}
+	}
+	waitText(t, p, "#graph-note", "Laying it out with Graphviz…", 5*time.Second)
+	_, before := liveWorkers(p)
+	p.MustElement("#run").MustClick() // a new check: the graph on offer is a new one
+	waitText(t, p, "#progress", "distinct states", time.Minute)
+	if note := p.MustElement("#graph-note").MustText(); strings.Contains(note, "Laying it out") {
+		t.Fatalf("the graph note after the new check: %q", note)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, d := liveWorkers(p); d > before {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the layout's worker was not terminated when its graph was taken down (%d terminated before, %d after)", before, d)
+		}
+	}
+}
