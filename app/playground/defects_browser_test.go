@@ -152,6 +152,17 @@ const countWorkers = `(() => {
 	};
 })()`
 
+// openCountingWorkers opens the playground at url with the page's workers counted
+// (countWorkers, liveWorkers).
+func openCountingWorkers(t *testing.T, b *rod.Browser, url string) *rod.Page {
+	t.Helper()
+	p := b.MustPage("").Timeout(3 * time.Minute)
+	p.MustEvalOnNewDocument(countWorkers)
+	p.MustNavigate(url)
+	waitPlayground(t, p, url)
+	return p
+}
+
 // liveWorkers returns how many workers the page started and how many it terminated.
 func liveWorkers(p *rod.Page) (started, terminated int) {
 	r := p.MustEval(`() => [window.__workers.started.length, window.__workers.terminated]`).Arr()
@@ -162,12 +173,7 @@ func liveWorkers(p *rod.Page) (started, terminated int) {
 // only the tab's checker worker stays. Before, every visit that stepped through a trace left
 // one behind.
 func TestBrowserExplorerFreed(t *testing.T) {
-	base := site(t)
-	b := browser(t)
-	p := b.MustPage("").Timeout(3 * time.Minute)
-	p.MustEvalOnNewDocument(countWorkers)
-	p.MustNavigate(base)
-	waitPlayground(t, p, base)
+	p := openCountingWorkers(t, browser(t), site(t))
 	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#trace-title", "5 steps, then steps 4–5 repeat forever", time.Minute)
 	// Stepping asks the explorer for the actions enabled at the step: its worker starts.

@@ -206,10 +206,7 @@ func TestBrowserGraphDropped(t *testing.T) {
 		site.ServeHTTP(w, r)
 	})
 	t.Cleanup(func() { close(release) }) // before the server closes
-	p := browser(t).MustPage("").Timeout(3 * time.Minute)
-	p.MustEvalOnNewDocument(countWorkers)
-	p.MustNavigate(base)
-	waitPlayground(t, p, base)
+	p := openCountingWorkers(t, browser(t), base)
 	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#progress", "distinct states", time.Minute)
 	p.MustElement("#draw-graph").MustClick()
@@ -221,15 +218,18 @@ func TestBrowserGraphDropped(t *testing.T) {
 	waitText(t, p, "#graph-note", "Laying it out with Graphviz…", 5*time.Second)
 	_, before := liveWorkers(p)
 	p.MustElement("#run").MustClick() // a new check: the graph on offer is a new one
-	waitText(t, p, "#progress", "distinct states", time.Minute)
-	if note := p.MustElement("#graph-note").MustText(); strings.Contains(note, "Laying it out") {
-		t.Fatalf("the graph note after the new check: %q", note)
-	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		if _, d := liveWorkers(p); d > before {
 			break
 		} else if time.Now().After(deadline) {
 			t.Fatalf("the layout's worker was not terminated when its graph was taken down (%d terminated before, %d after)", before, d)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if note := p.MustElement("#graph-note").MustText(); !strings.Contains(note, "Laying it out") {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the graph note once the layout was stopped: %q", note)
 		}
 	}
 }
