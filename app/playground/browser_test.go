@@ -158,6 +158,17 @@ func waitText(t *testing.T, p *rod.Page, selector, want string, within time.Dura
 	return ""
 }
 
+// waitFor polls cond until it holds, and fails with what says (called once, at the deadline)
+// if it does not within the time given.
+func waitFor(t *testing.T, within time.Duration, cond func() bool, says func() string) {
+	t.Helper()
+	for deadline := time.Now().Add(within); !cond(); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal(says())
+		}
+	}
+}
+
 // waitElement waits until an element matches selector, and fails with the text of the element
 // explain matches (what the page says instead) if none does in time.
 func waitElement(t *testing.T, p *rod.Page, selector string, within time.Duration, explain string) *rod.Element {

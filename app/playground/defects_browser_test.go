@@ -3,6 +3,7 @@
 package playground_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -179,13 +180,10 @@ func TestBrowserExplorerFreed(t *testing.T) {
 	// Stepping asks the explorer for the actions enabled at the step: its worker starts.
 	p.MustElement("#step-4 button").MustClick()
 	waitText(t, p, "#position", "step 4 of 5", 5*time.Second)
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		if s, d := liveWorkers(p); s-d == 2 {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("%d workers started, %d terminated, want 2 alive (the tab's checker and the explorer): %v", s, d, p.MustEval(`() => window.__workers.started`).Arr())
-		}
-	}
+	waitFor(t, 30*time.Second, func() bool { s, d := liveWorkers(p); return s-d == 2 }, func() string {
+		s, d := liveWorkers(p)
+		return fmt.Sprintf("%d workers started, %d terminated, want 2 alive (the tab's checker and the explorer): %v", s, d, p.MustEval(`() => window.__workers.started`).Arr())
+	})
 	p.MustElement("#tutorial-01-replicaset-controllers").MustClick()
 	waitText(t, p, "main", "Why a ReplicaSet needs one controller", 20*time.Second)
 	if s, d := liveWorkers(p); s-d != 1 {

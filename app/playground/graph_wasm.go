@@ -44,11 +44,9 @@ func drawGraph(ctx app.Context, dot string, done func(ctx app.Context, svg, err 
 		onMessage.Release()
 		onError.Release()
 		w.Call("terminate")
-		if endingGen == gen {
-			endDrawing = nil
-		}
+		endDrawing = nil // it was this drawing's: a newer one ends this one first
 	}
-	endDrawing, endingGen = end, gen
+	endDrawing = end
 	onError, _ = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		defer end()
 		if gen != drawings {
@@ -288,12 +286,8 @@ func graphFit() {
 // was taken down (or another was asked for) is dropped.
 var drawings int
 
-// endDrawing ends the drawing in progress, if any (its worker terminated, its callbacks freed);
-// endingGen is that drawing's number among drawings.
-var (
-	endDrawing func()
-	endingGen  int
-)
+// endDrawing ends the drawing in progress, if any (its worker terminated, its callbacks freed).
+var endDrawing func()
 
 // clearGraph takes the drawing off the page (and drops a layout still running).
 func clearGraph() {

@@ -3,6 +3,7 @@
 package playground_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -123,11 +124,7 @@ func TestBrowserWorkerFails(t *testing.T) {
 	p := open(t, b, base+"/")
 	// The worker started as the page opened is loading (its WebAssembly held back) when Run
 	// asks it for a check; then its load fails.
-	for deadline := time.Now().Add(time.Minute); !held.Load(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the playground did not start the checker's worker")
-		}
-	}
+	waitFor(t, time.Minute, held.Load, func() string { return "the playground did not start the checker's worker" })
 	p.MustElement("#run").MustClick()
 	waitText(t, p, "#progress", "Starting the checker", 10*time.Second)
 	fail.Store(false)
@@ -210,26 +207,16 @@ func TestBrowserGraphDropped(t *testing.T) {
 	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#progress", "distinct states", time.Minute)
 	p.MustElement("#draw-graph").MustClick()
-	for deadline := time.Now().Add(30 * time.Second); !asked.Load(); time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the graph's worker never asked for viz.js")
-		}
-	}
+	waitFor(t, 30*time.Second, asked.Load, func() string { return "the graph's worker never asked for viz.js" })
 	waitText(t, p, "#graph-note", "Laying it out with Graphviz…", 5*time.Second)
 	_, before := liveWorkers(p)
 	p.MustElement("#run").MustClick() // a new check: the graph on offer is a new one
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		if _, d := liveWorkers(p); d > before {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the layout's worker was not terminated when its graph was taken down (%d terminated before, %d after)", before, d)
-		}
-	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if note := p.MustElement("#graph-note").MustText(); !strings.Contains(note, "Laying it out") {
-			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the graph note once the layout was stopped: %q", note)
-		}
-	}
+	terminated := func() int { _, d := liveWorkers(p); return d }
+	waitFor(t, time.Minute, func() bool { return terminated() > before }, func() string {
+		return fmt.Sprintf("the layout's worker was not terminated when its graph was taken down (%d terminated before, %d after)", before, terminated())
+	})
+	note := func() string { return p.MustElement("#graph-note").MustText() }
+	waitFor(t, 5*time.Second, func() bool { return !strings.Contains(note(), "Laying it out") }, func() string {
+		return fmt.Sprintf("the graph note once the layout was stopped: %q", note())
+	})
 }

@@ -367,22 +367,24 @@ func (e *workerExplorer) start() bool {
 }
 
 func (e *workerExplorer) close() {
+	e.stop()
+	clear(e.pending)
+}
+
+// stop terminates the worker, if any, and drops the requests queued for it (the next request
+// starts a fresh one).
+func (e *workerExplorer) stop() {
 	if e.live {
 		e.worker.Call("terminate")
 		e.handle.Release()
 	}
 	e.live, e.ready, e.queue = false, false, nil
-	clear(e.pending)
 }
 
 // failAll answers every request waiting with an error and drops the worker (the next request
 // starts a fresh one).
 func (e *workerExplorer) failAll(msg string) {
-	if e.live {
-		e.worker.Call("terminate")
-		e.handle.Release()
-	}
-	e.live, e.ready, e.queue = false, false, nil
+	e.stop()
 	for id, a := range e.pending {
 		delete(e.pending, id)
 		resp := protocol.Response{Type: protocol.TypeError, ID: id, Error: msg}

@@ -34,7 +34,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,7 +218,7 @@ func copyFile(src, dst string, edit func([]byte) ([]byte, error)) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(dst, b, fs.FileMode(0o644))
+	return os.WriteFile(dst, b, 0o644)
 }
 
 // expectConstraint fails unless the file at path starts with the build constraint c.
