@@ -11,15 +11,15 @@ import (
 // immutable: With and Without return new snapshots that share the unchanged objects.
 type Cluster struct {
 	objs []Object
-	keys []Key                          // each object's kind and name, in the same order
-	memo [memoSlots]atomic.Pointer[any] // what users derived from the snapshot (see Memo)
+	keys []Key                     // each object's kind and name, in the same order
+	memo [memoSlots]unsafe.Pointer // what users derived from the snapshot (see Memo), set once each
 	// typed holds, per kind, the first element of the []*T that Pods, Nodes, ... return, made
 	// on the first call (its length is the kind's count).
 	typed [numKinds]atomic.Pointer[byte]
 }
 
-// MemoSlot names a value users derive from snapshots (see Cluster.Memo).
-type MemoSlot uint8
+// MemoSlot names a value of type T that users derive from snapshots (see Memo).
+type MemoSlot[T any] struct{ n uint8 }
 
 // memoSlots is how many slots a snapshot has.
 const memoSlots = 8
@@ -28,12 +28,12 @@ var slotsTaken atomic.Int32
 
 // NewMemoSlot reserves a slot in every snapshot, for one kind of derived value; call it once,
 // at package initialisation. It panics when none is left.
-func NewMemoSlot() MemoSlot {
+func NewMemoSlot[T any]() MemoSlot[T] {
 	n := slotsTaken.Add(1) - 1
 	if n >= memoSlots {
 		panic("cluster: no memo slot left")
 	}
-	return MemoSlot(n)
+	return MemoSlot[T]{uint8(n)}
 }
 
 // Key is an object's kind and name, which identify it in a snapshot.
@@ -48,20 +48,21 @@ func (k Key) Less(o Key) bool { return k.Kind < o.Kind || k.Kind == o.Kind && k.
 // KeyOf returns o's key.
 func KeyOf(o Object) Key { return Key{o.Kind(), o.Meta().Name} }
 
-// Memo returns the value its users derived from the snapshot in slot, computing it with
-// derive the first time. derive must be a pure function of the snapshot (its objects' creation
-// revisions, say, or a table that caches reconciles of this view): under contention it may run
-// more than once, and one result is kept. Safe for concurrent use; the value lives as long as
-// the snapshot.
-func (c *Cluster) Memo(slot MemoSlot, derive func() any) any {
-	if p := c.memo[slot].Load(); p != nil {
-		return *p
+// Memo returns the value its users derived from snapshot c in slot, computing it with derive
+// the first time. derive must be a pure function of the snapshot (its objects' creation
+// revisions, say, or a table that caches reconciles of this view) and return non-nil: under
+// contention it may run more than once, and one result is kept. Safe for concurrent use; the
+// value lives as long as the snapshot.
+func Memo[T any](c *Cluster, slot MemoSlot[T], derive func() *T) *T {
+	p := &c.memo[slot.n]
+	if v := atomic.LoadPointer(p); v != nil {
+		return (*T)(v)
 	}
 	v := derive()
-	if c.memo[slot].CompareAndSwap(nil, &v) {
+	if atomic.CompareAndSwapPointer(p, nil, unsafe.Pointer(v)) {
 		return v
 	}
-	return *c.memo[slot].Load()
+	return (*T)(atomic.LoadPointer(p))
 }
 
 // New returns a snapshot of the given objects (which it sorts and keeps).
@@ -152,14 +153,16 @@ func (c *Cluster) Composed(kinds []Kind, from []*Cluster) *Cluster {
 func (c *Cluster) With(o Object) *Cluster {
 	key := KeyOf(o)
 	i := c.search(key)
-	j := i // the rest starts after the object replaced, if any
 	if i < len(c.keys) && c.keys[i] == key {
-		j++
+		// A replacement: the keys are the same, and shared (they are never modified).
+		objs := slices.Clone(c.objs)
+		objs[i] = o
+		return &Cluster{objs: objs, keys: c.keys}
 	}
-	n := i + 1 + len(c.objs) - j
+	n := len(c.objs) + 1
 	objs, keys := make([]Object, 0, n), make([]Key, 0, n)
-	objs = append(append(append(objs, c.objs[:i]...), o), c.objs[j:]...)
-	keys = append(append(append(keys, c.keys[:i]...), key), c.keys[j:]...)
+	objs = append(append(append(objs, c.objs[:i]...), o), c.objs[i:]...)
+	keys = append(append(append(keys, c.keys[:i]...), key), c.keys[i:]...)
 	return &Cluster{objs: objs, keys: keys}
 }
 

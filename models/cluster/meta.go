@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"sync/atomic"
+	"unsafe"
 )
 
 // UID identifies an object across delete and re-create (the API server assigns it).
@@ -110,31 +111,31 @@ type ObjectMeta struct {
 	CreationRevision int64 `json:"creationRevision"`
 	// DeletionTimestamp is set (the revision of the delete request) once deletion is requested.
 	DeletionTimestamp int64 `json:"deletionTimestamp,omitempty"`
-	// memo holds what users derive from the object (see Memo). Every copy (DeepCopy, through
-	// which every object of a Cluster was made) gets an empty one of its own.
-	memo *memoCell
+	// memo holds what a user derived from the object (see ObjectMemo), set once; memoOK marks
+	// the copies that keep it, those made by DeepCopy (through which every object of a Cluster
+	// was made), each with an empty memo of its own.
+	memo   unsafe.Pointer
+	memoOK bool
 }
 
-// memoCell holds a derived value: a *any, set once.
-type memoCell struct{ v atomic.Pointer[any] }
-
-// Memo returns the value derived from the object, computing it with derive the first time.
-// Only for objects that no longer change (those of a Cluster): derive must be a pure function
-// of the object (its canonical encoding, say), since every later call gets that value. Objects
-// not made by DeepCopy (a literal) keep nothing: derive runs at every call. Safe for
+// ObjectMemo returns the value derived from the object of meta m, computing it with derive
+// the first time. Only for objects that no longer change (those of a Cluster), and for one
+// kind of derived value (one T per program): derive must be a pure function of the object
+// (its canonical encoding, say) and return non-nil, since every later call gets that value.
+// Objects not made by DeepCopy (a literal) keep nothing: derive runs at every call. Safe for
 // concurrent use: under contention derive may run more than once, and one result is kept.
-func (m *ObjectMeta) Memo(derive func() any) any {
-	if m.memo == nil {
+func ObjectMemo[T any](m *ObjectMeta, derive func() *T) *T {
+	if !m.memoOK {
 		return derive()
 	}
-	if p := m.memo.v.Load(); p != nil {
-		return *p
+	if v := atomic.LoadPointer(&m.memo); v != nil {
+		return (*T)(v)
 	}
 	v := derive()
-	if m.memo.v.CompareAndSwap(nil, &v) {
+	if atomic.CompareAndSwapPointer(&m.memo, nil, unsafe.Pointer(v)) {
 		return v
 	}
-	return *m.memo.v.Load()
+	return (*T)(atomic.LoadPointer(&m.memo))
 }
 
 // Terminating reports whether deletion was requested.
@@ -218,9 +219,9 @@ func (l Labels) MarshalJSON() ([]byte, error) {
 // content: every field equal, the derived values kept aside (Memo).
 func SameContent(cur, next Object) bool {
 	nm := next.Meta()
-	kept := nm.memo
-	nm.memo = cur.Meta().memo
+	kept, keptOK := nm.memo, nm.memoOK
+	nm.memo, nm.memoOK = cur.Meta().memo, cur.Meta().memoOK
 	same := reflect.DeepEqual(cur, next)
-	nm.memo = kept
+	nm.memo, nm.memoOK = kept, keptOK
 	return same
 }

@@ -278,7 +278,7 @@ func (r *ReplicaSet) SpecEqual(o Object) bool {
 }
 
 func (m ObjectMeta) deepCopy() ObjectMeta {
-	m.memo = new(memoCell)
+	m.memo, m.memoOK = nil, true
 	m.Labels = append(Labels(nil), m.Labels...)
 	m.Annotations = append(Labels(nil), m.Annotations...)
 	m.OwnerReferences = append([]OwnerReference(nil), m.OwnerReferences...)

@@ -349,3 +349,33 @@ func TestFinishedPodsAreDeletedAtOnce(t *testing.T) {
 		t.Fatal("a Succeeded pod bound to a node was deleted gracefully")
 	}
 }
+
+// TestPatchesLeaveEarlierCopies: a patch that removes an owner or a finalizer leaves the copy it
+// patched, which older revisions still hold, as it was (a store whose copies shared their
+// metadata lists would fail it: slices.DeleteFunc edits in place).
+func TestPatchesLeaveEarlierCopies(t *testing.T) {
+	c := cluster.New()
+	c = mustApply(t, c, Write{Verb: Create, Object: pod("a")}, 2, 7, 201)
+	owners := []cluster.OwnerReference{{Kind: cluster.KindReplicaSet, Name: "web", UID: 40, Controller: true}, {Kind: cluster.KindReplicaSet, Name: "old", UID: 41}}
+	for _, o := range owners {
+		c = mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 7, Patch: MetaPatch{AddOwner: o}}, c.Pod("a").ResourceVersion+1, 0, 200)
+	}
+	for _, f := range []string{"one", "two"} {
+		c = mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 7, Patch: MetaPatch{AddFinalizer: f}}, c.Pod("a").ResourceVersion+1, 0, 200)
+	}
+	before := c.Pod("a")
+	c2 := mustApply(t, c, Write{Verb: Patch, Kind: cluster.KindPod, Name: "a", UID: 7, Patch: MetaPatch{RemoveOwner: 40, RemoveFinalizer: "one"}}, 7, 0, 200)
+	if p := c2.Pod("a"); len(p.OwnerReferences) != 1 || p.OwnerReferences[0].UID != 41 || len(p.Finalizers) != 1 || p.Finalizers[0] != "two" {
+		t.Fatalf("patched pod %+v", p.ObjectMeta)
+	}
+	if c.Pod("a") != before || len(before.OwnerReferences) != 2 || before.OwnerReferences[0].UID != 40 || before.OwnerReferences[1].UID != 41 ||
+		len(before.Finalizers) != 2 || before.Finalizers[0] != "one" || before.Finalizers[1] != "two" {
+		t.Fatalf("the patch changed the earlier copy: %+v", before.ObjectMeta)
+	}
+	// A copy's appended finalizer is its own.
+	cp := before.DeepCopy()
+	cp.Meta().Finalizers = append(cp.Meta().Finalizers, "three")
+	if len(before.Finalizers) != 2 || &cp.Meta().Finalizers[0] == &before.Finalizers[0] {
+		t.Fatalf("an append to a copy's finalizers reached the original: %v", before.Finalizers)
+	}
+}

@@ -122,7 +122,7 @@ func (m *Model) view(i int, st datastore.Store, pods int64, caches [moreCaches]i
 	if same {
 		return base
 	}
-	t := base.Memo(composedSlot, func() any { return &composedTable{views: map[composeKey]*cluster.Cluster{}} }).(*composedTable)
+	t := cluster.Memo(base, composedSlot, func() *composedTable { return &composedTable{views: map[composeKey]*cluster.Cluster{}} })
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if v, ok := t.views[key]; ok {
@@ -141,7 +141,7 @@ func (m *Model) view(i int, st datastore.Store, pods int64, caches [moreCaches]i
 }
 
 // composedSlot keeps on each snapshot the views composed with it as the pod cache's.
-var composedSlot = cluster.NewMemoSlot()
+var composedSlot = cluster.NewMemoSlot[composedTable]()
 
 // composeKey identifies a composed view on its pod snapshot: the controller kind (its watched
 // kinds) and, per cache, the snapshot its kind comes from (nil: the pod snapshot's).
@@ -283,38 +283,39 @@ func (m *Model) positions(s *State, buf []datastore.Session) []datastore.Session
 	return buf
 }
 
-// setPositions writes back what positions listed.
-func (m *Model) setPositions(s *State, ps []datastore.Session) {
+// setPositions writes back what positions listed, changing the Locals own does not list on a
+// copy.
+func (m *Model) setPositions(s *State, ps []datastore.Session, own *owned) {
 	for i, l := range s.Local {
 		n := 0
 		if m.cfg.Cache == CacheInformer {
 			n = len(m.watch[i])
 		}
 		if l.Session != ps[0] || !slices.Equal(l.Caches[:n], ps[1:1+n]) {
-			c := *l // copy on write: the states share their controllers' local states
+			c := own.local(s, i)
 			c.Session = ps[0]
 			copy(c.Caches[:n], ps[1:1+n])
-			s.Local[i] = &c
 		}
 		ps = ps[1+n:]
 	}
 }
 
 // toRunEnds moves each cache of s to the end of its run (runEnd): under CacheInformer where
-// writes land on the latest revision.
-func (m *Model) toRunEnds(s *State) {
+// writes land on the latest revision. Locals own does not list change on a copy.
+func (m *Model) toRunEnds(s *State, own *owned) {
 	for i, l := range s.Local {
-		c := *l // copy on write: the states share their controllers' local states
-		if c.Session > 0 {
-			c.Session = datastore.Session(runEnd(s.Store, int64(c.Session), cluster.KindPod))
+		session, caches := l.Session, l.Caches
+		if session > 0 {
+			session = datastore.Session(runEnd(s.Store, int64(session), cluster.KindPod))
 		}
 		for j, k := range m.watch[i] {
-			if c.Caches[j] > 0 {
-				c.Caches[j] = datastore.Session(runEnd(s.Store, int64(c.Caches[j]), k))
+			if caches[j] > 0 {
+				caches[j] = datastore.Session(runEnd(s.Store, int64(caches[j]), k))
 			}
 		}
-		if c.Session != l.Session || c.Caches != l.Caches {
-			s.Local[i] = &c
+		if session != l.Session || caches != l.Caches {
+			c := own.local(s, i)
+			c.Session, c.Caches = session, caches
 		}
 	}
 }

@@ -213,10 +213,10 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 type snapshotCounters struct{ created, revisions []int64 }
 
 // countersSlot keeps them on each snapshot.
-var countersSlot = cluster.NewMemoSlot()
+var countersSlot = cluster.NewMemoSlot[snapshotCounters]()
 
 func counters(c *cluster.Cluster) *snapshotCounters {
-	return c.Memo(countersSlot, func() any {
+	return cluster.Memo(c, countersSlot, func() *snapshotCounters {
 		var sc snapshotCounters
 		sc.created = make([]int64, 0, len(c.Objects()))
 		for _, o := range c.Objects() {
@@ -226,7 +226,7 @@ func counters(c *cluster.Cluster) *snapshotCounters {
 			}
 		}
 		return &sc
-	}).(*snapshotCounters)
+	})
 }
 
 // insertSorted adds v to the sorted set t (a few values: a linear insertion).
@@ -373,7 +373,7 @@ func (e *encoder) object(o cluster.Object) {
 }
 
 // objectFacts is what the encoding derives from an object alone, kept with the object
-// (cluster.ObjectMeta.Memo): its static encoding and rollout revision number.
+// (cluster.ObjectMemo): its static encoding and rollout revision number.
 type objectFacts struct {
 	encoding []byte
 	revision int64
@@ -387,7 +387,7 @@ func static(o cluster.Object) *objectFacts {
 	if !encodingCache {
 		return newObjectFacts(o)
 	}
-	return o.Meta().Memo(func() any { return newObjectFacts(o) }).(*objectFacts)
+	return cluster.ObjectMemo(o.Meta(), func() *objectFacts { return newObjectFacts(o) })
 }
 
 func newObjectFacts(o cluster.Object) *objectFacts {

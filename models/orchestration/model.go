@@ -339,7 +339,9 @@ func localAt(loc Local, r int64) Local {
 // kind share theirs; a kubelet's also depend on its containers (the entry is for one slice of
 // them, which states share until it changes).
 func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
-	t := v.Memo(intentsSlot, func() any { return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))} }).(*intentTable)
+	t := cluster.Memo(v, intentsSlot, func() *intentTable {
+		return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))}
+	})
 	if t.model != m { // a snapshot another model made (tests)
 		e := &intentEntry{in: m.reconcile(i, v, loc)}
 		for _, in := range e.in {
@@ -386,7 +388,7 @@ func schedulerKey(st controllers.SchedulerState) schedulerSlices {
 }
 
 // intentsSlot keeps on each snapshot the reconciles of it, by controller.
-var intentsSlot = cluster.NewMemoSlot()
+var intentsSlot = cluster.NewMemoSlot[intentTable]()
 
 // intentTable holds a snapshot's reconciles, one entry per controller (replicas of a kind
 // share the first's).
@@ -698,7 +700,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	default:
 		return s, ef, false
 	}
-	m.normalize(&ns)
+	m.normalize(&ns, ownedBy(a.Ctrl))
 	return ns, ef, true
 }
 
@@ -731,23 +733,23 @@ type effect struct {
 
 // normalize drops unreadable history, moves sessions older than anything readable up, and
 // drops from a scheduler's queue and assumed pods what no revision it may read makes matter.
-func (m *Model) normalize(s *State) {
+// own lists the controllers whose Local s alone holds (changed in place); the others are
+// copied before they change.
+func (m *Model) normalize(s *State, own owned) {
 	var small [32]datastore.Session
 	sessions := m.positions(s, small[:0])
 	s.Store = m.store.Normalize(s.Store, sessions)
-	m.setPositions(s, sessions)
+	m.setPositions(s, sessions, &own)
 	if m.cfg.Cache == CacheInformer && m.siblings && !m.noCacheRuns {
-		m.toRunEnds(s)
+		m.toRunEnds(s, &own)
 		sessions = m.positions(s, sessions[:0])
 		s.Store = m.store.Normalize(s.Store, sessions)
-		m.setPositions(s, sessions)
+		m.setPositions(s, sessions, &own)
 	}
 	for i := range s.Local {
 		if e := s.Local[i].Expect; len(e) > 0 {
 			if pruned := e.Prune(m.store.OldestReadable(s.Store, s.Local[i].Session)); len(pruned) != len(e) {
-				c := *s.Local[i] // copy on write
-				c.Expect = pruned
-				s.Local[i] = &c
+				own.local(s, i).Expect = pruned
 			}
 		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
@@ -758,12 +760,36 @@ func (m *Model) normalize(s *State) {
 				views = append(views, s.Store.At(r))
 			}
 			if pruned := st.Prune(oldest, views); len(pruned.Backoff) != len(st.Backoff) || len(pruned.Assumed) != len(st.Assumed) {
-				c := *s.Local[i] // copy on write
-				c.Scheduler = pruned
-				s.Local[i] = &c
+				own.local(s, i).Scheduler = pruned
 			}
 		}
 	}
+}
+
+// owned lists the controllers whose Local a successor holds alone (the acting one and those
+// normalize has copied), so that they change in place; it forgets those past its capacity,
+// which are then copied again (correct, only slower).
+type owned struct {
+	n   int
+	ids [8]int
+}
+
+// ownedBy is the list of the acting controller alone.
+func ownedBy(i int) owned { return owned{n: 1, ids: [8]int{i}} }
+
+// local returns s.Local[i] ready to change: itself when s holds it alone, else a copy put in
+// its place (copy on write: states share their controllers' local states).
+func (o *owned) local(s *State, i int) *Local {
+	if slices.Contains(o.ids[:o.n], i) {
+		return s.Local[i]
+	}
+	c := *s.Local[i]
+	s.Local[i] = &c
+	if o.n < len(o.ids) {
+		o.ids[o.n] = i
+		o.n++
+	}
+	return &c
 }
 
 func containerIndex(cs []controllers.Container, pod string) int {

@@ -185,17 +185,17 @@ type statefulSyncs struct {
 	pending []bool // the sync writes something: the set is not stable
 }
 
-var statefulSyncsSlot = cluster.NewMemoSlot()
+var statefulSyncsSlot = cluster.NewMemoSlot[statefulSyncs]()
 
 func statefulSetSyncs(c *cluster.Cluster) *statefulSyncs {
-	return c.Memo(statefulSyncsSlot, func() any {
+	return cluster.Memo(c, statefulSyncsSlot, func() *statefulSyncs {
 		var st statefulSyncs
 		for _, set := range c.StatefulSets() {
 			in, pending := controllers.StatefulSetController{}.Sync(c, set)
 			st.in, st.pending = append(st.in, in), append(st.pending, pending)
 		}
 		return &st
-	}).(*statefulSyncs)
+	})
 }
 
 // statefulSetReconcile is the StatefulSet controller's reconcile of view v (its Reconcile:

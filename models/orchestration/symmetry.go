@@ -99,7 +99,7 @@ func nextPermutation(p []int) bool {
 }
 
 // renamedSlot keeps, on each snapshot, its copies under the model's node permutations.
-var renamedSlot = cluster.NewMemoSlot()
+var renamedSlot = cluster.NewMemoSlot[renamings]()
 
 // rename returns the name node name gets under permutation k, or name if it names no node.
 func (sym *nodeSymmetry) rename(name string, k int) string {
@@ -115,7 +115,7 @@ func (sym *nodeSymmetry) snapshot(c *cluster.Cluster, k int) *cluster.Cluster {
 	if k == 0 {
 		return c // the identity
 	}
-	r := c.Memo(renamedSlot, func() any { return newRenamings(sym) }).(*renamings)
+	r := cluster.Memo(c, renamedSlot, func() *renamings { return newRenamings(sym) })
 	return r.get(sym, k, func() any { return sym.renameSnapshot(c, k) }).(*cluster.Cluster)
 }
 
