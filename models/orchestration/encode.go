@@ -210,22 +210,27 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 // snapshotCounters are the counters of one snapshot that the encoding ranks over the whole
 // history: its objects' creation revisions and rollout revision numbers, sorted, without
 // repeats (computed once per snapshot).
-type snapshotCounters struct{ created, revisions []int64 }
+type snapshotCounters struct {
+	created, revisions []int64
+	mem                [16]int64 // created's memory, for snapshots of few objects
+}
 
 // countersSlot keeps them on each snapshot.
 var countersSlot = cluster.NewMemoSlot[snapshotCounters]()
 
 func counters(c *cluster.Cluster) *snapshotCounters {
 	return cluster.Memo(c, countersSlot, func() *snapshotCounters {
-		var sc snapshotCounters
-		sc.created = make([]int64, 0, len(c.Objects()))
+		sc := new(snapshotCounters)
+		if sc.created = sc.mem[:0]; len(c.Objects()) > len(sc.mem) {
+			sc.created = make([]int64, 0, len(c.Objects()))
+		}
 		for _, o := range c.Objects() {
 			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)
 			if st := static(o); st.rollout {
 				sc.revisions = insertSorted(sc.revisions, st.revision)
 			}
 		}
-		return &sc
+		return sc
 	})
 }
 

@@ -435,7 +435,8 @@ func (m *Model) Actions(s State, buf []Action) []Action {
 			buf = m.informerSteps(buf, i, s, latest)
 			continue
 		}
-		var seen []string // the signatures of the older reads' intents
+		var mem [32]string
+		seen := mem[:0] // the signatures of the older reads' intents
 		for r := m.store.OldestReadable(s.Store, loc.Session); r <= s.Store.Latest().Number; r++ {
 			in, sigs := m.stepIntents(i, r, s.Store.At(r), *loc, latest)
 			for k := range in {
@@ -608,10 +609,8 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	}
 	// The successor shares its controllers' local states with s but the acting one's (copy on
 	// write: normalize copies those it changes).
-	ns := State{Store: s.Store, Local: append([]*Local(nil), s.Local...), Broken: s.Broken}
-	own := *s.Local[a.Ctrl]
-	ns.Local[a.Ctrl] = &own
-	loc := &own
+	ns := State{Store: s.Store, Broken: s.Broken}
+	loc := newLocals(&ns, s, a.Ctrl)
 	latest := s.Store.Latest().Cluster
 	switch a.Kind {
 	case Step:
@@ -702,6 +701,29 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	}
 	m.normalize(&ns, ownedBy(a.Ctrl))
 	return ns, ef, true
+}
+
+// successorLocals is a successor's controller list and the acting controller's own copy of its
+// Local, made in one allocation when there are few controllers.
+type successorLocals struct {
+	own   Local
+	local [8]*Local
+}
+
+// newLocals gives ns the controllers' Locals of s, sharing all but controller i's, which it
+// copies and returns (copy on write: normalize copies those it changes).
+func newLocals(ns *State, s State, i int) *Local {
+	var own *Local
+	if n := len(s.Local); n <= 8 {
+		mem := &successorLocals{own: *s.Local[i]}
+		own, ns.Local = &mem.own, mem.local[:n:n]
+		copy(ns.Local, s.Local)
+	} else {
+		c := *s.Local[i]
+		own, ns.Local = &c, append([]*Local(nil), s.Local...)
+	}
+	ns.Local[i] = own
+	return own
 }
 
 // resetCaches marks a controller's n caches besides its pod cache as restarted.
