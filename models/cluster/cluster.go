@@ -13,9 +13,9 @@ type Cluster struct {
 	objs []Object
 	keys []Key                     // each object's kind and name, in the same order
 	memo [memoSlots]unsafe.Pointer // what users derived from the snapshot (see Memo), set once each
-	// typed holds, per kind, the first element of the []*T that Pods, Nodes, ... return, made
-	// on the first call (its length is the kind's count).
-	typed [numKinds]atomic.Pointer[byte]
+	// typed is, made on the first call of Pods, Nodes, ..., the first element of every
+	// object's pointer, in the order of objs: each kind's run of it is the []*T they return.
+	typed atomic.Pointer[unsafe.Pointer]
 }
 
 // MemoSlot names a value of type T that users derive from snapshots (see Memo).
@@ -206,23 +206,33 @@ func (c *Cluster) Claims() []*PersistentVolumeClaim {
 	return typed[*PersistentVolumeClaim](c, KindPersistentVolumeClaim)
 }
 
-// typed returns c's objects of kind k as a []T (T the kind's pointer type), made once per
-// snapshot: a snapshot is asked for its pods by many controllers and states. Callers share
-// it, and must not modify it.
+// typed returns c's objects of kind k as a []T (T the kind's pointer type). The pointers of
+// every kind are made once per snapshot, in one list: a snapshot is asked for its pods by many
+// controllers and states. Callers share it, and must not modify it.
 func typed[T Object](c *Cluster, k Kind) []T {
-	objs := c.OfKind(k)
-	if len(objs) == 0 {
+	lo, hi := c.kindRange(k)
+	if lo == hi {
 		return nil
 	}
-	if p := c.typed[k].Load(); p != nil {
-		return unsafe.Slice((*T)(unsafe.Pointer(p)), len(objs))
+	p := c.typed.Load()
+	if p == nil {
+		ptrs := make([]unsafe.Pointer, len(c.objs))
+		for i, o := range c.objs {
+			ptrs[i] = dataPointer(o)
+		}
+		c.typed.CompareAndSwap(nil, &ptrs[0]) // any one of equal lists
+		p = c.typed.Load()
 	}
-	out := make([]T, len(objs))
-	for i, o := range objs {
-		out[i] = o.(T)
+	out := unsafe.Slice((*T)(unsafe.Pointer(p)), len(c.objs))[lo:hi:hi]
+	if any(out[0]) != c.objs[lo] { // the kinds' pointer types are what Kind says
+		panic("cluster: an object of kind " + k.String() + " is not of its kind's type")
 	}
-	c.typed[k].CompareAndSwap(nil, (*byte)(unsafe.Pointer(&out[0]))) // any one of equal copies
 	return out
+}
+
+// dataPointer is the pointer an Object holds (every Object is a pointer to its kind's struct).
+func dataPointer(o Object) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&o))[1]
 }
 
 // Node returns the node named name, or nil.
