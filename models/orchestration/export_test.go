@@ -12,6 +12,10 @@ import (
 // compare the two).
 var EncodingCache = &encodingCache
 
+// InlineLocals is how many controllers' successors keep their list with the acting controller's
+// Local (0: always apart).
+var InlineLocals = &inlineLocals
+
 // StatusMonitor runs the monitor on the accepted write w of a controller of kind k that read
 // view, from state s.
 func (m *Model) StatusMonitor(k ControllerKind, view *cluster.Cluster, s State, w datastore.Write) Monitor {

@@ -710,11 +710,15 @@ type successorLocals struct {
 	local [8]*Local
 }
 
+// inlineLocals is the most controllers whose list newLocals allocates with the acting one's
+// Local (len(successorLocals.local); tests set 0 to compare with separate allocations).
+var inlineLocals = 8
+
 // newLocals gives ns the controllers' Locals of s, sharing all but controller i's, which it
 // copies and returns (copy on write: normalize copies those it changes).
 func newLocals(ns *State, s State, i int) *Local {
 	var own *Local
-	if n := len(s.Local); n <= 8 {
+	if n := len(s.Local); n <= inlineLocals {
 		mem := &successorLocals{own: *s.Local[i]}
 		own, ns.Local = &mem.own, mem.local[:n:n]
 		copy(ns.Local, s.Local)
