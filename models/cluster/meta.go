@@ -216,7 +216,7 @@ func (l Labels) MarshalJSON() ([]byte, error) {
 }
 
 // SameContent reports whether next, a copy of cur being edited by its only user, has cur's
-// content: every field equal, the derived values kept aside (Memo).
+// content: every field equal, the derived values kept aside (ObjectMemo).
 func SameContent(cur, next Object) bool {
 	nm := next.Meta()
 	kept, keptOK := nm.memo, nm.memoOK

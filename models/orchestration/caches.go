@@ -283,16 +283,16 @@ func (m *Model) positions(s *State, buf []datastore.Session) []datastore.Session
 	return buf
 }
 
-// setPositions writes back what positions listed, changing the Locals own does not list on a
-// copy.
-func (m *Model) setPositions(s *State, ps []datastore.Session, own *owned) {
+// setPositions writes back what positions listed, changing the Locals s shares with its parent
+// (whose list is parent) on a copy (writable).
+func (m *Model) setPositions(s *State, ps []datastore.Session, parent []*Local) {
 	for i, l := range s.Local {
 		n := 0
 		if m.cfg.Cache == CacheInformer {
 			n = len(m.watch[i])
 		}
 		if l.Session != ps[0] || !slices.Equal(l.Caches[:n], ps[1:1+n]) {
-			c := own.local(s, i)
+			c := writable(s, parent, i)
 			c.Session = ps[0]
 			copy(c.Caches[:n], ps[1:1+n])
 		}
@@ -301,8 +301,8 @@ func (m *Model) setPositions(s *State, ps []datastore.Session, own *owned) {
 }
 
 // toRunEnds moves each cache of s to the end of its run (runEnd): under CacheInformer where
-// writes land on the latest revision. Locals own does not list change on a copy.
-func (m *Model) toRunEnds(s *State, own *owned) {
+// writes land on the latest revision. Locals s shares with its parent change on a copy.
+func (m *Model) toRunEnds(s *State, parent []*Local) {
 	for i, l := range s.Local {
 		session, caches := l.Session, l.Caches
 		if session > 0 {
@@ -314,7 +314,7 @@ func (m *Model) toRunEnds(s *State, own *owned) {
 			}
 		}
 		if session != l.Session || caches != l.Caches {
-			c := own.local(s, i)
+			c := writable(s, parent, i)
 			c.Session, c.Caches = session, caches
 		}
 	}

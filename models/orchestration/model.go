@@ -699,7 +699,7 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 	default:
 		return s, ef, false
 	}
-	m.normalize(&ns, ownedBy(a.Ctrl))
+	m.normalize(&ns, s.Local)
 	return ns, ef, true
 }
 
@@ -711,8 +711,8 @@ type successorLocals struct {
 }
 
 // inlineLocals is the most controllers whose list newLocals allocates with the acting one's
-// Local (len(successorLocals.local); tests set 0 to compare with separate allocations).
-var inlineLocals = 8
+// Local (tests set 0 to compare with separate allocations).
+var inlineLocals = len(successorLocals{}.local)
 
 // newLocals gives ns the controllers' Locals of s, sharing all but controller i's, which it
 // copies and returns (copy on write: normalize copies those it changes).
@@ -759,23 +759,23 @@ type effect struct {
 
 // normalize drops unreadable history, moves sessions older than anything readable up, and
 // drops from a scheduler's queue and assumed pods what no revision it may read makes matter.
-// own lists the controllers whose Local s alone holds (changed in place); the others are
-// copied before they change.
-func (m *Model) normalize(s *State, own owned) {
+// parent is the Local list of the state s succeeds: a Local of s that is not its parent's is
+// s's alone and changes in place; the others are copied before they change (writable).
+func (m *Model) normalize(s *State, parent []*Local) {
 	var small [32]datastore.Session
 	sessions := m.positions(s, small[:0])
 	s.Store = m.store.Normalize(s.Store, sessions)
-	m.setPositions(s, sessions, &own)
+	m.setPositions(s, sessions, parent)
 	if m.cfg.Cache == CacheInformer && m.siblings && !m.noCacheRuns {
-		m.toRunEnds(s, &own)
+		m.toRunEnds(s, parent)
 		sessions = m.positions(s, sessions[:0])
 		s.Store = m.store.Normalize(s.Store, sessions)
-		m.setPositions(s, sessions, &own)
+		m.setPositions(s, sessions, parent)
 	}
 	for i := range s.Local {
 		if e := s.Local[i].Expect; len(e) > 0 {
 			if pruned := e.Prune(m.store.OldestReadable(s.Store, s.Local[i].Session)); len(pruned) != len(e) {
-				own.local(s, i).Expect = pruned
+				writable(s, parent, i).Expect = pruned
 			}
 		}
 		if st := s.Local[i].Scheduler; len(st.Backoff)+len(st.Assumed) > 0 {
@@ -786,35 +786,21 @@ func (m *Model) normalize(s *State, own owned) {
 				views = append(views, s.Store.At(r))
 			}
 			if pruned := st.Prune(oldest, views); len(pruned.Backoff) != len(st.Backoff) || len(pruned.Assumed) != len(st.Assumed) {
-				own.local(s, i).Scheduler = pruned
+				writable(s, parent, i).Scheduler = pruned
 			}
 		}
 	}
 }
 
-// owned lists the controllers whose Local a successor holds alone (the acting one and those
-// normalize has copied), so that they change in place; it forgets those past its capacity,
-// which are then copied again (correct, only slower).
-type owned struct {
-	n   int
-	ids [8]int
-}
-
-// ownedBy is the list of the acting controller alone.
-func ownedBy(i int) owned { return owned{n: 1, ids: [8]int{i}} }
-
-// local returns s.Local[i] ready to change: itself when s holds it alone, else a copy put in
-// its place (copy on write: states share their controllers' local states).
-func (o *owned) local(s *State, i int) *Local {
-	if slices.Contains(o.ids[:o.n], i) {
+// writable returns s.Local[i] ready to change: itself when s holds it alone (it is not the
+// Local of s's parent, whose list is parent), else a copy put in its place (copy on write:
+// states share their controllers' local states).
+func writable(s *State, parent []*Local, i int) *Local {
+	if s.Local[i] != parent[i] {
 		return s.Local[i]
 	}
 	c := *s.Local[i]
 	s.Local[i] = &c
-	if o.n < len(o.ids) {
-		o.ids[o.n] = i
-		o.n++
-	}
 	return &c
 }
 
