@@ -230,6 +230,20 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	if err := opts.Validate(); err != nil {
 		return nil, fail(stderr, "%s: %v", cmd, err)
 	}
+	if a.every < 0 {
+		return nil, fail(stderr, "%s: --progress-every must be positive (0: the default), not %v", cmd, a.every)
+	}
+	if strategy != checker.Simulate {
+		var ignored []string
+		for _, name := range []string{"seed", "walks"} {
+			if flagSet(fs, name) {
+				ignored = append(ignored, "--"+name)
+			}
+		}
+		if len(ignored) > 0 {
+			fmt.Fprintf(stderr, "themelios: %s: %s only appl%s to --strategy simulate: ignored\n", cmd, strings.Join(ignored, " and "), map[bool]string{true: "y", false: "ies"}[len(ignored) > 1])
+		}
+	}
 	j := &job{entry: entry, vals: vals, model: model, opts: opts, progress: &progress{w: stderr, tty: isTerminal(stderr)}}
 	switch a.progress {
 	case "auto":

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/goccy/go-graphviz"
@@ -23,7 +26,9 @@ hovering a state shows it whole. Layout: dot up to 300 states, sfdp above. Unlik
 explores every state by default: under --symmetry it draws one state per orbit, and an edge's
 action, taken from the state drawn, may lead to another member of the orbit drawn.
 
-Exit status: 0 the graph was written (whatever the verdicts), 2 bad input or usage.
+Exit status: 0 the graph was written (whatever the verdicts), 2 bad input or usage, or
+interrupted (Ctrl-C) before the drawing was written: --out's file is replaced only by a whole
+drawing. Laying out thousands of states takes minutes (sfdp); graph says so before it starts.
 
 Examples:
   themelios graph classic/die-hard > diehard.svg
@@ -39,7 +44,7 @@ const dotLimit = 300
 
 func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var a checkArgs
-	fs := newCheckFlags(&a)
+	fs := graphFlags(newCheckFlags(&a))
 	// Every state by default: a drawing of the quotient reads as wrong edges (above).
 	if f := fs.Lookup("symmetry"); f != nil {
 		f.DefValue = "false"
@@ -71,6 +76,9 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "graph: %v", err)
 	}
+	if ctx.Err() != nil {
+		return fail(stderr, "graph: interrupted while exploring: nothing written")
+	}
 	var dot string
 	var nodes int
 	if *trace {
@@ -99,24 +107,68 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			*layout = "sfdp"
 		}
 	}
-	w := stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
+	var drawing bytes.Buffer
+	if *format == "dot" {
+		drawing.WriteString(dot)
+	} else {
+		if nodes > slowLayout {
+			fmt.Fprintf(stderr, "themelios: graph: laying out %s states with %s: this may take minutes (Ctrl-C stops it; --max-nodes draws fewer)\n",
+				checker.Thousands(int64(nodes)), *layout)
+		}
+		if err := render(ctx, dot, *format, *layout, &drawing); err != nil {
+			if ctx.Err() != nil {
+				return fail(stderr, "graph: interrupted while laying out %s states: nothing written", checker.Thousands(int64(nodes)))
+			}
 			return fail(stderr, "graph: %v", err)
 		}
-		defer f.Close()
-		w = f
 	}
-	if *format == "dot" {
-		_, err = io.WriteString(w, dot)
-	} else {
-		err = render(ctx, dot, *format, *layout, w)
+	if *out == "" {
+		stdout.Write(drawing.Bytes())
+		return exitOK
 	}
-	if err != nil {
+	if err := writeFileAtomic(*out, drawing.Bytes()); err != nil {
 		return fail(stderr, "graph: %v", err)
 	}
 	return exitOK
+}
+
+// slowLayout is the number of states above which a layout takes long enough to say so: sfdp
+// takes seconds for a thousand states here and minutes for ten thousand.
+const slowLayout = 1000
+
+// graphFlags is check's flag set without the flags that only shape check's report (--json,
+// --link, --link-base): graph writes a drawing.
+func graphFlags(check *flag.FlagSet) *flag.FlagSet {
+	fs := flag.NewFlagSet("graph", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	check.VisitAll(func(f *flag.Flag) {
+		switch f.Name {
+		case "json", "link", "link-base":
+		default:
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	})
+	return fs
+}
+
+// writeFileAtomic writes data to a new file beside name and renames it into place, so that name
+// is never left empty or half-written (an interrupted or failed drawing keeps the old file).
+func writeFileAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // drawnTrace is the trace to draw: the first violated property's, else the first witness.
@@ -133,7 +185,25 @@ func drawnTrace(rep checker.Report) *checker.PropertyReport {
 
 // render lays a DOT graph out with Graphviz (go-graphviz: Graphviz compiled to WebAssembly,
 // run natively; this command is its only user, so no wasm binary of ours carries it).
+// Graphviz does not watch ctx once it lays out, so render returns ctx's error as soon as ctx is
+// done and leaves the layout running (the command exits; nothing of it is written).
 func render(ctx context.Context, dot, format, layout string, w io.Writer) error {
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- renderTo(ctx, dot, format, layout, &out) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(out.Bytes())
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func renderTo(ctx context.Context, dot, format, layout string, w io.Writer) error {
 	g, err := graphviz.New(ctx)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,6 +280,16 @@ func TestMatrix(t *testing.T) {
 		!strings.Contains(out, "| replicaset/spec-replicas-change | synchronous | 1 | ✓ all hold |  |  | 156 | complete |") {
 		t.Errorf("matrix --symmetry=false: exit %d\n%s", code, out)
 	}
+	// Bad bounds and unknown names: one line and exit 2, before any check runs.
+	for _, args := range [][]string{
+		{"--max-states", "-1"}, {"--workers", "-1"}, {"--timeout", "-1s"},
+		{"--scenarios", "replicaset/spec-replicas-change,nope"},
+	} {
+		args = append([]string{"matrix", "--scenarios", "replicaset/spec-replicas-change"}, args...)
+		if code, out, errOut := runCLI(args...); code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, %d bytes out, stderr %q", args, code, len(out), errOut)
+		}
+	}
 	if code, _, _ := runCLI("matrix", "--scenarios", "nope"); code != exitUsage {
 		t.Errorf("unknown scenario: exit %d", code)
 	}
@@ -366,6 +377,8 @@ func TestGraph(t *testing.T) {
 		{"graph", "classic/die-hard", "--format", "gif"},
 		{"graph", "classic/die-hard", "--layout", "circo"},
 		{"graph", "classic/die-hard", "--max-nodes", "0"},
+		{"graph", "classic/die-hard", "--json"}, // check's, not graph's
+		{"graph", "classic/die-hard", "--link"},
 	} {
 		if code, _, errOut := runCLI(args...); code != exitUsage || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v: exit %d %q", args, code, errOut)
@@ -464,6 +477,14 @@ func TestProgressLines(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^progress: [\d,]+ states, [\d,]+ unique, depth \d+, queue [\d,]+, [\d,]+/s, \d+ MiB, [\d.]+m?s$`).MatchString(errOut) {
 		t.Fatalf("no progress line on stderr:\n%s", errOut)
 	}
+	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress-every", "-1s"); code != exitUsage || errOut != "themelios: check: --progress-every must be positive (0: the default), not -1s\n" {
+		t.Errorf("--progress-every -1s: exit %d %q", code, errOut)
+	}
+	// Simulation's flags with another strategy: said to be ignored, and the search is the same.
+	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress", "off", "--walks", "5", "--seed", "3"); code != exitViolation ||
+		errOut != "themelios: check: --seed and --walks only apply to --strategy simulate: ignored\n" {
+		t.Errorf("--walks under bfs: exit %d %q", code, errOut)
+	}
 	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress", "off", "--progress-every", "1ms"); code != exitViolation || errOut != "" {
 		t.Fatalf("--progress off: exit %d %q", code, errOut)
 	}
@@ -471,11 +492,7 @@ func TestProgressLines(t *testing.T) {
 
 // Ctrl-C stops a long check cleanly: the partial result is printed, marked incomplete.
 func TestInterrupt(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "themelios")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "check", "classic/two-phase-commit", "--set", "rms=12", "--symmetry=false")
+	cmd := exec.Command(cliBinary(t), "check", "classic/two-phase-commit", "--set", "rms=12", "--symmetry=false")
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
@@ -725,4 +742,84 @@ func TestLiveCommandsBadInput(t *testing.T) {
 			t.Errorf("help %s: exit %d\n%s", cmd, code, out)
 		}
 	}
+}
+
+// cliBinary builds the command once for the tests that run it as a process (signals).
+func cliBinary(t *testing.T) string {
+	t.Helper()
+	built.Do(func() {
+		dir, err := os.MkdirTemp("", "themelios-cli")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.bin = filepath.Join(dir, "themelios")
+		if out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
+}
+
+var built struct {
+	sync.Once
+	bin string
+	err error
+}
+
+// Ctrl-C stops graph while Graphviz lays a large graph out (Graphviz does not watch for it),
+// and the file named by --out keeps what it held: it is replaced only by a whole drawing.
+func TestGraphInterrupt(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "g.svg")
+	os.WriteFile(file, []byte("the old drawing"), 0o644)
+	cmd := exec.Command(cliBinary(t), "graph", "statefulset/stale-reads", "--set", "consistency=resettable-session", "--max-nodes", "5000", "--out", file)
+	var errOut syncBuffer
+	cmd.Stderr = &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(errOut.String(), "laying out 5,000 states with sfdp"); {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no layout began:\n%s", errOut.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // Graphviz at work
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("it took %v to stop", waited)
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitUsage || !strings.Contains(errOut.String(), "graph: interrupted while laying out 5,000 states: nothing written") {
+		t.Fatalf("after Ctrl-C: %v, exit %d\n%s", err, code, errOut.String())
+	}
+	if data, _ := os.ReadFile(file); string(data) != "the old drawing" {
+		t.Fatalf("--out now holds %d bytes %.40q", len(data), data)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(file), ".g.svg.*")); len(left) > 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}
+
+// syncBuffer is a bytes.Buffer a process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }

@@ -77,16 +77,24 @@ func matrix(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return fail(stderr, "matrix takes no arguments")
 	}
-	var names []string
+	var names, all []string
 	for _, b := range scenario.Builtins() {
+		all = append(all, b.Name)
 		if *only == "" || slices.Contains(strings.Split(*only, ","), b.Name) {
 			names = append(names, b.Name)
 		}
 	}
-	if len(names) == 0 {
-		return fail(stderr, "matrix: no built-in scenario named %q", *only)
+	if *only != "" {
+		for _, n := range strings.Split(*only, ",") {
+			if !slices.Contains(all, n) {
+				return fail(stderr, "matrix: --scenarios: no built-in scenario %q (there are: %s)", n, strings.Join(all, ", "))
+			}
+		}
 	}
 	opts := checker.Options{Workers: *workers, MaxStates: *maxStates, Timeout: *timeout, Symmetry: *symmetry}
+	if err := opts.Validate(); err != nil {
+		return fail(stderr, "matrix: %v", err)
+	}
 	var cells []matrixCell
 	run := func(c matrixCell, set ...string) {
 		entry, _ := catalog.Lookup(c.scenario)
