@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -21,7 +20,8 @@ import (
 
 const checkUsage = `Usage: themelios check TARGET [flags]
 
-Checks TARGET, a built-in model or scenario (see "themelios list") or a scenario file, and
+Checks TARGET, a built-in model or scenario (see "themelios list") or a scenario file ("-":
+standard input), and
 prints each property's verdict with the shortest counterexample (BFS) for a violation. Flags
 may come before or after TARGET.
 
@@ -271,7 +271,7 @@ func resolveTarget(target string, stderr io.Writer) (catalog.Entry, error) {
 	if e, ok := catalog.Lookup(target); ok {
 		return e, nil
 	}
-	data, err := os.ReadFile(target)
+	target, data, err := readInput(target)
 	if errors.Is(err, fs.ErrNotExist) && !strings.ContainsAny(target, "./\\") {
 		return catalog.Entry{}, fmt.Errorf("unknown target %q (themelios list shows the built-in ones)", target)
 	}
@@ -283,7 +283,11 @@ func resolveTarget(target string, stderr io.Writer) (catalog.Entry, error) {
 		fmt.Fprintf(stderr, "themelios: warning: %s\n", fileLine(target, w))
 	}
 	if err != nil {
-		return catalog.Entry{}, fmt.Errorf("%s: %s", target, strings.ReplaceAll(err.Error(), "\n", "; "))
+		var errs []string
+		for _, e := range strings.Split(err.Error(), "\n") {
+			errs = append(errs, fileLine(target, e))
+		}
+		return catalog.Entry{}, errors.New(strings.Join(errs, "; "))
 	}
 	return catalog.ScenarioEntry(s), nil
 }

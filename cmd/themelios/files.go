@@ -70,7 +70,7 @@ func settingsReference() string {
 
 const validateUsage = `Usage: themelios validate FILE
 
-Reads FILE, a scenario or plain Kubernetes manifests, and reports every problem at once, each
+Reads FILE ("-": standard input), a scenario or plain Kubernetes manifests, and reports every problem at once, each
 as FILE:LINE: field.path: what is wrong; for manifests, the fields and kinds the model does not
 use are listed as warnings. Exit status 0 when the file is valid, 2 when it is not.
 `
@@ -85,27 +85,45 @@ func validate(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		return fail(stderr, "validate takes one FILE, got %d", len(args))
 	}
-	data, err := os.ReadFile(args[0])
+	file, data, err := readInput(args[0])
 	if err != nil {
 		return fail(stderr, "validate: %v", err)
 	}
-	s, warns, err := readScenario(args[0], data)
+	s, warns, err := readScenario(file, data)
 	for _, w := range warns {
-		fmt.Fprintf(stderr, "%s (warning)\n", fileLine(args[0], w))
+		fmt.Fprintf(stderr, "%s (warning)\n", fileLine(file, w))
 	}
 	if err != nil {
 		for _, e := range strings.Split(err.Error(), "\n") {
-			fmt.Fprintln(stderr, fileLine(args[0], e))
+			fmt.Fprintln(stderr, fileLine(file, e))
 		}
 		return exitUsage
 	}
 	if scenario.IsScenario(data) {
-		fmt.Fprintf(stdout, "%s: scenario %s, %d objects: valid\n", args[0], s.Name, len(s.Objects))
+		fmt.Fprintf(stdout, "%s: scenario %s, %s: valid\n", file, s.Name, count(len(s.Objects), "object"))
 	} else {
-		fmt.Fprintf(stdout, "%s: Kubernetes manifests, %d objects and %d nodes the model uses, %d warnings: valid\n", args[0], len(s.Objects), len(s.Nodes), len(warns))
+		fmt.Fprintf(stdout, "%s: Kubernetes manifests, %s and %s the model uses, %s: valid\n", file,
+			count(len(s.Objects), "object"), count(len(s.Nodes), "node"), count(len(warns), "warning"))
 	}
 	return exitOK
 }
+
+// stdin is what a FILE of "-" reads (tests replace it).
+var stdin io.Reader = os.Stdin
+
+// readInput reads a scenario file, or standard input for "-", and returns the name to report
+// it by ("stdin" for "-").
+func readInput(name string) (string, []byte, error) {
+	if name == "-" {
+		data, err := io.ReadAll(stdin)
+		return "stdin", data, err
+	}
+	data, err := os.ReadFile(name)
+	return name, data, err
+}
+
+// count is "1 object", "2 objects".
+func count(n int, noun string) string { return fmt.Sprintf("%d %s%s", n, noun, plural(n)) }
 
 // fileLine turns "line N: message" into "FILE:N: message" (compiler style), or prefixes FILE.
 func fileLine(file, msg string) string {

@@ -407,7 +407,7 @@ func TestNewAndValidate(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "mine.yaml")
 	os.WriteFile(file, []byte(out), 0o644)
-	if code, out, _ := runCLI("validate", file); code != exitOK || !strings.Contains(out, "scenario statefulset/available, 1 objects: valid") {
+	if code, out, _ := runCLI("validate", file); code != exitOK || !strings.Contains(out, "scenario statefulset/available, 1 object: valid") {
 		t.Fatalf("validate: exit %d %s", code, out)
 	}
 	// The written file checks as the built-in scenario does.
@@ -422,8 +422,8 @@ func TestNewAndValidate(t *testing.T) {
 		!regexp.MustCompile(`mine\.yaml:\d+: spec\.objects\[0\]\.spec\.replicas: want an integer, not "four"$`).MatchString(lines[1]) {
 		t.Fatalf("validate of a bad file: exit %d\n%s", code, errOut)
 	}
-	// check names the field and line too.
-	if code, _, errOut := runCLI("check", file); code != exitUsage || !regexp.MustCompile(`line \d+: spec\.nodes`).MatchString(errOut) {
+	// check names the field and line too, as validate writes them.
+	if code, _, errOut := runCLI("check", file); code != exitUsage || !regexp.MustCompile(`mine\.yaml:\d+: spec\.nodes`).MatchString(errOut) {
 		t.Fatalf("check of a bad file: exit %d %s", code, errOut)
 	}
 	if code, _, _ := runCLI("new", "nope"); code != exitUsage {
@@ -604,9 +604,20 @@ spec:
 			}
 		}
 	}
+	// "-" reads standard input, reported as stdin.
+	stdin = strings.NewReader(deployments)
+	code, out, errOut := runCLI("validate", "-")
+	if code != exitOK || out != "stdin: Kubernetes manifests, 2 objects and 0 nodes the model uses, 0 warnings: valid\n" {
+		t.Errorf("validate -: exit %d %q %q", code, out, errOut)
+	}
+	stdin = strings.NewReader(strings.Replace(deployments, "replicas: 1", "replicas: many", 1))
+	if code, _, errOut := runCLI("check", "-"); code != exitUsage || !strings.Contains(errOut, `themelios: check: stdin:6: Deployment/web.spec.replicas: want an integer, not "many"`) {
+		t.Errorf("check -: exit %d %q", code, errOut)
+	}
+	stdin = os.Stdin
 	// A wrong value of a field the model uses is an error naming the field and its line.
 	os.WriteFile(manifests, []byte(strings.Replace(deployments, "replicas: 1", "replicas: many", 1)), 0o644)
-	code, _, errOut := runCLI("validate", manifests)
+	code, _, errOut = runCLI("validate", manifests)
 	if code != exitUsage || !strings.Contains(errOut, `app.yaml:6: Deployment/web.spec.replicas: want an integer, not "many"`) {
 		t.Fatalf("bad manifests: exit %d\n%s", code, errOut)
 	}

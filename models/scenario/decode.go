@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,6 +108,29 @@ func (n node) integer(def int64) int64 {
 	}
 	n.d.fail(n.path, "want an integer, not %s", describe(n.v))
 	return def
+}
+
+// count reads a non-negative count that Kubernetes writes as an integer or as a quantity
+// string ("110", "1k": a Node's allocatable pods, as kubectl get -o yaml prints it).
+func (n node) count() int64 {
+	switch v := n.v.(type) {
+	case nil:
+		return 0
+	case float64:
+		if v == float64(int64(v)) && v >= 0 {
+			return int64(v)
+		}
+	case string:
+		digits, scale := v, int64(1)
+		if d, ok := strings.CutSuffix(v, "k"); ok {
+			digits, scale = d, 1000
+		}
+		if x, err := strconv.ParseInt(digits, 10, 64); err == nil && x >= 0 && digits[0] != '+' && x <= math.MaxInt64/scale {
+			return x * scale
+		}
+	}
+	n.d.fail(n.path, "want a count such as 110, not %s", describe(n.v))
+	return 0
 }
 
 func (n node) boolean(def bool) bool {

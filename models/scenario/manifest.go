@@ -34,7 +34,7 @@ func decodeObject(n node) cluster.Object {
 		st := o.field("status").object()
 		alloc := st.field("allocatable").object()
 		node.Status.AllocatableCPU = alloc.field("cpu").milliCPU()
-		node.Status.AllocatablePods = alloc.field("pods").integer(0)
+		node.Status.AllocatablePods = alloc.field("pods").count()
 		alloc.done()
 		st.done()
 		obj = node

@@ -31,14 +31,63 @@ func IsScenario(data []byte) bool {
 	return dec.Decode(&head) == nil && head.Kind == Kind
 }
 
-// ParseManifests reads plain Kubernetes manifests (YAML documents separated by ---, as kubectl
-// apply takes them) as the initial cluster of a scenario named name, with default settings.
+// ParseManifests reads plain Kubernetes manifests (YAML documents separated by ---, or a List of
+// them as kubectl get -o yaml prints, as kubectl apply takes them) as the initial cluster of a scenario named name, with default settings.
 // Node objects, if any, are the scenario's nodes. Fields and kinds the model does not use are
 // returned as warnings ("line 12: Deployment/web.spec.progressDeadlineSeconds: not modelled,
 // ignored"), never silently dropped; wrong values of the fields it uses are errors.
 func ParseManifests(data []byte, name string) (*Scenario, []string, error) {
 	s := &Scenario{Name: name, Description: "Kubernetes manifests from " + name, Settings: DefaultSettings()}
 	var errs, warns []string
+	// add decodes one manifest (a document, or an item of a List) whose line numbers are doc's.
+	var add func(n *yaml3.Node, root string)
+	add = func(n *yaml3.Node, root string) {
+		text, err := yaml3.Marshal(n)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("line %d: %s: %v", n.Line, root, err))
+			return
+		}
+		var v any
+		if err := yaml.Unmarshal(text, &v); err != nil {
+			errs = append(errs, fmt.Sprintf("line %d: %s: %v", n.Line, root, err))
+			return
+		}
+		m, _ := v.(map[string]any)
+		kind, _ := m["kind"].(string)
+		meta, _ := m["metadata"].(map[string]any)
+		objName, _ := meta["name"].(string)
+		if kind != "" && objName != "" {
+			root = kind + "/" + objName
+		}
+		if kind == "List" {
+			for i, item := range listItems(n) {
+				add(item, fmt.Sprintf("%s.items[%d]", root, i))
+			}
+			return
+		}
+		doc := &yaml3.Node{Kind: yaml3.DocumentNode, Content: []*yaml3.Node{n}}
+		at := lines(doc)
+		if _, ok := apiVersions[kind]; !ok {
+			hint := ""
+			if strings.Contains(strings.ToLower(kind), "scenario") {
+				hint = fmt.Sprintf(" (a scenario file's kind is %s)", Kind)
+			}
+			warns = append(warns, fmt.Sprintf("line %d: %s: kind %q is not modelled, skipped%s", n.Line, root, kind, hint))
+			return
+		}
+		d := &decoder{lenient: true}
+		obj := decodeObject(node{d: d, path: root, v: v})
+		errs = append(errs, withLines(d.errs, at, root+".")...)
+		warns = append(warns, withLines(d.warns, at, root+".")...)
+		if obj == nil {
+			return
+		}
+		if nd, ok := obj.(*cluster.Node); ok {
+			s.Nodes = append(s.Nodes, nd)
+		} else {
+			s.Objects = append(s.Objects, obj)
+		}
+	}
 	dec := yaml3.NewDecoder(bytes.NewReader(data))
 	for doc := 1; ; doc++ {
 		var n yaml3.Node
@@ -49,42 +98,10 @@ func ParseManifests(data []byte, name string) (*Scenario, []string, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("document %d is not YAML: %v", doc, err)
 		}
-		if len(n.Content) == 0 || n.Content[0].Kind == yaml3.ScalarNode && n.Content[0].Tag == "!!null" {
-			continue // an empty document
-		}
-		text, err := yaml3.Marshal(&n)
-		if err != nil {
-			return nil, nil, fmt.Errorf("document %d: %v", doc, err)
-		}
-		var v any
-		if err := yaml.Unmarshal(text, &v); err != nil {
-			return nil, nil, fmt.Errorf("document %d: %v", doc, err)
-		}
-		m, _ := v.(map[string]any)
-		kind, _ := m["kind"].(string)
-		meta, _ := m["metadata"].(map[string]any)
-		objName, _ := meta["name"].(string)
-		root := fmt.Sprintf("document %d", doc)
-		if kind != "" && objName != "" {
-			root = kind + "/" + objName
-		}
-		at := lines(&n)
-		if _, ok := apiVersions[kind]; !ok {
-			warns = append(warns, fmt.Sprintf("line %d: %s: kind %q is not modelled, skipped", n.Content[0].Line, root, kind))
+		if emptyDocument(&n) {
 			continue
 		}
-		d := &decoder{lenient: true}
-		obj := decodeObject(node{d: d, path: root, v: v})
-		errs = append(errs, withLines(d.errs, at, root+".")...)
-		warns = append(warns, withLines(d.warns, at, root+".")...)
-		if obj == nil {
-			continue
-		}
-		if nd, ok := obj.(*cluster.Node); ok {
-			s.Nodes = append(s.Nodes, nd)
-		} else {
-			s.Objects = append(s.Objects, obj)
-		}
+		add(n.Content[0], fmt.Sprintf("document %d", doc))
 	}
 	sort.SliceStable(warns, func(i, j int) bool { return lineOf(warns[i]) < lineOf(warns[j]) })
 	if len(errs) > 0 {
@@ -100,4 +117,14 @@ func ParseManifests(data []byte, name string) (*Scenario, []string, error) {
 		return nil, warns, err
 	}
 	return s, warns, nil
+}
+
+// listItems returns the items of a List manifest (a mapping node).
+func listItems(n *yaml3.Node) []*yaml3.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "items" && n.Content[i+1].Kind == yaml3.SequenceNode {
+			return n.Content[i+1].Content
+		}
+	}
+	return nil
 }

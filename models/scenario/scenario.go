@@ -4,6 +4,7 @@
 package scenario
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -221,6 +222,9 @@ func Parse(data []byte) (*Scenario, error) {
 	if err := yaml.Unmarshal(js, &v); err != nil {
 		return nil, fmt.Errorf("not YAML or JSON: %v", err)
 	}
+	if line := secondDocument(data); line > 0 {
+		return nil, fmt.Errorf("line %d: a scenario file holds one document (the Scenario); put objects under spec.objects", line)
+	}
 	d := &decoder{}
 	s := decodeScenario(node{d: d, v: v})
 	if len(d.errs) > 0 {
@@ -231,6 +235,26 @@ func Parse(data []byte) (*Scenario, error) {
 		return nil, errors.New(strings.Join(d.errs, "\n"))
 	}
 	return s, nil
+}
+
+// secondDocument is the line of data's second YAML document that is not empty, or 0 if there
+// is none (or the rest does not parse: the first document's errors are reported first).
+func secondDocument(data []byte) int {
+	dec := yaml3.NewDecoder(bytes.NewReader(data))
+	for doc := 0; ; doc++ {
+		var n yaml3.Node
+		if dec.Decode(&n) != nil {
+			return 0
+		}
+		if doc > 0 && !emptyDocument(&n) {
+			return n.Content[0].Line
+		}
+	}
+}
+
+// emptyDocument reports whether a decoded YAML document holds nothing (a lone "---", or null).
+func emptyDocument(n *yaml3.Node) bool {
+	return len(n.Content) == 0 || n.Content[0].Kind == yaml3.ScalarNode && n.Content[0].Tag == "!!null"
 }
 
 func decodeScenario(n node) *Scenario {
@@ -280,7 +304,7 @@ func decodeScenario(n node) *Scenario {
 	}
 	nodes := spec.field("node").object()
 	s.NodeCPU = nodes.field("cpu").milliCPU()
-	s.NodePods = nodes.field("pods").integer(0)
+	s.NodePods = nodes.field("pods").count()
 	if s.MaxStates = spec.field("maxStates").integer(0); s.MaxStates < 0 {
 		o.d.fail("spec.maxStates", "must be >= 0, not %d", s.MaxStates)
 	}

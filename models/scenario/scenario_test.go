@@ -408,3 +408,70 @@ func TestScaleReplicaSetsOf(t *testing.T) {
 		}
 	}
 }
+
+// A scenario file is one document: a second one (another scenario, or an object meant for
+// spec.objects) is an error naming its line, not silently dropped.
+func TestScenarioIsOneDocument(t *testing.T) {
+	one := "apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: one}\nspec:\n  objects:\n  - {apiVersion: v1, kind: Node, metadata: {name: a}}\n"
+	if _, err := Parse([]byte(one + "---\n")); err != nil {
+		t.Fatalf("an empty second document: %v", err)
+	}
+	for _, second := range []string{
+		"apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: two}\n",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n",
+	} {
+		_, err := Parse([]byte(one + "---\n" + second))
+		if err == nil || !strings.Contains(err.Error(), "line 8: a scenario file holds one document (the Scenario); put objects under spec.objects") {
+			t.Errorf("second document %.30q: %v", second, err)
+		}
+	}
+}
+
+// Kubernetes writes a Node's allocatable pods as a quantity string ("110", kubectl get -o yaml);
+// integers and integer strings are both read, anything else is an error.
+func TestAllocatablePodsQuantity(t *testing.T) {
+	for _, c := range []struct {
+		pods string
+		want int64
+		err  string
+	}{
+		{`110`, 110, ""}, {`"110"`, 110, ""}, {`"1k"`, 1000, ""},
+		{`"lots"`, 0, `want a count such as 110, not "lots"`}, {`"-1"`, 0, `want a count such as 110, not "-1"`}, {`1.5`, 0, "want a count such as 110, not 1.5"},
+	} {
+		doc := "apiVersion: v1\nkind: Node\nmetadata: {name: a}\nstatus: {allocatable: {pods: " + c.pods + "}}\n"
+		s, _, err := ParseManifests([]byte(doc), "m.yaml")
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("pods: %s: %v, want %q", c.pods, err, c.err)
+		case c.err == "" && (err != nil || s.Nodes[0].Status.AllocatablePods != c.want):
+			t.Errorf("pods: %s: %v %+v", c.pods, err, s)
+		}
+	}
+}
+
+// kubectl get -o yaml prints a List: its items are the manifests, with their own lines.
+func TestManifestList(t *testing.T) {
+	doc := `apiVersion: v1
+kind: List
+metadata: {resourceVersion: ""}
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: {name: a}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p}
+  spec:
+    nodeName: a
+    containers: [{name: c, image: "c:1"}]
+    restartPolicy: Sometimes
+`
+	_, _, err := ParseManifests([]byte(doc), "m.yaml")
+	if err == nil || err.Error() != `line 14: Pod/p.spec.restartPolicy: want Always, OnFailure or Never, not "Sometimes"` {
+		t.Fatalf("%v", err)
+	}
+	s, warns, err := ParseManifests([]byte(strings.Replace(doc, "Sometimes", "Always", 1)), "m.yaml")
+	if err != nil || len(warns) != 0 || len(s.Nodes) != 1 || len(s.Objects) != 1 || s.Objects[0].Meta().Name != "p" {
+		t.Fatalf("%v %v %+v", err, warns, s)
+	}
+}
