@@ -181,8 +181,17 @@ func Scalable(k cluster.Kind) bool {
 	return k == cluster.KindReplicaSet || k == cluster.KindDeployment || k == cluster.KindStatefulSet
 }
 
-// Validate reports every bad field at once.
+// Validate reports every bad field at once: Problems, joined by "; ".
 func (c *Config) Validate() error {
+	if bad := c.Problems(); len(bad) > 0 {
+		return errors.New(strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// Problems lists every bad field, each as "field: what is wrong", the field named as a scenario
+// file's spec names it ("client.scale[0]", "objects", "fair"); nil when c is valid.
+func (c *Config) Problems() []string {
 	var bad []string
 	if c.Replicas < 1 || c.Replicas > 4 {
 		bad = append(bad, fmt.Sprintf("controllers: want 1 to 4 replicas of each controller, not %d", c.Replicas))
@@ -215,34 +224,34 @@ func (c *Config) Validate() error {
 		}
 	}
 	has := func(k cluster.Kind, name string) bool { return seen[k.String()+"/"+name] }
-	for _, sc := range c.Client.Scale {
+	for i, sc := range c.Client.Scale {
 		if sc.OwnedBy != "" {
 			if sc.Kind != cluster.KindReplicaSet || !has(cluster.KindDeployment, sc.OwnedBy) {
-				bad = append(bad, fmt.Sprintf("client.scale: no Deployment %q whose ReplicaSets to scale", sc.OwnedBy))
+				bad = append(bad, fmt.Sprintf("client.scale[%d]: no Deployment %q whose ReplicaSets to scale", i, sc.OwnedBy))
 			}
 		} else if !Scalable(sc.Kind) || !has(sc.Kind, sc.Name) {
-			bad = append(bad, fmt.Sprintf("client.scale: no ReplicaSet, Deployment or StatefulSet %s/%s", sc.Kind, sc.Name))
+			bad = append(bad, fmt.Sprintf("client.scale[%d]: no ReplicaSet, Deployment or StatefulSet %s/%s", i, sc.Kind, sc.Name))
 		}
 		if sc.Min < 0 || sc.Max < sc.Min {
-			bad = append(bad, fmt.Sprintf("client.scale: %s/%s: want 0 <= min <= max, not %d..%d", sc.Kind, sc.Name, sc.Min, sc.Max))
+			bad = append(bad, fmt.Sprintf("client.scale[%d]: %s/%s: want 0 <= min <= max, not %d..%d", i, sc.Kind, sc.Name, sc.Min, sc.Max))
 		}
 	}
-	for _, im := range c.Client.Image {
+	for i, im := range c.Client.Image {
 		if !Scalable(im.Kind) || !has(im.Kind, im.Name) {
-			bad = append(bad, fmt.Sprintf("client.image: no ReplicaSet, Deployment or StatefulSet %s/%s", im.Kind, im.Name))
+			bad = append(bad, fmt.Sprintf("client.image[%d]: no ReplicaSet, Deployment or StatefulSet %s/%s", i, im.Kind, im.Name))
 		}
 		if len(im.Images) < 2 {
-			bad = append(bad, fmt.Sprintf("client.image: %s/%s: give at least two images to switch between", im.Kind, im.Name))
+			bad = append(bad, fmt.Sprintf("client.image[%d]: %s/%s: give at least two images to switch between", i, im.Kind, im.Name))
 		}
 	}
-	for _, name := range c.Client.Pause {
+	for i, name := range c.Client.Pause {
 		if !has(cluster.KindDeployment, name) {
-			bad = append(bad, fmt.Sprintf("client.pause: no Deployment %q", name))
+			bad = append(bad, fmt.Sprintf("client.pause[%d]: no Deployment %q", i, name))
 		}
 	}
-	for _, name := range c.Client.Suspend {
+	for i, name := range c.Client.Suspend {
 		if !has(cluster.KindJob, name) {
-			bad = append(bad, fmt.Sprintf("client.suspend: no Job %q", name))
+			bad = append(bad, fmt.Sprintf("client.suspend[%d]: no Job %q", i, name))
 		}
 	}
 	for _, f := range c.Fair {
@@ -250,8 +259,5 @@ func (c *Config) Validate() error {
 			bad = append(bad, fmt.Sprintf("fair: no environment action %q (there are: %s)", f, strings.Join(EnvironmentGroups, ", ")))
 		}
 	}
-	if len(bad) > 0 {
-		return errors.New(strings.Join(bad, "; "))
-	}
-	return nil
+	return bad
 }

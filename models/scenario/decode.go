@@ -78,12 +78,57 @@ func (o object) done() {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		hint := ""
+		if known := o.closest(k); known != "" {
+			hint = fmt.Sprintf(" (did you mean %s?)", known)
+		}
 		if o.d.lenient {
-			o.d.warns = append(o.d.warns, o.at(k)+": not modelled, ignored")
+			o.d.warns = append(o.d.warns, o.at(k)+": not modelled, ignored"+hint)
 		} else {
-			o.d.fail(o.at(k), "unknown or unsupported field")
+			o.d.fail(o.at(k), "unknown or unsupported field%s", hint)
 		}
 	}
+}
+
+// closest is the field the decoder reads that key misspells, if one is near enough: the same
+// letters but for case, dashes and underscores (node-crash: nodeCrash), or at most two edits
+// away (stalness: staleness); "" if none.
+func (o object) closest(key string) string {
+	fold := func(s string) string { return strings.ToLower(strings.NewReplacer("-", "", "_", "").Replace(s)) }
+	best, bestDist := "", 3
+	for known := range o.read {
+		if _, present := o.m[known]; present {
+			continue
+		}
+		d := editDistance(fold(key), fold(known))
+		if d < bestDist || d == bestDist && known < best {
+			best, bestDist = known, d
+		}
+	}
+	if bestDist > 2 || bestDist > len(key)/3 && bestDist > 0 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (n node) str(def string) string {

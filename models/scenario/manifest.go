@@ -180,8 +180,8 @@ func decodeJob(meta cluster.ObjectMeta, spec object) *cluster.Job {
 		j.Spec.Template.Labels = j.Spec.Template.Labels.With("job-name", meta.Name)
 		j.Spec.Selector = cluster.Labels{{Key: "job-name", Value: meta.Name}}
 	}
-	if p := j.Spec.Template.Spec.RestartPolicy; p != cluster.RestartNever && p != cluster.RestartOnFailure {
-		spec.d.fail(spec.at("template.spec.restartPolicy"), "a Job's pods restart Never or OnFailure, not %q", p)
+	if j.Spec.Template.Spec.RestartPolicy == cluster.RestartAlways { // (other values are errors already)
+		spec.d.fail(spec.at("template.spec.restartPolicy"), "a Job's pods restart Never or OnFailure, not Always (a pod's default)")
 	}
 	spec.done()
 	return j

@@ -231,6 +231,7 @@ func Parse(data []byte) (*Scenario, error) {
 		var doc yaml3.Node
 		if yaml3.Unmarshal(data, &doc) == nil {
 			d.errs = withLines(d.errs, lines(&doc), "")
+			sort.SliceStable(d.errs, func(i, j int) bool { return lineOf(d.errs[i]) < lineOf(d.errs[j]) })
 		}
 		return nil, errors.New(strings.Join(d.errs, "\n"))
 	}
@@ -275,10 +276,10 @@ func decodeScenario(n node) *Scenario {
 	s.Settings = DefaultSettings()
 	for _, p := range Params {
 		key := FieldName(p.Name)
+		f := spec.field(key) // read even when absent: done names it for a misspelling
 		if !spec.has(key) {
 			continue
 		}
-		f := spec.field(key)
 		text := describe(f.v)
 		switch x := f.v.(type) {
 		case string:
@@ -348,16 +349,29 @@ func decodeScenario(n node) *Scenario {
 	}
 	s.Client.Anytime = client.field("anytime").boolean(false)
 	client.done()
+	whole := true // every object decoded
 	for _, obj := range spec.field("objects").list() {
 		if x := decodeObject(obj); x != nil {
 			s.Objects = append(s.Objects, x)
+		} else {
+			whole = false
 		}
 	}
 	spec.done()
 	o.done()
-	if len(o.d.errs) == 0 {
-		if _, err := s.Config(s.Settings); err != nil {
-			o.d.fail("spec", "%v", err)
+	// The checks across fields, with the others (every problem at once), unless an object is
+	// missing: they would then report names it defines as undefined.
+	if whole {
+		_, bad := s.config(s.Settings)
+		for _, b := range bad {
+			if strings.HasSuffix(b, "has no name") {
+				continue // the object's metadata.name is reported as required
+			}
+			if field, msg, ok := strings.Cut(b, ": "); ok && !strings.Contains(field, " ") {
+				o.d.fail("spec."+field, "%s", msg)
+			} else {
+				o.d.fail("spec", "%s", b)
+			}
 		}
 	}
 	return s
@@ -435,6 +449,16 @@ func NodeName(i int) string { return fmt.Sprintf("node-%d", i) }
 // Config builds the model's configuration with the given settings: nodes node-1..node-N, each
 // joined and with a kubelet, then the scenario's objects.
 func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
+	cfg, bad := s.config(set)
+	if len(bad) > 0 {
+		return cfg, errors.New(strings.Join(bad, "; "))
+	}
+	return cfg, nil
+}
+
+// config is Config with its problems listed, each "field: what is wrong" (the field as spec
+// names it).
+func (s *Scenario) config(set Settings) (orchestration.Config, []string) {
 	cfg := orchestration.Config{
 		Replicas: set.Controllers, Level: set.Consistency, Staleness: set.Staleness, Cache: set.Cache, Client: s.Client,
 		Faults: orchestration.Faults{Restart: set.Restart, NodeCrash: set.NodeCrash, ContainerExit: set.ContainerExit},
@@ -476,7 +500,7 @@ func (s *Scenario) Config(set Settings) (orchestration.Config, error) {
 	}
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return cfg, errors.New(strings.Join(bad, "; "))
+		return cfg, bad
 	}
-	return cfg, cfg.Validate()
+	return cfg, cfg.Problems()
 }

@@ -97,7 +97,7 @@ spec:
 	_, err = Parse([]byte(strings.NewReplacer("sometimes", "optimistic", "controllers: 9", "controllers: 2", "  colour: blue\n", "",
 		"Sometimes", "Never", "cpu: lots", "cpu: 500m", "      - name: a\n", "      - name: a\n        image: a:1\n", "Deamonset", "PersistentVolumeClaim", "replicas: -1", "replicas: 1",
 		"app: api", "app: web").Replace(doc)))
-	if err == nil || !strings.Contains(err.Error(), `client.scale: no ReplicaSet, Deployment or StatefulSet ReplicaSet/nope`) {
+	if err == nil || !strings.Contains(err.Error(), `line 12: spec.client.scale[0]: no ReplicaSet, Deployment or StatefulSet ReplicaSet/nope`) {
 		t.Fatalf("cross-field error: %v", err)
 	}
 }
@@ -264,7 +264,7 @@ spec:
 	for _, want := range []string{
 		`spec.objects[0].spec.strategy.rollingUpdate.maxSurge: want a number or a percentage, not "lots"`,
 		`spec.objects[1].spec.podManagementPolicy: want OrderedReady or Parallel, not "Random"`,
-		`spec.objects[2].spec.template.spec.restartPolicy: a Job's pods restart Never or OnFailure, not "Always"`,
+		`spec.objects[2].spec.template.spec.restartPolicy: a Job's pods restart Never or OnFailure, not Always (a pod's default)`,
 		`spec.objects[2].spec.completionMode: want NonIndexed or Indexed, not "Sorted"`,
 		`name exactly one of replicaSet, deployment or statefulSet`,
 	} {
@@ -399,7 +399,7 @@ func TestScaleReplicaSetsOf(t *testing.T) {
 		t.Fatalf("%v %+v", err, s)
 	}
 	for entry, want := range map[string]string{
-		"{replicaSetsOf: db, min: 0, max: 2}":                   `client.scale: no Deployment "db" whose ReplicaSets to scale`,
+		"{replicaSetsOf: db, min: 0, max: 2}":                   `spec.client.scale[0]: no Deployment "db" whose ReplicaSets to scale`,
 		"{replicaSetsOf: '', min: 0, max: 2}":                   "replicaSetsOf: name a Deployment",
 		"{replicaSetsOf: web, replicaSet: web, min: 0, max: 2}": "name either replicaSetsOf or one of replicaSet, deployment and statefulSet, not both",
 	} {
@@ -473,5 +473,82 @@ items:
 	s, warns, err := ParseManifests([]byte(strings.Replace(doc, "Sometimes", "Always", 1)), "m.yaml")
 	if err != nil || len(warns) != 0 || len(s.Nodes) != 1 || len(s.Objects) != 1 || s.Objects[0].Meta().Name != "p" {
 		t.Fatalf("%v %v %+v", err, warns, s)
+	}
+}
+
+// The checks across fields run with the others once every object decodes, each problem on the
+// line of its entry.
+func TestEveryProblemAtOnce(t *testing.T) {
+	doc := `apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata: {name: x}
+spec:
+  client:
+    scale:
+    - deployment: nope
+      min: 3
+      max: 1
+    image:
+    - deployment: web
+      images: []
+    pause: [ghost]
+    suspend: [web]
+  objects:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      replicas: 1
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: api}}
+        spec: {containers: [{name: w, image: "w:1"}]}
+`
+	_, err := Parse([]byte(doc))
+	want := `line 7: spec.client.scale[0]: no ReplicaSet, Deployment or StatefulSet Deployment/nope
+line 7: spec.client.scale[0]: Deployment/nope: want 0 <= min <= max, not 3..1
+line 11: spec.client.image[0]: Deployment/web: give at least two images to switch between
+line 13: spec.client.pause[0]: no Deployment "ghost"
+line 14: spec.client.suspend[0]: no Job "web"
+line 23: spec.objects[0].spec.template.metadata.labels: must match the selector`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
+// An unknown field near a known one names it; a Job's bad restartPolicy is reported once.
+func TestMisspelledFields(t *testing.T) {
+	doc := `apiVersion: themelios.dev/v1alpha1
+kind: Scenario
+metadata: {name: x}
+spec:
+  node-crash: true
+  stalness: 2
+  colour: blue
+  objects:
+  - apiVersion: batch/v1
+    kind: Job
+    metadata: {name: pi}
+    spec:
+      template:
+        spec:
+          restartPolicy: Sometimes
+          containers: [{name: pi, image: "perl:5"}]
+  - apiVersion: batch/v1
+    kind: Job
+    metadata: {name: pj}
+    spec:
+      template:
+        spec:
+          containers: [{name: pi, image: "perl:5"}]
+`
+	_, err := Parse([]byte(doc))
+	want := `line 5: spec.node-crash: unknown or unsupported field (did you mean nodeCrash?)
+line 6: spec.stalness: unknown or unsupported field (did you mean staleness?)
+line 7: spec.colour: unknown or unsupported field
+line 15: spec.objects[0].spec.template.spec.restartPolicy: want Always, OnFailure or Never, not "Sometimes"
+line 22: spec.objects[1].spec.template.spec.restartPolicy: a Job's pods restart Never or OnFailure, not Always (a pod's default)`
+	if err == nil || err.Error() != want {
+		t.Fatalf("got\n%v\nwant\n%s", err, want)
 	}
 }
