@@ -314,7 +314,7 @@ func writeReport(w io.Writer, rep checker.Report, params string) {
 		fmt.Fprint(w, ", one state per orbit (--symmetry)")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "%s distinct states, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), checker.Thousands(rep.States), rep.Depth, rep.Extent(),
+	fmt.Fprintf(w, "%s distinct state%s, %s generated, depth %d, %s, %s", checker.Thousands(rep.Unique), plural(int(rep.Unique)), checker.Thousands(rep.States), rep.Depth, rep.Extent(),
 		duration(rep.DurationMS))
 	if rep.Walks > 0 {
 		fmt.Fprintf(w, ", %s walks", checker.Thousands(rep.Walks))

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -126,6 +127,15 @@ func decodeDeployment(meta cluster.ObjectMeta, spec object) *cluster.Deployment 
 			ru.d.fail(ru.at(f.key), "want a number or a percentage, not %q", *f.p)
 		}
 	}
+	// As the API server's validation does (k8s.io/kubernetes pkg/apis/apps/validation,
+	// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment, v1.33).
+	if d.Spec.Strategy == "Recreate" && strategy.has("rollingUpdate") {
+		strategy.d.fail(strategy.at("rollingUpdate"), "may not be given when the strategy type is Recreate")
+	}
+	zero := func(v string) bool { return v == "0" || v == "0%" }
+	if ru.has("maxSurge") && ru.has("maxUnavailable") && zero(d.Spec.MaxSurge) && zero(d.Spec.MaxUnavailable) {
+		ru.d.fail(ru.at("maxUnavailable"), "may not be 0 when maxSurge is 0 (the rollout could not proceed)")
+	}
 	ru.done()
 	strategy.done()
 	spec.done()
@@ -200,11 +210,17 @@ func decodeMeta(n node) cluster.ObjectMeta {
 	}
 	if m.Name == "" {
 		o.d.fail(o.at("name"), "is required")
+	} else if len(m.Name) > 253 || !dnsSubdomain.MatchString(m.Name) {
+		o.d.fail(o.at("name"), "%q is not a lowercase RFC 1123 subdomain (lower case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters)", m.Name)
 	}
 	o.noEffect("namespace", "one namespace is modelled")
 	o.done()
 	return m
 }
+
+// dnsSubdomain is an RFC 1123 subdomain, what the API server requires of the names of the kinds
+// the model reads (k8s.io/apimachinery pkg/util/validation, IsDNS1123Subdomain, v0.33).
+var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 func labels(n node) cluster.Labels {
 	var l cluster.Labels

@@ -90,7 +90,7 @@ type Param struct {
 
 // Params lists the settings of every scenario, in order.
 var Params = []Param{
-	{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: levelNames(),
+	{Name: "consistency", Help: "what a controller may read: synchronous, the latest revision only; the other levels, older ones too", Choices: levelNames(),
 		get: func(s *Settings) string { return s.Consistency.String() },
 		set: func(s *Settings, v string) (err error) { s.Consistency, err = datastore.ParseLevel(v); return err }},
 	{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)",
@@ -377,6 +377,14 @@ func decodeScenario(n node) *Scenario {
 	return s
 }
 
+// nodeCount is "1 node", "2 nodes".
+func nodeCount(n int) string {
+	if n == 1 {
+		return "1 node"
+	}
+	return fmt.Sprintf("%d nodes", n)
+}
+
 // targetKeys name the workload a client entry is about.
 var targetKeys = []struct {
 	key  string
@@ -485,7 +493,7 @@ func (s *Scenario) config(set Settings) (orchestration.Config, []string) {
 	}
 	var bad []string
 	if len(s.Nodes) > 0 && set.Nodes != len(s.Nodes) {
-		bad = append(bad, fmt.Sprintf("nodes: the manifests define %d nodes, not %d", len(s.Nodes), set.Nodes))
+		bad = append(bad, fmt.Sprintf("nodes: the manifests define %s, not %d", nodeCount(len(s.Nodes)), set.Nodes))
 	}
 	for _, n := range nodes {
 		cfg.Kubelets = append(cfg.Kubelets, n)
@@ -494,7 +502,8 @@ func (s *Scenario) config(set Settings) (orchestration.Config, []string) {
 	}
 	for _, o := range s.Objects {
 		if p, ok := o.(*cluster.Pod); ok && p.Spec.NodeName != "" && !names[p.Spec.NodeName] {
-			bad = append(bad, fmt.Sprintf("pod %s is bound to %s, but there are %d nodes", p.Name, p.Spec.NodeName, set.Nodes))
+			bad = append(bad, fmt.Sprintf("pod %s is bound to %s, but there %s", p.Name, p.Spec.NodeName,
+				map[bool]string{true: "is 1 node", false: "are " + nodeCount(set.Nodes)}[set.Nodes == 1]))
 		}
 		cfg.Objects = append(cfg.Objects, o.DeepCopy())
 	}

@@ -552,3 +552,24 @@ line 22: spec.objects[1].spec.template.spec.restartPolicy: a Job's pods restart 
 		t.Fatalf("got\n%v\nwant\n%s", err, want)
 	}
 }
+
+// What the API server rejects is an error: a name that is not an RFC 1123 subdomain, a rolling
+// update that may neither surge nor make a pod unavailable, a Recreate strategy with rolling
+// update parameters.
+func TestAPIServerValidation(t *testing.T) {
+	deployment := func(name, strategy string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\nspec:\n  selector: {matchLabels: {app: web}}\n" +
+			"  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: w, image: 'w:1'}]}}\n  strategy: " + strategy + "\n"
+	}
+	for _, c := range []struct{ doc, want string }{
+		{deployment(`"Pi_Bad!"`, "{}"), `line 3: Deployment/Pi_Bad!.metadata.name: "Pi_Bad!" is not a lowercase RFC 1123 subdomain`},
+		{deployment("web", "{rollingUpdate: {maxSurge: 0, maxUnavailable: 0%}}"), "line 7: Deployment/web.spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when maxSurge is 0"},
+		{deployment("web", "{type: Recreate, rollingUpdate: {maxSurge: 1}}"), "line 7: Deployment/web.spec.strategy.rollingUpdate: may not be given when the strategy type is Recreate"},
+		{deployment("web.v1-a", "{rollingUpdate: {maxSurge: 0}}"), ""},
+	} {
+		_, _, err := ParseManifests([]byte(c.doc), "m.yaml")
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), c.want)) {
+			t.Errorf("%s: %v, want %q", c.doc, err, c.want)
+		}
+	}
+}

@@ -4,7 +4,7 @@ package targets
 
 // The parameters, each entry giving its default (Param.WithDefault, withDefaults).
 var (
-	paramConsistency    = Param{Name: "consistency", Help: "what a controller may read: the latest revision (synchronous) or an older one", Choices: []string{"synchronous", "monotonic-session", "resettable-session", "optimistic", "causal"}}
+	paramConsistency    = Param{Name: "consistency", Help: "what a controller may read: synchronous, the latest revision only; the other levels, older ones too", Choices: []string{"synchronous", "monotonic-session", "resettable-session", "optimistic", "causal"}}
 	paramStaleness      = Param{Name: "staleness", Help: "how many revisions behind the latest a read may be (a number, or unbounded)"}
 	paramCache          = Param{Name: "cache", Help: "how a controller reads: one revision for every kind (snapshot), or each kind it watches through an informer cache of its own, each as stale as the level allows on its own (informer: a fresh Job with stale pods)", Choices: []string{"snapshot", "informer"}}
 	paramControllers    = Param{Name: "controllers", Help: "replicas of each controller (scheduler, workload controllers, pod GC), without leader election", Min: 1, Max: 4}
