@@ -288,6 +288,16 @@ func TestStateBoundTimeoutAndCancel(t *testing.T) {
 		if r.Complete || r.Unique == full.Unique {
 			t.Errorf("%v: timeout: unique %d complete %v", strategy, r.Unique, r.Complete)
 		}
+		// A memory bound the process is already past stops the search at its first look.
+		for _, w := range []int{1, 2} {
+			r = check(t, g, Options{Strategy: strategy, MaxMemory: 1, Workers: w, Walks: 1 << 40})
+			if r.Complete || r.Stopped != StopMemory || r.Unique == full.Unique {
+				t.Errorf("%v, %d workers: memory bound: unique %d complete %v stopped %v", strategy, w, r.Unique, r.Complete, r.Stopped)
+			}
+		}
+		if r := check(t, g, Options{Strategy: strategy, MaxMemory: 1 << 40, MaxStates: 3000, Walks: 1 << 40}); r.Stopped != StopMaxStates {
+			t.Errorf("%v: a memory bound not reached: stopped %v", strategy, r.Stopped)
+		}
 	}
 	// BFS stops at the end of the level that reaches the bound: the same states whatever the
 	// number of workers.
@@ -388,8 +398,9 @@ func TestNondeterministicModelIsReported(t *testing.T) {
 }
 
 func TestInvalidOptions(t *testing.T) {
-	_, err := Check(context.Background(), chain(3), Options{Workers: -1, MaxDepth: -2, Timeout: -1})
-	if err == nil || !strings.Contains(err.Error(), "workers") || !strings.Contains(err.Error(), "max depth") || !strings.Contains(err.Error(), "timeout") {
+	_, err := Check(context.Background(), chain(3), Options{Workers: -1, MaxDepth: -2, Timeout: -1, MaxMemory: -1})
+	if err == nil || !strings.Contains(err.Error(), "workers") || !strings.Contains(err.Error(), "max depth") || !strings.Contains(err.Error(), "timeout") ||
+		!strings.Contains(err.Error(), "max memory") {
 		t.Fatalf("err = %v", err)
 	}
 	g := chain(3)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/bits"
+	"runtime/metrics"
 	"sync/atomic"
 	"time"
 )
@@ -37,15 +38,17 @@ type core[S, A any] struct {
 	start     time.Time
 	deadline  time.Time
 	generated atomic.Int64
-	depth     int               // deepest level or path length seen, initial states at 1
-	halt      atomic.Uint32     // the Stop that ended the search early (set once; any goroutine)
-	depthCut  bool              // a state at the depth bound had successors (set by one goroutine)
-	ctx       context.Context   // the context of the latest step, for the liveness pass
-	err       error             // a model error found while rebuilding a trace
-	liveBytes int64             // memory of the liveness pass's graph
-	explored  int64             // states the liveness pass explored (buildLive)
-	record    *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
-	groups    *groupTable[A]    // the model's action groups, numbered
+	depth     int           // deepest level or path length seen, initial states at 1
+	halt      atomic.Uint32 // the Stop that ended the search early (set once; any goroutine)
+	// memoryNext is when memoryUp next reads the runtime's metrics (Unix nanoseconds).
+	memoryNext atomic.Int64
+	depthCut   bool              // a state at the depth bound had successors (set by one goroutine)
+	ctx        context.Context   // the context of the latest step, for the liveness pass
+	err        error             // a model error found while rebuilding a trace
+	liveBytes  int64             // memory of the liveness pass's graph
+	explored   int64             // states the liveness pass explored (buildLive)
+	record     *liveRecord[S, A] // the graph as BFS explores it, for the temporal properties
+	groups     *groupTable[A]    // the model's action groups, numbered
 }
 
 // found is a decided property: its verdict and the trace that shows it.
@@ -257,10 +260,49 @@ func (c *core[S, A]) stopped(ctx context.Context) bool {
 	switch {
 	case ctx.Err() != nil:
 		c.stopFor(StopInterrupted)
-	case c.timeUp():
-		c.stopFor(StopTimeout)
+	default:
+		if st := c.outOfBudget(); st != Exhausted {
+			c.stopFor(st)
+		}
 	}
 	return c.halted() != Exhausted
+}
+
+// outOfBudget returns StopTimeout once the Timeout has passed, StopMemory once the process
+// holds more than MaxMemory bytes, else Exhausted (safe for concurrent use).
+func (c *core[S, A]) outOfBudget() Stop {
+	switch {
+	case c.timeUp():
+		return StopTimeout
+	case c.memoryUp():
+		return StopMemory
+	}
+	return Exhausted
+}
+
+// memoryUp reports whether the process holds more than MaxMemory bytes, reading the runtime's
+// metrics at most every memoryEvery (between two reads it reports false).
+func (c *core[S, A]) memoryUp() bool {
+	if c.opts.MaxMemory <= 0 {
+		return false
+	}
+	now := time.Now().UnixNano()
+	next := c.memoryNext.Load()
+	if now < next || !c.memoryNext.CompareAndSwap(next, now+int64(memoryEvery)) {
+		return false
+	}
+	return processMemory() > c.opts.MaxMemory
+}
+
+// memoryEvery is how often memoryUp reads the runtime's metrics.
+const memoryEvery = 50 * time.Millisecond
+
+// processMemory is the Go memory the process holds, in bytes: all the runtime has mapped, less
+// the heap memory it returned to the operating system.
+func processMemory() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64()) - int64(s[1].Value.Uint64())
 }
 
 // stopAtViolation stops the search if an Always or Eventually property was violated and the

@@ -248,8 +248,8 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 		if lo >= hi {
 			break
 		}
-		if c.timeUp() {
-			c.stopFor(StopTimeout)
+		if st := c.outOfBudget(); st != Exhausted {
+			c.stopFor(st)
 			return nil, nil
 		}
 		if c.ctx != nil && c.ctx.Err() != nil {

@@ -62,6 +62,12 @@ type Options struct {
 	MaxStates int64
 	// Timeout stops the search after this long (0: none).
 	Timeout time.Duration
+	// MaxMemory, if positive, stops the search (StopMemory) once the process holds more than
+	// this many bytes of Go memory (runtime/metrics: all the runtime has mapped, less what it
+	// returned to the operating system), read at most every 50 ms: the bound is on the whole
+	// process, and a search stops somewhat above it. Like a timeout, where it stops depends on
+	// the machine: a search cut by it is not reproducible.
+	MaxMemory int64
 	// Seed and Walks steer simulation: walk i draws from a generator seeded by Seed; Walks is
 	// the number of walks (0: until a bound stops it, or 1000 walks without Timeout).
 	Seed  uint64
@@ -114,6 +120,9 @@ func (o Options) Validate() error {
 	}
 	if o.Timeout < 0 {
 		bad = append(bad, "timeout: must be >= 0")
+	}
+	if o.MaxMemory < 0 {
+		bad = append(bad, "max memory: must be >= 0")
 	}
 	if o.Walks < 0 {
 		bad = append(bad, "walks: must be >= 0")

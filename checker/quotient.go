@@ -354,8 +354,8 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 				c.opts.Progress(p)
 				reported = time.Now()
 			}
-			if c.timeUp() {
-				c.stopFor(StopTimeout)
+			if st := c.outOfBudget(); st != Exhausted {
+				c.stopFor(st)
 				return nil, nil, nil
 			}
 			if c.ctx != nil && c.ctx.Err() != nil {

@@ -253,8 +253,8 @@ func ChangedRows(prev, cur string) []bool {
 func unpadded(l string) string { return strings.Join(strings.Fields(l), " ") }
 
 // StopReason is Result.Stopped as a report gives it: "violation", "max-states", "max-depth",
-// "timeout", "interrupted" or "walks" (see Stop), and "" for a complete search, which JSON
-// writes as null.
+// "timeout", "interrupted", "walks" or "memory" (see Stop), and "" for a complete search,
+// which JSON writes as null.
 type StopReason string
 
 // MarshalJSON writes "" as null.
@@ -280,15 +280,18 @@ func (s *StopReason) UnmarshalJSON(b []byte) error {
 // Extent words how far the search went, the same in the CLI's summary line, the playground's
 // status line, the tutorials' run widgets and the results matrix: "complete", "stopped at the
 // first violation", "stopped at the state bound", "stopped at the depth bound", "stopped by
-// the timeout", "interrupted" or "stopped when the walks ran out"; for a search that explored
-// every state and whose liveness pass was then cut, "every state searched, the liveness pass
-// stopped by the timeout" (or "interrupted").
+// the timeout", "stopped at the memory bound", "interrupted" or "stopped when the walks ran
+// out"; for a search that explored every state and whose liveness pass was then cut, "every
+// state searched, the liveness pass stopped by the timeout" (or "at the memory bound", or
+// "interrupted").
 func (r Report) Extent() string {
 	switch {
 	case r.Complete:
 		return "complete"
 	case r.Searched && r.Stopped == "timeout":
 		return "every state searched, the liveness pass stopped by the timeout"
+	case r.Searched && r.Stopped == "memory":
+		return "every state searched, the liveness pass stopped at the memory bound"
 	case r.Searched:
 		return "every state searched, the liveness pass interrupted"
 	case r.Stopped == "violation":
@@ -301,6 +304,8 @@ func (r Report) Extent() string {
 		return "stopped by the timeout"
 	case r.Stopped == "walks":
 		return "stopped when the walks ran out"
+	case r.Stopped == "memory":
+		return "stopped at the memory bound"
 	}
 	return "interrupted"
 }
@@ -319,6 +324,9 @@ func (r Report) unchecked(p PropertyReport) string {
 		if r.Stopped == "timeout" {
 			return "the search explored every state, but the liveness pass after it ran out of time (--timeout)"
 		}
+		if r.Stopped == "memory" {
+			return "the search explored every state, but the liveness pass after it reached the memory bound (--max-memory)"
+		}
 		return "the search explored every state, but the liveness pass after it was interrupted"
 	}
 	switch r.Stopped {
@@ -330,6 +338,8 @@ func (r Report) unchecked(p PropertyReport) string {
 		return "the search cut paths at the depth bound (--max-depth) " + at
 	case "timeout":
 		return "the search ran out of time (--timeout) " + at
+	case "memory":
+		return "the search reached the memory bound (--max-memory) " + at
 	case "walks":
 		return fmt.Sprintf("the walks (--walks) ran out before expanding every state they met; %s states met, %s", Thousands(r.Unique), found)
 	}

@@ -109,10 +109,14 @@ const (
 	StopInterrupted
 	// StopWalks: simulation ran its walks without expanding every state it met.
 	StopWalks
+	// StopMemory: the process held more than Options.MaxMemory bytes (during the search, or
+	// while the liveness pass explored or built its graph).
+	StopMemory
 )
 
 // String returns the reason as the JSON report's "stopped" field gives it: "violation",
-// "max-states", "max-depth", "timeout", "interrupted" or "walks", and "" for Exhausted.
+// "max-states", "max-depth", "timeout", "interrupted", "walks" or "memory", and "" for
+// Exhausted.
 func (s Stop) String() string {
 	switch s {
 	case StopViolation:
@@ -127,6 +131,8 @@ func (s Stop) String() string {
 		return "interrupted"
 	case StopWalks:
 		return "walks"
+	case StopMemory:
+		return "memory"
 	}
 	return ""
 }

@@ -79,7 +79,7 @@ type walkResult[S, A any] struct {
 	succ     []uint64 // the successors' fingerprints, of state k at succ[ends[k-1]:ends[k]]
 	ends     []int
 	expanded int  // states whose successors were computed (all but when aborted)
-	aborted  bool // the context or the time ended the walk early
+	aborted  bool // the context, the time or the memory bound ended the walk early
 	dead     bool // the walk ended in a state with no successor
 	next     []Step[S, A]
 	sc       scratch[S, A]
@@ -96,7 +96,12 @@ func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, 
 	for {
 		r.fps = append(r.fps, s.fingerprint(&r.sc, cur))
 		r.held = append(r.held, s.held(cur))
-		if ctx.Err() != nil || s.timeUp() {
+		if ctx.Err() != nil || s.halted() == StopMemory {
+			r.aborted = true
+			return
+		}
+		if st := s.outOfBudget(); st != Exhausted {
+			s.stopFor(st) // (memoryUp says so once: the reason is kept for stopped)
 			r.aborted = true
 			return
 		}

@@ -65,6 +65,7 @@ type checkArgs struct {
 	maxDepth  int
 	maxStates int64
 	timeout   time.Duration
+	maxMemory memoryFlag
 	workers   int
 	seed      uint64
 	walks     int64
@@ -86,6 +87,8 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.IntVar(&a.maxDepth, "max-depth", 0, "explore paths of at most `N` states (0: unbounded; simulation: 100 per walk)")
 	fs.Int64Var(&a.maxStates, "max-states", 0, "stop after the expansion that makes `N` distinct states known (0: unbounded; see above)")
 	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
+	a.maxMemory.Set("auto")
+	fs.Var(&a.maxMemory, "max-memory", "stop once the process holds this much memory, a `size` such as 8Gi or 512Mi (auto: three quarters of the machine's; off: none)")
 	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "worker goroutines `N` for BFS and simulation (simulation: one walk each at a time); results do not depend on it")
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
@@ -219,7 +222,7 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	}
 	opts := checker.Options{
 		Strategy: strategy, Workers: a.workers, MaxDepth: a.maxDepth, MaxStates: a.maxStates,
-		Timeout: a.timeout, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
+		Timeout: a.timeout, MaxMemory: a.maxMemory.bytes, Seed: a.seed, Walks: a.walks, KeepGoing: a.keepGoing, Symmetry: a.symmetry,
 		NoLiveness: !a.liveness, NoReduction: !a.reduction,
 	}
 	if !flagSet(fs, "max-states") && entry.MaxStates > 0 {

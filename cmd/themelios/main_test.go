@@ -189,6 +189,9 @@ func TestBadInputIsOneLineAndExit2(t *testing.T) {
 		{"check", "classic/two-phase-commit", "--set", "nodes=2"},
 		{"check", "classic/two-phase-commit", "--set", "rms"},
 		{"check", "classic/die-hard", "--timeout", "soon"},
+		{"check", "classic/die-hard", "--max-memory", "lots"},
+		{"check", "classic/die-hard", "--max-memory", "-1Gi"},
+		{"check", "classic/die-hard", "--max-memory", "10"},
 		{"list", "extra"},
 	} {
 		code, out, errOut := runCLI(args...)
@@ -833,4 +836,26 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// --max-memory stops a search once the process holds that much: unknown verdicts that say so,
+// exit 0 (nothing violated). 1Mi is below what the process holds at its start.
+func TestMemoryBound(t *testing.T) {
+	code, out, _ := runCLI("check", "classic/two-phase-commit", "--set", "rms=8", "--symmetry=false", "--max-memory", "1Mi", "--progress", "off")
+	if code != exitOK || !strings.Contains(out, ", stopped at the memory bound, ") ||
+		!strings.Contains(out, "? TCConsistent (always): unknown: not checked to the end: the search reached the memory bound (--max-memory) after ") {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI("check", "classic/two-phase-commit", "--max-memory", "1Mi", "--json")
+	var rep checker.Report
+	if json.Unmarshal([]byte(out), &rep) != nil || code != exitOK || rep.Stopped != "memory" || rep.Complete {
+		t.Fatalf("--json: exit %d %s", code, out)
+	}
+	// The default bound (three quarters of this machine's memory) and none at all let a small
+	// check finish.
+	for _, bound := range []string{"auto", "off", "8Gi"} {
+		if code, out, _ := runCLI("check", "classic/two-phase-commit", "--max-memory", bound); code != exitOK || !strings.Contains(out, ", complete, ") {
+			t.Errorf("--max-memory %s: exit %d\n%s", bound, code, out)
+		}
+	}
 }

@@ -128,7 +128,7 @@ func decodeDeployment(meta cluster.ObjectMeta, spec object) *cluster.Deployment 
 		}
 	}
 	// As the API server's validation does (k8s.io/kubernetes pkg/apis/apps/validation,
-	// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment, v1.33).
+	// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment, v1.34).
 	if d.Spec.Strategy == "Recreate" && strategy.has("rollingUpdate") {
 		strategy.d.fail(strategy.at("rollingUpdate"), "may not be given when the strategy type is Recreate")
 	}
@@ -219,7 +219,7 @@ func decodeMeta(n node) cluster.ObjectMeta {
 }
 
 // dnsSubdomain is an RFC 1123 subdomain, what the API server requires of the names of the kinds
-// the model reads (k8s.io/apimachinery pkg/util/validation, IsDNS1123Subdomain, v0.33).
+// the model reads (k8s.io/apimachinery pkg/util/validation, IsDNS1123Subdomain, v0.34).
 var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 func labels(n node) cluster.Labels {

@@ -51,6 +51,9 @@ const (
 	// MemoryLimit is the worker's soft memory limit (runtime/debug.SetMemoryLimit), in bytes:
 	// the garbage collector works harder past it.
 	MemoryLimit = 768 << 20
+	// MaxMemory is the memory past which a check in the worker stops, at the memory bound
+	// (checker.Options.MaxMemory), in bytes.
+	MaxMemory = 1 << 30
 )
 
 // Request asks the worker to check a target.
@@ -180,7 +183,7 @@ func DecodeRequest(data []byte) (Request, error) {
 func (r Request) Options() checker.Options {
 	s, _ := checker.ParseStrategy(r.Strategy)
 	o := checker.Options{Strategy: s, MaxStates: r.MaxStates, MaxDepth: r.MaxDepth, Timeout: time.Duration(r.TimeoutMS) * time.Millisecond,
-		Seed: r.Seed, KeepGoing: r.KeepGoing}
+		Seed: r.Seed, KeepGoing: r.KeepGoing, MaxMemory: MaxMemory}
 	if o.MaxStates == 0 {
 		o.MaxStates = DefaultMaxStates
 	}

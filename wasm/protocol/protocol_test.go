@@ -12,7 +12,7 @@ func TestDecodeRequest(t *testing.T) {
 		t.Fatalf("%v %+v", err, r)
 	}
 	o := r.Options()
-	if o.MaxStates != DefaultMaxStates || o.Timeout != DefaultTimeout {
+	if o.MaxStates != DefaultMaxStates || o.Timeout != DefaultTimeout || o.MaxMemory != MaxMemory {
 		t.Fatalf("defaults not applied: %+v", o)
 	}
 	_, err = DecodeRequest([]byte(`{"type":"run","target":"nope","strategy":"astar","maxStates":-1,"maxDepth":-1,"timeoutMs":99999999999}`))
