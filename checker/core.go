@@ -40,8 +40,10 @@ type core[S, A any] struct {
 	generated atomic.Int64
 	depth     int           // deepest level or path length seen, initial states at 1
 	halt      atomic.Uint32 // the Stop that ended the search early (set once; any goroutine)
-	// memoryNext is when memoryUp next reads the runtime's metrics (Unix nanoseconds).
+	// memoryNext is when memoryUp next reads the runtime's metrics (nanoseconds since start),
+	// and overMemory whether a read found more than MaxMemory.
 	memoryNext atomic.Int64
+	overMemory atomic.Bool
 	depthCut   bool              // a state at the depth bound had successors (set by one goroutine)
 	ctx        context.Context   // the context of the latest step, for the liveness pass
 	err        error             // a model error found while rebuilding a trace
@@ -269,7 +271,9 @@ func (c *core[S, A]) stopped(ctx context.Context) bool {
 }
 
 // outOfBudget returns StopTimeout once the Timeout has passed, StopMemory once the process
-// holds more than MaxMemory bytes, else Exhausted (safe for concurrent use).
+// has held more than MaxMemory bytes, else Exhausted (safe for concurrent use). It does not
+// stop the search: the caller records the reason, in its order (simulation applies its walks
+// in order, and a walk's violation before the bound is the reason).
 func (c *core[S, A]) outOfBudget() Stop {
 	switch {
 	case c.timeUp():
@@ -280,18 +284,25 @@ func (c *core[S, A]) outOfBudget() Stop {
 	return Exhausted
 }
 
-// memoryUp reports whether the process holds more than MaxMemory bytes, reading the runtime's
-// metrics at most every memoryEvery (between two reads it reports false).
+// memoryUp reports whether the process has held more than MaxMemory bytes: once it has, it
+// always does. It reads the runtime's metrics at most every memoryEvery.
 func (c *core[S, A]) memoryUp() bool {
 	if c.opts.MaxMemory <= 0 {
 		return false
 	}
-	now := time.Now().UnixNano()
+	if c.overMemory.Load() {
+		return true
+	}
+	now := int64(time.Since(c.start)) // monotonic
 	next := c.memoryNext.Load()
 	if now < next || !c.memoryNext.CompareAndSwap(next, now+int64(memoryEvery)) {
 		return false
 	}
-	return processMemory() > c.opts.MaxMemory
+	if processMemory() > c.opts.MaxMemory {
+		c.overMemory.Store(true)
+		return true
+	}
+	return false
 }
 
 // memoryEvery is how often memoryUp reads the runtime's metrics.

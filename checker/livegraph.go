@@ -241,7 +241,10 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 			c.opts.Progress(p)
 			reported = time.Now()
 		}
-		hi := len(lb.queue)
+		// A chunk of the queue at a time (the same order as the whole queue at once: expand
+		// appends to its end), so that the bounds are looked at often and a chunk's successors
+		// held at once stay few.
+		hi := min(len(lb.queue), lo+liveChunk)
 		if limit > 0 {
 			hi = min(hi, int(limit))
 		}
@@ -270,6 +273,9 @@ func (c *core[S, A]) buildLive(checks []liveCheck, limit int64) (*liveGraph[S, A
 	}
 	return lb.done(), nil
 }
+
+// liveChunk is the most states buildLive expands between two looks at its bounds.
+const liveChunk = 1 << 14
 
 // liveRecord is the graph the BFS recorded while it searched, level by level: each expanded
 // state's fingerprint, conditions and successors (without their states), in BFS order.

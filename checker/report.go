@@ -325,7 +325,7 @@ func (r Report) unchecked(p PropertyReport) string {
 			return "the search explored every state, but the liveness pass after it ran out of time (--timeout)"
 		}
 		if r.Stopped == "memory" {
-			return "the search explored every state, but the liveness pass after it reached the memory bound (--max-memory)"
+			return "the search explored every state, but the liveness pass after it reached the memory bound"
 		}
 		return "the search explored every state, but the liveness pass after it was interrupted"
 	}
@@ -339,7 +339,7 @@ func (r Report) unchecked(p PropertyReport) string {
 	case "timeout":
 		return "the search ran out of time (--timeout) " + at
 	case "memory":
-		return "the search reached the memory bound (--max-memory) " + at
+		return "the search reached the memory bound " + at
 	case "walks":
 		return fmt.Sprintf("the walks (--walks) ran out before expanding every state they met; %s states met, %s", Thousands(r.Unique), found)
 	}

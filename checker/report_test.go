@@ -33,3 +33,27 @@ func TestChangedRowsIgnorePadding(t *testing.T) {
 		t.Errorf("ChangedRows from nothing = %v", got)
 	}
 }
+
+// A memory bound words its stop in the summary and in each undecided property, for the search
+// and for the liveness pass after a search that explored every state.
+func TestMemoryStopWording(t *testing.T) {
+	p := PropertyReport{Name: "p", Expectation: Always.String(), Status: "unknown"}
+	q := PropertyReport{Name: "q", Expectation: "leads to", Status: "unknown"}
+	for _, c := range []struct {
+		r           Report
+		extent, why string
+		prop        PropertyReport
+	}{
+		{Report{Stopped: "memory", Unique: 12, Depth: 3}, "stopped at the memory bound",
+			"the search reached the memory bound after 12 states, depth 3; no violation among them", p},
+		{Report{Stopped: "memory", Searched: true, Unique: 12}, "every state searched, the liveness pass stopped at the memory bound",
+			"the search explored every state, but the liveness pass after it reached the memory bound", q},
+	} {
+		if got := c.r.Extent(); got != c.extent {
+			t.Errorf("Extent: %q, want %q", got, c.extent)
+		}
+		if got := c.r.unchecked(c.prop); got != c.why {
+			t.Errorf("unchecked: %q, want %q", got, c.why)
+		}
+	}
+}

@@ -96,13 +96,8 @@ func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, 
 	for {
 		r.fps = append(r.fps, s.fingerprint(&r.sc, cur))
 		r.held = append(r.held, s.held(cur))
-		if ctx.Err() != nil || s.halted() == StopMemory {
-			r.aborted = true
-			return
-		}
-		if st := s.outOfBudget(); st != Exhausted {
-			s.stopFor(st) // (memoryUp says so once: the reason is kept for stopped)
-			r.aborted = true
+		if ctx.Err() != nil || s.outOfBudget() != Exhausted {
+			r.aborted = true // (stopped, in the apply loop, records why)
 			return
 		}
 		var enabled int

@@ -88,7 +88,7 @@ func newCheckFlags(a *checkArgs) *flag.FlagSet {
 	fs.Int64Var(&a.maxStates, "max-states", 0, "stop after the expansion that makes `N` distinct states known (0: unbounded; see above)")
 	fs.DurationVar(&a.timeout, "timeout", 0, "stop after this `duration`, e.g. 30s (0: none)")
 	a.maxMemory.Set("auto")
-	fs.Var(&a.maxMemory, "max-memory", "stop once the process holds this much memory, a `size` such as 8Gi or 512Mi (auto: three quarters of the machine's; off: none)")
+	fs.Var(&a.maxMemory, "max-memory", "stop once the process holds this much memory, a `size` such as 8Gi or 512Mi (auto: three quarters of the machine's, or of its container's limit, on Linux; off: none)")
 	fs.IntVar(&a.workers, "workers", runtime.NumCPU(), "worker goroutines `N` for BFS and simulation (simulation: one walk each at a time); results do not depend on it")
 	fs.Uint64Var(&a.seed, "seed", 0, "simulation seed `N`")
 	fs.Int64Var(&a.walks, "walks", 0, "simulation walks `N` (0: 1000, or until --timeout)")
@@ -133,6 +133,7 @@ func check(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if job == nil {
 		return code
 	}
+	defer limitMemory(job.opts.MaxMemory)()
 	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
 	job.progress.clear()
 	if err != nil && rep.Workers == 0 {
@@ -234,8 +235,9 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 		return nil, fail(stderr, "%s: %v", cmd, err)
 	}
 	if a.every < 0 {
-		return nil, fail(stderr, "%s: --progress-every must be positive (0: the default), not %v", cmd, a.every)
+		return nil, fail(stderr, "%s: --progress-every must not be negative (0: the default), not %v", cmd, a.every)
 	}
+
 	if strategy != checker.Simulate {
 		var ignored []string
 		for _, name := range []string{"seed", "walks"} {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/goccy/go-graphviz"
@@ -17,18 +16,19 @@ import (
 
 const graphUsage = `Usage: themelios graph TARGET [flags]
 
-Explores TARGET as "themelios check" does (same flags) and draws its state graph: the first
---max-nodes states explored (breadth first; a note says when the graph is capped), or with
---trace only the counterexample (or, if nothing is violated, the first witness) and every state
-one step away from it. The trace is drawn in red and its last state filled; a lasso's cycle is
+Explores TARGET as "themelios check" does (with its flags, but --json, --link and --link-base)
+and draws its state graph: the first --max-nodes states explored (breadth first; a note says
+when the graph is capped), or with --trace only the counterexample (or, if nothing is violated,
+the first witness) and every state one step away from it. The trace is drawn in red and its last state filled; a lasso's cycle is
 purple, the state it returns to marked with ↻; initial states have a double border; in SVG,
 hovering a state shows it whole. Layout: dot up to 300 states, sfdp above. Unlike check, graph
 explores every state by default: under --symmetry it draws one state per orbit, and an edge's
 action, taken from the state drawn, may lead to another member of the orbit drawn.
 
 Exit status: 0 the graph was written (whatever the verdicts), 2 bad input or usage, or
-interrupted (Ctrl-C) before the drawing was written: --out's file is replaced only by a whole
-drawing. Laying out thousands of states takes minutes (sfdp); graph says so before it starts.
+interrupted (Ctrl-C) before the drawing was written: --out's file is written only once the
+drawing is whole. Laying out thousands of states takes minutes (sfdp); graph says so before it
+starts.
 
 Examples:
   themelios graph classic/die-hard > diehard.svg
@@ -71,6 +71,7 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !*trace {
 		job.opts.GraphLimit = *maxNodes
 	}
+	defer limitMemory(job.opts.MaxMemory)()
 	rep, err := job.model.Check(ctx, job.entry.Name, job.opts)
 	job.progress.clear()
 	if err != nil {
@@ -122,11 +123,13 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, "graph: %v", err)
 		}
 	}
+	// Written only once whole: an interrupted or failed layout leaves --out's file as it was.
 	if *out == "" {
-		stdout.Write(drawing.Bytes())
-		return exitOK
+		_, err = stdout.Write(drawing.Bytes())
+	} else {
+		err = os.WriteFile(*out, drawing.Bytes(), 0o666)
 	}
-	if err := writeFileAtomic(*out, drawing.Bytes()); err != nil {
+	if err != nil {
 		return fail(stderr, "graph: %v", err)
 	}
 	return exitOK
@@ -149,26 +152,6 @@ func graphFlags(check *flag.FlagSet) *flag.FlagSet {
 		}
 	})
 	return fs
-}
-
-// writeFileAtomic writes data to a new file beside name and renames it into place, so that name
-// is never left empty or half-written (an interrupted or failed drawing keeps the old file).
-func writeFileAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // drawnTrace is the trace to draw: the first violated property's, else the first witness.

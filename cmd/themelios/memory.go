@@ -2,14 +2,15 @@ package main
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // memoryFlag is --max-memory: a size in bytes, as a Kubernetes quantity ("8Gi", "512Mi",
-// "2G"), "auto" (three quarters of the machine's physical memory, where the platform says how
-// much there is) or 0 / "off" (no bound).
+// "2G"), "auto" (three quarters of the memory the process may use: the machine's, or its
+// container's if lower; on Linux, elsewhere no bound) or 0 / "off" (no bound).
 type memoryFlag struct {
 	text  string
 	bytes int64
@@ -31,17 +32,23 @@ func (m *memoryFlag) Set(v string) error {
 		return fmt.Errorf("want a size such as 8Gi or 512Mi, auto or off, not %q", v)
 	}
 	b, ok := q.AsInt64()
-	if !ok || b < 1<<20 {
+	if !ok || q.MilliValue()%1000 != 0 {
+		return fmt.Errorf("want a whole number of bytes such as 8Gi or 512Mi, not %q", v)
+	}
+	if b < 1<<20 {
 		return fmt.Errorf("want at least 1Mi, not %q", v)
 	}
 	m.text, m.bytes = v, b
 	return nil
 }
 
-// describe is the bound for people: "6.0 GiB" or "none".
-func (m *memoryFlag) describe() string {
-	if m.bytes <= 0 {
-		return "none"
+// limitMemory sets the runtime's soft memory limit just under a check's memory bound (bytes; 0:
+// none), so that the collector works harder near it and garbage does not count toward it; the
+// function it returns puts the previous limit back.
+func limitMemory(bound int64) func() {
+	if bound <= 0 {
+		return func() {}
 	}
-	return fmt.Sprintf("%.1f GiB", float64(m.bytes)/(1<<30))
+	prev := debug.SetMemoryLimit(bound / 10 * 9)
+	return func() { debug.SetMemoryLimit(prev) }
 }

@@ -129,7 +129,7 @@ func decodeDeployment(meta cluster.ObjectMeta, spec object) *cluster.Deployment 
 	}
 	// As the API server's validation does (k8s.io/kubernetes pkg/apis/apps/validation,
 	// ValidateDeploymentStrategy and ValidateRollingUpdateDeployment, v1.34).
-	if d.Spec.Strategy == "Recreate" && strategy.has("rollingUpdate") {
+	if d.Spec.Strategy == "Recreate" && ru.m != nil {
 		strategy.d.fail(strategy.at("rollingUpdate"), "may not be given when the strategy type is Recreate")
 	}
 	zero := func(v string) bool { return v == "0" || v == "0%" }

@@ -21,14 +21,22 @@ func lineOf(msg string) int {
 	return n
 }
 
-// IsScenario reports whether data is a scenario file (its first document is of kind
-// Scenario) rather than plain Kubernetes manifests.
+// IsScenario reports whether data is a scenario file (its first document that is not empty is
+// of kind Scenario) rather than plain Kubernetes manifests.
 func IsScenario(data []byte) bool {
 	var head struct {
 		Kind string `json:"kind"`
 	}
 	dec := yaml3.NewDecoder(bytes.NewReader(data))
-	return dec.Decode(&head) == nil && head.Kind == Kind
+	for {
+		var n yaml3.Node
+		if dec.Decode(&n) != nil {
+			return false
+		}
+		if !emptyDocument(&n) {
+			return n.Decode(&head) == nil && head.Kind == Kind
+		}
+	}
 }
 
 // ParseManifests reads plain Kubernetes manifests (YAML documents separated by ---, or a List of
@@ -69,7 +77,10 @@ func ParseManifests(data []byte, name string) (*Scenario, []string, error) {
 		at := lines(doc)
 		if _, ok := apiVersions[kind]; !ok {
 			hint := ""
-			if strings.Contains(strings.ToLower(kind), "scenario") {
+			switch {
+			case kind == Kind:
+				hint = " (a Scenario must be its file's one document)"
+			case strings.Contains(strings.ToLower(kind), "scenario"):
 				hint = fmt.Sprintf(" (a scenario file's kind is %s)", Kind)
 			}
 			warns = append(warns, fmt.Sprintf("line %d: %s: kind %q is not modelled, skipped%s", n.Line, root, kind, hint))

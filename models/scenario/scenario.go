@@ -310,10 +310,12 @@ func decodeScenario(n node) *Scenario {
 		o.d.fail("spec.maxStates", "must be >= 0, not %d", s.MaxStates)
 	}
 	nodes.done()
+	clientErrs := len(o.d.errs)
 	client := spec.field("client").object()
 	for _, sc := range client.field("scale").list() {
 		so := sc.object()
 		r := orchestration.ScaleRange{Kind: cluster.KindReplicaSet}
+		so.field("replicaSetsOf")    // (read: done names it for a misspelling)
 		if so.has("replicaSetsOf") { // the ReplicaSets a Deployment controls
 			if r.OwnedBy = so.field("replicaSetsOf").str(""); r.OwnedBy == "" {
 				so.d.fail(so.at("replicaSetsOf"), "name a Deployment")
@@ -349,8 +351,11 @@ func decodeScenario(n node) *Scenario {
 	}
 	s.Client.Anytime = client.field("anytime").boolean(false)
 	client.done()
-	whole := true // every object decoded
-	for _, obj := range spec.field("objects").list() {
+	clientWhole := len(o.d.errs) == clientErrs // every client entry decoded
+	objects := spec.field("objects")
+	_, isList := objects.v.([]any)
+	whole := isList || objects.v == nil // every object decoded
+	for _, obj := range objects.list() {
 		if x := decodeObject(obj); x != nil {
 			s.Objects = append(s.Objects, x)
 		} else {
@@ -360,12 +365,13 @@ func decodeScenario(n node) *Scenario {
 	spec.done()
 	o.done()
 	// The checks across fields, with the others (every problem at once), unless an object is
-	// missing: they would then report names it defines as undefined.
+	// missing (they would report names it defines as undefined); those of the client's entries
+	// only if every entry decoded (an entry without its target would name none).
 	if whole {
 		_, bad := s.config(s.Settings)
 		for _, b := range bad {
-			if strings.HasSuffix(b, "has no name") {
-				continue // the object's metadata.name is reported as required
+			if strings.HasSuffix(b, "has no name") || !clientWhole && strings.HasPrefix(b, "client.") {
+				continue // the object's metadata.name is reported as required; the entry's error is
 			}
 			if field, msg, ok := strings.Cut(b, ": "); ok && !strings.Contains(field, " ") {
 				o.d.fail("spec."+field, "%s", msg)
@@ -397,8 +403,9 @@ func target(o object) (cluster.Kind, string) {
 	var name string
 	n := 0
 	for _, t := range targetKeys {
+		f := o.field(t.key) // read even when absent: done names it for a misspelling
 		if o.has(t.key) {
-			kind, name = t.kind, o.field(t.key).str("")
+			kind, name = t.kind, f.str("")
 			n++
 		}
 	}

@@ -573,3 +573,23 @@ func TestAPIServerValidation(t *testing.T) {
 		}
 	}
 }
+
+// The checks across fields stay quiet about what a field error already reports: a client entry
+// without its target, objects that are not a list.
+func TestNoCrossFieldEchoes(t *testing.T) {
+	head := "apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: x}\nspec:\n"
+	web := "  - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: w, image: 'w:1'}]}}}}\n"
+	for doc, want := range map[string]string{
+		head + "  client:\n    image: [{deploymnt: web, images: [a, b]}]\n  objects:\n" + web: "line 6: spec.client.image[0].replicaSet: name exactly one of replicaSet, deployment or statefulSet\n" +
+			"line 6: spec.client.image[0].deploymnt: unknown or unsupported field (did you mean deployment?)",
+		head + "  client:\n    pause: [web]\n  objects: {web: 1}\n": "line 7: spec.objects: want a list, not a mapping",
+	} {
+		if _, err := Parse([]byte(doc)); err == nil || err.Error() != want {
+			t.Errorf("got\n%v\nwant\n%s", err, want)
+		}
+	}
+	// A Scenario after an empty document is still a scenario file.
+	if data := []byte("---\n" + head + "  objects:\n" + web); !IsScenario(data) {
+		t.Error("a Scenario after a leading empty document read as manifests")
+	}
+}
