@@ -238,6 +238,9 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 		return nil, fail(stderr, "%s: --progress-every must not be negative (0: the default), not %v", cmd, a.every)
 	}
 
+	if cores := runtime.NumCPU(); a.workers > 4*cores {
+		fmt.Fprintf(stderr, "themelios: %s: %d workers on %d cores: workers beyond the cores only add overhead (the results are the same)\n", cmd, a.workers, cores)
+	}
 	if strategy != checker.Simulate {
 		var ignored []string
 		for _, name := range []string{"seed", "walks"} {

@@ -508,6 +508,10 @@ func TestProgressLines(t *testing.T) {
 		errOut != "themelios: check: --seed and --walks only apply to --strategy simulate: ignored\n" {
 		t.Errorf("--walks under bfs: exit %d %q", code, errOut)
 	}
+	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress", "off", "--workers", "100000"); code != exitViolation ||
+		!strings.HasPrefix(errOut, "themelios: check: 100000 workers on ") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("--workers 100000: exit %d %q", code, errOut)
+	}
 	if code, _, errOut := runCLI("check", "classic/die-hard", "--progress", "off", "--progress-every", "1ms"); code != exitViolation || errOut != "" {
 		t.Fatalf("--progress off: exit %d %q", code, errOut)
 	}
