@@ -214,6 +214,7 @@ func (s *Settings) Set(name, value string) error {
 
 // Parse reads a scenario from YAML or JSON, reporting every problem with its field.
 func Parse(data []byte) (*Scenario, error) {
+	data = skipEmptyDocuments(data)
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("not YAML or JSON: %v", err)
@@ -250,6 +251,29 @@ func secondDocument(data []byte) int {
 		if doc > 0 && !emptyDocument(&n) {
 			return n.Content[0].Line
 		}
+	}
+}
+
+// skipEmptyDocuments blanks the lines before data's first YAML document that is not empty (a
+// leading "---" with nothing after it), so that it is the one read, its lines numbered as in
+// data.
+func skipEmptyDocuments(data []byte) []byte {
+	dec := yaml3.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml3.Node
+		if dec.Decode(&n) != nil {
+			return data
+		}
+		if emptyDocument(&n) {
+			continue
+		}
+		line := n.Content[0].Line
+		lines := bytes.SplitAfter(data, []byte("\n"))
+		if line <= 1 || line > len(lines) {
+			return data
+		}
+		out := bytes.Repeat([]byte("\n"), line-1)
+		return append(out, bytes.Join(lines[line-1:], nil)...)
 	}
 }
 

@@ -416,6 +416,14 @@ func TestScenarioIsOneDocument(t *testing.T) {
 	if _, err := Parse([]byte(one + "---\n")); err != nil {
 		t.Fatalf("an empty second document: %v", err)
 	}
+	if s, err := Parse([]byte("# a comment\n---\n---\n" + one)); err != nil || s.Name != "one" {
+		t.Fatalf("after an empty first document: %v", err)
+	}
+	// Its lines keep their numbers.
+	if _, err := Parse([]byte("---\n---\n" + strings.Replace(one, "spec:\n", "spec:\n  colour: red\n", 1))); err == nil ||
+		err.Error() != "line 7: spec.colour: unknown or unsupported field" {
+		t.Fatalf("an error after an empty first document: %v", err)
+	}
 	for _, second := range []string{
 		"apiVersion: themelios.dev/v1alpha1\nkind: Scenario\nmetadata: {name: two}\n",
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n",
