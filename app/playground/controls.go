@@ -3,9 +3,11 @@ package playground
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/targets"
 	"github.com/themelios/themelios/wasm/protocol"
 )
@@ -92,15 +94,15 @@ func (c *ControlsPanel) Render() app.UI {
 				app.Div().Class("field").Body(
 					app.Label().For("strategy").Text("Strategy"),
 					app.Select().ID("strategy").OnChange(p.bind(&p.strategy)).Body(
-						app.Option().Value("bfs").Text("breadth-first (shortest counterexample)").Selected(s.Strategy == "bfs"),
+						app.Option().Value("bfs").Text("breadth-first (shortest traces)").Selected(s.Strategy == "bfs"),
 						app.Option().Value("dfs").Text("depth-first").Selected(s.Strategy == "dfs"),
 						app.Option().Value("simulate").Text("random simulation").Selected(s.Strategy == "simulate"),
 					),
 				),
 				numberField("seed", "Seed (simulation)", s.Seed, p.bind(&p.seed)),
-				numberField("max-states", "Max distinct states", s.MaxStates, p.bind(&p.maxStates)),
+				numberField("max-states", fmt.Sprintf("Max distinct states (0: %s; at most %s)", checker.Thousands(protocol.DefaultMaxStates), checker.Thousands(protocol.MaxMaxStates)), s.MaxStates, p.bind(&p.maxStates)),
 				numberField("max-depth", "Max depth (0: none)", s.MaxDepth, p.bind(&p.maxDepth)),
-				numberField("timeout", "Time limit (s)", s.Timeout, p.bind(&p.timeout)),
+				numberField("timeout", fmt.Sprintf("Time limit in seconds (0: %d; at most %d)", int(protocol.DefaultTimeout/time.Second), int(protocol.MaxTimeout/time.Second)), s.Timeout, p.bind(&p.timeout)),
 				app.Div().Class("field").Body(
 					app.Label().Class("toggle").Body(
 						app.Input().ID("capture-graph").Type("checkbox").Checked(s.Graph).OnChange(func(app.Context, app.Event) { p.graph = !p.graph }),

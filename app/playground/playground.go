@@ -2,8 +2,10 @@ package playground
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -103,7 +105,7 @@ func lassoTitle(name string, n, loop int) string {
 
 // OnInit sets the defaults.
 func (p *Playground) OnInit() {
-	p.strategy, p.maxStates, p.maxDepth, p.timeout, p.seed = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "60", "0"
+	p.resetSearch()
 	p.graph, p.symmetry = true, true
 	p.selectTarget(DefaultTarget)
 	p.runner = newRunner()
@@ -146,6 +148,17 @@ func (p *Playground) OnDismount() {
 	p.explorer.close()
 	if p.cmp.runner != nil {
 		p.cmp.runner.close()
+	}
+}
+
+// resetSearch puts the search's settings back to the page's defaults: breadth first, no depth
+// bound, the default state bound (the scenario's suggestion, if it has one) and time limit,
+// seed 0, stop at the first violation.
+func (p *Playground) resetSearch() {
+	p.strategy, p.maxStates, p.maxDepth, p.seed, p.keepGoing = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "0", false
+	p.timeout = strconv.Itoa(int(protocol.DefaultTimeout / time.Second))
+	if e, ok := targets.Lookup(p.target); ok && e.MaxStates > 0 {
+		p.maxStates = strconv.FormatInt(e.MaxStates, 10)
 	}
 }
 
@@ -202,16 +215,21 @@ func (p *Playground) syncAddress() {
 // request builds the check request from the controls, or says what is wrong with them.
 func (p *Playground) request() (protocol.Request, error) {
 	var bad []string
-	num := func(name, v string, bits int) int64 {
-		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, bits)
-		if err != nil || n < 0 {
-			bad = append(bad, fmt.Sprintf("%s must be a whole number >= 0", name))
+	num := func(name, v string, hi int64, unit string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < 0 || n > hi {
+			bad = append(bad, fmt.Sprintf("%s must be a whole number from 0 to %s%s", name, checker.Thousands(hi), unit))
+			return 0
 		}
 		return n
 	}
+	seed, err := strconv.ParseUint(strings.TrimSpace(p.seed), 10, 64)
+	if err != nil {
+		bad = append(bad, fmt.Sprintf("seed must be a whole number from 0 to %d", uint64(math.MaxUint64)))
+	}
 	req := protocol.Request{Type: protocol.TypeCheck, ID: p.runID + 1, Target: p.target, Strategy: p.strategy,
-		MaxStates: num("max states", p.maxStates, 64), MaxDepth: int(num("max depth", p.maxDepth, 32)),
-		TimeoutMS: num("time limit", p.timeout, 32) * 1000, Seed: uint64(num("seed", p.seed, 64)), Graph: p.graph, Symmetry: p.symmetry, KeepGoing: p.keepGoing}
+		MaxStates: num("max states", p.maxStates, protocol.MaxMaxStates, ""), MaxDepth: int(num("max depth", p.maxDepth, math.MaxInt32, "")),
+		TimeoutMS: num("time limit", p.timeout, int64(protocol.MaxTimeout/time.Second), " seconds") * 1000, Seed: seed, Graph: p.graph, Symmetry: p.symmetry, KeepGoing: p.keepGoing}
 	for i, par := range p.entry().Params {
 		req.Sets = append(req.Sets, par.Name+"="+p.values[i])
 	}
@@ -228,7 +246,8 @@ func (p *Playground) request() (protocol.Request, error) {
 func (p *Playground) run(ctx app.Context) {
 	req, err := p.request()
 	if err != nil {
-		p.err = err.Error()
+		// The previous check's verdicts would read as this one's.
+		p.err, p.report, p.progress, p.status = err.Error(), nil, nil, runIdle
 		return
 	}
 	p.runID = req.ID
@@ -603,6 +622,11 @@ func (p *Playground) CLI() string {
 	}
 	if p.keepGoing {
 		parts = append(parts, "--keep-going")
+	}
+	// The page always bounds a check (the CLI by default does not): the same bounds.
+	if req, err := p.request(); err == nil {
+		o := req.Options()
+		parts = append(parts, fmt.Sprintf("--max-states %d --timeout %ds", o.MaxStates, int64(o.Timeout/time.Second)))
 	}
 	return strings.Join(parts, " ")
 }

@@ -20,7 +20,7 @@ func TestPlaygroundRendersWithTheEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.ConsumeAll()
-	if p.target != DefaultTarget || len(p.values) != 12 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget {
+	if p.target != DefaultTarget || len(p.values) != 12 || p.values[0] != "synchronous" || p.CLI() != "themelios check "+DefaultTarget+" --max-states 200000 --timeout 60s" {
 		t.Fatalf("defaults: %q %v %q", p.target, p.values, p.CLI())
 	}
 }
@@ -38,18 +38,18 @@ func TestRequestFromControls(t *testing.T) {
 		!strings.Contains(strings.Join(req.Sets, " "), "consistency=causal staleness=2 cache=snapshot controllers=2") {
 		t.Fatalf("request %+v", req)
 	}
-	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30" {
+	if cli := p.CLI(); cli != "themelios check "+DefaultTarget+" --set consistency=causal --set controllers=2 --strategy simulate --seed 7 --max-depth 30 --max-states 200000 --timeout 60s" {
 		t.Fatalf("CLI %q", cli)
 	}
 	if req, _ := p.request(); !req.Symmetry || !req.Options().Symmetry {
 		t.Fatalf("symmetry is not on by default: %+v", req)
 	}
 	p.symmetry = false
-	if req, _ := p.request(); req.Symmetry || req.Options().Symmetry || !strings.HasSuffix(p.CLI(), " --symmetry=false") {
+	if req, _ := p.request(); req.Symmetry || req.Options().Symmetry || !strings.Contains(p.CLI(), " --symmetry=false --max-states") {
 		t.Fatalf("symmetry: %+v %q", req, p.CLI())
 	}
 	p.keepGoing = true
-	if req, _ := p.request(); !req.KeepGoing || !req.Options().KeepGoing || !strings.HasSuffix(p.CLI(), " --symmetry=false --keep-going") {
+	if req, _ := p.request(); !req.KeepGoing || !req.Options().KeepGoing || !strings.Contains(p.CLI(), " --symmetry=false --keep-going --max-states") {
 		t.Fatalf("keep going: %+v %q", req, p.CLI())
 	}
 	// The permalink keeps it.
@@ -67,6 +67,35 @@ func TestRequestFromControls(t *testing.T) {
 	p.values[4], p.maxStates = "99", "lots"
 	if _, err := p.request(); err == nil || !strings.Contains(err.Error(), "max states") || !strings.Contains(err.Error(), "nodes must be") {
 		t.Fatalf("bad controls: %v", err)
+	}
+	// Out of range, each said with its range (the time limit in seconds), before any request.
+	p.values[4], p.maxStates, p.timeout, p.seed = "2", "99999999999999999999", "601", "18446744073709551615"
+	req, err = p.request()
+	if err == nil || err.Error() != "max states must be a whole number from 0 to 5,000,000; time limit must be a whole number from 0 to 600 seconds" {
+		t.Fatalf("out of range: %v", err)
+	}
+	if req.Seed != 18446744073709551615 {
+		t.Fatalf("seed %d", req.Seed)
+	}
+	// The CLI line carries the bounds the page applies: its defaults for 0.
+	p.maxStates, p.timeout = "0", "0"
+	if cli := p.CLI(); !strings.HasSuffix(cli, " --max-states 200000 --timeout 60s") {
+		t.Fatalf("CLI %q", cli)
+	}
+}
+
+// A card tells its story whatever the advanced settings held: its check is breadth first,
+// unbounded in depth, stops at the first violation.
+func TestCardResetsTheSearch(t *testing.T) {
+	p := &Playground{}
+	p.OnInit()
+	p.strategy, p.maxDepth, p.keepGoing, p.maxStates, p.timeout = "dfs", "4", true, "5", "1"
+	if err := p.setCard(Cards[0]); err != nil {
+		t.Fatal(err)
+	}
+	req, err := p.request()
+	if err != nil || req.Strategy != "bfs" || req.MaxDepth != 0 || req.KeepGoing || req.MaxStates != protocol.DefaultMaxStates || req.TimeoutMS != 60000 {
+		t.Fatalf("%v %+v", err, req)
 	}
 }
 

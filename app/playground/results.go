@@ -93,8 +93,8 @@ func (r *ResultsPanel) Render() app.UI {
 			)
 			if pr.Trace != nil {
 				item = app.Li().Class("property", pr.Status).Body(
-					term("def-"+strconv.Itoa(i), pr.Doc, app.Button().Class("show").Aria("describedby", "def-"+strconv.Itoa(i)).Text(pr.Name).OnClick(func(ctx app.Context, _ app.Event) { r.Page.showProperty(ctx, i) })),
 					app.Span().Class("mark").Text(map[string]string{"holds": "✓", "violated": "✗"}[pr.Status]),
+					term("def-"+strconv.Itoa(i), pr.Doc, app.Button().Class("show").Aria("describedby", "def-"+strconv.Itoa(i)).Text(pr.Name).OnClick(func(ctx app.Context, _ app.Event) { r.Page.showProperty(ctx, i) })),
 					app.Span().Class("verdict").Text(pr.Verdict(*rep)),
 				)
 			}

@@ -6,7 +6,8 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // generator both call it, so that they agree.
 func Routes() {
 	app.Route("/", func() app.Composer { return &Playground{} })
-	app.RouteWithRegexp("^"+TutorialPath+"[a-z0-9-]+$", func() app.Composer { return &TutorialPage{} })
+	// (also as the file the static site holds it in, /tutorials/<slug>.html)
+	app.RouteWithRegexp("^"+TutorialPath+`[a-z0-9-]+(\.html)?$`, func() app.Composer { return &TutorialPage{} })
 }
 
 // Tutorial is a tutorial's entry in the playground's list.

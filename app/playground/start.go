@@ -70,11 +70,14 @@ func (p *Playground) startCard(ctx app.Context, i int) {
 		return
 	}
 	p.run(ctx)
+	ctx.ScrollTo("progress") // the check's status and, below it, its verdicts
 }
 
-// setCard sets card c's scenario, settings and symmetry.
+// setCard sets card c's scenario, settings and symmetry, and the search's defaults (a card
+// tells its story with them, whatever the advanced settings held).
 func (p *Playground) setCard(c card) error {
 	p.selectTarget(c.Target)
+	p.resetSearch()
 	if err := p.setParams(c.Sets); err != nil {
 		return err
 	}

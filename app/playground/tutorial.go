@@ -30,7 +30,7 @@ type TutorialPage struct {
 func (t *TutorialPage) OnNav(ctx app.Context) {
 	t.ctx = ctx
 	newRunner().prepare(ctx)
-	slug := strings.TrimPrefix(ctx.Page().URL().Path, TutorialPath)
+	slug := strings.TrimSuffix(strings.TrimPrefix(ctx.Page().URL().Path, TutorialPath), ".html")
 	if tu, ok := preloaded(slug); ok {
 		t.tutorial, t.ran = &tu, map[int]bool{}
 		return
