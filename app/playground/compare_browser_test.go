@@ -80,7 +80,7 @@ func TestBrowserSideBySide(t *testing.T) {
 	// Back returns to the comparison as it was.
 	p.MustEval(`() => history.back()`)
 	waitText(t, p, "#side-by-side h2", "Side by side: consistency=synchronous and consistency=resettable-session", time.Minute)
-	if cli := p.MustElement("#cli").MustText(); cli != "themelios check statefulset/stale-reads" {
+	if cli := p.MustElement("#cli").MustText(); cli != "themelios check statefulset/stale-reads --max-states 200000 --timeout 60s" {
 		t.Fatalf("after Back the command line is %q", cli)
 	}
 }
