@@ -89,11 +89,11 @@ func ParseLink(fragment string) (Link, error) {
 	}
 	z, err := base64.RawURLEncoding.DecodeString(enc)
 	if err != nil {
-		return Link{}, fmt.Errorf("the link's scenario is not base64url: %v", err)
+		return Link{}, fmt.Errorf("the link is damaged or cut short: its scenario (s=) is not base64url (%v)", err)
 	}
 	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(z)), maxJSON+1))
 	if err != nil {
-		return Link{}, fmt.Errorf("the link's scenario is not deflate data: %v", err)
+		return Link{}, fmt.Errorf("the link is damaged or cut short: its scenario (s=) is not deflate data (%v)", err)
 	}
 	if len(data) > maxJSON {
 		return Link{}, fmt.Errorf("the link's scenario is too large")
@@ -102,7 +102,7 @@ func ParseLink(fragment string) (Link, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&l); err != nil {
-		return Link{}, fmt.Errorf("the link's scenario is not valid JSON: %v", err)
+		return Link{}, fmt.Errorf("the link is damaged or cut short: its scenario (s=) is not valid JSON (%v)", err)
 	}
 	if l.Version != LinkVersion {
 		return Link{}, fmt.Errorf("the link has format version %d; this playground reads version %d", l.Version, LinkVersion)
