@@ -96,7 +96,8 @@ func (s *simulate[S, A]) runWalk(ctx context.Context, i int64, r *walkResult[S, 
 	for {
 		r.fps = append(r.fps, s.fingerprint(&r.sc, cur))
 		r.held = append(r.held, s.held(cur))
-		if ctx.Err() != nil || s.outOfBudget() != Exhausted {
+		// (The memory bound every 64 states: the walks of all workers share its counter.)
+		if ctx.Err() != nil || s.timeUp() || len(r.fps)%64 == 1 && s.memoryUp() {
 			r.aborted = true // (stopped, in the apply loop, records why)
 			return
 		}
