@@ -41,7 +41,8 @@ type core[S, A any] struct {
 	depth     int           // deepest level or path length seen, initial states at 1
 	halt      atomic.Uint32 // the Stop that ended the search early (set once; any goroutine)
 	// memoryNext is when memoryUp next reads the runtime's metrics (nanoseconds since start),
-	// and overMemory whether a read found more than MaxMemory.
+	// memoryCalls how often it was asked, and overMemory whether a read found more than
+	// MaxMemory.
 	memoryNext  atomic.Int64
 	memoryCalls atomic.Int64
 	overMemory  atomic.Bool

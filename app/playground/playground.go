@@ -152,14 +152,11 @@ func (p *Playground) OnDismount() {
 }
 
 // resetSearch puts the search's settings back to the page's defaults: breadth first, no depth
-// bound, the default state bound (the scenario's suggestion, if it has one) and time limit,
-// seed 0, stop at the first violation.
+// bound, the default state bound and time limit, seed 0, stop at the first violation (then
+// selectTarget sets a scenario's own state bound, if it suggests one).
 func (p *Playground) resetSearch() {
 	p.strategy, p.maxStates, p.maxDepth, p.seed, p.keepGoing = "bfs", strconv.Itoa(protocol.DefaultMaxStates), "0", "0", false
 	p.timeout = strconv.Itoa(int(protocol.DefaultTimeout / time.Second))
-	if e, ok := targets.Lookup(p.target); ok && e.MaxStates > 0 {
-		p.maxStates = strconv.FormatInt(e.MaxStates, 10)
-	}
 }
 
 // entry returns the selected catalog entry.

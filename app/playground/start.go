@@ -76,8 +76,8 @@ func (p *Playground) startCard(ctx app.Context, i int) {
 // setCard sets card c's scenario, settings and symmetry, and the search's defaults (a card
 // tells its story with them, whatever the advanced settings held).
 func (p *Playground) setCard(c card) error {
-	p.selectTarget(c.Target)
 	p.resetSearch()
+	p.selectTarget(c.Target)
 	if err := p.setParams(c.Sets); err != nil {
 		return err
 	}

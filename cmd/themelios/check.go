@@ -237,7 +237,6 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 	if a.every < 0 {
 		return nil, fail(stderr, "%s: --progress-every must not be negative (0: the default), not %v", cmd, a.every)
 	}
-
 	if cores := runtime.NumCPU(); a.workers > 4*cores {
 		fmt.Fprintf(stderr, "themelios: %s: %d workers on %d cores: workers beyond the cores only add overhead (the results are the same)\n", cmd, a.workers, cores)
 	}
@@ -248,8 +247,12 @@ func prepare(cmd, usage string, fs *flag.FlagSet, a *checkArgs, args []string, s
 				ignored = append(ignored, "--"+name)
 			}
 		}
+		verb := "applies"
+		if len(ignored) > 1 {
+			verb = "apply"
+		}
 		if len(ignored) > 0 {
-			fmt.Fprintf(stderr, "themelios: %s: %s only appl%s to --strategy simulate: ignored\n", cmd, strings.Join(ignored, " and "), map[bool]string{true: "y", false: "ies"}[len(ignored) > 1])
+			fmt.Fprintf(stderr, "themelios: %s: %s only %s to --strategy simulate: ignored\n", cmd, strings.Join(ignored, " and "), verb)
 		}
 	}
 	j := &job{entry: entry, vals: vals, model: model, opts: opts, progress: &progress{w: stderr, tty: isTerminal(stderr)}}

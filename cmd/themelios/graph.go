@@ -108,15 +108,13 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			*layout = "sfdp"
 		}
 	}
-	var drawing bytes.Buffer
-	if *format == "dot" {
-		drawing.WriteString(dot)
-	} else {
+	drawing := []byte(dot)
+	if *format != "dot" {
 		if nodes > slowLayout {
 			fmt.Fprintf(stderr, "themelios: graph: laying out %s states with %s: this may take minutes (Ctrl-C stops it; --max-nodes draws fewer)\n",
 				checker.Thousands(int64(nodes)), *layout)
 		}
-		if err := render(ctx, dot, *format, *layout, &drawing); err != nil {
+		if drawing, err = render(ctx, dot, *format, *layout); err != nil {
 			if ctx.Err() != nil {
 				return fail(stderr, "graph: interrupted while laying out %s states: nothing written", checker.Thousands(int64(nodes)))
 			}
@@ -125,9 +123,9 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Written only once whole: an interrupted or failed layout leaves --out's file as it was.
 	if *out == "" {
-		_, err = stdout.Write(drawing.Bytes())
+		_, err = stdout.Write(drawing)
 	} else {
-		err = os.WriteFile(*out, drawing.Bytes(), 0o666)
+		err = os.WriteFile(*out, drawing, 0o666)
 	}
 	if err != nil {
 		return fail(stderr, "graph: %v", err)
@@ -170,19 +168,22 @@ func drawnTrace(rep checker.Report) *checker.PropertyReport {
 // run natively; this command is its only user, so no wasm binary of ours carries it).
 // Graphviz does not watch ctx once it lays out, so render returns ctx's error as soon as ctx is
 // done and leaves the layout running (the command exits; nothing of it is written).
-func render(ctx context.Context, dot, format, layout string, w io.Writer) error {
-	var out bytes.Buffer
-	done := make(chan error, 1)
-	go func() { done <- renderTo(ctx, dot, format, layout, &out) }()
+func render(ctx context.Context, dot, format, layout string) ([]byte, error) {
+	type drawn struct {
+		out []byte
+		err error
+	}
+	done := make(chan drawn, 1)
+	go func() {
+		var out bytes.Buffer
+		err := renderTo(ctx, dot, format, layout, &out)
+		done <- drawn{out.Bytes(), err}
+	}()
 	select {
-	case err := <-done:
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(out.Bytes())
-		return err
+	case d := <-done:
+		return d.out, d.err
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 

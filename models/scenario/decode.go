@@ -63,7 +63,10 @@ func (o object) noEffect(key, why string) {
 	}
 }
 
+// has reports whether the mapping gives key. It counts as reading the field: done reports the
+// fields not read, and names the read ones a misspelling may have meant.
 func (o object) has(key string) bool {
+	o.read[key] = true
 	_, ok := o.m[key]
 	return ok
 }

@@ -27,21 +27,13 @@ func IsScenario(data []byte) bool {
 	var head struct {
 		Kind string `json:"kind"`
 	}
-	dec := yaml3.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml3.Node
-		if dec.Decode(&n) != nil {
-			return false
-		}
-		if !emptyDocument(&n) {
-			return n.Decode(&head) == nil && head.Kind == Kind
-		}
-	}
+	docs := documents(data)
+	return len(docs) > 0 && docs[0].Decode(&head) == nil && head.Kind == Kind
 }
 
-// ParseManifests reads plain Kubernetes manifests (YAML documents separated by ---, or a List of
-// them as kubectl get -o yaml prints, as kubectl apply takes them) as the initial cluster of a scenario named name, with default settings.
-// Node objects, if any, are the scenario's nodes. Fields and kinds the model does not use are
+// ParseManifests reads plain Kubernetes manifests (YAML documents separated by ---, as kubectl
+// apply takes them, or a List of them, as kubectl get -o yaml prints) as the initial cluster of
+// a scenario named name, with default settings. Node objects, if any, are the scenario's nodes. Fields and kinds the model does not use are
 // returned as warnings ("line 12: Deployment/web.spec.progressDeadlineSeconds: not modelled,
 // ignored"), never silently dropped; wrong values of the fields it uses are errors.
 func ParseManifests(data []byte, name string) (*Scenario, []string, error) {

@@ -214,7 +214,10 @@ func (s *Settings) Set(name, value string) error {
 
 // Parse reads a scenario from YAML or JSON, reporting every problem with its field.
 func Parse(data []byte) (*Scenario, error) {
-	data = skipEmptyDocuments(data)
+	docs := documents(data)
+	if len(docs) > 0 { // empty documents before it (a lone "---") are skipped
+		data = fromLine(data, docs[0].Content[0].Line)
+	}
 	js, err := yaml.YAMLToJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("not YAML or JSON: %v", err)
@@ -223,8 +226,8 @@ func Parse(data []byte) (*Scenario, error) {
 	if err := yaml.Unmarshal(js, &v); err != nil {
 		return nil, fmt.Errorf("not YAML or JSON: %v", err)
 	}
-	if line := secondDocument(data); line > 0 {
-		return nil, fmt.Errorf("line %d: a scenario file holds one document (the Scenario); put objects under spec.objects", line)
+	if len(docs) > 1 {
+		return nil, fmt.Errorf("line %d: a scenario file holds one document (the Scenario); put objects under spec.objects", docs[1].Content[0].Line)
 	}
 	d := &decoder{}
 	s := decodeScenario(node{d: d, v: v})
@@ -239,42 +242,30 @@ func Parse(data []byte) (*Scenario, error) {
 	return s, nil
 }
 
-// secondDocument is the line of data's second YAML document that is not empty, or 0 if there
-// is none (or the rest does not parse: the first document's errors are reported first).
-func secondDocument(data []byte) int {
+// documents returns data's YAML documents that are not empty, up to the first that does not
+// parse (its error is reported by the reader of the first).
+func documents(data []byte) []*yaml3.Node {
+	var docs []*yaml3.Node
 	dec := yaml3.NewDecoder(bytes.NewReader(data))
-	for doc := 0; ; doc++ {
-		var n yaml3.Node
-		if dec.Decode(&n) != nil {
-			return 0
+	for {
+		n := new(yaml3.Node)
+		if dec.Decode(n) != nil {
+			return docs
 		}
-		if doc > 0 && !emptyDocument(&n) {
-			return n.Content[0].Line
+		if !emptyDocument(n) {
+			docs = append(docs, n)
 		}
 	}
 }
 
-// skipEmptyDocuments blanks the lines before data's first YAML document that is not empty (a
-// leading "---" with nothing after it), so that it is the one read, its lines numbered as in
-// data.
-func skipEmptyDocuments(data []byte) []byte {
-	dec := yaml3.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml3.Node
-		if dec.Decode(&n) != nil {
-			return data
-		}
-		if emptyDocument(&n) {
-			continue
-		}
-		line := n.Content[0].Line
-		lines := bytes.SplitAfter(data, []byte("\n"))
-		if line <= 1 || line > len(lines) {
-			return data
-		}
-		out := bytes.Repeat([]byte("\n"), line-1)
-		return append(out, bytes.Join(lines[line-1:], nil)...)
+// fromLine blanks data's lines before line (1-based), so that a reader starts there and the
+// lines keep their numbers.
+func fromLine(data []byte, line int) []byte {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if line <= 1 || line > len(lines) {
+		return data
 	}
+	return append(bytes.Repeat([]byte("\n"), line-1), bytes.Join(lines[line-1:], nil)...)
 }
 
 // emptyDocument reports whether a decoded YAML document holds nothing (a lone "---", or null).
@@ -300,10 +291,10 @@ func decodeScenario(n node) *Scenario {
 	s.Settings = DefaultSettings()
 	for _, p := range Params {
 		key := FieldName(p.Name)
-		f := spec.field(key) // read even when absent: done names it for a misspelling
 		if !spec.has(key) {
 			continue
 		}
+		f := spec.field(key)
 		text := describe(f.v)
 		switch x := f.v.(type) {
 		case string:
@@ -339,7 +330,6 @@ func decodeScenario(n node) *Scenario {
 	for _, sc := range client.field("scale").list() {
 		so := sc.object()
 		r := orchestration.ScaleRange{Kind: cluster.KindReplicaSet}
-		so.field("replicaSetsOf")    // (read: done names it for a misspelling)
 		if so.has("replicaSetsOf") { // the ReplicaSets a Deployment controls
 			if r.OwnedBy = so.field("replicaSetsOf").str(""); r.OwnedBy == "" {
 				so.d.fail(so.at("replicaSetsOf"), "name a Deployment")
@@ -427,9 +417,8 @@ func target(o object) (cluster.Kind, string) {
 	var name string
 	n := 0
 	for _, t := range targetKeys {
-		f := o.field(t.key) // read even when absent: done names it for a misspelling
 		if o.has(t.key) {
-			kind, name = t.kind, f.str("")
+			kind, name = t.kind, o.field(t.key).str("")
 			n++
 		}
 	}
