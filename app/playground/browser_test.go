@@ -306,7 +306,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 	}
 	last := p.MustElement("#step-9").MustText()
 	q := open(t, b, link)
-	waitText(t, q, "#trace-title", "Trace from a link: 9 steps", 10*time.Second)
+	waitText(t, q, "#trace-title", "a pod identity runs on at most one node: 9 steps", 10*time.Second)
 	waitText(t, q, "#cli", "--set consistency=causal --set controllers=2", time.Second)
 	if got := q.MustElement("#step-9").MustText(); got != last {
 		t.Fatalf("the link's step 9 is %q, want %q", got, last)
@@ -347,7 +347,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 		t.Fatalf("the CLI's link %q and trace %q", cliLink, want)
 	}
 	c := open(t, b, cliLink)
-	waitText(t, c, "#trace-title", "Trace from a link: 9 steps", 10*time.Second)
+	waitText(t, c, "#trace-title", "a pod identity runs on at most one node: 9 steps", 10*time.Second)
 	waitText(t, c, "#cli", "themelios check node/restart --set consistency=optimistic", time.Second)
 	for i, action := range want {
 		if got := c.MustElement(fmt.Sprintf("#step-%d", i)).MustText(); !strings.Contains(got, action) {
@@ -495,7 +495,7 @@ func TestBrowserTutorial(t *testing.T) {
 	// replayed without a second check.
 	p.MustElement("#" + id + " a.open").MustClick()
 	waitText(t, p, "#cli", "themelios check statefulset/stale-reads --set consistency=resettable-session", 20*time.Second)
-	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", 10*time.Second)
 	if text := p.MustElement("#progress").MustText(); text != "Ready." {
 		t.Fatalf("the playground checked again: %q", text)
 	}

@@ -174,8 +174,7 @@ func (p *Playground) comparePanel() *ComparePanel {
 			if side == 1 {
 				l.Sets, l.Compare = l.Compare, l.Sets
 			}
-			l.Trace, l.Loop = pr.Path, pr.Loop
-			c.Links[side] = l.Fragment()
+			c.Links[side] = l.WithTrace(pr).Fragment()
 		}
 	}
 	return c

@@ -65,7 +65,7 @@ func TestBrowserSideBySide(t *testing.T) {
 		t.Fatal("a trace on display where every property holds")
 	}
 	p.MustElement("#compare-right a.open-side").MustClick()
-	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", 10*time.Second)
 	waitText(t, p, "#cli", "themelios check statefulset/stale-reads --set consistency=resettable-session", time.Second)
 	waitText(t, p, "#side-by-side h2", "Side by side: consistency=resettable-session and consistency=synchronous", time.Minute)
 	if h := p.MustEval(`() => location.hash`).String(); !strings.Contains(h, "&t=") {
@@ -76,7 +76,7 @@ func TestBrowserSideBySide(t *testing.T) {
 	waitText(t, p, "#compare-left h3", "consistency=resettable-session: violated", time.Minute)
 	waitText(t, p, "#compare-right h3", "consistency=synchronous: all hold", time.Minute)
 	waitText(t, p, "#progress", "distinct states", time.Minute)
-	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", time.Second) // still the link's trace
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", time.Second) // still the link's trace
 	// Back returns to the comparison as it was.
 	p.MustEval(`() => history.back()`)
 	waitText(t, p, "#side-by-side h2", "Side by side: consistency=synchronous and consistency=resettable-session", time.Minute)

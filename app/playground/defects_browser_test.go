@@ -97,7 +97,7 @@ func TestBrowserTourDefects(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.MustEval(`f => { location.hash = f }`, u.Fragment)
-	waitText(t, p, "#trace-title", "Trace from a link: 10 steps", 10*time.Second)
+	waitText(t, p, "#trace-title", "a pod identity runs on at most one node: 10 steps", 10*time.Second)
 	waitText(t, p, "#cli", "--set consistency=resettable-session", time.Second)
 
 	// Exploring on from the link: the address bar follows the trace on display.
@@ -111,6 +111,21 @@ func TestBrowserTourDefects(t *testing.T) {
 	q := open(t, b, base+h)
 	waitText(t, q, "#trace-title", "Trace from a link: 11 steps", 10*time.Second)
 	q.MustClose()
+
+	// A link whose trace no longer ends in the violation it names (one step cut off here; a
+	// model changed since the link was made does it too): titled as a link's trace, with why.
+	v, err := url.ParseQuery(u.Fragment)
+	if err != nil || v.Get("p") != "a pod identity runs on at most one node" {
+		t.Fatalf("the link %q names the property %q (%v)", u.Fragment, v.Get("p"), err)
+	}
+	v.Set("t", v.Get("t")[:strings.LastIndexByte(v.Get("t"), '.')])
+	cut := open(t, b, base+"#"+v.Encode())
+	waitText(t, cut, "#trace-title", "Trace from a link: 9 steps", 10*time.Second)
+	waitText(t, cut, "#error", "This link's trace was shared as a violation of “a pod identity runs on at most one node”, but its last state does not violate it", time.Second)
+	if h := cut.MustEval(`() => location.hash`).String(); strings.Contains(h, "&p=") || !strings.Contains(h, "&t=") {
+		t.Fatalf("the address bar keeps the property its trace does not violate: %q", h)
+	}
+	cut.MustClose()
 
 	// Tutorial 4's command lines run as pasted: no bare --set.
 	tu := tutorialPage(t, b, strings.TrimSuffix(base, "/")+"/tutorials/04-liveness")

@@ -3,6 +3,7 @@ package playground
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,7 +84,10 @@ type shown struct {
 	choices map[int][]checker.Choice
 	asking  map[int]bool // the steps whose actions are asked for, not yet answered
 	loop    int          // for a lasso, the step whose state the last step returns to; -1 for none
-	step    int          // the step selected when it was left (for Undo)
+	// property is the violated safety property whose counterexample this is, which a link
+	// carries (targets.LinkProperty); "" for another trace.
+	property string
+	step     int // the step selected when it was left (for Undo)
 }
 
 // steps says "1 step" or "n steps".
@@ -343,7 +347,8 @@ func (p *Playground) stop() {
 // showProperty displays property i's trace.
 func (p *Playground) showProperty(ctx app.Context, i int) {
 	pr := p.report.Properties[i]
-	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex()}
+	p.shown = &shown{title: lassoTitle(pr.Name, len(pr.Trace)-1, pr.LoopIndex()), steps: pr.Trace, path: pr.Path, loop: pr.LoopIndex(),
+		property: targets.LinkProperty(&pr)}
 	p.undo = nil
 	p.explores++ // an exploration still asked for would replace this trace
 	p.setStep(ctx, 0)
@@ -514,6 +519,7 @@ func (p *Playground) Link() string {
 		if loop := p.shown.loop; loop >= 0 {
 			l.Loop = &loop
 		}
+		l.Property = p.shown.property
 	}
 	return l.Fragment()
 }
@@ -590,6 +596,16 @@ func (p *Playground) open(ctx app.Context, fragment string) {
 			}
 			if l.Loop != nil {
 				p.shown.loop, p.shown.title = *l.Loop, lassoTitle("Trace from a link", len(l.Trace), *l.Loop)
+				p.syncAddress()
+			}
+			if l.Property != "" {
+				// Titled as the check titled it, once the replay shows the violation: a path
+				// replays another run on a model that changed since the link was made.
+				if last := p.shown.steps[len(p.shown.steps)-1]; slices.Contains(last.Violating, l.Property) {
+					p.shown.property, p.shown.title = l.Property, lassoTitle(l.Property, len(l.Trace), -1)
+				} else {
+					p.err = fmt.Sprintf("This link's trace was shared as a violation of “%s”, but its last state does not violate it: the model may have changed since the link was made.", l.Property)
+				}
 				p.syncAddress()
 			}
 		})

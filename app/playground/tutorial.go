@@ -150,7 +150,7 @@ func (w *RunWidget) link() string {
 	l := targets.Link{Target: w.Widget.Target, Sets: w.Widget.Sets, MaxStates: w.Widget.MaxStates, Symmetry: !w.Widget.NoSymmetry}
 	if w.report != nil {
 		if p := w.report.Counterexample(); p != nil && p.Path != nil {
-			l.Trace, l.Loop = p.Path, p.Loop
+			l = l.WithTrace(p)
 		}
 	}
 	return "/#" + l.Fragment()

@@ -176,7 +176,7 @@ func permalink(a checkArgs, j *job, rep checker.Report) string {
 		l.Strategy = a.strategy
 	}
 	if p := drawnTrace(rep); p != nil {
-		l.Trace, l.Loop = p.Path, p.Loop
+		l = l.WithTrace(p)
 	}
 	return strings.TrimSuffix(a.linkBase, "/") + "/#" + l.Fragment()
 }

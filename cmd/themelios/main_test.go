@@ -462,7 +462,7 @@ func TestLinkAndReplay(t *testing.T) {
 		t.Fatalf("check --json --link: exit %d %v", code, err)
 	}
 	link = strings.TrimSpace(link)
-	if !strings.HasPrefix(link, "https://example.org/play/#s=") || !strings.Contains(link, "&t=") {
+	if !strings.HasPrefix(link, "https://example.org/play/#s=") || !strings.Contains(link, "&t=") || !strings.HasSuffix(link, "&p=a+pod+identity+runs+on+at+most+one+node") {
 		t.Fatalf("link %q", link)
 	}
 	var trace []checker.TraceStep
@@ -480,6 +480,15 @@ func TestLinkAndReplay(t *testing.T) {
 		if !strings.Contains(replayed, fmt.Sprintf("%3d. %s\n", i, st.Action)) {
 			t.Errorf("replay lacks step %d: %s", i, st.Action)
 		}
+	}
+	if strings.Contains(replayed, "shared as a violation") {
+		t.Errorf("replay doubts the link's own property:\n%s", replayed)
+	}
+	// Cut short by a step, the trace no longer ends in the violation the link names.
+	tr := regexp.MustCompile(`&t=([0-9.]*)\.[0-9]+&`)
+	cut := tr.ReplaceAllString(link, "&t=$1&")
+	if code, replayed, _ := runCLI("replay", cut); code != exitOK || !strings.Contains(replayed, `The link was shared as a violation of "a pod identity runs on at most one node", but its last state does not violate it`) {
+		t.Fatalf("replay %s: exit %d\n%s", cut, code, replayed)
 	}
 	// In text mode the link follows the report; a file target has none; a bad link is exit 2.
 	if code, out, _ := runCLI("check", "classic/die-hard", "--link"); code != exitViolation || !strings.Contains(out, "Open in the playground: http://127.0.0.1:8080/#s=") {

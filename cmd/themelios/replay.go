@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/themelios/themelios/models/catalog"
@@ -13,7 +14,8 @@ const replayUsage = `Usage: themelios replay LINK
 
 Replays the trace of a playground permalink (copied from the playground, or printed by
 "themelios check --link"; the whole URL or its #fragment) in the terminal: each step as a
-sentence with the lines of the state it changed, then the properties the last state violates.
+sentence with the lines of the state it changed, then the properties the last state violates
+(and whether it violates the property the link names, if it names one).
 
 Exit status: 0 the trace ends in a state that violates no invariant, 1 its last state violates
 one, 2 a link that cannot be opened or bad usage.
@@ -49,6 +51,9 @@ func replay(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s (%s): a trace of %d step%s\n", entry.Name, entry.Describe(vals), len(steps)-1, plural(len(steps)-1))
 	writeTrace(stdout, steps, l.Loop)
+	if l.Property != "" && !slices.Contains(steps[len(steps)-1].Violating, l.Property) {
+		fmt.Fprintf(stdout, "\nThe link was shared as a violation of %q, but its last state does not violate it: the model may have changed since the link was made.\n", l.Property)
+	}
 	if v := steps[len(steps)-1].Violating; len(v) > 0 {
 		fmt.Fprintf(stdout, "\nThe last state violates: %s\n", strings.Join(v, "; "))
 		return exitViolation

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/themelios/themelios/checker"
 )
@@ -29,7 +31,8 @@ const MaxSteps = 10000
 // Link is what a permalink carries: a target with its settings and check options, and
 // optionally a trace as action indices (see checker.Replay). docs/permalinks.md fixes its form:
 // #s=<base64url(deflate(canonical JSON))>&t=<indices joined by '.'>; a lasso adds &l=<the
-// index of the state its last step returns to>.
+// index of the state its last step returns to>, a safety counterexample &p=<the property it
+// violates> (query-escaped).
 type Link struct {
 	Version   int      `json:"v"`
 	Target    string   `json:"target"`
@@ -46,7 +49,30 @@ type Link struct {
 	Compare []string `json:"compare,omitempty"`
 	Trace   []int    `json:"-"`
 	Loop    *int     `json:"-"` // with Trace, for a lasso
+	// Property, with a Trace that is not a lasso, is the safety property its last state
+	// violates, as the check that found it named it: the playground titles the trace with it
+	// once the replayed last state does violate it.
+	Property string `json:"-"`
 }
+
+// WithTrace returns l carrying property pr's trace: its path, its loop for a lasso, and its
+// LinkProperty.
+func (l Link) WithTrace(pr *checker.PropertyReport) Link {
+	l.Trace, l.Loop, l.Property = pr.Path, pr.Loop, LinkProperty(pr)
+	return l
+}
+
+// LinkProperty is the property a link names with pr's trace: pr's name for a violated
+// property's trace that is not a lasso, else "".
+func LinkProperty(pr *checker.PropertyReport) string {
+	if pr.Loop == nil && pr.Status == checker.Violated.String() {
+		return pr.Name
+	}
+	return ""
+}
+
+// maxProperty bounds a link's property name, in bytes.
+const maxProperty = 500
 
 // Fragment encodes the link as a URL fragment (without the '#').
 func (l Link) Fragment() string {
@@ -65,6 +91,8 @@ func (l Link) Fragment() string {
 		f += "&t=" + strings.Join(idx, ".")
 		if l.Loop != nil {
 			f += "&l=" + strconv.Itoa(*l.Loop)
+		} else if l.Property != "" {
+			f += "&p=" + url.QueryEscape(l.Property)
 		}
 	}
 	return f
@@ -129,6 +157,17 @@ func ParseLink(fragment string) (Link, error) {
 			return Link{}, fmt.Errorf("the link's loop %q is not a state of its trace before the last", s)
 		}
 		l.Loop = &n
+	}
+	if q.Has("p") {
+		l.Property = q.Get("p")
+		switch {
+		case l.Trace == nil:
+			return Link{}, fmt.Errorf("the link names a property (p=) but carries no trace (t=)")
+		case l.Loop != nil:
+			return Link{}, fmt.Errorf("the link names a property (p=) for a lasso (l=): only a trace that ends in a violation names one")
+		case l.Property == "" || len(l.Property) > maxProperty || !utf8.ValidString(l.Property) || strings.ContainsFunc(l.Property, unicode.IsControl):
+			return Link{}, fmt.Errorf("the link's property (p=) is not a property's name")
+		}
 	}
 	return l, nil
 }

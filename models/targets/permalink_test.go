@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/themelios/themelios/checker"
 )
 
 func TestLinkRoundTrip(t *testing.T) {
@@ -28,6 +30,12 @@ func TestLinkRoundTrip(t *testing.T) {
 	l.Loop = &loop
 	if got, err := ParseLink(l.Fragment()); err != nil || !strings.HasSuffix(l.Fragment(), "&t=0.3.1&l=1") || got.Loop == nil || *got.Loop != 1 {
 		t.Fatalf("lasso: %+v %v", got, err)
+	}
+	// A safety counterexample names its property, spaces and all; a lasso does not.
+	l.Loop, l.Property = nil, "a pod identity runs on at most one node (Kubernetes #59848) & more"
+	f = l.Fragment()
+	if got, err := ParseLink(f); err != nil || !strings.HasSuffix(f, "&t=0.3.1&p=a+pod+identity+runs+on+at+most+one+node+%28Kubernetes+%2359848%29+%26+more") || got.Property != l.Property {
+		t.Fatalf("property: %q gives %+v %v", f, got, err)
 	}
 	// The same link encodes the same way.
 	if (Link{Target: "classic/die-hard"}).Fragment() != (Link{Target: "classic/die-hard"}).Fragment() {
@@ -65,6 +73,13 @@ func TestBadLinks(t *testing.T) {
 		deflated(`{"v":1,"target":"classic/die-hard"}`) + strings.Repeat("x", 20000): "too long",
 		deflated(strings.Repeat(" ", 100000) + `{"v":1}`):                            "too large",
 	}
+	dieHard := deflated(`{"v":1,"target":"classic/die-hard"}`)
+	cases[dieHard+"&p=x"] = "carries no trace"
+	cases[dieHard+"&t=1.2&l=0&p=x"] = "for a lasso"
+	cases[dieHard+"&t=1.2&p="] = "not a property's name"
+	cases[dieHard+"&t=1.2&p=a%00b"] = "not a property's name"
+	cases[dieHard+"&t=1.2&p=%ff"] = "not a property's name"
+	cases[dieHard+"&t=1.2&p="+strings.Repeat("x", 501)] = "not a property's name"
 	for in, want := range cases {
 		if _, err := ParseLink(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%.60q: %v, want an error with %q", in, err, want)
@@ -78,6 +93,7 @@ func FuzzParseLink(f *testing.F) {
 	f.Add("s=&t=")
 	f.Add(Link{Target: "pod/restart-loop", Trace: []int{0, 0, 1, 2}, Loop: new(int)}.Fragment())
 	f.Add("#s=AAAA&t=1.2.3")
+	f.Add(Link{Target: "classic/die-hard", Trace: []int{1, 5}, Property: "big is not 4"}.Fragment())
 	f.Fuzz(func(t *testing.T, s string) {
 		l, err := ParseLink(s)
 		if err != nil {
@@ -86,8 +102,26 @@ func FuzzParseLink(f *testing.F) {
 		if _, ok := Lookup(l.Target); !ok {
 			t.Fatalf("accepted an unknown target %q", l.Target)
 		}
-		if again, err := ParseLink(l.Fragment()); err != nil || again.Target != l.Target || len(again.Trace) != len(l.Trace) {
+		if again, err := ParseLink(l.Fragment()); err != nil || again.Target != l.Target || len(again.Trace) != len(l.Trace) || again.Property != l.Property {
 			t.Fatalf("re-encoding %+v: %+v %v", l, again, err)
 		}
 	})
+}
+
+// WithTrace carries a trace, and names the property only for a violation that is not a lasso.
+func TestWithTrace(t *testing.T) {
+	loop := 2
+	for _, c := range []struct {
+		pr   checker.PropertyReport
+		want string
+	}{
+		{checker.PropertyReport{Name: "safe", Status: "violated", Path: []int{0, 1}}, "safe"},
+		{checker.PropertyReport{Name: "live", Status: "violated", Path: []int{0, 1, 2}, Loop: &loop}, ""},
+		{checker.PropertyReport{Name: "reached", Status: "holds", Path: []int{0}}, ""},
+	} {
+		l := Link{Target: "classic/die-hard", Property: "stale"}.WithTrace(&c.pr)
+		if l.Property != c.want || !reflect.DeepEqual(l.Trace, c.pr.Path) || l.Loop != c.pr.Loop {
+			t.Errorf("%s %s: %+v, want the property %q", c.pr.Name, c.pr.Status, l, c.want)
+		}
+	}
 }
