@@ -91,7 +91,7 @@ func (l Link) Fragment() string {
 		f += "&t=" + strings.Join(idx, ".")
 		if l.Loop != nil {
 			f += "&l=" + strconv.Itoa(*l.Loop)
-		} else if l.Property != "" {
+		} else if l.Property != "" && len(l.Trace) > 0 { // "t=" reads as no trace
 			f += "&p=" + url.QueryEscape(l.Property)
 		}
 	}

@@ -37,6 +37,12 @@ func TestLinkRoundTrip(t *testing.T) {
 	if got, err := ParseLink(f); err != nil || !strings.HasSuffix(f, "&t=0.3.1&p=a+pod+identity+runs+on+at+most+one+node+%28Kubernetes+%2359848%29+%26+more") || got.Property != l.Property {
 		t.Fatalf("property: %q gives %+v %v", f, got, err)
 	}
+	// A violation in an initial state (no step) opens without a trace, as before: no p= then.
+	if f := (Link{Target: "classic/die-hard", Trace: []int{}, Property: "x"}).Fragment(); strings.Contains(f, "&p=") {
+		t.Fatalf("a trace without steps names its property: %q", f)
+	} else if _, err := ParseLink(f); err != nil {
+		t.Fatalf("%q: %v", f, err)
+	}
 	// The same link encodes the same way.
 	if (Link{Target: "classic/die-hard"}).Fragment() != (Link{Target: "classic/die-hard"}).Fragment() {
 		t.Fatal("encoding is not deterministic")
