@@ -38,7 +38,8 @@ after it). A search that stops
 early says why, on its summary line and in the JSON "stopped" field: at the first violation (by
 default BFS stops at the end of the level where an invariant or an Eventually property first
 fails; --keep-going explores on), at the state bound (--max-states), at the depth bound
-(--max-depth), by the timeout (--timeout), interrupted (Ctrl-C), or, for simulation, when the
+(--max-depth), by the timeout (--timeout), at the memory bound (--max-memory), interrupted
+(Ctrl-C), or, for simulation, when the
 walks ran out before they had expanded every state they met. Every property it did not decide
 is unknown, with that reason.
 

@@ -49,6 +49,7 @@ func graph(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if f := fs.Lookup("symmetry"); f != nil {
 		f.DefValue = "false"
 		f.Value.Set("false")
+		f.Usage = "draw one state per orbit of the model's symmetry (interchangeable resource managers, controller replicas, nodes) instead of every state (the default here, unlike check; see above)"
 	}
 	format := fs.String("format", "svg", "output `format`: svg, png or dot")
 	out := fs.String("out", "", "write to this `file` (default: standard output)")

@@ -187,7 +187,7 @@ func monitorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	kubeconfig, namespace := liveFlags(fs)
-	asJSON := fs.Bool("json", false, "print one JSON object per violation, and the summary as the last line")
+	asJSON := fs.Bool("json", false, "print one JSON object per line: the start (revision, objects, properties), each violation, and the summary last")
 	settle := fs.Duration("settle", time.Second, "how long a change waits for changes of other kinds with earlier revisions")
 	if code, ok := parseLive(fs, args, monitorUsage, stdout, stderr); !ok {
 		return code

@@ -30,18 +30,18 @@ import (
 const usage = `themelios: a model checker for orchestration control planes.
 
 Usage:
-  themelios list                    list the built-in models and scenarios
-  themelios check TARGET [flags]    check a built-in model or scenario, or a scenario file
-  themelios graph TARGET [flags]    draw the explored state graph, or a trace and its neighbourhood (SVG, PNG, DOT)
-  themelios new SCENARIO            write a built-in scenario as a file to edit
-  themelios validate FILE           report every problem of a scenario file, with its line
-  themelios replay LINK             replay a playground permalink's trace in the terminal
-  themelios matrix [flags]          check every scenario under every consistency level
-  themelios serve [flags]           serve the playground (built by make site)
-  themelios controller-manager      run the model's controllers on a real cluster (client-go)
-  themelios monitor [flags]         watch a real cluster for the model's safety properties
-  themelios apply SCENARIO|FILE     put a scenario's objects on a real cluster
-  themelios help [COMMAND]          show help
+  themelios list                         list the built-in models and scenarios
+  themelios check TARGET [flags]         check a built-in model or scenario, a scenario file or Kubernetes manifests
+  themelios graph TARGET [flags]         draw the explored state graph, or a trace and its neighbourhood (SVG, PNG, DOT)
+  themelios new SCENARIO                 write a built-in scenario as a file to edit
+  themelios validate FILE                report every problem of a scenario file, with its line
+  themelios replay LINK                  replay a playground permalink's trace in the terminal
+  themelios matrix [flags]               check every scenario under every consistency level
+  themelios serve [flags]                serve the playground (built by make site)
+  themelios controller-manager [flags]   run the model's controllers on a real cluster (client-go)
+  themelios monitor [flags]              watch a real cluster for the model's safety properties
+  themelios apply SCENARIO|FILE [flags]  put a scenario's objects on a real cluster
+  themelios help [COMMAND]               show help
 
 Exit status: 0 every property as expected, 1 a property was violated (check; replay: the trace
 ends in a violation), 2 bad input or usage. "themelios help COMMAND" gives each command's.

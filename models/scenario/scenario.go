@@ -121,7 +121,7 @@ var Params = []Param{
 		}},
 	boolParam("podgc-live-check", "pod GC confirms that a node is gone with a read of the latest revision before deleting its pods (upstream's fix since Kubernetes 1.17), or trusts its cache (false)",
 		func(s *Settings) *bool { return &s.PodGCLiveCheck }),
-	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)",
+	{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (MIN..MAX, off, or scenario: as the file says)",
 		get: func(s *Settings) string {
 			if s.Scale == "" {
 				return "scenario"

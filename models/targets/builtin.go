@@ -14,7 +14,7 @@ var (
 	paramContainerExit  = Param{Name: "container-exit", Help: "a container may exit: successfully unless its pod restarts it always, with a failure under restartPolicy Never", Choices: []string{"false", "true"}}
 	paramExpectations   = Param{Name: "expectations", Help: "whether the ReplicaSet and Job controllers wait to observe their own creates and deletes before making more (on, as upstream), may stop waiting at any moment (expiring: upstream's five-minute time-to-live), or never wait (off)", Choices: []string{"on", "expiring", "off"}}
 	paramPodgcLiveCheck = Param{Name: "podgc-live-check", Help: "pod GC confirms that a node is gone with a read of the latest revision before deleting its pods (upstream's fix since Kubernetes 1.17), or trusts its cache (false)", Choices: []string{"false", "true"}}
-	paramScale          = Param{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (off, or scenario: as the file says)"}
+	paramScale          = Param{Name: "scale", Help: "the user scales every ReplicaSet, Deployment and StatefulSet within MIN..MAX replicas, one at a time (MIN..MAX, off, or scenario: as the file says)"}
 	paramFair           = Param{Name: "fair", Help: "environment actions that are weakly fair, like every controller: none, or a comma list of restart, crash, rejoin, exit, expire, client (liveness only)"}
 	paramRms            = Param{Name: "rms", Help: "number of resource managers", Min: 1, Max: 16}
 

@@ -130,6 +130,10 @@ func ParseLink(fragment string) (Link, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&l); err != nil {
+		// encoding/json words a field DisallowUnknownFields refuses as `json: unknown field "x"`.
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return Link{}, fmt.Errorf("the link's scenario has a field this playground does not read (%s): it may come from a newer version", field)
+		}
 		return Link{}, fmt.Errorf("the link is damaged or cut short: its scenario (s=) is not valid JSON (%v)", err)
 	}
 	if l.Version != LinkVersion {
