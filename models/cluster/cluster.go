@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"cmp"
 	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"unsafe"
 )
@@ -45,6 +47,14 @@ type Key struct {
 // Less orders keys by kind, then name (the order of a snapshot's objects).
 func (k Key) Less(o Key) bool { return k.Kind < o.Kind || k.Kind == o.Kind && k.Name < o.Name }
 
+// Compare orders keys as Less does: -1 if k comes first, 1 if o does, 0 if they are equal.
+func (k Key) Compare(o Key) int {
+	if c := cmp.Compare(k.Kind, o.Kind); c != 0 {
+		return c
+	}
+	return strings.Compare(k.Name, o.Name)
+}
+
 // KeyOf returns o's key.
 func KeyOf(o Object) Key { return Key{o.Kind(), o.Meta().Name} }
 
@@ -67,7 +77,9 @@ func Memo[T any](c *Cluster, slot MemoSlot[T], derive func() *T) *T {
 
 // New returns a snapshot of the given objects (which it sorts and keeps).
 func New(objs ...Object) *Cluster {
-	sort.Slice(objs, func(i, j int) bool { return KeyOf(objs[i]).Less(KeyOf(objs[j])) })
+	// A generic sort: sort.Slice's reflection allocates twice a call, and snapshots are made
+	// for most successors.
+	slices.SortFunc(objs, func(a, b Object) int { return KeyOf(a).Compare(KeyOf(b)) })
 	keys := make([]Key, len(objs))
 	for i, o := range objs {
 		keys[i] = KeyOf(o)

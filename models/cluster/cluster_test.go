@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,20 @@ func TestLabels(t *testing.T) {
 	l := Labels{}.With("b", "2").With("a", "1").With("b", "3")
 	if len(l) != 2 || l[0].Key != "a" || l[1].Value != "3" {
 		t.Fatalf("With: %v", l)
+	}
+	// Inserted where it sorts (first, between, last), replaced in place, the receiver intact.
+	base := Labels{{"b", "1"}, {"d", "2"}}
+	for key, want := range map[string]string{"a": "a=x b=1 d=2", "c": "b=1 c=x d=2", "e": "b=1 d=2 e=x", "d": "b=1 d=x"} {
+		var got []string
+		for _, kv := range base.With(key, "x") {
+			got = append(got, kv.Key+"="+kv.Value)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("With(%q): %v, want %s", key, got, want)
+		}
+	}
+	if base[1].Value != "2" {
+		t.Errorf("With changed its receiver: %v", base)
 	}
 	if !(Labels{{"a", "1"}}).Matches(l) || (Labels{{"a", "2"}}).Matches(l) || (Labels{}).Matches(l) {
 		t.Fatal("Matches")

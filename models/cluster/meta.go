@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
-	"sort"
 	"sync/atomic"
 	"unsafe"
 )
@@ -36,16 +35,17 @@ func (l Labels) With(key, value string) Labels {
 	out := make(Labels, 0, len(l)+1)
 	done := false
 	for _, kv := range l {
-		if kv.Key == key {
-			out = append(out, KV{key, value})
-			done = true
-			continue
+		switch {
+		case done:
+		case kv.Key == key:
+			kv.Value, done = value, true
+		case kv.Key > key:
+			out, done = append(out, KV{key, value}), true
 		}
 		out = append(out, kv)
 	}
 	if !done {
 		out = append(out, KV{key, value})
-		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	}
 	return out
 }

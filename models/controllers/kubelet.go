@@ -1,8 +1,10 @@
 package controllers
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -204,8 +206,11 @@ func ApplyContainers(cs []Container, in Intent) []Container {
 	}
 	if in.Run != nil {
 		out = append(out, *in.Run)
-		sort.Slice(out, func(i, j int) bool {
-			return out[i].Pod < out[j].Pod || out[i].Pod == out[j].Pod && out[i].UID < out[j].UID
+		slices.SortFunc(out, func(a, b Container) int {
+			if c := strings.Compare(a.Pod, b.Pod); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.UID, b.UID)
 		})
 	}
 	return out

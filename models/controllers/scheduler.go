@@ -3,7 +3,6 @@ package controllers
 import (
 	"cmp"
 	"slices"
-	"sort"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
@@ -82,7 +81,7 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 			pending = append(pending, p)
 		}
 	}
-	sort.SliceStable(pending, func(i, j int) bool { return pending[i].CreationRevision < pending[j].CreationRevision })
+	slices.SortStableFunc(pending, func(a, b *cluster.Pod) int { return cmp.Compare(a.CreationRevision, b.CreationRevision) })
 	if len(st.Backoff) > 0 {
 		rank := func(p *cluster.Pod) int {
 			if k := slices.Index(st.Backoff, p.UID); k >= 0 {
@@ -90,7 +89,7 @@ func (s Scheduler) ReconcileQueue(v *cluster.Cluster, st SchedulerState) []Inten
 			}
 			return 0
 		}
-		sort.SliceStable(pending, func(i, j int) bool { return rank(pending[i]) < rank(pending[j]) })
+		slices.SortStableFunc(pending, func(a, b *cluster.Pod) int { return cmp.Compare(rank(a), rank(b)) })
 	}
 	for _, p := range pending {
 		var best []*cluster.Node

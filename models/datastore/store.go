@@ -2,7 +2,7 @@ package datastore
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -252,8 +252,8 @@ func mergeBranch(latest Revision, base *cluster.Cluster, b Revision) Revision {
 			offer(key{o.Kind(), o.Meta().Name}, version{nil, b.Number})
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		return keys[i].kind < keys[j].kind || keys[i].kind == keys[j].kind && keys[i].name < keys[j].name
+	slices.SortFunc(keys, func(a, b key) int {
+		return cluster.Key{Kind: a.kind, Name: a.name}.Compare(cluster.Key{Kind: b.kind, Name: b.name})
 	})
 	var objs []cluster.Object
 	var gone []Tombstone
