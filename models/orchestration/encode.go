@@ -2,7 +2,6 @@ package orchestration
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,9 +33,14 @@ import (
 //
 // A copy equal to the object's previous copy is written as a back-reference. Tombstones
 // (Causal) are written with the object they bury: every tombstone kept has a retained copy.
+//
+// The encoder works on the stack: its buffer grows by an append for each value written, and a
+// heap encoder's buffer pointer, stored back at each of them, would pass the garbage
+// collector's write barrier while a collection runs (in WebAssembly, where the collector has
+// the one thread, about a tenth of a check's time). Its scratch memory comes from a pool.
 func (m *Model) Encode(buf []byte, s State) []byte {
-	e := encoders.Get().(*encoder)
-	defer encoders.Put(e)
+	pooled := encoders.Get().(*encoder)
+	e := *pooled
 	e.reset(buf, s.Store)
 	hist := s.Store.History
 	for _, r := range hist {
@@ -46,11 +50,16 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	}
 	e.int(int64(s.Broken))
 	e.int(int64(len(hist)))
-	pos, copies := e.pos[:0], e.copies[:0]
+	// The copies of one object, on the stack for a short history (no write barrier either).
+	var copyMem [16]cluster.Object
+	pos, copies := e.pos[:0], copyMem[:0]
+	if len(hist) > len(copyMem) {
+		copies = make([]cluster.Object, 0, len(hist))
+	}
 	for range hist {
 		pos, copies = append(pos, 0), append(copies, nil)
 	}
-	e.pos, e.copies = pos, copies
+	e.pos = pos
 	for {
 		// The next object key, in (kind, name) order, across the revisions.
 		var key cluster.Key
@@ -136,7 +145,9 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		}
 	}
 	out := e.buf
-	e.buf = nil // the caller's buffer is not the pool's
+	e.buf, e.history = nil, datastore.Store{} // the caller's memory is not the pool's
+	*pooled = e
+	encoders.Put(pooled)
 	return out
 }
 
@@ -292,13 +303,31 @@ type encoder struct {
 	// Scratch reused across states.
 	merged []int64
 	pos    []int
-	copies []cluster.Object
 	last   []byte
 	// own is staticEncoding's buffer (buf, after Encode, still holds its caller's memory).
 	own []byte
 }
 
-func (e *encoder) int(v int64) { e.buf = binary.AppendVarint(e.buf, v) }
+// int writes v as encoding/binary's AppendVarint does (zig-zag, then 7 bits a byte).
+func (e *encoder) int(v int64) {
+	u := uint64(v) << 1
+	if v < 0 {
+		u = ^u
+	}
+	e.uvarint(u)
+}
+
+// uvarint writes v as encoding/binary's AppendUvarint does. It appends to e.buf in place:
+// unless the buffer grows, only its length is stored back, where a call that returns the
+// slice stores its pointer too, through the garbage collector's write barrier while a
+// collection runs.
+func (e *encoder) uvarint(v uint64) {
+	for v >= 0x80 {
+		e.buf = append(e.buf, byte(v)|0x80)
+		v >>= 7
+	}
+	e.buf = append(e.buf, byte(v))
+}
 
 func (e *encoder) bool(b bool) {
 	if b {
@@ -309,7 +338,7 @@ func (e *encoder) bool(b bool) {
 }
 
 func (e *encoder) str(s string) {
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.uvarint(uint64(len(s)))
 	e.buf = append(e.buf, s...)
 }
 
