@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,11 +59,15 @@ const liveIndexBytes = 24
 // so that an edge keeps a small number rather than its group. Numbers depend on the order in
 // which workers meet the groups; nothing that is shown does (fair groups get their bits when
 // the graph is merged, in order).
+//
+// A model has a few dozen groups at most, met on every edge: they are looked up in a list
+// that is replaced, never changed, when a group is added, so that readers take no lock and
+// hash nothing (a sync.Map hashed the group's name for every edge: 2% of the 59848 check
+// under symmetry in WebAssembly, whose string hash has no hardware help).
 type groupTable[A any] struct {
 	groupOf func(A) ActionGroup
-	ids     sync.Map // ActionGroup to int16
-	mu      sync.Mutex
-	list    []ActionGroup // by number; read once the workers are done
+	known   atomic.Pointer[[]ActionGroup] // by number; nil before the first
+	mu      sync.Mutex                    // held to add one
 }
 
 func newGroupTable[S, A any](m Model[S, A]) *groupTable[A] {
@@ -78,19 +83,37 @@ func (t *groupTable[A]) of(a A) int16 { return t.ofGroup(t.groupOf(a)) }
 
 // ofGroup returns the number of group g (safe for concurrent use).
 func (t *groupTable[A]) ofGroup(g ActionGroup) int16 {
-	if id, ok := t.ids.Load(g); ok {
-		return id.(int16)
+	if id, ok := t.find(g); ok {
+		return id
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if id, ok := t.ids.Load(g); ok {
-		return id.(int16)
+	if id, ok := t.find(g); ok {
+		return id
 	}
-	id := int16(len(t.list))
-	t.list = append(t.list, g)
-	t.ids.Store(g, id)
-	return id
+	var list []ActionGroup
+	if p := t.known.Load(); p != nil {
+		list = *p
+	}
+	next := append(slices.Clip(list), g) // a new list: readers may hold the old one
+	t.known.Store(&next)
+	return int16(len(next) - 1)
 }
+
+// find returns the number of group g, if it has one.
+func (t *groupTable[A]) find(g ActionGroup) (int16, bool) {
+	if p := t.known.Load(); p != nil {
+		for i, x := range *p {
+			if x == g {
+				return int16(i), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// group returns the group numbered id (safe for concurrent use).
+func (t *groupTable[A]) group(id int16) ActionGroup { return (*t.known.Load())[id] }
 
 // liveBuilder numbers states and appends their edges to a liveGraph, state after state in BFS
 // order; buildLive feeds it from its own exploration, liveFromRecord from the one the BFS
@@ -164,7 +187,7 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S, covere
 		if b >= 0 {
 			en |= 1 << b
 		}
-		grp := lb.groups.list[x.group]
+		grp := lb.groups.group(x.group)
 		g.act = append(g.act, x.act)
 		g.to = append(g.to, w)
 		g.group = append(g.group, b)
@@ -177,7 +200,7 @@ func (lb *liveBuilder[S, A]) expand(v int32, succ []liveSucc, states []S, covere
 // bitOf returns the bit of a group in the graph's fair groups (numbered as met), or -1 for a
 // group that is not fair.
 func (lb *liveBuilder[S, A]) bitOf(group int16) (int8, error) {
-	grp := lb.groups.list[group]
+	grp := lb.groups.group(group)
 	if !grp.Fair {
 		return -1, nil
 	}

@@ -325,7 +325,7 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 			return group
 		}
 		return cached(groups, renamed{mu, group}, func() int16 {
-			return c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[group], t.perm(mu, n)))
+			return c.groups.ofGroup(c.sym.RenameGroup(c.groups.group(group), t.perm(mu, n)))
 		})
 	}
 	// The product is abandoned for the concrete graph when it grows past a multiple of the
@@ -413,7 +413,7 @@ func (c *core[S, A]) product(checks []liveCheck, limit int64) (*liveGraph[S, A],
 			g.act = append(g.act, s.act)
 			g.to = append(g.to, w)
 			g.group = append(g.group, b)
-			g.env = append(g.env, c.groups.list[grp].Environment)
+			g.env = append(g.env, c.groups.group(grp).Environment)
 		}
 		g.enabled = append(g.enabled, en)
 	}
@@ -450,7 +450,7 @@ func (c *core[S, A]) liftPath(nodes []productNode, path []pathStep, loop int) *T
 			return nil
 		}
 		st := steps[path[i].act]
-		want, group := encode(c.sym.Permute(st.State, mu)), c.groups.ofGroup(c.sym.RenameGroup(c.groups.list[c.groups.of(st.Action)], mu))
+		want, group := encode(c.sym.Permute(st.State, mu)), c.groups.ofGroup(c.sym.RenameGroup(c.groups.group(c.groups.of(st.Action)), mu))
 		var next *Step[S, A]
 		for _, s := range Enabled(c.m, cur) {
 			if encode(s.State) == want && (next == nil || c.groups.of(s.Action) == group) {
