@@ -283,7 +283,24 @@ func mergeSorted(a, b []int64, tmp *[]int64) []int64 {
 
 // observedGeneration is the generation a status says it observed (the generation itself for
 // kinds without one).
+//
+// The kinds are switched on first: a type switch on concrete types compares type words, where
+// asserting the cluster.Observer interface looks the pair up in the runtime's cache (in
+// WebAssembly, 2% of the 59848 check under symmetry, for every copy Encode writes).
+// TestObservedGeneration checks the switch against the interface on every kind.
 func observedGeneration(o cluster.Object) int64 {
+	switch x := o.(type) {
+	case *cluster.ReplicaSet:
+		return x.Status.ObservedGeneration
+	case *cluster.Deployment:
+		return x.Status.ObservedGeneration
+	case *cluster.StatefulSet:
+		return x.Status.ObservedGeneration
+	case *cluster.Job:
+		return x.Status.ObservedGeneration
+	case *cluster.Pod, *cluster.Node, *cluster.PersistentVolumeClaim, *cluster.ControllerRevision:
+		return o.Meta().Generation
+	}
 	if x, ok := o.(cluster.Observer); ok {
 		return x.ObservedGeneration()
 	}

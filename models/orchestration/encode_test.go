@@ -3,8 +3,12 @@ package orchestration
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
+	"reflect"
 	"testing"
+
+	"github.com/themelios/themelios/models/cluster"
 )
 
 // TestEncoderVarints checks that the encoder writes integers and string lengths as
@@ -25,5 +29,34 @@ func TestEncoderVarints(t *testing.T) {
 	}
 	if !bytes.Equal(e.buf, want) {
 		t.Fatalf("the encoder wrote %x, encoding/binary %x", e.buf, want)
+	}
+}
+
+// TestObservedGeneration checks observedGeneration's switch on kinds against its definition
+// (cluster.Observer's, or the generation) on an object of every kind.
+func TestObservedGeneration(t *testing.T) {
+	objs := []cluster.Object{&cluster.Node{}, &cluster.Pod{}, &cluster.ReplicaSet{}, &cluster.Deployment{}, &cluster.StatefulSet{},
+		&cluster.ControllerRevision{}, &cluster.PersistentVolumeClaim{}, &cluster.Job{}}
+	kinds := map[cluster.Kind]bool{}
+	for _, o := range objs {
+		kinds[o.Kind()] = true
+		m := o.Meta()
+		m.Generation = 7
+		want := m.Generation
+		if x, ok := o.(cluster.Observer); ok {
+			reflect.ValueOf(o).Elem().FieldByName("Status").FieldByName("ObservedGeneration").SetInt(5)
+			want = x.ObservedGeneration()
+			if want != 5 {
+				t.Fatalf("%s: the test did not set its observed generation", o.Kind())
+			}
+		}
+		if got := observedGeneration(o); got != want {
+			t.Errorf("%s: observedGeneration %d, want %d", o.Kind(), got, want)
+		}
+	}
+	for k := cluster.Kind(0); k.String() != fmt.Sprintf("Kind(%d)", uint8(k)); k++ {
+		if !kinds[k] {
+			t.Errorf("no object of kind %s in the test", k)
+		}
 	}
 }
