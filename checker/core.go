@@ -28,6 +28,9 @@ type core[S, A any] struct {
 	// the search records each successor's permutation, for the liveness pass (quotient.go).
 	sym   ProcessSymmetry[S]
 	perms *permTable
+	// encoded, under Options.Symmetry, is the model's representative with its encoding, when
+	// it has one (EncodedSymmetric).
+	encoded EncodedSymmetric[S]
 	// classes, with a model that is Interchangeable, numbers the recorded states' classes of
 	// interchangeable processes (quotient.go).
 	classes   *permTable
@@ -141,6 +144,11 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 			c.record = &liveRecord[S, A]{checks: checks, words: labelWords(checks)}
 		}
 	}
+	if e, ok := m.(EncodedSymmetric[S]); ok && c.canon != nil {
+		if _, ok := m.(ProcessSymmetry[S]); ok {
+			c.encoded = e
+		}
+	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {
 		c.deadline = c.start.Add(opts.Timeout)
@@ -154,6 +162,15 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 // fingerprint returns s's fingerprint, using sc's buffer.
 func (c *core[S, A]) fingerprint(sc *scratch[S, A], s S) uint64 {
 	switch {
+	case c.encoded != nil:
+		var ok bool
+		s, sc.perm, sc.enc, ok = c.encoded.RepresentativeEncoded(s, sc.perm[:0], sc.enc[:0])
+		if c.sym != nil {
+			sc.permID = c.perms.id(sc.perm)
+		}
+		if ok {
+			return fingerprint(sc.enc)
+		}
 	case c.sym != nil:
 		s, sc.perm = c.sym.RepresentativeOf(s, sc.perm[:0])
 		sc.permID = c.perms.id(sc.perm)

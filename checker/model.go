@@ -55,6 +55,16 @@ type Symmetric[S any] interface {
 	Representative(s S) S
 }
 
+// EncodedSymmetric is implemented by ProcessSymmetry models that may encode the representative
+// while they choose it (comparing the encodings of candidates). RepresentativeEncoded returns
+// what RepresentativeOf returns (the permutation written into buf's memory) and, when ok, enc
+// with the representative's encoding appended, exactly Model.Encode's, which the search then
+// fingerprints instead of encoding the representative again; when not ok, enc's contents are
+// unspecified.
+type EncodedSymmetric[S any] interface {
+	RepresentativeEncoded(s S, buf []int, enc []byte) (rep S, perm []int, out []byte, ok bool)
+}
+
 // SymmetryReporter is implemented by Symmetric models whose symmetry depends on their
 // configuration: HasSymmetry reports whether some orbit has more than one state. A search under
 // Options.Symmetry of a model without is the plain search (which, under BFS, records the graph

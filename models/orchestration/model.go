@@ -860,7 +860,7 @@ func nextUID(s State) cluster.UID {
 func (m *Model) Representative(s State) State {
 	out := m.sortReplicas(s, nil)
 	if m.nodes != nil {
-		out, _ = m.canonicalNodes(out, nil)
+		out, _, _, _ = m.canonicalNodes(out, nil, nil)
 	}
 	return out
 }
@@ -870,21 +870,30 @@ func (m *Model) Representative(s State) State {
 // written into buf: controller i's local state in s is controller p[i]'s in the
 // representative (replicas of a kind reordered, kubelets moved with their nodes).
 func (m *Model) RepresentativeOf(s State, buf []int) (State, []int) {
+	out, p, _, _ := m.RepresentativeEncoded(s, buf, nil)
+	return out, p
+}
+
+// RepresentativeEncoded implements checker.EncodedSymmetric: RepresentativeOf(s, buf) and, when
+// the nodes' signatures tied and canonicalNodes compared the candidates' encodings, enc with
+// the representative's appended (the search does not encode it a third time).
+func (m *Model) RepresentativeEncoded(s State, buf []int, enc []byte) (State, []int, []byte, bool) {
 	// at[j] is the controller of s whose local state is at position j.
 	at := buf[:0]
 	for i := range m.ctrls {
 		at = append(at, i)
 	}
 	out := m.sortReplicas(s, at)
+	ok := false
 	if m.nodes != nil {
-		out, at = m.canonicalNodes(out, at)
+		out, at, enc, ok = m.canonicalNodes(out, at, enc)
 	}
 	var small [16]int
 	p := append(small[:0], at...)
 	for j, i := range p {
 		at[i] = j
 	}
-	return out, at
+	return out, at, enc, ok
 }
 
 // Permute implements checker.ProcessSymmetry: p·s, each controller's local state moved to the

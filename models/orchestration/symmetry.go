@@ -257,8 +257,9 @@ func (m *Model) permuteAt(s State, k int, at []int) State {
 // encoded.
 //
 // When at is not nil, it is the controllers whose local states s holds, by position; the
-// representative's are returned in at's memory.
-func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
+// representative's are returned in at's memory. When it compared encodings (ok), out is enc
+// with the representative's encoding appended (Encode's).
+func (m *Model) canonicalNodes(s State, at []int, enc []byte) (rep State, perm []int, out []byte, ok bool) {
 	sym := m.nodes
 	n := len(sym.names)
 	// The signatures, written one after the other into one buffer.
@@ -291,7 +292,7 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 		place[i] = j
 	}
 	var best State
-	enc, buf := sc.enc[:0], sc.buf[:0]
+	bestEnc, buf := sc.enc[:0], sc.buf[:0]
 	haveEnc := false
 	var bestAt, tryAt []int
 	if at != nil {
@@ -314,11 +315,11 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 			return
 		}
 		if !haveEnc {
-			enc, haveEnc = m.Encode(enc[:0], best), true
+			bestEnc, haveEnc = m.Encode(bestEnc[:0], best), true
 		}
 		buf = m.Encode(buf[:0], t)
-		if bytes.Compare(buf, enc) < 0 {
-			best, enc = t, append(enc[:0], buf...)
+		if bytes.Compare(buf, bestEnc) < 0 {
+			best, bestEnc = t, append(bestEnc[:0], buf...)
 			copy(bestAt, ta)
 		}
 	}
@@ -349,8 +350,11 @@ func (m *Model) canonicalNodes(s State, at []int) (State, []int) {
 	if at != nil {
 		copy(at, bestAt)
 	}
-	sc.enc, sc.buf, sc.sig, sc.bestAt, sc.tryAt = enc, buf, sigBuf, bestAt, tryAt
-	return best, at
+	sc.enc, sc.buf, sc.sig, sc.bestAt, sc.tryAt = bestEnc, buf, sigBuf, bestAt, tryAt
+	if haveEnc {
+		enc = append(enc, bestEnc...)
+	}
+	return best, at, enc, haveEnc
 }
 
 // canonMemory is canonicalNodes' scratch memory: the kubelets' signatures, the encodings it

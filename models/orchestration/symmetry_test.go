@@ -187,6 +187,37 @@ func TestNodeSymmetryTieBreak(t *testing.T) {
 	t.Logf("%d states with tied signatures, %d states", ties, states)
 }
 
+// RepresentativeEncoded, which the search calls under symmetry, gives RepresentativeOf's
+// representative and permutation and, when it reports an encoding, exactly Encode's of the
+// representative, appended to what it was given: on the reachable states of Kubernetes 59848
+// with two StatefulSet controller replicas (replicas and nodes both interchangeable), some of
+// them with tied node signatures (where it has an encoding).
+func TestRepresentativeEncoded(t *testing.T) {
+	m := model(t, "statefulset/stale-reads", func(s *scenario.Settings) {
+		s.Consistency, s.Controllers = datastore.ResettableSession, 2
+	})
+	encoded, states := 0, 0
+	reachable(m, 20000, func(s orchestration.State) {
+		states++
+		rep, perm := m.RepresentativeOf(s, nil)
+		got, gotPerm, enc, ok := m.RepresentativeEncoded(s, nil, []byte("prefix"))
+		if string(m.Encode(nil, got)) != string(m.Encode(nil, rep)) || !slices.Equal(gotPerm, perm) {
+			t.Fatal("RepresentativeEncoded's representative or permutation is not RepresentativeOf's")
+		}
+		if !ok {
+			return
+		}
+		encoded++
+		if want := "prefix" + string(m.Encode(nil, rep)); string(enc) != want {
+			t.Fatalf("RepresentativeEncoded's encoding is not Encode's of the representative")
+		}
+	})
+	if encoded == 0 {
+		t.Fatal("no reachable state whose representative came with its encoding")
+	}
+	t.Logf("%d of %d states came with their encoding", encoded, states)
+}
+
 // RepresentativeOf's permutation of the controllers is the renaming Representative makes, as
 // the checker's liveness pass relies on it (checker.ProcessSymmetry): on reachable states of
 // configurations with interchangeable nodes and controller replicas, the representative is
