@@ -145,9 +145,7 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 		}
 	}
 	if e, ok := m.(EncodedSymmetric[S]); ok && c.canon != nil {
-		if _, ok := m.(ProcessSymmetry[S]); ok {
-			c.encoded = e
-		}
+		c.encoded = e
 	}
 	c.found = make([]*found[S, A], len(c.props))
 	if opts.Timeout > 0 {

@@ -62,6 +62,7 @@ type Symmetric[S any] interface {
 // fingerprints instead of encoding the representative again; when not ok, enc's contents are
 // unspecified.
 type EncodedSymmetric[S any] interface {
+	ProcessSymmetry[S]
 	RepresentativeEncoded(s S, buf []int, enc []byte) (rep S, perm []int, out []byte, ok bool)
 }
 

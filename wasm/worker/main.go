@@ -119,10 +119,10 @@ func reuseHeap() { runtime.GC() }
 // thread, and while it marks, every pointer the check writes passes the write barrier: in
 // headless Chromium, after a collection and on memory reused (reuseHeap), the 59848 check took
 // 0.59 s under symmetry with a collection during the check and 0.47 s with the ballast and
-// none; without symmetry 0.87 s with 1.3 collections a check and 0.75 s with 0.8. Pages never written cost no physical memory (V8 commits a page of
-// a WebAssembly memory on its first write: a 512 MiB ballast left node's resident memory
-// unchanged), but the ballast counts in the memory a check reports and in its memory bound
-// (protocol.MaxMemory).
+// none; without symmetry 0.87 s with 1.3 collections a check and 0.75 s with 0.8. Pages never
+// written cost no physical memory (V8 commits a page of a WebAssembly memory on its first
+// write: a 512 MiB ballast left node's resident memory unchanged), but the ballast counts in
+// the memory a check reports and in its memory bound (protocol.MaxMemory).
 var ballast []byte
 
 // ballastBytes is the ballast's size.
