@@ -29,12 +29,12 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 		return 0, 0, 0, err
 	}
 	native = float64(r.Unique) / r.Duration.Seconds()
-	reps, err := inBrowser(site, map[string]any{"type": "check", "id": 1, "target": "classic/two-phase-commit", "sets": []string{fmt.Sprintf("rms=%d", rms)},
+	reps, err := inBrowser(site, 1, map[string]any{"type": "check", "id": 1, "target": "classic/two-phase-commit", "sets": []string{fmt.Sprintf("rms=%d", rms)},
 		"strategy": "bfs", "maxStates": 5000000, "timeoutMs": 600000})
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	rep := reps[0]
+	rep := reps[0][0]
 	if rep.Unique != r.Unique || !rep.Complete {
 		return 0, 0, 0, fmt.Errorf("the browser found %d states (complete %v), natively %d", rep.Unique, rep.Complete, r.Unique)
 	}
@@ -42,9 +42,10 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 }
 
 // inBrowser runs each check request (wasm/protocol's JSON) in the playground's Web Worker in
-// headless Chromium (the site must be built: make site), twice in one worker, the first to warm
-// V8 up, and returns the second runs' reports.
-func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
+// headless Chromium (the site must be built: make site), 1+runs times in one worker, the first
+// to warm V8 up, and returns each request's reports of the runs after the first, in order
+// (runs at least 1).
+func inBrowser(site string, runs int, reqs ...map[string]any) ([][]checker.Report, error) {
 	if _, err := os.Stat(filepath.Join(site, "web", "worker.wasm")); err != nil {
 		return nil, fmt.Errorf("no built site in %s (make site): %v", site, err)
 	}
@@ -55,26 +56,27 @@ func inBrowser(site string, reqs ...map[string]any) ([]checker.Report, error) {
 	defer done()
 	page := b.MustPage(base + "/web/worker.js").Timeout(10 * time.Minute) // a page of the site without the playground (and its worker)
 	page.MustWaitLoad()
-	var out []checker.Report
+	var out [][]checker.Report
 	for _, req := range reqs {
-		text := page.MustEval(`(req) => new Promise((resolve, reject) => {
+		text := page.MustEval(`(req, runs) => new Promise((resolve, reject) => {
 			const w = new Worker("/web/worker.js");
-			let runs = 0;
+			const reports = [];
 			w.onmessage = (e) => {
 				const m = JSON.parse(e.data);
 				if (m.type === "ready") { w.postMessage(JSON.stringify(req)); return; }
 				if (m.type === "error") { reject(m.error); return; }
 				if (m.type !== "result") return;
-				if (++runs < 2) { w.postMessage(JSON.stringify(req)); return; }
+				reports.push(m.report);
+				if (reports.length < 1 + runs) { w.postMessage(JSON.stringify(req)); return; }
 				w.terminate();
-				resolve(JSON.stringify(m.report));
+				resolve(JSON.stringify(reports.slice(1)));
 			};
-		})`, req).String()
-		var rep checker.Report
-		if err := json.Unmarshal([]byte(text), &rep); err != nil {
+		})`, req, max(runs, 1)).String()
+		var reps []checker.Report
+		if err := json.Unmarshal([]byte(text), &reps); err != nil {
 			return nil, err
 		}
-		out = append(out, rep)
+		out = append(out, reps)
 	}
 	return out, nil
 }

@@ -112,12 +112,14 @@ func fastest(runs int, check func() (checker.Report, error)) (checker.Report, fl
 }
 
 // headlineInBrowser checks the headline in the playground's worker and natively on one worker,
-// with the playground's defaults, then with symmetry, and prints the times.
+// with the playground's defaults, then with symmetry, and prints the times: natively the
+// fastest of runs; in one worker, after a first check that warms V8 up, the fastest of runs
+// more (the same measure) and the second check alone (the first on warm code).
 func headlineInBrowser(site string, runs int) error {
 	all := orchestrationChecks()
-	fmt.Printf("\nThe headline check (%s), BFS on one worker, in one run:\n\n", all[2].name)
-	fmt.Println("| symmetry | distinct states | native seconds | Web Worker in headless Chromium (WebAssembly) seconds | ratio |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	fmt.Printf("\nThe headline check (%s), BFS on one worker, in one run (natively the fastest of %d runs; in one Web Worker in headless Chromium, WebAssembly, the fastest of %d checks after a first that warms V8 up, then the second check alone):\n\n", all[2].name, runs, runs)
+	fmt.Println("| symmetry | distinct states | native seconds | worker seconds | ratio | worker's second check, seconds | ratio |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	for _, c := range []modelCheck{all[2], all[4]} { // 59848, reduction on, one worker; then with symmetry
 		if c.opts.NoReduction || c.opts.Workers != 1 || c.target != "statefulset/stale-reads" {
 			return fmt.Errorf("the headline check is not where it was")
@@ -131,17 +133,23 @@ func headlineInBrowser(site string, runs int) error {
 		if err != nil {
 			return err
 		}
-		reps, err := inBrowser(site, map[string]any{"type": "check", "id": 1, "target": c.target, "sets": c.sets, "strategy": "bfs",
+		runsOf, err := inBrowser(site, runs, map[string]any{"type": "check", "id": 1, "target": c.target, "sets": c.sets, "strategy": "bfs",
 			"maxStates": 200000, "timeoutMs": 600000, "symmetry": c.opts.Symmetry})
 		if err != nil {
 			return err
 		}
-		rep := reps[0]
-		if rep.Unique != native.Unique {
-			return fmt.Errorf("59848: %d states in the browser, %d natively", rep.Unique, native.Unique)
+		best := 0.0
+		for _, rep := range runsOf[0] {
+			if rep.Unique != native.Unique {
+				return fmt.Errorf("59848: %d states in the browser, %d natively", rep.Unique, native.Unique)
+			}
+			if b := float64(rep.DurationMS) / 1000; best == 0 || b < best {
+				best = b
+			}
 		}
-		browser := float64(rep.DurationMS) / 1000
-		fmt.Printf("| %s | %s | %.2f | %.2f | %.2f |\n", map[bool]string{true: "on", false: "off"}[c.opts.Symmetry], checker.Thousands(rep.Unique), seconds, browser, browser/seconds)
+		second := float64(runsOf[0][0].DurationMS) / 1000
+		fmt.Printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", map[bool]string{true: "on", false: "off"}[c.opts.Symmetry], checker.Thousands(native.Unique),
+			seconds, best, best/seconds, second, second/seconds)
 	}
 	// A fresh worker's first check, as a first visit gives it (a fresh profile: no cached code).
 	c := all[4]
@@ -283,7 +291,7 @@ func tutorialWidgets(site string, runs int) error {
 			reqs = append(reqs, map[string]any{"type": req.Type, "id": req.ID, "target": req.Target, "sets": req.Sets, "strategy": req.Strategy, "maxStates": req.MaxStates, "symmetry": req.Symmetry})
 		}
 	}
-	reps, err := inBrowser(site, reqs...)
+	runsOf, err := inBrowser(site, 1, reqs...)
 	if err != nil {
 		return err
 	}
@@ -291,7 +299,7 @@ func tutorialWidgets(site string, runs int) error {
 	fmt.Println("| tutorial | check | outcome | distinct states | browser's worker, s | native, one worker, s | ratio |")
 	fmt.Println("|---|---|---|---:|---:|---:|---:|")
 	for i, w := range ws {
-		rep := reps[i]
+		rep := runsOf[i][0]
 		if rep.Unique != w.unique {
 			return fmt.Errorf("%s %s: %d states in the browser, %d natively", w.tutorial, w.w.Target, rep.Unique, w.unique)
 		}
