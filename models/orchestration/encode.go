@@ -286,9 +286,11 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 
 // snapshotCounters are the counters of one snapshot that the encoding ranks over the whole
 // history: its objects' creation revisions and rollout revision numbers, sorted, without
-// repeats (computed once per snapshot).
+// repeats; and the largest UID it holds, from which a write numbers a new object (nextUID).
+// Computed once per snapshot.
 type snapshotCounters struct {
 	created, revisions []int64
+	maxUID             cluster.UID
 	mem                [16]int64 // created's memory, for snapshots of few objects
 }
 
@@ -307,6 +309,7 @@ func counters(c *cluster.Cluster) *snapshotCounters {
 				sc.revisions = insertSorted(sc.revisions, st.revision)
 			}
 		}
+		sc.maxUID = maxUID(c)
 		return sc
 	})
 }
