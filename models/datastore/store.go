@@ -108,7 +108,10 @@ type Tombstone struct {
 
 // Store is the retained history of revisions, oldest first, with consecutive numbers. It is a
 // value shared between checker states: methods return new Stores and never modify the history
-// in place.
+// in place. Nothing may write into a history's array once a Store holds it, not even past its
+// length (a new history gets a new array, or a re-slice that drops old revisions): the
+// orchestration model's encoding knows a history by the address of its first revision and
+// its length (TestWritesNeverShareHistory).
 type Store struct {
 	History []Revision
 }

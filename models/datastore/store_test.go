@@ -3,6 +3,7 @@ package datastore
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -141,6 +142,37 @@ func TestNormalize(t *testing.T) {
 		got := c.cfg.Normalize(s, c.sessions)
 		if got.History[0].Number != c.first || got.Latest().Number != 6 || !reflect.DeepEqual(c.sessions, c.sessOut) {
 			t.Errorf("%+v: first %d sessions %v, want %d %v", c.cfg, got.History[0].Number, c.sessions, c.first, c.sessOut)
+		}
+	}
+}
+
+// TestWritesNeverShareHistory: a write's store has an array of its own, full (no room an
+// append could write into), and the store it was made from is left as it was, at every level.
+// The orchestration model's encoding knows a history by its array's first element and its
+// length (Store).
+func TestWritesNeverShareHistory(t *testing.T) {
+	for _, level := range Levels() {
+		cfg := Config{Level: level, Staleness: Unbounded}
+		s := history(4)
+		before := slices.Clone(s.History)
+		var made []Store
+		for _, image := range []string{"a", "b"} {
+			p := s.Latest().Cluster.Pod("x").DeepCopy().(*cluster.Pod)
+			p.Spec.Image = image
+			next, out := cfg.Write(s, s.Latest().Number, Write{Verb: Update, Object: p}, 0)
+			if !out.OK() {
+				t.Fatalf("%v: %v", level, out)
+			}
+			if cap(next.History) != len(next.History) {
+				t.Errorf("%v: a write's history has room for %d more revisions", level, cap(next.History)-len(next.History))
+			}
+			made = append(made, next)
+		}
+		if &made[0].History[0] == &made[1].History[0] || &made[0].History[0] == &s.History[0] {
+			t.Errorf("%v: two stores share a history's array", level)
+		}
+		if !reflect.DeepEqual(before, s.History) {
+			t.Errorf("%v: a write changed the history it was made from", level)
 		}
 	}
 }

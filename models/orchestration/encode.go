@@ -168,29 +168,39 @@ func (e *encoder) store(st datastore.Store) {
 }
 
 // storeCache keeps an encoder's encodings of the last stores it wrote, by identity. A store's
-// part of a state's encoding (Encode's history, then the UIDs it numbered) depends on the store
-// alone, and a successor shares its parent's store when its step writes nothing or its write
-// is rejected: about half the successors of the 59848 check, every step explored, and 40% on
-// the replicaset/spec-replicas-change check under monotonic-session, where the parent's
-// successors are encoded one after the other. A history's array is never written once a state
-// holds it (the datastore and the symmetry's permutations build a new one for a new history),
-// so the address of its first revision and its length identify it; an entry holds the array,
-// so that no other history can be allocated at its address while the entry lasts.
+// part of a state's encoding depends on the store alone: the bytes Encode writes for the
+// history, and the UIDs it numbers there in order of first appearance, which the numbering of
+// the local states' UIDs continues. A successor shares its parent's store when its step writes
+// nothing or its write is rejected (49% of the successors of the 59848 check with every step
+// explored, 41% on the bounded replicaset/spec-replicas-change check under monotonic-session,
+// two controllers), and a search encodes a state's successors one after the other, so all but
+// the first of those that share the store find it here: 33% and 26% of those checks'
+// encodings. Under the reduction, which skips most steps that leave the store as it was, and
+// symmetry, 2–4%. A history's array is never written
+// once a state holds it (datastore.Store: the datastore and the symmetry's permutations build
+// a new array for a new history, and dropping old revisions re-slices it, which moves its
+// first element), so the address of its first revision and its length identify it; an entry
+// holds the array, so that no other history can be allocated at its address while the entry
+// lasts.
 type storeCache struct {
 	entries [storeCacheSize]storeEntry
-	next    int // the entry remember replaces
+	clock   uint64 // counts lookups that found an entry and entries remembered
 }
 
-// storeCacheSize is how many stores an encoder remembers: the parent's store and the
-// permuted stores that symmetry's candidates bring between two of its successors.
+// storeCacheSize is how many stores an encoder remembers, the least recently used replaced:
+// the parent's store stays while the successors that write (a new store each) and symmetry's
+// permuted candidates come and go.
 const storeCacheSize = 4
 
 // storeEntry is a store's identity and its part of the encoding.
 type storeEntry struct {
 	first *datastore.Revision // &History[0]
 	n     int                 // len(History)
-	enc   []byte
-	uids  []cluster.UID
+	// enc is what Encode wrote for the store: len(History) as a varint, then its objects.
+	enc []byte
+	// uids are the UIDs it numbered, UID uids[i] written as i+1.
+	uids []cluster.UID
+	used uint64 // the clock when it was last found or remembered
 }
 
 // lookup returns the entry for st, or nil (always nil when the tests turn encodingCache off).
@@ -200,20 +210,28 @@ func (c *storeCache) lookup(st datastore.Store) *storeEntry {
 	}
 	for i := range c.entries {
 		if x := &c.entries[i]; x.first == &st.History[0] && x.n == len(st.History) {
+			c.clock++
+			x.used = c.clock
 			return x
 		}
 	}
 	return nil
 }
 
-// remember keeps enc and uids as st's part of the encoding, in place of the oldest entry.
+// remember keeps enc and uids as st's part of the encoding, in place of the least recently
+// used entry.
 func (c *storeCache) remember(st datastore.Store, enc []byte, uids []cluster.UID) {
 	if !encodingCache || len(st.History) == 0 {
 		return
 	}
-	x := &c.entries[c.next]
-	c.next = (c.next + 1) % len(c.entries)
-	x.first, x.n = &st.History[0], len(st.History)
+	x := &c.entries[0]
+	for i := range c.entries {
+		if c.entries[i].used < x.used {
+			x = &c.entries[i]
+		}
+	}
+	c.clock++
+	x.first, x.n, x.used = &st.History[0], len(st.History), c.clock
 	x.enc, x.uids = append(x.enc[:0], enc...), append(x.uids[:0], uids...)
 }
 
@@ -286,7 +304,8 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 
 // snapshotCounters are the counters of one snapshot that the encoding ranks over the whole
 // history: its objects' creation revisions and rollout revision numbers, sorted, without
-// repeats; and the largest UID it holds, from which a write numbers a new object (nextUID).
+// repeats; and the largest UID its objects carry or refer to (maxUID), above which a write
+// numbers a new object (nextUID).
 // Computed once per snapshot.
 type snapshotCounters struct {
 	created, revisions []int64
