@@ -11,7 +11,7 @@ FUZZ := ./models/catalog:FuzzResolve ./models/targets:FuzzParseLink ./models/sce
 VERSION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 WASM     := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w"
 
-.PHONY: build run site test vet unit wasm race fuzz browser bench matrix conformance live
+.PHONY: build run site test vet unit wasm race fuzz browser bench matrix conformance live pgo
 
 build:
 	$(GO) build -o bin/themelios ./cmd/themelios
@@ -96,6 +96,13 @@ browser: site
 
 # Measures the checker against Spin (installed from Debian's packages), and the playground's
 # worker in Chromium against the native checker, and prints tables.
+# The checker worker's profile for profile-guided optimisation (wasm/worker/default.pgo, which
+# go build uses for that package): a native CPU profile of the playground's checks
+# (engine's BenchmarkPlayground). Refresh it after large changes to the model or the checker.
+pgo:
+	$(GO) test -run '^$$' -bench Playground -benchtime 5x -cpuprofile wasm/worker/default.pgo ./wasm/engine
+	rm -f engine.test
+
 bench: site
 	.ci/install-spin
 	.ci/install-chromium

@@ -10,6 +10,7 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
+	"github.com/themelios/themelios/tutorials"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -286,5 +287,40 @@ func TestWarmUp(t *testing.T) {
 	})
 	if yields != 1 || explored[0] == 0 || explored[0] > 32 || explored[1] != 0 || explored[2] != 0 || explored[3] != 0 {
 		t.Errorf("cancelled at its first yield, the warm-up yielded %d times and explored %v states", yields, explored)
+	}
+}
+
+// BenchmarkPlayground runs the playground's checks as the worker does (RunContext): the 59848
+// card and every tutorial widget. `make pgo` profiles it into the worker's build profile
+// (wasm/worker/default.pgo).
+func BenchmarkPlayground(b *testing.B) {
+	reqs := []Request{{Type: TypeCheck, ID: 1, Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"},
+		Strategy: "bfs", Symmetry: true}}
+	all, err := tutorials.All()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tu := range all {
+		for _, block := range tu.Blocks {
+			if block.Run != nil {
+				reqs = append(reqs, block.Run.Request(1))
+			}
+		}
+	}
+	if len(reqs) < 10 {
+		b.Fatalf("only %d checks: the tutorials' widgets are not where they were", len(reqs))
+	}
+	for b.Loop() {
+		for _, r := range reqs {
+			failed := ""
+			RunContext(context.Background(), r, time.Hour, func(resp Response) {
+				if resp.Type == TypeError {
+					failed = resp.Error
+				}
+			}, nil)
+			if failed != "" {
+				b.Fatalf("%s: %s", r.Target, failed)
+			}
+		}
 	}
 }
