@@ -41,6 +41,10 @@ func main() {
 	weightOnly := flag.Bool("weight-only", false, "measure only the page weight and a first visit (needs -site)")
 	headlineOnly := flag.Bool("headline-only", false, "measure only the headline check in the browser and natively (needs -site)")
 	flag.Parse()
+	if *runs < 1 {
+		fmt.Fprintf(os.Stderr, "themelios-bench: -runs must be at least 1, not %d\n", *runs)
+		os.Exit(2)
+	}
 	if *headlineOnly {
 		if err := headlineInBrowser(*site, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)

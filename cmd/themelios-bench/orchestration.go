@@ -112,13 +112,15 @@ func fastest(runs int, check func() (checker.Report, error)) (checker.Report, fl
 }
 
 // headlineInBrowser checks the headline in the playground's worker and natively on one worker,
-// with the playground's defaults, then with symmetry, and prints the times: natively the
-// fastest of runs; in one worker, after a first check that warms V8 up, the fastest of runs
-// more (the same measure) and the second check alone (the first on warm code).
+// with the playground's defaults, then with symmetry, and prints the checks' own times (their
+// reports' durations, the search without building the model or rendering the report): natively
+// the fastest of runs; in one worker, after a first check that warms V8 up, the fastest of runs
+// more (a worker keeps getting faster for several checks, so this figure falls as runs grows),
+// and the second check alone (the first on warm code).
 func headlineInBrowser(site string, runs int) error {
 	all := orchestrationChecks()
-	fmt.Printf("\nThe headline check (%s), BFS on one worker, in one run (natively the fastest of %d runs; in one Web Worker in headless Chromium, WebAssembly, the fastest of %d checks after a first that warms V8 up, then the second check alone):\n\n", all[2].name, runs, runs)
-	fmt.Println("| symmetry | distinct states | native seconds | worker seconds | ratio | worker's second check, seconds | ratio |")
+	fmt.Printf("\nThe headline check (%s), BFS on one worker, the check's own time (its report's duration): natively the fastest of %d runs; in one Web Worker in headless Chromium (WebAssembly), the fastest of %d checks after a first that warms V8 up, then the second check alone:\n\n", all[2].name, runs, runs)
+	fmt.Printf("| symmetry | distinct states | native seconds | worker seconds (fastest of %d) | ratio | worker's second check, seconds | ratio |\n", runs)
 	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	for _, c := range []modelCheck{all[2], all[4]} { // 59848, reduction on, one worker; then with symmetry
 		if c.opts.NoReduction || c.opts.Workers != 1 || c.target != "statefulset/stale-reads" {
@@ -129,9 +131,17 @@ func headlineInBrowser(site string, runs int) error {
 		if err != nil {
 			return err
 		}
-		native, seconds, err := fastest(runs, func() (checker.Report, error) { return m.Check(context.Background(), c.target, c.opts) })
-		if err != nil {
-			return err
+		seconds := 0.0
+		var native checker.Report
+		for range runs {
+			runtime.GC()
+			rep, err := m.Check(context.Background(), c.target, c.opts)
+			if err != nil {
+				return err
+			}
+			if s := float64(rep.DurationMS) / 1000; seconds == 0 || s < seconds {
+				native, seconds = rep, s
+			}
 		}
 		runsOf, err := inBrowser(site, runs, map[string]any{"type": "check", "id": 1, "target": c.target, "sets": c.sets, "strategy": "bfs",
 			"maxStates": 200000, "timeoutMs": 600000, "symmetry": c.opts.Symmetry})
