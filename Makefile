@@ -94,15 +94,17 @@ browser: site
 	.ci/install-chromium
 	$(GO) test -count=1 -tags browser ./app/playground
 
-# Measures the checker against Spin (installed from Debian's packages), and the playground's
-# worker in Chromium against the native checker, and prints tables.
 # The checker worker's profile for profile-guided optimisation (wasm/worker/default.pgo, which
 # go build uses for that package): a native CPU profile of the playground's checks
-# (engine's BenchmarkPlayground). Refresh it after large changes to the model or the checker.
+# (engine's BenchmarkPlayground), kept only if the benchmark passes. Refresh it after large
+# changes to the model or the checker.
 pgo:
-	$(GO) test -run '^$$' -bench Playground -benchtime 5x -cpuprofile wasm/worker/default.pgo ./wasm/engine
-	rm -f engine.test
+	mkdir -p .cache
+	$(GO) test -run '^$$' -bench Playground -benchtime 5x -o .cache/engine.test -cpuprofile .cache/playground.pgo ./wasm/engine
+	mv .cache/playground.pgo wasm/worker/default.pgo
 
+# Measures the checker against Spin (installed from Debian's packages), and the playground's
+# worker in Chromium against the native checker, and prints tables.
 bench: site
 	.ci/install-spin
 	.ci/install-chromium

@@ -3,7 +3,7 @@ package datastore
 import (
 	"fmt"
 	"reflect"
-	"slices"
+	"strings"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -147,32 +147,53 @@ func TestNormalize(t *testing.T) {
 }
 
 // TestWritesNeverShareHistory: a write's store has an array of its own, full (no room an
-// append could write into), and the store it was made from is left as it was, at every level.
-// The orchestration model's encoding knows a history by its array's first element and its
-// length (Store).
+// append could write into), two writes from one store never share one, even from a history
+// with room to spare, and the store they were made from is left as it was, its snapshots and
+// objects included, at every level. The orchestration model's encoding knows a history by its
+// array's first element and its length (Store).
 func TestWritesNeverShareHistory(t *testing.T) {
+	dump := func(s Store) string {
+		var b strings.Builder
+		for _, r := range s.History {
+			fmt.Fprintf(&b, "r%d %v:", r.Number, r.Gone)
+			for _, o := range r.Cluster.Objects() {
+				fmt.Fprintf(&b, " %s/%s rv%d", o.Kind(), o.Meta().Name, o.Meta().ResourceVersion)
+				if p, ok := o.(*cluster.Pod); ok {
+					fmt.Fprintf(&b, " %s", p.Spec.Image)
+				}
+			}
+			b.WriteString("\n")
+		}
+		return b.String()
+	}
 	for _, level := range Levels() {
 		cfg := Config{Level: level, Staleness: Unbounded}
-		s := history(4)
-		before := slices.Clone(s.History)
-		var made []Store
-		for _, image := range []string{"a", "b"} {
-			p := s.Latest().Cluster.Pod("x").DeepCopy().(*cluster.Pod)
-			p.Spec.Image = image
-			next, out := cfg.Write(s, s.Latest().Number, Write{Verb: Update, Object: p}, 0)
-			if !out.OK() {
-				t.Fatalf("%v: %v", level, out)
+		full := history(4)
+		spare := Store{History: append(make([]Revision, 0, len(full.History)+4), full.History...)}
+		for name, s := range map[string]Store{"a full history": full, "a history with room": spare} {
+			before := dump(s)
+			var made []Store
+			for _, image := range []string{"a", "b"} {
+				p := s.Latest().Cluster.Pod("x").DeepCopy().(*cluster.Pod)
+				p.Spec.Image = image
+				next, out := cfg.Write(s, s.Latest().Number, Write{Verb: Update, Object: p}, 0)
+				if !out.OK() {
+					t.Fatalf("%v, %s: %v", level, name, out)
+				}
+				if cap(next.History) != len(next.History) {
+					t.Errorf("%v, %s: a write's history has room for %d more revisions", level, name, cap(next.History)-len(next.History))
+				}
+				made = append(made, next)
 			}
-			if cap(next.History) != len(next.History) {
-				t.Errorf("%v: a write's history has room for %d more revisions", level, cap(next.History)-len(next.History))
+			if &made[0].History[0] == &made[1].History[0] || &made[0].History[0] == &s.History[0] {
+				t.Errorf("%v, %s: two stores share a history's array", level, name)
 			}
-			made = append(made, next)
-		}
-		if &made[0].History[0] == &made[1].History[0] || &made[0].History[0] == &s.History[0] {
-			t.Errorf("%v: two stores share a history's array", level)
-		}
-		if !reflect.DeepEqual(before, s.History) {
-			t.Errorf("%v: a write changed the history it was made from", level)
+			if after := dump(s); after != before {
+				t.Errorf("%v, %s: the writes changed the history they were made from:\n%s\nwas\n%s", level, name, after, before)
+			}
+			if len(s.History) < cap(s.History) && s.History[:cap(s.History)][len(s.History)].Cluster != nil {
+				t.Errorf("%v, %s: a write used the room past the history it was made from", level, name)
+			}
 		}
 	}
 }

@@ -291,11 +291,12 @@ func TestWarmUp(t *testing.T) {
 }
 
 // BenchmarkPlayground runs the playground's checks as the worker does (RunContext): the 59848
-// card and every tutorial widget. `make pgo` profiles it into the worker's build profile
-// (wasm/worker/default.pgo).
+// card and every tutorial widget, each to its result, which must be the widget's expected
+// outcome. `make pgo` profiles it into the worker's build profile (wasm/worker/default.pgo).
 func BenchmarkPlayground(b *testing.B) {
 	reqs := []Request{{Type: TypeCheck, ID: 1, Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"},
 		Strategy: "bfs", Symmetry: true}}
+	expect := []string{"violated: a pod identity runs on at most one node after 10 steps"}
 	all, err := tutorials.All()
 	if err != nil {
 		b.Fatal(err)
@@ -303,23 +304,26 @@ func BenchmarkPlayground(b *testing.B) {
 	for _, tu := range all {
 		for _, block := range tu.Blocks {
 			if block.Run != nil {
-				reqs = append(reqs, block.Run.Request(1))
+				reqs, expect = append(reqs, block.Run.Request(1)), append(expect, block.Run.Expect)
 			}
 		}
 	}
-	if len(reqs) < 10 {
-		b.Fatalf("only %d checks: the tutorials' widgets are not where they were", len(reqs))
+	if len(reqs) == 1 {
+		b.Fatal("no tutorial widget: the tutorials' widgets are not where they were")
 	}
 	for b.Loop() {
-		for _, r := range reqs {
-			failed := ""
+		for i, r := range reqs {
+			got := ""
 			RunContext(context.Background(), r, time.Hour, func(resp Response) {
-				if resp.Type == TypeError {
-					failed = resp.Error
+				switch resp.Type {
+				case TypeError:
+					b.Fatalf("%s: %s", r.Target, resp.Error)
+				case TypeResult:
+					got = protocol.Outcome(resp.Report)
 				}
 			}, nil)
-			if failed != "" {
-				b.Fatalf("%s: %s", r.Target, failed)
+			if got != expect[i] {
+				b.Fatalf("%s %v: %q, want %q", r.Target, r.Sets, got, expect[i])
 			}
 		}
 	}

@@ -9,9 +9,9 @@
 //
 // go build optimises it with the profile default.pgo beside this file (profile-guided
 // optimisation: hot calls inlined and hot interface calls devirtualised), a native CPU profile
-// of the playground's checks that `make pgo` refreshes. In WebAssembly, where Go passes a
-// call's arguments through memory, that made the 59848 check about 0.95x the time in headless
-// Chromium (three alternated runs of each build, on and off symmetry); natively the same
+// of the playground's checks that `make pgo` refreshes. On a warm worker in headless Chromium
+// the 59848 check under symmetry took about 0.95x the time (three alternated runs of each
+// build; within noise without symmetry, and on a fresh worker's first checks); natively the
 // profile gave nothing measurable, so the CLI goes without.
 package main
 
