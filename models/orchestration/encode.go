@@ -43,9 +43,6 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	e := *pooled
 	e.reset(buf, s.Store)
 	e.int(int64(s.Broken))
-	if e.stores == nil {
-		e.stores = new(storeCache)
-	}
 	if c := e.stores.lookup(s.Store); c != nil {
 		e.buf = append(e.buf, c.enc...)
 		e.uids = append(e.uids, c.uids...)
@@ -176,12 +173,11 @@ func (e *encoder) store(st datastore.Store) {
 // two controllers), and a search encodes a state's successors one after the other, so all but
 // the first of those that share the store find it here: 33% and 26% of those checks'
 // encodings. Under the reduction, which skips most steps that leave the store as it was, and
-// symmetry, 2–4%. A history's array is never written
-// once a state holds it (datastore.Store: the datastore and the symmetry's permutations build
-// a new array for a new history, and dropping old revisions re-slices it, which moves its
-// first element), so the address of its first revision and its length identify it; an entry
-// holds the array, so that no other history can be allocated at its address while the entry
-// lasts.
+// symmetry, 2–4%. A history's array is never written once a state holds it (datastore.Store:
+// the datastore and the symmetry's permutations build a new array for a new history, and
+// dropping old revisions re-slices it, which moves its first element), so the address of its
+// first revision and its length identify it; an entry holds the array, so that no other
+// history can be allocated at its address while the entry lasts.
 type storeCache struct {
 	entries [storeCacheSize]storeEntry
 	clock   uint64 // counts lookups that found an entry and entries remembered
@@ -269,7 +265,7 @@ func rolloutRevision(o cluster.Object) (int64, bool) {
 }
 
 // encoders recycles encoders' scratch memory across calls (from any goroutine).
-var encoders = sync.Pool{New: func() any { return &encoder{} }}
+var encoders = sync.Pool{New: func() any { return &encoder{stores: new(storeCache)} }}
 
 // scratchEncoder lends an encoder from the pool that writes into memory of its own (own: its
 // buf, after Encode, still holds that caller's memory); release gives it back.
@@ -305,8 +301,7 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 // snapshotCounters are the counters of one snapshot that the encoding ranks over the whole
 // history: its objects' creation revisions and rollout revision numbers, sorted, without
 // repeats; and the largest UID its objects carry or refer to (maxUID), above which a write
-// numbers a new object (nextUID).
-// Computed once per snapshot.
+// numbers a new object (nextUID). Computed once per snapshot.
 type snapshotCounters struct {
 	created, revisions []int64
 	maxUID             cluster.UID
