@@ -76,7 +76,8 @@ type bfsWorker[S, A any] struct {
 type bfs[S, A any] struct {
 	*core[S, A]
 	workers  []*bfsWorker[S, A]
-	level    int // depth of the states being expanded (initial states at 1)
+	recycler Recycler[S, A] // the model's, unless the search records the state graph
+	level    int            // depth of the states being expanded (initial states at 1)
 	units    []unit[S]
 	spare    []unit[S]    // the previous level's units, memory for the next
 	width    atomic.Int64 // states in the level
@@ -92,6 +93,9 @@ type bfs[S, A any] struct {
 
 func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
 	b := &bfs[S, A]{core: c}
+	if r, ok := c.m.(Recycler[S, A]); ok && c.graph == nil {
+		b.recycler = r
+	}
 	for i := 0; i < workers; i++ {
 		b.workers = append(b.workers, &bfsWorker[S, A]{id: i, unit: -1, out: &blockList[entry[S]]{}, prev: &blockList[entry[S]]{}})
 	}
@@ -274,6 +278,9 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 			}
 			if b.graph != nil {
 				b.graph.edge(p.state, p.fp, sx.act, sx.state, sx.fp)
+			}
+			if b.recycler != nil && (res == claimOld || res == claimLost) {
+				b.recycler.Recycle(p.state, sx.act, sx.state) // reached before: dropped
 			}
 		}
 		if enabled == 0 { // a dead end

@@ -142,6 +142,20 @@ type StepCovering[S, A any] interface {
 	CoveredStep(s S, a A) bool
 }
 
+// Recycler is implemented by models whose Next allocates memory for each successor that they
+// can reuse once the search has dropped it. BFS calls Recycle(s, a, next), next being what
+// Next(s, a) returned, after the successor's fingerprint is found among the states reached
+// before (next is not explored: its state was, or is about to be, from another path), and never
+// for a successor it keeps. From that call on, the search reads neither next nor anything
+// reachable from it. It does not recycle while it records the state graph (Options.GraphLimit),
+// which keeps every successor. s is alive (it is being expanded), and so may be anything next
+// shares with s or with other states: Recycle may reuse only what Next allocated for next
+// alone. It must not change the search's outcome: a model checked with and without recycling
+// gives the same states, counts and traces. Depth-first search and simulation do not call it.
+type Recycler[S, A any] interface {
+	Recycle(s S, a A, next S)
+}
+
 // Fairness is implemented by models whose actions fall into named groups under weak fairness
 // (ActionGroup returns action a's). Without Fairness, every action is in one fair group of the
 // system: a run stops only where nothing is enabled. At most 64 fair groups.

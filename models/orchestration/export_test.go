@@ -12,6 +12,9 @@ import (
 // compare the two).
 var EncodingCache = &encodingCache
 
+// Recycling turns the reuse of dropped successors' memory (Model.Recycle) on and off.
+var Recycling = &recycling
+
 // InlineLocals is how many controllers' successors keep their list with the acting controller's
 // Local (0: always apart).
 var InlineLocals = &inlineLocals
