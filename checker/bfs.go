@@ -76,7 +76,7 @@ type bfsWorker[S, A any] struct {
 type bfs[S, A any] struct {
 	*core[S, A]
 	workers  []*bfsWorker[S, A]
-	recycler Recycler[S, A] // the model's, unless the search records the state graph
+	recycler Recycler[S, A] // the model's, if it recycles dropped successors
 	level    int            // depth of the states being expanded (initial states at 1)
 	units    []unit[S]
 	spare    []unit[S]    // the previous level's units, memory for the next
@@ -93,9 +93,7 @@ type bfs[S, A any] struct {
 
 func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
 	b := &bfs[S, A]{core: c}
-	if r, ok := c.m.(Recycler[S, A]); ok && c.graph == nil {
-		b.recycler = r
-	}
+	b.recycler, _ = c.m.(Recycler[S, A])
 	for i := 0; i < workers; i++ {
 		b.workers = append(b.workers, &bfsWorker[S, A]{id: i, unit: -1, out: &blockList[entry[S]]{}, prev: &blockList[entry[S]]{}})
 	}

@@ -144,14 +144,16 @@ type StepCovering[S, A any] interface {
 
 // Recycler is implemented by models whose Next allocates memory for each successor that they
 // can reuse once the search has dropped it. BFS calls Recycle(s, a, next), next being what
-// Next(s, a) returned, after the successor's fingerprint is found among the states reached
-// before (next is not explored: its state was, or is about to be, from another path), and never
-// for a successor it keeps. From that call on, the search reads neither next nor anything
-// reachable from it. It does not recycle while it records the state graph (Options.GraphLimit),
-// which keeps every successor. s is alive (it is being expanded), and so may be anything next
-// shares with s or with other states: Recycle may reuse only what Next allocated for next
-// alone. It must not change the search's outcome: a model checked with and without recycling
-// gives the same states, counts and traces. Depth-first search and simulation do not call it.
+// Next(s, a) returned, once next's fingerprint is found among the states reached before (its
+// state was, or is about to be, explored from another path), after everything it records of
+// next (the liveness pass's record, the state graph's labels); never for a successor it keeps,
+// nor for one Covering or StepCovering skipped. From that call on, the search reads neither
+// next nor anything reachable from it. s is alive (it is being expanded), and so may be
+// anything next shares with s or with other states: Recycle may reuse only what Next allocated
+// for next alone; it is the one method that may change its argument. Workers call it
+// concurrently. It must not change the search's outcome: a model checked with and without
+// recycling gives the same states, counts and traces. Depth-first search and simulation do not
+// call it.
 type Recycler[S, A any] interface {
 	Recycle(s S, a A, next S)
 }

@@ -79,8 +79,9 @@ func (p plainGraph) Recycle() {} // not a Recycler
 
 // TestRecycleOnlyDroppedSuccessors: BFS recycles exactly the successors it drops (one worker:
 // every generated state that is not a new one), never reads one again, and finds the same
-// states, counts and traces as without recycling, on any number of workers, with a liveness
-// pass; it recycles nothing while it records the state graph.
+// states, counts, traces and state graph as without recycling: on one to three workers, with a
+// liveness pass, at the state bound (a level cut) and across the table's growth (a state's
+// successors computed again after claimFull).
 func TestRecycleOnlyDroppedSuccessors(t *testing.T) {
 	nodes := func(tr *Trace[*cell, int]) []int {
 		if tr == nil {
@@ -98,45 +99,48 @@ func TestRecycleOnlyDroppedSuccessors(t *testing.T) {
 		Complete          bool
 		Statuses          []Status
 		Traces            [][]int
+		Graph             *Graph
 	}
 	sum := func(res Result[*cell, int]) outcome {
-		o := outcome{Unique: res.Unique, Generated: res.Generated, Depth: res.Depth, Complete: res.Complete}
+		o := outcome{Unique: res.Unique, Generated: res.Generated, Depth: res.Depth, Complete: res.Complete, Graph: res.Graph}
 		for _, p := range res.Properties {
 			o.Statuses, o.Traces = append(o.Statuses, p.Status), append(o.Traces, nodes(p.Trace))
 		}
 		return o
 	}
 	for seed := uint64(1); seed <= 4; seed++ {
-		g := randomGraph(3000, 5, seed)
+		// Past the table's first size (16,384 slots) on seeds 3 and 4.
+		n := []int{3000, 3000, 40000, 40000}[seed-1]
+		g := randomGraph(n, 5, seed)
 		g.props = []Property[int]{
 			{Name: "not 13 mod 211", Expect: Always, Holds: func(s int) bool { return s%211 != 13 }},
 			{Name: "often even", Expect: AlwaysEventually, Holds: func(s int) bool { return s%2 == 0 }},
 		}
-		for _, keepGoing := range []bool{true, false} {
+		for _, opts := range []Options{
+			{KeepGoing: true},
+			{},
+			{KeepGoing: true, MaxStates: int64(n / 3)},
+			{KeepGoing: true, GraphLimit: 500},
+		} {
 			for _, workers := range []int{1, 2, 3} {
-				opts := Options{Workers: workers, KeepGoing: keepGoing}
+				opts.Workers = workers
 				r := &recyclingGraph{g: g}
 				got := check(t, Model[*cell, int](r), opts)
 				want := check(t, Model[*cell, int](plainGraph{&recyclingGraph{g: g}}), opts)
 				if len(r.misuse) > 0 {
-					t.Fatalf("seed %d, %d workers: a recycled state was used: %v", seed, workers, r.misuse[:min(5, len(r.misuse))])
+					t.Fatalf("seed %d, %+v: a recycled state was used: %v", seed, opts, r.misuse[:min(5, len(r.misuse))])
 				}
 				if !reflect.DeepEqual(sum(got), sum(want)) {
-					t.Fatalf("seed %d, %d workers: %+v recycling, %+v without", seed, workers, sum(got), sum(want))
+					t.Fatalf("seed %d, %+v: %+v recycling, %+v without", seed, opts, sum(got), sum(want))
 				}
-				if keepGoing && r.recycled.Load() == 0 {
-					t.Fatalf("seed %d, %d workers: nothing recycled", seed, workers)
+				if opts.KeepGoing && r.recycled.Load() == 0 {
+					t.Fatalf("seed %d, %+v: nothing recycled", seed, opts)
 				}
 				// (Generated counts the initial states, as Unique does.)
-				if dropped := got.Generated - got.Unique; workers == 1 && keepGoing && r.recycled.Load() != dropped {
-					t.Fatalf("seed %d: %d recycled, want the %d generated states that were not new", seed, r.recycled.Load(), dropped)
+				if dropped := got.Generated - got.Unique; workers == 1 && opts.KeepGoing && opts.MaxStates == 0 && r.recycled.Load() != dropped {
+					t.Fatalf("seed %d, %+v: %d recycled, want the %d generated states that were not new", seed, opts, r.recycled.Load(), dropped)
 				}
 			}
-		}
-		r := &recyclingGraph{g: g}
-		check(t, Model[*cell, int](r), Options{Workers: 2, KeepGoing: true, GraphLimit: 100000})
-		if n := r.recycled.Load(); n != 0 {
-			t.Fatalf("seed %d: %d recycled while the graph is recorded", seed, n)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package orchestration
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/themelios/themelios/models/cluster"
@@ -14,6 +15,10 @@ var EncodingCache = &encodingCache
 
 // Recycling turns the reuse of dropped successors' memory (Model.Recycle) on and off.
 var Recycling = &recycling
+
+// Released reports whether the memory newLocals allocated for s was given back, zeroed
+// (Recycle, or a disabled action).
+func Released(s State) bool { return s.locals != nil && reflect.ValueOf(*s.locals).IsZero() }
 
 // InlineLocals is how many controllers' successors keep their list with the acting controller's
 // Local (0: always apart).

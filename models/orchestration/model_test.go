@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/themelios/themelios/checker"
@@ -493,9 +494,13 @@ func TestRecyclingKeepsTheSearch(t *testing.T) {
 	}
 	run := func(m *orchestration.Model, opts checker.Options, recycle bool) outcome {
 		*orchestration.Recycling = recycle
-		r, err := checker.Check(context.Background(), m, opts)
+		c := &countRecycled{Model: m}
+		r, err := checker.Check(context.Background(), c, opts)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if opts.MaxStates == 0 && c.n.Load() == 0 {
+			t.Fatal("the search recycled nothing")
 		}
 		o := outcome{unique: r.Unique, generated: r.Generated}
 		for _, p := range r.Properties {
@@ -527,4 +532,32 @@ func TestRecyclingKeepsTheSearch(t *testing.T) {
 	}
 	m := model(t, "statefulset/stale-reads", func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession })
 	compare("59848, every step", m, checker.Options{Workers: 2, NoReduction: true})
+
+	// Recycle gives a dropped successor's memory back; it leaves alone a copy whose list is
+	// elsewhere (as symmetry's permutations are).
+	*orchestration.Recycling = true
+	s := m.Init()[0]
+	a := m.Actions(s, nil)[0]
+	next, _ := m.Next(s, a)
+	copied := next
+	copied.Local = slices.Clone(next.Local)
+	m.Recycle(s, a, copied)
+	if orchestration.Released(next) {
+		t.Fatal("Recycle gave back the memory of a successor whose list is elsewhere")
+	}
+	m.Recycle(s, a, next)
+	if !orchestration.Released(next) {
+		t.Fatal("Recycle kept a dropped successor's memory")
+	}
+}
+
+// countRecycled counts the successors the search recycles.
+type countRecycled struct {
+	*orchestration.Model
+	n atomic.Int64
+}
+
+func (c *countRecycled) Recycle(s orchestration.State, a orchestration.Action, next orchestration.State) {
+	c.n.Add(1)
+	c.Model.Recycle(s, a, next)
 }
