@@ -724,7 +724,8 @@ var inlineLocals = len(successorLocals{}.local)
 // newLocals to reuse: zeroed, from any goroutine.
 var successorMemory = sync.Pool{New: func() any { return new(successorLocals) }}
 
-// recycling says whether Recycle reuses memory (tests turn it off to compare).
+// recycling says whether the memory of successors that are dropped (Recycle) or never made (an
+// action not enabled) goes back to successorMemory (tests turn it off to compare).
 var recycling = true
 
 // newLocals gives ns the controllers' Locals of s, sharing all but controller i's, which it
