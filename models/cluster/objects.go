@@ -66,6 +66,11 @@ type Object interface {
 	// the same kind: the API server keeps status out of spec updates and spec out of status
 	// updates.
 	CopyStatus(from Object)
+	// StatusDiffers reports whether o (of the same kind) has another status: true only when
+	// reflect.DeepEqual finds the two statuses different, so that a caller may skip comparing
+	// the whole objects (SameContent); false when they are equal, or differ only in a nil
+	// list against an empty one.
+	StatusDiffers(o Object) bool
 }
 
 // Taint marks a node; pods that do not tolerate it are not scheduled there.

@@ -1,5 +1,7 @@
 package cluster
 
+import "slices"
+
 func (n *Node) CopyStatus(from Object)          { n.Status = from.(*Node).Status }
 func (p *Pod) CopyStatus(from Object)           { p.Status = from.(*Pod).Status }
 func (r *ReplicaSet) CopyStatus(from Object)    { r.Status = from.(*ReplicaSet).Status }
@@ -10,6 +12,23 @@ func (c *PersistentVolumeClaim) CopyStatus(from Object) {
 	c.Bound = from.(*PersistentVolumeClaim).Bound
 }
 func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.Clone() }
+
+func (n *Node) StatusDiffers(o Object) bool             { return n.Status != o.(*Node).Status }
+func (p *Pod) StatusDiffers(o Object) bool              { return p.Status != o.(*Pod).Status }
+func (r *ReplicaSet) StatusDiffers(o Object) bool       { return r.Status != o.(*ReplicaSet).Status }
+func (d *Deployment) StatusDiffers(o Object) bool       { return d.Status != o.(*Deployment).Status }
+func (s *StatefulSet) StatusDiffers(o Object) bool      { return s.Status != o.(*StatefulSet).Status }
+func (r *ControllerRevision) StatusDiffers(Object) bool { return false }
+func (c *PersistentVolumeClaim) StatusDiffers(o Object) bool {
+	return c.Bound != o.(*PersistentVolumeClaim).Bound
+}
+func (j *Job) StatusDiffers(o Object) bool {
+	a, b := j.Status, o.(*Job).Status
+	return a.Active != b.Active || a.Ready != b.Ready || a.Succeeded != b.Succeeded || a.Failed != b.Failed ||
+		a.Condition != b.Condition || a.ObservedGeneration != b.ObservedGeneration ||
+		!slices.Equal(a.UncountedSucceeded, b.UncountedSucceeded) || !slices.Equal(a.UncountedFailed, b.UncountedFailed) ||
+		!slices.Equal(a.CompletedIndexes, b.CompletedIndexes)
+}
 
 // Workload is an object that stamps out pods from a template: a ReplicaSet, a Deployment or
 // a StatefulSet.

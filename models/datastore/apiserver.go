@@ -219,27 +219,31 @@ func GeneratedName(prefix string, i int) string {
 }
 
 func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID, taken func(cluster.Kind, string) bool) (*cluster.Cluster, Outcome) {
-	o = o.DeepCopy()
-	m := o.Meta()
-	if m.Name == "" {
-		if m.GenerateName == "" {
+	// The name is resolved and checked on the sent object, which is copied only once the
+	// create is accepted (55% of the creates of the unreduced 59848 check are rejected).
+	name := o.Meta().Name
+	if name == "" {
+		prefix := o.Meta().GenerateName
+		if prefix == "" {
 			return c, reject(422, rejection{cause: nameRequired})
 		}
 		for i := 0; ; i++ {
-			if n := GeneratedName(m.GenerateName, i); c.Get(o.Kind(), n) == nil && (taken == nil || !taken(o.Kind(), n)) {
-				m.Name = n
+			if n := GeneratedName(prefix, i); c.Get(o.Kind(), n) == nil && (taken == nil || !taken(o.Kind(), n)) {
+				name = n
 				break
 			}
 		}
 	}
-	if c.Get(o.Kind(), m.Name) != nil {
-		return c, reject(409, rejection{cause: alreadyExists, kind: o.Kind(), name: m.Name})
+	if c.Get(o.Kind(), name) != nil {
+		return c, reject(409, rejection{cause: alreadyExists, kind: o.Kind(), name: name})
 	}
-	m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = uid, 0, rev, rev, 0
+	o = o.DeepCopy()
+	m := o.Meta()
+	m.Name, m.UID, m.Generation, m.ResourceVersion, m.CreationRevision, m.DeletionTimestamp = name, uid, 0, rev, rev, 0
 	if tracksGeneration(o.Kind()) {
 		m.Generation = 1
 	}
-	return c.With(o), Outcome{Code: 201, Name: m.Name}
+	return c.With(o), Outcome{Code: 201, Name: name}
 }
 
 // tracksGeneration says whether the API server keeps metadata.generation for a kind: its
@@ -365,9 +369,13 @@ func patchStatus(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outc
 // that changes nothing is accepted and stored nowhere (the API server's GuaranteedUpdate skips
 // the storage write, and the resourceVersion stays), and c itself is returned.
 func changed(c *cluster.Cluster, cur, next cluster.Object, rev int64, out Outcome) (*cluster.Cluster, Outcome) {
-	next.Meta().ResourceVersion = cur.Meta().ResourceVersion
-	if cluster.SameContent(cur, next) {
-		return c, out
+	// Most writes change the status or the generation, found without comparing the whole
+	// objects (reflect.DeepEqual: 5% of the time of the unreduced 59848 check).
+	if !cur.StatusDiffers(next) && cur.Meta().Generation == next.Meta().Generation {
+		next.Meta().ResourceVersion = cur.Meta().ResourceVersion
+		if cluster.SameContent(cur, next) {
+			return c, out
+		}
 	}
 	next.Meta().ResourceVersion = rev
 	return c.With(next), out

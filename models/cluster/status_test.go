@@ -1,0 +1,123 @@
+package cluster
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// TestStatusDiffers checks StatusDiffers against reflect.DeepEqual on every kind: random
+// statuses drawn from a few values each (so that pairs are often equal), lists nil, empty or
+// not. It must never report a difference DeepEqual does not see (the API server would then
+// store a write that changes nothing), and must report every difference but a nil list
+// against an empty one.
+func TestStatusDiffers(t *testing.T) {
+	objs := []Object{&Node{}, &Pod{}, &ReplicaSet{}, &Deployment{}, &StatefulSet{}, &ControllerRevision{}, &PersistentVolumeClaim{}, &Job{}}
+	kinds := map[Kind]bool{}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, o := range objs {
+		kinds[o.Kind()] = true
+		differs, same := 0, 0
+		for trial := 0; trial < 3000; trial++ {
+			a, b := o.DeepCopy(), o.DeepCopy()
+			sa, sb := status(a), status(b)
+			randomize(rng, sa)
+			if rng.IntN(3) == 0 {
+				sb.Set(sa) // often equal
+				switch {
+				case rng.IntN(2) == 0:
+				case sb.Kind() != reflect.Struct:
+					randomize(rng, sb)
+				case sb.NumField() > 0:
+					randomize(rng, sb.Field(rng.IntN(sb.NumField()))) // one field redrawn
+				}
+			} else {
+				randomize(rng, sb)
+			}
+			got, deep := a.StatusDiffers(b), !reflect.DeepEqual(sa.Interface(), sb.Interface())
+			if got && !deep {
+				t.Fatalf("%s: StatusDiffers(%+v, %+v), which DeepEqual finds equal", o.Kind(), sa, sb)
+			}
+			if !got && deep && !nilAgainstEmpty(sa, sb) {
+				t.Fatalf("%s: StatusDiffers missed the difference of %+v and %+v", o.Kind(), sa, sb)
+			}
+			if got {
+				differs++
+			} else {
+				same++
+			}
+		}
+		if o.Kind() != KindControllerRevision && (differs == 0 || same == 0) {
+			t.Errorf("%s: %d pairs differ and %d do not: the test draws too few of one", o.Kind(), differs, same)
+		}
+	}
+	for k := Kind(0); k.String() != fmt.Sprintf("Kind(%d)", uint8(k)); k++ {
+		if !kinds[k] {
+			t.Errorf("no object of kind %s in the test", k)
+		}
+	}
+}
+
+// status is an object's status (a PersistentVolumeClaim's Bound; nothing for a
+// ControllerRevision, which has none), settable.
+func status(o Object) reflect.Value {
+	v := reflect.ValueOf(o).Elem()
+	if f := v.FieldByName("Status"); f.IsValid() {
+		return f
+	}
+	if f := v.FieldByName("Bound"); f.IsValid() {
+		return f
+	}
+	return reflect.New(reflect.TypeFor[struct{}]()).Elem()
+}
+
+// randomize sets v to one of a few values of its type.
+func randomize(rng *rand.Rand, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			randomize(rng, v.Field(i))
+		}
+	case reflect.Bool:
+		v.SetBool(rng.IntN(2) == 0)
+	case reflect.Int64, reflect.Int:
+		v.SetInt(int64(rng.IntN(2)))
+	case reflect.Uint64:
+		v.SetUint(uint64(rng.IntN(2)))
+	case reflect.String:
+		v.SetString([]string{"", "a"}[rng.IntN(2)])
+	case reflect.Slice:
+		switch rng.IntN(4) {
+		case 0:
+			v.Set(reflect.Zero(v.Type()))
+		case 1:
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0))
+		default:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			randomize(rng, v.Index(0))
+		}
+	default:
+		panic(fmt.Sprintf("randomize: a %s field: extend the test", v.Kind()))
+	}
+}
+
+// nilAgainstEmpty reports whether a and b differ only in lists that are nil in one and empty
+// in the other.
+func nilAgainstEmpty(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if !nilAgainstEmpty(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.Len() == 0 && b.Len() == 0 {
+			return true
+		}
+		return reflect.DeepEqual(a.Interface(), b.Interface())
+	}
+	return reflect.DeepEqual(a.Interface(), b.Interface())
+}
