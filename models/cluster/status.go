@@ -13,6 +13,60 @@ func (c *PersistentVolumeClaim) CopyStatus(from Object) {
 }
 func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.Clone() }
 
+func (n *Node) ShallowCopy() Object {
+	c := *n
+	c.ObjectMeta = n.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (p *Pod) ShallowCopy() Object {
+	c := *p
+	c.ObjectMeta = p.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (r *ReplicaSet) ShallowCopy() Object {
+	c := *r
+	c.ObjectMeta = r.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (d *Deployment) ShallowCopy() Object {
+	c := *d
+	c.ObjectMeta = d.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (s *StatefulSet) ShallowCopy() Object {
+	c := *s
+	c.ObjectMeta = s.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (r *ControllerRevision) ShallowCopy() Object {
+	c := *r
+	c.ObjectMeta = r.ObjectMeta.shallowCopy()
+	return &c
+}
+
+func (c *PersistentVolumeClaim) ShallowCopy() Object {
+	d := *c
+	d.ObjectMeta = c.ObjectMeta.shallowCopy()
+	return &d
+}
+
+func (j *Job) ShallowCopy() Object {
+	c := *j
+	c.ObjectMeta = j.ObjectMeta.shallowCopy()
+	return &c
+}
+
+// shallowCopy is m with a memo of its own, sharing m's lists.
+func (m ObjectMeta) shallowCopy() ObjectMeta {
+	m.memo, m.memoOK = nil, true
+	return m
+}
+
 func (n *Node) StatusDiffers(o Object) bool             { return n.Status != o.(*Node).Status }
 func (p *Pod) StatusDiffers(o Object) bool              { return p.Status != o.(*Pod).Status }
 func (r *ReplicaSet) StatusDiffers(o Object) bool       { return r.Status != o.(*ReplicaSet).Status }

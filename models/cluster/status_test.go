@@ -121,3 +121,47 @@ func nilAgainstEmpty(a, b reflect.Value) bool {
 	}
 	return reflect.DeepEqual(a.Interface(), b.Interface())
 }
+
+// TestShallowCopy checks, on every kind, that a shallow copy has the object's content
+// (reflect.DeepEqual, lists included), a memo of its own (ObjectMemo derives the copy's value
+// anew, and the object's stays), and that the writes the API server makes on it (scalars, the
+// status) leave the object as it was.
+func TestShallowCopy(t *testing.T) {
+	objs := []Object{&Node{}, &Pod{}, &ReplicaSet{}, &Deployment{}, &StatefulSet{}, &ControllerRevision{}, &PersistentVolumeClaim{}, &Job{}}
+	rng := rand.New(rand.NewPCG(5, 6))
+	type fact struct{ of string }
+	for _, o := range objs {
+		o.Meta().Name = "x"
+		o.Meta().Labels = Labels{{Key: "app", Value: "db"}}
+		o.Meta().Finalizers = []string{"f"}
+		o = o.DeepCopy() // as in a Cluster: DeepCopy made it
+		before := o.DeepCopy()
+		mine := ObjectMemo(o.Meta(), func() *fact { return &fact{"original"} })
+		c := o.ShallowCopy()
+		if !reflect.DeepEqual(withoutMemo(c), withoutMemo(o)) {
+			t.Fatalf("%s: the shallow copy %+v differs from %+v", o.Kind(), c, o)
+		}
+		if got := ObjectMemo(c.Meta(), func() *fact { return &fact{"copy"} }); got.of != "copy" {
+			t.Errorf("%s: the copy's memo is the original's", o.Kind())
+		}
+		if got := ObjectMemo(o.Meta(), func() *fact { return &fact{"again"} }); got != mine {
+			t.Errorf("%s: the original's memo changed", o.Kind())
+		}
+		m := c.Meta()
+		m.ResourceVersion, m.DeletionTimestamp, m.Generation = 9, 9, 9
+		if p, ok := c.(*Pod); ok {
+			p.Spec.NodeName = "node-9"
+		}
+		randomize(rng, status(c))
+		if !reflect.DeepEqual(withoutMemo(o), withoutMemo(before)) {
+			t.Errorf("%s: writing the shallow copy changed the object: %+v, was %+v", o.Kind(), o, before)
+		}
+	}
+}
+
+// withoutMemo is a copy of o with its metadata's memo cleared, for comparing contents.
+func withoutMemo(o Object) Object {
+	c := o.ShallowCopy()
+	c.Meta().memoOK = false
+	return c
+}

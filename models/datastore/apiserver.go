@@ -295,7 +295,7 @@ func update(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 	}
 	var next cluster.Object
 	if w.Verb == UpdateStatus {
-		next = cur.DeepCopy()
+		next = cur.ShallowCopy() // only the status and scalars change
 		next.CopyStatus(sent)
 	} else {
 		next = sent.DeepCopy()
@@ -360,7 +360,7 @@ func patchStatus(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outc
 	if !out.OK() {
 		return c, out
 	}
-	next := cur.DeepCopy()
+	next := cur.ShallowCopy() // only the status and scalars change
 	next.CopyStatus(sent)
 	return changed(c, cur, next, rev, out)
 }
@@ -393,7 +393,7 @@ func bind(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) {
 	case pod.Terminating():
 		return c, reject(409, rejection{cause: podDeleting, name: w.Name})
 	}
-	next := pod.DeepCopy().(*cluster.Pod)
+	next := pod.ShallowCopy().(*cluster.Pod) // only scalars change
 	next.Spec.NodeName = w.Node
 	next.ResourceVersion = rev
 	return c.With(next), out
@@ -414,7 +414,7 @@ func remove(c *cluster.Cluster, w Write, rev int64) (*cluster.Cluster, Outcome) 
 	if m.Terminating() {
 		return c, out // already being deleted: nothing changes
 	}
-	next := cur.DeepCopy()
+	next := cur.ShallowCopy() // only scalars change
 	nm := next.Meta()
 	nm.DeletionTimestamp = rev
 	nm.ResourceVersion = rev
