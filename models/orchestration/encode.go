@@ -81,8 +81,10 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 // UIDs it numbered.
 func (e *encoder) store(st datastore.Store) {
 	hist := st.History
+	var prev *cluster.Cluster
 	for _, r := range hist {
-		c := counters(r.Cluster)
+		c := counters(r.Cluster, prev)
+		prev = r.Cluster
 		e.created = mergeSorted(e.created, c.created, &e.merged)
 		e.revisions = mergeSorted(e.revisions, c.revisions, &e.merged)
 	}
@@ -311,8 +313,16 @@ type snapshotCounters struct {
 // countersSlot keeps them on each snapshot.
 var countersSlot = cluster.NewMemoSlot[snapshotCounters]()
 
-func counters(c *cluster.Cluster) *snapshotCounters {
+// counters returns c's counters. prev, when not nil, is the snapshot before c in a history: a
+// snapshot that replaces objects of prev (the key list shared: cluster.Cluster.With) by copies
+// with the same creation revision, rollout revision and UIDs has prev's counters, shared (a
+// write of a status, a binding, most updates: 40% of the snapshots of the unreduced 59848 check,
+// 91% of the bounded replicaset/spec-replicas-change check, monotonic-session, 2 controllers).
+func counters(c, prev *cluster.Cluster) *snapshotCounters {
 	return cluster.Memo(c, countersSlot, func() *snapshotCounters {
+		if prev != nil && sameCounters(c, prev) {
+			return counters(prev, nil)
+		}
 		sc := new(snapshotCounters)
 		if sc.created = sc.mem[:0]; len(c.Objects()) > len(sc.mem) {
 			sc.created = make([]int64, 0, len(c.Objects()))
@@ -326,6 +336,35 @@ func counters(c *cluster.Cluster) *snapshotCounters {
 		sc.maxUID = maxUID(c)
 		return sc
 	})
+}
+
+// sameCounters reports whether c replaces objects of prev (the same key list, by identity) by
+// copies that count the same: creation revision, rollout revision, UID and owners' UIDs.
+func sameCounters(c, prev *cluster.Cluster) bool {
+	a, b := c.Keys(), prev.Keys()
+	if len(a) != len(b) || len(a) == 0 || &a[0] != &b[0] {
+		return false
+	}
+	prevObjs := prev.Objects()
+	for i, o := range c.Objects() {
+		p := prevObjs[i]
+		if o == p {
+			continue
+		}
+		om, pm := o.Meta(), p.Meta()
+		if om.CreationRevision != pm.CreationRevision || om.UID != pm.UID || len(om.OwnerReferences) != len(pm.OwnerReferences) {
+			return false
+		}
+		for k, r := range om.OwnerReferences {
+			if r.UID != pm.OwnerReferences[k].UID {
+				return false
+			}
+		}
+		if so, sp := static(o), static(p); so.rollout != sp.rollout || so.revision != sp.revision {
+			return false
+		}
+	}
+	return true
 }
 
 // insertSorted adds v to the sorted set t (a few values: a linear insertion).

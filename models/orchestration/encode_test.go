@@ -5,10 +5,13 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/controllers"
 )
 
 // TestEncoderVarints checks that the encoder writes integers and string lengths as
@@ -58,5 +61,55 @@ func TestObservedGeneration(t *testing.T) {
 		if !kinds[k] {
 			t.Errorf("no object of kind %s in the test", k)
 		}
+	}
+}
+
+// TestSharedCounters checks that a snapshot sharing its predecessor's counters (counters with
+// prev) has the counters computed afresh, on histories of replacements that change a pod's
+// status, or its creation revision, UID, owners or rollout revision annotation, and of creates.
+func TestSharedCounters(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	shared := 0
+	for trial := 0; trial < 300; trial++ {
+		var objs []cluster.Object
+		for i := 0; i < 4; i++ {
+			p := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: fmt.Sprintf("p%d", i), UID: cluster.UID(i + 1), CreationRevision: int64(i + 1)}}
+			objs = append(objs, p.DeepCopy())
+		}
+		prev := cluster.New(objs...)
+		for step := 0; step < 10; step++ {
+			var next *cluster.Cluster
+			if rng.IntN(5) == 0 {
+				next = prev.With(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: fmt.Sprintf("q%d", step), UID: cluster.UID(10 + step), CreationRevision: int64(10 + step)}})
+			} else {
+				p := prev.Pods()[rng.IntN(len(prev.Pods()))].DeepCopy().(*cluster.Pod)
+				switch rng.IntN(6) {
+				case 0:
+					p.CreationRevision += 5
+				case 1:
+					p.UID += 20
+				case 2:
+					p.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindStatefulSet, Name: "db", UID: cluster.UID(30 + rng.IntN(2))}}
+				case 3:
+					p.Annotations = p.Annotations.With(controllers.RevisionAnnotation, fmt.Sprint(100+step)) // a new number
+				default:
+					p.Status.Ready = !p.Status.Ready
+				}
+				next = prev.With(p)
+			}
+			counters(prev, nil)
+			got := counters(next, prev)
+			if got == counters(prev, nil) {
+				shared++
+			}
+			want := counters(cluster.New(slices.Clone(next.Objects())...), nil)
+			if !slices.Equal(got.created, want.created) || !slices.Equal(got.revisions, want.revisions) || got.maxUID != want.maxUID {
+				t.Fatalf("trial %d step %d: counters %+v, afresh %+v", trial, step, *got, *want)
+			}
+			prev = next
+		}
+	}
+	if shared == 0 {
+		t.Fatal("no snapshot shared its predecessor's counters")
 	}
 }

@@ -876,7 +876,7 @@ func maxUID(c *cluster.Cluster) cluster.UID {
 func nextUID(s State) cluster.UID {
 	var u cluster.UID
 	for _, r := range s.Store.History {
-		u = max(u, counters(r.Cluster).maxUID)
+		u = max(u, counters(r.Cluster, nil).maxUID)
 	}
 	for _, l := range s.Local {
 		for _, c := range l.Containers {
