@@ -262,7 +262,7 @@ func (r *rollout) createNew(revision int64) (Intent, bool) {
 	name := d.Name + "-" + hash
 	for _, rs := range r.sets {
 		if rs.Name == name {
-			q := d.DeepCopy().(*cluster.Deployment)
+			q := d.ShallowCopy().(*cluster.Deployment) // a status write: nothing else changes
 			q.Status.CollisionCount++
 			return updateStatus(q, "the name "+name+" is taken by another template"), true
 		}
@@ -568,7 +568,7 @@ func (r *rollout) status() (Intent, bool) {
 	if st == r.d.Status {
 		return Intent{}, false
 	}
-	q := r.d.DeepCopy().(*cluster.Deployment)
+	q := r.d.ShallowCopy().(*cluster.Deployment) // a status write: nothing else changes
 	q.Status = st
 	return updateStatus(q, fmt.Sprintf("%d of %d replicas updated, %d available", st.UpdatedReplicas, r.d.Spec.Replicas, st.AvailableReplicas)), true
 }

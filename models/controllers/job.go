@@ -158,7 +158,7 @@ func syncJob(j *cluster.Job, all []*cluster.Pod) (Intent, bool) {
 		if jobStatusEqual(st, j.Status) {
 			return nil
 		}
-		q := j.DeepCopy().(*cluster.Job)
+		q := j.ShallowCopy().(*cluster.Job) // a status write: nothing else changes
 		q.Status = st
 		why := fmt.Sprintf("%d active, %d ready", st.Active, st.Ready)
 		if st.Condition != j.Status.Condition {

@@ -66,7 +66,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 				phase = cluster.PodFailed
 			}
 			if !c.Reported {
-				q := p.DeepCopy().(*cluster.Pod)
+				q := p.ShallowCopy().(*cluster.Pod) // a status write: nothing else changes
 				q.Status = cluster.PodStatus{Phase: phase}
 				out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Report: &c, Why: "its containers exited"})
 			}
@@ -78,7 +78,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 				in.Stop = &c
 			}
 			if !p.Finished() {
-				q := p.DeepCopy().(*cluster.Pod)
+				q := p.ShallowCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodFailed}
 				in.Write = &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}
 			}
@@ -93,13 +93,13 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			out = append(out, in)
 		case runs && (p.Status.Phase != cluster.PodRunning || !p.Status.Ready):
 			// The status manager: the pod's status says otherwise than its running containers.
-			q := p.DeepCopy().(*cluster.Pod)
+			q := p.ShallowCopy().(*cluster.Pod)
 			q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
 			out = append(out, Intent{Write: &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}, Why: "its containers run"})
 		case !runs && !p.Finished():
 			if reason, why, ok := k.admit(v, running, p); !ok {
 				// Rejected by admission: the pod fails, as upstream's rejectPod reports it.
-				q := p.DeepCopy().(*cluster.Pod)
+				q := p.ShallowCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodFailed, Reason: reason}
 				// Like a pod it ran to completion, a pod it rejected is remembered (as reported)
 				// and not started again from an older view.
@@ -109,7 +109,7 @@ func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 			}
 			in := Intent{Run: &Container{Pod: p.Name, UID: p.UID, CPU: p.Spec.CPU}, Why: "it is bound to this node"}
 			if p.Status.Phase != cluster.PodRunning || !p.Status.Ready {
-				q := p.DeepCopy().(*cluster.Pod)
+				q := p.ShallowCopy().(*cluster.Pod)
 				q.Status = cluster.PodStatus{Phase: cluster.PodRunning, Ready: true}
 				in.Write = &datastore.Write{Verb: datastore.PatchStatus, Object: q, UID: p.UID}
 			}

@@ -79,7 +79,7 @@ func syncReplicaSet(rs *cluster.ReplicaSet, pods, related []*cluster.Pod) (Inten
 	why := fmt.Sprintf("%d of %d replicas exist", len(active), rs.Spec.Replicas)
 	var status *Intent
 	if st := calculateStatus(rs, active); st != rs.Status {
-		q := rs.DeepCopy().(*cluster.ReplicaSet)
+		q := rs.ShallowCopy().(*cluster.ReplicaSet) // a status write: nothing else changes
 		q.Status = st
 		in := updateStatus(q, why)
 		status = &in

@@ -275,7 +275,7 @@ func (st *statefulSync) status(pods []*cluster.Pod) (Intent, bool) {
 	if n == old {
 		return Intent{}, false
 	}
-	q := s.DeepCopy().(*cluster.StatefulSet)
+	q := s.ShallowCopy().(*cluster.StatefulSet) // a status write: nothing else changes
 	q.Status = n
 	return updateStatus(q, fmt.Sprintf("%d replicas, %d ready, %d updated", n.Replicas, n.ReadyReplicas, n.UpdatedReplicas)), true
 }
