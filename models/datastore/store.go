@@ -94,9 +94,6 @@ const (
 type Revision struct {
 	Number  int64
 	Cluster *cluster.Cluster
-	// Gone (Causal only, on the latest revision) lists deleted objects whose stale copies some
-	// retained revision still holds, with the revision that deleted them.
-	Gone []Tombstone
 }
 
 // Tombstone records the deletion of an object at revision Revision.
@@ -114,6 +111,10 @@ type Tombstone struct {
 // its length (TestWritesNeverShareHistory).
 type Store struct {
 	History []Revision
+	// Gone (Causal only) lists, as of the latest revision, the deleted objects whose stale
+	// copies some retained revision still holds, with the revision that deleted them. A store
+	// whose Gone changes gets a new History array too (the encoding's rule above).
+	Gone []Tombstone
 }
 
 // NewStore starts a history with one revision.
@@ -210,18 +211,20 @@ func (c Config) WriteAvoiding(s Store, read int64, w Write, uid cluster.UID, run
 		return s, out // rejected, or accepted with nothing to store: no new revision
 	}
 	r := Revision{Number: rev, Cluster: next}
+	var gone []Tombstone
 	if c.Level == Causal {
-		r = mergeBranch(s.Latest(), base, r)
+		r, gone = mergeBranch(s.Latest(), s.Gone, base, r)
 	}
 	h := make([]Revision, len(s.History), len(s.History)+1)
 	copy(h, s.History)
-	return Store{History: append(h, r)}, out
+	return Store{History: append(h, r), Gone: gone}, out
 }
 
-// mergeBranch merges the branch revision b, made by a write on view base, into latest: per
-// object, the copy or tombstone with the later revision wins. Objects the write deleted from
-// base leave tombstones at b's revision.
-func mergeBranch(latest Revision, base *cluster.Cluster, b Revision) Revision {
+// mergeBranch merges the branch revision b, made by a write on view base, into latest, whose
+// tombstones are latestGone: per object, the copy or tombstone with the later revision wins.
+// Objects the write deleted from base leave tombstones at b's revision. It returns the merged
+// revision and its tombstones.
+func mergeBranch(latest Revision, latestGone []Tombstone, base *cluster.Cluster, b Revision) (Revision, []Tombstone) {
 	type version struct {
 		obj cluster.Object // nil for a tombstone
 		rev int64
@@ -244,7 +247,7 @@ func mergeBranch(latest Revision, base *cluster.Cluster, b Revision) Revision {
 	for _, o := range latest.Cluster.Objects() {
 		offer(key{o.Kind(), o.Meta().Name}, version{o, o.Meta().ResourceVersion})
 	}
-	for _, t := range latest.Gone {
+	for _, t := range latestGone {
 		offer(key{t.Kind, t.Name}, version{nil, t.Revision})
 	}
 	for _, o := range b.Cluster.Objects() {
@@ -267,7 +270,7 @@ func mergeBranch(latest Revision, base *cluster.Cluster, b Revision) Revision {
 			gone = append(gone, Tombstone{Kind: k.kind, Name: k.name, Revision: v.rev})
 		}
 	}
-	return Revision{Number: b.Number, Cluster: cluster.New(objs...), Gone: gone}
+	return Revision{Number: b.Number, Cluster: cluster.New(objs...)}, gone
 }
 
 // Normalize drops the revisions no controller can read now or later, and moves sessions older
@@ -293,7 +296,7 @@ func (c Config) Normalize(s Store, sessions []Session) Store {
 		}
 	}
 	if i := keep - s.History[0].Number; i > 0 {
-		s = Store{History: s.History[i:]}
+		s.History = s.History[i:]
 	}
 	if c.Level == Causal {
 		s = collectTombstones(s)
@@ -301,12 +304,11 @@ func (c Config) Normalize(s Store, sessions []Session) Store {
 	return s
 }
 
-// collectTombstones drops the latest revision's tombstones that no retained revision holds a
-// copy for: no view left could bring the object back.
+// collectTombstones drops the tombstones that no retained revision holds a copy for: no view
+// left could bring the object back.
 func collectTombstones(s Store) Store {
-	latest := s.Latest()
 	var keep []Tombstone
-	for _, t := range latest.Gone {
+	for _, t := range s.Gone {
 		for _, r := range s.History {
 			if o := r.Cluster.Get(t.Kind, t.Name); o != nil && o.Meta().ResourceVersion < t.Revision {
 				keep = append(keep, t)
@@ -314,10 +316,9 @@ func collectTombstones(s Store) Store {
 			}
 		}
 	}
-	if len(keep) == len(latest.Gone) {
+	if len(keep) == len(s.Gone) {
 		return s
 	}
-	h := append([]Revision(nil), s.History...)
-	h[len(h)-1].Gone = keep
-	return Store{History: h}
+	// A new array for the new store (Store's rule).
+	return Store{History: append([]Revision(nil), s.History...), Gone: keep}
 }

@@ -112,7 +112,7 @@ func (e *encoder) store(st datastore.Store) {
 			break
 		}
 		e.rvs, e.gens = e.rvs[:0], e.gens[:0]
-		tomb := tombstone(st.Latest().Gone, key)
+		tomb := tombstone(st.Gone, key)
 		if tomb > 0 {
 			e.rvs = append(e.rvs, tomb)
 		}
@@ -177,9 +177,10 @@ func (e *encoder) store(st datastore.Store) {
 // encodings. Under the reduction, which skips most steps that leave the store as it was, and
 // symmetry, 2–4%. A history's array is never written once a state holds it (datastore.Store:
 // the datastore and the symmetry's permutations build a new array for a new history, and
-// dropping old revisions re-slices it, which moves its first element), so the address of its
-// first revision and its length identify it; an entry holds the array, so that no other
-// history can be allocated at its address while the entry lasts.
+// dropping old revisions re-slices it, which moves its first element; its tombstones change
+// only with a new array), so the address of its first revision and its length identify it; an
+// entry holds the array, so that no other history can be allocated at its address while the
+// entry lasts.
 type storeCache struct {
 	entries [storeCacheSize]storeEntry
 	clock   uint64 // counts lookups that found an entry and entries remembered

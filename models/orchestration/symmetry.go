@@ -212,15 +212,15 @@ func (m *Model) permuteAt(s State, k int, at []int) State {
 	out.Store.History = make([]datastore.Revision, len(s.Store.History))
 	for i, r := range s.Store.History {
 		r.Cluster = sym.snapshot(r.Cluster, k)
-		if len(r.Gone) > 0 {
-			r.Gone = slices.Clone(r.Gone)
-			for j, t := range r.Gone {
-				if t.Kind == cluster.KindNode {
-					r.Gone[j].Name = sym.rename(t.Name, k)
-				}
+		out.Store.History[i] = r
+	}
+	if len(s.Store.Gone) > 0 {
+		out.Store.Gone = slices.Clone(s.Store.Gone)
+		for j, t := range out.Store.Gone {
+			if t.Kind == cluster.KindNode {
+				out.Store.Gone[j].Name = sym.rename(t.Name, k)
 			}
 		}
-		out.Store.History[i] = r
 	}
 	var small [maxSymmetricNodes]int
 	kubelets := small[:0]
