@@ -112,8 +112,8 @@ type ObjectMeta struct {
 	// DeletionTimestamp is set (the revision of the delete request) once deletion is requested.
 	DeletionTimestamp int64 `json:"deletionTimestamp,omitempty"`
 	// memo holds what a user derived from the object (see ObjectMemo), set once; memoOK marks
-	// the copies that keep it, those made by DeepCopy (through which every object of a Cluster
-	// was made), each with an empty memo of its own.
+	// the copies that keep it, those made by DeepCopy or ShallowCopy (through which every
+	// object of a Cluster was made), each with an empty memo of its own.
 	memo   unsafe.Pointer
 	memoOK bool
 }
@@ -122,8 +122,9 @@ type ObjectMeta struct {
 // the first time. Only for objects that no longer change (those of a Cluster), and for one
 // kind of derived value (one T per program): derive must be a pure function of the object
 // (its canonical encoding, say) and return non-nil, since every later call gets that value.
-// Objects not made by DeepCopy (a literal) keep nothing: derive runs at every call. Safe for
-// concurrent use: under contention derive may run more than once, and one result is kept.
+// Objects not made by DeepCopy or ShallowCopy (a literal) keep nothing: derive runs at every
+// call. Safe for concurrent use: under contention derive may run more than once, and one
+// result is kept.
 func ObjectMemo[T any](m *ObjectMeta, derive func() *T) *T {
 	if !m.memoOK {
 		return derive()
@@ -216,7 +217,10 @@ func (l Labels) MarshalJSON() ([]byte, error) {
 }
 
 // SameContent reports whether next, a copy of cur being edited by its only user, has cur's
-// content: every field equal, the derived values kept aside (ObjectMemo).
+// content: every field equal, the derived values kept aside (ObjectMemo). A nil list and an
+// empty one differ here; the objects of a Cluster hold nil for an empty list (DeepCopy makes
+// it so, and writers that empty a list set it to nil), so that a copy of one compares equal
+// whether it was made by DeepCopy or ShallowCopy.
 func SameContent(cur, next Object) bool {
 	nm := next.Meta()
 	kept, keptOK := nm.memo, nm.memoOK

@@ -59,10 +59,11 @@ type Object interface {
 	Meta() *ObjectMeta
 	// DeepCopy returns an independent copy.
 	DeepCopy() Object
-	// ShallowCopy returns a copy that shares the receiver's lists (of its metadata and spec)
-	// and keeps derived values of its own (ObjectMemo), for a writer that sets only scalar
-	// fields (resourceVersion, deletionTimestamp, generation, a pod's nodeName) and the status
-	// (CopyStatus) on it: an append to or an edit of a shared list would change the receiver.
+	// ShallowCopy returns a copy that shares the receiver's lists (of its metadata, spec and
+	// status: a Job's uncounted pods and completed indexes) and keeps derived values of its
+	// own (ObjectMemo), for a writer that sets only scalar fields (resourceVersion,
+	// deletionTimestamp, generation, a pod's nodeName) or a whole status (CopyStatus) on it:
+	// an append to or an edit of a shared list would change the receiver.
 	ShallowCopy() Object
 	// SpecEqual reports whether o (of the same kind) has the same spec: a change of spec
 	// bumps the generation.

@@ -77,13 +77,15 @@ func randomize(rng *rand.Rand, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			randomize(rng, v.Field(i))
+			if v.Field(i).CanSet() { // not the memo
+				randomize(rng, v.Field(i))
+			}
 		}
 	case reflect.Bool:
 		v.SetBool(rng.IntN(2) == 0)
 	case reflect.Int64, reflect.Int:
 		v.SetInt(int64(rng.IntN(2)))
-	case reflect.Uint64:
+	case reflect.Uint64, reflect.Uint8:
 		v.SetUint(uint64(rng.IntN(2)))
 	case reflect.String:
 		v.SetString([]string{"", "a"}[rng.IntN(2)])
@@ -122,46 +124,55 @@ func nilAgainstEmpty(a, b reflect.Value) bool {
 	return reflect.DeepEqual(a.Interface(), b.Interface())
 }
 
-// TestShallowCopy checks, on every kind, that a shallow copy has the object's content
-// (reflect.DeepEqual, lists included), a memo of its own (ObjectMemo derives the copy's value
-// anew, and the object's stays), and that the writes the API server makes on it (scalars, the
-// status) leave the object as it was.
+// TestShallowCopy checks, on every kind with every field drawn at random, that a shallow copy
+// has the object's content (compared field by field, lists included), a memo of its own
+// (ObjectMemo derives the copy's value anew, and the object's stays), and that the writes the
+// API server makes on it (scalars, a whole status) leave the object as it was.
 func TestShallowCopy(t *testing.T) {
 	objs := []Object{&Node{}, &Pod{}, &ReplicaSet{}, &Deployment{}, &StatefulSet{}, &ControllerRevision{}, &PersistentVolumeClaim{}, &Job{}}
 	rng := rand.New(rand.NewPCG(5, 6))
 	type fact struct{ of string }
-	for _, o := range objs {
-		o.Meta().Name = "x"
-		o.Meta().Labels = Labels{{Key: "app", Value: "db"}}
-		o.Meta().Finalizers = []string{"f"}
-		o = o.DeepCopy() // as in a Cluster: DeepCopy made it
-		before := o.DeepCopy()
-		mine := ObjectMemo(o.Meta(), func() *fact { return &fact{"original"} })
-		c := o.ShallowCopy()
-		if !reflect.DeepEqual(withoutMemo(c), withoutMemo(o)) {
-			t.Fatalf("%s: the shallow copy %+v differs from %+v", o.Kind(), c, o)
-		}
-		if got := ObjectMemo(c.Meta(), func() *fact { return &fact{"copy"} }); got.of != "copy" {
-			t.Errorf("%s: the copy's memo is the original's", o.Kind())
-		}
-		if got := ObjectMemo(o.Meta(), func() *fact { return &fact{"again"} }); got != mine {
-			t.Errorf("%s: the original's memo changed", o.Kind())
-		}
-		m := c.Meta()
-		m.ResourceVersion, m.DeletionTimestamp, m.Generation = 9, 9, 9
-		if p, ok := c.(*Pod); ok {
-			p.Spec.NodeName = "node-9"
-		}
-		randomize(rng, status(c))
-		if !reflect.DeepEqual(withoutMemo(o), withoutMemo(before)) {
-			t.Errorf("%s: writing the shallow copy changed the object: %+v, was %+v", o.Kind(), o, before)
+	for _, kind := range objs {
+		for trial := 0; trial < 200; trial++ {
+			o := reflect.New(reflect.TypeOf(kind).Elem()).Interface().(Object)
+			randomize(rng, reflect.ValueOf(o).Elem())
+			o = o.DeepCopy() // as in a Cluster: its lists nil or not empty, a memo
+			before := o.DeepCopy()
+			mine := ObjectMemo(o.Meta(), func() *fact { return &fact{"original"} })
+			c := o.ShallowCopy()
+			if !reflect.DeepEqual(plain(c), plain(o)) {
+				t.Fatalf("%s: the shallow copy %+v differs from %+v", o.Kind(), c, o)
+			}
+			if !c.Meta().memoOK {
+				t.Fatalf("%s: the shallow copy keeps no memo", o.Kind())
+			}
+			if got := ObjectMemo(c.Meta(), func() *fact { return &fact{"copy"} }); got.of != "copy" {
+				t.Fatalf("%s: the copy's memo is the original's", o.Kind())
+			}
+			if got := ObjectMemo(o.Meta(), func() *fact { return &fact{"again"} }); got != mine {
+				t.Fatalf("%s: the original's memo changed", o.Kind())
+			}
+			m := c.Meta()
+			m.ResourceVersion, m.DeletionTimestamp, m.Generation = 9, 9, 9
+			if p, ok := c.(*Pod); ok {
+				p.Spec.NodeName = "node-9"
+			}
+			from := reflect.New(reflect.TypeOf(kind).Elem()).Interface().(Object)
+			randomize(rng, status(from))
+			c.CopyStatus(from)
+			if !reflect.DeepEqual(plain(o), plain(before)) {
+				t.Fatalf("%s: writing the shallow copy changed the object: %+v, was %+v", o.Kind(), o, before)
+			}
 		}
 	}
 }
 
-// withoutMemo is a copy of o with its metadata's memo cleared, for comparing contents.
-func withoutMemo(o Object) Object {
-	c := o.ShallowCopy()
-	c.Meta().memoOK = false
+// plain is a copy of o made field by field (its lists shared), without o's memo, for comparing
+// contents.
+func plain(o Object) Object {
+	v := reflect.New(reflect.TypeOf(o).Elem())
+	v.Elem().Set(reflect.ValueOf(o).Elem())
+	c := v.Interface().(Object)
+	c.Meta().memo, c.Meta().memoOK = nil, false
 	return c
 }

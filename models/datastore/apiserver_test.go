@@ -379,3 +379,43 @@ func TestPatchesLeaveEarlierCopies(t *testing.T) {
 		t.Fatalf("an append to a copy's finalizers reached the original: %v", before.Finalizers)
 	}
 }
+
+// TestShallowWritesLeaveTheStoredObject: the writes the API server makes on a shallow copy of
+// the stored object (a status update, a status patch, a binding, a graceful delete) leave that
+// object, which older revisions still hold, as it was, its lists included, even lists with
+// room to spare for an append.
+func TestShallowWritesLeaveTheStoredObject(t *testing.T) {
+	roomy := func() *cluster.Pod {
+		p := pod("a")
+		p.UID, p.ResourceVersion, p.Generation = 7, 1, 1
+		p.Labels = append(make(cluster.Labels, 0, 4), cluster.KV{Key: "app", Value: "web"})
+		p.Finalizers = append(make([]string, 0, 4), "keep")
+		p.OwnerReferences = append(make([]cluster.OwnerReference, 0, 4), cluster.OwnerReference{Kind: cluster.KindReplicaSet, Name: "web", UID: 40, Controller: true})
+		p.Spec.Tolerations = append(make([]cluster.Toleration, 0, 4), cluster.Toleration{Key: "k"})
+		return p
+	}
+	running := roomy()
+	running.Status.Phase = cluster.PodRunning
+	bound := roomy()
+	bound.Spec.NodeName = "node-1"
+	for _, c := range []struct {
+		name   string
+		stored *cluster.Pod
+		w      Write
+	}{
+		{"status update", roomy(), Write{Verb: UpdateStatus, Object: running}},
+		{"status patch", roomy(), Write{Verb: PatchStatus, Object: running, UID: 7}},
+		{"binding", roomy(), Write{Verb: Bind, Name: "a", UID: 7, Node: "node-1"}},
+		{"graceful delete", bound, Write{Verb: Delete, Kind: cluster.KindPod, Name: "a"}},
+	} {
+		before := c.stored.DeepCopy()
+		snap := cluster.New(c.stored)
+		next, out := Apply(snap, c.w, 2, 0)
+		if !out.OK() || next == snap || next.Pod("a").ResourceVersion != 2 {
+			t.Fatalf("%s: %v, resourceVersion %d", c.name, out, next.Pod("a").ResourceVersion)
+		}
+		if !cluster.SameContent(before, c.stored) || snap.Pod("a") != c.stored {
+			t.Fatalf("%s changed the stored object: %+v, was %+v", c.name, c.stored, before)
+		}
+	}
+}

@@ -66,24 +66,33 @@ func TestObservedGeneration(t *testing.T) {
 
 // TestSharedCounters checks that a snapshot sharing its predecessor's counters (counters with
 // prev) has the counters computed afresh, on histories of replacements that change a pod's
-// status, or its creation revision, UID, owners or rollout revision annotation, and of creates.
+// status, or its creation revision, UID, owners (added, changed, removed) or rollout revision
+// annotation (set, renumbered, removed: the rollout flag flips with the number kept), or a
+// ControllerRevision's revision, and of creates.
 func TestSharedCounters(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	shared := 0
-	for trial := 0; trial < 300; trial++ {
+	for trial := 0; trial < 500; trial++ {
 		var objs []cluster.Object
 		for i := 0; i < 4; i++ {
 			p := &cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: fmt.Sprintf("p%d", i), UID: cluster.UID(i + 1), CreationRevision: int64(i + 1)}}
 			objs = append(objs, p.DeepCopy())
 		}
+		r := &cluster.ControllerRevision{ObjectMeta: cluster.ObjectMeta{Name: "db-1", UID: 9, CreationRevision: 1}, Revision: 1}
+		objs = append(objs, r.DeepCopy())
 		prev := cluster.New(objs...)
 		for step := 0; step < 10; step++ {
 			var next *cluster.Cluster
-			if rng.IntN(5) == 0 {
+			switch rng.IntN(8) {
+			case 0:
 				next = prev.With(&cluster.Pod{ObjectMeta: cluster.ObjectMeta{Name: fmt.Sprintf("q%d", step), UID: cluster.UID(10 + step), CreationRevision: int64(10 + step)}})
-			} else {
+			case 1:
+				q := prev.Revisions()[0].DeepCopy().(*cluster.ControllerRevision)
+				q.Revision = int64(rng.IntN(3))
+				next = prev.With(q)
+			default:
 				p := prev.Pods()[rng.IntN(len(prev.Pods()))].DeepCopy().(*cluster.Pod)
-				switch rng.IntN(6) {
+				switch rng.IntN(7) {
 				case 0:
 					p.CreationRevision += 5
 				case 1:
@@ -91,7 +100,12 @@ func TestSharedCounters(t *testing.T) {
 				case 2:
 					p.OwnerReferences = []cluster.OwnerReference{{Kind: cluster.KindStatefulSet, Name: "db", UID: cluster.UID(30 + rng.IntN(2))}}
 				case 3:
-					p.Annotations = p.Annotations.With(controllers.RevisionAnnotation, fmt.Sprint(100+step)) // a new number
+					p.OwnerReferences = nil
+				case 4:
+					// 0 as often as not: removing it flips the rollout flag and keeps the number
+					p.Annotations = p.Annotations.With(controllers.RevisionAnnotation, fmt.Sprint([]int{0, 100 + step}[rng.IntN(2)]))
+				case 5:
+					p.Annotations = p.Annotations.Without(controllers.RevisionAnnotation)
 				default:
 					p.Status.Ready = !p.Status.Ready
 				}
