@@ -13,58 +13,28 @@ func (c *PersistentVolumeClaim) CopyStatus(from Object) {
 }
 func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.Clone() }
 
-func (n *Node) ShallowCopy() Object {
-	c := *n
-	c.ObjectMeta = n.ObjectMeta.shallowCopy()
-	return &c
-}
-
-func (p *Pod) ShallowCopy() Object {
-	c := *p
-	c.ObjectMeta = p.ObjectMeta.shallowCopy()
-	return &c
-}
-
-func (r *ReplicaSet) ShallowCopy() Object {
-	c := *r
-	c.ObjectMeta = r.ObjectMeta.shallowCopy()
-	return &c
-}
-
-func (d *Deployment) ShallowCopy() Object {
-	c := *d
-	c.ObjectMeta = d.ObjectMeta.shallowCopy()
-	return &c
-}
-
-func (s *StatefulSet) ShallowCopy() Object {
-	c := *s
-	c.ObjectMeta = s.ObjectMeta.shallowCopy()
-	return &c
-}
-
-func (r *ControllerRevision) ShallowCopy() Object {
-	c := *r
-	c.ObjectMeta = r.ObjectMeta.shallowCopy()
-	return &c
-}
-
+func (n *Node) ShallowCopy() Object               { return shallow(n) }
+func (p *Pod) ShallowCopy() Object                { return shallow(p) }
+func (r *ReplicaSet) ShallowCopy() Object         { return shallow(r) }
+func (d *Deployment) ShallowCopy() Object         { return shallow(d) }
+func (s *StatefulSet) ShallowCopy() Object        { return shallow(s) }
+func (r *ControllerRevision) ShallowCopy() Object { return shallow(r) }
 func (c *PersistentVolumeClaim) ShallowCopy() Object {
-	d := *c
-	d.ObjectMeta = c.ObjectMeta.shallowCopy()
-	return &d
+	return shallow(c)
 }
+func (j *Job) ShallowCopy() Object { return shallow(j) }
 
-func (j *Job) ShallowCopy() Object {
-	c := *j
-	c.ObjectMeta = j.ObjectMeta.shallowCopy()
-	return &c
-}
-
-// shallowCopy is m with a memo of its own, sharing m's lists.
-func (m ObjectMeta) shallowCopy() ObjectMeta {
+// shallow is a copy of the object o points to, its lists shared, with a memo of its own
+// (Object.ShallowCopy).
+func shallow[T any, P interface {
+	*T
+	Meta() *ObjectMeta
+}](o P) P {
+	c := *o
+	p := P(&c)
+	m := p.Meta()
 	m.memo, m.memoOK = nil, true
-	return m
+	return p
 }
 
 func (n *Node) StatusDiffers(o Object) bool             { return n.Status != o.(*Node).Status }
