@@ -863,11 +863,17 @@ func containerIndex(cs []controllers.Container, pod string) int {
 func maxUID(c *cluster.Cluster) cluster.UID {
 	var u cluster.UID
 	for _, o := range c.Objects() {
-		m := o.Meta()
-		u = max(u, m.UID)
-		for _, r := range m.OwnerReferences {
-			u = max(u, r.UID)
-		}
+		u = max(u, objectMaxUID(o))
+	}
+	return u
+}
+
+// objectMaxUID is the largest UID o carries or refers to (its owners').
+func objectMaxUID(o cluster.Object) cluster.UID {
+	m := o.Meta()
+	u := m.UID
+	for _, r := range m.OwnerReferences {
+		u = max(u, r.UID)
 	}
 	return u
 }
