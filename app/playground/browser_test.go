@@ -186,6 +186,19 @@ func waitElement(t *testing.T, p *rod.Page, selector string, within time.Duratio
 	return nil
 }
 
+// waitListed waits until the trace panel lists the actions enabled at the selected step: the
+// explorer's answer, which arrives after the check's report (or the step's selection) and
+// grows the panel, moving everything below it. A test clicks below the trace only once it is
+// in: a click whose target moved between rod's aim and its press lands elsewhere (it made
+// TestBrowserGraphFails fail in CI, where the explorer answers later).
+func waitListed(t *testing.T, p *rod.Page) {
+	t.Helper()
+	listed := func() bool {
+		return p.MustEval(`() => !!document.getElementById("enabled") && !document.getElementById("listing")`).Bool()
+	}
+	waitFor(t, time.Minute, listed, func() string { return "the actions enabled at the trace's step were never listed" })
+}
+
 func screenshot(t *testing.T, p *rod.Page, name string) {
 	dir := os.Getenv("THEMELIOS_SCREENSHOTS")
 	if dir == "" {
@@ -281,6 +294,7 @@ func TestBrowserRunStepAndCancel(t *testing.T) {
 
 	// The state graph, drawn by Graphviz in the page: the trace highlighted, a node opens its state.
 	waitText(t, p, "#graph-note", "Capped at the first 300 states explored", time.Second)
+	waitListed(t, p)
 	p.MustElement("#draw-graph").MustClick()
 	p.MustElement("#graph svg")
 	if n := len(p.MustElements("#graph g.node")); n != 300 {
@@ -418,6 +432,7 @@ func TestBrowserLasso(t *testing.T) {
 	waitText(t, p, "#position", "step 4 of 5", 5*time.Second)
 
 	// The graph draws the cycle in its own colour.
+	waitListed(t, p)
 	p.MustElement("#draw-graph").MustClick()
 	waitElement(t, p, "#graph svg", 2*time.Minute, "section.graph")
 	if n := len(p.MustElements("#graph g.edge.cycle")); n < 2 {

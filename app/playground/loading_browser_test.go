@@ -153,6 +153,7 @@ func TestBrowserGraphFails(t *testing.T) {
 	p := open(t, browser(t), base+"/")
 	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
+	waitListed(t, p)
 	p.MustElement("#draw-graph").MustClick()
 	waitText(t, p, "section.graph .error", "Graphviz could not start: ", 30*time.Second)
 	if refused.Load() == 0 {
@@ -206,6 +207,7 @@ func TestBrowserGraphDropped(t *testing.T) {
 	p := openCountingWorkers(t, browser(t), base)
 	checkTarget(t, p, "pod/restart-loop")
 	waitText(t, p, "#progress", "distinct states", time.Minute)
+	waitListed(t, p)
 	p.MustElement("#draw-graph").MustClick()
 	waitFor(t, 30*time.Second, asked.Load, func() string { return "the graph's worker never asked for viz.js" })
 	waitText(t, p, "#graph-note", "Laying it out with Graphviz…", 5*time.Second)
