@@ -85,7 +85,8 @@ func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster) (Intent, bool) 
 	if in, ok := claim(s, s.Spec.Selector, pods, func(p *cluster.Pod) bool { _, ok := Ordinal(s.Name, p.Name); return ok }); ok {
 		return in, true
 	}
-	revisions := owned(s, v.Revisions())
+	var revisionsMem [4]*cluster.ControllerRevision
+	revisions := appendOwned(revisionsMem[:0], s, v.Revisions())
 	slices.SortStableFunc(revisions, func(a, b *cluster.ControllerRevision) int { return int(a.Revision - b.Revision) })
 	if in, ok := syncHistory(s, revisions); ok {
 		return in, true
@@ -102,9 +103,15 @@ func syncStatefulSet(s *cluster.StatefulSet, v *cluster.Cluster) (Intent, bool) 
 	if st.current == nil {
 		st.current = st.updated
 	}
-	mine := owned(s, pods)
+	var mineMem, replicasMem [8]*cluster.Pod
+	mine := appendOwned(mineMem[:0], s, pods)
 	start, end := s.Spec.StartOrdinal, s.Spec.StartOrdinal+s.Spec.Replicas
-	replicas := make([]*cluster.Pod, max(s.Spec.Replicas, 0))
+	var replicas []*cluster.Pod
+	if n := max(s.Spec.Replicas, 0); n <= int64(len(replicasMem)) {
+		replicas = replicasMem[:n]
+	} else {
+		replicas = make([]*cluster.Pod, n)
+	}
 	var condemned []*cluster.Pod
 	for _, p := range mine {
 		if o, ok := Ordinal(s.Name, p.Name); ok && o >= start && o < end {

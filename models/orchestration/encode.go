@@ -82,9 +82,14 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 func (e *encoder) store(st datastore.Store) {
 	hist := st.History
 	var prev *cluster.Cluster
+	var prevCounters *snapshotCounters
 	for _, r := range hist {
 		c := counters(r.Cluster, prev)
 		prev = r.Cluster
+		if c == prevCounters {
+			continue // shared with the snapshot before: the same values
+		}
+		prevCounters = c
 		e.created = mergeSorted(e.created, c.created, &e.merged)
 		e.revisions = mergeSorted(e.revisions, c.revisions, &e.merged)
 	}
@@ -308,7 +313,9 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 type snapshotCounters struct {
 	created, revisions []int64
 	maxUID             cluster.UID
-	mem                [16]int64 // created's memory, for snapshots of few objects
+	// created's and revisions' memory, for snapshots of few objects: one allocation.
+	mem  [8]int64
+	rmem [2]int64
 }
 
 // countersSlot keeps them on each snapshot.
@@ -329,6 +336,7 @@ func counters(c, prev *cluster.Cluster) *snapshotCounters {
 		if sc.created = sc.mem[:0]; len(c.Objects()) > len(sc.mem) {
 			sc.created = make([]int64, 0, len(c.Objects()))
 		}
+		sc.revisions = sc.rmem[:0]
 		for _, o := range c.Objects() {
 			sc.created = insertSorted(sc.created, o.Meta().CreationRevision)
 			if st := static(o); st.rollout {

@@ -183,18 +183,22 @@ func ordinalOnce(s State) bool {
 type statefulSyncs struct {
 	in      []controllers.Intent
 	pending []bool // the sync writes something: the set is not stable
+	// in's and pending's memory for a snapshot of one StatefulSet: one allocation.
+	inMem      [1]controllers.Intent
+	pendingMem [1]bool
 }
 
 var statefulSyncsSlot = cluster.NewMemoSlot[statefulSyncs]()
 
 func statefulSetSyncs(c *cluster.Cluster) *statefulSyncs {
 	return cluster.Memo(c, statefulSyncsSlot, func() *statefulSyncs {
-		var st statefulSyncs
+		st := new(statefulSyncs)
+		st.in, st.pending = st.inMem[:0], st.pendingMem[:0]
 		for _, set := range c.StatefulSets() {
 			in, pending := controllers.StatefulSetController{}.Sync(c, set)
 			st.in, st.pending = append(st.in, in), append(st.pending, pending)
 		}
-		return &st
+		return st
 	})
 }
 
