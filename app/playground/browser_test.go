@@ -189,14 +189,18 @@ func waitElement(t *testing.T, p *rod.Page, selector string, within time.Duratio
 // waitListed waits until the trace panel lists the actions enabled at the selected step: the
 // explorer's answer, which arrives after the check's report (or the step's selection) and
 // grows the panel, moving everything below it. A test clicks below the trace only once it is
-// in: a click whose target moved between rod's aim and its press lands elsewhere (it made
-// TestBrowserGraphFails fail in CI, where the explorer answers later).
+// in: a click whose target moved between rod's aim and its press lands elsewhere (probably
+// what made TestBrowserGraphFails fail in CI, where the explorer answers later: inferred from
+// a screenshot of one failure).
 func waitListed(t *testing.T, p *rod.Page) {
 	t.Helper()
 	listed := func() bool {
 		return p.MustEval(`() => !!document.getElementById("enabled") && !document.getElementById("listing")`).Bool()
 	}
-	waitFor(t, time.Minute, listed, func() string { return "the actions enabled at the trace's step were never listed" })
+	waitFor(t, time.Minute, listed, func() string {
+		return "the actions enabled at the trace's step were never listed; the page's error says: " +
+			p.MustEval(`() => (document.getElementById("error") || {}).textContent || "(none)"`).String()
+	})
 }
 
 func screenshot(t *testing.T, p *rod.Page, name string) {

@@ -37,6 +37,7 @@ func TestBrowserGraph(t *testing.T) {
 	waitText(t, p, "#graph-note", "The trace in red.", time.Second)
 	// Under symmetry (the default) the explored graph is the quotient, and the note says so.
 	waitText(t, p, "#graph-note", "One state per orbit (symmetry): an arrow leads to the state drawn for its successor's orbit", time.Second)
+	waitListed(t, p)
 	p.MustElement("#draw-trace-graph").MustClick()
 	p.MustElement("#graph svg")
 	note = waitText(t, p, "#graph-note", "The trace on display and every state one step from it", 10*time.Second)

@@ -313,8 +313,9 @@ func tombstone(gone []datastore.Tombstone, key cluster.Key) int64 {
 type snapshotCounters struct {
 	created, revisions []int64
 	maxUID             cluster.UID
-	// created's and revisions' memory, for snapshots of few objects: one allocation.
-	mem  [8]int64
+	// created's and revisions' memory, for snapshots of up to 14 objects and 2 rollout
+	// revisions: one allocation (of the size that created's alone had before).
+	mem  [14]int64
 	rmem [2]int64
 }
 
@@ -387,7 +388,8 @@ func insertSorted(t []int64, v int64) []int64 {
 	return t
 }
 
-// mergeSorted returns the union of the sorted sets a and b, in a's memory (tmp is scratch).
+// mergeSorted returns the union of the sorted sets a and b, in tmp's memory; a's memory
+// becomes the next scratch (*tmp). b is only read.
 func mergeSorted(a, b []int64, tmp *[]int64) []int64 {
 	out := (*tmp)[:0]
 	i, j := 0, 0
