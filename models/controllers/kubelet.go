@@ -44,8 +44,9 @@ type Kubelet struct {
 func (k Kubelet) Reconcile(v *cluster.Cluster, running []Container) []Intent {
 	name := k.Template.Name
 	if v.Node(name) == nil {
-		node := k.Template.DeepCopy().(*cluster.Node)
-		return []Intent{{Write: &datastore.Write{Verb: datastore.Create, Object: node}, Why: "register the node"}}
+		// The template itself: an intent's object is only read (reconciles are shared, and the
+		// API server copies what a create sends).
+		return []Intent{{Write: &datastore.Write{Verb: datastore.Create, Object: k.Template}, Why: "register the node"}}
 	}
 	var out []Intent
 	for _, c := range running {
