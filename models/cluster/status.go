@@ -13,16 +13,14 @@ func (c *PersistentVolumeClaim) CopyStatus(from Object) {
 }
 func (j *Job) CopyStatus(from Object) { j.Status = from.(*Job).Status.Clone() }
 
-func (n *Node) ShallowCopy() Object               { return shallow(n) }
-func (p *Pod) ShallowCopy() Object                { return shallow(p) }
-func (r *ReplicaSet) ShallowCopy() Object         { return shallow(r) }
-func (d *Deployment) ShallowCopy() Object         { return shallow(d) }
-func (s *StatefulSet) ShallowCopy() Object        { return shallow(s) }
-func (r *ControllerRevision) ShallowCopy() Object { return shallow(r) }
-func (c *PersistentVolumeClaim) ShallowCopy() Object {
-	return shallow(c)
-}
-func (j *Job) ShallowCopy() Object { return shallow(j) }
+func (n *Node) ShallowCopy() Object                  { return shallow(n) }
+func (p *Pod) ShallowCopy() Object                   { return shallow(p) }
+func (r *ReplicaSet) ShallowCopy() Object            { return shallow(r) }
+func (d *Deployment) ShallowCopy() Object            { return shallow(d) }
+func (s *StatefulSet) ShallowCopy() Object           { return shallow(s) }
+func (r *ControllerRevision) ShallowCopy() Object    { return shallow(r) }
+func (c *PersistentVolumeClaim) ShallowCopy() Object { return shallow(c) }
+func (j *Job) ShallowCopy() Object                   { return shallow(j) }
 
 // shallow is a copy of the object o points to, its lists shared, with a memo of its own
 // (Object.ShallowCopy).
