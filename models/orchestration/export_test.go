@@ -20,6 +20,23 @@ var Recycling = &recycling
 // (Recycle, or a disabled action).
 func Released(s State) bool { return s.locals != nil && reflect.ValueOf(*s.locals).IsZero() }
 
+// MovedLocals returns how many Locals of s are copies in its block of moved copies
+// (writable), and whether that block is zero (after Recycle); n is 0 when s has no block.
+func MovedLocals(s State) (n int, zero func() bool) {
+	if s.locals == nil || s.locals.moved == nil {
+		return 0, nil
+	}
+	mv := s.locals.moved
+	for _, l := range s.Local {
+		for i := range mv.local {
+			if l == &mv.local[i] {
+				n++
+			}
+		}
+	}
+	return n, func() bool { return reflect.ValueOf(*mv).IsZero() }
+}
+
 // InlineLocals is how many controllers' successors keep their list with the acting controller's
 // Local (0: always apart).
 var InlineLocals = &inlineLocals

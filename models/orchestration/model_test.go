@@ -441,6 +441,43 @@ func TestWritesAreUpstreams(t *testing.T) {
 	}
 }
 
+// TestMovedLocalsInBlock: the copies normalize makes of the Locals whose sessions move when a
+// write slides the history are in the successor's block of moved copies, hold the moved
+// sessions, and go back zeroed when the search drops the successor (Model.Recycle).
+func TestMovedLocalsInBlock(t *testing.T) {
+	m := model(t, "replicaset/spec-replicas-change", func(s *scenario.Settings) { s.Consistency, s.Controllers = datastore.MonotonicSession, 2 })
+	frontier := m.Init()
+	for depth := 0; depth < 8; depth++ {
+		var next []orchestration.State
+		for _, s := range frontier {
+			for _, a := range m.Actions(s, nil) {
+				ns, ok := m.Next(s, a)
+				if !ok {
+					continue
+				}
+				n, zero := orchestration.MovedLocals(ns)
+				if n == 0 {
+					next = append(next, ns)
+					continue
+				}
+				oldest := ns.Store.History[0].Number
+				for i, l := range ns.Local {
+					if l != s.Local[i] && i != a.Ctrl && l.Session > 0 && int64(l.Session) < oldest {
+						t.Fatalf("controller %d's moved copy still reads revision %d, older than the history's %d", i, l.Session, oldest)
+					}
+				}
+				m.Recycle(s, a, ns)
+				if !zero() {
+					t.Fatal("Recycle kept the moved copies of a dropped successor")
+				}
+				return
+			}
+		}
+		frontier = next
+	}
+	t.Fatal("no successor within 8 steps moved another controller's Local into its block")
+}
+
 // TestSuccessorLocalsApart: successors whose controller list is allocated with the acting
 // controller's Local (up to 8 controllers) and apart (more) explore the same states: the same
 // check with either gives the same counts and counterexample.
