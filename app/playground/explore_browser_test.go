@@ -60,3 +60,54 @@ func TestBrowserExploreByHand(t *testing.T) {
 		t.Fatal("Undo is still enabled with nothing to undo")
 	}
 }
+
+// The list of enabled actions comes from the explorer after the step is shown; its arrival
+// must not move what lies below the trace (a click aimed at "Draw the explored states" would
+// land on whatever moved under the pointer). The draw button's place in the page is recorded
+// at each change of the page while the list is asked for, and once it is shown: after the
+// check (where the explorer starts, and the list came 215 px tall before the list had a room
+// of its own), and at a step picked after it (where the explorer often answers before the
+// page is drawn: then nothing can move).
+func TestBrowserEnabledListKeepsLayout(t *testing.T) {
+	_, _, p := desktop(t)
+	p.MustEval(`() => {
+		window.__places = [];
+		const record = () => {
+			const b = document.getElementById("draw-graph");
+			const state = document.getElementById("listing") ? "listing" : document.getElementById("enabled") ? "listed" : "";
+			if (!b || !state) return;
+			const step = (document.getElementById("position") || {}).textContent;
+			window.__places.push({state, step, y: Math.round(b.getBoundingClientRect().top + window.scrollY)});
+		};
+		new MutationObserver(record).observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
+	}`)
+	checkTarget(t, p, "pod/restart-loop")
+	waitText(t, p, "#properties", "pods that a node can take are eventually all scheduled", time.Minute)
+	waitListed(t, p)
+	p.MustElement("#step-3 button").MustClick()
+	waitText(t, p, "#position", "step 3 of", 5*time.Second)
+	waitListed(t, p)
+	p.MustElement("#enabled").MustScrollIntoView()
+	screenshot(t, p, "enabled-list.png")
+	type place struct {
+		State, Step string
+		Y           int
+	}
+	var places []place
+	if err := p.MustEval(`() => window.__places`).Unmarshal(&places); err != nil {
+		t.Fatal(err)
+	}
+	steps := map[string]bool{}
+	for i := 1; i < len(places); i++ {
+		a, b := places[i-1], places[i]
+		if a.State == "listing" && b.State == "listed" && a.Step == b.Step {
+			steps[a.Step] = true
+			if a.Y != b.Y {
+				t.Errorf("%s: the draw button moved from y = %d px to %d px when the enabled actions were listed", a.Step, a.Y, b.Y)
+			}
+		}
+	}
+	if !steps["step 0 of 5"] {
+		t.Fatalf("never saw the list asked for and then shown after the check: %v", places)
+	}
+}

@@ -146,6 +146,11 @@ func (t *TracePanel) undoButton() app.UI {
 // renderNext lists the actions enabled at the selected step, grouped by controller (faults and
 // the users' actions last), each step that changes nothing marked: taking one continues the
 // run by hand from there (dropping the steps after it); Undo goes back.
+//
+// The list comes from the explorer after the step is shown, so it takes the same room while it
+// is asked for as once it is shown (playground.css: .next has a fixed height, the list
+// scrolls): its arrival moves nothing below it, such as the graph panel's buttons, from under
+// a pointer about to click.
 func (t *TracePanel) renderNext() app.UI {
 	if t.Next == nil && t.Listing {
 		return app.Div().Class("next").Body(
@@ -153,6 +158,7 @@ func (t *TracePanel) renderNext() app.UI {
 				app.H3().ID("listing").Text("Listing the actions enabled here…"),
 				t.undoButton(),
 			),
+			app.Div().Class("enabled-box"),
 		)
 	}
 	if t.Next == nil {
@@ -194,27 +200,29 @@ func (t *TracePanel) renderNext() app.UI {
 			app.H3().Text(title),
 			t.undoButton(),
 		),
-		app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
-		app.Div().ID("enabled").Body(app.Range(groups).Slice(func(k int) app.UI {
-			g := groups[k]
-			return app.Section().Class("next-group").Attr("data-group", g).Body(
-				app.H4().Text(g),
-				app.Ul().Body(app.Range(members[g]).Slice(func(x int) app.UI {
-					j := members[g][x]
-					c := next[j]
-					b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle || c.Narrowing]).OnClick(func(ctx app.Context, _ app.Event) { t.Page.take(ctx, j) })
-					switch {
-					case c.Idle:
-						return app.Li().Body(b.Title("leads back to this very state").Body(
-							app.Text(c.Action), app.Span().Class("badge").Text("changes nothing")))
-					case c.Narrowing:
-						return app.Li().Body(b.Title("the cluster stays as it is; only what this controller may read next moves forward (it can no longer read the older revisions), so it adds no behaviour but may rule some out").Body(
-							app.Text(c.Action), app.Span().Class("badge").Text("writes nothing")))
-					}
-					return app.Li().Body(b.Text(c.Action))
-				})),
-			)
-		})),
+		app.Div().ID("enabled").Class("enabled-box").Body(
+			app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
+			app.Range(groups).Slice(func(k int) app.UI {
+				g := groups[k]
+				return app.Section().Class("next-group").Attr("data-group", g).Body(
+					app.H4().Text(g),
+					app.Ul().Body(app.Range(members[g]).Slice(func(x int) app.UI {
+						j := members[g][x]
+						c := next[j]
+						b := app.Button().ID("take-" + strconv.Itoa(j)).Class(map[bool]string{true: "idle"}[c.Idle || c.Narrowing]).OnClick(func(ctx app.Context, _ app.Event) { t.Page.take(ctx, j) })
+						switch {
+						case c.Idle:
+							return app.Li().Body(b.Title("leads back to this very state").Body(
+								app.Text(c.Action), app.Span().Class("badge").Text("changes nothing")))
+						case c.Narrowing:
+							return app.Li().Body(b.Title("the cluster stays as it is; only what this controller may read next moves forward (it can no longer read the older revisions), so it adds no behaviour but may rule some out").Body(
+								app.Text(c.Action), app.Span().Class("badge").Text("writes nothing")))
+						}
+						return app.Li().Body(b.Text(c.Action))
+					})),
+				)
+			}),
+		),
 	)
 }
 
