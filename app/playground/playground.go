@@ -393,7 +393,7 @@ func (p *Playground) explore(ctx app.Context, path []int, title string, then fun
 			then(fmt.Errorf("%s", r.Error))
 			return
 		}
-		p.shown = &shown{title: title, steps: r.Explored.Steps, path: path, loop: -1, choices: map[int][]checker.Choice{len(path): r.Explored.Next}}
+		p.shown = &shown{title: title, steps: r.Explored.Steps, path: path, loop: -1, choices: map[int][]checker.Choice{len(path): listed(r.Explored.Next)}}
 		p.setStep(ctx, len(path))
 		p.syncAddress()
 		then(nil)
@@ -412,6 +412,10 @@ func (p *Playground) answerTo(ctx app.Context) app.Context {
 // the first time the step is selected (it replays the path once for all its steps).
 func (p *Playground) setStep(ctx app.Context, i int) {
 	p.step = i
+	// The list of the step before scrolls in the same room: the new one starts at its top.
+	if box := app.Window().GetElementByID("enabled"); box.Truthy() {
+		box.Set("scrollTop", 0)
+	}
 	if p.shown == nil || p.shown.path == nil && i > 0 {
 		return
 	}
@@ -442,17 +446,27 @@ func (p *Playground) setStep(ctx app.Context, i int) {
 			sh.choices = map[int][]checker.Choice{}
 		}
 		if r.Type != protocol.TypeExplored {
-			sh.choices[i] = nil // answered: none to list
+			sh.choices[i] = nil // answered: they cannot be listed
 			if p.shown == sh && p.step == i {
 				p.err = "The actions enabled at this step cannot be listed: " + r.Error
 			}
 			return
 		}
-		sh.choices[i] = r.Explored.Next
+		sh.choices[i] = listed(r.Explored.Next)
 		if p.shown == sh && p.step == i {
-			sh.next = r.Explored.Next
+			sh.next = sh.choices[i]
 		}
 	})
+}
+
+// listed is the explorer's list of the actions enabled at a step as the page keeps it: never
+// nil (none enabled is an empty list; nil is kept for a step whose actions could not be
+// listed).
+func listed(next []checker.Choice) []checker.Choice {
+	if next == nil {
+		return []checker.Choice{}
+	}
+	return next
 }
 
 // take follows enabled action j from the selected step, dropping the steps after it (a branch).

@@ -421,3 +421,45 @@ func TestPendingStepAskedOnce(t *testing.T) {
 		t.Fatalf("step %d, %d actions, asking %v", p.step, len(p.shown.next), p.shown.asking)
 	}
 }
+
+// answering is an explorer whose answers to the choices asked for a step are the test's: the
+// rest are the real explorer's.
+type answering struct {
+	explorer
+	choices protocol.Response
+}
+
+func (a *answering) ask(ctx app.Context, req protocol.Request, on func(app.Context, protocol.Response)) {
+	if req.Type == protocol.TypeChoices {
+		on(ctx, a.choices)
+		return
+	}
+	a.explorer.ask(ctx, req, on)
+}
+
+// A step where nothing is enabled says so, and a step whose actions cannot be listed (the
+// explorer failed) keeps the list's room: the list's room is there whenever the trace can be
+// explored, so that nothing below it moves when the answer comes.
+func TestEmptyAndUnlistedStepsKeepTheListsRoom(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		answer protocol.Response
+		want   string
+	}{
+		{"nothing enabled", protocol.Response{Type: protocol.TypeExplored, Explored: &protocol.Explored{}}, "Nothing is enabled: the run ends here."},
+		{"not listed", protocol.Response{Type: protocol.TypeError, Error: "the explorer failed"}, "They could not be listed"},
+	} {
+		p := &Playground{}
+		p.OnInit()
+		a := &answering{explorer: p.explorer, choices: c.answer}
+		p.explorer = a
+		if err := explore(p, []int{0, 0}, "by hand"); err != nil {
+			t.Fatal(err)
+		}
+		p.setStep(app.Context{}, 1)
+		html := app.HTMLString(p.tracePanel())
+		if !strings.Contains(html, c.want) || !strings.Contains(html, `class="enabled-box"`) {
+			t.Errorf("%s: the trace panel at step 1 has no %q in the list's room:\n%s", c.name, c.want, html)
+		}
+	}
+}

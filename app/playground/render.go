@@ -32,8 +32,10 @@ func (p *Playground) tracePanel() *TracePanel {
 	t := &TracePanel{Loop: -1, Step: p.step, CanUndo: len(p.undo) > 0, Page: p}
 	if p.shown != nil {
 		t.Title, t.Steps, t.Loop, t.Next = p.shown.title, p.shown.steps, p.shown.loop, p.shown.next
-		_, asked := p.shown.choices[p.step]
-		t.Listing = p.shown.path != nil && p.step <= len(p.shown.path) && !asked
+		next, asked := p.shown.choices[p.step]
+		explorable := p.shown.path != nil && p.step <= len(p.shown.path)
+		t.Listing = explorable && !asked
+		t.Unlisted = explorable && asked && next == nil
 	}
 	return t
 }

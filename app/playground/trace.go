@@ -20,14 +20,15 @@ import (
 type TracePanel struct {
 	app.Compo
 
-	Title   string              // the trace on display: its title,
-	Steps   []checker.TraceStep // its steps (nil for no trace),
-	Loop    int                 // and for a lasso the step its last step returns to (-1 for none)
-	Step    int                 // the selected step
-	Next    []checker.Choice    // the actions enabled at Step; nil when the trace is not explorable
-	Listing bool                // the actions enabled at Step are asked for (Next is nil until then)
-	CanUndo bool                // a step was taken by hand
-	Page    *Playground         // what its buttons act on
+	Title    string              // the trace on display: its title,
+	Steps    []checker.TraceStep // its steps (nil for no trace),
+	Loop     int                 // and for a lasso the step its last step returns to (-1 for none)
+	Step     int                 // the selected step
+	Next     []checker.Choice    // the actions enabled at Step (nil until listed, and on a trace that cannot be explored)
+	Listing  bool                // the actions enabled at Step are asked for (Next is nil until then)
+	Unlisted bool                // they were asked for and could not be listed (the page says why)
+	CanUndo  bool                // a step was taken by hand
+	Page     *Playground         // what its buttons act on
 
 	changesOnly bool // the tables show only the lines that changed
 	tablesOpen  bool // the kubectl tables under the picture are shown
@@ -159,6 +160,17 @@ func (t *TracePanel) renderNext() app.UI {
 				t.undoButton(),
 			),
 			app.Div().Class("enabled-box"),
+		)
+	}
+	if t.Next == nil && t.Unlisted {
+		return app.Div().Class("next").Body(
+			app.Div().Class("next-head").Body(
+				app.H3().Text("Enabled actions here"),
+				t.undoButton(),
+			),
+			app.Div().Class("enabled-box").Body(
+				app.P().Class("hint").Text("They could not be listed (the error above says why)."),
+			),
 		)
 	}
 	if t.Next == nil {

@@ -72,8 +72,9 @@ type State struct {
 	// Broken records the transition properties that some step of the run has broken (a
 	// monitor: the properties are about steps, not states).
 	Broken Monitor
-	// locals is the memory Next allocated for a successor's controller list and the acting
-	// controller's Local (newLocals), which Recycle may reuse; nil for initial states. A copy
+	// locals is the memory Next allocated for a successor's controller list, the acting
+	// controller's Local (newLocals) and the copies normalize made (writable), which Recycle
+	// may reuse; nil for initial states. A copy
 	// of a state that replaces its list (symmetry's permutations) still carries it, so Recycle
 	// reuses it only for a state whose list is in it. It is not part of the state.
 	locals *successorLocals
@@ -711,17 +712,17 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 
 // successorLocals is a successor's controller list and the acting controller's own copy of its
 // Local, made in one allocation when there are few controllers, and the block of the copies
-// normalize makes of the Locals whose sessions or caches it moves (writable), when it makes
-// some.
+// normalize makes of the Locals it changes (writable), when it makes some.
 type successorLocals struct {
 	own   Local
 	local [8]*Local
 	moved *movedLocals // nil until writable needs it
 }
 
-// movedLocals holds the copies normalize makes of a successor's Locals whose sessions or caches
-// it moves. They are common: each write that slides the retained history moves every session
-// left at its oldest revision. On the unreduced 59848 check 22% of the successors move one
+// movedLocals holds the copies normalize makes of a successor's Locals that it changes: their
+// sessions or caches moved up, their expectations or scheduler state pruned. They are common:
+// each write that slides the retained history moves every session left at its oldest
+// revision. On the unreduced 59848 check 22% of the successors move one
 // Local or more (3% two); on the bounded replicaset/spec-replicas-change check under
 // monotonic-session with two controllers, 60% do (37% three or more). Kept apart from the
 // successor's block, which most successors of the 59848 check fill alone, and recycled with
@@ -765,10 +766,11 @@ func newLocals(ns *State, s State, i int) *Local {
 
 // Recycle implements checker.Recycler: the search dropped next, a successor of s by a, so the
 // memory newLocals and writable allocated for it (its controller list, the acting controller's
-// Local and the copies of those whose sessions moved) goes back for another successor. Nothing else refers to that memory: Next allocates it for
-// next alone, and only next's successors would share next's Locals, and next, dropped, has
-// none. Dropped successors are 73% of the unreduced 59848 check's; reusing their memory cut
-// its bytes allocated per generated state by 13%.
+// Local and the copies of those normalize changed) goes back for another successor. Nothing
+// else refers to that memory: Next allocates it for next alone, and only next's successors
+// would share next's Locals, and next, dropped, has none. Dropped successors are 73% of the
+// unreduced 59848 check's; reusing their memory cut its bytes allocated per generated state
+// by 13%.
 func (m *Model) Recycle(s State, _ Action, next State) {
 	mem := next.locals
 	// Defensive: a copy that replaced its list (symmetry's permutations) still carries the
