@@ -74,9 +74,9 @@ type State struct {
 	Broken Monitor
 	// locals is the memory Next allocated for a successor's controller list, the acting
 	// controller's Local (newLocals) and the copies normalize made (writable), which Recycle
-	// may reuse; nil for initial states. A copy
-	// of a state that replaces its list (symmetry's permutations) still carries it, so Recycle
-	// reuses it only for a state whose list is in it. It is not part of the state.
+	// may reuse; nil for initial states. A copy of a state that replaces its list (symmetry's
+	// permutations) still carries it, so Recycle reuses it only for a state whose list is in
+	// it. It is not part of the state.
 	locals *successorLocals
 }
 
@@ -722,11 +722,12 @@ type successorLocals struct {
 // movedLocals holds the copies normalize makes of a successor's Locals that it changes: their
 // sessions or caches moved up, their expectations or scheduler state pruned. They are common:
 // each write that slides the retained history moves every session left at its oldest
-// revision. On the unreduced 59848 check 22% of the successors move one
-// Local or more (3% two); on the bounded replicaset/spec-replicas-change check under
-// monotonic-session with two controllers, 60% do (37% three or more). Kept apart from the
-// successor's block, which most successors of the 59848 check fill alone, and recycled with
-// it when the search drops the successor, instead of left to the collector.
+// revision. On the unreduced 59848 check 22% of the successors have one such copy or more (3%
+// two); on the bounded replicaset/spec-replicas-change check under monotonic-session with two
+// controllers, 60% do (37% three or more). Kept apart from the successor's block, which most
+// successors of the 59848 check fill alone, and recycled with it when the search drops the
+// successor, instead of left to the collector. Past three copies, writable allocates them one
+// by one.
 type movedLocals struct {
 	local [3]Local
 	n     int // local[:n] are in use
