@@ -90,6 +90,17 @@ func TestBrowserEnabledListKeepsLayout(t *testing.T) {
 	waitListed(t, p)
 	p.MustElement("#enabled").MustScrollIntoView()
 	screenshot(t, p, "enabled-list.png")
+	// Scrolled down, the list of the next step picked starts at its top again (the room is
+	// the same element from step to step).
+	if !p.MustEval(`() => { const b = document.getElementById("enabled"); b.scrollTop = 80; return b.scrollTop > 0; }`).Bool() {
+		t.Fatal("step 3's list does not scroll in its room (the test needs one that does)")
+	}
+	p.MustElement("#step-2 button").MustClick()
+	waitText(t, p, "#position", "step 2 of", 5*time.Second)
+	waitListed(t, p)
+	if top := p.MustEval(`() => { const b = document.getElementById("enabled"); return [b.scrollTop, b.scrollHeight > b.clientHeight]; }`).Arr(); top[0].Int() != 0 || !top[1].Bool() {
+		t.Fatalf("step 2's list: scrolled %d px down (scrollable: %v); want its top", top[0].Int(), top[1].Bool())
+	}
 	type place struct {
 		State, Step string
 		Y, Room     int // the draw button's place in the page; the list's room's height
