@@ -154,24 +154,11 @@ func (t *TracePanel) undoButton() app.UI {
 // a pointer about to click.
 func (t *TracePanel) renderNext() app.UI {
 	if t.Next == nil && t.Listing {
-		return app.Div().Class("next").Body(
-			app.Div().Class("next-head").Body(
-				app.H3().ID("listing").Text("Listing the actions enabled here…"),
-				t.undoButton(),
-			),
-			app.Div().Class("enabled-box"),
-		)
+		return t.nextRoom(app.H3().ID("listing").Text("Listing the actions enabled here…"), app.Div())
 	}
 	if t.Next == nil && t.Unlisted {
-		return app.Div().Class("next").Body(
-			app.Div().Class("next-head").Body(
-				app.H3().Text("Enabled actions here"),
-				t.undoButton(),
-			),
-			app.Div().Class("enabled-box").Body(
-				app.P().Class("hint").Text("They could not be listed (the error above says why)."),
-			),
-		)
+		return t.nextRoom(app.H3().Text("Enabled actions here"),
+			app.Div().Body(app.P().Class("hint").Text("They could not be listed (the error above says why).")))
 	}
 	if t.Next == nil {
 		return app.Div()
@@ -207,12 +194,8 @@ func (t *TracePanel) renderNext() app.UI {
 	if idle > 0 {
 		title = fmt.Sprintf("Enabled actions here (%d, of which %d leave the cluster as it is)", len(next), idle)
 	}
-	return app.Div().Class("next").Body(
-		app.Div().Class("next-head").Body(
-			app.H3().Text(title),
-			t.undoButton(),
-		),
-		app.Div().ID("enabled").Class("enabled-box").Body(
+	return t.nextRoom(app.H3().Text(title),
+		app.Div().ID("enabled").Body(
 			app.If(len(next) == 0, func() app.UI { return app.P().Class("hint").Text("Nothing is enabled: the run ends here.") }),
 			app.Range(groups).Slice(func(k int) app.UI {
 				g := groups[k]
@@ -235,6 +218,15 @@ func (t *TracePanel) renderNext() app.UI {
 				)
 			}),
 		),
+	)
+}
+
+// nextRoom is the room of the actions enabled at the selected step, the same whether they are
+// asked for, listed or could not be listed: heading and Undo above box, which scrolls.
+func (t *TracePanel) nextRoom(heading app.UI, box app.HTMLDiv) app.UI {
+	return app.Div().Class("next").Body(
+		app.Div().Class("next-head").Body(heading, t.undoButton()),
+		box.Class("enabled-box"),
 	)
 }
 
