@@ -69,7 +69,7 @@ type scratch[S, A any] struct {
 	acts    []A
 	enc     []byte
 	steps   []Step[S, A]
-	index   []int32 // successors: each kept step's index among the enabled ones
+	index   []int32 // successors: each kept step's index among the enabled ones (see indexOf)
 	covered []A     // successors: the actions of the covered steps
 	perm    []int   // fingerprint under c.sym: the permutation to the representative
 	permID  int16   // and its number in c.perms
@@ -496,16 +496,13 @@ func expand[S, A any](m Model[S, A], s S, sc *scratch[S, A], buf []Step[S, A]) [
 
 // successors appends the successors of s that the search explores to buf: those expand gives,
 // but the ones s covers (see Covering). It also returns how many actions are enabled in s (0: a
-// dead end), and leaves in sc.index each kept step's index among them and in sc.covered the
-// actions of the covered ones.
+// dead end), and leaves in sc the index of each kept step among them (indexOf) and in
+// sc.covered the actions of the covered ones.
 func (c *core[S, A]) successors(s S, sc *scratch[S, A], buf []Step[S, A]) ([]Step[S, A], int) {
 	if c.cover == nil && c.coverStep == nil {
 		from := len(buf)
 		buf = expand(c.m, s, sc, buf)
-		sc.index, sc.covered = sc.index[:0], sc.covered[:0]
-		for k := range len(buf) - from {
-			sc.index = append(sc.index, int32(k))
-		}
+		sc.index, sc.covered = nil, sc.covered[:0] // every step kept: the k-th is the k-th
 		return buf, len(buf) - from
 	}
 	sc.acts = c.m.Actions(s, sc.acts[:0])
@@ -530,6 +527,14 @@ func (c *core[S, A]) successors(s S, sc *scratch[S, A], buf []Step[S, A]) ([]Ste
 		sc.index = append(sc.index, int32(enabled-1))
 	}
 	return buf, enabled
+}
+
+// indexOf returns the index among the enabled actions of the k-th step successors kept.
+func (sc *scratch[S, A]) indexOf(k int) int32 {
+	if sc.index == nil {
+		return int32(k)
+	}
+	return sc.index[k]
 }
 
 // hasSuccessor reports whether an action is enabled in s (expand, stopping at the first).

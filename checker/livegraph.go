@@ -355,7 +355,7 @@ func (r *liveRecord[S, A]) endLevel(keep int) {
 
 // expanded records the expansion of the state at position pos of the level (a worker's call;
 // positions are distinct).
-func (r *liveRecord[S, A]) expanded(c *core[S, A], sc *scratch[S, A], pos uint32, p *entry[S], next []successor[S, A], covered []A) {
+func (r *liveRecord[S, A]) expanded(c *core[S, A], sc *scratch[S, A], pos uint32, p *entry[S], next []Step[S, A], fps []succFP, covered []A) {
 	e := liveExpansion{fp: p.fp, succ: make([]liveSucc, len(next)), perm: p.perm}
 	if c.classes != nil {
 		sc.perm = c.classesOf(p.state, sc.perm[:0])
@@ -364,8 +364,9 @@ func (r *liveRecord[S, A]) expanded(c *core[S, A], sc *scratch[S, A], pos uint32
 	labelState(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], r.checks, c.props, p.state)
 	var own []byte // p's encoding, for a step to its own orbit under symmetry
 	for k, x := range next {
-		e.succ[k] = liveSucc{fp: x.fp, act: x.index, group: c.groups.of(x.act), perm: x.perm}
-		if c.sym != nil && x.fp == p.fp && (x.perm == p.perm || c.sameState(sc, &own, p.state, x.state)) {
+		f := fps[k]
+		e.succ[k] = liveSucc{fp: f.fp, act: sc.indexOf(k), group: c.groups.of(x.Action), perm: f.perm}
+		if c.sym != nil && f.fp == p.fp && (f.perm == p.perm || c.sameState(sc, &own, p.state, x.State)) {
 			e.succ[k].perm = stutterPerm // the step changes nothing
 		}
 	}
