@@ -223,15 +223,8 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID, ta
 	// create is accepted (55% of the creates of the unreduced 59848 check are rejected).
 	name := o.Meta().Name
 	if name == "" {
-		prefix := o.Meta().GenerateName
-		if prefix == "" {
+		if name = generatedName(c, o, taken); name == "" {
 			return c, reject(422, rejection{cause: nameRequired})
-		}
-		for i := 0; ; i++ {
-			if n := GeneratedName(prefix, i); c.Get(o.Kind(), n) == nil && (taken == nil || !taken(o.Kind(), n)) {
-				name = n
-				break
-			}
 		}
 	}
 	if c.Get(o.Kind(), name) != nil {
@@ -244,6 +237,20 @@ func create(c *cluster.Cluster, o cluster.Object, rev int64, uid cluster.UID, ta
 		m.Generation = 1
 	}
 	return c.With(o), Outcome{Code: 201, Name: name}
+}
+
+// generatedName is the name a create of o without a name gets in c: the lowest free index of
+// its generateName that taken does not say is taken ("" for no generateName).
+func generatedName(c *cluster.Cluster, o cluster.Object, taken func(cluster.Kind, string) bool) string {
+	prefix := o.Meta().GenerateName
+	if prefix == "" {
+		return ""
+	}
+	for i := 0; ; i++ {
+		if n := GeneratedName(prefix, i); c.Get(o.Kind(), n) == nil && (taken == nil || !taken(o.Kind(), n)) {
+			return n
+		}
+	}
 }
 
 // tracksGeneration says whether the API server keeps metadata.generation for a kind: its

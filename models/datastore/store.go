@@ -138,6 +138,7 @@ type Config struct {
 	Level     Level
 	Staleness int // revisions; Unbounded for no bound
 	Restarts  bool
+	Memo      *WriteMemo // repeated writes give the snapshot they gave before; nil: none does
 }
 
 // oldestReadable is the oldest revision a read may be of under the staleness bound.
@@ -206,7 +207,7 @@ func (c Config) WriteAvoiding(s Store, read int64, w Write, uid cluster.UID, run
 		}
 		return false
 	}
-	next, out := apply(base, w, rev, uid, taken)
+	next, out := c.Memo.apply(base, w, rev, uid, taken)
 	if !out.OK() || next == base && base == s.Latest().Cluster {
 		return s, out // rejected, or accepted with nothing to store: no new revision
 	}

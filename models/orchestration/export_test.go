@@ -13,6 +13,9 @@ import (
 // compare the two).
 var EncodingCache = &encodingCache
 
+// WriteMemo turns the datastore's memo of writes on and off for the models New builds next.
+var WriteMemo = &writeMemo
+
 // Recycling turns the reuse of dropped successors' memory (Model.Recycle) on and off.
 var Recycling = &recycling
 

@@ -524,31 +524,12 @@ func TestSuccessorLocalsApart(t *testing.T) {
 // and traces.
 func TestRecyclingKeepsTheSearch(t *testing.T) {
 	defer func() { *orchestration.Recycling = true }()
-	type outcome struct {
-		unique, generated int64
-		statuses          []checker.Status
-		traces            []string
-	}
-	run := func(m *orchestration.Model, opts checker.Options, recycle bool) outcome {
+	run := func(m *orchestration.Model, opts checker.Options, recycle bool) searchOutcome {
 		*orchestration.Recycling = recycle
 		c := &countRecycled{Model: m}
-		r, err := checker.Check(context.Background(), c, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		o := search(t, m, c, opts)
 		if opts.MaxStates == 0 && c.n.Load() == 0 {
 			t.Fatal("the search recycled nothing")
-		}
-		o := outcome{unique: r.Unique, generated: r.Generated}
-		for _, p := range r.Properties {
-			var b strings.Builder
-			if tr := p.Trace; tr != nil {
-				fmt.Fprintf(&b, "%x\n", m.Encode(nil, tr.Init))
-				for _, st := range tr.Steps {
-					fmt.Fprintf(&b, "%s\n%x\n", m.FormatAction(tr.Init, st.Action), m.Encode(nil, st.State))
-				}
-			}
-			o.statuses, o.traces = append(o.statuses, p.Status), append(o.traces, b.String())
 		}
 		return o
 	}
@@ -585,6 +566,95 @@ func TestRecyclingKeepsTheSearch(t *testing.T) {
 	m.Recycle(s, a, next)
 	if !orchestration.Released(next) {
 		t.Fatal("Recycle kept a dropped successor's memory")
+	}
+}
+
+// searchOutcome is what a search finds, for the tests that compare two ways of making the same
+// search: its counts, and each property's verdict and trace (encoded states and actions).
+type searchOutcome struct {
+	unique, generated int64
+	statuses          []checker.Status
+	traces            []string
+}
+
+// search checks c (m, or a wrapper of it) with opts and returns what it found.
+func search(t testing.TB, m *orchestration.Model, c checker.Model[orchestration.State, orchestration.Action], opts checker.Options) searchOutcome {
+	t.Helper()
+	r, err := checker.Check(context.Background(), c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := searchOutcome{unique: r.Unique, generated: r.Generated}
+	for _, p := range r.Properties {
+		var b strings.Builder
+		if tr := p.Trace; tr != nil {
+			fmt.Fprintf(&b, "%x\n", m.Encode(nil, tr.Init))
+			for _, st := range tr.Steps {
+				fmt.Fprintf(&b, "%s\n%x\n", m.FormatAction(tr.Init, st.Action), m.Encode(nil, st.State))
+			}
+		}
+		o.statuses, o.traces = append(o.statuses, p.Status), append(o.traces, b.String())
+	}
+	return o
+}
+
+// TestWriteMemoKeepsTheSearch: the datastore's memo of writes (datastore.WriteMemo) changes
+// nothing a search finds: with and without it, on two workers, every built-in scenario under
+// every level with every fault (the first 2,000 states, with the liveness pass on what they
+// reach), and the whole 59848 check with every step explored, give the same counts, verdicts
+// and traces. And with it, a write repeated gives the snapshot it gave before.
+func TestWriteMemoKeepsTheSearch(t *testing.T) {
+	defer func() { *orchestration.WriteMemo = true }()
+	compare := func(name string, settings func(*scenario.Settings), opts checker.Options) {
+		var got [2]searchOutcome
+		for k, memo := range []bool{true, false} {
+			*orchestration.WriteMemo = memo
+			m := model(t, name, settings)
+			got[k] = search(t, m, m, opts)
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Fatalf("%s: with the memo %d states, %d generated, %v; without, %d, %d, %v (or the traces differ)",
+				name, got[0].unique, got[0].generated, got[0].statuses, got[1].unique, got[1].generated, got[1].statuses)
+		}
+	}
+	for _, sc := range scenario.Builtins() {
+		for _, level := range datastore.Levels() {
+			compare(sc.Name, func(s *scenario.Settings) {
+				s.Consistency, s.Restart, s.NodeCrash, s.ContainerExit = level, true, true, true
+			}, checker.Options{Workers: 2, MaxStates: 2000, Symmetry: true})
+		}
+	}
+	headline := func(s *scenario.Settings) { s.Consistency = datastore.ResettableSession }
+	compare("statefulset/stale-reads", headline, checker.Options{Workers: 2, NoReduction: true})
+
+	// The same step taken twice writes the same snapshot, with the memo; an equal copy without.
+	for _, memo := range []bool{true, false} {
+		*orchestration.WriteMemo = memo
+		m := model(t, "statefulset/stale-reads", headline)
+		s := m.Init()[0]
+		var wrote []orchestration.State
+		for _, a := range m.Actions(s, nil) {
+			if next, ok := m.Next(s, a); ok && next.Store.Latest().Number > s.Store.Latest().Number {
+				again, _ := m.Next(s, a)
+				wrote = append(wrote, next, again)
+				break
+			}
+		}
+		if len(wrote) == 0 {
+			t.Fatal("no step of the first state writes")
+		}
+		a, b := wrote[0].Store.Latest().Cluster, wrote[1].Store.Latest().Cluster
+		if shared := a == b; shared != memo {
+			t.Fatalf("memo %v: the step's two snapshots are shared: %v", memo, shared)
+		}
+		if len(a.Objects()) != len(b.Objects()) {
+			t.Fatalf("memo %v: the same step wrote snapshots of %d and %d objects", memo, len(a.Objects()), len(b.Objects()))
+		}
+		for i, o := range a.Objects() {
+			if !cluster.SameContent(o, b.Objects()[i]) {
+				t.Fatalf("memo %v: the same step wrote different copies of %v", memo, cluster.KeyOf(o))
+			}
+		}
 	}
 }
 
