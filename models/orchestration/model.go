@@ -136,7 +136,9 @@ type Action struct {
 type Model struct {
 	cfg   Config
 	store datastore.Config
-	ctrls []Controller
+	// encodings are the store encodings Encode wrote, by the store's content.
+	encodings *storeEncodings
+	ctrls     []Controller
 	// groups are each controller's action groups for fairness: its steps, then one per fault
 	// kind (restart, crash, rejoin, exit, expire), named after it; client is the client's.
 	groups [][]checker.ActionGroup
@@ -174,6 +176,7 @@ func New(cfg Config) (*Model, error) {
 	if writeMemo {
 		m.store.Memo = datastore.NewWriteMemo()
 	}
+	m.encodings = newStoreEncodings()
 	if cfg.Expectations == ExpectationsOff {
 		m.unlisted = BrokenReplicaSetCreate | BrokenJobCreate
 	}
