@@ -30,7 +30,16 @@ import (
 // concurrent use.
 type WriteMemo struct {
 	seed  maphash.Seed
-	slots [memoSlots]atomic.Pointer[applied]
+	slots [memoSlots]memoSlot
+}
+
+// memoSlot is a slot of the table: its entry, and the entry's hash, which a lookup compares
+// before it loads the entry (most writes that miss then touch only the table). The two are
+// stored one after the other, not together: a lookup that sees the hash of one entry and
+// another entry compares that entry's key, and misses.
+type memoSlot struct {
+	tag   atomic.Uint64
+	entry atomic.Pointer[applied]
 }
 
 // memoSlots is how many writes a WriteMemo remembers at most.
@@ -75,8 +84,7 @@ func (m *WriteMemo) hash(k *applyKey) uint64 {
 			h = (h ^ maphash.String(m.seed, s)) * mul
 		}
 	}
-	h *= mul
-	return h >> (64 - memoBits) // the well-mixed high bits
+	return h * mul
 }
 
 // NewWriteMemo returns an empty memo.
@@ -94,15 +102,15 @@ func (m *WriteMemo) apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UI
 			k.name = generatedName(c, w.Object, taken)
 		}
 	}
-	slot := &m.slots[m.hash(&k)]
-	if e := slot.Load(); e != nil && e.key == k {
-		MemoHits.Add(1)
-		return e.next, e.out
+	h := m.hash(&k)
+	slot := &m.slots[h>>(64-memoBits)] // the well-mixed high bits
+	if slot.tag.Load() == h {
+		if e := slot.entry.Load(); e != nil && e.key == k {
+			return e.next, e.out
+		}
 	}
-	MemoMiss.Add(1)
 	next, out := apply(c, w, rev, uid, taken)
-	slot.Store(&applied{key: k, next: next, out: out})
+	slot.entry.Store(&applied{key: k, next: next, out: out})
+	slot.tag.Store(h)
 	return next, out
 }
-
-var MemoHits, MemoMiss atomic.Int64

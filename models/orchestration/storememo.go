@@ -28,7 +28,14 @@ import (
 // only an encoding). Safe for concurrent use: an entry is never modified once stored.
 type storeEncodings struct {
 	seed  maphash.Seed
-	slots [storeEncodingSlots]atomic.Pointer[storeEncoding]
+	slots [storeEncodingSlots]storeEncodingSlot
+}
+
+// storeEncodingSlot is a slot of the table: its entry, and the entry's hash, which a lookup
+// compares before it loads the entry (as datastore.WriteMemo's slots).
+type storeEncodingSlot struct {
+	tag   atomic.Uint64
+	entry atomic.Pointer[storeEncoding]
 }
 
 const (
@@ -73,7 +80,7 @@ func (t *storeEncodings) hash(st datastore.Store) uint64 {
 }
 
 // slot is hash h's slot: its well-mixed high bits.
-func (t *storeEncodings) slot(h uint64) *atomic.Pointer[storeEncoding] {
+func (t *storeEncodings) slot(h uint64) *storeEncodingSlot {
 	return &t.slots[h>>(64-storeEncodingBits)]
 }
 
@@ -84,8 +91,10 @@ func (t *storeEncodings) lookup(st datastore.Store) (*storeEncoding, uint64) {
 		return nil, 0
 	}
 	h := t.hash(st)
-	if x := t.slot(h).Load(); x != nil && x.hash == h && x.n == len(st.History) && slices.Equal(x.history(), st.History) && slices.Equal(x.gone, st.Gone) {
-		return x, h
+	if slot := t.slot(h); slot.tag.Load() == h {
+		if x := slot.entry.Load(); x != nil && x.hash == h && x.n == len(st.History) && slices.Equal(x.history(), st.History) && slices.Equal(x.gone, st.Gone) {
+			return x, h
+		}
 	}
 	return nil, h
 }
@@ -114,7 +123,9 @@ func (t *storeEncodings) remember(st datastore.Store, h uint64, enc []byte, uids
 	}
 	x.enc = slices.Clone(enc)
 	if encodingCache {
-		t.slot(h).Store(x)
+		slot := t.slot(h)
+		slot.entry.Store(x)
+		slot.tag.Store(h)
 	}
 	return x
 }

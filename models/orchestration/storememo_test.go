@@ -50,7 +50,8 @@ func TestStoreEncodingsCompareContent(t *testing.T) {
 		h := table.hash(st)
 		planted := *x
 		planted.hash = h // as if st's hash were the remembered store's
-		table.slot(h).Store(&planted)
+		table.slot(h).entry.Store(&planted)
+		table.slot(h).tag.Store(h)
 		if got, _ := table.lookup(st); got != nil {
 			t.Fatalf("%s: the store takes the entry of another", name)
 		}
