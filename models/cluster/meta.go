@@ -216,6 +216,36 @@ func (l Labels) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// EqualContent reports whether a and b have the same content: the same kind and every field
+// equal, but the values derived from them (ObjectMemo). Unlike SameContent it writes nothing,
+// so that it may compare objects other goroutines read. Every field of an object is exported
+// but ObjectMeta's derived values; a field added to ObjectMeta or to an object is compared
+// with no change here.
+func EqualContent(a, b Object) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() {
+		return false
+	}
+	va, vb = va.Elem(), vb.Elem()
+	for i := range va.NumField() {
+		fa, fb := va.Field(i), vb.Field(i)
+		if fa.Type() == metaType {
+			for j := range fa.NumField() {
+				if fa.Type().Field(j).IsExported() && !reflect.DeepEqual(fa.Field(j).Interface(), fb.Field(j).Interface()) {
+					return false
+				}
+			}
+			continue
+		}
+		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+			return false
+		}
+	}
+	return true
+}
+
+var metaType = reflect.TypeFor[ObjectMeta]()
+
 // SameContent reports whether next, a copy of cur being edited by its only user, has cur's
 // content: every field equal, the derived values kept aside (ObjectMemo). A nil list and an
 // empty one differ here; the objects of a Cluster hold nil for an empty list (DeepCopy makes

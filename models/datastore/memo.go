@@ -14,8 +14,9 @@ import (
 // check, 237,622 writes are applied to 15,708 distinct (snapshot content, revision, write
 // content) triples; on the bounded replicaset/spec-replicas-change check under
 // monotonic-session with two controllers, 261,487 to 12,296. Keyed by identity, this memo
-// answers 55% and 84% of those checks' writes (with 1<<memoBits slots; a table without bound
-// would answer 64% and 87%). Sharing the snapshot also shares what the model derives from it
+// answers 84% and 90% of those checks' writes, given that the model interns the objects its
+// controllers send (55% and 84% without; a table without bound would answer 64% and 87%
+// then). Sharing the snapshot also shares what the model derives from it
 // and memoises on it (reconciles, counters, encodings), and spares the allocation of its copy.
 //
 // Soundness: Apply is a pure function of the snapshot's content, the write's content, the
