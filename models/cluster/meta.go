@@ -231,13 +231,14 @@ func EqualContent(a, b Object) bool {
 		fa, fb := va.Field(i), vb.Field(i)
 		if fa.Type() == metaType {
 			for j := range fa.NumField() {
-				if fa.Type().Field(j).IsExported() && !reflect.DeepEqual(fa.Field(j).Interface(), fb.Field(j).Interface()) {
+				if fa.Type().Field(j).IsExported() && !reflect.DeepEqual(fa.Field(j).Addr().Interface(), fb.Field(j).Addr().Interface()) {
 					return false
 				}
 			}
 			continue
 		}
-		if !reflect.DeepEqual(fa.Interface(), fb.Interface()) {
+		// (By address: boxing a copy of a struct would allocate.)
+		if !reflect.DeepEqual(fa.Addr().Interface(), fb.Addr().Interface()) {
 			return false
 		}
 	}
