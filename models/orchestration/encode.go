@@ -43,19 +43,19 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	e := *pooled
 	e.reset(buf, s.Store)
 	e.int(int64(s.Broken))
-	x := e.stores.lookup(s.Store)
-	if x == nil {
-		var h uint64
-		if x, h = m.encodings.lookup(s.Store); x == nil {
-			from := len(e.buf)
-			e.store(s.Store)
-			x = m.encodings.remember(s.Store, h, e.buf[from:], e.uids)
-			e.buf = e.buf[:from]
-		}
-		e.stores.remember(s.Store, x)
+	if c := e.stores.lookup(s.Store); c != nil {
+		e.buf = append(e.buf, c.enc...)
+		e.uids = append(e.uids, c.uids...)
+	} else if x, h := m.storeEncodings().lookup(s.Store); x != nil {
+		e.buf = append(e.buf, x.enc...)
+		e.uids = append(e.uids, x.uids...)
+		e.stores.remember(s.Store, x.enc, x.uids)
+	} else {
+		from := len(e.buf)
+		e.store(s.Store)
+		e.stores.remember(s.Store, e.buf[from:], e.uids)
+		m.storeEncodings().remember(s.Store, h, e.buf[from:], e.uids)
 	}
-	e.buf = append(e.buf, x.enc...)
-	e.uids = append(e.uids[:0], x.uids...)
 	for i, l := range s.Local {
 		e.local(l, len(m.watch[i]), true)
 		e.int(int64(len(l.Scheduler.Backoff)))
@@ -177,7 +177,7 @@ func (e *encoder) store(st datastore.Store) {
 }
 
 // storeCache keeps an encoder's encodings of the last stores it wrote, by identity (the
-// entries of the model's storeEncodings, which finds them by content when this misses). A store's
+// model's storeEncodings finds them by content when this misses). A store's
 // part of a state's encoding depends on the store alone: the bytes Encode writes for the
 // history, and the UIDs it numbers there in order of first appearance, which the numbering of
 // the local states' UIDs continues. A successor shares its parent's store when its step writes
@@ -206,12 +206,15 @@ const storeCacheSize = 4
 type storeEntry struct {
 	first *datastore.Revision // &History[0]
 	n     int                 // len(History)
-	enc   *storeEncoding
-	used  uint64 // the clock when it was last found or remembered
+	// enc is what Encode wrote for the store: len(History) as a varint, then its objects.
+	enc []byte
+	// uids are the UIDs it numbered, UID uids[i] written as i+1.
+	uids []cluster.UID
+	used uint64 // the clock when it was last found or remembered
 }
 
 // lookup returns the entry for st, or nil (always nil when the tests turn encodingCache off).
-func (c *storeCache) lookup(st datastore.Store) *storeEncoding {
+func (c *storeCache) lookup(st datastore.Store) *storeEntry {
 	if !encodingCache || len(st.History) == 0 {
 		return nil
 	}
@@ -219,14 +222,15 @@ func (c *storeCache) lookup(st datastore.Store) *storeEncoding {
 		if x := &c.entries[i]; x.first == &st.History[0] && x.n == len(st.History) {
 			c.clock++
 			x.used = c.clock
-			return x.enc
+			return x
 		}
 	}
 	return nil
 }
 
-// remember keeps enc as st's part of the encoding, in place of the least recently used entry.
-func (c *storeCache) remember(st datastore.Store, enc *storeEncoding) {
+// remember keeps a copy of enc and uids as st's part of the encoding, in place of the least
+// recently used entry (in its memory: nothing is allocated once the entries have grown).
+func (c *storeCache) remember(st datastore.Store, enc []byte, uids []cluster.UID) {
 	if !encodingCache || len(st.History) == 0 {
 		return
 	}
@@ -237,7 +241,8 @@ func (c *storeCache) remember(st datastore.Store, enc *storeEncoding) {
 		}
 	}
 	c.clock++
-	x.first, x.n, x.used, x.enc = &st.History[0], len(st.History), c.clock, enc
+	x.first, x.n, x.used = &st.History[0], len(st.History), c.clock
+	x.enc, x.uids = append(x.enc[:0], enc...), append(x.uids[:0], uids...)
 }
 
 // local writes a controller's session and the positions of the first caches of its other caches

@@ -93,7 +93,15 @@ func forward(from, to datastore.Session) bool {
 // that read r0 covers the other under Covered's relation. The monitor judges both writes alike:
 // the signature carries which status properties the write breaks against its view. Actions
 // marks those steps, for the state it lists them for.
-func (m *Model) CoveredStep(s State, a Action) bool { return a.covered }
+//
+// A search that asks is one under the reduction: the model then stops memoising writes and
+// store encodings (Model.reducing).
+func (m *Model) CoveredStep(s State, a Action) bool {
+	if !m.reducing.Load() {
+		m.reducing.Store(true)
+	}
+	return a.covered
+}
 
 // signature is what an intent does, as bytes (see CoveredStep); view is the one it was
 // computed from.
