@@ -2,10 +2,10 @@ package datastore
 
 import (
 	"hash/maphash"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/themelios/themelios/models/cluster"
+	"github.com/themelios/themelios/models/memo"
 )
 
 // WriteMemo remembers what the API server made of writes to snapshots, so that a write the
@@ -26,28 +26,15 @@ import (
 // addresses while the entry lasts. A hit returns exactly what Apply would have computed, by
 // value; only the identity of the snapshot returned differs (the one computed first).
 //
-// A fixed table of slots, each remembering the last write that hashed to it: the memory is
-// bounded (memoSlots entries), and a lost entry costs only a recomputation. Safe for
-// concurrent use.
+// A memo.Table of 1<<memoBits slots: the memory is bounded, and a lost entry costs only a
+// recomputation. Safe for concurrent use.
 type WriteMemo struct {
 	seed  maphash.Seed
-	slots [memoSlots]memoSlot
+	table *memo.Table[applied]
 }
 
-// memoSlot is a slot of the table: its entry, and the entry's hash, which a lookup compares
-// before it loads the entry (most writes that miss then touch only the table). The two are
-// stored one after the other, not together: a lookup that sees the hash of one entry and
-// another entry compares that entry's key, and misses.
-type memoSlot struct {
-	tag   atomic.Uint64
-	entry atomic.Pointer[applied]
-}
-
-// memoSlots is how many writes a WriteMemo remembers at most.
-const (
-	memoBits  = 14
-	memoSlots = 1 << memoBits
-)
+// memoBits is the log2 of how many writes a WriteMemo remembers at most.
+const memoBits = 14
 
 // applied is a write applied to a snapshot, and what it gave.
 type applied struct {
@@ -89,7 +76,9 @@ func (m *WriteMemo) hash(k *applyKey) uint64 {
 }
 
 // NewWriteMemo returns an empty memo.
-func NewWriteMemo() *WriteMemo { return &WriteMemo{seed: maphash.MakeSeed()} }
+func NewWriteMemo() *WriteMemo {
+	return &WriteMemo{seed: maphash.MakeSeed(), table: memo.New[applied](memoBits)}
+}
 
 // apply is the package's apply through the memo m (nil: no memo).
 func (m *WriteMemo) apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UID, taken func(cluster.Kind, string) bool) (*cluster.Cluster, Outcome) {
@@ -104,14 +93,10 @@ func (m *WriteMemo) apply(c *cluster.Cluster, w Write, rev int64, uid cluster.UI
 		}
 	}
 	h := m.hash(&k)
-	slot := &m.slots[h>>(64-memoBits)] // the well-mixed high bits
-	if slot.tag.Load() == h {
-		if e := slot.entry.Load(); e != nil && e.key == k {
-			return e.next, e.out
-		}
+	if e := m.table.Get(h); e != nil && e.key == k {
+		return e.next, e.out
 	}
 	next, out := apply(c, w, rev, uid, taken)
-	slot.entry.Store(&applied{key: k, next: next, out: out})
-	slot.tag.Store(h)
+	m.table.Put(h, &applied{key: k, next: next, out: out})
 	return next, out
 }

@@ -2,12 +2,12 @@ package orchestration
 
 import (
 	"hash/maphash"
-	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/controllers"
+	"github.com/themelios/themelios/models/memo"
 )
 
 // sentObjects interns the objects the controllers' writes send: a reconcile of one view and a
@@ -24,28 +24,22 @@ import (
 // after a hash of the content), objects are never modified once made, and the write that
 // carries it is the same write but for the identity of its object.
 //
-// A fixed table of slots, each remembering the last object that hashed to it. Safe for
+// A memo.Table of 1<<sentObjectBits slots. Safe for
 // concurrent use (a reconcile's objects may be shared with other goroutines: intern only reads
 // them, but for their derived values, set atomically).
 type sentObjects struct {
 	seed  maphash.Seed
-	slots [sentObjectSlots]sentObjectSlot
+	table *memo.Table[sentObject]
 }
 
-const (
-	sentObjectBits  = 12
-	sentObjectSlots = 1 << sentObjectBits
-)
-
-// sentObjectSlot is a slot of the table: its entry and the entry's hash, compared first.
-type sentObjectSlot struct {
-	tag   atomic.Uint64
-	entry atomic.Pointer[sentObject]
-}
+// sentObjectBits is the log2 of how many objects the table remembers at most.
+const sentObjectBits = 12
 
 type sentObject struct{ o cluster.Object }
 
-func newSentObjects() *sentObjects { return &sentObjects{seed: maphash.MakeSeed()} }
+func newSentObjects() *sentObjects {
+	return &sentObjects{seed: maphash.MakeSeed(), table: memo.New[sentObject](sentObjectBits)}
+}
 
 // hash is a hash of o's content: its key, counters and static encoding.
 func (t *sentObjects) hash(o cluster.Object) uint64 {
@@ -61,14 +55,10 @@ func (t *sentObjects) hash(o cluster.Object) uint64 {
 // intern returns an object with o's content: one seen before, or o.
 func (t *sentObjects) intern(o cluster.Object) cluster.Object {
 	h := t.hash(o)
-	slot := &t.slots[h>>(64-sentObjectBits)]
-	if slot.tag.Load() == h {
-		if x := slot.entry.Load(); x != nil && x.o.Kind() == o.Kind() && cluster.EqualContent(x.o, o) {
-			return x.o
-		}
+	if x := t.table.Get(h); x != nil && x.o.Kind() == o.Kind() && cluster.EqualContent(x.o, o) {
+		return x.o
 	}
-	slot.entry.Store(&sentObject{o})
-	slot.tag.Store(h)
+	t.table.Put(h, &sentObject{o})
 	return o
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/themelios/themelios/models/cluster"
 	"github.com/themelios/themelios/models/datastore"
+	"github.com/themelios/themelios/models/memo"
 )
 
 // storeEncodings remembers the store's part of the encoding (see storeCache) by the store's
@@ -25,26 +26,17 @@ import (
 // snapshots are never modified once made, and an entry holds a copy of its history, so that no
 // other snapshot is allocated at the addresses of its snapshots while the entry lasts.
 //
-// A fixed table of slots, each remembering the last store that hashed to it (a lost entry costs
-// only an encoding). Safe for concurrent use: an entry is never modified once stored.
+// A memo.Table of 1<<storeEncodingBits slots (a lost entry costs only an encoding). Safe for
+// concurrent use: an entry is never modified once stored.
 type storeEncodings struct {
 	seed  maphash.Seed
-	slots [storeEncodingSlots]storeEncodingSlot
+	table *memo.Table[storeEncoding]
 	// seen is, by slot, the hash of the last store that missed there and was not remembered.
-	seen [storeEncodingSlots]atomic.Uint64
+	seen [1 << storeEncodingBits]atomic.Uint64
 }
 
-// storeEncodingSlot is a slot of the table: its entry, and the entry's hash, which a lookup
-// compares before it loads the entry (as datastore.WriteMemo's slots).
-type storeEncodingSlot struct {
-	tag   atomic.Uint64
-	entry atomic.Pointer[storeEncoding]
-}
-
-const (
-	storeEncodingBits  = 13
-	storeEncodingSlots = 1 << storeEncodingBits
-)
+// storeEncodingBits is the log2 of how many store encodings the table remembers at most.
+const storeEncodingBits = 13
 
 // storeEncoding is a store and its part of the encoding: what Encode writes for it (the
 // history's length as a varint, then its objects) and the UIDs it numbers there, UID uids[i]
@@ -75,7 +67,9 @@ func (m *Model) storeEncodings() *storeEncodings {
 	return m.encodings
 }
 
-func newStoreEncodings() *storeEncodings { return &storeEncodings{seed: maphash.MakeSeed()} }
+func newStoreEncodings() *storeEncodings {
+	return &storeEncodings{seed: maphash.MakeSeed(), table: memo.New[storeEncoding](storeEncodingBits)}
+}
 
 // hash mixes st's revision numbers and snapshot addresses, and its tombstones.
 func (t *storeEncodings) hash(st datastore.Store) uint64 {
@@ -90,11 +84,6 @@ func (t *storeEncodings) hash(st datastore.Store) uint64 {
 	return h
 }
 
-// slot is hash h's slot: its well-mixed high bits.
-func (t *storeEncodings) slot(h uint64) *storeEncodingSlot {
-	return &t.slots[h>>(64-storeEncodingBits)]
-}
-
 // lookup returns the entry for a store equal to st, or nil (always nil when the tests turn
 // encodingCache off), and st's hash for remember.
 func (t *storeEncodings) lookup(st datastore.Store) (*storeEncoding, uint64) {
@@ -102,10 +91,8 @@ func (t *storeEncodings) lookup(st datastore.Store) (*storeEncoding, uint64) {
 		return nil, 0
 	}
 	h := t.hash(st)
-	if slot := t.slot(h); slot.tag.Load() == h {
-		if x := slot.entry.Load(); x != nil && x.hash == h && x.n == len(st.History) && slices.Equal(x.history(), st.History) && slices.Equal(x.gone, st.Gone) {
-			return x, h
-		}
+	if x := t.table.Get(h); x != nil && x.hash == h && x.n == len(st.History) && slices.Equal(x.history(), st.History) && slices.Equal(x.gone, st.Gone) {
+		return x, h
 	}
 	return nil, h
 }
@@ -127,8 +114,7 @@ func (t *storeEncodings) remember(st datastore.Store, h uint64, enc []byte, uids
 	if t == nil || !encodingCache {
 		return
 	}
-	slot := t.slot(h)
-	if seen := &t.seen[h>>(64-storeEncodingBits)]; seen.Load() != h {
+	if seen := &t.seen[t.table.Slot(h)]; seen.Load() != h {
 		seen.Store(h)
 		return
 	}
@@ -144,6 +130,5 @@ func (t *storeEncodings) remember(st datastore.Store, h uint64, enc []byte, uids
 		x.more = slices.Clone(st.History)
 	}
 	x.enc = slices.Clone(enc)
-	slot.entry.Store(x)
-	slot.tag.Store(h)
+	t.table.Put(h, x)
 }

@@ -57,8 +57,7 @@ func TestStoreEncodingsCompareContent(t *testing.T) {
 		h := table.hash(st)
 		planted := *x
 		planted.hash = h // as if st's hash were the remembered store's
-		table.slot(h).entry.Store(&planted)
-		table.slot(h).tag.Store(h)
+		table.table.Put(h, &planted)
 		if got, _ := table.lookup(st); got != nil {
 			t.Fatalf("%s: the store takes the entry of another", name)
 		}
