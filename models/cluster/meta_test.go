@@ -1,6 +1,9 @@
 package cluster
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestEqualContent: objects are equal in content whatever values are derived from them; one
 // field of any part (metadata, spec, status) or the kind tells them apart; nothing is written.
@@ -34,5 +37,18 @@ func TestEqualContent(t *testing.T) {
 	}
 	if EqualContent(a, &Node{ObjectMeta: a.ObjectMeta}) {
 		t.Error("a pod and a node are equal")
+	}
+	// Every object kind compares with itself, and ObjectMeta's unexported fields are the
+	// derived values EqualContent leaves out (it would panic on another).
+	for _, o := range []Object{&Node{}, &Pod{}, &ReplicaSet{}, &Deployment{}, &StatefulSet{}, &ControllerRevision{}, &PersistentVolumeClaim{}, &Job{}} {
+		if !EqualContent(o, o) {
+			t.Errorf("%T differs from itself", o)
+		}
+	}
+	mt := reflect.TypeFor[ObjectMeta]()
+	for i := range mt.NumField() {
+		if f := mt.Field(i); !f.IsExported() && !derivedField(f.Name) {
+			t.Errorf("ObjectMeta.%s is neither exported nor a derived value", f.Name)
+		}
 	}
 }

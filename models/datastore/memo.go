@@ -19,7 +19,7 @@ import (
 // then). Sharing the snapshot also shares what the model derives from it
 // and memoises on it (reconciles, counters, encodings), and spares the allocation of its copy.
 //
-// Soundness: Apply is a pure function of the snapshot's content, the write's content, the
+// Soundness: apply is a pure function of the snapshot's content, the write's content, the
 // revision and, for a create, the UID and the resolved name. Snapshots and the objects a write
 // carries are never modified once made, so pointer identity implies equal content, and an
 // entry holds its snapshot and its write's object, so that no other one is allocated at their

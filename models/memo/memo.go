@@ -22,8 +22,11 @@ type slot[T any] struct {
 	entry atomic.Pointer[T]
 }
 
-// New returns an empty table of 1<<bits slots (bits in 1..30).
+// New returns an empty table of 1<<bits slots; it panics unless bits is in 1..30.
 func New[T any](bits uint) *Table[T] {
+	if bits < 1 || bits > 30 {
+		panic("memo: a table has 1<<1 to 1<<30 slots")
+	}
 	return &Table[T]{shift: 64 - bits, slots: make([]slot[T], 1<<bits)}
 }
 

@@ -70,17 +70,19 @@ func (t *sentObjects) internWrites(in []controllers.Intent, v *cluster.Cluster) 
 	}
 }
 
-func (t *sentObjects) internIntent(in *controllers.Intent, v *cluster.Cluster) {
+func (t *sentObjects) internIntent(in *controllers.Intent, v *cluster.Cluster) bool {
+	changed := false
 	if w := in.Write; w != nil && w.Object != nil && v.Get(w.Object.Kind(), w.Object.Meta().Name) != w.Object {
 		if o := t.intern(w.Object); o != w.Object {
 			c := *w
 			c.Object = o
-			in.Write = &c
+			in.Write, changed = &c, true
 		}
 	}
 	if in.Instead != nil {
-		x := *in.Instead
-		t.internIntent(&x, v)
-		in.Instead = &x
+		if x := *in.Instead; t.internIntent(&x, v) {
+			in.Instead, changed = &x, true
+		}
 	}
+	return changed
 }

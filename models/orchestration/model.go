@@ -136,7 +136,8 @@ type Action struct {
 type Model struct {
 	cfg   Config
 	store datastore.Config
-	// encodings are the store encodings Encode wrote, by the store's content.
+	// encodings are the store encodings Encode wrote, by the store's content (nil: with no
+	// write memo).
 	encodings *storeEncodings
 	// sent interns the objects the reconciles' writes send (nil: with no write memo).
 	sent *sentObjects
@@ -185,9 +186,8 @@ func New(cfg Config) (*Model, error) {
 	m := &Model{cfg: cfg, store: datastore.Config{Level: cfg.Level, Staleness: cfg.Staleness, Restarts: cfg.Faults.Restart || cfg.Faults.NodeCrash},
 		workloads: newWorkloads()}
 	if writeMemo {
-		m.store.Memo, m.sent = datastore.NewWriteMemo(), newSentObjects()
+		m.store.Memo, m.sent, m.encodings = datastore.NewWriteMemo(), newSentObjects(), newStoreEncodings()
 	}
-	m.encodings = newStoreEncodings()
 	if cfg.Expectations == ExpectationsOff {
 		m.unlisted = BrokenReplicaSetCreate | BrokenJobCreate
 	}
@@ -775,7 +775,8 @@ func (m *Model) writes() datastore.Config {
 	return m.store
 }
 
-// writeMemo says whether New gives the model's datastore a WriteMemo, so that the successors
+// writeMemo says whether New gives the model's datastore a WriteMemo (with the store
+// encodings by content, which its shared snapshots make worth keeping), so that the successors
 // that send the same write to the same snapshot share the snapshot it gives (tests turn it off
 // to compare), and the objects the reconciles send interned (sentObjects), so that the memo
 // knows a write sent again from another view. On the unreduced 59848 check the memo answers
