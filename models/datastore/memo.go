@@ -16,14 +16,14 @@ import (
 // monotonic-session with two controllers, 261,487 to 12,296. Keyed by identity, this memo
 // answers 84% and 90% of those checks' writes, given that the model interns the objects its
 // controllers send (55% and 84% without; a table without bound would answer 64% and 87%
-// then). Sharing the snapshot also shares what the model derives from it
-// and memoises on it (reconciles, counters, encodings), and spares the allocation of its copy.
+// then). Sharing the snapshot also shares what the model derives from it and memoises on it
+// (reconciles, counters, encodings), and spares the allocation of its copy.
 //
 // Soundness: apply is a pure function of the snapshot's content, the write's content, the
 // revision and, for a create, the UID and the resolved name. Snapshots and the objects a write
 // carries are never modified once made, so pointer identity implies equal content, and an
 // entry holds its snapshot and its write's object, so that no other one is allocated at their
-// addresses while the entry lasts. A hit returns exactly what Apply would have computed, by
+// addresses while the entry lasts. A hit returns exactly what apply would have computed, by
 // value; only the identity of the snapshot returned differs (the one computed first).
 //
 // A memo.Table of 1<<memoBits slots: the memory is bounded, and a lost entry costs only a
