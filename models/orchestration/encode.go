@@ -43,10 +43,11 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	e := *pooled
 	e.reset(buf, s.Store)
 	e.int(int64(s.Broken))
+	table := m.storeEncodings() // nil under the reduction
 	if c := e.stores.lookup(s.Store); c != nil {
 		e.buf = append(e.buf, c.enc...)
 		e.uids = append(e.uids, c.uids...)
-	} else if x, h := m.storeEncodings().lookup(s.Store); x != nil {
+	} else if x, h := table.lookup(s.Store); x != nil {
 		e.buf = append(e.buf, x.enc...)
 		e.uids = append(e.uids, x.uids...)
 		e.stores.remember(s.Store, x.enc, x.uids)
@@ -54,7 +55,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 		from := len(e.buf)
 		e.store(s.Store)
 		e.stores.remember(s.Store, e.buf[from:], e.uids)
-		m.storeEncodings().remember(s.Store, h, e.buf[from:], e.uids)
+		table.remember(s.Store, h, e.buf[from:], e.uids)
 	}
 	for i, l := range s.Local {
 		e.local(l, len(m.watch[i]), true)

@@ -56,8 +56,7 @@ func TestStoreEncodingsCompareContent(t *testing.T) {
 	for name, st := range others {
 		h := table.hash(st)
 		planted := *x
-		planted.hash = h // as if st's hash were the remembered store's
-		table.table.Put(h, &planted)
+		table.table.Put(h, &planted) // as if st's hash were the remembered store's
 		if got, _ := table.lookup(st); got != nil {
 			t.Fatalf("%s: the store takes the entry of another", name)
 		}
