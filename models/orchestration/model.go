@@ -360,8 +360,11 @@ func localAt(loc Local, r int64) Local {
 }
 
 // reconciled returns controller i's reconcile of view v, memoised on the view: replicas of a
-// kind share theirs; a kubelet's also depend on its containers (the entry is for one slice of
-// them, which states share until it changes).
+// kind share theirs; a kubelet's also depend on its containers and a scheduler's on its queue
+// and assumed pods (SchedulerState), compared by content, so that states whose Locals are
+// equal in other copies share the entry too. Each share keeps its last intentChain entries
+// of the view: the replicas of a kind, and states that share a snapshot, reconcile it with
+// other containers and queues in turn.
 func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	t := cluster.Memo(v, intentsSlot, func() *intentTable {
 		return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))}
@@ -373,16 +376,20 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 		}
 		return e
 	}
-	var first *controllers.Container
-	if len(loc.Containers) > 0 && m.ctrls[i].Kind == KubeletKind {
-		first = &loc.Containers[0]
+	if m.ctrls[i].Kind != KubeletKind {
+		loc.Containers = nil
 	}
-	sched := schedulerKey(loc.Scheduler)
 	slot := &t.entries[m.shares[i]]
-	if e := slot.Load(); e != nil && e.first == first && e.n == len(loc.Containers) && e.sched == sched {
-		return e
+	head := slot.Load()
+	for e := head; e != nil; e = e.next {
+		if e.reconciledWith(loc) {
+			return e
+		}
 	}
-	e := &intentEntry{first: first, n: len(loc.Containers), sched: sched, in: m.reconcile(i, v, loc)}
+	e := &intentEntry{containers: loc.Containers, sched: loc.Scheduler, in: m.reconcile(i, v, loc)}
+	if head != nil && head.depth+1 < intentChain {
+		e.next, e.depth = head, head.depth+1
+	}
 	if m.sent != nil && !m.reducing.Load() {
 		m.sent.internWrites(e.in, v)
 	}
@@ -395,23 +402,15 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	return e
 }
 
-// schedulerSlices identifies a scheduler's state by its slices (states share them until they
-// change).
-type schedulerSlices struct {
-	backoff       *cluster.UID
-	assumed       *controllers.Assumed
-	nBack, nAssum int
-}
+// intentChain is how many reconciles of one view a share keeps at most (the newest; a chain
+// that is full starts again).
+const intentChain = 4
 
-func schedulerKey(st controllers.SchedulerState) schedulerSlices {
-	k := schedulerSlices{nBack: len(st.Backoff), nAssum: len(st.Assumed)}
-	if len(st.Backoff) > 0 {
-		k.backoff = &st.Backoff[0]
-	}
-	if len(st.Assumed) > 0 {
-		k.assumed = &st.Assumed[0]
-	}
-	return k
+// reconciledWith says whether e is the reconcile of a controller with loc's containers and
+// scheduler state (what a reconcile reads of its Local: Model.reconcile).
+func (e *intentEntry) reconciledWith(loc Local) bool {
+	return slices.Equal(e.containers, loc.Containers) && slices.Equal(e.sched.Backoff, loc.Scheduler.Backoff) &&
+		slices.Equal(e.sched.Assumed, loc.Scheduler.Assumed)
 }
 
 // intentsSlot keeps on each snapshot the reconciles of it, by controller.
@@ -424,12 +423,13 @@ type intentTable struct {
 	entries []atomic.Pointer[intentEntry]
 }
 
-// intentEntry is a reconcile of a snapshot, for a kubelet with the containers slice starting at
-// first, of n, or a scheduler with the state whose slices sched identifies.
+// intentEntry is a reconcile of a snapshot, for a kubelet with containers or a scheduler with
+// the state sched (Model.reconciled).
 type intentEntry struct {
-	first *controllers.Container
-	n     int
-	sched schedulerSlices
+	containers []controllers.Container // the kubelet's containers it was computed with
+	sched      controllers.SchedulerState
+	next       *intentEntry // an older entry of the same share, and their number
+	depth      int
 	in    []controllers.Intent
 	sigs  []string // each intent's signature, when reads may cover one another (Model.siblings)
 }

@@ -193,3 +193,22 @@ func rawCounters(e *encoder, o cluster.Object) {
 		}
 	}
 }
+
+// schedulerSlices identifies a scheduler's state by its slices (states share them until they
+// change).
+type schedulerSlices struct {
+	backoff       *cluster.UID
+	assumed       *controllers.Assumed
+	nBack, nAssum int
+}
+
+func schedulerKey(st controllers.SchedulerState) schedulerSlices {
+	k := schedulerSlices{nBack: len(st.Backoff), nAssum: len(st.Assumed)}
+	if len(st.Backoff) > 0 {
+		k.backoff = &st.Backoff[0]
+	}
+	if len(st.Assumed) > 0 {
+		k.assumed = &st.Assumed[0]
+	}
+	return k
+}
