@@ -430,8 +430,8 @@ type intentEntry struct {
 	sched      controllers.SchedulerState
 	next       *intentEntry // an older entry of the same share, and their number
 	depth      int
-	in    []controllers.Intent
-	sigs  []string // each intent's signature, when reads may cover one another (Model.siblings)
+	in         []controllers.Intent
+	sigs       []string // each intent's signature, when reads may cover one another (Model.siblings)
 }
 
 // reconcile runs controller i's reconcile on view v.
