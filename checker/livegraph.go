@@ -125,6 +125,8 @@ type liveBuilder[S, A any] struct {
 	bit    map[string]int8 // only looked up; bits are given in order of discovery
 	limit  int64
 	queue  []S // states by number, each dropped once expanded (buildLive only)
+	// recorded: the states come from the BFS's record, never from queue, which stays empty.
+	recorded bool
 }
 
 func newLiveBuilder[S, A any](checks []liveCheck, groups *groupTable[A], limit int64) *liveBuilder[S, A] {
@@ -148,8 +150,21 @@ func (lb *liveBuilder[S, A]) discover(s S, fp uint64) int32 {
 		var zero S
 		s = zero // never expanded
 	}
-	lb.queue = append(lb.queue, s)
+	if !lb.recorded {
+		lb.queue = append(lb.queue, s)
+	}
 	return id
+}
+
+// reserve makes room for a graph of states states and edges edges: one built from the BFS's
+// record, whose size is known, grows no slice or map then.
+func (lb *liveBuilder[S, A]) reserve(states, edges int) {
+	g := lb.g
+	lb.ids = make(map[uint64]int32, states)
+	g.label = make([]uint64, 0, states*g.words)
+	g.first, g.enabled = make([]int32, 0, states+1), make([]uint64, 0, states)
+	g.to, g.act = make([]int32, 0, edges), make([]int32, 0, edges)
+	g.group, g.env = make([]int8, 0, edges), make([]bool, 0, edges)
 }
 
 // expand records the edges of state v, the next to expand, to its successors; states, if not
@@ -393,12 +408,20 @@ func labelState[S any](label []uint64, checks []liveCheck, props []Property[S], 
 // (0: all).
 func (c *core[S, A]) liveFromRecord(checks []liveCheck, limit int64) (*liveGraph[S, A], error) {
 	lb := newLiveBuilder[S](checks, c.groups, limit)
-	c.numberInits(lb)
+	lb.recorded = true
 	r := c.record
 	n := int64(len(r.states))
 	if limit > 0 {
 		n = min(n, limit)
 	}
+	edges := 0
+	for k := range n {
+		edges += len(r.states[k].succ)
+	}
+	// The graph's states are the initial ones and the expanded ones' successors: at most the
+	// search's (the table's count may lag a few behind: room only).
+	lb.reserve(int(min(c.table.count.Load(), 1+n+int64(edges))), edges)
+	c.numberInits(lb)
 	for k := range n {
 		e := &r.states[k]
 		v, ok := lb.ids[e.fp]
