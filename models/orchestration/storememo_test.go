@@ -7,8 +7,8 @@ import (
 	"github.com/themelios/themelios/models/datastore"
 )
 
-// TestStoreEncodingsCompareContent: a store is remembered the second time it is encoded; a store
-// whose history is equal to one remembered, in another array, finds its entry; a store that differs in a snapshot, a revision number or a
+// TestStoreEncodingsCompareContent: a store whose history is equal to one remembered, in
+// another array, finds its entry; a store that differs in a snapshot, a revision number or a
 // tombstone does not, even when it lands in the entry's slot (a hash collision, forced here).
 func TestStoreEncodingsCompareContent(t *testing.T) {
 	pod := func(name string) *cluster.Cluster {
@@ -33,10 +33,6 @@ func TestStoreEncodingsCompareContent(t *testing.T) {
 	for _, st := range []datastore.Store{remembered, store(nil, long...)} {
 		table := newStoreEncodings()
 		table.remember(st, table.hash(st), []byte{1, 2, 3}, []cluster.UID{7})
-		if got, _ := table.lookup(st); got != nil {
-			t.Fatal("a store encoded once is remembered")
-		}
-		table.remember(st, table.hash(st), []byte{1, 2, 3}, []cluster.UID{7})
 		x, _ := table.lookup(st)
 		again := datastore.Store{History: append([]datastore.Revision(nil), st.History...)}
 		if got, _ := table.lookup(again); got == nil || got != x {
@@ -47,7 +43,6 @@ func TestStoreEncodingsCompareContent(t *testing.T) {
 		}
 	}
 	table := newStoreEncodings()
-	table.remember(remembered, table.hash(remembered), []byte{1}, nil)
 	table.remember(remembered, table.hash(remembered), []byte{1}, nil)
 	x, _ := table.lookup(remembered)
 	if got, _ := table.lookup(equal); got == nil || got != x {
