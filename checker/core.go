@@ -97,6 +97,9 @@ func newCore[S, A any](m Model[S, A], opts Options, parents bool, workers int) (
 	}
 	if cv, ok := m.(StepCovering[S, A]); ok && !opts.NoReduction {
 		c.coverStep = cv.CoveredStep
+		if st, ok := m.(CoveringStarter); ok {
+			st.StartCovering()
+		}
 	}
 	if len(c.props) > 64 {
 		return nil, fmt.Errorf("a model may declare at most 64 properties, not %d", len(c.props))

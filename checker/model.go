@@ -142,6 +142,15 @@ type StepCovering[S, A any] interface {
 	CoveredStep(s S, a A) bool
 }
 
+// CoveringStarter is implemented by StepCovering models that prepare for a search that skips
+// covered steps: each search under the reduction (not with Options.NoReduction) calls
+// StartCovering once, before it lists the actions of any state. A model may then work out
+// which of its steps are covered only once a search has asked for that; it must still answer
+// CoveredStep alike for every search that did.
+type CoveringStarter interface {
+	StartCovering()
+}
+
 // Recycler is implemented by models whose Next allocates memory for each successor that they
 // can reuse once the search has dropped it. BFS calls Recycle(s, a, next), next being what
 // Next(s, a) returned, once next's fingerprint is found among the states reached before (its

@@ -203,7 +203,7 @@ func runEnd(st datastore.Store, p int64, kinds ...cluster.Kind) int64 {
 // (CoveredStep) by an earlier listed one that read no cache newer and makes the same intent:
 // the combinations are listed in lexicographic order, which extends the order of reading
 // older.
-func (m *Model) informerSteps(buf []Action, i int, s State, latest *cluster.Cluster) []Action {
+func (m *Model) informerSteps(buf []Action, i int, s State, latest *cluster.Cluster, sign bool) []Action {
 	loc := s.Local[i]
 	kinds := m.watch[i]
 	choices := [1 + moreCaches][]int64{m.cacheReads(s.Store, loc.Session, cluster.KindPod)}
@@ -225,15 +225,15 @@ func (m *Model) informerSteps(buf []Action, i int, s State, latest *cluster.Clus
 		var caches [moreCaches]int64
 		copy(caches[:], revs[1:n])
 		v := m.view(i, s.Store, revs[0], caches)
-		in, sigs := m.stepIntents(i, revs[0], v, *loc, latest)
+		in, sigs := m.stepIntents(i, revs[0], v, *loc, latest, sign)
 		for k := range in {
 			a := Action{Kind: Step, Ctrl: i, Read: revs[0], Caches: caches, Item: k}
-			if m.siblings {
+			if sign {
 				a.covered = slices.ContainsFunc(seen, func(x read) bool { return x.sig == sigs[k] && olderOrSame(x.revs, revs) })
 			}
 			buf = append(buf, a)
 		}
-		if m.siblings {
+		if sign {
 			for _, sig := range sigs {
 				seen = append(seen, read{revs, sig})
 			}

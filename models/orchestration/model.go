@@ -141,8 +141,8 @@ type Model struct {
 	encodings *storeEncodings
 	// sent interns the objects the reconciles' writes send (nil: with no write memo).
 	sent *sentObjects
-	// reducing says that a search asked CoveredStep: one under the reduction, which skips most
-	// of the steps that repeat a write. The write memo, the interning of the objects writes
+	// reducing says that a search under the reduction started (StartCovering): one that skips
+	// most of the steps that repeat a write. The write memo, the interning of the objects writes
 	// send and the store encodings by content then cost more than they save: left on, the
 	// 59848 check with the reduction took 1.27x the time, 1.22x under symmetry too, where
 	// every step explored took 0.72x; and snapshots that many states share thrash the
@@ -313,17 +313,18 @@ func (m *Model) Init() []State {
 // intents returns controller i's reconcile of revision r, whose snapshot is v (see
 // reconciled). Do not modify the result.
 func (m *Model) intents(i int, r int64, v *cluster.Cluster, loc Local, latest *cluster.Cluster) []controllers.Intent {
-	in, _ := m.stepIntents(i, r, v, loc, latest)
+	in, _ := m.stepIntents(i, r, v, loc, latest, m.signing())
 	return in
 }
 
 // stepIntents returns controller i's intents on revision r, whose snapshot is v, and their
-// signatures when reads may cover one another: its reconcile, with the intents that wait for
+// signatures when sign (Model.signing, which the caller reads once for all the steps whose
+// signatures it compares): its reconcile, with the intents that wait for
 // expectations not satisfied at r replaced by what the sync does instead (controllers.
 // Expectations.Gated), and pod GC's deletes of a node's pods dropped while the latest revision,
 // which its live read sees, still has the node (controllers.PodGC). Do not modify the results.
-func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, latest *cluster.Cluster) ([]controllers.Intent, []string) {
-	e := m.reconciled(i, v, localAt(loc, r))
+func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, latest *cluster.Cluster, sign bool) ([]controllers.Intent, []string) {
+	e := m.reconciled(i, v, localAt(loc, r), sign)
 	in := e.in
 	if m.cfg.Expectations != ExpectationsOff && len(loc.Expect) > 0 {
 		in = loc.Expect.Gated(in, r)
@@ -342,7 +343,10 @@ func (m *Model) stepIntents(i int, r int64, v *cluster.Cluster, loc Local, lates
 		}
 		in = out
 	}
-	if len(in) == len(e.in) && (len(in) == 0 || &in[0] == &e.in[0]) || !m.siblings {
+	if !sign {
+		return in, nil
+	}
+	if len(in) == len(e.in) && (len(in) == 0 || &in[0] == &e.in[0]) {
 		return in, e.sigs
 	}
 	sigs := make([]string, len(in))
@@ -364,8 +368,9 @@ func localAt(loc Local, r int64) Local {
 // and assumed pods (SchedulerState), compared by content, so that states whose Locals are
 // equal in other copies share the entry too. Each share keeps its last intentChain entries
 // of the view: the replicas of a kind, and states that share a snapshot, reconcile it with
-// other containers and queues in turn.
-func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
+// other containers and queues in turn. With sign, the entry holds the intents' signatures
+// too (an entry made without them is made again).
+func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local, sign bool) *intentEntry {
 	t := cluster.Memo(v, intentsSlot, func() *intentTable {
 		return &intentTable{model: m, entries: make([]atomic.Pointer[intentEntry], len(m.ctrls))}
 	})
@@ -382,18 +387,18 @@ func (m *Model) reconciled(i int, v *cluster.Cluster, loc Local) *intentEntry {
 	slot := &t.entries[m.shares[i]]
 	head := slot.Load()
 	for e := head; e != nil; e = e.next {
-		if e.reconciledWith(loc) {
+		if e.reconciledWith(loc) && (e.signed || !sign) {
 			return e
 		}
 	}
-	e := &intentEntry{containers: loc.Containers, sched: loc.Scheduler, in: m.reconcile(i, v, loc)}
+	e := &intentEntry{containers: loc.Containers, sched: loc.Scheduler, in: m.reconcile(i, v, loc), signed: sign}
 	if head != nil && head.depth+1 < intentChain {
 		e.next, e.depth = head, head.depth+1
 	}
 	if m.sent != nil && !m.reducing.Load() {
 		m.sent.internWrites(e.in, v)
 	}
-	if m.siblings {
+	if sign {
 		for _, in := range e.in {
 			e.sigs = append(e.sigs, m.signature(in, v))
 		}
@@ -431,7 +436,8 @@ type intentEntry struct {
 	next       *intentEntry // an older entry of the same share, and their number
 	depth      int
 	in         []controllers.Intent
-	sigs       []string // each intent's signature, when reads may cover one another (Model.siblings)
+	sigs       []string // each intent's signature, when signed
+	signed     bool
 }
 
 // reconcile runs controller i's reconcile on view v.
@@ -453,27 +459,28 @@ func (m *Model) reconcile(i int, v *cluster.Cluster, loc Local) []controllers.In
 // faults, then client actions.
 func (m *Model) Actions(s State, buf []Action) []Action {
 	latest := s.Store.Latest().Cluster
+	sign := m.signing()
 	for i := range m.ctrls {
 		loc := s.Local[i]
 		if loc.Down {
 			continue
 		}
 		if m.cfg.Cache == CacheInformer {
-			buf = m.informerSteps(buf, i, s, latest)
+			buf = m.informerSteps(buf, i, s, latest, sign)
 			continue
 		}
 		var mem [32]string
 		seen := mem[:0] // the signatures of the older reads' intents
 		for r := m.store.OldestReadable(s.Store, loc.Session); r <= s.Store.Latest().Number; r++ {
-			in, sigs := m.stepIntents(i, r, s.Store.At(r), *loc, latest)
+			in, sigs := m.stepIntents(i, r, s.Store.At(r), *loc, latest, sign)
 			for k := range in {
 				a := Action{Kind: Step, Ctrl: i, Read: r, Item: k}
-				if m.siblings {
+				if sign {
 					a.covered = slices.Contains(seen, sigs[k])
 				}
 				buf = append(buf, a)
 			}
-			if m.siblings {
+			if sign {
 				seen = append(seen, sigs...)
 			}
 		}

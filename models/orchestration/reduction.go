@@ -92,16 +92,27 @@ func forward(from, to datastore.Session) bool {
 // controller's session, r0 instead of r, and the history that Normalize keeps for it: the one
 // that read r0 covers the other under Covered's relation. The monitor judges both writes alike:
 // the signature carries which status properties the write breaks against its view. Actions
-// marks those steps, for the state it lists them for.
-//
-// A search that asks is one under the reduction: the model then stops memoising writes and
-// store encodings (Model.reducing).
+// marks those steps, for the state it lists them for, once a search under the reduction has
+// started (StartCovering).
 func (m *Model) CoveredStep(s State, a Action) bool {
+	return a.covered
+}
+
+// StartCovering implements checker.CoveringStarter: a search under the reduction is about to
+// start. From then on the model works out the intents' signatures and marks covered steps
+// (Model.signing), and stops memoising writes and store encodings (Model.reducing), for every
+// later search too.
+func (m *Model) StartCovering() {
 	if !m.reducing.Load() {
 		m.reducing.Store(true)
 	}
-	return a.covered
 }
+
+// signing says whether Actions marks covered steps, and so whether reconciles work out their
+// intents' signatures: where reads may cover one another (siblings), once a search under the
+// reduction started (reducing). Without, they cost the bounded replicaset check with every
+// step explored 0.97x its time (measured when they stopped).
+func (m *Model) signing() bool { return m.siblings && m.reducing.Load() }
 
 // signature is what an intent does, as bytes (see CoveredStep); view is the one it was
 // computed from.
