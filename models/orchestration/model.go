@@ -669,7 +669,12 @@ func (m *Model) next(s State, a Action) (State, effect, bool) {
 		applied := ef.intent
 		if w := ef.intent.Write; w != nil {
 			ef.wrote, ef.write = true, *w
-			ns.Store, ef.outcome = m.writes().WriteAvoiding(s.Store, m.newest(a), *w, nextUID(s), runningPod(s))
+			var uid cluster.UID
+			var running func(string) bool
+			if w.Verb == datastore.Create { // the only writes that give a UID or a name
+				uid, running = nextUID(s), runningPod(s)
+			}
+			ns.Store, ef.outcome = m.writes().WriteAvoiding(s.Store, m.newest(a), *w, uid, running)
 			ns.Broken |= m.monitor(m.ctrls[a.Ctrl].Kind, v, s, ns, ef)
 			if !ef.outcome.OK() {
 				applied.Report = nil // reported only once the phase is written
