@@ -46,6 +46,15 @@ func browserRate(site string, rms int) (native, browser float64, unique int64, e
 // to warm V8 up, and returns each request's reports of the runs after the first, in order
 // (runs at least 1).
 func inBrowser(site string, runs int, reqs ...map[string]any) ([][]checker.Report, error) {
+	all, err := inBrowserAll(site, runs, reqs...)
+	for i := range all {
+		all[i] = all[i][1:]
+	}
+	return all, err
+}
+
+// inBrowserAll is inBrowser with the first run's reports too: each request's 1+runs reports.
+func inBrowserAll(site string, runs int, reqs ...map[string]any) ([][]checker.Report, error) {
 	if _, err := os.Stat(filepath.Join(site, "web", "worker.wasm")); err != nil {
 		return nil, fmt.Errorf("no built site in %s (make site): %v", site, err)
 	}
@@ -69,7 +78,7 @@ func inBrowser(site string, runs int, reqs ...map[string]any) ([][]checker.Repor
 				reports.push(m.report);
 				if (reports.length < 1 + runs) { w.postMessage(JSON.stringify(req)); return; }
 				w.terminate();
-				resolve(JSON.stringify(reports.slice(1)));
+				resolve(JSON.stringify(reports));
 			};
 		})`, req, max(runs, 1)).String()
 		var reps []checker.Report

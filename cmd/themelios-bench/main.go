@@ -40,6 +40,7 @@ func main() {
 	browserRMs := flag.Int("browser-rms", 7, "resource managers for the browser measurement")
 	weightOnly := flag.Bool("weight-only", false, "measure only the page weight and a first visit (needs -site)")
 	headlineOnly := flag.Bool("headline-only", false, "measure only the headline check in the browser and natively (needs -site)")
+	everyStepOnly := flag.Bool("every-step-only", false, "measure only the 59848 and replicaset checks with every step explored, in the browser and natively (needs -site; an older build's site measures its worker)")
 	flag.Parse()
 	if *runs < 1 {
 		fmt.Fprintf(os.Stderr, "themelios-bench: -runs must be at least 1, not %d\n", *runs)
@@ -47,6 +48,13 @@ func main() {
 	}
 	if *headlineOnly {
 		if err := headlineInBrowser(*site, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *everyStepOnly {
+		if err := everyStepInBrowser(*site, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
 			os.Exit(1)
 		}
@@ -87,6 +95,10 @@ func main() {
 	fmt.Printf("| native | %.0f | 1.00 |\n", native)
 	fmt.Printf("| Web Worker in headless Chromium (WebAssembly) | %.0f | %.2f |\n", browser, browser/native)
 	if err := headlineInBrowser(*site, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+		os.Exit(1)
+	}
+	if err := everyStepInBrowser(*site, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
 		os.Exit(1)
 	}

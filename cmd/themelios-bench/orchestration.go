@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
@@ -119,6 +120,48 @@ func fastestBy(runs int, check func() (checker.Report, error), seconds func(chec
 
 // ownSeconds is a check's own duration, its report's, in seconds.
 func ownSeconds(rep checker.Report, _ float64) float64 { return float64(rep.DurationMS) / 1000 }
+
+// everyStepInBrowser checks the unreduced 59848 check and the bounded replicaset check (every
+// step explored, one worker, no symmetry: the same states as before any reduction) natively
+// and in the playground's worker, and prints generated states per second: natively the
+// fastest of runs; in one worker the first check (a fresh worker's) and the fastest of runs
+// more. Run against the site of an older build (-site), it measures that build's worker: a
+// worker that predates the reduction ignores noReduction and explores every step anyway.
+func everyStepInBrowser(site string, runs int) error {
+	all := orchestrationChecks()
+	fmt.Printf("\nEvery step explored, BFS on one worker, no symmetry: generated states per second by the check's own time; natively the fastest of %d runs, in one Web Worker in headless Chromium (WebAssembly, the site in %s) the first check and the fastest of %d after it:\n\n", runs, site, runs)
+	fmt.Println("| check | generated | native generated/s | worker's first check, generated/s | worker, fastest, generated/s | ratio of the fastest |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	for _, c := range []modelCheck{all[0], all[6]} {
+		if !c.opts.NoReduction || c.opts.Workers != 1 || c.opts.Symmetry {
+			return fmt.Errorf("the every-step checks are not where they were")
+		}
+		e, _ := catalog.Lookup(c.target)
+		m, err := e.Make(c.sets)
+		if err != nil {
+			return err
+		}
+		native, seconds, err := fastestBy(runs, func() (checker.Report, error) { return m.Check(context.Background(), c.target, c.opts) }, ownSeconds)
+		if err != nil {
+			return err
+		}
+		req := map[string]any{"type": "check", "id": 1, "target": c.target, "sets": c.sets, "strategy": "bfs", "noReduction": true,
+			"maxStates": cmp.Or(c.opts.MaxStates, 200000), "keepGoing": c.opts.KeepGoing, "timeoutMs": 600000}
+		runsOf, err := inBrowserAll(site, runs, req)
+		if err != nil {
+			return err
+		}
+		rate := func(rep checker.Report) float64 { return float64(rep.States) / ownSeconds(rep, 0) }
+		best := 0.0
+		for _, rep := range runsOf[0][1:] {
+			best = max(best, rate(rep))
+		}
+		first, gen := runsOf[0][0], runsOf[0][0].States
+		fmt.Printf("| %s | %s | %s | %s | %s | %.2f |\n", c.name, checker.Thousands(gen), checker.Thousands(int64(float64(native.States)/seconds)),
+			checker.Thousands(int64(rate(first))), checker.Thousands(int64(best)), best/(float64(native.States)/seconds))
+	}
+	return nil
+}
 
 // headlineInBrowser checks the headline in the playground's worker and natively on one worker,
 // with the playground's defaults, then with symmetry, and prints the checks' own times (their

@@ -73,6 +73,9 @@ type Request struct {
 	Graph bool `json:"graph,omitempty"`
 	// Symmetry explores one state per orbit of the model's symmetry (checker.Options.Symmetry).
 	Symmetry bool `json:"symmetry,omitempty"`
+	// NoReduction explores every step, the covered ones too (checker.Options.NoReduction): the
+	// raw state space, as the CLI's --reduction=false.
+	NoReduction bool `json:"noReduction,omitempty"`
 	// Path is, for explore, choices and graph, the run as action indices (checker.Replay).
 	Path []int `json:"path,omitempty"`
 	// Step is, for choices, how many of the run's steps to take before listing the actions.
@@ -193,7 +196,7 @@ func (r Request) Options() checker.Options {
 	if r.Graph {
 		o.GraphLimit = GraphNodes
 	}
-	o.Symmetry = r.Symmetry
+	o.Symmetry, o.NoReduction = r.Symmetry, r.NoReduction
 	return o
 }
 

@@ -12,8 +12,11 @@ func TestDecodeRequest(t *testing.T) {
 		t.Fatalf("%v %+v", err, r)
 	}
 	o := r.Options()
-	if o.MaxStates != DefaultMaxStates || o.Timeout != DefaultTimeout || o.MaxMemory != MaxMemory {
+	if o.MaxStates != DefaultMaxStates || o.Timeout != DefaultTimeout || o.MaxMemory != MaxMemory || o.NoReduction || o.Symmetry {
 		t.Fatalf("defaults not applied: %+v", o)
+	}
+	if r, err := DecodeRequest([]byte(`{"type":"check","target":"classic/die-hard","strategy":"bfs","noReduction":true,"symmetry":true}`)); err != nil || !r.Options().NoReduction || !r.Options().Symmetry {
+		t.Fatalf("every step and symmetry asked: %v %+v", err, r.Options())
 	}
 	_, err = DecodeRequest([]byte(`{"type":"run","target":"nope","strategy":"astar","maxStates":-1,"maxDepth":-1,"timeoutMs":99999999999}`))
 	for _, want := range []string{`type "run"`, "unknown strategy", "maxStates", "maxDepth", "timeoutMs", `unknown target "nope"`} {
