@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -81,8 +82,9 @@ func APIServer(ctx context.Context) (string, error) {
 	return out, nil
 }
 
-// freePort returns a loopback port nothing listens on now.
-func freePort() (int, error) {
+// freePort returns a loopback port nothing listens on now (a variable: a test makes it give
+// a taken port).
+var freePort = func() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -93,8 +95,23 @@ func freePort() (int, error) {
 
 // Start starts etcd and kube-apiserver (binary apiserver) in a new temporary directory and
 // waits until the API server is ready (at most two minutes). On an error everything started
-// is stopped; the error carries the end of the failing process's log.
+// is stopped; the error carries the end of the failing process's log. A port that was free
+// when picked may be taken before a process binds it (by another control plane of a test
+// package run in parallel, or by any outgoing connection): Start then tries again with other
+// ports, three times in all.
 func Start(ctx context.Context, apiserver string) (*ControlPlane, error) {
+	var err error
+	for range 3 {
+		var c *ControlPlane
+		if c, err = start(ctx, apiserver); err == nil || !strings.Contains(err.Error(), "address already in use") {
+			return c, err
+		}
+	}
+	return nil, err
+}
+
+// start is one attempt of Start.
+func start(ctx context.Context, apiserver string) (*ControlPlane, error) {
 	dir, err := os.MkdirTemp("", "themelios-controlplane-")
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"context"
+	"net"
 	"testing"
 	"time"
 
@@ -40,5 +41,38 @@ func TestStartStop(t *testing.T) {
 		if groupAlive(g) {
 			t.Errorf("process group %d still has a process after Stop", g)
 		}
+	}
+}
+
+// TestStartRetriesATakenPort: a port picked free and taken before the API server binds it
+// (here by the test, for the first pick of the API server's port) fails that attempt with
+// "address already in use"; Start tries again with other ports.
+func TestStartRetriesATakenPort(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	bin, err := APIServer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	pick, picks := freePort, 0
+	defer func() { freePort = pick }()
+	freePort = func() (int, error) {
+		if picks++; picks == 3 { // the first attempt's API server port
+			return taken.Addr().(*net.TCPAddr).Port, nil
+		}
+		return pick()
+	}
+	c, err := Start(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	if picks != 6 {
+		t.Fatalf("%d ports picked, want 6 (two attempts)", picks)
 	}
 }
