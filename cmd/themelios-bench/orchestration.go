@@ -118,6 +118,20 @@ func fastestBy(runs int, check func() (checker.Report, error), seconds func(chec
 	return best, bestSeconds, nil
 }
 
+// fastestNative runs check c natively runs times and returns the report with the shortest own
+// duration (ownSeconds), and that duration.
+func fastestNative(c modelCheck, runs int) (checker.Report, float64, error) {
+	e, ok := catalog.Lookup(c.target)
+	if !ok {
+		return checker.Report{}, 0, fmt.Errorf("no target %s", c.target)
+	}
+	m, err := e.Make(c.sets)
+	if err != nil {
+		return checker.Report{}, 0, err
+	}
+	return fastestBy(runs, func() (checker.Report, error) { return m.Check(context.Background(), c.target, c.opts) }, ownSeconds)
+}
+
 // ownSeconds is a check's own duration, its report's, in seconds.
 func ownSeconds(rep checker.Report, _ float64) float64 { return float64(rep.DurationMS) / 1000 }
 
@@ -136,12 +150,7 @@ func everyStepInBrowser(site string, runs int) error {
 		if !c.opts.NoReduction || c.opts.Workers != 1 || c.opts.Symmetry {
 			return fmt.Errorf("the every-step checks are not where they were")
 		}
-		e, _ := catalog.Lookup(c.target)
-		m, err := e.Make(c.sets)
-		if err != nil {
-			return err
-		}
-		native, seconds, err := fastestBy(runs, func() (checker.Report, error) { return m.Check(context.Background(), c.target, c.opts) }, ownSeconds)
+		native, seconds, err := fastestNative(c, runs)
 		if err != nil {
 			return err
 		}
@@ -178,12 +187,7 @@ func headlineInBrowser(site string, runs int) error {
 		if c.opts.NoReduction || c.opts.Workers != 1 || c.target != "statefulset/stale-reads" {
 			return fmt.Errorf("the headline check is not where it was")
 		}
-		e, _ := catalog.Lookup(c.target)
-		m, err := e.Make(c.sets)
-		if err != nil {
-			return err
-		}
-		native, seconds, err := fastestBy(runs, func() (checker.Report, error) { return m.Check(context.Background(), c.target, c.opts) }, ownSeconds)
+		native, seconds, err := fastestNative(c, runs)
 		if err != nil {
 			return err
 		}
