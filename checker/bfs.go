@@ -88,6 +88,21 @@ type bfs[S, A any] struct {
 	grown    int          // table.grown when the slots in the level's entries were set
 	levelGen int64        // states generated before the level
 	levelCnt int64        // distinct states known before the level
+
+	// A partitioned search (partition.go): nil peer for a search of its own.
+	peer     Peer
+	splitAt  int64         // the width of the first level shared out
+	shared   bool          // the levels are shared out among the instances
+	levelFPs []uint64      // shared: the fingerprints of the level's states, by position
+	nextFPs  []uint64      // memory for the next level's
+	mine     []uint32      // memory: the next level's positions of this instance's states
+	merged   []rankedClaim // memory: every instance's claims, merged
+	exchange []byte        // memory: this instance's part, encoded
+	own      sharePart     // this instance's part
+	parts    []*sharePart  // memory for the other instances' parts, by rank
+	expanded int64         // states this instance expanded (the sliced mode only)
+	relive   bool          // the temporal properties may need a recorded graph (partition.go)
+	skipped  bool          // relive: an expanded state had a step the reduction skipped
 }
 
 func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
@@ -161,6 +176,15 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 			}
 		})
 	}
+	if b.peer != nil && !b.shared && width >= max(b.splitAt, 4*int64(b.peer.Size())) {
+		b.split()
+	}
+	b.beginLevel(width)
+}
+
+// beginLevel starts the level of width states (across the instances of a partitioned search)
+// whose units are ready.
+func (b *bfs[S, A]) beginLevel(width int64) {
 	b.width.Store(width)
 	b.next.Store(0)
 	b.levelGen, b.levelCnt = b.generated.Load(), b.table.count.Load()
@@ -172,6 +196,10 @@ func (b *bfs[S, A]) nextLevel(done []unit[S]) {
 		return
 	}
 	if b.opts.MaxDepth > 0 && b.level >= b.opts.MaxDepth {
+		if b.shared {
+			b.cutShared()
+			return
+		}
 		b.cutLevel()
 	}
 }
@@ -246,6 +274,9 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		var enabled int
 		w.sc.steps, enabled = b.successors(p.state, &w.sc, w.sc.steps[:0])
 		steps := w.sc.steps
+		if b.relive && len(w.sc.covered) > 0 {
+			b.skipped = true
+		}
 		w.fps = w.fps[:0]
 		for k := range steps {
 			fp := b.fingerprint(&w.sc, steps[k].State)
@@ -309,6 +340,10 @@ func (b *bfs[S, A]) grow() {
 // claims of the next level's states into parent links, and moves on to the next level unless
 // the search is over.
 func (b *bfs[S, A]) endLevel() {
+	if b.shared {
+		b.endShared()
+		return
+	}
 	if b.table.grown != b.grown {
 		b.parallel(len(b.units), func(k int) { b.reslot(&b.units[k]) })
 	}
@@ -486,6 +521,7 @@ func (b *bfs[S, A]) step(ctx context.Context, budget int) bool {
 		}
 		n, st := b.expand(w, k, budget)
 		budget -= n
+		b.expanded += int64(n)
 		switch st {
 		case unitDone:
 			b.next.Add(1)
@@ -538,5 +574,9 @@ func (b *bfs[S, A]) queue() int64 {
 func (b *bfs[S, A]) currentDepth() int { return int(b.shown.Load()) }
 
 func (b *bfs[S, A]) finish() Result[S, A] {
-	return b.result(BFS, len(b.workers), b.done, true)
+	workers := len(b.workers)
+	if b.peer != nil {
+		workers = b.peer.Size()
+	}
+	return b.result(BFS, workers, b.done, true)
 }

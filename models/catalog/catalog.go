@@ -43,6 +43,10 @@ type Checkable interface {
 	Check(ctx context.Context, target string, opts checker.Options) (checker.Report, error)
 	// NewRun prepares a sliced check (see checker.Run).
 	NewRun(target string, opts checker.Options) (Run, error)
+	// NewPartitionedRun prepares this instance's part of a partitioned check, peer linking it
+	// to the others (see checker.NewPartitionedRun; checker.ErrNotPartitionable for a check
+	// that cannot be).
+	NewPartitionedRun(target string, opts checker.Options, peer checker.Peer) (Run, error)
 	// Explore follows a path of action indices from the first initial state (see
 	// checker.Replay) and returns the rendered trace and the actions enabled at its end
 	// (checker.Choices).
@@ -83,6 +87,14 @@ func (a adapter[S, A]) Check(ctx context.Context, target string, opts checker.Op
 
 func (a adapter[S, A]) NewRun(target string, opts checker.Options) (Run, error) {
 	r, err := checker.NewRun(a.m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &run[S, A]{m: a.m, r: r, target: target}, nil
+}
+
+func (a adapter[S, A]) NewPartitionedRun(target string, opts checker.Options, peer checker.Peer) (Run, error) {
+	r, err := checker.NewPartitionedRun(a.m, opts, peer)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,13 +30,30 @@ const sliceTime = 50 * time.Millisecond
 // not nil, is called after each progress message, to let the caller take messages meanwhile
 // (in a Web Worker, Go's WebAssembly takes none while it computes).
 func RunContext(ctx context.Context, r protocol.Request, interval time.Duration, post func(protocol.Response), yield func()) {
-	fail := func(err error) { post(protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()}) }
+	RunPartitioned(ctx, r, nil, nil, interval, post, yield)
+}
+
+// RunPartitioned is RunContext as one instance of a check partitioned over peer
+// (checker.NewPartitionedRun), each instance given the same request: the instance of rank 0
+// posts progress and the result, the others only their errors. Before it explores, it calls
+// started (when not nil) with whether the check is partitioned: a nil peer, a check that
+// cannot be (checker.ErrNotPartitionable: one that records a graph or has temporal properties)
+// and one that fails to start run on this instance alone, and the others must not be started.
+func RunPartitioned(ctx context.Context, r protocol.Request, peer checker.Peer, started func(partitioned bool), interval time.Duration, post func(protocol.Response), yield func()) {
+	fail := func(err error) {
+		if started != nil {
+			started(false)
+			started = nil
+		}
+		post(protocol.Response{Type: protocol.TypeError, ID: r.ID, Error: err.Error()})
+	}
 	m, err := build(r.Target, r.Sets)
 	if err != nil {
 		fail(err)
 		return
 	}
 	opts := r.Options()
+	lead := peer == nil || peer.Rank() == 0
 	// The liveness pass, run when the search is over, reports its progress through this.
 	opts.Progress, opts.ProgressEvery = func(p checker.Progress) {
 		if p.Liveness > 0 {
@@ -45,10 +63,23 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 			}
 		}
 	}, interval
-	run, err := m.NewRun(r.Target, opts)
+	var run catalog.Run
+	partitioned := false
+	if peer != nil {
+		run, err = m.NewPartitionedRun(r.Target, opts, peer)
+		partitioned = err == nil
+		if errors.Is(err, checker.ErrNotPartitionable) && lead {
+			run, err = m.NewRun(r.Target, opts)
+		}
+	} else {
+		run, err = m.NewRun(r.Target, opts)
+	}
 	if err != nil {
 		fail(err)
 		return
+	}
+	if started != nil {
+		started(partitioned)
 	}
 	last := time.Now()
 	// Slices of about sliceTime each, whatever a state costs, so that progress and a cancel
@@ -61,7 +92,9 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 		}
 		budget = resize(budget, time.Since(start), sliceTime)
 		if time.Since(last) >= interval {
-			post(protocol.Response{Type: protocol.TypeProgress, ID: r.ID, Progress: protocol.FromProgress(run.Progress())})
+			if lead {
+				post(protocol.Response{Type: protocol.TypeProgress, ID: r.ID, Progress: protocol.FromProgress(run.Progress())})
+			}
 			if yield != nil {
 				yield()
 			}
@@ -73,7 +106,9 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 		fail(err)
 		return
 	}
-	post(protocol.Response{Type: protocol.TypeResult, ID: r.ID, Report: &rep})
+	if lead {
+		post(protocol.Response{Type: protocol.TypeResult, ID: r.ID, Report: &rep})
+	}
 }
 
 // resize returns the states for a run's next step (Run.Step's budget), given that the last

@@ -1,0 +1,605 @@
+package checker
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// A partitioned search is one BFS run by several instances of the checker that share no
+// memory, each with its own copy of the model: the Web Workers of a browser tab, each a
+// WebAssembly program with one thread. Each instance expands a share of every level and keeps
+// the states its share reaches; at the end of a level the instances send each other what their
+// share found, and each applies all of it to its own copy of the visited table. No state
+// travels between instances, only fingerprints and positions, because the orchestration
+// model's canonical encoding cannot be decoded into a state.
+//
+// How it stays a sequential BFS. Up to the first level with at least splitWidth states (and at
+// least four per instance), every instance runs the same one-worker BFS (replicated: the same states, table and counts). From
+// that level on, the states of a level are shared out by position, the one at position p to
+// instance p mod n (interleaved, so that the claims of two instances on one state, which the
+// lower position wins, favour neither), and afterwards a state belongs to the instance that
+// expanded the parent whose claim it holds. Every instance sends, at the end of each level:
+// each successor its share claimed (fingerprint and the parent's position, in the order it
+// expanded them), the number of successors each of its states generated, its first position
+// left unexpanded (when it stopped), its property candidates and why it stopped, if it did.
+// Each instance then makes every claim in its table; a claim's outcome (the lowest position
+// wins) does not depend on the order, so all tables agree. The next level's order is that of
+// a sequential BFS: the kept claims by parent position, and a parent's own in the order its
+// expansion found them. The bounds and stops (endShared) are the sequential search's, decided
+// on the merged claims the same way by every instance, so the distinct states, the states
+// generated, the depth, the verdicts and the traces (rebuilt from the table's parent links by
+// replay, on any instance) are those of a one-worker BFS; the tests compare them
+// (partition_test.go).
+//
+// The temporal properties. Their liveness pass decides on the state graph, which BFS records
+// as it goes (liveRecord) when a pass may follow; a partitioned search records nothing, since
+// the graph would be split among the instances. Where a one-worker BFS's pass would not read
+// the record, the result is the same without it: a search stopped by a violation, a timeout
+// or a cancel has no pass, and a complete search whose reduction skipped a step (Covering)
+// explores the graph again for its pass (buildLive), which the first instance does the same
+// way. Where the pass would read the record (a complete search that skipped no step, or one
+// cut by a bound), the first instance checks again on its own, recording (Run.Step does it):
+// the same result, for the time of both. The other instances leave the temporal properties
+// undecided. Left out: GraphLimit, and Eventually properties, which BFS decides at dead ends
+// with the path's history; NewPartitionedRun refuses them.
+
+// Peer links the instances of a partitioned search. Every instance calls AllGather the same
+// number of times, in the same order.
+type Peer interface {
+	// Rank is this instance's number, 0 to Size()-1.
+	Rank() int
+	// Size is the number of instances.
+	Size() int
+	// AllGather sends part to every other instance and returns every instance's part, in rank
+	// order (this instance's own at Rank()). An error means the link is broken: the search
+	// stops, interrupted.
+	AllGather(part []byte) ([][]byte, error)
+}
+
+// ErrNotPartitionable is NewPartitionedRun's error for a check a partitioned search cannot run
+// (see Peer): run it on one instance.
+var ErrNotPartitionable = errors.New("checker: this check cannot be partitioned")
+
+// splitWidth is the width of the first level a partitioned search shares out: levels before it
+// are expanded by every instance (they are a few hundred states at most).
+const splitWidth = 64
+
+// NewPartitionedRun prepares this instance's part of a partitioned BFS of m (opts.Strategy must
+// be BFS) with the other instances peer links to, each running the same model with the same
+// options. Its Step and Result are a Run's; Result, on every instance, is the one-worker BFS's
+// (Result.Workers is the number of instances; the temporal properties are decided on the first
+// instance only, see above). It fails with ErrNotPartitionable (wrapped) for a check that
+// captures the state graph (GraphLimit) or has Eventually properties.
+func NewPartitionedRun[S, A any](m Model[S, A], opts Options, peer Peer) (*Run[S, A], error) {
+	return newPartitionedRun(m, opts, peer, splitWidth)
+}
+
+// newPartitionedRun is NewPartitionedRun sharing out the first level of at least splitAt states
+// (and four per instance).
+func newPartitionedRun[S, A any](m Model[S, A], opts Options, peer Peer, splitAt int64) (*Run[S, A], error) {
+	if opts.Strategy != BFS {
+		return nil, fmt.Errorf("%w: only BFS is", ErrNotPartitionable)
+	}
+	if peer == nil || peer.Size() < 1 || peer.Rank() < 0 || peer.Rank() >= peer.Size() {
+		return nil, fmt.Errorf("checker: a partitioned run needs a peer with a rank below its size")
+	}
+	if peer.Rank() > 0 && !opts.NoLiveness && len(liveChecks(propertiesOf(m))) > 0 {
+		opts.NoLiveness = true // the first instance decides them
+	}
+	c, err := newCore(m, opts, true, 1)
+	if err != nil {
+		return nil, err
+	}
+	relive := c.record != nil
+	c.record = nil
+	switch {
+	case c.graph != nil:
+		return nil, fmt.Errorf("%w: it captures the state graph", ErrNotPartitionable)
+	case c.eventually != 0:
+		return nil, fmt.Errorf("%w: it has Eventually properties", ErrNotPartitionable)
+	}
+	b := &bfs[S, A]{core: c, peer: peer, splitAt: splitAt, relive: relive}
+	b.recycler, _ = m.(Recycler[S, A])
+	b.workers = []*bfsWorker[S, A]{{id: 0, unit: -1, out: &blockList[entry[S]]{}, prev: &blockList[entry[S]]{}}}
+	b.start()
+	r := &Run[S, A]{c: c, e: b}
+	if relive {
+		r.again = func() (*core[S, A], engine[S, A], bool) {
+			if !b.done || b.peer.Rank() != 0 {
+				return nil, nil, false
+			}
+			switch c.stop(true, true) {
+			case Exhausted:
+				if b.skipped {
+					return nil, nil, false // the pass explores again, recorded or not
+				}
+			case StopMaxStates, StopMaxDepth:
+			default:
+				return nil, nil, false
+			}
+			c2, err := newCore(m, opts, true, 1)
+			if err != nil {
+				return nil, nil, false // (it was made once with these options)
+			}
+			c2.start, c2.deadline = c.start, c.deadline
+			return c2, newBFS(c2, 1), true
+		}
+	}
+	return r, nil
+}
+
+// propertiesOf returns m's properties, if it declares any.
+func propertiesOf[S, A any](m Model[S, A]) []Property[S] {
+	if p, ok := m.(Propertied[S]); ok {
+		return p.Properties()
+	}
+	return nil
+}
+
+// split shares out the level just built (every instance holds all of it): this instance keeps
+// the positions p with p mod n equal to its rank, and every instance remembers the level's
+// fingerprints in position order (the parents of the claims it will receive).
+func (b *bfs[S, A]) split() {
+	b.shared = true
+	n, rank := uint32(b.peer.Size()), uint32(b.peer.Rank())
+	b.levelFPs = b.levelFPs[:0]
+	units := b.units
+	b.units = make([]unit[S], 0, len(units)/int(n)+1)
+	for _, u := range units {
+		for i := range u.src {
+			b.levelFPs = append(b.levelFPs, u.src[i].fp)
+			if p := u.pos + uint32(i); p%n == rank {
+				b.units = append(b.units, unit[S]{src: u.src[i : i+1], pos: p, worker: -1})
+			}
+		}
+	}
+}
+
+// claimRef is a successor's claim as the instances send it: the state's fingerprint and the
+// position of the parent that claimed it.
+type claimRef struct {
+	fp  uint64
+	pos uint32
+}
+
+// posGen is how many successors the state at a position generated.
+type posGen struct {
+	pos, gen uint32
+}
+
+// sharePart is what an instance sends at the end of a level (see the comment at the top).
+type sharePart struct {
+	halt    Stop
+	skipped bool   // a state it expanded had a step the reduction skipped
+	prefix  uint32 // its first position not expanded, or the level's width
+	gens    []posGen
+	claims  []claimRef
+	cands   []candidate
+}
+
+// encodePart writes p as bytes: varints, but the fingerprints in 8 bytes.
+func encodePart(buf []byte, p *sharePart) []byte {
+	buf = binary.AppendUvarint(buf, uint64(p.halt))
+	buf = binary.AppendUvarint(buf, uint64(bit(p.skipped)))
+	buf = binary.AppendUvarint(buf, uint64(p.prefix))
+	buf = binary.AppendUvarint(buf, uint64(len(p.gens)))
+	last := uint32(0)
+	for _, g := range p.gens {
+		buf = binary.AppendUvarint(buf, uint64(g.pos-last))
+		buf = binary.AppendUvarint(buf, uint64(g.gen))
+		last = g.pos
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(p.claims)))
+	last = 0
+	for _, c := range p.claims {
+		buf = binary.LittleEndian.AppendUint64(buf, c.fp)
+		buf = binary.AppendUvarint(buf, uint64(c.pos-last))
+		last = c.pos
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(p.cands)))
+	for _, c := range p.cands {
+		buf = binary.AppendUvarint(buf, uint64(c.prop))
+		buf = binary.LittleEndian.AppendUint64(buf, c.fp)
+		buf = binary.AppendUvarint(buf, uint64(c.pos))
+		buf = binary.AppendUvarint(buf, uint64(c.seq))
+		buf = binary.AppendUvarint(buf, uint64(bit(c.terminal)))
+	}
+	return buf
+}
+
+// bit is 1 for true.
+func bit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// errBadPart is decodePart's error.
+var errBadPart = errors.New("checker: a partitioned search received a malformed part")
+
+// decodePart reads what encodePart wrote into p, reusing p's memory.
+func decodePart(data []byte, p *sharePart) error {
+	bad := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(data)
+		if n <= 0 {
+			bad = true
+			data = nil
+			return 0
+		}
+		data = data[n:]
+		return v
+	}
+	u64 := func() uint64 {
+		if len(data) < 8 {
+			bad = true
+			data = nil
+			return 0
+		}
+		v := binary.LittleEndian.Uint64(data)
+		data = data[8:]
+		return v
+	}
+	// count reads a length, at most what the remaining bytes can hold at size bytes each.
+	count := func(size int) int {
+		n := uv()
+		if n > uint64(len(data)/size) {
+			bad = true
+			return 0
+		}
+		return int(n)
+	}
+	p.halt = Stop(uv())
+	p.skipped = uv() == 1
+	p.prefix = uint32(uv())
+	p.gens = p.gens[:0]
+	last := uint32(0)
+	for range count(2) {
+		last += uint32(uv())
+		p.gens = append(p.gens, posGen{pos: last, gen: uint32(uv())})
+	}
+	p.claims = p.claims[:0]
+	last = 0
+	for range count(9) {
+		fp := u64()
+		last += uint32(uv())
+		p.claims = append(p.claims, claimRef{fp: fp, pos: last})
+	}
+	p.cands = p.cands[:0]
+	for range count(12) {
+		c := candidate{prop: int(uv()), fp: u64(), pos: uint32(uv()), seq: int(uv()), terminal: uv() == 1}
+		p.cands = append(p.cands, c)
+	}
+	if bad || len(data) != 0 {
+		return errBadPart
+	}
+	return nil
+}
+
+// ownPart gathers this instance's part of the level being ended.
+func (b *bfs[S, A]) ownPart() *sharePart {
+	w := b.workers[0]
+	p := &b.own
+	p.halt, p.skipped, p.prefix = b.halted(), b.skipped, uint32(b.width.Load())
+	p.gens, p.claims = p.gens[:0], p.claims[:0]
+	p.cands = append(p.cands[:0], w.cands...)
+	prefixSet := false
+	for _, u := range b.units {
+		if !prefixSet && u.expanded < len(u.src) {
+			p.prefix, prefixSet = u.pos+uint32(u.expanded), true
+		}
+		for i := range u.expanded {
+			p.gens = append(p.gens, posGen{pos: u.pos + uint32(i), gen: u.src[i].gen})
+		}
+		if u.worker < 0 {
+			continue
+		}
+		w.out.pieces(u.lo, u.hi, func(seg []entry[S]) {
+			for i := range seg {
+				p.claims = append(p.claims, claimRef{fp: seg[i].fp, pos: seg[i].pos})
+			}
+		})
+	}
+	return p
+}
+
+// endShared is endLevel for a partitioned search once the levels are shared out: the
+// instances exchange their parts, and each applies them all the same way.
+func (b *bfs[S, A]) endShared() {
+	ctx := b.ctx
+	if ctx != nil {
+		b.stopped(ctx) // a cancel or the time up on this instance stops all, at this level's end
+	}
+	b.exchange = encodePart(b.exchange[:0], b.ownPart())
+	raw, err := b.peer.AllGather(b.exchange)
+	if err == nil && len(raw) != b.peer.Size() {
+		err = fmt.Errorf("checker: a partitioned search received %d parts from %d instances", len(raw), b.peer.Size())
+	}
+	rank := b.peer.Rank()
+	for len(b.parts) < len(raw) {
+		b.parts = append(b.parts, &sharePart{})
+	}
+	parts := make([]*sharePart, len(raw))
+	for r := range raw {
+		if err != nil {
+			break
+		}
+		parts[r] = &b.own
+		if r != rank {
+			parts[r] = b.parts[r]
+			err = decodePart(raw[r], parts[r])
+		}
+	}
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		b.stopFor(StopInterrupted)
+		b.done = true
+		return
+	}
+	prefix := uint32(b.width.Load())
+	for _, p := range parts {
+		if p.halt != Exhausted {
+			b.stopFor(p.halt) // the first stop in rank order, unless this instance had its own
+		}
+		prefix = min(prefix, p.prefix)
+		b.skipped = b.skipped || p.skipped
+	}
+	// The other instances' claims, into this instance's table.
+	for r, p := range parts {
+		if r == rank {
+			continue
+		}
+		for _, c := range p.claims {
+			_, res := b.table.claim(c.fp, c.pos)
+			for res == claimFull {
+				if !b.table.grow(serial) {
+					b.full.Store(true)
+					if b.err == nil {
+						b.err = errors.New("checker: the visited table cannot grow further")
+					}
+					b.stopFor(StopMaxStates)
+					b.done = true
+					return
+				}
+				_, res = b.table.claim(c.fp, c.pos)
+			}
+			if res == claimNew {
+				b.table.count.Add(1)
+			}
+		}
+	}
+	if b.table.grown != b.grown {
+		for k := range b.units {
+			b.reslot(&b.units[k])
+		}
+	}
+	won := func(fp uint64, pos uint32) bool { return b.table.parents[b.table.find(fp)] == claimBit|pos }
+	// The claims of all instances in a sequential BFS's order: by parent position (a position
+	// is one instance's), then in the order its expansion found them.
+	merged := b.merged[:0]
+	{
+		at := make([]int, len(parts))
+		for {
+			best := -1
+			for r, p := range parts {
+				if at[r] < len(p.claims) && (best < 0 || p.claims[at[r]].pos < parts[best].claims[at[best]].pos) {
+					best = r
+				}
+			}
+			if best < 0 {
+				break
+			}
+			merged = append(merged, rankedClaim{claimRef: parts[best].claims[at[best]], rank: best})
+			at[best]++
+		}
+	}
+	b.merged = merged
+	width := uint32(b.width.Load())
+	// Where a sequential BFS would have stopped expanding (keepBelow, on the merged claims).
+	keep := width
+	bound := b.opts.MaxStates > 0 && b.table.count.Load() >= b.opts.MaxStates
+	switch {
+	case b.halted() == Exhausted && !bound:
+	case !bound:
+		keep = prefix
+	case b.levelCnt >= b.opts.MaxStates:
+		keep = 0
+	default:
+		keep = prefix
+		known := b.levelCnt
+		for _, c := range merged {
+			if c.pos >= prefix || !won(c.fp, c.pos) {
+				continue
+			}
+			if known++; known >= b.opts.MaxStates {
+				keep = c.pos + 1
+				break
+			}
+		}
+	}
+	// The first candidate per property in sequential BFS order.
+	best := make([]*candidate, len(b.props))
+	for _, p := range parts {
+		for k := range p.cands {
+			c := &p.cands[k]
+			if c.pos >= keep || !c.terminal && !won(c.fp, c.pos) {
+				continue
+			}
+			if o := best[c.prop]; o == nil || c.pos < o.pos || c.pos == o.pos && c.seq < o.seq {
+				best[c.prop] = c
+			}
+		}
+	}
+	// The next level: its fingerprints in order, and the positions of this instance's states.
+	next, mine := b.nextFPs[:0], b.mine[:0]
+	for _, c := range merged {
+		if c.pos < keep && won(c.fp, c.pos) {
+			if c.rank == rank {
+				mine = append(mine, uint32(len(next)))
+			}
+			next = append(next, c.fp)
+		}
+	}
+	// Settle every claim into a parent link (or out of the table, past keep).
+	for k := range b.units {
+		b.settle(&b.units[k], keep)
+	}
+	for _, c := range merged {
+		if c.rank == rank {
+			continue
+		}
+		slot := b.table.find(c.fp)
+		if c.pos >= keep {
+			if slot >= 0 && b.table.parents[slot] == claimBit|c.pos { // (an earlier claim past keep may have taken it out)
+				b.table.remove(slot)
+			}
+			continue
+		}
+		b.table.settle(slot, c.pos, uint32(b.table.find(b.levelFPs[c.pos])))
+	}
+	b.grown = b.table.grown
+	gen := b.levelGen
+	for _, p := range parts {
+		for _, g := range p.gens {
+			if g.pos < keep {
+				gen += int64(g.gen)
+			}
+		}
+	}
+	b.generated.Store(gen)
+	for i, c := range best {
+		if c != nil {
+			b.decideAll(1<<i, b.traceTo(c.fp))
+		}
+	}
+	if len(next) > 0 {
+		b.depth = b.level + 1
+	}
+	b.level++
+	b.shown.Store(int64(b.level))
+	b.levelFPs, b.nextFPs = next, b.levelFPs
+	b.mine = mine
+	if b.atStateBound() {
+		b.stopFor(StopMaxStates)
+	}
+	if b.stopAtViolation() || b.halted() != Exhausted {
+		b.done = true
+		return
+	}
+	b.nextShared(mine, int64(len(next)))
+}
+
+// rankedClaim is a claim with the instance that made it.
+type rankedClaim struct {
+	claimRef
+	rank int
+}
+
+// nextShared makes this instance's states of the next level (its worker's output, kept by
+// settle) the level to expand, pos giving their positions in order, width the level's.
+func (b *bfs[S, A]) nextShared(pos []uint32, width int64) {
+	w := b.workers[0]
+	w.prev.reset()
+	w.prev, w.out = w.out, w.prev
+	w.cands = w.cands[:0]
+	w.unit = -1
+	done := b.units
+	b.units, b.spare = b.spare[:0], done
+	k := 0
+	for _, u := range done {
+		if u.worker < 0 {
+			continue
+		}
+		w.prev.pieces(u.lo, u.hi, func(seg []entry[S]) {
+			start := 0
+			for i := 1; i <= len(seg); i++ {
+				if i == len(seg) || pos[k+i] != pos[k+i-1]+1 || i-start == unitSize {
+					b.units = append(b.units, unit[S]{src: seg[start:i], pos: pos[k+start], worker: -1})
+					start = i
+				}
+			}
+			k += len(seg)
+		})
+	}
+	b.beginLevel(width)
+}
+
+// cutShared is cutLevel once the levels are shared out: each instance looks at its own states,
+// and the instances tell each other whether one of theirs had a successor.
+func (b *bfs[S, A]) cutShared() {
+	sc := &b.workers[0].sc
+	cut := byte(0)
+	for _, u := range b.units {
+		for _, e := range u.src {
+			if cut == 0 && hasSuccessor(b.m, e.state, sc) {
+				cut = 1
+			}
+		}
+	}
+	raw, err := b.peer.AllGather([]byte{cut})
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		b.stopFor(StopInterrupted)
+	}
+	for _, p := range raw {
+		if len(p) == 1 && p[0] == 1 {
+			b.depthCut = true
+		}
+	}
+	b.done = true
+}
+
+// LocalPeers links n instances of a partitioned search in one process (over channels): for
+// tests, and for comparing a partitioned search with one that is not.
+func LocalPeers(n int) []Peer {
+	g := &localGroup{n: n, out: make([]chan [][]byte, n)}
+	peers := make([]Peer, n)
+	for i := range peers {
+		g.out[i] = make(chan [][]byte, 1)
+		peers[i] = &localPeer{g: g, rank: i}
+	}
+	return peers
+}
+
+// localGroup collects a round's parts and hands every instance all of them.
+type localGroup struct {
+	mu   sync.Mutex
+	n    int
+	part [][]byte // the round's parts so far, by rank
+	got  int      // how many
+	out  []chan [][]byte
+}
+
+type localPeer struct {
+	g    *localGroup
+	rank int
+}
+
+func (p *localPeer) Rank() int { return p.rank }
+func (p *localPeer) Size() int { return p.g.n }
+
+func (p *localPeer) AllGather(part []byte) ([][]byte, error) {
+	g := p.g
+	g.mu.Lock()
+	if g.part == nil {
+		g.part = make([][]byte, g.n)
+	}
+	g.part[p.rank] = append([]byte(nil), part...)
+	g.got++
+	if g.got == g.n {
+		all := g.part
+		g.part, g.got = nil, 0
+		for _, c := range g.out {
+			c <- all
+		}
+	}
+	g.mu.Unlock()
+	return <-g.out[p.rank], nil
+}

@@ -1,0 +1,160 @@
+package checker
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync"
+	"testing"
+)
+
+// runPartitioned runs a partitioned search of the models (one per instance) over LocalPeers,
+// each instance in slices of budget states on its own goroutine, and returns every instance's
+// result.
+func runPartitioned[S, A any](t *testing.T, models []Model[S, A], o Options, splitAt int64, budget int) ([]Result[S, A], []*Run[S, A]) {
+	t.Helper()
+	peers := LocalPeers(len(models))
+	runs := make([]*Run[S, A], len(models))
+	for i, m := range models {
+		r, err := newPartitionedRun(m, o, peers[i], splitAt)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		runs[i] = r
+	}
+	var wg sync.WaitGroup
+	for _, r := range runs {
+		wg.Go(func() {
+			for !r.Step(context.Background(), budget) {
+			}
+		})
+	}
+	wg.Wait()
+	out := make([]Result[S, A], len(runs))
+	for i, r := range runs {
+		out[i] = r.Result()
+		if out[i].Err != nil {
+			t.Fatalf("instance %d: %v", i, out[i].Err)
+		}
+	}
+	return out, runs
+}
+
+// A partitioned search is a one-worker BFS: the same distinct and generated states, depth,
+// stop, verdicts and traces, on every instance, for 1, 2 and 3 instances, levels shared out
+// from the first or later, under state and depth bounds and stopping at a violation or not.
+func TestPartitionedMatchesOneWorker(t *testing.T) {
+	cases := 0
+	for seed := uint64(1); seed <= 8; seed++ {
+		g := randomGraph(3000+int(seed)*700, 4, seed)
+		bad := func(s int) bool { return s%211 == int(seed)%7+40 }
+		g.props = []Property[int]{
+			{Name: "not bad", Expect: Always, Holds: func(s int) bool { return !bad(s) }},
+			{Name: "17 mod 101 reachable", Expect: Sometimes, Holds: func(s int) bool { return s%101 == 17 }},
+		}
+		for _, o := range []Options{
+			{KeepGoing: true},
+			{},
+			{KeepGoing: true, MaxStates: 50},
+			{KeepGoing: true, MaxStates: 777},
+			{KeepGoing: true, MaxStates: 2500},
+			{KeepGoing: true, MaxDepth: 4},
+			{KeepGoing: true, MaxDepth: 9, MaxStates: 1500},
+		} {
+			want := check(t, g, o)
+			for _, n := range []int{1, 2, 3} {
+				for _, splitAt := range []int64{1, 16, splitWidth} { // 1: at the first level of four states an instance
+					models := make([]Model[int, int], n)
+					for i := range models {
+						models[i] = g
+					}
+					budget := 1 + int(seed)*int(splitAt)%13
+					results, runs := runPartitioned(t, models, o, splitAt, budget)
+					for i, got := range results {
+						// Each instance expands its share: at least a fifth of an even share
+						// of the states, shared out from the level of 16.
+						whole := o.KeepGoing && o.MaxStates == 0 && o.MaxDepth == 0
+						if own := runs[i].e.(*bfs[int, int]).expanded; whole && own*5*int64(n) < got.Unique && splitAt == 16 {
+							t.Fatalf("seed %d, %d instances: instance %d expanded %d of %d states", seed, n, i, own, got.Unique)
+						}
+						if !reflect.DeepEqual(summarize(got), summarize(want)) || got.Stopped != want.Stopped || got.Workers != n {
+							t.Fatalf("seed %d %+v, %d instances, split at %d, instance %d: %+v stopped %v workers %d; one worker: %+v stopped %v",
+								seed, o, n, splitAt, i, summarize(got), got.Stopped, got.Workers, summarize(want), want.Stopped)
+						}
+					}
+					cases++
+				}
+			}
+		}
+		if seed == 1 {
+			want := check(t, g, Options{KeepGoing: true})
+			if want.Unique < 3000 || want.Depth < 8 {
+				t.Fatalf("the first graph is too small to share out: %d states, %d levels", want.Unique, want.Depth)
+			}
+		}
+	}
+	if cases != 8*7*3*3 {
+		t.Fatalf("%d cases", cases)
+	}
+}
+
+// The checks a partitioned search cannot run are refused, saying why.
+func TestPartitionedRefuses(t *testing.T) {
+	g := chain(5)
+	g.props = []Property[int]{{Name: "reaches the end", Expect: Eventually, Holds: func(s int) bool { return s == 4 }}}
+	peer := LocalPeers(1)[0]
+	for _, o := range []Options{{}, {NoLiveness: true}, {Strategy: DFS}} {
+		if _, err := NewPartitionedRun[int, int](g, o, peer); !errors.Is(err, ErrNotPartitionable) {
+			t.Fatalf("%+v: %v, want ErrNotPartitionable", o, err)
+		}
+	}
+	g.props = nil
+	if _, err := NewPartitionedRun[int, int](g, Options{GraphLimit: 10}, peer); !errors.Is(err, ErrNotPartitionable) {
+		t.Fatalf("a graph: %v, want ErrNotPartitionable", err)
+	}
+	if _, err := NewPartitionedRun[int, int](g, Options{}, peer); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A malformed part stops the search, interrupted, with the error.
+func TestPartitionedBrokenLink(t *testing.T) {
+	g := randomGraph(2000, 3, 5)
+	r, err := newPartitionedRun[int, int](g, Options{}, brokenPeer{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(context.Background(), 100) {
+	}
+	res := r.Result()
+	if res.Stopped != StopInterrupted || !errors.Is(res.Err, errBadPart) {
+		t.Fatalf("stopped %v, error %v", res.Stopped, res.Err)
+	}
+}
+
+// brokenPeer is a second instance that sends garbage.
+type brokenPeer struct{}
+
+func (brokenPeer) Rank() int { return 0 }
+func (brokenPeer) Size() int { return 2 }
+func (brokenPeer) AllGather(part []byte) ([][]byte, error) {
+	return [][]byte{part, []byte("\x00\x05\xff")}, nil
+}
+
+// Parts survive their encoding.
+func TestPartRoundTrip(t *testing.T) {
+	p := sharePart{halt: StopTimeout, prefix: 77,
+		gens:   []posGen{{1, 3}, {4, 0}, {9, 12}},
+		claims: []claimRef{{fp: 1<<62 + 5, pos: 1}, {fp: 9, pos: 1}, {fp: 10, pos: 9}},
+		cands:  []candidate{{prop: 1, fp: 3, pos: 9, seq: 2}, {prop: 0, fp: 4, pos: 1, terminal: true}}}
+	var q sharePart
+	if err := decodePart(encodePart(nil, &p), &q); err != nil || !reflect.DeepEqual(p, q) {
+		t.Fatalf("%+v, %v; want %+v", q, err, p)
+	}
+	enc := encodePart(nil, &p)
+	for n := range len(enc) {
+		if err := decodePart(enc[:n], &q); err == nil {
+			t.Fatalf("%d of %d bytes decoded", n, len(enc))
+		}
+	}
+}
