@@ -25,7 +25,7 @@ func TestBrowserLoading(t *testing.T) {
 	var hold atomic.Bool
 	hold.Store(true)
 	base := serveSite(t, func(w http.ResponseWriter, r *http.Request, site http.Handler) {
-		if r.URL.Path == "/web/worker.js" { // a worker starting (the service worker caches .wasm)
+		if r.URL.Path == "/web/worker.js" && r.URL.RawQuery == "" { // a worker starting (the service worker caches .wasm; its helper is worker.js?helper)
 			workers.Add(1)
 		}
 		if strings.HasSuffix(r.URL.Path, "/app.wasm") {

@@ -78,7 +78,7 @@ func giveBack(w *checkWorker) {
 func startWorker() (*checkWorker, error) {
 	w := &checkWorker{}
 	var err error
-	w.value, w.handle, err = newWorker(w.message)
+	w.value, w.handle, err = newWorker("checker", w.message)
 	if err != nil {
 		return nil, err
 	}
@@ -232,12 +232,13 @@ func (r *workerRunner) prepare(app.Context) {
 func (r *workerRunner) close() { r.cancel() }
 
 // newWorker starts a Web Worker running the checker's program (static/worker.js) and hands
-// each message it posts to on, decoded (err: it could not be), on the JavaScript thread.
-func newWorker(on func(protocol.Response, error)) (safejs.Value, safejs.Func, error) {
+// each message it posts to on, decoded (err: it could not be), on the JavaScript thread. name
+// is the worker's name: "checker" starts a helper that shares its checks, "explorer" none.
+func newWorker(name string, on func(protocol.Response, error)) (safejs.Value, safejs.Func, error) {
 	var w safejs.Value
 	ctor, err := safejs.Global().Get("Worker")
 	if err == nil {
-		w, err = ctor.New("/web/worker.js")
+		w, err = ctor.New("/web/worker.js", map[string]any{"name": name})
 	}
 	if err != nil {
 		return w, safejs.Func{}, err
@@ -339,7 +340,7 @@ func (e *workerExplorer) ask(ctx app.Context, req protocol.Request, on func(app.
 // start starts the worker; on failure every request waiting gets the error.
 func (e *workerExplorer) start() bool {
 	var err error
-	e.worker, e.handle, err = newWorker(func(resp protocol.Response, err error) {
+	e.worker, e.handle, err = newWorker("explorer", func(resp protocol.Response, err error) {
 		switch {
 		case err != nil: // the worker cannot be trusted with the next request
 			e.failAll(err.Error())

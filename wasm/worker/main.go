@@ -6,6 +6,7 @@
 // message stops the running check, which then posts what it found so far (the page terminates
 // the worker if that takes too long). A request about one run (explore, choices, graph) is
 // answered at once; the page sends those to a worker of their own (wasm/engine.Explorer).
+// A check worker shares the checks it can with a helper worker (peer.go).
 //
 // go build optimises it with the profile default.pgo beside this file (profile-guided
 // optimisation: hot calls inlined and hot interface calls devirtualised), a native CPU profile
@@ -18,6 +19,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -39,6 +41,12 @@ func main() {
 	debug.SetMemoryLimit(protocol.MemoryLimit)
 	ballast = make([]byte, ballastBytes)
 	self := safejs.Global()
+	if name, err := self.Get("name"); err == nil {
+		if s, err := name.String(); err == nil && s == "helper" {
+			helper(self)
+			return
+		}
+	}
 	post := func(r protocol.Response) {
 		data, err := json.Marshal(r)
 		if err != nil {
@@ -53,6 +61,7 @@ func main() {
 	warm, endWarmUp := context.WithCancel(context.Background())
 	warmed := make(chan struct{})
 	var explorer engine.Explorer
+	link := linkHelper(self)
 	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		text := ""
 		if len(args) > 0 {
@@ -62,6 +71,7 @@ func main() {
 		}
 		if protocol.IsCancel([]byte(text)) {
 			stop()
+			link.cancel()
 			return nil
 		}
 		req, err := protocol.DecodeRequest([]byte(text))
@@ -89,7 +99,7 @@ func main() {
 			// their memory (see reuseHeap).
 			reuseHeap()
 			// Sleeping hands the thread back to JavaScript, which delivers a cancel message.
-			engine.RunContext(ctx, req, progressEvery, post, sleep)
+			link.run(ctx, req, post, sleep)
 		}()
 		return nil
 	})
@@ -103,6 +113,166 @@ func main() {
 	go func() {
 		defer close(warmed)
 		defer func() { recover() }() // a defect in a warm-up: the checks still run
+		engine.WarmUp(warm, sleep)
+	}()
+	select {}
+}
+
+// helperLink is the check worker's side of its helper (peer.go).
+type helperLink struct {
+	w     safejs.Value // the helper Worker, if there is one
+	ready bool         // it has loaded
+	dead  bool         // it failed
+	next  uint64       // the last check's number
+	peer  *linkPeer    // the partitioned check running, if any
+}
+
+// linkHelper takes the helper static/worker.js started (self.themeliosHelper) and listens to it;
+// without one (the explorer's worker), checks run here alone.
+func linkHelper(self safejs.Value) *helperLink {
+	l := &helperLink{}
+	w, err := self.Get("themeliosHelper")
+	if err != nil || w.IsUndefined() || w.IsNull() {
+		return l
+	}
+	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		data, err := args[0].Get("data")
+		if err != nil {
+			return nil
+		}
+		if b, ok := messageBytes(data); ok {
+			l.peer.deliver(b)
+			return nil
+		}
+		text, _ := data.String()
+		resp, err := protocol.DecodeResponse([]byte(text))
+		switch {
+		case err != nil:
+		case resp.Type == protocol.TypeReady:
+			l.ready = true
+		case resp.Type == protocol.TypeError:
+			l.peer.breakLink(errors.New("the checker's helper failed: " + resp.Error))
+		}
+		return nil
+	})
+	if err != nil {
+		return l
+	}
+	onError, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		l.dead = true
+		l.peer.breakLink(errors.New("the checker's helper worker stopped"))
+		return nil
+	})
+	if err != nil || w.Set("onmessage", onMessage.Value()) != nil || w.Set("onerror", onError.Value()) != nil {
+		return l
+	}
+	l.w = w
+	return l
+}
+
+// run runs a check request, shared with the helper when it is up and the check can be.
+func (l *helperLink) run(ctx context.Context, req protocol.Request, post func(protocol.Response), yield func()) {
+	if !l.ready || l.dead || req.Strategy != "bfs" {
+		engine.RunContext(ctx, req, progressEvery, post, yield)
+		return
+	}
+	l.next++
+	id := l.next
+	w := l.w
+	peer := newLinkPeer(0, id, func(b []byte) error { return postBytes(w, b) })
+	l.peer = peer
+	defer func() { l.peer = nil }()
+	started := func(partitioned bool) {
+		if !partitioned {
+			return
+		}
+		hr := req
+		hr.ID = int(id)
+		data, _ := json.Marshal(hr)
+		if _, err := w.Call("postMessage", string(data)); err != nil {
+			peer.breakLink(err)
+		}
+	}
+	engine.RunPartitioned(ctx, req, peer, started, progressEvery, post, yield)
+}
+
+// cancel forwards a cancel to the helper, if it shares the running check.
+func (l *helperLink) cancel() {
+	if l.peer != nil {
+		l.w.Call("postMessage", `{"type":"cancel"}`)
+	}
+}
+
+// helper is the program of a check worker's helper: it runs as rank 1 the checks the check
+// worker sends it, and posts it its parts, its errors and "ready" (see peer.go).
+func helper(self safejs.Value) {
+	post := func(r protocol.Response) {
+		data, _ := json.Marshal(r)
+		self.Call("postMessage", string(data))
+	}
+	sleep := func() { time.Sleep(time.Millisecond) }
+	warm, endWarmUp := context.WithCancel(context.Background())
+	warmed := make(chan struct{})
+	var cur *linkPeer
+	stop := func() {}
+	turn := make(chan struct{}, 1) // one check at a time
+	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		data, err := args[0].Get("data")
+		if err != nil {
+			return nil
+		}
+		if b, ok := messageBytes(data); ok {
+			cur.deliver(b)
+			return nil
+		}
+		text, _ := data.String()
+		if protocol.IsCancel([]byte(text)) {
+			stop()
+			return nil
+		}
+		req, err := protocol.DecodeRequest([]byte(text))
+		if err != nil {
+			post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
+			return nil
+		}
+		endWarmUp()
+		// A newer check: the last one, if it still waits for a part, is over.
+		cur.breakLink(errors.New("a newer check started"))
+		stop()
+		ctx, cancel := context.WithCancel(context.Background())
+		stop = cancel
+		peer := newLinkPeer(1, uint64(req.ID), func(b []byte) error { return postBytes(self, b) })
+		cur = peer
+		go func() {
+			defer func() {
+				if v := recover(); v != nil {
+					post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: fmt.Sprintf("the checker failed: %v", v)})
+				}
+			}()
+			<-warmed
+			turn <- struct{}{}
+			defer func() { <-turn }()
+			reuseHeap()
+			engine.RunPartitioned(ctx, req, peer, nil, progressEvery, post, sleep)
+		}()
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	if err := self.Set("onmessage", onMessage.Value()); err != nil {
+		panic(err)
+	}
+	post(protocol.Response{Type: protocol.TypeReady})
+	go func() {
+		defer close(warmed)
+		defer func() { recover() }()
 		engine.WarmUp(warm, sleep)
 	}()
 	select {}
