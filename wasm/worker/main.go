@@ -176,6 +176,11 @@ func linkHelper(self safejs.Value) *helperLink {
 // run runs a check request, shared with the helper when it is up and the check can be.
 func (l *helperLink) run(ctx context.Context, req protocol.Request, post func(protocol.Response), yield func()) {
 	if !l.ready || l.dead || req.Strategy != "bfs" {
+		if !l.w.IsUndefined() && !l.ready { // (the zero Value is undefined)
+			// A helper still loading and warming up would take a processor from this check:
+			// it stops warming up (if its program is up to hear it).
+			l.w.Call("postMessage", `{"type":"cancel"}`)
+		}
 		engine.RunContext(ctx, req, progressEvery, post, yield)
 		return
 	}
@@ -234,6 +239,7 @@ func helper(self safejs.Value) {
 		text, _ := data.String()
 		if protocol.IsCancel([]byte(text)) {
 			stop()
+			endWarmUp() // the check worker checks alone: leave it the processor
 			return nil
 		}
 		req, err := protocol.DecodeRequest([]byte(text))
