@@ -101,8 +101,6 @@ type bfs[S, A any] struct {
 	own      sharePart     // this instance's part
 	parts    []*sharePart  // memory for the other instances' parts, by rank
 	expanded int64         // states this instance expanded (the sliced mode only)
-	relive   bool          // the temporal properties may need a recorded graph (partition.go)
-	skipped  bool          // relive: an expanded state had a step the reduction skipped
 }
 
 func newBFS[S, A any](c *core[S, A], workers int) *bfs[S, A] {
@@ -274,9 +272,6 @@ func (b *bfs[S, A]) expand(w *bfsWorker[S, A], k int, budget int) (n int, st uni
 		var enabled int
 		w.sc.steps, enabled = b.successors(p.state, &w.sc, w.sc.steps[:0])
 		steps := w.sc.steps
-		if b.relive && len(w.sc.covered) > 0 {
-			b.skipped = true
-		}
 		w.fps = w.fps[:0]
 		for k := range steps {
 			fp := b.fingerprint(&w.sc, steps[k].State)

@@ -33,17 +33,16 @@ import (
 // replay, on any instance) are those of a one-worker BFS; the tests compare them
 // (partition_test.go).
 //
-// The temporal properties. Their liveness pass decides on the state graph, which BFS records
-// as it goes (liveRecord) when a pass may follow; a partitioned search records nothing, since
-// the graph would be split among the instances. Where a one-worker BFS's pass would not read
-// the record, the result is the same without it: a search stopped by a violation, a timeout
-// or a cancel has no pass, and a complete search whose reduction skipped a step (Covering)
-// explores the graph again for its pass (buildLive), which the first instance does the same
-// way. Where the pass would read the record (a complete search that skipped no step, or one
-// cut by a bound), the first instance checks again on its own, recording (Run.Step does it):
-// the same result, for the time of both. The other instances leave the temporal properties
-// undecided. Left out: GraphLimit, and Eventually properties, which BFS decides at dead ends
-// with the path's history; NewPartitionedRun refuses them.
+// The temporal properties. Their liveness pass decides on the state graph that BFS records as
+// it goes (liveRecord: each expanded state's fingerprint, conditions and edges, by position).
+// Each instance records the expansions of its share; at a level's end the others send theirs
+// with their part, and the first instance puts them at their positions, so that its record is
+// the one-worker BFS's and its pass decides as that one's does. The numbers a record holds that
+// an instance gives as it meets them (action groups, and under symmetry permutations and
+// classes of processes) travel with their tables and are renumbered by the first instance. The
+// other instances decide no temporal property (their Result leaves them unknown). Left out:
+// GraphLimit, and Eventually properties, which BFS decides at dead ends with the path's
+// history; NewPartitionedRun refuses them.
 
 // Peer links the instances of a partitioned search. Every instance calls AllGather the same
 // number of times, in the same order.
@@ -85,57 +84,24 @@ func newPartitionedRun[S, A any](m Model[S, A], opts Options, peer Peer, splitAt
 	if peer == nil || peer.Size() < 1 || peer.Rank() < 0 || peer.Rank() >= peer.Size() {
 		return nil, fmt.Errorf("checker: a partitioned run needs a peer with a rank below its size")
 	}
-	if peer.Rank() > 0 && !opts.NoLiveness && len(liveChecks(propertiesOf(m))) > 0 {
-		opts.NoLiveness = true // the first instance decides them
-	}
 	c, err := newCore(m, opts, true, 1)
 	if err != nil {
 		return nil, err
 	}
-	relive := c.record != nil
-	c.record = nil
 	switch {
 	case c.graph != nil:
 		return nil, fmt.Errorf("%w: it captures the state graph", ErrNotPartitionable)
 	case c.eventually != 0:
 		return nil, fmt.Errorf("%w: it has Eventually properties", ErrNotPartitionable)
 	}
-	b := &bfs[S, A]{core: c, peer: peer, splitAt: splitAt, relive: relive}
+	if peer.Rank() > 0 {
+		c.opts.NoLiveness = true // it records its share of the graph for the first instance
+	}
+	b := &bfs[S, A]{core: c, peer: peer, splitAt: splitAt}
 	b.recycler, _ = m.(Recycler[S, A])
 	b.workers = []*bfsWorker[S, A]{{id: 0, unit: -1, out: &blockList[entry[S]]{}, prev: &blockList[entry[S]]{}}}
 	b.start()
-	r := &Run[S, A]{c: c, e: b}
-	if relive {
-		r.again = func() (*core[S, A], engine[S, A], bool) {
-			if !b.done || b.peer.Rank() != 0 {
-				return nil, nil, false
-			}
-			switch c.stop(true, true) {
-			case Exhausted:
-				if b.skipped {
-					return nil, nil, false // the pass explores again, recorded or not
-				}
-			case StopMaxStates, StopMaxDepth:
-			default:
-				return nil, nil, false
-			}
-			c2, err := newCore(m, opts, true, 1)
-			if err != nil {
-				return nil, nil, false // (it was made once with these options)
-			}
-			c2.start, c2.deadline = c.start, c.deadline
-			return c2, newBFS(c2, 1), true
-		}
-	}
-	return r, nil
-}
-
-// propertiesOf returns m's properties, if it declares any.
-func propertiesOf[S, A any](m Model[S, A]) []Property[S] {
-	if p, ok := m.(Propertied[S]); ok {
-		return p.Properties()
-	}
-	return nil
+	return &Run[S, A]{c: c, e: b}, nil
 }
 
 // split shares out the level just built (every instance holds all of it): this instance keeps
@@ -171,18 +137,25 @@ type posGen struct {
 
 // sharePart is what an instance sends at the end of a level (see the comment at the top).
 type sharePart struct {
-	halt    Stop
-	skipped bool   // a state it expanded had a step the reduction skipped
-	prefix  uint32 // its first position not expanded, or the level's width
-	gens    []posGen
-	claims  []claimRef
-	cands   []candidate
+	halt   Stop
+	prefix uint32 // its first position not expanded, or the level's width
+	gens   []posGen
+	claims []claimRef
+	cands  []candidate
+	// From the instances but the first, under a record (see the comment at the top): the
+	// recorded expansions of the states in gens, in that order (fingerprints left out: the
+	// level's), their conditions (the record's words per state), and the tables of the numbers
+	// they hold, by number: action groups, permutations and classes (0, the identity, nil).
+	recs            []liveExpansion
+	labels          []uint64
+	groups          []ActionGroup
+	perms, classes  [][]int
+	permsOverflowed bool
 }
 
 // encodePart writes p as bytes: varints, but the fingerprints in 8 bytes.
 func encodePart(buf []byte, p *sharePart) []byte {
 	buf = binary.AppendUvarint(buf, uint64(p.halt))
-	buf = binary.AppendUvarint(buf, uint64(bit(p.skipped)))
 	buf = binary.AppendUvarint(buf, uint64(p.prefix))
 	buf = binary.AppendUvarint(buf, uint64(len(p.gens)))
 	last := uint32(0)
@@ -206,6 +179,46 @@ func encodePart(buf []byte, p *sharePart) []byte {
 		buf = binary.AppendUvarint(buf, uint64(c.seq))
 		buf = binary.AppendUvarint(buf, uint64(bit(c.terminal)))
 	}
+	buf = binary.AppendUvarint(buf, uint64(len(p.recs)))
+	words := 0
+	if len(p.recs) > 0 {
+		words = len(p.labels) / len(p.recs)
+	}
+	buf = binary.AppendUvarint(buf, uint64(words))
+	for k, e := range p.recs {
+		buf = binary.AppendVarint(buf, int64(e.perm))
+		buf = binary.AppendVarint(buf, int64(e.classes))
+		for _, w := range p.labels[k*words : (k+1)*words] {
+			buf = binary.AppendUvarint(buf, w)
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(e.succ)))
+		for _, x := range e.succ {
+			buf = binary.LittleEndian.AppendUint64(buf, x.fp)
+			buf = binary.AppendUvarint(buf, uint64(x.act))
+			buf = binary.AppendUvarint(buf, uint64(x.group))
+			buf = binary.AppendVarint(buf, int64(x.perm))
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(e.covered)))
+		for _, g := range e.covered {
+			buf = binary.AppendUvarint(buf, uint64(g))
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(p.groups)))
+	for _, g := range p.groups {
+		buf = binary.AppendUvarint(buf, uint64(len(g.Name)))
+		buf = append(buf, g.Name...)
+		buf = binary.AppendUvarint(buf, uint64(bit(g.Fair)|bit(g.Environment)<<1))
+	}
+	for _, table := range [][][]int{p.perms, p.classes} {
+		buf = binary.AppendUvarint(buf, uint64(len(table)))
+		for _, perm := range table {
+			buf = binary.AppendUvarint(buf, uint64(len(perm)))
+			for _, x := range perm {
+				buf = binary.AppendUvarint(buf, uint64(x))
+			}
+		}
+	}
+	buf = binary.AppendUvarint(buf, uint64(bit(p.permsOverflowed)))
 	return buf
 }
 
@@ -253,7 +266,6 @@ func decodePart(data []byte, p *sharePart) error {
 		return int(n)
 	}
 	p.halt = Stop(uv())
-	p.skipped = uv() == 1
 	p.prefix = uint32(uv())
 	p.gens = p.gens[:0]
 	last := uint32(0)
@@ -273,6 +285,61 @@ func decodePart(data []byte, p *sharePart) error {
 		c := candidate{prop: int(uv()), fp: u64(), pos: uint32(uv()), seq: int(uv()), terminal: uv() == 1}
 		p.cands = append(p.cands, c)
 	}
+	sv := func() int64 {
+		v, n := binary.Varint(data)
+		if n <= 0 {
+			bad = true
+			data = nil
+			return 0
+		}
+		data = data[n:]
+		return v
+	}
+	p.recs, p.labels = p.recs[:0], p.labels[:0]
+	n := count(4)
+	words := int(uv())
+	if words > len(data) {
+		bad = true
+		n = 0
+	}
+	for range n {
+		e := liveExpansion{perm: int16(sv()), classes: int16(sv())}
+		for range words {
+			p.labels = append(p.labels, uv())
+		}
+		e.succ = make([]liveSucc, count(11))
+		for i := range e.succ {
+			e.succ[i] = liveSucc{fp: u64(), act: int32(uv()), group: int16(uv()), perm: int16(sv())}
+		}
+		e.covered = make([]int16, count(1))
+		for i := range e.covered {
+			e.covered[i] = int16(uv())
+		}
+		p.recs = append(p.recs, e)
+	}
+	p.groups = p.groups[:0]
+	for range count(2) {
+		name := count(1)
+		if bad {
+			break
+		}
+		g := ActionGroup{Name: string(data[:name])}
+		data = data[name:]
+		flags := uv()
+		g.Fair, g.Environment = flags&1 != 0, flags&2 != 0
+		p.groups = append(p.groups, g)
+	}
+	for _, table := range []*[][]int{&p.perms, &p.classes} {
+		*table = (*table)[:0]
+		for range count(1) {
+			var perm []int
+			for range count(1) {
+				perm = append(perm, int(uv()))
+			}
+			*table = append(*table, perm)
+		}
+	}
+	p.permsOverflowed = uv() == 1
 	if bad || len(data) != 0 {
 		return errBadPart
 	}
@@ -283,7 +350,7 @@ func decodePart(data []byte, p *sharePart) error {
 func (b *bfs[S, A]) ownPart() *sharePart {
 	w := b.workers[0]
 	p := &b.own
-	p.halt, p.skipped, p.prefix = b.halted(), b.skipped, uint32(b.width.Load())
+	p.halt, p.prefix = b.halted(), uint32(b.width.Load())
 	p.gens, p.claims = p.gens[:0], p.claims[:0]
 	p.cands = append(p.cands[:0], w.cands...)
 	prefixSet := false
@@ -303,7 +370,87 @@ func (b *bfs[S, A]) ownPart() *sharePart {
 			}
 		})
 	}
+	p.recs, p.labels, p.groups, p.perms, p.classes, p.permsOverflowed = p.recs[:0], p.labels[:0], p.groups[:0], p.perms[:0], p.classes[:0], false
+	if r := b.record; r != nil && b.peer.Rank() > 0 {
+		for _, g := range p.gens {
+			p.recs = append(p.recs, r.level[g.pos])
+			p.labels = append(p.labels, r.levelLabels[int(g.pos)*r.words:int(g.pos+1)*r.words]...)
+		}
+		if known := b.groups.known.Load(); known != nil {
+			p.groups = append(p.groups, *known...)
+		}
+		p.perms, p.permsOverflowed = b.perms.snapshot(p.perms)
+		p.classes, _ = b.classes.snapshot(p.classes)
+	}
 	return p
+}
+
+// snapshot appends the permutations of t by number to buf (nil for the identity) and says
+// whether t overflowed; nothing for a nil t.
+func (t *permTable) snapshot(buf [][]int) ([][]int, bool) {
+	if t == nil {
+		return buf, false
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return append(buf, t.list...), t.overflow
+}
+
+// renumber returns the number in t of the permutation numbered id in from (another instance's
+// table, see snapshot).
+func (t *permTable) renumber(from [][]int, id int16) int16 {
+	if t == nil || id <= 0 || int(id) >= len(from) {
+		return id // 0, the identity; stutterPerm; or a table this instance does not keep
+	}
+	return t.id(from[id])
+}
+
+// recordShared puts the other instances' recorded expansions of the level into the first
+// instance's record, renumbered (see the comment at the top).
+func (b *bfs[S, A]) recordShared(parts []*sharePart) {
+	r := b.record
+	for rank, p := range parts {
+		if rank == b.peer.Rank() || len(p.recs) == 0 {
+			continue
+		}
+		groups := make([]int16, len(p.groups))
+		for i, g := range p.groups {
+			groups[i] = b.groups.ofGroup(g)
+		}
+		group := func(g int16) int16 {
+			if g >= 0 && int(g) < len(groups) {
+				return groups[g]
+			}
+			return g
+		}
+		if p.permsOverflowed && b.perms != nil {
+			b.perms.mu.Lock()
+			b.perms.overflow = true
+			b.perms.mu.Unlock()
+		}
+		words := len(p.labels) / len(p.recs)
+		for k, e := range p.recs {
+			if k >= len(p.gens) {
+				break
+			}
+			pos := p.gens[k].pos
+			e.fp = b.levelFPs[pos]
+			e.perm = b.perms.renumber(p.perms, e.perm)
+			e.classes = b.classes.renumber(p.classes, e.classes)
+			for i := range e.succ {
+				x := &e.succ[i]
+				x.group = group(x.group)
+				if x.perm != stutterPerm {
+					x.perm = b.perms.renumber(p.perms, x.perm)
+				}
+			}
+			for i := range e.covered {
+				e.covered[i] = group(e.covered[i])
+			}
+			r.level[pos] = e
+			copy(r.levelLabels[int(pos)*r.words:int(pos+1)*r.words], p.labels[k*words:(k+1)*words])
+		}
+	}
 }
 
 // endShared is endLevel for a partitioned search once the levels are shared out: the
@@ -347,7 +494,6 @@ func (b *bfs[S, A]) endShared() {
 			b.stopFor(p.halt) // the first stop in rank order, unless this instance had its own
 		}
 		prefix = min(prefix, p.prefix)
-		b.skipped = b.skipped || p.skipped
 	}
 	// The other instances' claims, into this instance's table.
 	for r, p := range parts {
@@ -421,6 +567,10 @@ func (b *bfs[S, A]) endShared() {
 				break
 			}
 		}
+	}
+	if b.record != nil && rank == 0 {
+		b.recordShared(parts)
+		b.record.endLevel(int(keep))
 	}
 	// The first candidate per property in sequential BFS order.
 	best := make([]*candidate, len(b.props))

@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"testing"
@@ -155,6 +156,63 @@ func TestPartRoundTrip(t *testing.T) {
 	for n := range len(enc) {
 		if err := decodePart(enc[:n], &q); err == nil {
 			t.Fatalf("%d of %d bytes decoded", n, len(enc))
+		}
+	}
+}
+
+// groupedGraph is a graphModel whose actions (state*16 + index) are in fairness groups by the
+// state they lead to: many groups, met in a different order by each instance of a partitioned
+// search.
+type groupedGraph struct{ *graphModel }
+
+func (g groupedGraph) Actions(s int, buf []int) []int {
+	for i := range g.succ[s] {
+		buf = append(buf, s*16+i)
+	}
+	return buf
+}
+
+func (g groupedGraph) Next(s int, a int) (int, bool) { return g.graphModel.Next(s, a%16) }
+
+func (g groupedGraph) ActionGroup(a int) ActionGroup {
+	to := g.succ[a/16][a%16]
+	return ActionGroup{Name: fmt.Sprint("g", (to*7)%53), Fair: to%3 != 0}
+}
+
+// The first instance of a partitioned search records the graph a one-worker BFS records: the
+// same expanded states in order, with the same conditions, edges and the edges' groups (by
+// name: each instance numbers groups as it meets them, and the first renumbers the others').
+func TestPartitionedRecord(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		g := groupedGraph{randomGraph(4000, 4, seed)}
+		g.props = []Property[int]{{Name: "5 infinitely often", Expect: AlwaysEventually, Holds: func(s int) bool { return s%5 == 0 }}}
+		for _, o := range []Options{{}, {MaxStates: 1000}} {
+			one, err := NewRun[int, int](g, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for !one.Step(context.Background(), 100) {
+			}
+			_, runs := runPartitioned(t, []Model[int, int]{g, g}, o, 16, 7)
+			want, got := one.c, runs[0].c
+			if want.record == nil || len(got.record.states) != len(want.record.states) || !reflect.DeepEqual(got.record.labels, want.record.labels) {
+				t.Fatalf("seed %d %+v: %d states recorded, want %d (or the labels differ)", seed, o, len(got.record.states), len(want.record.states))
+			}
+			named := func(c *core[int, int], e liveExpansion) string {
+				s := fmt.Sprint(e.fp, e.perm, e.classes, len(e.covered))
+				for _, x := range e.succ {
+					s += fmt.Sprint(" ", x.fp, x.act, c.groups.group(x.group), x.perm)
+				}
+				return s
+			}
+			for k := range want.record.states {
+				if a, b := named(got, got.record.states[k]), named(want, want.record.states[k]); a != b {
+					t.Fatalf("seed %d %+v: state %d recorded as\n%s\nwant\n%s", seed, o, k, a, b)
+				}
+			}
+			if want.record.states[len(want.record.states)-1].succ == nil {
+				t.Fatal("nothing recorded")
+			}
 		}
 	}
 }

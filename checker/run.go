@@ -21,9 +21,6 @@ type Run[S, A any] struct {
 	c    *core[S, A]
 	e    engine[S, A]
 	done bool
-	// again, for a partitioned search, returns the one-worker search to run after it when the
-	// liveness pass needs a recorded graph (partition.go), and whether there is one.
-	again func() (*core[S, A], engine[S, A], bool)
 }
 
 // NewRun prepares a check of m. Nothing is explored until Step.
@@ -56,14 +53,6 @@ func (r *Run[S, A]) Step(ctx context.Context, budget int) bool {
 	r.c.ctx = ctx
 	if !r.done {
 		r.done = r.e.step(ctx, budget)
-	}
-	if r.done && r.again != nil {
-		c, e, ok := r.again()
-		r.again = nil
-		if ok {
-			r.c, r.e, r.done = c, e, false
-			c.ctx = ctx
-		}
 	}
 	return r.done
 }

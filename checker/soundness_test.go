@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/themelios/themelios/checker"
@@ -234,4 +236,60 @@ func TestSoundnessProcessSymmetry(t *testing.T) {
 	}
 	// Interchangeable processes whose steps the reduction skips.
 	checkertest.Soundness(t, checker.CovModel(), checkertest.Config{Symmetry: true, Short: true, PartialWalks: true})
+}
+
+// A partitioned search (checker.NewPartitionedRun) over two and three instances on random
+// models with temporal properties: the first instance's verdicts and traces (lassos included)
+// are a one-worker BFS's, complete or cut by a state bound, the graph its liveness pass decides
+// on recorded in shares by the instances.
+func TestPartitionedTemporal(t *testing.T) {
+	checked := 0
+	for seed := uint64(1); seed <= 40; seed++ {
+		g := newRandModel(seed, 300+int(seed)*40, 4)
+		var props []checker.Property[int]
+		for _, p := range g.props {
+			if p.Expect != checker.Eventually { // decided at dead ends: not partitioned
+				props = append(props, p)
+			}
+		}
+		g.props = props
+		for _, o := range []checker.Options{{KeepGoing: true}, {}, {KeepGoing: true, MaxStates: 150}} {
+			want, err := checker.Check(context.Background(), g, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range []int{2, 3} {
+				peers := checker.LocalPeers(n)
+				runs := make([]*checker.Run[int, randEdge], n)
+				for i := range runs {
+					if runs[i], err = checker.NewPartitionedRun[int, randEdge](g, o, peers[i]); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var wg sync.WaitGroup
+				for _, r := range runs {
+					wg.Go(func() {
+						for !r.Step(context.Background(), 5) {
+						}
+					})
+				}
+				wg.Wait()
+				got := runs[0].Result()
+				if got.Err != nil || got.Unique != want.Unique || got.Generated != want.Generated || got.Stopped != want.Stopped {
+					t.Fatalf("seed %d %+v, %d instances: %d states, %d generated, stopped %v, %v; one worker %d, %d, %v",
+						seed, o, n, got.Unique, got.Generated, got.Stopped, got.Err, want.Unique, want.Generated, want.Stopped)
+				}
+				for i, p := range got.Properties {
+					w := want.Properties[i]
+					if p.Status != w.Status || !reflect.DeepEqual(p.Trace, w.Trace) {
+						t.Fatalf("seed %d %+v, %d instances: %q %v %+v; one worker %v %+v", seed, o, n, p.Name, p.Status, p.Trace, w.Status, w.Trace)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 40*3*2 {
+		t.Fatalf("%d checks", checked)
+	}
 }

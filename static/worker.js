@@ -9,7 +9,10 @@ const failed = (e) => postMessage(JSON.stringify({ type: "error", id: 0, error: 
 if (self.name === "helper") {
   self.onmessage = (e) => {
     self.onmessage = null; // the program sets its own
-    WebAssembly.instantiate(e.data.module, go.importObject).then((instance) => go.run(instance)).catch(failed);
+    WebAssembly.instantiate(e.data.module, go.importObject)
+      .then((instance) => go.run(instance))
+      .then(() => failed("its program exited")) // a fatal error: the check worker stops sharing
+      .catch(failed);
   };
 } else {
   WebAssembly.instantiateStreaming(fetch("/web/worker.wasm"), go.importObject)

@@ -40,6 +40,7 @@ func main() {
 	browserRMs := flag.Int("browser-rms", 7, "resource managers for the browser measurement")
 	weightOnly := flag.Bool("weight-only", false, "measure only the page weight and a first visit (needs -site)")
 	headlineOnly := flag.Bool("headline-only", false, "measure only the headline check in the browser and natively (needs -site)")
+	widgetsOnly := flag.Bool("widgets-only", false, "measure only the tutorials' widgets in the browser and natively (needs -site)")
 	everyStepOnly := flag.Bool("every-step-only", false, "measure only the 59848 and replicaset checks with every step explored, in the browser and natively (needs -site; an older build's site measures its worker)")
 	flag.Parse()
 	if *runs < 1 {
@@ -48,6 +49,13 @@ func main() {
 	}
 	if *headlineOnly {
 		if err := headlineInBrowser(*site, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *widgetsOnly {
+		if err := tutorialWidgets(*site, *runs); err != nil {
 			fmt.Fprintln(os.Stderr, "themelios-bench: browser:", err)
 			os.Exit(1)
 		}

@@ -154,6 +154,9 @@ func linkHelper(self safejs.Value) *helperLink {
 		case resp.Type == protocol.TypeReady:
 			l.ready = true
 		case resp.Type == protocol.TypeError:
+			if resp.ID == 0 { // its program failed to load, or exited (static/worker.js)
+				l.dead = true
+			}
 			l.peer.breakLink(errors.New("the checker's helper failed: " + resp.Error))
 		}
 		return nil
