@@ -76,7 +76,7 @@ unit:
 wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/protocol ./wasm/engine
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$$($(GO) env GOROOT)/lib/wasm/go_js_wasm_exec" \
-		-run "Fingerprint|Paths|Always|Sometimes|Eventually|Graph|Fairness|Liveness|Lasso|Soundness|Recycle" ./checker
+		-run "Fingerprint|Paths|Always|Sometimes|Eventually|Graph|Fairness|Liveness|Lasso|Soundness|Recycle|Partition" ./checker
 
 # The parallel BFS under the race detector.
 race:

@@ -13,7 +13,9 @@
 // compact open-addressing table; counterexample traces are rebuilt from parent links by
 // re-executing the model. A [Run] can be advanced in slices (a budget of expansions per call) so
 // that a single-threaded host such as a WebAssembly page can report progress and stop between
-// slices; [Check] runs to the end, on every worker asked for.
+// slices; [Check] runs to the end, on every worker asked for. [NewPartitionedRun] is a Run that
+// shares one BFS with other instances that share no memory (Web Workers), linked by a [Peer]:
+// the same result as one worker.
 //
 // The package knows nothing of any particular model.
 package checker

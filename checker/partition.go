@@ -16,8 +16,9 @@ import (
 // model's canonical encoding cannot be decoded into a state.
 //
 // How it stays a sequential BFS. Up to the first level with at least splitWidth states (and at
-// least four per instance), every instance runs the same one-worker BFS (replicated: the same states, table and counts). From
-// that level on, the states of a level are shared out by position, the one at position p to
+// least four per instance), every instance runs the same one-worker BFS (replicated: the same
+// states, table and counts). From that level on, the states of a level are shared out by
+// position, the one at position p to
 // instance p mod n (interleaved, so that the claims of two instances on one state, which the
 // lower position wins, favour neither), and afterwards a state belongs to the instance that
 // expanded the parent whose claim it holds. Every instance sends, at the end of each level:
@@ -61,8 +62,8 @@ type Peer interface {
 // (see Peer): run it on one instance.
 var ErrNotPartitionable = errors.New("checker: this check cannot be partitioned")
 
-// splitWidth is the width of the first level a partitioned search shares out: levels before it
-// are expanded by every instance (they are a few hundred states at most).
+// splitWidth is the width of the first level a partitioned search shares out: the levels before
+// it, each of fewer states, are expanded by every instance.
 const splitWidth = 64
 
 // NewPartitionedRun prepares this instance's part of a partitioned BFS of m (opts.Strategy must
@@ -477,7 +478,9 @@ func (b *bfs[S, A]) endShared() {
 		parts[r] = &b.own
 		if r != rank {
 			parts[r] = b.parts[r]
-			err = decodePart(raw[r], parts[r])
+			if err = decodePart(raw[r], parts[r]); err == nil && !b.fits(parts[r]) {
+				err = errBadPart
+			}
 		}
 	}
 	if err != nil {
@@ -642,6 +645,34 @@ func (b *bfs[S, A]) endShared() {
 		return
 	}
 	b.nextShared(mine, int64(len(next)))
+}
+
+// fits reports whether another instance's part fits this level: its positions within the
+// level, its properties this model's, its recorded conditions the record's size.
+func (b *bfs[S, A]) fits(p *sharePart) bool {
+	width := uint32(b.width.Load())
+	if p.prefix > width {
+		return false
+	}
+	for _, g := range p.gens {
+		if g.pos >= width {
+			return false
+		}
+	}
+	for _, c := range p.claims {
+		if c.pos >= width {
+			return false
+		}
+	}
+	for _, c := range p.cands {
+		if c.prop < 0 || c.prop >= len(b.props) || c.pos >= width {
+			return false
+		}
+	}
+	if len(p.recs) == 0 {
+		return true
+	}
+	return b.record != nil && len(p.recs) == len(p.gens) && len(p.labels) == len(p.recs)*b.record.words
 }
 
 // rankedClaim is a claim with the instance that made it.

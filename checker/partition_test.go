@@ -216,3 +216,34 @@ func TestPartitionedRecord(t *testing.T) {
 		}
 	}
 }
+
+// A part that does not fit the level (a position past it, a property the model lacks) breaks
+// the link: the search stops, interrupted, with the error.
+func TestPartitionedPartMustFit(t *testing.T) {
+	for _, p := range []sharePart{
+		{claims: []claimRef{{fp: 5, pos: 1 << 20}}},
+		{gens: []posGen{{pos: 1 << 20, gen: 1}}},
+		{cands: []candidate{{prop: 7, fp: 3}}},
+		{prefix: 1 << 20},
+	} {
+		g := randomGraph(2000, 3, 5)
+		r, err := newPartitionedRun[int, int](g, Options{}, fixedPeer{encodePart(nil, &p)}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !r.Step(context.Background(), 100) {
+		}
+		if res := r.Result(); res.Stopped != StopInterrupted || !errors.Is(res.Err, errBadPart) {
+			t.Fatalf("%+v: stopped %v, error %v", p, res.Stopped, res.Err)
+		}
+	}
+}
+
+// fixedPeer is a second instance that sends the same part every time.
+type fixedPeer struct{ part []byte }
+
+func (fixedPeer) Rank() int { return 0 }
+func (fixedPeer) Size() int { return 2 }
+func (f fixedPeer) AllGather(part []byte) ([][]byte, error) {
+	return [][]byte{part, f.part}, nil
+}
