@@ -234,38 +234,59 @@ func bit(b bool) int {
 // errBadPart is decodePart's error.
 var errBadPart = errors.New("checker: a partitioned search received a malformed part")
 
+// partReader reads an encoded part; a read past its end or of a malformed number sets bad.
+type partReader struct {
+	data []byte
+	bad  bool
+}
+
+// uvarint reads an unsigned varint.
+func (r *partReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.data)
+	return r.took(n, int64(v))
+}
+
+// varint reads a signed varint.
+func (r *partReader) varint() int64 {
+	v, n := binary.Varint(r.data)
+	return int64(r.took(n, v))
+}
+
+// took consumes the n bytes that gave v (as its bits), or marks the read bad (n <= 0).
+func (r *partReader) took(n int, v int64) uint64 {
+	if n <= 0 {
+		r.bad, r.data = true, nil
+		return 0
+	}
+	r.data = r.data[n:]
+	return uint64(v)
+}
+
+// u64 reads 8 bytes, little-endian.
+func (r *partReader) u64() uint64 {
+	if len(r.data) < 8 {
+		r.bad, r.data = true, nil
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(r.data)
+	r.data = r.data[8:]
+	return v
+}
+
+// count reads a length, at most what the remaining bytes can hold at size bytes each.
+func (r *partReader) count(size int) int {
+	n := r.uvarint()
+	if n > uint64(len(r.data)/size) {
+		r.bad = true
+		return 0
+	}
+	return int(n)
+}
+
 // decodePart reads what encodePart wrote into p, reusing p's memory.
 func decodePart(data []byte, p *sharePart) error {
-	bad := false
-	uv := func() uint64 {
-		v, n := binary.Uvarint(data)
-		if n <= 0 {
-			bad = true
-			data = nil
-			return 0
-		}
-		data = data[n:]
-		return v
-	}
-	u64 := func() uint64 {
-		if len(data) < 8 {
-			bad = true
-			data = nil
-			return 0
-		}
-		v := binary.LittleEndian.Uint64(data)
-		data = data[8:]
-		return v
-	}
-	// count reads a length, at most what the remaining bytes can hold at size bytes each.
-	count := func(size int) int {
-		n := uv()
-		if n > uint64(len(data)/size) {
-			bad = true
-			return 0
-		}
-		return int(n)
-	}
+	rd := &partReader{data: data}
+	uv, sv, u64, count := rd.uvarint, rd.varint, rd.u64, rd.count
 	p.halt = Stop(uv())
 	p.prefix = uint32(uv())
 	p.gens = p.gens[:0]
@@ -286,21 +307,11 @@ func decodePart(data []byte, p *sharePart) error {
 		c := candidate{prop: int(uv()), fp: u64(), pos: uint32(uv()), seq: int(uv()), terminal: uv() == 1}
 		p.cands = append(p.cands, c)
 	}
-	sv := func() int64 {
-		v, n := binary.Varint(data)
-		if n <= 0 {
-			bad = true
-			data = nil
-			return 0
-		}
-		data = data[n:]
-		return v
-	}
 	p.recs, p.labels = p.recs[:0], p.labels[:0]
 	n := count(4)
 	words := int(uv())
-	if words > len(data) {
-		bad = true
+	if words > len(rd.data) {
+		rd.bad = true
 		n = 0
 	}
 	for range n {
@@ -321,11 +332,11 @@ func decodePart(data []byte, p *sharePart) error {
 	p.groups = p.groups[:0]
 	for range count(2) {
 		name := count(1)
-		if bad {
+		if rd.bad {
 			break
 		}
-		g := ActionGroup{Name: string(data[:name])}
-		data = data[name:]
+		g := ActionGroup{Name: string(rd.data[:name])}
+		rd.data = rd.data[name:]
 		flags := uv()
 		g.Fair, g.Environment = flags&1 != 0, flags&2 != 0
 		p.groups = append(p.groups, g)
@@ -341,7 +352,7 @@ func decodePart(data []byte, p *sharePart) error {
 		}
 	}
 	p.permsOverflowed = uv() == 1
-	if bad || len(data) != 0 {
+	if rd.bad || len(rd.data) != 0 {
 		return errBadPart
 	}
 	return nil

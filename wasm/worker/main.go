@@ -103,6 +103,12 @@ func main() {
 		}()
 		return nil
 	})
+	listen(self, onMessage, err, post, warm, warmed, sleep)
+}
+
+// listen takes the worker's messages with onMessage (made with error err), says it is ready,
+// warms V8 up until warm ends (closing warmed then) and serves for ever.
+func listen(self safejs.Value, onMessage safejs.Func, err error, post func(protocol.Response), warm context.Context, warmed chan struct{}, sleep func()) {
 	if err != nil {
 		panic(err)
 	}
@@ -135,19 +141,7 @@ func linkHelper(self safejs.Value) *helperLink {
 	if err != nil || w.IsUndefined() || w.IsNull() {
 		return l
 	}
-	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		if len(args) == 0 {
-			return nil
-		}
-		data, err := args[0].Get("data")
-		if err != nil {
-			return nil
-		}
-		if b, ok := messageBytes(data); ok {
-			l.peer.deliver(b)
-			return nil
-		}
-		text, _ := data.String()
+	onMessage, err := onLinkMessage(func(b []byte) { l.peer.deliver(b) }, func(text string) {
 		resp, err := protocol.DecodeResponse([]byte(text))
 		switch {
 		case err != nil:
@@ -159,7 +153,6 @@ func linkHelper(self safejs.Value) *helperLink {
 			}
 			l.peer.breakLink(errors.New("the checker's helper failed: " + resp.Error))
 		}
-		return nil
 	})
 	if err != nil {
 		return l
@@ -227,28 +220,16 @@ func helper(self safejs.Value) {
 	var cur *linkPeer
 	stop := func() {}
 	turn := make(chan struct{}, 1) // one check at a time
-	onMessage, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		if len(args) == 0 {
-			return nil
-		}
-		data, err := args[0].Get("data")
-		if err != nil {
-			return nil
-		}
-		if b, ok := messageBytes(data); ok {
-			cur.deliver(b)
-			return nil
-		}
-		text, _ := data.String()
+	onMessage, err := onLinkMessage(func(b []byte) { cur.deliver(b) }, func(text string) {
 		if protocol.IsCancel([]byte(text)) {
 			stop()
 			endWarmUp() // the check worker checks alone: leave it the processor
-			return nil
+			return
 		}
 		req, err := protocol.DecodeRequest([]byte(text))
 		if err != nil {
 			post(protocol.Response{Type: protocol.TypeError, ID: req.ID, Error: err.Error()})
-			return nil
+			return
 		}
 		endWarmUp()
 		// A newer check: the last one, if it still waits for a part, is over.
@@ -270,21 +251,29 @@ func helper(self safejs.Value) {
 			reuseHeap()
 			engine.RunPartitioned(ctx, req, peer, nil, progressEvery, post, sleep)
 		}()
+	})
+	listen(self, onMessage, err, post, warm, warmed, sleep)
+}
+
+// onLinkMessage makes the handler of the messages between the checker's worker and its helper:
+// a part (a Uint8Array) goes to part, a JSON message to text.
+func onLinkMessage(part func([]byte), text func(string)) (safejs.Func, error) {
+	return safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		if len(args) == 0 {
+			return nil
+		}
+		data, err := args[0].Get("data")
+		if err != nil {
+			return nil
+		}
+		if b, ok := messageBytes(data); ok {
+			part(b)
+			return nil
+		}
+		s, _ := data.String()
+		text(s)
 		return nil
 	})
-	if err != nil {
-		panic(err)
-	}
-	if err := self.Set("onmessage", onMessage.Value()); err != nil {
-		panic(err)
-	}
-	post(protocol.Response{Type: protocol.TypeReady})
-	go func() {
-		defer close(warmed)
-		defer func() { recover() }()
-		engine.WarmUp(warm, sleep)
-	}()
-	select {}
 }
 
 // reuseHeap collects the garbage of the warm-up and of the worker's last check before a check

@@ -15,7 +15,7 @@ import (
 // checker can partition (checker.NewPartitionedRun) runs on both, the check worker as rank 0,
 // which posts progress and the result to the page, the helper as rank 1; at each level's end
 // they send each other their part (linkPeer). On this project's 2-core machine two workers
-// each ran the 59848 check at 0.95–1.0x the speed of one alone, so the search's work halves in
+// each ran the 59848 check at 0.93–1.0x the speed of one alone, so the search's work halves in
 // wall time but for the exchanges and the levels every instance expands (checker: splitWidth).
 //
 // A part travels as a Uint8Array: the check's number (8 bytes, little-endian), then the part.
