@@ -145,7 +145,12 @@ func (b *bfs[S, A]) start() {
 		e.slot = uint32(b.table.find(e.fp))
 	}
 	b.grown = b.table.grown
-	if b.stopAtViolation() || b.interrupted(context.Background()) {
+	// (The instances of a partitioned search, still being made one after the other, exchange
+	// nothing here: they stop alike, at a violation or the state bound, or at the first level's
+	// end.)
+	stop := b.peer == nil && b.interrupted(context.Background())
+	if b.stopAtViolation() || stop || b.peer != nil && b.atStateBound() {
+		b.stopFor(StopMaxStates) // (no effect after a violation)
 		b.done = true
 		return
 	}
@@ -386,11 +391,43 @@ func (b *bfs[S, A]) endLevel() {
 	}
 	b.level++
 	b.shown.Store(int64(b.level))
-	if b.stopAtViolation() || b.interrupted(context.Background()) {
+	if b.levelStop() {
 		b.done = true
 		return
 	}
 	b.nextLevel(b.units)
+}
+
+// levelStop reports whether the search stops at the end of a level: at a violation, or when a
+// bound, the time, the memory or a cancel stops it. The instances of a partitioned search whose
+// levels are not shared out yet (partition.go) agree on it: each tells the others why it
+// stops, if it does.
+func (b *bfs[S, A]) levelStop() bool {
+	if b.peer == nil {
+		return b.stopAtViolation() || b.interrupted(context.Background())
+	}
+	if b.ctx != nil {
+		b.stopped(b.ctx)
+	} else {
+		b.stopped(context.Background())
+	}
+	raw, err := b.peer.AllGather([]byte{byte(b.halted())})
+	for _, p := range raw {
+		if len(p) == 1 && Stop(p[0]) != Exhausted && Stop(p[0]) <= StopMemory {
+			b.stopFor(Stop(p[0]))
+		}
+	}
+	if err != nil {
+		if b.err == nil {
+			b.err = err
+		}
+		b.stopFor(StopInterrupted)
+	}
+	violation := b.stopAtViolation()
+	if b.atStateBound() {
+		b.stopFor(StopMaxStates)
+	}
+	return violation || b.halted() != Exhausted
 }
 
 // keepBelow returns the level position where a sequential BFS would have stopped expanding:
@@ -504,8 +541,10 @@ func (b *bfs[S, A]) parallel(n int, fn func(k int)) {
 func (b *bfs[S, A]) step(ctx context.Context, budget int) bool {
 	w := b.workers[0]
 	for budget > 0 && !b.done {
-		// Not the state bound: expand stops at it, between two states.
-		if b.stopped(ctx) {
+		// Not the state bound: expand stops at it, between two states (and says so, with
+		// halted). The instances of a partitioned search before its levels are shared out
+		// expand each level whole, the same, and stop together at its end (levelStop).
+		if b.halted() != Exhausted || (b.peer == nil || b.shared) && b.stopped(ctx) {
 			b.endLevel()
 			break
 		}

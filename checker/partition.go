@@ -309,14 +309,14 @@ func decodePart(data []byte, p *sharePart) error {
 	}
 	p.recs, p.labels = p.recs[:0], p.labels[:0]
 	n := count(4)
-	words := int(uv())
-	if words > len(rd.data) {
+	words := uv()
+	if uint64(n)*words > uint64(len(rd.data)) { // a label word takes a byte at least
 		rd.bad = true
 		n = 0
 	}
 	for range n {
 		e := liveExpansion{perm: int16(sv()), classes: int16(sv())}
-		for range words {
+		for range int(words) {
 			p.labels = append(p.labels, uv())
 		}
 		e.succ = make([]liveSucc, count(11))
@@ -538,7 +538,10 @@ func (b *bfs[S, A]) endShared() {
 			b.reslot(&b.units[k])
 		}
 	}
-	won := func(fp uint64, pos uint32) bool { return b.table.parents[b.table.find(fp)] == claimBit|pos }
+	won := func(fp uint64, pos uint32) bool {
+		slot := b.table.find(fp)
+		return slot >= 0 && b.table.parents[slot] == claimBit|pos
+	}
 	// The claims of all instances in a sequential BFS's order: by parent position (a position
 	// is one instance's), then in the order its expansion found them.
 	merged := b.merged[:0]
@@ -581,6 +584,11 @@ func (b *bfs[S, A]) endShared() {
 				break
 			}
 		}
+	}
+	if bound && keep < width {
+		// A one-worker search stops before the state past keep, at the bound, and so says
+		// before it looks for violations at the level's end.
+		b.stopFor(StopMaxStates)
 	}
 	if b.record != nil && rank == 0 {
 		b.recordShared(parts)
@@ -648,10 +656,11 @@ func (b *bfs[S, A]) endShared() {
 	b.shown.Store(int64(b.level))
 	b.levelFPs, b.nextFPs = next, b.levelFPs
 	b.mine = mine
+	violation := b.stopAtViolation() // before the bound, as levelStop
 	if b.atStateBound() {
 		b.stopFor(StopMaxStates)
 	}
-	if b.stopAtViolation() || b.halted() != Exhausted {
+	if violation || b.halted() != Exhausted {
 		b.done = true
 		return
 	}
@@ -662,7 +671,7 @@ func (b *bfs[S, A]) endShared() {
 // level, its properties this model's, its recorded conditions the record's size.
 func (b *bfs[S, A]) fits(p *sharePart) bool {
 	width := uint32(b.width.Load())
-	if p.prefix > width {
+	if p.prefix > width || p.halt > StopMemory {
 		return false
 	}
 	for _, g := range p.gens {
@@ -683,7 +692,33 @@ func (b *bfs[S, A]) fits(p *sharePart) bool {
 	if len(p.recs) == 0 {
 		return true
 	}
-	return b.record != nil && len(p.recs) == len(p.gens) && len(p.labels) == len(p.recs)*b.record.words
+	if b.record == nil || len(p.recs) != len(p.gens) || len(p.labels) != len(p.recs)*b.record.words {
+		return false
+	}
+	perm := func(id int16, table [][]int) bool { return id >= 0 && int(id) < max(len(table), 1) }
+	for _, e := range p.recs {
+		if !perm(e.perm, p.perms) || !perm(e.classes, p.classes) {
+			return false
+		}
+		for _, x := range e.succ {
+			if x.act < 0 || x.group < 0 || int(x.group) >= len(p.groups) || x.perm != stutterPerm && !perm(x.perm, p.perms) {
+				return false
+			}
+		}
+		for _, g := range e.covered {
+			if g < 0 || int(g) >= len(p.groups) {
+				return false
+			}
+		}
+	}
+	for _, table := range [][][]int{p.perms, p.classes} {
+		for i, q := range table {
+			if i > 0 && (len(q) == 0 || len(q) > 1<<10) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rankedClaim is a claim with the instance that made it.

@@ -2,11 +2,13 @@ package checker
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 )
 
 // runPartitioned runs a partitioned search of the models (one per instance) over LocalPeers,
@@ -53,6 +55,9 @@ func TestPartitionedMatchesOneWorker(t *testing.T) {
 			{Name: "not bad", Expect: Always, Holds: func(s int) bool { return !bad(s) }},
 			{Name: "17 mod 101 reachable", Expect: Sometimes, Holds: func(s int) bool { return s%101 == 17 }},
 		}
+		// The state bound reached at the level that stops at the violation: the stop is the
+		// violation.
+		atViolation := check(t, g, Options{}).Unique
 		for _, o := range []Options{
 			{KeepGoing: true},
 			{},
@@ -61,6 +66,8 @@ func TestPartitionedMatchesOneWorker(t *testing.T) {
 			{KeepGoing: true, MaxStates: 2500},
 			{KeepGoing: true, MaxDepth: 4},
 			{KeepGoing: true, MaxDepth: 9, MaxStates: 1500},
+			{MaxStates: atViolation},
+			{MaxStates: 777},
 		} {
 			want := check(t, g, o)
 			for _, n := range []int{1, 2, 3} {
@@ -94,7 +101,7 @@ func TestPartitionedMatchesOneWorker(t *testing.T) {
 			}
 		}
 	}
-	if cases != 8*7*3*3 {
+	if cases != 8*9*3*3 {
 		t.Fatalf("%d cases", cases)
 	}
 }
@@ -142,6 +149,52 @@ func (brokenPeer) AllGather(part []byte) ([][]byte, error) {
 	return [][]byte{part, []byte("\x00\x05\xff")}, nil
 }
 
+// A cancel or the time up on one instance stops them all, at the same level's end, before the
+// levels are shared out or after: none waits for ever for the others' parts.
+func TestPartitionedStopsTogether(t *testing.T) {
+	g := randomGraph(20000, 4, 3)
+	for _, c := range []struct {
+		name    string
+		after   int64 // instance 1 is cancelled once it knows this many states (-1: never)
+		timeout time.Duration
+		want    Stop
+	}{{"cancelled at once", 0, 0, StopInterrupted}, {"cancelled once shared out", 3000, 0, StopInterrupted}, {"timed out at once", -1, time.Nanosecond, StopTimeout}} {
+		peers := LocalPeers(2)
+		var wg sync.WaitGroup
+		results := make([]Result[int, int], 2)
+		for i := range peers {
+			o := Options{}
+			ctx, cancel := context.WithCancel(context.Background())
+			after := int64(-1)
+			if i == 1 {
+				o.Timeout, after = c.timeout, c.after
+			}
+			r, err := newPartitionedRun[int, int](g, o, peers[i], 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Go(func() {
+				defer cancel()
+				for {
+					if after >= 0 && r.Progress().Unique >= after {
+						cancel()
+					}
+					if r.Step(ctx, 10) {
+						break
+					}
+				}
+				results[i] = r.Result()
+			})
+		}
+		wg.Wait()
+		for i, r := range results {
+			if r.Complete || r.Stopped != c.want || r.Unique != results[0].Unique || r.Unique < c.after {
+				t.Fatalf("%s: instance %d complete %v, stopped %v, %d states (instance 0: %d)", c.name, i, r.Complete, r.Stopped, r.Unique, results[0].Unique)
+			}
+		}
+	}
+}
+
 // Parts survive their encoding.
 func TestPartRoundTrip(t *testing.T) {
 	p := sharePart{halt: StopTimeout, prefix: 77,
@@ -151,6 +204,12 @@ func TestPartRoundTrip(t *testing.T) {
 	var q sharePart
 	if err := decodePart(encodePart(nil, &p), &q); err != nil || !reflect.DeepEqual(p, q) {
 		t.Fatalf("%+v, %v; want %+v", q, err, p)
+	}
+	// Many label words announced for few bytes are refused before they are read.
+	huge := binary.AppendUvarint(encodePart(nil, &sharePart{})[:9], 3)
+	huge = binary.AppendUvarint(huge, 1<<40)
+	if err := decodePart(append(huge, make([]byte, 64)...), &q); err == nil {
+		t.Fatal("a part announcing 2^40 label words decoded")
 	}
 	enc := encodePart(nil, &p)
 	for n := range len(enc) {
@@ -225,6 +284,7 @@ func TestPartitionedPartMustFit(t *testing.T) {
 		{gens: []posGen{{pos: 1 << 20, gen: 1}}},
 		{cands: []candidate{{prop: 7, fp: 3}}},
 		{prefix: 1 << 20},
+		{halt: 200},
 	} {
 		g := randomGraph(2000, 3, 5)
 		r, err := newPartitionedRun[int, int](g, Options{}, fixedPeer{encodePart(nil, &p)}, 1)
@@ -236,6 +296,22 @@ func TestPartitionedPartMustFit(t *testing.T) {
 		if res := r.Result(); res.Stopped != StopInterrupted || !errors.Is(res.Err, errBadPart) {
 			t.Fatalf("%+v: stopped %v, error %v", p, res.Stopped, res.Err)
 		}
+	}
+}
+
+// A candidate for a state the table does not hold is no candidate (and no panic).
+func TestPartitionedUnknownCandidate(t *testing.T) {
+	g := randomGraph(2000, 3, 5)
+	g.props = []Property[int]{{Name: "any", Expect: Always, Holds: func(int) bool { return true }}}
+	p := sharePart{cands: []candidate{{prop: 0, fp: 12345, pos: 0}}}
+	r, err := newPartitionedRun[int, int](g, Options{}, fixedPeer{encodePart(nil, &p)}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !r.Step(context.Background(), 100) {
+	}
+	if res := r.Result(); res.Err != nil || res.Properties[0].Status != Holds {
+		t.Fatalf("%v %v", res.Err, res.Properties[0].Status)
 	}
 }
 

@@ -150,6 +150,8 @@ func linkHelper(self safejs.Value) *helperLink {
 		case resp.Type == protocol.TypeError:
 			if resp.ID == 0 { // its program failed to load, or exited (static/worker.js)
 				l.dead = true
+			} else if l.peer == nil || uint64(resp.ID) != l.peer.id {
+				return // about an earlier check
 			}
 			l.peer.breakLink(errors.New("the checker's helper failed: " + resp.Error))
 		}
