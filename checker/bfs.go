@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"iter"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -148,9 +149,7 @@ func (b *bfs[S, A]) start() {
 	// (The instances of a partitioned search, still being made one after the other, exchange
 	// nothing here: they stop alike, at a violation or the state bound, or at the first level's
 	// end.)
-	stop := b.peer == nil && b.interrupted(context.Background())
-	if b.stopAtViolation() || stop || b.peer != nil && b.atStateBound() {
-		b.stopFor(StopMaxStates) // (no effect after a violation)
+	if b.peer == nil && b.levelStop() || b.peer != nil && b.agreedStop() {
 		b.done = true
 		return
 	}
@@ -347,7 +346,7 @@ func (b *bfs[S, A]) endLevel() {
 	if b.table.grown != b.grown {
 		b.parallel(len(b.units), func(k int) { b.reslot(&b.units[k]) })
 	}
-	keep := b.keepBelow()
+	keep := b.keepBelow(b.expandedPrefix(), b.ownClaims)
 	cut := keep < uint32(b.width.Load())
 	if b.record != nil {
 		b.record.endLevel(int(keep))
@@ -406,11 +405,7 @@ func (b *bfs[S, A]) levelStop() bool {
 	if b.peer == nil {
 		return b.stopAtViolation() || b.interrupted(context.Background())
 	}
-	if b.ctx != nil {
-		b.stopped(b.ctx)
-	} else {
-		b.stopped(context.Background())
-	}
+	b.localStops()
 	raw, err := b.peer.AllGather([]byte{byte(b.halted())})
 	for _, p := range raw {
 		if len(p) == 1 && Stop(p[0]) != Exhausted && Stop(p[0]) <= StopMemory {
@@ -418,35 +413,23 @@ func (b *bfs[S, A]) levelStop() bool {
 		}
 	}
 	if err != nil {
-		if b.err == nil {
-			b.err = err
-		}
-		b.stopFor(StopInterrupted)
+		b.linkFailed(err)
 	}
-	violation := b.stopAtViolation()
-	if b.atStateBound() {
-		b.stopFor(StopMaxStates)
-	}
-	return violation || b.halted() != Exhausted
+	return b.agreedStop()
 }
 
 // keepBelow returns the level position where a sequential BFS would have stopped expanding:
 // past the expansion that made MaxStates states known, or, when the search stops for another
 // reason, past the last state whose successors were all claimed with none before it left
-// undone; the width of the level when it goes on. The states only positions from there
-// reached are dropped by settle.
-func (b *bfs[S, A]) keepBelow() uint32 {
+// undone (prefix, the first position not expanded); the width of the level when it goes on.
+// claims are the level's claims in sequential BFS order, each position with whether its claim
+// holds the state (a partitioned search's are every instance's). The states only positions
+// from there reached are dropped by settle.
+func (b *bfs[S, A]) keepBelow(prefix uint32, claims iter.Seq2[uint32, bool]) uint32 {
 	width := uint32(b.width.Load())
 	bound := b.opts.MaxStates > 0 && b.table.count.Load() >= b.opts.MaxStates
 	if b.halted() == Exhausted && !bound {
 		return width
-	}
-	prefix := width // the first position not expanded
-	for _, u := range b.units {
-		if u.expanded < len(u.src) {
-			prefix = u.pos + uint32(u.expanded)
-			break
-		}
 	}
 	if !bound {
 		return prefix
@@ -455,6 +438,31 @@ func (b *bfs[S, A]) keepBelow() uint32 {
 	if known >= b.opts.MaxStates {
 		return 0
 	}
+	for pos, holds := range claims {
+		if pos >= prefix || !holds {
+			continue // past the expanded prefix, or reached first by an earlier position
+		}
+		if known++; known >= b.opts.MaxStates {
+			return pos + 1 // the state at pos made the bound: keep its expansion whole
+		}
+	}
+	return prefix
+}
+
+// expandedPrefix returns the first position of the level this instance has not expanded (in
+// a partitioned search, of those it holds), or the level's width.
+func (b *bfs[S, A]) expandedPrefix() uint32 {
+	for _, u := range b.units {
+		if u.expanded < len(u.src) {
+			return u.pos + uint32(u.expanded)
+		}
+	}
+	return uint32(b.width.Load())
+}
+
+// ownClaims yields the claims of the level in this process's workers' outputs, in sequential
+// BFS order (see keepBelow).
+func (b *bfs[S, A]) ownClaims(yield func(uint32, bool) bool) {
 	for _, u := range b.units {
 		if u.worker < 0 {
 			continue
@@ -462,15 +470,11 @@ func (b *bfs[S, A]) keepBelow() uint32 {
 		out := b.workers[u.worker].out
 		for i := u.lo; i < u.hi; i++ {
 			e := out.at(i)
-			if e.pos >= prefix || b.table.parents[e.slot] != claimBit|e.pos {
-				continue // past the expanded prefix, or reached first by an earlier position
-			}
-			if known++; known >= b.opts.MaxStates {
-				return e.pos + 1 // the state at e.pos made the bound: keep its expansion whole
+			if !yield(e.pos, b.table.parents[e.slot] == claimBit|e.pos) {
+				return
 			}
 		}
 	}
-	return prefix
 }
 
 // reslot refreshes the slots recorded in u's states and successors after the table grew.

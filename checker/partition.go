@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -362,14 +363,10 @@ func decodePart(data []byte, p *sharePart) error {
 func (b *bfs[S, A]) ownPart() *sharePart {
 	w := b.workers[0]
 	p := &b.own
-	p.halt, p.prefix = b.halted(), uint32(b.width.Load())
+	p.halt, p.prefix = b.halted(), b.expandedPrefix()
 	p.gens, p.claims = p.gens[:0], p.claims[:0]
 	p.cands = append(p.cands[:0], w.cands...)
-	prefixSet := false
 	for _, u := range b.units {
-		if !prefixSet && u.expanded < len(u.src) {
-			p.prefix, prefixSet = u.pos+uint32(u.expanded), true
-		}
 		for i := range u.expanded {
 			p.gens = append(p.gens, posGen{pos: u.pos + uint32(i), gen: u.src[i].gen})
 		}
@@ -468,10 +465,7 @@ func (b *bfs[S, A]) recordShared(parts []*sharePart) {
 // endShared is endLevel for a partitioned search once the levels are shared out: the
 // instances exchange their parts, and each applies them all the same way.
 func (b *bfs[S, A]) endShared() {
-	ctx := b.ctx
-	if ctx != nil {
-		b.stopped(ctx) // a cancel or the time up on this instance stops all, at this level's end
-	}
+	b.localStops()
 	b.exchange = encodePart(b.exchange[:0], b.ownPart())
 	raw, err := b.peer.AllGather(b.exchange)
 	if err == nil && len(raw) != b.peer.Size() {
@@ -495,10 +489,7 @@ func (b *bfs[S, A]) endShared() {
 		}
 	}
 	if err != nil {
-		if b.err == nil {
-			b.err = err
-		}
-		b.stopFor(StopInterrupted)
+		b.linkFailed(err)
 		b.done = true
 		return
 	}
@@ -563,28 +554,15 @@ func (b *bfs[S, A]) endShared() {
 	}
 	b.merged = merged
 	width := uint32(b.width.Load())
-	// Where a sequential BFS would have stopped expanding (keepBelow, on the merged claims).
-	keep := width
-	bound := b.opts.MaxStates > 0 && b.table.count.Load() >= b.opts.MaxStates
-	switch {
-	case b.halted() == Exhausted && !bound:
-	case !bound:
-		keep = prefix
-	case b.levelCnt >= b.opts.MaxStates:
-		keep = 0
-	default:
-		keep = prefix
-		known := b.levelCnt
+	// Where a sequential BFS would have stopped expanding, on the merged claims.
+	keep := b.keepBelow(prefix, func(yield func(uint32, bool) bool) {
 		for _, c := range merged {
-			if c.pos >= prefix || !won(c.fp, c.pos) {
-				continue
-			}
-			if known++; known >= b.opts.MaxStates {
-				keep = c.pos + 1
-				break
+			if !yield(c.pos, won(c.fp, c.pos)) {
+				return
 			}
 		}
-	}
+	})
+	bound := b.atStateBound()
 	if bound && keep < width {
 		// A one-worker search stops before the state past keep, at the bound, and so says
 		// before it looks for violations at the level's end.
@@ -656,15 +634,41 @@ func (b *bfs[S, A]) endShared() {
 	b.shown.Store(int64(b.level))
 	b.levelFPs, b.nextFPs = next, b.levelFPs
 	b.mine = mine
-	violation := b.stopAtViolation() // before the bound, as levelStop
-	if b.atStateBound() {
-		b.stopFor(StopMaxStates)
-	}
-	if violation || b.halted() != Exhausted {
+	if b.agreedStop() {
 		b.done = true
 		return
 	}
 	b.nextShared(mine, int64(len(next)))
+}
+
+// localStops records the stops this instance of a partitioned search sees on its own (a
+// cancel, the time up, the memory bound), for its part at the level's end: they stop all
+// the instances there.
+func (b *bfs[S, A]) localStops() {
+	ctx := b.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	b.stopped(ctx)
+}
+
+// agreedStop reports whether a partitioned search stops at the end of a level, on what every
+// instance knows alike there: a violation, the state bound (after the violation, as a
+// one-worker search's levelStop), or a stop one of them reported.
+func (b *bfs[S, A]) agreedStop() bool {
+	violation := b.stopAtViolation()
+	if b.atStateBound() {
+		b.stopFor(StopMaxStates)
+	}
+	return violation || b.halted() != Exhausted
+}
+
+// linkFailed stops a partitioned search whose link to the other instances broke, with err.
+func (b *bfs[S, A]) linkFailed(err error) {
+	if b.err == nil {
+		b.err = err
+	}
+	b.stopFor(StopInterrupted)
 }
 
 // fits reports whether another instance's part fits this level: its positions within the
@@ -770,10 +774,7 @@ func (b *bfs[S, A]) cutShared() {
 	}
 	raw, err := b.peer.AllGather([]byte{cut})
 	if err != nil {
-		if b.err == nil {
-			b.err = err
-		}
-		b.stopFor(StopInterrupted)
+		b.linkFailed(err)
 	}
 	for _, p := range raw {
 		if len(p) == 1 && p[0] == 1 {

@@ -323,3 +323,20 @@ func (fixedPeer) Size() int { return 2 }
 func (f fixedPeer) AllGather(part []byte) ([][]byte, error) {
 	return [][]byte{part, f.part}, nil
 }
+
+// An initial state that violates a property, with the state bound reached by the initial
+// states: the stop is the violation, on one worker (as before partitioned searches) and
+// partitioned.
+func TestInitialViolationBeforeBound(t *testing.T) {
+	g := chain(3)
+	g.props = []Property[int]{{Name: "never 0", Expect: Always, Holds: func(s int) bool { return s != 0 }}}
+	if r := check(t, g, Options{MaxStates: 1}); r.Stopped != StopViolation {
+		t.Fatalf("one worker: stopped %v", r.Stopped)
+	}
+	results, _ := runPartitioned(t, []Model[int, int]{g, g}, Options{MaxStates: 1}, 1, 5)
+	for i, r := range results {
+		if r.Stopped != StopViolation {
+			t.Fatalf("instance %d: stopped %v", i, r.Stopped)
+		}
+	}
+}

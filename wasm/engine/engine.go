@@ -36,9 +36,10 @@ func RunContext(ctx context.Context, r protocol.Request, interval time.Duration,
 // RunPartitioned is RunContext as one instance of a check partitioned over peer
 // (checker.NewPartitionedRun), each instance given the same request: the instance of rank 0
 // posts progress and the result, the others only their errors. Before it explores, it calls
-// started (when not nil) with whether the check is partitioned: a nil peer, a check that
-// cannot be (checker.ErrNotPartitionable: one that records a graph or has temporal properties)
-// and one that fails to start run on this instance alone, and the others must not be started.
+// started (when not nil) with whether the check is partitioned: with a nil peer, or for a check
+// that cannot be (checker.ErrNotPartitionable: DFS, simulation, a captured state graph,
+// Eventually properties), it runs on this instance alone, as does one that fails to start, and
+// the others must not be started.
 func RunPartitioned(ctx context.Context, r protocol.Request, peer checker.Peer, started func(partitioned bool), interval time.Duration, post func(protocol.Response), yield func()) {
 	fail := func(err error) {
 		if started != nil {

@@ -293,20 +293,30 @@ func TestWarmUp(t *testing.T) {
 // BenchmarkPlayground runs the playground's checks as the worker does (RunContext): the 59848
 // card and every tutorial widget, each to its result, which must be the widget's expected
 // outcome. `make pgo` profiles it into the worker's build profile (wasm/worker/default.pgo).
+// widgets returns every tutorial's run widgets, in order.
+func widgets(tb testing.TB) []protocol.RunWidget {
+	tb.Helper()
+	all, err := tutorials.All()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []protocol.RunWidget
+	for _, tu := range all {
+		for _, block := range tu.Blocks {
+			if block.Run != nil {
+				out = append(out, *block.Run)
+			}
+		}
+	}
+	return out
+}
+
 func BenchmarkPlayground(b *testing.B) {
 	reqs := []Request{{Type: TypeCheck, ID: 1, Target: "statefulset/stale-reads", Sets: []string{"consistency=resettable-session"},
 		Strategy: "bfs", Symmetry: true}}
 	expect := []string{"violated: a pod identity runs on at most one node after 10 steps"}
-	all, err := tutorials.All()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, tu := range all {
-		for _, block := range tu.Blocks {
-			if block.Run != nil {
-				reqs, expect = append(reqs, block.Run.Request(1)), append(expect, block.Run.Expect)
-			}
-		}
+	for _, w := range widgets(b) {
+		reqs, expect = append(reqs, w.Request(1)), append(expect, w.Expect)
 	}
 	if len(reqs) == 1 {
 		b.Fatal("no tutorial widget: the tutorials' widgets are not where they were")

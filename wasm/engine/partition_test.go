@@ -9,7 +9,6 @@ import (
 
 	"github.com/themelios/themelios/checker"
 	"github.com/themelios/themelios/models/catalog"
-	"github.com/themelios/themelios/tutorials"
 	"github.com/themelios/themelios/wasm/protocol"
 )
 
@@ -74,16 +73,8 @@ func TestPartitionedChecksMatchOneInstance(t *testing.T) {
 	reqs = append(reqs, headline, sym, raw)
 	// Every tutorial widget, as the playground runs it: most complete, with their temporal
 	// properties decided on the graph the instances recorded in shares, under symmetry.
-	all, err := tutorials.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tu := range all {
-		for _, b := range tu.Blocks {
-			if b.Run != nil {
-				reqs = append(reqs, b.Run.Request(4))
-			}
-		}
+	for _, w := range widgets(t) {
+		reqs = append(reqs, w.Request(4))
 	}
 	shared := 0
 	for _, req := range reqs {

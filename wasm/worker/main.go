@@ -171,9 +171,10 @@ func linkHelper(self safejs.Value) *helperLink {
 	return l
 }
 
-// run runs a check request, shared with the helper when it is up and the check can be.
+// run runs a check request, shared with the helper when it is up and the checker can partition
+// the check (engine.RunPartitioned says which).
 func (l *helperLink) run(ctx context.Context, req protocol.Request, post func(protocol.Response), yield func()) {
-	if !l.ready || l.dead || req.Strategy != "bfs" {
+	if !l.ready || l.dead {
 		if !l.w.IsUndefined() && !l.ready { // (the zero Value is undefined)
 			// A helper still loading and warming up would take a processor from this check:
 			// it stops warming up (if its program is up to hear it).
